@@ -1,0 +1,37 @@
+package io.shardcast.room;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+
+/** An operation only the room's host (holder of its host token) may perform. */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "op")
+@JsonSubTypes({
+  @JsonSubTypes.Type(value = HostOp.AddProduct.class, name = "product"),
+  @JsonSubTypes.Type(value = HostOp.PinProduct.class, name = "pin"),
+  @JsonSubTypes.Type(value = HostOp.IssueCoupon.class, name = "coupon"),
+  @JsonSubTypes.Type(value = HostOp.StartLuckyBag.class, name = "bag"),
+  @JsonSubTypes.Type(value = HostOp.AnnounceFlashSale.class, name = "sale"),
+  @JsonSubTypes.Type(value = HostOp.Announce.class, name = "announce"),
+  @JsonSubTypes.Type(value = HostOp.SwitchCamera.class, name = "camera"),
+  @JsonSubTypes.Type(value = HostOp.AddCohost.class, name = "cohost")
+})
+public sealed interface HostOp extends CborSerializable {
+
+  record AddProduct(String productId, String name, long priceCents, int stock) implements HostOp {}
+
+  record PinProduct(String productId) implements HostOp {}
+
+  record IssueCoupon(String couponId, String productId, long discountCents, int count) implements HostOp {}
+
+  record StartLuckyBag(String bagId, String keyword, long durationMillis, int winners, String prize)
+      implements HostOp {}
+
+  record AnnounceFlashSale(String saleId, String productId, int quantity, int perUserLimit, long revealAtMillis)
+      implements HostOp {}
+
+  record Announce(String text) implements HostOp {}
+
+  record SwitchCamera(String camera) implements HostOp {}
+
+  record AddCohost(String userId) implements HostOp {}
+}

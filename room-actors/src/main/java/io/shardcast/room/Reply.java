@@ -1,0 +1,37 @@
+package io.shardcast.room;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * The answer to a request made of a room: an HTTP-like status and a JSON body, so errors cross
+ * the cluster as values and the gateway passes them through unchanged.
+ */
+public record Reply(int status, String body) implements CborSerializable {
+
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  public boolean ok() {
+    return status >= 200 && status < 300;
+  }
+
+  public static Reply ok(ObjectNode body) {
+    return new Reply(200, body.toString());
+  }
+
+  public static Reply created(ObjectNode body) {
+    return new Reply(201, body.toString());
+  }
+
+  public static Reply error(int status, String code, String message) {
+    ObjectNode node = JSON.createObjectNode();
+    node.put("type", "error");
+    node.put("code", code);
+    node.put("message", message);
+    return new Reply(status, node.toString());
+  }
+
+  public static ObjectNode object() {
+    return JSON.createObjectNode();
+  }
+}

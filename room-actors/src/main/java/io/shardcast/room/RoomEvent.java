@@ -1,0 +1,85 @@
+package io.shardcast.room;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import java.util.List;
+
+/**
+ * What happened in a room, as written to the journal. Events a viewer sees carry the room's
+ * gap-free {@code seq} (1, 2, 3, ...); events only the room needs carry {@code seq = 0}.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "t")
+@JsonSubTypes({
+  @JsonSubTypes.Type(value = RoomEvent.RoomCreated.class, name = "created"),
+  @JsonSubTypes.Type(value = RoomEvent.ProductAdded.class, name = "product"),
+  @JsonSubTypes.Type(value = RoomEvent.ProductPinned.class, name = "pin"),
+  @JsonSubTypes.Type(value = RoomEvent.CouponIssued.class, name = "coupon"),
+  @JsonSubTypes.Type(value = RoomEvent.CouponClaimed.class, name = "claim"),
+  @JsonSubTypes.Type(value = RoomEvent.LuckyBagStarted.class, name = "bag"),
+  @JsonSubTypes.Type(value = RoomEvent.LuckyBagDrawn.class, name = "draw"),
+  @JsonSubTypes.Type(value = RoomEvent.FlashSaleAnnounced.class, name = "sale"),
+  @JsonSubTypes.Type(value = RoomEvent.FlashSaleOpened.class, name = "open"),
+  @JsonSubTypes.Type(value = RoomEvent.OrderConfirmed.class, name = "order"),
+  @JsonSubTypes.Type(value = RoomEvent.SaleProgress.class, name = "progress"),
+  @JsonSubTypes.Type(value = RoomEvent.CommentPosted.class, name = "comment"),
+  @JsonSubTypes.Type(value = RoomEvent.LikesTallied.class, name = "likes"),
+  @JsonSubTypes.Type(value = RoomEvent.GiftSent.class, name = "gift"),
+  @JsonSubTypes.Type(value = RoomEvent.HostAnnounced.class, name = "announce"),
+  @JsonSubTypes.Type(value = RoomEvent.CameraSwitched.class, name = "camera"),
+  @JsonSubTypes.Type(value = RoomEvent.CohostAdded.class, name = "cohost")
+})
+public sealed interface RoomEvent extends CborSerializable {
+
+  /** The room sequence number viewers see, or 0 for an event not shown to viewers. */
+  long seq();
+
+  record RoomCreated(long seq, String title, String hostTokenHash, long atMillis) implements RoomEvent {}
+
+  record ProductAdded(long seq, String productId, String name, long priceCents, int stock) implements RoomEvent {}
+
+  record ProductPinned(long seq, String productId) implements RoomEvent {}
+
+  record CouponIssued(long seq, String couponId, String productId, long discountCents, int count)
+      implements RoomEvent {}
+
+  record CouponClaimed(long seq, String couponId, String userId, int remaining) implements RoomEvent {}
+
+  record LuckyBagStarted(long seq, String bagId, String keyword, long endsAtMillis, int winners, String prize)
+      implements RoomEvent {}
+
+  /** The draw: {@code seedHex} is derived from the entrants, so anyone can re-run it from the journal. */
+  record LuckyBagDrawn(long seq, String bagId, int entrants, String seedHex, List<String> winners)
+      implements RoomEvent {}
+
+  record FlashSaleAnnounced(
+      long seq,
+      String saleId,
+      String productId,
+      int quantity,
+      int perUserLimit,
+      long priceCents,
+      long revealAtMillis)
+      implements RoomEvent {}
+
+  /** Persisted shortly before revealAt; edges hold it back until revealAt so every node opens together. */
+  record FlashSaleOpened(long seq, String saleId, long revealAtMillis) implements RoomEvent {}
+
+  record OrderConfirmed(long seq, String saleId, String orderId, String userId, int quantity, long atMillis)
+      implements RoomEvent {}
+
+  /** One per sale per persisted batch of orders: stock left and a few recent buyers ("just bought"). */
+  record SaleProgress(long seq, String saleId, int remaining, int soldInBatch, List<String> recentBuyers)
+      implements RoomEvent {}
+
+  record CommentPosted(long seq, String userId, String text, long atMillis) implements RoomEvent {}
+
+  record LikesTallied(long seq, long delta, long total) implements RoomEvent {}
+
+  record GiftSent(long seq, String userId, String gift, int count) implements RoomEvent {}
+
+  record HostAnnounced(long seq, String text) implements RoomEvent {}
+
+  record CameraSwitched(long seq, String camera) implements RoomEvent {}
+
+  record CohostAdded(long seq, String userId) implements RoomEvent {}
+}

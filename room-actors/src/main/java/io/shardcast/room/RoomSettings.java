@@ -1,0 +1,48 @@
+package io.shardcast.room;
+
+import com.typesafe.config.Config;
+import java.time.Duration;
+
+/** The {@code shardcast.room} settings, read once per node and validated. */
+public record RoomSettings(
+    int frameRingSize,
+    int recentComments,
+    int maxCommentChars,
+    int maxOrderQuantity,
+    Duration likesTallyInterval,
+    Duration saleOpenLead,
+    Duration luckyBagGrace,
+    int snapshotEvery,
+    int edgeRingSize,
+    Duration edgeHeartbeat,
+    Duration edgeLikesFlush,
+    Duration edgeIdleTimeout,
+    int viewerQueueCapacity,
+    int viewerChatLimit) {
+
+  public static RoomSettings from(Config root) {
+    Config c = root.getConfig("shardcast.room");
+    RoomSettings s = new RoomSettings(
+        c.getInt("frame-ring-size"),
+        c.getInt("recent-comments"),
+        c.getInt("max-comment-chars"),
+        c.getInt("max-order-quantity"),
+        c.getDuration("likes-tally-interval"),
+        c.getDuration("sale-open-lead"),
+        c.getDuration("lucky-bag-grace"),
+        c.getInt("snapshot-every"),
+        c.getInt("edge.ring-size"),
+        c.getDuration("edge.heartbeat-interval"),
+        c.getDuration("edge.likes-flush-interval"),
+        c.getDuration("edge.idle-timeout"),
+        c.getInt("viewer.queue-capacity"),
+        c.getInt("viewer.chat-limit"));
+    if (s.frameRingSize < 16 || s.edgeRingSize < 16) {
+      throw new IllegalArgumentException("shardcast.room frame-ring-size and edge.ring-size must be >= 16");
+    }
+    if (s.viewerChatLimit > s.viewerQueueCapacity || s.viewerChatLimit < 1) {
+      throw new IllegalArgumentException("shardcast.room.viewer.chat-limit must be in 1..queue-capacity");
+    }
+    return s;
+  }
+}

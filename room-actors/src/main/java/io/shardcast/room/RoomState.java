@@ -1,0 +1,226 @@
+package io.shardcast.room;
+
+import io.shardcast.room.RoomEvent.*;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+
+/**
+ * The state of one room, rebuilt from its events. Mutable and owned by the room actor alone; the
+ * journal's snapshots get a deep copy ({@link #copy()}) taken on the actor's thread.
+ */
+public final class RoomState implements CborSerializable {
+
+  public boolean created;
+  public String title = "";
+  public String hostTokenHash = "";
+  /** Last sequence number given to a viewer-visible event. */
+  public long seq;
+  public LinkedHashMap<String, Product> products = new LinkedHashMap<>();
+  public String pinnedProductId;
+  public LinkedHashMap<String, Coupon> coupons = new LinkedHashMap<>();
+  public LinkedHashMap<String, LuckyBag> bags = new LinkedHashMap<>();
+  public LinkedHashMap<String, FlashSale> sales = new LinkedHashMap<>();
+  public long likes;
+  public String camera = "main";
+  public ArrayList<String> cohosts = new ArrayList<>();
+  public ArrayDeque<CommentPosted> recentComments = new ArrayDeque<>();
+
+  /** A product on sale in the room. */
+  public static final class Product {
+    public String productId;
+    public String name;
+    public long priceCents;
+    public int stock;
+  }
+
+  /** A coupon: a limited count, one claim per user. */
+  public static final class Coupon {
+    public String couponId;
+    public String productId;
+    public long discountCents;
+    public int count;
+    public LinkedHashSet<String> claimedBy = new LinkedHashSet<>();
+
+    public int remaining() {
+      return count - claimedBy.size();
+    }
+  }
+
+  /** A lucky-bag draw among users who commented the keyword before {@code endsAtMillis}. */
+  public static final class LuckyBag {
+    public String bagId;
+    public String keyword;
+    public long endsAtMillis;
+    public int winners;
+    public String prize;
+    public LinkedHashSet<String> entrants = new LinkedHashSet<>();
+    public List<String> drawnWinners;
+    public String seedHex;
+  }
+
+  /** A flash sale and the orders it confirmed. */
+  public static final class FlashSale {
+    public String saleId;
+    public String productId;
+    public int quantity;
+    public int perUserLimit;
+    public long priceCents;
+    public long revealAtMillis;
+    public boolean openPublished;
+    public int sold;
+    public LinkedHashMap<String, OrderConfirmed> orders = new LinkedHashMap<>();
+    public HashMap<String, Integer> boughtByUser = new HashMap<>();
+
+    public int remaining() {
+      return quantity - sold;
+    }
+  }
+
+  /** Applies one journaled event. Pure state change: no I/O, no time, no randomness. */
+  public void apply(RoomEvent event, int recentCommentLimit) {
+    if (event.seq() > seq) {
+      seq = event.seq();
+    }
+    if (event instanceof RoomCreated e) {
+      created = true;
+      title = e.title();
+      hostTokenHash = e.hostTokenHash();
+    } else if (event instanceof ProductAdded e) {
+      Product p = products.computeIfAbsent(e.productId(), k -> new Product());
+      p.productId = e.productId();
+      p.name = e.name();
+      p.priceCents = e.priceCents();
+      p.stock = e.stock();
+    } else if (event instanceof ProductPinned e) {
+      pinnedProductId = e.productId();
+    } else if (event instanceof CouponIssued e) {
+      Coupon c = new Coupon();
+      c.couponId = e.couponId();
+      c.productId = e.productId();
+      c.discountCents = e.discountCents();
+      c.count = e.count();
+      coupons.put(e.couponId(), c);
+    } else if (event instanceof CouponClaimed e) {
+      coupons.get(e.couponId()).claimedBy.add(e.userId());
+    } else if (event instanceof LuckyBagStarted e) {
+      LuckyBag b = new LuckyBag();
+      b.bagId = e.bagId();
+      b.keyword = e.keyword();
+      b.endsAtMillis = e.endsAtMillis();
+      b.winners = e.winners();
+      b.prize = e.prize();
+      bags.put(e.bagId(), b);
+    } else if (event instanceof LuckyBagDrawn e) {
+      LuckyBag b = bags.get(e.bagId());
+      b.drawnWinners = List.copyOf(e.winners());
+      b.seedHex = e.seedHex();
+    } else if (event instanceof FlashSaleAnnounced e) {
+      FlashSale s = new FlashSale();
+      s.saleId = e.saleId();
+      s.productId = e.productId();
+      s.quantity = e.quantity();
+      s.perUserLimit = e.perUserLimit();
+      s.priceCents = e.priceCents();
+      s.revealAtMillis = e.revealAtMillis();
+      sales.put(e.saleId(), s);
+    } else if (event instanceof FlashSaleOpened e) {
+      sales.get(e.saleId()).openPublished = true;
+    } else if (event instanceof OrderConfirmed e) {
+      FlashSale s = sales.get(e.saleId());
+      s.orders.put(e.orderId(), e);
+      s.sold += e.quantity();
+      s.boughtByUser.merge(e.userId(), e.quantity(), Integer::sum);
+    } else if (event instanceof CommentPosted e) {
+      recentComments.addLast(e);
+      while (recentComments.size() > recentCommentLimit) {
+        recentComments.removeFirst();
+      }
+      for (LuckyBag b : bags.values()) {
+        if (b.drawnWinners == null && e.atMillis() <= b.endsAtMillis && e.text().contains(b.keyword)) {
+          b.entrants.add(e.userId());
+        }
+      }
+    } else if (event instanceof LikesTallied e) {
+      likes = e.total();
+    } else if (event instanceof CameraSwitched e) {
+      camera = e.camera();
+    } else if (event instanceof CohostAdded e) {
+      if (!cohosts.contains(e.userId())) {
+        cohosts.add(e.userId());
+      }
+    }
+  }
+
+  /** A deep copy, safe to hand to the snapshot store while this state keeps changing. */
+  public RoomState copy() {
+    RoomState c = new RoomState();
+    c.created = created;
+    c.title = title;
+    c.hostTokenHash = hostTokenHash;
+    c.seq = seq;
+    products.forEach((k, p) -> {
+      Product q = new Product();
+      q.productId = p.productId;
+      q.name = p.name;
+      q.priceCents = p.priceCents;
+      q.stock = p.stock;
+      c.products.put(k, q);
+    });
+    c.pinnedProductId = pinnedProductId;
+    coupons.forEach((k, p) -> {
+      Coupon q = new Coupon();
+      q.couponId = p.couponId;
+      q.productId = p.productId;
+      q.discountCents = p.discountCents;
+      q.count = p.count;
+      q.claimedBy = new LinkedHashSet<>(p.claimedBy);
+      c.coupons.put(k, q);
+    });
+    bags.forEach((k, b) -> {
+      LuckyBag q = new LuckyBag();
+      q.bagId = b.bagId;
+      q.keyword = b.keyword;
+      q.endsAtMillis = b.endsAtMillis;
+      q.winners = b.winners;
+      q.prize = b.prize;
+      q.entrants = new LinkedHashSet<>(b.entrants);
+      q.drawnWinners = b.drawnWinners;
+      q.seedHex = b.seedHex;
+      c.bags.put(k, q);
+    });
+    sales.forEach((k, s) -> {
+      FlashSale q = new FlashSale();
+      q.saleId = s.saleId;
+      q.productId = s.productId;
+      q.quantity = s.quantity;
+      q.perUserLimit = s.perUserLimit;
+      q.priceCents = s.priceCents;
+      q.revealAtMillis = s.revealAtMillis;
+      q.openPublished = s.openPublished;
+      q.sold = s.sold;
+      q.orders = new LinkedHashMap<>(s.orders);
+      q.boughtByUser = new HashMap<>(s.boughtByUser);
+      c.sales.put(k, q);
+    });
+    c.likes = likes;
+    c.camera = camera;
+    c.cohosts = new ArrayList<>(cohosts);
+    c.recentComments = new ArrayDeque<>(recentComments);
+    return c;
+  }
+
+  /** Sale ids with an open or about-to-open flash sale (stock left). */
+  public List<String> liveSales(long nowMillis, long horizonMillis) {
+    List<String> ids = new ArrayList<>();
+    for (FlashSale s : sales.values()) {
+      if (s.remaining() > 0 && s.revealAtMillis <= nowMillis + horizonMillis) {
+        ids.add(s.saleId);
+      }
+    }
+    return ids;
+  }
+}

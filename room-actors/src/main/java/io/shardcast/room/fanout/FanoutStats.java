@@ -1,0 +1,15 @@
+package io.shardcast.room.fanout;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+/** Counters of this node's fan-out, read by the metrics reporter; updated without allocation. */
+public final class FanoutStats {
+  public static final AtomicInteger CONNECTED_VIEWERS = new AtomicInteger();
+  public static final AtomicInteger ACTIVE_EDGES = new AtomicInteger();
+  public static final LongAdder FRAMES_OUT = new LongAdder();
+  public static final LongAdder CHAT_DROPPED = new LongAdder();
+  public static final LongAdder SLOW_CONSUMER_CLOSES = new LongAdder();
+
+  private FanoutStats() {}
+}

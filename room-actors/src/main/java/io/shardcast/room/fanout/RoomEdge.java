@@ -1,0 +1,259 @@
+package io.shardcast.room.fanout;
+
+import io.shardcast.room.CborSerializable;
+import io.shardcast.room.LiveRoom;
+import io.shardcast.room.RoomSettings;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
+
+/**
+ * One room's fan-out on one node. The room entity sends it each frame once; it hands the frame to
+ * every local viewer session, keeps the recent frames for viewers who resume with {@code since},
+ * holds time-gated frames (a flash sale's open) until their instant, and aggregates likes.
+ * It re-announces itself to the room every heartbeat, so a room that moved to another node finds
+ * its edges again, and it asks for what it missed whenever it sees a gap in {@code seq}.
+ */
+public final class RoomEdge extends AbstractBehavior<RoomEdge.Command> {
+
+  /** Messages of the edge; {@link Frames} and {@link Reset} come from the room entity. */
+  public sealed interface Command {}
+
+  /** Persisted frames in seq order: live, or a catch-up. */
+  public record Frames(List<Frame> frames) implements Command, CborSerializable {}
+
+  /** The room could not fill a gap: continue from this snapshot. */
+  public record Reset(Frame snapshot) implements Command, CborSerializable {}
+
+  /** A viewer connected to this node; {@code snapshot} is the room as fetched at connect time. */
+  public record Attach(ViewerSession session, long since, Frame snapshot) implements Command {}
+
+  public record Detach(ViewerSession session) implements Command {}
+
+  public record Like(int count) implements Command {}
+
+  /** Closes every local viewer with {@code notice} (drain: the notice names where to reconnect). */
+  public record CloseAll(Frame notice) implements Command {}
+
+  private enum Heartbeat implements Command { INSTANCE }
+
+  private enum FlushLikes implements Command { INSTANCE }
+
+  private enum Release implements Command { INSTANCE }
+
+  public static Behavior<Command> create(String roomId, RoomSettings settings) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new RoomEdge(ctx, timers, roomId, settings)));
+  }
+
+  private final TimerScheduler<Command> timers;
+  private final String roomId;
+  private final RoomSettings settings;
+  private final EntityRef<LiveRoom.Command> room;
+  private final ArrayList<ViewerSession> sessions = new ArrayList<>();
+  private final Map<ViewerSession, Integer> sessionIndex = new HashMap<>();
+  private final Frame[] ring;
+  private int ringHead;
+  private int ringCount;
+  /** Highest seq received in order from the room; -1 before the first attach. */
+  private long receivedSeq = -1;
+  /** Highest seq handed to viewers; frames after it wait in {@link #held}. */
+  private long releasedSeq = -1;
+  private final TreeMap<Long, Frame> early = new TreeMap<>();
+  private final ArrayDeque<Frame> held = new ArrayDeque<>();
+  private long likes;
+  private long lastResyncMillis;
+
+  private RoomEdge(ActorContext<Command> ctx, TimerScheduler<Command> timers, String roomId, RoomSettings settings) {
+    super(ctx);
+    this.timers = timers;
+    this.roomId = roomId;
+    this.settings = settings;
+    this.room = ClusterSharding.get(ctx.getSystem()).entityRefFor(LiveRoom.TYPE_KEY, roomId);
+    this.ring = new Frame[settings.edgeRingSize()];
+    timers.startTimerWithFixedDelay(Heartbeat.INSTANCE, settings.edgeHeartbeat());
+    timers.startTimerWithFixedDelay(FlushLikes.INSTANCE, settings.edgeLikesFlush());
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Frames.class, this::onFrames)
+        .onMessage(Reset.class, this::onReset)
+        .onMessage(Attach.class, this::onAttach)
+        .onMessage(Detach.class, this::onDetach)
+        .onMessage(Like.class, m -> {
+          likes += m.count();
+          return this;
+        })
+        .onMessage(CloseAll.class, this::onCloseAll)
+        .onMessageEquals(Heartbeat.INSTANCE, this::onHeartbeat)
+        .onMessageEquals(FlushLikes.INSTANCE, this::onFlushLikes)
+        .onMessageEquals(Release.INSTANCE, this::onRelease)
+        .build();
+  }
+
+  private Behavior<Command> onAttach(Attach a) {
+    Frame snap = a.snapshot();
+    long since = a.since() > snap.seq ? -1 : a.since();
+    if (receivedSeq < 0) {
+      // First viewer on this node: start from what it already has, so the room only sends the rest.
+      long base = since >= 0 ? since : snap.seq;
+      receivedSeq = base;
+      releasedSeq = base;
+      subscribe();
+    }
+    long oldest = releasedSeq - ringCount; // seq just before the oldest frame in the ring
+    if (since >= 0 && since >= oldest) {
+      a.session().resumeFrom(since);
+    } else {
+      a.session().offer(snap);
+    }
+    for (int i = 0; i < ringCount; i++) {
+      a.session().offer(ring[(ringHead + i) % ring.length]);
+    }
+    sessionIndex.put(a.session(), sessions.size());
+    sessions.add(a.session());
+    return this;
+  }
+
+  private Behavior<Command> onDetach(Detach d) {
+    Integer idx = sessionIndex.remove(d.session());
+    if (idx != null) {
+      int last = sessions.size() - 1;
+      ViewerSession moved = sessions.get(last);
+      sessions.set(idx, moved);
+      sessions.remove(last);
+      if (moved != d.session()) {
+        sessionIndex.put(moved, idx);
+      }
+    }
+    return this;
+  }
+
+  private Behavior<Command> onFrames(Frames m) {
+    List<Frame> frames = m.frames();
+    for (int i = 0; i < frames.size(); i++) {
+      accept(frames.get(i));
+    }
+    while (!early.isEmpty() && early.firstKey() <= receivedSeq + 1) {
+      accept(early.pollFirstEntry().getValue());
+    }
+    if (!early.isEmpty()) {
+      resync();
+    }
+    return this;
+  }
+
+  private void accept(Frame f) {
+    if (receivedSeq < 0 || f.seq <= receivedSeq) {
+      return;
+    }
+    if (f.seq != receivedSeq + 1) {
+      early.put(f.seq, f);
+      return;
+    }
+    receivedSeq = f.seq;
+    if (held.isEmpty() && f.releaseAtMillis <= System.currentTimeMillis()) {
+      release(f);
+    } else {
+      held.addLast(f);
+      if (held.size() == 1) {
+        scheduleRelease();
+      }
+    }
+  }
+
+  private void release(Frame f) {
+    if (ringCount == ring.length) {
+      ring[ringHead] = f;
+      ringHead = (ringHead + 1) % ring.length;
+    } else {
+      ring[(ringHead + ringCount) % ring.length] = f;
+      ringCount++;
+    }
+    releasedSeq = f.seq;
+    for (int i = 0, n = sessions.size(); i < n; i++) {
+      sessions.get(i).offer(f);
+    }
+  }
+
+  private void scheduleRelease() {
+    long delay = Math.max(0, held.peekFirst().releaseAtMillis - System.currentTimeMillis());
+    timers.startSingleTimer(Release.INSTANCE, Duration.ofMillis(delay));
+  }
+
+  private Behavior<Command> onRelease() {
+    long now = System.currentTimeMillis();
+    while (!held.isEmpty() && held.peekFirst().releaseAtMillis <= now) {
+      release(held.pollFirst());
+    }
+    if (!held.isEmpty()) {
+      scheduleRelease();
+    }
+    return this;
+  }
+
+  private Behavior<Command> onReset(Reset r) {
+    Frame snap = r.snapshot();
+    if (receivedSeq >= 0 && snap.seq <= receivedSeq) {
+      return this;
+    }
+    getContext().getLog().info("room {} edge reset to snapshot at seq {} (had {})", roomId, snap.seq, receivedSeq);
+    receivedSeq = snap.seq;
+    releasedSeq = snap.seq;
+    held.clear();
+    timers.cancel(Release.INSTANCE);
+    ringCount = 0;
+    early.headMap(snap.seq, true).clear();
+    for (int i = 0, n = sessions.size(); i < n; i++) {
+      sessions.get(i).offer(snap);
+    }
+    return onFrames(new Frames(List.of()));
+  }
+
+  private Behavior<Command> onCloseAll(CloseAll c) {
+    for (int i = 0, n = sessions.size(); i < n; i++) {
+      sessions.get(i).close(c.notice());
+    }
+    return this;
+  }
+
+  private Behavior<Command> onHeartbeat() {
+    if (receivedSeq >= 0) {
+      subscribe();
+    }
+    return this;
+  }
+
+  private Behavior<Command> onFlushLikes() {
+    if (likes > 0) {
+      room.tell(new LiveRoom.EdgeLikes(likes));
+      likes = 0;
+    }
+    return this;
+  }
+
+  private void resync() {
+    long now = System.currentTimeMillis();
+    if (now - lastResyncMillis >= settings.edgeLikesFlush().toMillis()) {
+      lastResyncMillis = now;
+      subscribe();
+    }
+  }
+
+  private void subscribe() {
+    room.tell(new LiveRoom.SubscribeEdge(getContext().getSelf(), receivedSeq, sessions.size()));
+  }
+}

@@ -1,0 +1,107 @@
+package io.shardcast.room.fanout;
+
+import io.shardcast.room.RoomSettings;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+
+/**
+ * This node's directory of room edges: creates a room's edge with its first local viewer and
+ * stops it once the room has had no local viewer for the idle timeout. Every message for an
+ * edge goes through here, so no viewer is ever attached to an edge that is stopping.
+ */
+public final class RoomEdges {
+
+  /** Messages of the directory. */
+  public sealed interface Command {}
+
+  public record Attach(String roomId, ViewerSession session, long since, Frame snapshot) implements Command {}
+
+  public record Detach(String roomId, ViewerSession session) implements Command {}
+
+  public record Like(String roomId, int count) implements Command {}
+
+  /** Closes every viewer on this node with the notice (used by drains). */
+  public record CloseAll(Frame notice) implements Command {}
+
+  /** Local viewers per room, for metrics and placement. */
+  public record GetViewers(ActorRef<Map<String, Integer>> replyTo) implements Command {}
+
+  private enum Sweep implements Command { INSTANCE }
+
+  private static final class Edge {
+    final ActorRef<RoomEdge.Command> ref;
+    int viewers;
+    long idleSinceMillis;
+
+    Edge(ActorRef<RoomEdge.Command> ref) {
+      this.ref = ref;
+    }
+  }
+
+  public static Behavior<Command> create(RoomSettings settings) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
+      Map<String, Edge> edges = new HashMap<>();
+      long[] generation = {0};
+      timers.startTimerWithFixedDelay(Sweep.INSTANCE, Duration.ofSeconds(5));
+      return Behaviors.receive(Command.class)
+          .onMessage(Attach.class, a -> {
+            Edge edge = edges.computeIfAbsent(a.roomId(), id -> {
+              FanoutStats.ACTIVE_EDGES.incrementAndGet();
+              return new Edge(ctx.spawn(RoomEdge.create(id, settings), "edge-" + id + "-" + (++generation[0])));
+            });
+            edge.viewers++;
+            FanoutStats.CONNECTED_VIEWERS.incrementAndGet();
+            edge.ref.tell(new RoomEdge.Attach(a.session(), a.since(), a.snapshot()));
+            return Behaviors.same();
+          })
+          .onMessage(Detach.class, d -> {
+            Edge edge = edges.get(d.roomId());
+            if (edge != null) {
+              edge.ref.tell(new RoomEdge.Detach(d.session()));
+              FanoutStats.CONNECTED_VIEWERS.decrementAndGet();
+              if (--edge.viewers == 0) {
+                edge.idleSinceMillis = System.currentTimeMillis();
+              }
+            }
+            return Behaviors.same();
+          })
+          .onMessage(Like.class, l -> {
+            Edge edge = edges.get(l.roomId());
+            if (edge != null) {
+              edge.ref.tell(new RoomEdge.Like(l.count()));
+            }
+            return Behaviors.same();
+          })
+          .onMessage(CloseAll.class, c -> {
+            edges.values().forEach(e -> e.ref.tell(new RoomEdge.CloseAll(c.notice())));
+            return Behaviors.same();
+          })
+          .onMessage(GetViewers.class, g -> {
+            Map<String, Integer> counts = new HashMap<>();
+            edges.forEach((id, e) -> counts.put(id, e.viewers));
+            g.replyTo().tell(counts);
+            return Behaviors.same();
+          })
+          .onMessageEquals(Sweep.INSTANCE, () -> {
+            long cutoff = System.currentTimeMillis() - settings.edgeIdleTimeout().toMillis();
+            for (Iterator<Edge> it = edges.values().iterator(); it.hasNext(); ) {
+              Edge e = it.next();
+              if (e.viewers == 0 && e.idleSinceMillis < cutoff) {
+                ctx.stop(e.ref);
+                it.remove();
+                FanoutStats.ACTIVE_EDGES.decrementAndGet();
+              }
+            }
+            return Behaviors.same();
+          })
+          .build();
+    }));
+  }
+
+  private RoomEdges() {}
+}

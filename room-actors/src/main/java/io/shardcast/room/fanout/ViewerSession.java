@@ -1,0 +1,152 @@
+package io.shardcast.room.fanout;
+
+/**
+ * The bounded, prioritised outbound queue of one viewer connection. The room's edge offers
+ * frames; the connection's stream drains them. Chat is sampled once the queue passes its chat
+ * limit; commerce and system frames are never dropped: a viewer too slow even for those is
+ * closed with a reconnect hint and resumes by {@code since} without losing anything.
+ */
+public final class ViewerSession {
+
+  private final String roomId;
+  private final String userId;
+  private final Frame[] queue;
+  private final int chatLimit;
+  private int head;
+  private int size;
+  /** Highest sequence number accepted for this viewer (delivered or sampled away). */
+  private long lastSeq = -1;
+  /** Highest sequence number actually handed to the connection. */
+  private volatile long deliveredSeq = -1;
+  private long chatDropped;
+  private boolean overflowed;
+  private boolean consumerWaiting;
+  private Frame closing;
+  private Runnable wakeup = () -> {};
+
+  public ViewerSession(String roomId, String userId, int capacity, int chatLimit) {
+    if (chatLimit > capacity || capacity < 1) {
+      throw new IllegalArgumentException("chat limit " + chatLimit + " must be within capacity " + capacity);
+    }
+    this.roomId = roomId;
+    this.userId = userId;
+    this.queue = new Frame[capacity];
+    this.chatLimit = chatLimit;
+  }
+
+  public String roomId() {
+    return roomId;
+  }
+
+  public String userId() {
+    return userId;
+  }
+
+  /** Called once by the consumer: run when data arrives while it waits. */
+  public synchronized void onWakeup(Runnable wakeup) {
+    this.wakeup = wakeup;
+  }
+
+  /** Starts this viewer after {@code since}: frames at or below it are not sent again. */
+  public synchronized void resumeFrom(long since) {
+    if (since > lastSeq) {
+      lastSeq = since;
+      deliveredSeq = since;
+    }
+  }
+
+  /**
+   * Offers a frame. Sequenced frames at or below what this viewer already has are skipped, which
+   * makes replays and catch-ups idempotent.
+   */
+  public void offer(Frame frame) {
+    boolean wake;
+    synchronized (this) {
+      if (closing != null || overflowed) {
+        return;
+      }
+      if (frame.seq != 0) {
+        if (frame.seq <= lastSeq) {
+          return;
+        }
+        lastSeq = frame.seq;
+      }
+      if (!frame.priority && size >= chatLimit) {
+        chatDropped++;
+        FanoutStats.CHAT_DROPPED.increment();
+        return;
+      }
+      if (size == queue.length) {
+        overflowed = true;
+        FanoutStats.SLOW_CONSUMER_CLOSES.increment();
+      } else {
+        queue[(head + size) % queue.length] = frame;
+        size++;
+      }
+      wake = consumerWaiting;
+      consumerWaiting = false;
+    }
+    if (wake) {
+      wakeup.run();
+    }
+  }
+
+  /** Asks the connection to close after what is queued, sending {@code notice} last. */
+  public void close(Frame notice) {
+    boolean wake;
+    synchronized (this) {
+      if (closing != null) {
+        return;
+      }
+      closing = notice;
+      wake = consumerWaiting;
+      consumerWaiting = false;
+    }
+    if (wake) {
+      wakeup.run();
+    }
+  }
+
+  /**
+   * Next frame for the connection, or null when the queue is empty (the consumer is then woken by
+   * the next offer). Check {@link #overflowed()} and {@link #closingNotice()} when null.
+   */
+  public synchronized Frame poll() {
+    if (overflowed) {
+      return null;
+    }
+    if (size == 0) {
+      consumerWaiting = closing == null;
+      return null;
+    }
+    Frame f = queue[head];
+    queue[head] = null;
+    head = (head + 1) % queue.length;
+    size--;
+    if (f.seq != 0) {
+      deliveredSeq = f.seq;
+    }
+    return f;
+  }
+
+  public synchronized boolean overflowed() {
+    return overflowed;
+  }
+
+  /** The last frame to send before closing, once the queue is empty; null while open. */
+  public synchronized Frame closingNotice() {
+    return size == 0 ? closing : null;
+  }
+
+  public long deliveredSeq() {
+    return deliveredSeq;
+  }
+
+  public synchronized long chatDropped() {
+    return chatDropped;
+  }
+
+  public synchronized int queued() {
+    return size;
+  }
+}
