@@ -565,7 +565,7 @@ public final class LiveRoom extends EventSourcedBehavior<LiveRoom.Command, RoomE
       c.edge().tell(new RoomEdge.Frames(missed));
     } else {
       String json = snapshotJson(state).toString();
-      c.edge().tell(new RoomEdge.Reset(new Frame(state.seq, json, true, 0, true)));
+      c.edge().tell(new RoomEdge.Reset(new Frame(state.seq, json, true, 0, true, 0)));
     }
     return Effect().none();
   }

@@ -1,6 +1,7 @@
 package io.shardcast.room.fanout;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongConsumer;
 import java.util.concurrent.atomic.LongAdder;
 
 /** Counters of this node's fan-out, read by the metrics reporter; updated without allocation. */
@@ -10,6 +11,9 @@ public final class FanoutStats {
   public static final LongAdder FRAMES_OUT = new LongAdder();
   public static final LongAdder CHAT_DROPPED = new LongAdder();
   public static final LongAdder SLOW_CONSUMER_CLOSES = new LongAdder();
+
+  /** Milliseconds from a frame's persistence to its release at an edge; set by the metrics reporter. */
+  public static volatile LongConsumer fanoutLatencyMillis = ms -> {};
 
   private FanoutStats() {}
 }

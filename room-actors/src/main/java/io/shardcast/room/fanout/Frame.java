@@ -21,6 +21,8 @@ public final class Frame implements CborSerializable {
   public final long releaseAtMillis;
   /** A full room snapshot: the client replaces its state with it. */
   public final boolean snapshot;
+  /** When the room rendered it (epoch ms), for the fan-out latency metric; 0 when unknown. */
+  public final long createdAtMillis;
 
   @JsonIgnore private volatile Object wire;
 
@@ -30,16 +32,18 @@ public final class Frame implements CborSerializable {
       @JsonProperty("json") String json,
       @JsonProperty("priority") boolean priority,
       @JsonProperty("releaseAtMillis") long releaseAtMillis,
-      @JsonProperty("snapshot") boolean snapshot) {
+      @JsonProperty("snapshot") boolean snapshot,
+      @JsonProperty("createdAtMillis") long createdAtMillis) {
     this.seq = seq;
     this.json = json;
     this.priority = priority;
     this.releaseAtMillis = releaseAtMillis;
     this.snapshot = snapshot;
+    this.createdAtMillis = createdAtMillis;
   }
 
   public static Frame notice(String json) {
-    return new Frame(0, json, true, 0, false);
+    return new Frame(0, json, true, 0, false, 0);
   }
 
   /** The encoded form for the transport, made once by the first viewer that needs it. */

@@ -71,7 +71,7 @@ public final class FrameRenderer {
       n.put("type", "event");
     }
     n.put("seq", event.seq());
-    return new Frame(event.seq(), n.toString(), priority, releaseAt, false);
+    return new Frame(event.seq(), n.toString(), priority, releaseAt, false, System.currentTimeMillis());
   }
 
   /** The room as a viewer or the REST API sees it now. */

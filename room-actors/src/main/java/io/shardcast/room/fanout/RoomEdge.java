@@ -184,6 +184,9 @@ public final class RoomEdge extends AbstractBehavior<RoomEdge.Command> {
       ringCount++;
     }
     releasedSeq = f.seq;
+    if (f.createdAtMillis > 0 && f.releaseAtMillis == 0) {
+      FanoutStats.fanoutLatencyMillis.accept(Math.max(0, System.currentTimeMillis() - f.createdAtMillis));
+    }
     for (int i = 0, n = sessions.size(); i < n; i++) {
       sessions.get(i).offer(f);
     }

@@ -1,0 +1,151 @@
+package io.shardcast.cli;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValueFactory;
+import io.shardcast.cluster.ShardcastNode;
+import java.io.File;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code shardcast node}: runs one cluster node until SIGTERM (graceful hand-off) or SIGKILL. */
+@Command(name = "node", mixinStandardHelpOptions = true,
+    description = "Start one Shardcast cluster node. Flags override config and SHARDCAST_* variables.")
+public final class NodeCommand implements Callable<Integer> {
+
+  /** The journals a node can use. */
+  public enum Journal { h2, postgres }
+
+  /** A node's role: active nodes host rooms and viewers; standby nodes wait to be activated. */
+  public enum Role { active, standby }
+
+  @Spec CommandSpec spec;
+
+  @Option(names = "--hostname", description = "Address this node binds and advertises (default 127.0.0.1).")
+  String hostname;
+
+  @Option(names = "--http-port", description = "Gateway port: REST, viewer WebSocket, /metrics (default 8080).")
+  Integer httpPort;
+
+  @Option(names = "--remote-port", description = "Pekko Artery TCP port (default 25520).")
+  Integer remotePort;
+
+  @Option(names = "--management-port", description = "pekko-management port: /ready, /alive (default 8558).")
+  Integer managementPort;
+
+  @Option(names = "--rtmp-port", description = "RTMP ingest port (default 1935; used by the media pipeline).")
+  Integer rtmpPort;
+
+  @Option(names = "--seed-nodes", split = ",", description = "Seed nodes as host:port (Artery ports), comma-separated.")
+  List<String> seedNodes;
+
+  @Option(names = "--data-dir", description = "Directory of the H2 journal; nodes with the same data-dir share it.")
+  File dataDir;
+
+  @Option(names = "--journal", description = "h2 (embedded default) or postgres.")
+  Journal journal;
+
+  @Option(names = "--postgres-url", description = "JDBC URL of the PostgreSQL journal.")
+  String postgresUrl;
+
+  @Option(names = "--postgres-user", description = "PostgreSQL user.")
+  String postgresUser;
+
+  @Option(names = "--postgres-password", description = "PostgreSQL password (or SHARDCAST_POSTGRES_PASSWORD).")
+  String postgresPassword;
+
+  @Option(names = "--role", description = "active or standby.")
+  Role role;
+
+  @Option(names = "--discovery", description = "config (seed nodes) or kubernetes-api (Cluster Bootstrap).")
+  String discovery;
+
+  @Option(names = "--config", description = "An extra HOCON file, applied under the flags.")
+  File configFile;
+
+  /** Whether the command line starts a node, whose JVM must outlive main(). */
+  static boolean keepsRunning(String[] args) {
+    return args.length > 0 && args[0].equals("node") && !List.of(args).contains("--help")
+        && !List.of(args).contains("-h");
+  }
+
+  @Override
+  public Integer call() {
+    ShardcastNode.Running node = ShardcastNode.start(overrides());
+    System.out.println("shardcast node ready: http://" + node.binding().localAddress().getHostString() + ":"
+        + node.httpPort());
+    return 0;
+  }
+
+  Config overrides() {
+    Map<String, Object> m = new HashMap<>();
+    port("--http-port", httpPort, "shardcast.gateway.port", m);
+    port("--remote-port", remotePort, "pekko.remote.artery.canonical.port", m);
+    port("--management-port", managementPort, "pekko.management.http.port", m);
+    port("--rtmp-port", rtmpPort, "shardcast.media.rtmp-port", m);
+    if (hostname != null) {
+      m.put("shardcast.node.hostname", hostname);
+    }
+    if (seedNodes != null) {
+      List<String> seeds = new ArrayList<>();
+      for (String s : seedNodes) {
+        String[] hp = s.trim().split(":");
+        if (hp.length != 2 || hp[0].isEmpty() || !hp[1].matches("\\d{1,5}") || Integer.parseInt(hp[1]) > 65535) {
+          throw new ParameterException(spec.commandLine(), "--seed-nodes wants host:port, got '" + s + "'");
+        }
+        seeds.add("pekko://shardcast@" + hp[0] + ":" + hp[1]);
+      }
+      m.put("pekko.cluster.seed-nodes", seeds);
+    }
+    if (dataDir != null) {
+      m.put("shardcast.data-dir", dataDir.getAbsolutePath());
+    }
+    if (journal != null) {
+      m.put("shardcast.journal.kind", journal.name());
+    }
+    if (postgresUrl != null) {
+      m.put("shardcast.journal.postgres.url", postgresUrl);
+    }
+    if (postgresUser != null) {
+      m.put("shardcast.journal.postgres.user", postgresUser);
+    }
+    if (postgresPassword != null) {
+      m.put("shardcast.journal.postgres.password", postgresPassword);
+    }
+    if (role != null) {
+      m.put("shardcast.node.role", role.name());
+    }
+    if (discovery != null) {
+      if (!discovery.equals("config") && !discovery.equals("kubernetes-api")) {
+        throw new ParameterException(spec.commandLine(), "--discovery must be config or kubernetes-api");
+      }
+      m.put("shardcast.node.discovery", discovery);
+    }
+    Config flags = ConfigFactory.parseMap(m);
+    if (configFile != null) {
+      if (!configFile.isFile()) {
+        throw new ParameterException(spec.commandLine(), "--config file not found: " + configFile);
+      }
+      flags = flags.withFallback(ConfigFactory.parseFile(configFile));
+    }
+    return flags;
+  }
+
+  private void port(String flag, Integer value, String path, Map<String, Object> m) {
+    if (value == null) {
+      return;
+    }
+    if (value < 0 || value > 65535) {
+      throw new ParameterException(spec.commandLine(), flag + " must be 0..65535, got " + value);
+    }
+    m.put(path, ConfigValueFactory.fromAnyRef(value).unwrapped());
+  }
+}

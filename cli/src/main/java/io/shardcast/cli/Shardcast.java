@@ -1,0 +1,29 @@
+package io.shardcast.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The one {@code shardcast} command. */
+@Command(
+    name = "shardcast",
+    mixinStandardHelpOptions = true,
+    version = "shardcast 0.1.0",
+    description = "Elastic actor cluster for e-commerce live streaming.",
+    subcommands = {NodeCommand.class, DemoCommand.class, BenchCommand.class})
+public final class Shardcast implements Runnable {
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  public static void main(String[] args) {
+    int code = new CommandLine(new Shardcast()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+    if (code != 0 || !NodeCommand.keepsRunning(args)) {
+      System.exit(code);
+    }
+  }
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.out);
+  }
+}

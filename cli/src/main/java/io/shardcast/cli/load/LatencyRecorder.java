@@ -1,0 +1,39 @@
+package io.shardcast.cli.load;
+
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/** Millisecond latencies in 1 ms buckets up to 60 s; thread-safe and allocation-free when recording. */
+public final class LatencyRecorder {
+
+  private static final int MAX_MILLIS = 60_000;
+  private final AtomicLongArray buckets = new AtomicLongArray(MAX_MILLIS + 1);
+
+  public void record(long millis) {
+    buckets.incrementAndGet((int) Math.max(0, Math.min(MAX_MILLIS, millis)));
+  }
+
+  public long count() {
+    long n = 0;
+    for (int i = 0; i <= MAX_MILLIS; i++) {
+      n += buckets.get(i);
+    }
+    return n;
+  }
+
+  /** The q-quantile (0..1) in ms, or -1 with no samples. */
+  public long quantile(double q) {
+    long total = count();
+    if (total == 0) {
+      return -1;
+    }
+    long rank = (long) Math.ceil(q * total);
+    long seen = 0;
+    for (int i = 0; i <= MAX_MILLIS; i++) {
+      seen += buckets.get(i);
+      if (seen >= rank) {
+        return i;
+      }
+    }
+    return MAX_MILLIS;
+  }
+}

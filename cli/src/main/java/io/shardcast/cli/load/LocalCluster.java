@@ -1,0 +1,192 @@
+package io.shardcast.cli.load;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A cluster of {@code shardcast node} processes on loopback, started from this JVM's classpath:
+ * used by the demo, the benchmarks and the multi-node tests. Closing it kills every process.
+ */
+public final class LocalCluster implements AutoCloseable {
+
+  /** One node process and its ports. */
+  public record Node(int index, int httpPort, int remotePort, int managementPort, Process process, Path log) {
+    public String http() {
+      return "http://127.0.0.1:" + httpPort;
+    }
+
+    public String ws() {
+      return "ws://127.0.0.1:" + httpPort;
+    }
+  }
+
+  private final List<Node> nodes = new ArrayList<>();
+  private final Path dataDir;
+  private final List<String> jvmOptions;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final Thread reaper = new Thread(this::killAll, "local-cluster-reaper");
+
+  private LocalCluster(Path dataDir, List<String> jvmOptions) {
+    this.dataDir = dataDir;
+    this.jvmOptions = jvmOptions;
+    Runtime.getRuntime().addShutdownHook(reaper);
+  }
+
+  /**
+   * Starts {@code count} nodes sharing {@code dataDir}'s H2 journal (or the journal named in
+   * {@code nodeArgs}), on free ports or on consecutive ports from the given bases when they are > 0.
+   */
+  public static LocalCluster start(int count, Path dataDir, int baseHttpPort, List<String> jvmOptions,
+      List<String> nodeArgs) throws IOException {
+    Files.createDirectories(dataDir);
+    LocalCluster cluster = new LocalCluster(dataDir, jvmOptions);
+    int[] remote = new int[count];
+    int[] http = new int[count];
+    int[] mgmt = new int[count];
+    for (int i = 0; i < count; i++) {
+      http[i] = baseHttpPort > 0 ? baseHttpPort + i : freePort();
+      remote[i] = freePort();
+      mgmt[i] = freePort();
+    }
+    String seeds = "127.0.0.1:" + remote[0];
+    for (int i = 0; i < count; i++) {
+      cluster.launch(i, http[i], remote[i], mgmt[i], seeds, nodeArgs);
+    }
+    return cluster;
+  }
+
+  private void launch(int i, int httpPort, int remotePort, int mgmtPort, String seeds, List<String> nodeArgs)
+      throws IOException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(jvmOptions);
+    cmd.add("-cp");
+    cmd.add(System.getProperty("java.class.path"));
+    cmd.add("io.shardcast.cli.Shardcast");
+    cmd.addAll(List.of("node", "--http-port", "" + httpPort, "--remote-port", "" + remotePort,
+        "--management-port", "" + mgmtPort, "--seed-nodes", seeds, "--data-dir", dataDir.toString()));
+    cmd.addAll(nodeArgs);
+    Path log = dataDir.resolve("node-" + (i + 1) + ".log");
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    Node node = new Node(i, httpPort, remotePort, mgmtPort, p, log);
+    if (i < nodes.size()) {
+      nodes.set(i, node);
+    } else {
+      nodes.add(node);
+    }
+  }
+
+  /** Starts node {@code i} again (after a kill), on the same ports. */
+  public void restart(int i) throws IOException {
+    Node old = nodes.get(i);
+    launch(i, old.httpPort(), old.remotePort(), old.managementPort(), "127.0.0.1:" + nodes.get(0).remotePort(),
+        List.of());
+  }
+
+  public List<Node> nodes() {
+    return nodes;
+  }
+
+  public Node node(int i) {
+    return nodes.get(i);
+  }
+
+  /** The node whose Artery port is in {@code hostPort} ("127.0.0.1:25521"), or null. */
+  public Node byAddress(String hostPort) {
+    for (Node n : nodes) {
+      if (hostPort.endsWith(":" + n.remotePort())) {
+        return n;
+      }
+    }
+    return null;
+  }
+
+  /** Waits until every live node answers /ready, and the cluster has them all as members. */
+  public void awaitReady(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    for (Node n : nodes) {
+      while (!ready(n)) {
+        if (!n.process().isAlive()) {
+          throw new IllegalStateException("node " + (n.index() + 1) + " exited; see " + n.log());
+        }
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("node " + (n.index() + 1) + " not ready in " + timeout + "; see " + n.log());
+        }
+        Thread.sleep(250);
+      }
+    }
+  }
+
+  public boolean ready(Node n) {
+    try {
+      HttpResponse<String> r = http.send(HttpRequest.newBuilder(
+          URI.create("http://127.0.0.1:" + n.managementPort() + "/ready")).timeout(Duration.ofSeconds(2)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      return r.statusCode() == 200;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  /** SIGKILL: the node gets no chance to hand anything off. */
+  public void kill(int i) throws InterruptedException {
+    Process p = nodes.get(i).process();
+    p.destroyForcibly();
+    p.waitFor(30, TimeUnit.SECONDS);
+  }
+
+  /** SIGTERM: CoordinatedShutdown hands the node's rooms off. */
+  public void terminate(int i) throws InterruptedException {
+    Process p = nodes.get(i).process();
+    p.destroy();
+    p.waitFor(60, TimeUnit.SECONDS);
+  }
+
+  @Override
+  public void close() {
+    for (Node n : nodes) {
+      n.process().destroy();
+    }
+    for (Node n : nodes) {
+      try {
+        if (!n.process().waitFor(20, TimeUnit.SECONDS)) {
+          n.process().destroyForcibly();
+        }
+      } catch (InterruptedException e) {
+        n.process().destroyForcibly();
+        Thread.currentThread().interrupt();
+      }
+    }
+    try {
+      Runtime.getRuntime().removeShutdownHook(reaper);
+    } catch (IllegalStateException ignored) {
+      // already shutting down: the hook runs
+    }
+  }
+
+  private void killAll() {
+    for (Node n : nodes) {
+      n.process().destroyForcibly();
+    }
+  }
+
+  public static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      s.setReuseAddress(true);
+      return s.getLocalPort();
+    }
+  }
+}

@@ -1,0 +1,102 @@
+package io.shardcast.cli.load;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** The host's and the buyers' side of a live room, driven over the REST API. */
+public final class RoomScript {
+
+  private final RestClient rest = new RestClient();
+  private final String baseUrl;
+  private String roomId;
+  private String hostToken;
+
+  public RoomScript(String baseUrl) {
+    this.baseUrl = baseUrl;
+  }
+
+  public String roomId() {
+    return roomId;
+  }
+
+  public String hostToken() {
+    return hostToken;
+  }
+
+  public RestClient rest() {
+    return rest;
+  }
+
+  public RoomScript create(String title) throws IOException, InterruptedException {
+    RestClient.Response r = rest.post(baseUrl + "/api/rooms", null, "{\"title\":\"" + title + "\"}");
+    require(r, 201, "create room");
+    roomId = r.body().get("roomId").asText();
+    hostToken = r.body().get("hostToken").asText();
+    return this;
+  }
+
+  public JsonNode host(String op, String json) throws IOException, InterruptedException {
+    RestClient.Response r = rest.post(baseUrl + "/api/rooms/" + roomId + "/" + op, hostToken, json);
+    require(r, 200, op);
+    return r.body();
+  }
+
+  public JsonNode snapshot() throws IOException, InterruptedException {
+    RestClient.Response r = rest.get(baseUrl + "/api/rooms/" + roomId);
+    require(r, 200, "snapshot");
+    return r.body();
+  }
+
+  public JsonNode confirmedOrders(String saleId) throws IOException, InterruptedException {
+    RestClient.Response r = rest.get(baseUrl + "/api/rooms/" + roomId + "/orders?saleId=" + saleId);
+    require(r, 200, "orders");
+    return r.body();
+  }
+
+  /** Results of a buying race: counts by result, plus transport failures. */
+  public record Race(Map<String, Long> results, long failures, long[] ackMillis) {}
+
+  /**
+   * Sends {@code orders} orders from {@code users} distinct buyers, spread over the given gateways,
+   * at most {@code concurrency} in flight. Order ids are unique per order.
+   */
+  public Race buy(List<String> gateways, String saleId, int orders, int users, int concurrency, String prefix)
+      throws InterruptedException {
+    Map<String, Long> results = new ConcurrentHashMap<>();
+    AtomicLong failures = new AtomicLong();
+    long[] ack = new long[orders];
+    Semaphore inFlight = new Semaphore(concurrency);
+    CompletableFuture<?>[] all = new CompletableFuture<?>[orders];
+    for (int i = 0; i < orders; i++) {
+      inFlight.acquire();
+      int n = i;
+      String gw = gateways.get(i % gateways.size());
+      String body = "{\"orderId\":\"" + prefix + "-" + i + "\",\"userId\":\"buyer-" + (i % users)
+          + "\",\"saleId\":\"" + saleId + "\",\"quantity\":1}";
+      long start = System.nanoTime();
+      all[i] = rest.postAsync(gw + "/api/rooms/" + roomId + "/orders", body).whenComplete((r, t) -> {
+        inFlight.release();
+        ack[n] = (System.nanoTime() - start) / 1_000_000;
+        if (t != null || r.status() != 200) {
+          failures.incrementAndGet();
+        } else {
+          results.merge(r.body().path("result").asText("?"), 1L, Long::sum);
+        }
+      });
+    }
+    CompletableFuture.allOf(all).exceptionally(t -> null).join();
+    return new Race(results, failures.get(), ack);
+  }
+
+  private static void require(RestClient.Response r, int status, String what) {
+    if (r.status() != status) {
+      throw new IllegalStateException(what + " failed: HTTP " + r.status() + " " + r.body());
+    }
+  }
+}

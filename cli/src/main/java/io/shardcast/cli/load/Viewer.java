@@ -1,0 +1,220 @@
+package io.shardcast.cli.load;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * A simulated viewer: one real WebSocket to a node's gateway. It checks what a viewer would
+ * notice (events out of order or repeated), measures comment latency from the timestamp the
+ * commenter put in the text, and remembers when the sale opened for it.
+ */
+public final class Viewer implements WebSocket.Listener {
+
+  private final String user;
+  private final LatencyRecorder commentLatency;
+  private final boolean keepFrames;
+  private final StringBuilder partial = new StringBuilder();
+  private final List<String> frames = Collections.synchronizedList(new ArrayList<>());
+  private volatile WebSocket socket;
+  private volatile long lastSeq = -1;
+  private volatile long received;
+  private volatile long outOfOrder;
+  private volatile long errors;
+  private volatile long saleOpenAtMillis;
+  private volatile String lastError;
+  private volatile boolean closed;
+  private volatile long sequenced;
+
+  public Viewer(String user, LatencyRecorder commentLatency, boolean keepFrames) {
+    this.user = user;
+    this.commentLatency = commentLatency;
+    this.keepFrames = keepFrames;
+  }
+
+  public String user() {
+    return user;
+  }
+
+  /** Connects to {@code wsBase}/ws/rooms/{room}; resumes after {@code since} when >= 0. */
+  public CompletableFuture<Viewer> connect(HttpClient client, String wsBase, String roomId, long since) {
+    String q = "?user=" + user + (since >= 0 ? "&since=" + since : "");
+    closed = false;
+    return client.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(20))
+        .buildAsync(URI.create(wsBase + "/ws/rooms/" + roomId + q), this)
+        .thenApply(ws -> {
+          socket = ws;
+          return this;
+        });
+  }
+
+  public void send(String json) {
+    WebSocket ws = socket;
+    if (ws != null && !closed) {
+      synchronized (this) {
+        ws.sendText(json, true).join();
+      }
+    }
+  }
+
+  public void comment(String text) {
+    send("{\"type\":\"comment\",\"text\":\"" + text + " t=" + System.currentTimeMillis() + "\"}");
+  }
+
+  public void close() {
+    WebSocket ws = socket;
+    if (ws != null && !closed) {
+      closed = true;
+      ws.sendClose(WebSocket.NORMAL_CLOSURE, "bye").exceptionally(t -> null);
+    }
+  }
+
+  /** Drops the connection without a close handshake, as a network cut would. */
+  public void abort() {
+    WebSocket ws = socket;
+    closed = true;
+    if (ws != null) {
+      ws.abort();
+    }
+  }
+
+  @Override
+  public void onOpen(WebSocket webSocket) {
+    webSocket.request(1);
+  }
+
+  @Override
+  public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+    partial.append(data);
+    if (last) {
+      onFrame(partial.toString());
+      partial.setLength(0);
+    }
+    webSocket.request(1);
+    return null;
+  }
+
+  @Override
+  public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+    closed = true;
+    return null;
+  }
+
+  @Override
+  public void onError(WebSocket webSocket, Throwable error) {
+    closed = true;
+  }
+
+  private void onFrame(String json) {
+    received++;
+    if (keepFrames) {
+      frames.add(json);
+    }
+    String type = stringField(json, "type");
+    long seq = longField(json, "seq");
+    if ("error".equals(type)) {
+      errors++;
+      lastError = json;
+    }
+    if (seq > 0) {
+      if ("snapshot".equals(type)) {
+        if (seq > lastSeq) {
+          lastSeq = seq;
+        }
+      } else {
+        if (seq <= lastSeq) {
+          outOfOrder++;
+        } else {
+          lastSeq = seq;
+        }
+        sequenced++;
+      }
+    }
+    if ("saleOpen".equals(type) && saleOpenAtMillis == 0) {
+      saleOpenAtMillis = System.currentTimeMillis();
+    } else if ("comment".equals(type) && commentLatency != null) {
+      int t = json.indexOf(" t=");
+      if (t > 0) {
+        long sent = 0;
+        for (int i = t + 3; i < json.length() && Character.isDigit(json.charAt(i)); i++) {
+          sent = sent * 10 + (json.charAt(i) - '0');
+        }
+        commentLatency.record(System.currentTimeMillis() - sent);
+      }
+    }
+  }
+
+  static String stringField(String json, String name) {
+    String key = "\"" + name + "\":\"";
+    int i = json.indexOf(key);
+    if (i < 0) {
+      return null;
+    }
+    int start = i + key.length();
+    int end = json.indexOf('"', start);
+    return end < 0 ? null : json.substring(start, end);
+  }
+
+  static long longField(String json, String name) {
+    String key = "\"" + name + "\":";
+    int i = json.indexOf(key);
+    if (i < 0) {
+      return -1;
+    }
+    long v = 0;
+    int j = i + key.length();
+    if (j >= json.length() || !Character.isDigit(json.charAt(j))) {
+      return -1;
+    }
+    for (; j < json.length() && Character.isDigit(json.charAt(j)); j++) {
+      v = v * 10 + (json.charAt(j) - '0');
+    }
+    return v;
+  }
+
+  public long lastSeq() {
+    return lastSeq;
+  }
+
+  public long received() {
+    return received;
+  }
+
+  /** Sequenced events (not snapshots) received. */
+  public long sequenced() {
+    return sequenced;
+  }
+
+  public long outOfOrder() {
+    return outOfOrder;
+  }
+
+  public long errors() {
+    return errors;
+  }
+
+  public String lastError() {
+    return lastError;
+  }
+
+  public long saleOpenAtMillis() {
+    return saleOpenAtMillis;
+  }
+
+  public boolean isOpen() {
+    return socket != null && !closed;
+  }
+
+  /** Every frame received, when kept. */
+  public List<String> frames() {
+    synchronized (frames) {
+      return new ArrayList<>(frames);
+    }
+  }
+}

@@ -1,0 +1,101 @@
+package io.shardcast.cluster;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.shardcast.cluster.gateway.Gateway;
+import io.shardcast.cluster.gateway.GatewaySettings;
+import io.shardcast.cluster.journal.JournalConfig;
+import io.shardcast.cluster.metrics.NodeMetrics;
+import io.shardcast.room.LiveRoom;
+import io.shardcast.room.RoomSettings;
+import io.shardcast.room.fanout.RoomEdges;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.management.cluster.bootstrap.ClusterBootstrap;
+import org.apache.pekko.management.javadsl.PekkoManagement;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Shardcast node: an actor system in the Pekko cluster with room sharding, this node's room
+ * edges, the gateway, metrics and pekko-management. SIGTERM runs CoordinatedShutdown: the gateway
+ * unbinds, the node leaves the cluster and its rooms are handed off to the other nodes.
+ */
+public final class ShardcastNode {
+
+  private static final Logger log = LoggerFactory.getLogger(ShardcastNode.class);
+
+  /** A started node. */
+  public record Running(ActorSystem<Void> system, ServerBinding binding) {
+
+    public int httpPort() {
+      return binding.localAddress().getPort();
+    }
+
+    /** Graceful stop (leave, hand off shards) and wait for it. */
+    public void stop() {
+      system.terminate();
+      try {
+        system.getWhenTerminated().toCompletableFuture().get(60, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        throw new IllegalStateException("node did not stop in time", e);
+      }
+    }
+  }
+
+  private ShardcastNode() {}
+
+  /** The full configuration for {@code overrides} on top of application.conf and the defaults. */
+  public static Config config(Config overrides) {
+    Config app = overrides
+        .withFallback(ConfigFactory.parseResourcesAnySyntax("application"))
+        .withFallback(ConfigFactory.parseResources(ShardcastNode.class, "node.conf"));
+    return JournalConfig.apply(ConfigFactory.load(app));
+  }
+
+  public static Running start(Config overrides) {
+    Config config = config(overrides);
+    RoomSettings roomSettings = RoomSettings.from(config);
+    GatewaySettings gatewaySettings = GatewaySettings.from(config);
+    String discovery = config.getString("shardcast.node.discovery");
+    if (!discovery.equals("config") && !discovery.equals("kubernetes-api")) {
+      throw new IllegalArgumentException("shardcast.node.discovery must be config or kubernetes-api, not " + discovery);
+    }
+    if (config.getBoolean("shardcast.journal.create-schema")) {
+      JournalConfig.createSchema(config);
+    }
+    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "shardcast", config);
+    try {
+      NodeStatus status = NodeStatus.ID.get(org.apache.pekko.actor.typed.javadsl.Adapter.toClassic(system));
+      LiveRoom.init(system);
+      status.shardingStarted = true;
+      ActorRef<RoomEdges.Command> edges = system.systemActorOf(RoomEdges.create(roomSettings), "room-edges",
+          Props.empty());
+      NodeMetrics metrics = NodeMetrics.start(system);
+      Gateway gateway = new Gateway(system, edges, gatewaySettings, roomSettings, metrics);
+      ServerBinding binding = Http.get(system)
+          .newServerAt(gatewaySettings.iface(), gatewaySettings.port())
+          .bind(gateway.routes())
+          .toCompletableFuture()
+          .get(30, TimeUnit.SECONDS)
+          .addToCoordinatedShutdown(Duration.ofSeconds(5), system);
+      status.gatewayBound = true;
+      PekkoManagement.get(system).start().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      if (discovery.equals("kubernetes-api")) {
+        ClusterBootstrap.get(system).start();
+      }
+      log.info("node {} up: gateway http://{}:{}, journal {}", system.address(), gatewaySettings.iface(),
+          binding.localAddress().getPort(), config.getString("shardcast.journal.kind"));
+      return new Running(system, binding);
+    } catch (Exception e) {
+      system.terminate();
+      throw new IllegalStateException("node failed to start: " + e.getMessage(), e);
+    }
+  }
+}

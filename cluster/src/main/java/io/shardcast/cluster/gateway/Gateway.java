@@ -1,0 +1,453 @@
+package io.shardcast.cluster.gateway;
+
+import static org.apache.pekko.http.javadsl.server.PathMatchers.longSegment;
+import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.shardcast.cluster.metrics.NodeMetrics;
+import io.shardcast.room.HostOp;
+import io.shardcast.room.HostToken;
+import io.shardcast.room.LiveRoom;
+import io.shardcast.room.Reply;
+import io.shardcast.room.RoomSettings;
+import io.shardcast.room.commerce.OrderResult;
+import io.shardcast.room.fanout.Frame;
+import io.shardcast.room.fanout.RoomEdges;
+import io.shardcast.room.fanout.ViewerSession;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.cluster.Member;
+import org.apache.pekko.cluster.sharding.typed.GetClusterShardingStats;
+import org.apache.pekko.cluster.sharding.ShardRegion;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.model.ws.Message;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.ExceptionHandler;
+import org.apache.pekko.http.javadsl.server.RejectionHandler;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
+import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.javadsl.Flow;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.util.ByteString;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node's HTTP and WebSocket gateway: the REST API of rooms, orders and the cluster, the viewer
+ * WebSocket, and {@code /metrics}. Every error is a status with a JSON body
+ * {@code {"type":"error","code":...,"message":...}}.
+ */
+public final class Gateway extends AllDirectives {
+
+  private static final Logger log = LoggerFactory.getLogger(Gateway.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private static final org.apache.pekko.http.javadsl.model.ContentType.NonBinary PROMETHEUS =
+      (org.apache.pekko.http.javadsl.model.ContentType.NonBinary)
+          ContentTypes.parse("text/plain; version=0.0.4; charset=UTF-8");
+
+  private final ActorSystem<?> system;
+  private final ClusterSharding sharding;
+  private final ActorRef<RoomEdges.Command> edges;
+  private final GatewaySettings settings;
+  private final RoomSettings roomSettings;
+  private final NodeMetrics metrics;
+  private final Materializer materializer;
+
+  public Gateway(ActorSystem<?> system, ActorRef<RoomEdges.Command> edges, GatewaySettings settings,
+      RoomSettings roomSettings, NodeMetrics metrics) {
+    this.system = system;
+    this.sharding = ClusterSharding.get(system);
+    this.edges = edges;
+    this.settings = settings;
+    this.roomSettings = roomSettings;
+    this.metrics = metrics;
+    this.materializer = Materializer.matFromSystem(system);
+  }
+
+  /** Thrown by body parsing; becomes a 400 with its code. */
+  static final class BadInput extends RuntimeException {
+    final String code;
+
+    BadInput(String code, String message) {
+      super(message, null, false, false);
+      this.code = code;
+    }
+  }
+
+  public Route routes() {
+    return handleExceptions(exceptions(), () -> handleRejections(rejections(), () -> concat(
+        path("metrics", () -> get(() -> complete(HttpResponse.create().withEntity(
+            HttpEntities.create(PROMETHEUS, metrics.scrape()))))),
+        pathPrefix("api", () -> concat(
+            path("cluster", () -> get(this::clusterInfo)),
+            pathPrefix("rooms", () -> concat(
+                pathEnd(() -> post(() -> jsonBody(this::createRoom))),
+                pathPrefix(segment(), roomId -> roomRoutes(roomId)))))),
+        pathPrefix(segment("ws").slash("rooms").slash(segment()), roomId -> pathEnd(() -> viewerSocket(roomId))))));
+  }
+
+  // ---- rooms ----------------------------------------------------------------------------------
+
+  private Route roomRoutes(String roomId) {
+    if (!LiveRoom.validId(roomId)) {
+      return error(400, "BAD_ROOM_ID", "room ids are 1..64 of [A-Za-z0-9_-]");
+    }
+    return concat(
+        pathEnd(() -> get(() -> ask(roomId, LiveRoom.GetSnapshot::new))),
+        path("orders", () -> concat(
+            post(() -> jsonBody(b -> placeOrder(roomId, b))),
+            get(() -> parameterOptional("saleId", saleId -> saleId.isEmpty()
+                ? error(400, "BAD_REQUEST", "saleId query parameter is required")
+                : ask(roomId, r -> new LiveRoom.GetOrders(saleId.get(), r)))))),
+        path(segment("coupons").slash(segment()).slash("claim"), couponId -> post(() -> jsonBody(b -> {
+          String user = id(b, "userId");
+          return ask(roomId, r -> new LiveRoom.ClaimCoupon(user, couponId, r));
+        }))),
+        path("products", () -> hostOp(roomId, b -> new HostOp.AddProduct(
+            id(b, "productId"), text(b, "name"), longField(b, "priceCents", 0), intField(b, "stock", 0)))),
+        path("pin", () -> hostOp(roomId, b -> new HostOp.PinProduct(id(b, "productId")))),
+        path("coupons", () -> hostOp(roomId, b -> new HostOp.IssueCoupon(id(b, "couponId"),
+            optionalText(b, "productId"), longField(b, "discountCents", 0), intField(b, "count", 1)))),
+        path("lucky-bags", () -> hostOp(roomId, b -> new HostOp.StartLuckyBag(id(b, "bagId"), text(b, "keyword"),
+            longField(b, "durationMs", 60_000), intField(b, "winners", 1), text(b, "prize")))),
+        path("flash-sales", () -> hostOp(roomId, b -> {
+          long revealAt = b.has("revealInMs")
+              ? System.currentTimeMillis() + longField(b, "revealInMs", 0)
+              : longField(b, "revealAt", -1);
+          return new HostOp.AnnounceFlashSale(id(b, "saleId"), id(b, "productId"), intField(b, "quantity", -1),
+              intField(b, "perUserLimit", 1), revealAt);
+        })),
+        path("announcements", () -> hostOp(roomId, b -> new HostOp.Announce(text(b, "text")))),
+        path("camera", () -> hostOp(roomId, b -> new HostOp.SwitchCamera(id(b, "camera")))),
+        path("cohosts", () -> hostOp(roomId, b -> new HostOp.AddCohost(id(b, "userId")))));
+  }
+
+  private Route createRoom(JsonNode body) {
+    String title = text(body, "title");
+    String roomId = body.has("roomId") ? id(body, "roomId") : newRoomId();
+    String token = HostToken.generate();
+    String hash = HostToken.hash(token);
+    CompletionStage<Reply> reply = sharding.entityRefFor(LiveRoom.TYPE_KEY, roomId)
+        .ask(r -> new LiveRoom.CreateRoom(title, hash, r), settings.askTimeout());
+    return onComplete(reply, t -> {
+      if (t.isFailure()) {
+        return timeout(roomId);
+      }
+      Reply r = t.get();
+      if (r.status() != 201) {
+        return complete(r);
+      }
+      ObjectNode out = JSON.createObjectNode();
+      out.put("roomId", roomId).put("hostToken", token).put("title", title);
+      out.put("rest", "/api/rooms/" + roomId).put("ws", "/ws/rooms/" + roomId + "?user=<userId>");
+      return complete(new Reply(201, out.toString()));
+    });
+  }
+
+  private static String newRoomId() {
+    String alphabet = "abcdefghijkmnpqrstuvwxyz23456789";
+    StringBuilder b = new StringBuilder("r-");
+    for (int i = 0; i < 10; i++) {
+      b.append(alphabet.charAt(RANDOM.nextInt(alphabet.length())));
+    }
+    return b.toString();
+  }
+
+  private Route placeOrder(String roomId, JsonNode b) {
+    String orderId = id(b, "orderId");
+    String userId = id(b, "userId");
+    String saleId = id(b, "saleId");
+    int quantity = intField(b, "quantity", 1);
+    if (quantity < 1) {
+      throw new BadInput("BAD_QUANTITY", "quantity must be a positive integer");
+    }
+    CompletionStage<Reply> reply = sharding.entityRefFor(LiveRoom.TYPE_KEY, roomId)
+        .ask(r -> new LiveRoom.PlaceOrder(orderId, userId, saleId, quantity, r), settings.askTimeout());
+    return onComplete(reply, t -> {
+      if (t.isFailure()) {
+        return error(503, "TIMEOUT", "order " + orderId + " outcome unknown; retry with the same orderId");
+      }
+      Reply r = t.get();
+      countOrder(r);
+      return complete(r);
+    });
+  }
+
+  private void countOrder(Reply r) {
+    int at = r.body().indexOf("\"result\":\"");
+    if (r.status() == 200 && at >= 0) {
+      int start = at + 10;
+      int end = r.body().indexOf('"', start);
+      try {
+        metrics.orderAnswered(OrderResult.valueOf(r.body().substring(start, end)));
+      } catch (IllegalArgumentException ignored) {
+        // not an order result
+      }
+    }
+  }
+
+  private Route hostOp(String roomId, Function<JsonNode, HostOp> parse) {
+    return post(() -> optionalHeaderValueByName("Authorization", auth -> {
+      Optional<String> token = auth.filter(a -> a.startsWith("Bearer ")).map(a -> a.substring(7).trim());
+      if (token.isEmpty() || token.get().isEmpty()) {
+        return error(401, "UNAUTHORIZED", "host operations need 'Authorization: Bearer <hostToken>'");
+      }
+      return jsonBody(b -> {
+        HostOp op = parse.apply(b);
+        return ask(roomId, r -> new LiveRoom.Host(token.get(), op, r));
+      });
+    }));
+  }
+
+  private Route ask(String roomId, Function<ActorRef<Reply>, LiveRoom.Command> command) {
+    CompletionStage<Reply> reply = sharding.entityRefFor(LiveRoom.TYPE_KEY, roomId).ask(command::apply,
+        settings.askTimeout());
+    return onComplete(reply, t -> t.isSuccess() ? complete(t.get()) : timeout(roomId));
+  }
+
+  private Route timeout(String roomId) {
+    return error(503, "TIMEOUT", "room " + roomId + " did not answer in time; retry");
+  }
+
+  // ---- cluster --------------------------------------------------------------------------------
+
+  private Route clusterInfo() {
+    Cluster cluster = Cluster.get(system);
+    ObjectNode out = JSON.createObjectNode();
+    out.put("self", cluster.selfMember().address().toString());
+    out.put("leader", cluster.state().getLeader() == null ? null : cluster.state().getLeader().toString());
+    ArrayNode members = out.putArray("members");
+    for (Member m : cluster.state().getMembers()) {
+      ObjectNode n = members.addObject();
+      n.put("address", m.address().toString()).put("status", m.status().toString());
+      n.put("reachable", !cluster.state().getUnreachable().contains(m));
+      ArrayNode roles = n.putArray("roles");
+      m.getRoles().stream().filter(r -> !r.startsWith("dc-")).forEach(roles::add);
+    }
+    CompletionStage<ShardRegion.ClusterShardingStats> stats = AskPattern.<org.apache.pekko.cluster.sharding.typed.ClusterShardingQuery, ShardRegion.ClusterShardingStats>ask(sharding.shardState(),
+        replyTo -> new GetClusterShardingStats(LiveRoom.TYPE_KEY, Duration.ofSeconds(2), replyTo),
+        Duration.ofSeconds(3), system.scheduler());
+    return onComplete(stats, t -> {
+      ArrayNode regions = out.putArray("shardRegions");
+      if (t.isSuccess()) {
+        t.get().getRegions().forEach((address, region) -> {
+          ObjectNode r = regions.addObject().put("address", address.toString());
+          r.put("shards", region.getStats().size());
+          int rooms = 0;
+          for (Object count : region.getStats().values()) {
+            rooms += ((Number) count).intValue();
+          }
+          r.put("rooms", rooms);
+        });
+      }
+      return complete(new Reply(200, out.toString()));
+    });
+  }
+
+  // ---- viewers --------------------------------------------------------------------------------
+
+  private Route viewerSocket(String roomId) {
+    return parameterOptional("user", user -> parameterOptional("since", since -> {
+      if (!LiveRoom.validId(roomId)) {
+        return error(400, "BAD_ROOM_ID", "room ids are 1..64 of [A-Za-z0-9_-]");
+      }
+      if (user.isEmpty() || !LiveRoom.validId(user.get())) {
+        return error(400, "BAD_USER", "user query parameter is required: 1..64 of [A-Za-z0-9_-]");
+      }
+      long sinceSeq;
+      try {
+        sinceSeq = since.map(Long::parseLong).orElse(-1L);
+      } catch (NumberFormatException e) {
+        return error(400, "BAD_SINCE", "since must be a sequence number");
+      }
+      if (since.isPresent() && sinceSeq < 0) {
+        return error(400, "BAD_SINCE", "since must be >= 0");
+      }
+      CompletionStage<Reply> snapshot = sharding.entityRefFor(LiveRoom.TYPE_KEY, roomId)
+          .ask(LiveRoom.GetSnapshot::new, settings.askTimeout());
+      return onComplete(snapshot, t -> {
+        if (t.isFailure()) {
+          return timeout(roomId);
+        }
+        Reply r = t.get();
+        if (!r.ok()) {
+          return complete(r);
+        }
+        long seq;
+        try {
+          seq = JSON.readTree(r.body()).get("seq").asLong();
+        } catch (Exception e) {
+          return error(500, "INTERNAL", "unreadable snapshot");
+        }
+        Frame snap = new Frame(seq, r.body(), true, 0, true, 0);
+        return handleWebSocketMessages(viewerFlow(roomId, user.get(), sinceSeq, snap));
+      });
+    }));
+  }
+
+  private Flow<Message, Message, NotUsed> viewerFlow(String roomId, String userId, long since, Frame snapshot) {
+    ViewerSession session = new ViewerSession(roomId, userId, roomSettings.viewerQueueCapacity(),
+        roomSettings.viewerChatLimit());
+    ViewerInput input = new ViewerInput(roomId, userId, session,
+        sharding.entityRefFor(LiveRoom.TYPE_KEY, roomId), edges, settings, roomSettings);
+    Sink<Message, NotUsed> in = Flow.of(Message.class)
+        .mapAsync(1, this::readInbound)
+        .to(Sink.foreach(input::onMessage));
+    Source<Message, NotUsed> out = Source.fromGraph(new SessionSource(session,
+        () -> edges.tell(new RoomEdges.Attach(roomId, session, since, snapshot)),
+        () -> edges.tell(new RoomEdges.Detach(roomId, session))));
+    return Flow.fromSinkAndSourceCoupled(in, out);
+  }
+
+  /** Reads one inbound message, bounded by the frame limit; the rest of an oversized one is drained. */
+  private CompletionStage<ViewerInput.Inbound> readInbound(Message m) {
+    int max = settings.maxFrameBytes();
+    if (!m.isText()) {
+      m.asBinaryMessage().getStreamedData().runWith(Sink.ignore(), materializer);
+      return CompletableFuture.completedFuture(
+          new ViewerInput.Inbound(null, "BINARY_NOT_SUPPORTED", "send JSON text messages"));
+    }
+    var text = m.asTextMessage();
+    if (text.isStrict()) {
+      String s = text.getStrictText();
+      return CompletableFuture.completedFuture(s.length() > max
+          ? tooLarge(max) : new ViewerInput.Inbound(s, null, null));
+    }
+    return text.getStreamedText()
+        .runFold(new StringBuilder(), (acc, part) -> acc.length() > max ? acc : acc.append(part), materializer)
+        .thenApply(acc -> acc.length() > max ? tooLarge(max) : new ViewerInput.Inbound(acc.toString(), null, null));
+  }
+
+  private static ViewerInput.Inbound tooLarge(int max) {
+    return new ViewerInput.Inbound(null, "FRAME_TOO_LARGE", "messages are at most " + max + " bytes");
+  }
+
+  // ---- JSON bodies and errors -----------------------------------------------------------------
+
+  private Route jsonBody(Function<JsonNode, Route> handler) {
+    return withSizeLimit(settings.maxBodyBytes(), () -> entity(Unmarshaller.entityToString(), body -> {
+      JsonNode node;
+      try {
+        node = JSON.readTree(body);
+      } catch (Exception e) {
+        return error(400, "BAD_JSON", "request body is not valid JSON");
+      }
+      if (node == null || !node.isObject()) {
+        return error(400, "BAD_JSON", "request body must be a JSON object");
+      }
+      try {
+        return handler.apply(node);
+      } catch (BadInput e) {
+        return error(400, e.code, e.getMessage());
+      }
+    }));
+  }
+
+  static String id(JsonNode b, String field) {
+    JsonNode v = b.get(field);
+    if (v == null || !v.isTextual() || !LiveRoom.validId(v.asText())) {
+      throw new BadInput("BAD_REQUEST", "'" + field + "' is required: 1..64 of [A-Za-z0-9_-]");
+    }
+    return v.asText();
+  }
+
+  static String text(JsonNode b, String field) {
+    JsonNode v = b.get(field);
+    if (v == null || !v.isTextual() || v.asText().isBlank()) {
+      throw new BadInput("BAD_REQUEST", "'" + field + "' is required: a non-empty string");
+    }
+    return v.asText();
+  }
+
+  static String optionalText(JsonNode b, String field) {
+    JsonNode v = b.get(field);
+    return v == null || v.isNull() ? null : text(b, field);
+  }
+
+  static long longField(JsonNode b, String field, long dflt) {
+    JsonNode v = b.get(field);
+    if (v == null || v.isNull()) {
+      if (dflt < 0) {
+        throw new BadInput("BAD_REQUEST", "'" + field + "' is required: an integer");
+      }
+      return dflt;
+    }
+    if (!v.isIntegralNumber() || !v.canConvertToLong()) {
+      throw new BadInput("BAD_REQUEST", "'" + field + "' must be an integer");
+    }
+    return v.asLong();
+  }
+
+  static int intField(JsonNode b, String field, int dflt) {
+    JsonNode v = b.get(field);
+    if (v == null || v.isNull()) {
+      if (dflt < 0) {
+        throw new BadInput("BAD_REQUEST", "'" + field + "' is required: an integer");
+      }
+      return dflt;
+    }
+    if (!v.isIntegralNumber() || !v.canConvertToInt()) {
+      throw new BadInput("BAD_REQUEST", "'" + field + "' must be an integer");
+    }
+    return v.asInt();
+  }
+
+  private Route complete(Reply reply) {
+    return complete(HttpResponse.create().withStatus(reply.status())
+        .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, reply.body())));
+  }
+
+  private Route error(int status, String code, String message) {
+    return complete(Reply.error(status, code, message));
+  }
+
+  private static ExceptionHandler exceptions() {
+    return ExceptionHandler.newBuilder()
+        .match(BadInput.class, e -> completeStatic(Reply.error(400, e.code, e.getMessage())))
+        .matchAny(e -> {
+          log.error("gateway error", e);
+          return completeStatic(Reply.error(500, "INTERNAL", "internal error; it was logged"));
+        })
+        .build();
+  }
+
+  private static Route completeStatic(Reply reply) {
+    return new AllDirectives() {}.complete(HttpResponse.create().withStatus(reply.status())
+        .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, reply.body())));
+  }
+
+  /** Pekko's rejections (404, 405, 413, not a WebSocket...) with JSON bodies. */
+  private static RejectionHandler rejections() {
+    return RejectionHandler.defaultHandler().mapRejectionResponse(response -> {
+      if (response.entity().getContentType().equals(ContentTypes.APPLICATION_JSON)) {
+        return response;
+      }
+      String text = response.entity() instanceof org.apache.pekko.http.javadsl.model.HttpEntity.Strict strict
+          ? strict.getData().utf8String() : response.status().reason();
+      String code = "HTTP_" + response.status().intValue();
+      return response.withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON,
+          Reply.error(response.status().intValue(), code, text).body()));
+    });
+  }
+}

@@ -1,0 +1,27 @@
+package io.shardcast.cluster.gateway;
+
+/** A per-connection rate limit: {@code ratePerSecond} sustained, {@code burst} at once. Not thread-safe. */
+final class TokenBucket {
+
+  private final double ratePerNano;
+  private final double burst;
+  private double tokens;
+  private long lastNanos;
+
+  TokenBucket(double ratePerSecond, double burst) {
+    this.ratePerNano = ratePerSecond / 1e9;
+    this.burst = burst;
+    this.tokens = burst;
+    this.lastNanos = System.nanoTime();
+  }
+
+  boolean tryTake(long nowNanos) {
+    tokens = Math.min(burst, tokens + (nowNanos - lastNanos) * ratePerNano);
+    lastNanos = nowNanos;
+    if (tokens >= 1) {
+      tokens -= 1;
+      return true;
+    }
+    return false;
+  }
+}

@@ -1,0 +1,107 @@
+package io.shardcast.cluster.metrics;
+
+import io.shardcast.room.LiveRoom;
+import io.shardcast.room.commerce.OrderResult;
+import io.shardcast.room.fanout.FanoutStats;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+import kamon.Kamon;
+import kamon.metric.Counter;
+import kamon.metric.Gauge;
+import kamon.metric.Histogram;
+import kamon.metric.MeasurementUnit;
+import kamon.prometheus.PrometheusReporter;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.cluster.sharding.ShardRegion;
+import org.apache.pekko.cluster.sharding.typed.GetShardRegionState;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+
+/**
+ * Shardcast's own metrics, recorded through the Kamon API and served in Prometheus format on the
+ * gateway's {@code /metrics}. Hot paths only bump {@link LongAdder}s; a once-a-second tick folds
+ * them into the Kamon instruments.
+ */
+public final class NodeMetrics {
+
+  /** Viewer events accepted by this node's gateway (comments, likes, gifts). */
+  public static final LongAdder EVENTS_IN = new LongAdder();
+
+  private static final AtomicBoolean KAMON_STARTED = new AtomicBoolean();
+  private static volatile PrometheusReporter reporter;
+
+  private final Gauge viewers = Kamon.gauge("shardcast.viewers", "connected viewer WebSockets").withoutTags();
+  private final Gauge edges = Kamon.gauge("shardcast.room.edges", "rooms with viewers on this node").withoutTags();
+  private final Gauge rooms = Kamon.gauge("shardcast.rooms", "room entities hosted by this node").withoutTags();
+  private final Gauge shards = Kamon.gauge("shardcast.shards", "room shards hosted by this node").withoutTags();
+  private final Counter eventsIn = Kamon.counter("shardcast.events.in", "viewer events accepted").withoutTags();
+  private final Counter framesOut = Kamon.counter("shardcast.frames.out", "frames written to viewers").withoutTags();
+  private final Counter chatDropped = Kamon.counter("shardcast.chat.dropped", "chat frames sampled away").withoutTags();
+  private final Counter slowCloses =
+      Kamon.counter("shardcast.viewers.slow.closed", "viewers closed as too slow (they resume)").withoutTags();
+  private final Histogram fanoutLatency = Kamon.histogram("shardcast.fanout.latency",
+      "persisted to released at the node's edge", MeasurementUnit.time().milliseconds()).withoutTags();
+  private final Map<OrderResult, Counter> orders = new EnumMap<>(OrderResult.class);
+  private long lastEventsIn;
+  private long lastFramesOut;
+  private long lastChatDropped;
+  private long lastSlowCloses;
+
+  private NodeMetrics() {
+    for (OrderResult r : OrderResult.values()) {
+      orders.put(r, Kamon.counter("shardcast.orders", "orders answered, by result").withTag("result", r.name()));
+    }
+    FanoutStats.fanoutLatencyMillis = fanoutLatency::record;
+  }
+
+  /** Starts Kamon once per JVM and the per-node tick. */
+  public static NodeMetrics start(ActorSystem<?> system) {
+    if (KAMON_STARTED.compareAndSet(false, true)) {
+      Kamon.reconfigure(system.settings().config());
+      reporter = new PrometheusReporter(PrometheusReporter.DefaultConfigPath(), system.settings().config());
+      Kamon.addReporter("shardcast-prometheus", reporter);
+    }
+    NodeMetrics metrics = new NodeMetrics();
+    Duration tick = system.settings().config().getDuration("shardcast.metrics.tick");
+    system.scheduler().scheduleWithFixedDelay(tick, tick, () -> metrics.tick(system), system.executionContext());
+    return metrics;
+  }
+
+  public void orderAnswered(OrderResult result) {
+    orders.get(result).increment();
+  }
+
+  /** The Prometheus text exposition of every metric. */
+  public String scrape() {
+    PrometheusReporter r = reporter;
+    return r == null ? "" : r.scrapeData();
+  }
+
+  private void tick(ActorSystem<?> system) {
+    viewers.update(FanoutStats.CONNECTED_VIEWERS.get());
+    edges.update(FanoutStats.ACTIVE_EDGES.get());
+    lastEventsIn = fold(eventsIn, EVENTS_IN.sum(), lastEventsIn);
+    lastFramesOut = fold(framesOut, FanoutStats.FRAMES_OUT.sum(), lastFramesOut);
+    lastChatDropped = fold(chatDropped, FanoutStats.CHAT_DROPPED.sum(), lastChatDropped);
+    lastSlowCloses = fold(slowCloses, FanoutStats.SLOW_CONSUMER_CLOSES.sum(), lastSlowCloses);
+    AskPattern.<org.apache.pekko.cluster.sharding.typed.ClusterShardingQuery, ShardRegion.CurrentShardRegionState>ask(
+            ClusterSharding.get(system).shardState(),
+            replyTo -> new GetShardRegionState(LiveRoom.TYPE_KEY, replyTo),
+            Duration.ofSeconds(1),
+            system.scheduler())
+        .thenAccept(state -> {
+          shards.update(state.getShards().size());
+          rooms.update(state.getShards().stream().mapToInt(s -> s.getEntityIds().size()).sum());
+        });
+  }
+
+  private static long fold(Counter counter, long now, long last) {
+    if (now > last) {
+      counter.increment(now - last);
+    }
+    return now;
+  }
+}
