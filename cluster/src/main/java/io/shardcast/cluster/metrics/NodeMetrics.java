@@ -60,7 +60,8 @@ public final class NodeMetrics {
   /** Starts Kamon once per JVM and the per-node tick. */
   public static NodeMetrics start(ActorSystem<?> system) {
     if (KAMON_STARTED.compareAndSet(false, true)) {
-      Kamon.reconfigure(system.settings().config());
+      // Starts Kamon's reporting ticker; instrumentation agents are not used.
+      Kamon.initWithoutAttaching(system.settings().config());
       reporter = new PrometheusReporter(PrometheusReporter.DefaultConfigPath(), system.settings().config());
       Kamon.addReporter("shardcast-prometheus", reporter);
     }

@@ -1,0 +1,136 @@
+package io.shardcast.cluster;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/** Helpers for tests that run real nodes in this JVM and talk to them over loopback. */
+final class TestNodes {
+
+  static final ObjectMapper JSON = new ObjectMapper();
+  static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+  private TestNodes() {}
+
+  static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  /** A single-node cluster (it seeds itself) with its journal in {@code dataDir} unless {@code extra} says otherwise. */
+  static ShardcastNode.Running start(Path dataDir, Map<String, Object> extra) throws IOException {
+    int remote = freePort();
+    Config c = ConfigFactory.parseMap(extra)
+        .withFallback(ConfigFactory.parseMap(Map.of(
+            "shardcast.gateway.port", 0,
+            "shardcast.data-dir", dataDir.toString(),
+            "pekko.remote.artery.canonical.port", remote,
+            "pekko.management.http.port", freePort(),
+            "pekko.cluster.seed-nodes", java.util.List.of("pekko://shardcast@127.0.0.1:" + remote),
+            "pekko.coordinated-shutdown.exit-jvm", "off")));
+    return ShardcastNode.start(c);
+  }
+
+  record Http(int status, JsonNode body) {}
+
+  static Http get(String url) throws Exception {
+    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    return new Http(r.statusCode(), JSON.readTree(r.body()));
+  }
+
+  static Http post(String url, String token, String body) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body));
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token);
+    }
+    HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    return new Http(r.statusCode(), JSON.readTree(r.body()));
+  }
+
+  /** A real WebSocket viewer that queues every frame it receives. */
+  static final class WsViewer implements WebSocket.Listener {
+    final LinkedBlockingQueue<JsonNode> frames = new LinkedBlockingQueue<>();
+    private final StringBuilder partial = new StringBuilder();
+    volatile WebSocket ws;
+    volatile boolean closed;
+
+    static WsViewer connect(String url) throws Exception {
+      WsViewer v = new WsViewer();
+      v.ws = HTTP.newWebSocketBuilder().buildAsync(URI.create(url), v).get(10, TimeUnit.SECONDS);
+      return v;
+    }
+
+    void send(String text) throws Exception {
+      ws.sendText(text, true).get(5, TimeUnit.SECONDS);
+    }
+
+    /** The next frame, waiting up to 10 s; fails the test on a timeout. */
+    JsonNode next() throws InterruptedException {
+      JsonNode n = frames.poll(10, TimeUnit.SECONDS);
+      if (n == null) {
+        throw new AssertionError("no frame within 10 s");
+      }
+      return n;
+    }
+
+    /** The next frame of the given type, skipping others. */
+    JsonNode next(String type) throws InterruptedException {
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (System.nanoTime() < deadline) {
+        JsonNode n = frames.poll(100, TimeUnit.MILLISECONDS);
+        if (n != null && type.equals(n.path("type").asText())) {
+          return n;
+        }
+      }
+      throw new AssertionError("no '" + type + "' frame within 10 s");
+    }
+
+    @Override
+    public void onOpen(WebSocket webSocket) {
+      webSocket.request(1);
+    }
+
+    @Override
+    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+      partial.append(data);
+      if (last) {
+        try {
+          frames.add(JSON.readTree(partial.toString()));
+        } catch (IOException e) {
+          throw new IllegalStateException(e);
+        }
+        partial.setLength(0);
+      }
+      webSocket.request(1);
+      return null;
+    }
+
+    @Override
+    public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+      closed = true;
+      return null;
+    }
+
+    @Override
+    public void onError(WebSocket webSocket, Throwable error) {
+      closed = true;
+    }
+  }
+}
