@@ -7,7 +7,19 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.stream.Collectors;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.typesafe.config.ConfigFactory;
+import io.shardcast.cluster.ShardcastNode;
+import io.shardcast.room.HostOp;
+import io.shardcast.room.HostToken;
+import io.shardcast.room.LiveRoom;
+import io.shardcast.room.Reply;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -20,6 +32,9 @@ public final class FlashSaleBench implements Callable<Integer> {
   @Option(names = "--stock", defaultValue = "1000") int stock;
   @Option(names = "--nodes", defaultValue = "3") int nodes;
   @Option(names = "--concurrency", defaultValue = "256") int concurrency;
+  @Option(names = "--direct", description = "One in-process node, orders sent to the room through sharding "
+      + "(no HTTP): the room and journal alone.")
+  boolean direct;
 
   @Override
   public Integer call() throws Exception {
@@ -28,6 +43,9 @@ public final class FlashSaleBench implements Callable<Integer> {
       return 2;
     }
     Path dir = Files.createTempDirectory("shardcast-bench-flashsale");
+    if (direct) {
+      return direct(dir);
+    }
     try (LocalCluster cluster = LocalCluster.start(nodes, dir, 0, List.of("-Xms1g", "-Xmx1g"), List.of())) {
       cluster.awaitReady(java.time.Duration.ofSeconds(180));
       List<String> gateways = cluster.nodes().stream().map(LocalCluster.Node::http).toList();
@@ -54,5 +72,64 @@ public final class FlashSaleBench implements Callable<Integer> {
           listed.path("orders").size(), Math.max(0, sold - stock));
       return sold <= stock && confirmed == listed.path("orders").size() ? 0 : 1;
     }
+  }
+
+  private int direct(Path dir) throws Exception {
+    int remote = LocalCluster.freePort();
+    ShardcastNode.Running node = ShardcastNode.start(ConfigFactory.parseMap(Map.of(
+        "shardcast.gateway.port", 0,
+        "shardcast.data-dir", dir.toString(),
+        "pekko.remote.artery.canonical.port", remote,
+        "pekko.management.http.port", LocalCluster.freePort(),
+        "pekko.cluster.seed-nodes", List.of("pekko://shardcast@127.0.0.1:" + remote),
+        "pekko.loglevel", "WARNING")));
+    try {
+      var room = ClusterSharding.get(node.system()).entityRefFor(LiveRoom.TYPE_KEY, "bench");
+      Duration timeout = Duration.ofSeconds(30);
+      room.<Reply>ask(r -> new LiveRoom.CreateRoom("bench", HostToken.hash("t"), r), timeout).toCompletableFuture().get();
+      room.<Reply>ask(r -> new LiveRoom.Host("t", new HostOp.AddProduct("p", "Phone", 1, stock), r), timeout)
+          .toCompletableFuture().get();
+      for (String sale : List.of("warm", "s")) {
+        int quantity = sale.equals("warm") ? 100 : stock;
+        room.<Reply>ask(r -> new LiveRoom.Host("t", new HostOp.AnnounceFlashSale(sale, "p", quantity, 1, 1), r),
+            timeout).toCompletableFuture().get();
+      }
+      race(room, "warm", 20_000, timeout);
+      long start = System.nanoTime();
+      long[] acks = race(room, "s", orders, timeout);
+      double seconds = (System.nanoTime() - start) / 1e9;
+      Arrays.sort(acks);
+      Reply listed = room.<Reply>ask(r -> new LiveRoom.GetOrders("s", r), timeout).toCompletableFuture().get();
+      JsonNode body = new ObjectMapper().readTree(listed.body());
+      System.out.printf("direct: orders %d from %d users for %d units, one in-process node, concurrency %d%n", orders,
+          users, stock, concurrency);
+      System.out.printf("orders/s %.0f; ack p50 %d ms p99 %d ms; sold %d, listed %d, oversell %d%n", orders / seconds,
+          acks[acks.length / 2], acks[(int) (acks.length * 0.99)], body.path("sold").asLong(),
+          body.path("orders").size(), Math.max(0, body.path("sold").asLong() - stock));
+      return body.path("sold").asLong() <= stock ? 0 : 1;
+    } finally {
+      node.stop();
+    }
+  }
+
+  private long[] race(org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef<LiveRoom.Command> room, String sale,
+      int count, Duration timeout) throws InterruptedException {
+    long[] acks = new long[count];
+    Semaphore inFlight = new Semaphore(concurrency);
+    CountDownLatch done = new CountDownLatch(count);
+    for (int i = 0; i < count; i++) {
+      inFlight.acquire();
+      int n = i;
+      String orderId = sale + "-" + i;
+      String user = "buyer-" + (i % users);
+      long t0 = System.nanoTime();
+      room.<Reply>ask(r -> new LiveRoom.PlaceOrder(orderId, user, sale, 1, r), timeout).whenComplete((r, t) -> {
+        acks[n] = (System.nanoTime() - t0) / 1_000_000;
+        inFlight.release();
+        done.countDown();
+      });
+    }
+    done.await();
+    return acks;
   }
 }
