@@ -18,7 +18,8 @@ public record RoomSettings(
     Duration edgeLikesFlush,
     Duration edgeIdleTimeout,
     int viewerQueueCapacity,
-    int viewerChatLimit) {
+    int viewerChatLimit,
+    Duration viewerMaxChatAge) {
 
   public static RoomSettings from(Config root) {
     Config c = root.getConfig("shardcast.room");
@@ -36,7 +37,8 @@ public record RoomSettings(
         c.getDuration("edge.likes-flush-interval"),
         c.getDuration("edge.idle-timeout"),
         c.getInt("viewer.queue-capacity"),
-        c.getInt("viewer.chat-limit"));
+        c.getInt("viewer.chat-limit"),
+        c.getDuration("viewer.max-chat-age"));
     if (s.frameRingSize < 16 || s.edgeRingSize < 16) {
       throw new IllegalArgumentException("shardcast.room frame-ring-size and edge.ring-size must be >= 16");
     }

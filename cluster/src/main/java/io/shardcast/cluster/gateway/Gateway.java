@@ -308,7 +308,7 @@ public final class Gateway extends AllDirectives {
 
   private Flow<Message, Message, NotUsed> viewerFlow(String roomId, String userId, long since, Frame snapshot) {
     ViewerSession session = new ViewerSession(roomId, userId, roomSettings.viewerQueueCapacity(),
-        roomSettings.viewerChatLimit());
+        roomSettings.viewerChatLimit(), roomSettings.viewerMaxChatAge().toMillis());
     ViewerInput input = new ViewerInput(roomId, userId, session,
         sharding.entityRefFor(LiveRoom.TYPE_KEY, roomId), edges, settings, roomSettings);
     Sink<Message, NotUsed> in = Flow.of(Message.class)

@@ -12,6 +12,7 @@ public final class ViewerSession {
   private final String userId;
   private final Frame[] queue;
   private final int chatLimit;
+  private final long maxChatAgeMillis;
   private int head;
   private int size;
   /** Highest sequence number accepted for this viewer (delivered or sampled away). */
@@ -24,7 +25,11 @@ public final class ViewerSession {
   private Frame closing;
   private Runnable wakeup = () -> {};
 
-  public ViewerSession(String roomId, String userId, int capacity, int chatLimit) {
+  /**
+   * @param maxChatAgeMillis chat older than this when the socket can take it is sampled away
+   *     instead of sent late; 0 disables the age bound
+   */
+  public ViewerSession(String roomId, String userId, int capacity, int chatLimit, long maxChatAgeMillis) {
     if (chatLimit > capacity || capacity < 1) {
       throw new IllegalArgumentException("chat limit " + chatLimit + " must be within capacity " + capacity);
     }
@@ -32,6 +37,7 @@ public final class ViewerSession {
     this.userId = userId;
     this.queue = new Frame[capacity];
     this.chatLimit = chatLimit;
+    this.maxChatAgeMillis = maxChatAgeMillis;
   }
 
   public String roomId() {
@@ -115,18 +121,25 @@ public final class ViewerSession {
     if (overflowed) {
       return null;
     }
-    if (size == 0) {
-      consumerWaiting = closing == null;
-      return null;
+    long staleBefore = maxChatAgeMillis > 0 ? System.currentTimeMillis() - maxChatAgeMillis : 0;
+    while (size > 0) {
+      Frame f = queue[head];
+      queue[head] = null;
+      head = (head + 1) % queue.length;
+      size--;
+      if (f.seq != 0) {
+        deliveredSeq = f.seq;
+      }
+      if (!f.priority && f.createdAtMillis > 0 && f.createdAtMillis < staleBefore) {
+        // Late chat is worth less than current chat: sample it away rather than fall further behind.
+        chatDropped++;
+        FanoutStats.CHAT_DROPPED.increment();
+        continue;
+      }
+      return f;
     }
-    Frame f = queue[head];
-    queue[head] = null;
-    head = (head + 1) % queue.length;
-    size--;
-    if (f.seq != 0) {
-      deliveredSeq = f.seq;
-    }
-    return f;
+    consumerWaiting = closing == null;
+    return null;
   }
 
   public synchronized boolean overflowed() {
