@@ -108,7 +108,7 @@ public final class DemoCommand implements Callable<Integer> {
         if (System.currentTimeMillis() - lastReport > 3000) {
           lastReport = System.currentTimeMillis();
           say("  comments sent %d, likes %d, events delivered %d, comment latency p50 %d ms p99 %d ms",
-              comments, likes, delivered(audience), latency.quantile(0.5), latency.quantile(0.99));
+              comments, likes, Viewer.totalReceived(audience), latency.quantile(0.5), latency.quantile(0.99));
         }
       }
 
@@ -137,7 +137,7 @@ public final class DemoCommand implements Callable<Integer> {
       say("==== summary ====");
       say("viewers connected         %d over %d nodes (%d still open)", audience.size(), nodes,
           audience.stream().filter(Viewer::isOpen).count());
-      say("events delivered          %d to viewers; out of order or repeated: %d", delivered(audience), outOfOrder);
+      say("events delivered          %d to viewers; out of order or repeated: %d", Viewer.totalReceived(audience), outOfOrder);
       say("comment -> viewer latency p50 %d ms, p99 %d ms (%d samples)", latency.quantile(0.5),
           latency.quantile(0.99), latency.count());
       if (opens.length > 0) {
@@ -165,13 +165,6 @@ public final class DemoCommand implements Callable<Integer> {
     }
   }
 
-  private static long delivered(List<Viewer> audience) {
-    long n = 0;
-    for (Viewer v : audience) {
-      n += v.received();
-    }
-    return n;
-  }
 
   private static void say(String format, Object... args) {
     System.out.printf(format + "%n", args);

@@ -71,7 +71,7 @@ public final class FanoutBench implements Callable<Integer> {
       System.out.printf("connected %d viewers in %.1f s; heap per idle viewer %.1f KiB%n", audience.size(),
           connectSeconds, heapDelta / 1024.0 / Math.max(1, audience.size()));
 
-      long deliveredBefore = delivered(audience);
+      long deliveredBefore = Viewer.totalReceived(audience);
       long start = System.nanoTime();
       long end = start + seconds * 1_000_000_000L;
       long tickNanos = 10_000_000;
@@ -99,7 +99,7 @@ public final class FanoutBench implements Callable<Integer> {
       }
       Thread.sleep(2000);
       double elapsed = (System.nanoTime() - start) / 1e9;
-      long delivered = delivered(audience) - deliveredBefore;
+      long delivered = Viewer.totalReceived(audience) - deliveredBefore;
       long outOfOrder = audience.stream().mapToLong(Viewer::outOfOrder).sum();
       long open = audience.stream().filter(Viewer::isOpen).count();
       System.out.printf("viewers %d (open at end %d), nodes %d, comments/s %d, likes/s %d, %d s%n", audience.size(),
@@ -112,11 +112,4 @@ public final class FanoutBench implements Callable<Integer> {
     }
   }
 
-  private static long delivered(List<Viewer> audience) {
-    long n = 0;
-    for (Viewer v : audience) {
-      n += v.received();
-    }
-    return n;
-  }
 }

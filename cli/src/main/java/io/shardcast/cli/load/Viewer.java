@@ -178,6 +178,15 @@ public final class Viewer implements WebSocket.Listener {
     return v;
   }
 
+  /** Frames received by all the given viewers. */
+  public static long totalReceived(List<Viewer> viewers) {
+    long n = 0;
+    for (Viewer v : viewers) {
+      n += v.received();
+    }
+    return n;
+  }
+
   public long lastSeq() {
     return lastSeq;
   }
