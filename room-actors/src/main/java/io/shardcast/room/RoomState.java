@@ -212,15 +212,4 @@ public final class RoomState implements CborSerializable {
     c.recentComments = new ArrayDeque<>(recentComments);
     return c;
   }
-
-  /** Sale ids with an open or about-to-open flash sale (stock left). */
-  public List<String> liveSales(long nowMillis, long horizonMillis) {
-    List<String> ids = new ArrayList<>();
-    for (FlashSale s : sales.values()) {
-      if (s.remaining() > 0 && s.revealAtMillis <= nowMillis + horizonMillis) {
-        ids.add(s.saleId);
-      }
-    }
-    return ids;
-  }
 }

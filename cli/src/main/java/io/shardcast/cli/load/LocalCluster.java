@@ -86,13 +86,6 @@ public final class LocalCluster implements AutoCloseable {
     }
   }
 
-  /** Starts node {@code i} again (after a kill), on the same ports. */
-  public void restart(int i) throws IOException {
-    Node old = nodes.get(i);
-    launch(i, old.httpPort(), old.remotePort(), old.managementPort(), "127.0.0.1:" + nodes.get(0).remotePort(),
-        List.of());
-  }
-
   public List<Node> nodes() {
     return nodes;
   }
