@@ -2,6 +2,7 @@ package io.shardcast.cli;
 
 import io.shardcast.cli.load.Heap;
 import io.shardcast.cli.load.LatencyRecorder;
+import io.shardcast.cli.load.LeanViewers;
 import io.shardcast.cli.load.LocalCluster;
 import io.shardcast.cli.load.RoomScript;
 import io.shardcast.cli.load.Viewer;
@@ -11,7 +12,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -29,16 +29,22 @@ public final class FanoutBench implements Callable<Integer> {
   @Option(names = "--likes-per-second", defaultValue = "5000") int likesPerSecond;
   @Option(names = "--seconds", defaultValue = "30") int seconds;
   @Option(names = "--node-heap", defaultValue = "2g") String nodeHeap;
+  @Option(names = "--node-property", description = "a -Dkey=value for every node, e.g. shardcast.room.viewer.batch-window=0ms")
+  List<String> nodeProperties = new ArrayList<>();
+  @Option(names = "--client-threads", defaultValue = "4", description = "selector threads of the receive-only viewers")
+  int clientThreads;
+
 
   @Override
   public Integer call() throws Exception {
-    if (viewers < 1 || nodes < 1 || seconds < 1 || commentsPerSecond < 0 || likesPerSecond < 0) {
+    if (viewers < 1 || nodes < 1 || seconds < 1 || clientThreads < 1 || commentsPerSecond < 0 || likesPerSecond < 0) {
       System.err.println("bench fanout: --viewers, --nodes, --seconds must be >= 1");
       return 2;
     }
     Path dir = Files.createTempDirectory("shardcast-bench-fanout");
-    try (LocalCluster cluster = LocalCluster.start(nodes, dir, 0,
-        List.of("-Xms" + nodeHeap, "-Xmx" + nodeHeap), List.of())) {
+    List<String> jvm = new ArrayList<>(List.of("-Xms" + nodeHeap, "-Xmx" + nodeHeap));
+    nodeProperties.forEach(p -> jvm.add("-D" + p));
+    try (LocalCluster cluster = LocalCluster.start(nodes, dir, 0, jvm, List.of())) {
       cluster.awaitReady(java.time.Duration.ofSeconds(180));
       RoomScript room = new RoomScript(cluster.node(0).http()).create("bench");
       long[] heapBefore = new long[nodes];
@@ -46,37 +52,43 @@ public final class FanoutBench implements Callable<Integer> {
         heapBefore[i] = Heap.usedAfterGc(cluster.node(i).process());
       }
       LatencyRecorder latency = new LatencyRecorder();
+      // A few JDK WebSocket viewers send the comments and likes (and receive like everyone else);
+      // the rest are receive-only viewers on one NIO thread, so the client is not the bottleneck.
+      // Enough senders that none exceeds the per-viewer rate limit (2 comments/s, 20 messages/s).
+      int senders = Math.min(viewers, Math.max(20, Math.max(commentsPerSecond, likesPerSecond / 10 / 10)));
       HttpClient ws = HttpClient.newHttpClient();
       List<Viewer> audience = new ArrayList<>();
+      LeanViewers lean = new LeanViewers(latency, clientThreads);
       long connectStart = System.nanoTime();
-      for (int i = 0; i < viewers; i += 250) {
-        List<CompletableFuture<Viewer>> batch = new ArrayList<>();
-        for (int j = i; j < Math.min(viewers, i + 250); j++) {
-          batch.add(new Viewer("v" + j, latency, false).connect(ws, cluster.node(j % nodes).ws(), room.roomId(), -1));
-        }
-        for (CompletableFuture<Viewer> f : batch) {
-          try {
-            audience.add(f.get());
-          } catch (Exception e) {
-            System.out.println("connect failed: " + e.getMessage());
-          }
-        }
+      for (int j = 0; j < senders; j++) {
+        audience.add(new Viewer("s" + j, latency, false).connect(ws, cluster.node(j % nodes).ws(), room.roomId(), -1).get());
       }
+      for (int j = senders; j < viewers; j++) {
+        lean.connect(cluster.node(j % nodes).ws(), room.roomId(), "v" + j);
+      }
+      long deadline = System.nanoTime() + 120_000_000_000L;
+      while (lean.openCount() < viewers - senders && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+      }
+      int connected = senders + (int) lean.openCount();
       double connectSeconds = (System.nanoTime() - connectStart) / 1e9;
       Thread.sleep(2000);
       long heapDelta = 0;
       for (int i = 0; i < nodes; i++) {
         heapDelta += Heap.usedAfterGc(cluster.node(i).process()) - heapBefore[i];
       }
-      System.out.printf("connected %d viewers in %.1f s; heap per idle viewer %.1f KiB%n", audience.size(),
-          connectSeconds, heapDelta / 1024.0 / Math.max(1, audience.size()));
+      System.out.printf("connected %d viewers in %.1f s; heap per idle viewer %.1f KiB%n", connected,
+          connectSeconds, heapDelta / 1024.0 / Math.max(1, connected));
 
-      long deliveredBefore = Viewer.totalReceived(audience);
+      long deliveredBefore = Viewer.totalReceived(audience) + lean.events();
+      long messagesBefore = lean.messages();
+      long leanEventsBefore = lean.events();
       long start = System.nanoTime();
       long end = start + seconds * 1_000_000_000L;
       long tickNanos = 10_000_000;
       double commentsPerTick = commentsPerSecond / 100.0;
       double likeMsgsPerTick = likesPerSecond / 10.0 / 100.0;
+      long commentsSent = 0;
       double commentDebt = 0;
       double likeDebt = 0;
       long next = start;
@@ -86,6 +98,7 @@ public final class FanoutBench implements Callable<Integer> {
         while (commentDebt >= 1) {
           audience.get(ThreadLocalRandom.current().nextInt(audience.size())).comment("bench");
           commentDebt--;
+          commentsSent++;
         }
         while (likeDebt >= 1) {
           audience.get(ThreadLocalRandom.current().nextInt(audience.size())).send("{\"type\":\"like\",\"count\":10}");
@@ -99,15 +112,26 @@ public final class FanoutBench implements Callable<Integer> {
       }
       Thread.sleep(2000);
       double elapsed = (System.nanoTime() - start) / 1e9;
-      long delivered = Viewer.totalReceived(audience) - deliveredBefore;
-      long outOfOrder = audience.stream().mapToLong(Viewer::outOfOrder).sum();
-      long open = audience.stream().filter(Viewer::isOpen).count();
-      System.out.printf("viewers %d (open at end %d), nodes %d, comments/s %d, likes/s %d, %d s%n", audience.size(),
+      long delivered = Viewer.totalReceived(audience) + lean.events() - deliveredBefore;
+      long messages = lean.messages() - messagesBefore;
+      long outOfOrder = audience.stream().mapToLong(Viewer::outOfOrder).sum() + lean.outOfOrder();
+      long open = audience.stream().filter(Viewer::isOpen).count() + lean.openCount();
+      System.out.printf("viewers %d (open at end %d), nodes %d, comments/s %d, likes/s %d, %d s%n", connected,
           open, nodes, commentsPerSecond, likesPerSecond, seconds);
+      System.out.printf("WebSocket messages/s to the receive-only viewers %.0f (%.1f events per message)%n",
+          messages / elapsed, (lean.events() - leanEventsBefore) / (double) Math.max(1, messages));
       System.out.printf("events delivered/s %.0f; comment->viewer latency p50 %d ms p99 %d ms (%d samples); "
           + "out of order %d%n", delivered / elapsed, latency.quantile(0.5), latency.quantile(0.99), latency.count(),
           outOfOrder);
+      System.out.printf("  of which room -> viewer (from the room's accept stamp): p50 %d ms p99 %d ms%n",
+          lean.roomToViewer().quantile(0.5), lean.roomToViewer().quantile(0.99));
+      long rejected = audience.stream().mapToLong(Viewer::errors).sum();
+      System.out.printf("error frames to senders %d%s%n", rejected, rejected > 0 ? " (last: " + audience.stream()
+          .filter(v -> v.lastError() != null).findFirst().map(Viewer::lastError).orElse("") + ")" : "");
+      System.out.printf("comments sent %d; delivered to %.1f%% of (comments x viewers); the rest sampled away%n",
+          commentsSent, 100.0 * latency.count() / Math.max(1, commentsSent * (double) connected));
       audience.forEach(Viewer::close);
+      lean.close();
       return 0;
     }
   }

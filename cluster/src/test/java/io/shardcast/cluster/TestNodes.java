@@ -112,7 +112,12 @@ final class TestNodes {
       partial.append(data);
       if (last) {
         try {
-          frames.add(JSON.readTree(partial.toString()));
+          JsonNode msg = JSON.readTree(partial.toString());
+          if (msg.isArray()) {
+            msg.forEach(frames::add); // a batch of events, in seq order
+          } else {
+            frames.add(msg);
+          }
         } catch (IOException e) {
           throw new IllegalStateException(e);
         }

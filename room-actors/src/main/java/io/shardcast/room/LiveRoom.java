@@ -19,6 +19,7 @@ import java.util.Set;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -48,9 +49,16 @@ public final class LiveRoom extends EventSourcedBehavior<LiveRoom.Command, RoomE
   public static final EntityTypeKey<Command> TYPE_KEY = EntityTypeKey.create(Command.class, "LiveRoom");
 
   /** Registers the room entity with Cluster Sharding on this node. */
+  /**
+   * Rooms and their edges run on their own small dispatcher, so a wave of viewer socket work on the
+   * default dispatcher never queues a room's next write or an edge's next release behind it.
+   */
+  public static final String DISPATCHER = "shardcast.room.dispatcher";
+
   public static void init(ActorSystem<?> system) {
     RoomSettings settings = RoomSettings.from(system.settings().config());
-    ClusterSharding.get(system).init(Entity.of(TYPE_KEY, ctx -> create(ctx.getEntityId(), settings)));
+    ClusterSharding.get(system).init(Entity.of(TYPE_KEY, ctx -> create(ctx.getEntityId(), settings))
+        .withEntityProps(DispatcherSelector.fromConfig(DISPATCHER)));
   }
 
   public static Behavior<Command> create(String roomId, RoomSettings settings) {
@@ -106,6 +114,7 @@ public final class LiveRoom extends EventSourcedBehavior<LiveRoom.Command, RoomE
   private final ArrayDeque<Frame> ring = new ArrayDeque<>();
   /** Frames rendered by the events of the write in flight, sent to edges once it is persisted. */
   private final List<Frame> outbox = new ArrayList<>();
+  private final TokenBucket chatBroadcast;
   private final Map<ActorRef<RoomEdge.Command>, Integer> edges = new HashMap<>();
   /** Viewer commands waiting for the next group commit. */
   private final List<Command> pending = new ArrayList<>();
@@ -120,6 +129,7 @@ public final class LiveRoom extends EventSourcedBehavior<LiveRoom.Command, RoomE
     this.timers = timers;
     this.roomId = roomId;
     this.settings = settings;
+    this.chatBroadcast = new TokenBucket(settings.chatBroadcastRate(), Math.max(1, settings.chatBroadcastRate() / 2));
     this.node = ctx.getSystem().address().hostPort();
   }
 
@@ -394,7 +404,9 @@ public final class LiveRoom extends EventSourcedBehavior<LiveRoom.Command, RoomE
       } else if (c instanceof PostComment pc) {
         String text = pc.text().length() > settings.maxCommentChars()
             ? pc.text().substring(0, settings.maxCommentChars()) : pc.text();
-        events.add(new CommentPosted(++seq, pc.userId(), text, now));
+        // Over the broadcast rate, a comment is kept (it may win a lucky bag) but not shown to all.
+        boolean shown = chatBroadcast.tryTake(System.nanoTime());
+        events.add(new CommentPosted(shown ? ++seq : 0, pc.userId(), text, now));
       } else if (c instanceof SendGift g) {
         events.add(new GiftSent(++seq, g.userId(), g.gift(), g.count()));
       }

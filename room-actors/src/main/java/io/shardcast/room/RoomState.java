@@ -135,9 +135,11 @@ public final class RoomState implements CborSerializable {
       s.sold += e.quantity();
       s.boughtByUser.merge(e.userId(), e.quantity(), Integer::sum);
     } else if (event instanceof CommentPosted e) {
-      recentComments.addLast(e);
-      while (recentComments.size() > recentCommentLimit) {
-        recentComments.removeFirst();
+      if (e.seq() > 0) { // comments over the broadcast rate (seq 0) were never shown
+        recentComments.addLast(e);
+        while (recentComments.size() > recentCommentLimit) {
+          recentComments.removeFirst();
+        }
       }
       for (LuckyBag b : bags.values()) {
         if (b.drawnWinners == null && e.atMillis() <= b.endsAtMillis && e.text().contains(b.keyword)) {

@@ -189,6 +189,36 @@ class LiveRoomTest {
     assertEquals(drawn.seedHex(), recomputed.seedHex());
   }
 
+  @Test
+  void commentsOverTheBroadcastRateAreKeptButNotShownAndSeqStaysGapFree() throws Exception {
+    for (int i = 0; i < 200; i++) {
+      room.runCommand(new LiveRoom.PostComment("u" + i, "comment " + i));
+    }
+    // Comments are group-committed by a message the room sends itself: wait for the last write.
+    long deadline = System.currentTimeMillis() + 10_000;
+    List<RoomEvent> journal = replayedEvents();
+    List<CommentPosted> comments = List.of();
+    while (System.currentTimeMillis() < deadline) {
+      journal = replayedEvents();
+      comments = journal.stream().filter(e -> e instanceof CommentPosted).map(e -> (CommentPosted) e).toList();
+      if (comments.size() >= 200) {
+        break;
+      }
+      Thread.sleep(20);
+    }
+    assertEquals(200, comments.size(), "every accepted comment is persisted");
+    long shown = comments.stream().filter(c -> c.seq() > 0).count();
+    assertTrue(shown >= settings.chatBroadcastRate() / 2 && shown < 200,
+        "a burst is shown up to the broadcast rate's burst, the rest kept unseen: shown " + shown);
+    long expected = 1;
+    for (RoomEvent e : journal) {
+      if (e.seq() > 0) {
+        assertEquals(expected++, e.seq(), "visible events stay gap-free");
+      }
+    }
+    assertTrue(room.getState().recentComments.stream().allMatch(c -> c.seq() > 0));
+  }
+
   private List<RoomEvent> replayedEvents() {
     List<RoomEvent> events = new ArrayList<>();
     for (Object e : room.persistenceTestKit().persistedInStorage("LiveRoom|" + roomId)) {

@@ -93,8 +93,15 @@ public final class Viewer implements WebSocket.Listener {
   public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
     partial.append(data);
     if (last) {
-      onFrame(partial.toString());
+      String msg = partial.toString();
       partial.setLength(0);
+      if (msg.startsWith("[")) {
+        for (String event : splitArray(msg)) {
+          onFrame(event);
+        }
+      } else {
+        onFrame(msg);
+      }
     }
     webSocket.request(1);
     return null;
@@ -150,6 +157,41 @@ public final class Viewer implements WebSocket.Listener {
     }
   }
 
+  /**
+   * The top-level objects of a JSON array message (a batch of events), as strings: a scan that
+   * tracks nesting and string literals, not a full parse.
+   */
+  static List<String> splitArray(String json) {
+    List<String> out = new ArrayList<>();
+    int depth = 0;
+    int start = -1;
+    boolean inString = false;
+    for (int i = 1; i < json.length(); i++) {
+      char c = json.charAt(i);
+      if (inString) {
+        if (c == '\\') {
+          i++;
+        } else if (c == '"') {
+          inString = false;
+        }
+      } else if (c == '"') {
+        inString = true;
+      } else if (c == '{' || c == '[') {
+        if (depth++ == 0) {
+          start = i;
+        }
+      } else if (c == '}' || c == ']') {
+        if (depth == 0) {
+          break; // the array's own closing bracket
+        }
+        if (--depth == 0) {
+          out.add(json.substring(start, i + 1));
+        }
+      }
+    }
+    return out;
+  }
+
   static String stringField(String json, String name) {
     String key = "\"" + name + "\":\"";
     int i = json.indexOf(key);
@@ -191,6 +233,7 @@ public final class Viewer implements WebSocket.Listener {
     return lastSeq;
   }
 
+  /** Events received (a batch message counts each event it carries). */
   public long received() {
     return received;
   }

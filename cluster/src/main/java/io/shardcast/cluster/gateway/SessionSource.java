@@ -70,7 +70,8 @@ final class SessionSource extends GraphStage<SourceShape<Message>> {
         Frame f = session.poll();
         if (f != null) {
           push(out, f.wire(ENCODE));
-          FanoutStats.FRAMES_OUT.increment();
+          FanoutStats.FRAMES_OUT.add(f.size());
+          FanoutStats.MESSAGES_OUT.increment();
           return;
         }
         if (session.overflowed()) {

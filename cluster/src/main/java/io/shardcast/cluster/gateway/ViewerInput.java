@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.shardcast.cluster.metrics.NodeMetrics;
 import io.shardcast.room.LiveRoom;
+import io.shardcast.room.TokenBucket;
 import io.shardcast.room.RoomSettings;
 import io.shardcast.room.fanout.Frame;
 import io.shardcast.room.fanout.RoomEdges;

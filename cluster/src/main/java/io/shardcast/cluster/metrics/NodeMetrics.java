@@ -38,7 +38,9 @@ public final class NodeMetrics {
   private final Gauge rooms = Kamon.gauge("shardcast.rooms", "room entities hosted by this node").withoutTags();
   private final Gauge shards = Kamon.gauge("shardcast.shards", "room shards hosted by this node").withoutTags();
   private final Counter eventsIn = Kamon.counter("shardcast.events.in", "viewer events accepted").withoutTags();
-  private final Counter framesOut = Kamon.counter("shardcast.frames.out", "frames written to viewers").withoutTags();
+  private final Counter framesOut = Kamon.counter("shardcast.frames.out", "events written to viewers").withoutTags();
+  private final Counter messagesOut =
+      Kamon.counter("shardcast.messages.out", "WebSocket messages written to viewers (a batch of events is one)").withoutTags();
   private final Counter chatDropped = Kamon.counter("shardcast.chat.dropped", "chat frames sampled away").withoutTags();
   private final Counter slowCloses =
       Kamon.counter("shardcast.viewers.slow.closed", "viewers closed as too slow (they resume)").withoutTags();
@@ -47,6 +49,7 @@ public final class NodeMetrics {
   private final Map<OrderResult, Counter> orders = new EnumMap<>(OrderResult.class);
   private long lastEventsIn;
   private long lastFramesOut;
+  private long lastMessagesOut;
   private long lastChatDropped;
   private long lastSlowCloses;
 
@@ -86,6 +89,7 @@ public final class NodeMetrics {
     edges.update(FanoutStats.ACTIVE_EDGES.get());
     lastEventsIn = fold(eventsIn, EVENTS_IN.sum(), lastEventsIn);
     lastFramesOut = fold(framesOut, FanoutStats.FRAMES_OUT.sum(), lastFramesOut);
+    lastMessagesOut = fold(messagesOut, FanoutStats.MESSAGES_OUT.sum(), lastMessagesOut);
     lastChatDropped = fold(chatDropped, FanoutStats.CHAT_DROPPED.sum(), lastChatDropped);
     lastSlowCloses = fold(slowCloses, FanoutStats.SLOW_CONSUMER_CLOSES.sum(), lastSlowCloses);
     AskPattern.<org.apache.pekko.cluster.sharding.typed.ClusterShardingQuery, ShardRegion.CurrentShardRegionState>ask(

@@ -8,7 +8,10 @@ import java.util.concurrent.atomic.LongAdder;
 public final class FanoutStats {
   public static final AtomicInteger CONNECTED_VIEWERS = new AtomicInteger();
   public static final AtomicInteger ACTIVE_EDGES = new AtomicInteger();
+  /** Events written to viewers (a batch counts its events). */
   public static final LongAdder FRAMES_OUT = new LongAdder();
+  /** WebSocket messages written to viewers (a batch is one). */
+  public static final LongAdder MESSAGES_OUT = new LongAdder();
   public static final LongAdder CHAT_DROPPED = new LongAdder();
   public static final LongAdder SLOW_CONSUMER_CLOSES = new LongAdder();
 

@@ -7,8 +7,9 @@ import io.shardcast.room.CborSerializable;
 import java.util.function.Function;
 
 /**
- * One server event rendered once as JSON, shared by every viewer that receives it. The gateway
- * caches its wire form ({@link #wire}) so fan-out creates nothing per viewer.
+ * One server event rendered once as JSON, shared by every viewer that receives it, or a batch of
+ * consecutive events an edge released together (one WebSocket message holding a JSON array). The
+ * gateway caches the wire form ({@link #wire}) so fan-out creates nothing per viewer.
  */
 public final class Frame implements CborSerializable {
 
@@ -24,7 +25,15 @@ public final class Frame implements CborSerializable {
   /** When the room rendered it (epoch ms), for the fan-out latency metric; 0 when unknown. */
   public final long createdAtMillis;
 
+  /** The events of a batch in seq order; null for a single event. Batches never leave their node. */
+  @JsonIgnore private final Frame[] parts;
+  /** Seq of the first sequenced event of a batch; {@link #seq} for a single event. */
+  @JsonIgnore public final long firstSeq;
+  /** Chat events in this frame (0 or 1 for a single event). */
+  @JsonIgnore public final int chatCount;
+
   @JsonIgnore private volatile Object wire;
+  @JsonIgnore private volatile Frame priorityOnly;
 
   @JsonCreator
   public Frame(
@@ -40,6 +49,95 @@ public final class Frame implements CborSerializable {
     this.releaseAtMillis = releaseAtMillis;
     this.snapshot = snapshot;
     this.createdAtMillis = createdAtMillis;
+    this.parts = null;
+    this.firstSeq = seq;
+    this.chatCount = priority ? 0 : 1;
+  }
+
+  private Frame(Frame[] parts, String json, boolean priority, long createdAtMillis, int chatCount) {
+    this.seq = parts[parts.length - 1].seq;
+    this.json = json;
+    this.priority = priority;
+    this.releaseAtMillis = 0;
+    this.snapshot = false;
+    this.createdAtMillis = createdAtMillis;
+    this.parts = parts;
+    this.firstSeq = parts[0].seq;
+    this.chatCount = chatCount;
+  }
+
+  /**
+   * One message for {@code frames[from..to)}, consecutive sequenced events already released: the
+   * frame itself when there is one, else a batch whose JSON is the array of the events.
+   */
+  public static Frame batch(Frame[] frames, int from, int to) {
+    if (to - from == 1) {
+      return frames[from];
+    }
+    Frame[] parts = java.util.Arrays.copyOfRange(frames, from, to);
+    StringBuilder sb = new StringBuilder(64 * parts.length).append('[');
+    boolean priority = false;
+    long oldestChat = 0;
+    int chat = 0;
+    for (int i = 0; i < parts.length; i++) {
+      Frame p = parts[i];
+      if (p.parts != null || p.seq == 0 || p.snapshot) {
+        throw new IllegalArgumentException("only single sequenced events are batched: " + p);
+      }
+      if (i > 0) {
+        sb.append(',');
+      }
+      sb.append(p.json);
+      if (p.priority) {
+        priority = true;
+      } else {
+        chat++;
+        if (oldestChat == 0 || (p.createdAtMillis > 0 && p.createdAtMillis < oldestChat)) {
+          oldestChat = p.createdAtMillis;
+        }
+      }
+    }
+    return new Frame(parts, sb.append(']').toString(), priority, oldestChat, chat);
+  }
+
+  public boolean isBatch() {
+    return parts != null;
+  }
+
+  /** Events in this frame: the batch size, or 1. */
+  public int size() {
+    return parts == null ? 1 : parts.length;
+  }
+
+  /** The i-th event of a batch (or this frame for i = 0 of a single event). */
+  public Frame part(int i) {
+    return parts == null ? this : parts[i];
+  }
+
+  /**
+   * This frame without its chat: itself when it has none, null when it is all chat. Made once and
+   * shared by every viewer that is behind.
+   */
+  public Frame withoutChat() {
+    if (chatCount == 0) {
+      return this;
+    }
+    if (!priority) {
+      return null;
+    }
+    Frame p = priorityOnly;
+    if (p == null) {
+      int n = 0;
+      Frame[] keep = new Frame[parts.length - chatCount];
+      for (Frame f : parts) {
+        if (f.priority) {
+          keep[n++] = f;
+        }
+      }
+      p = batch(keep, 0, n);
+      priorityOnly = p;
+    }
+    return p;
   }
 
   public static Frame notice(String json) {

@@ -53,6 +53,8 @@ public final class RoomEdge extends AbstractBehavior<RoomEdge.Command> {
 
   private enum Release implements Command { INSTANCE }
 
+  private enum FlushBatch implements Command { INSTANCE }
+
   public static Behavior<Command> create(String roomId, RoomSettings settings) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new RoomEdge(ctx, timers, roomId, settings)));
   }
@@ -72,6 +74,10 @@ public final class RoomEdge extends AbstractBehavior<RoomEdge.Command> {
   private long releasedSeq = -1;
   private final TreeMap<Long, Frame> early = new TreeMap<>();
   private final ArrayDeque<Frame> held = new ArrayDeque<>();
+  /** Released frames not yet handed to viewers: they go out together as one message. */
+  private final Frame[] pending;
+  private int pendingCount;
+  private final long batchWindowMillis;
   private long likes;
   private long lastResyncMillis;
 
@@ -82,6 +88,8 @@ public final class RoomEdge extends AbstractBehavior<RoomEdge.Command> {
     this.settings = settings;
     this.room = ClusterSharding.get(ctx.getSystem()).entityRefFor(LiveRoom.TYPE_KEY, roomId);
     this.ring = new Frame[settings.edgeRingSize()];
+    this.pending = new Frame[settings.viewerBatchMax()];
+    this.batchWindowMillis = settings.viewerBatchWindow().toMillis();
     timers.startTimerWithFixedDelay(Heartbeat.INSTANCE, settings.edgeHeartbeat());
     timers.startTimerWithFixedDelay(FlushLikes.INSTANCE, settings.edgeLikesFlush());
   }
@@ -101,10 +109,16 @@ public final class RoomEdge extends AbstractBehavior<RoomEdge.Command> {
         .onMessageEquals(Heartbeat.INSTANCE, this::onHeartbeat)
         .onMessageEquals(FlushLikes.INSTANCE, this::onFlushLikes)
         .onMessageEquals(Release.INSTANCE, this::onRelease)
+        .onMessageEquals(FlushBatch.INSTANCE, () -> {
+          flush();
+          return this;
+        })
         .build();
   }
 
   private Behavior<Command> onAttach(Attach a) {
+    // Everything released so far reaches the current viewers first; the newcomer gets the ring.
+    flush();
     Frame snap = a.snapshot();
     long since = a.since() > snap.seq ? -1 : a.since();
     if (receivedSeq < 0) {
@@ -187,8 +201,28 @@ public final class RoomEdge extends AbstractBehavior<RoomEdge.Command> {
     if (f.createdAtMillis > 0 && f.releaseAtMillis == 0) {
       FanoutStats.fanoutLatencyMillis.accept(Math.max(0, System.currentTimeMillis() - f.createdAtMillis));
     }
+    pending[pendingCount++] = f;
+    if (f.releaseAtMillis > 0 || batchWindowMillis == 0 || pendingCount == pending.length) {
+      // A time-gated frame (a sale opening) goes out at its instant, not a window later.
+      flush();
+    } else if (pendingCount == 1) {
+      timers.startSingleTimer(FlushBatch.INSTANCE, Duration.ofMillis(batchWindowMillis));
+    }
+  }
+
+  /** Hands the pending frames to every local viewer as one message (one shared rendering). */
+  private void flush() {
+    if (pendingCount == 0) {
+      return;
+    }
+    Frame out = Frame.batch(pending, 0, pendingCount);
+    for (int i = 0; i < pendingCount; i++) {
+      pending[i] = null;
+    }
+    pendingCount = 0;
+    timers.cancel(FlushBatch.INSTANCE);
     for (int i = 0, n = sessions.size(); i < n; i++) {
-      sessions.get(i).offer(f);
+      sessions.get(i).offer(out);
     }
   }
 
@@ -214,6 +248,7 @@ public final class RoomEdge extends AbstractBehavior<RoomEdge.Command> {
       return this;
     }
     getContext().getLog().info("room {} edge reset to snapshot at seq {} (had {})", roomId, snap.seq, receivedSeq);
+    flush();
     receivedSeq = snap.seq;
     releasedSeq = snap.seq;
     held.clear();
@@ -227,6 +262,7 @@ public final class RoomEdge extends AbstractBehavior<RoomEdge.Command> {
   }
 
   private Behavior<Command> onCloseAll(CloseAll c) {
+    flush();
     for (int i = 0, n = sessions.size(); i < n; i++) {
       sessions.get(i).close(c.notice());
     }

@@ -1,5 +1,6 @@
 package io.shardcast.room.fanout;
 
+import io.shardcast.room.LiveRoom;
 import io.shardcast.room.RoomSettings;
 import java.time.Duration;
 import java.util.HashMap;
@@ -7,6 +8,7 @@ import java.util.Iterator;
 import java.util.Map;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
@@ -52,7 +54,8 @@ public final class RoomEdges {
           .onMessage(Attach.class, a -> {
             Edge edge = edges.computeIfAbsent(a.roomId(), id -> {
               FanoutStats.ACTIVE_EDGES.incrementAndGet();
-              return new Edge(ctx.spawn(RoomEdge.create(id, settings), "edge-" + id + "-" + (++generation[0])));
+              return new Edge(ctx.spawn(RoomEdge.create(id, settings), "edge-" + id + "-" + (++generation[0]),
+                  DispatcherSelector.fromConfig(LiveRoom.DISPATCHER)));
             });
             edge.viewers++;
             FanoutStats.CONNECTED_VIEWERS.incrementAndGet();

@@ -62,10 +62,17 @@ public final class ViewerSession {
   }
 
   /**
-   * Offers a frame. Sequenced frames at or below what this viewer already has are skipped, which
-   * makes replays and catch-ups idempotent.
+   * Offers a frame (one event or a batch). Events at or below what this viewer already has are
+   * skipped, which makes replays and catch-ups idempotent.
    */
   public void offer(Frame frame) {
+    if (frame.isBatch() && frame.firstSeq <= acceptedSeq()) {
+      // A batch that overlaps what this viewer already has (it attached mid-batch): rare, per event.
+      for (int i = 0, n = frame.size(); i < n; i++) {
+        offer(frame.part(i));
+      }
+      return;
+    }
     boolean wake;
     synchronized (this) {
       if (closing != null || overflowed) {
@@ -77,10 +84,13 @@ public final class ViewerSession {
         }
         lastSeq = frame.seq;
       }
-      if (!frame.priority && size >= chatLimit) {
-        chatDropped++;
-        FanoutStats.CHAT_DROPPED.increment();
-        return;
+      if (frame.chatCount > 0 && size >= chatLimit) {
+        Frame kept = frame.withoutChat();
+        dropChat(frame.chatCount);
+        if (kept == null) {
+          return;
+        }
+        frame = kept;
       }
       if (size == queue.length) {
         overflowed = true;
@@ -95,6 +105,15 @@ public final class ViewerSession {
     if (wake) {
       wakeup.run();
     }
+  }
+
+  private synchronized long acceptedSeq() {
+    return lastSeq;
+  }
+
+  private void dropChat(int n) {
+    chatDropped += n;
+    FanoutStats.CHAT_DROPPED.add(n);
   }
 
   /** Asks the connection to close after what is queued, sending {@code notice} last. */
@@ -130,11 +149,13 @@ public final class ViewerSession {
       if (f.seq != 0) {
         deliveredSeq = f.seq;
       }
-      if (!f.priority && f.createdAtMillis > 0 && f.createdAtMillis < staleBefore) {
+      if (f.chatCount > 0 && f.createdAtMillis > 0 && f.createdAtMillis < staleBefore) {
         // Late chat is worth less than current chat: sample it away rather than fall further behind.
-        chatDropped++;
-        FanoutStats.CHAT_DROPPED.increment();
-        continue;
+        dropChat(f.chatCount);
+        f = f.withoutChat();
+        if (f == null) {
+          continue;
+        }
       }
       return f;
     }

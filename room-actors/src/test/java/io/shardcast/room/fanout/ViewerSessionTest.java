@@ -83,4 +83,61 @@ class ViewerSessionTest {
     s.offer(sale(2));
     assertEquals(1, wakes[0], "woken once, not per frame");
   }
+
+  private static List<Long> drainEvents(ViewerSession s) {
+    List<Long> seqs = new ArrayList<>();
+    for (Frame f = s.poll(); f != null; f = s.poll()) {
+      for (int i = 0; i < f.size(); i++) {
+        seqs.add(f.part(i).seq);
+      }
+    }
+    return seqs;
+  }
+
+  @Test
+  void aBatchIsOneMessageWhoseJsonIsTheArrayOfItsEvents() {
+    long now = System.currentTimeMillis();
+    Frame[] events = {chat(1, now), sale(2), chat(3, now)};
+    Frame b = Frame.batch(events, 0, 3);
+    assertEquals("[" + events[0].json + "," + events[1].json + "," + events[2].json + "]", b.json);
+    assertEquals(3, b.seq);
+    assertEquals(1, b.firstSeq);
+    assertSame(events[1], b.part(1));
+    assertSame(events[1], b.withoutChat(), "a batch with one commerce event shrinks to that event");
+    assertSame(b.withoutChat(), b.withoutChat(), "made once, shared by every viewer");
+    assertSame(events[0], Frame.batch(events, 0, 1), "a batch of one is the event itself");
+    assertNull(Frame.batch(new Frame[] {chat(4, now), chat(5, now)}, 0, 2).withoutChat());
+  }
+
+  @Test
+  void aViewerThatIsBehindGetsTheCommerceOfABatchButNotItsChat() {
+    ViewerSession s = new ViewerSession("r", "u", 8, 2, 0);
+    long now = System.currentTimeMillis();
+    s.offer(Frame.batch(new Frame[] {chat(1, now), chat(2, now)}, 0, 2));
+    s.offer(Frame.batch(new Frame[] {chat(3, now), chat(4, now)}, 0, 2));
+    s.offer(Frame.batch(new Frame[] {chat(5, now), sale(6), chat(7, now)}, 0, 3));
+    s.offer(Frame.batch(new Frame[] {chat(8, now), chat(9, now)}, 0, 2));
+    assertEquals(List.of(1L, 2L, 3L, 4L, 6L), drainEvents(s));
+    assertEquals(4, s.chatDropped());
+    assertEquals(6, s.deliveredSeq(), "the last event really handed to the socket");
+  }
+
+  @Test
+  void aBatchOverlappingWhatTheViewerHasDeliversOnlyTheNewEvents() {
+    ViewerSession s = new ViewerSession("r", "u", 16, 16, 0);
+    s.resumeFrom(2);
+    s.offer(Frame.batch(new Frame[] {sale(1), sale(2), sale(3), sale(4)}, 0, 4));
+    s.offer(Frame.batch(new Frame[] {sale(3), sale(4)}, 0, 2));
+    s.offer(Frame.batch(new Frame[] {sale(5), sale(6)}, 0, 2));
+    assertEquals(List.of(3L, 4L, 5L, 6L), drainEvents(s));
+  }
+
+  @Test
+  void aStaleBatchLosesItsChatButKeepsItsCommerce() {
+    ViewerSession s = new ViewerSession("r", "u", 16, 16, 1000);
+    long old = System.currentTimeMillis() - 5000;
+    s.offer(Frame.batch(new Frame[] {chat(1, old), sale(2), chat(3, old)}, 0, 3));
+    assertEquals(List.of(2L), drainEvents(s));
+    assertEquals(2, s.chatDropped());
+  }
 }

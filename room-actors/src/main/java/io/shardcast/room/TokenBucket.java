@@ -1,21 +1,21 @@
-package io.shardcast.cluster.gateway;
+package io.shardcast.room;
 
-/** A per-connection rate limit: {@code ratePerSecond} sustained, {@code burst} at once. Not thread-safe. */
-final class TokenBucket {
+/** A rate limit (per connection, per room): {@code ratePerSecond} sustained, {@code burst} at once. Not thread-safe. */
+public final class TokenBucket {
 
   private final double ratePerNano;
   private final double burst;
   private double tokens;
   private long lastNanos;
 
-  TokenBucket(double ratePerSecond, double burst) {
+  public TokenBucket(double ratePerSecond, double burst) {
     this.ratePerNano = ratePerSecond / 1e9;
     this.burst = burst;
     this.tokens = burst;
     this.lastNanos = System.nanoTime();
   }
 
-  boolean tryTake(long nowNanos) {
+  public boolean tryTake(long nowNanos) {
     tokens = Math.min(burst, tokens + (nowNanos - lastNanos) * ratePerNano);
     lastNanos = nowNanos;
     if (tokens >= 1) {

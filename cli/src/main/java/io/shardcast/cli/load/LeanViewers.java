@@ -1,0 +1,368 @@
+package io.shardcast.cli.load;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Many receive-only viewers on one selector thread, for benchmarks where the load client must not
+ * be the bottleneck: a plain-NIO WebSocket client that reads server frames straight from the
+ * bytes, without a String per message. For each event it checks {@code seq} order (the same check
+ * as {@link Viewer}) and, for comments, records the latency from the timestamp in the text.
+ * Everything it receives is read; nothing is buffered beyond a frame that spans two reads.
+ */
+public final class LeanViewers implements AutoCloseable {
+
+  private static final byte[] SEQ = "\"seq\":".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] TYPE = "\"type\":\"".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] STAMP = " t=".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] AT = "\"at\":".getBytes(StandardCharsets.US_ASCII);
+
+  private final Loop[] loops;
+  private final LatencyRecorder commentLatency;
+  private final LatencyRecorder roomToViewer = new LatencyRecorder();
+  private final List<Conn> conns = new ArrayList<>();
+  private final LongAdder events = new LongAdder();
+  private final LongAdder messages = new LongAdder();
+  private final LongAdder outOfOrder = new LongAdder();
+  private final AtomicLong open = new AtomicLong();
+  private volatile boolean running = true;
+  private int nextLoop;
+
+  private static final class Conn {
+    final SocketChannel ch;
+    boolean upgraded;
+    byte[] carry = new byte[0];
+    int carryLen;
+    long lastSeq = -1;
+
+    Conn(SocketChannel ch) {
+      this.ch = ch;
+    }
+  }
+
+  /** One selector thread and its connections. */
+  private final class Loop implements Runnable {
+    final Selector selector = Selector.open();
+    final Thread thread;
+    final List<Conn> pendingRegistrations = new ArrayList<>();
+    final ByteBuffer readBuf = ByteBuffer.allocateDirect(256 * 1024);
+    final byte[] scratch = new byte[256 * 1024];
+
+    Loop(int i) throws IOException {
+      thread = new Thread(this, "lean-viewers-" + i);
+      thread.setDaemon(true);
+    }
+
+    @Override
+    public void run() {
+      try {
+        while (running) {
+          selector.select(100);
+          synchronized (this) {
+            for (Conn c : pendingRegistrations) {
+              c.ch.register(selector, SelectionKey.OP_READ, c);
+            }
+            pendingRegistrations.clear();
+          }
+          Iterator<SelectionKey> it = selector.selectedKeys().iterator();
+          while (it.hasNext()) {
+            SelectionKey k = it.next();
+            it.remove();
+            Conn c = (Conn) k.attachment();
+            try {
+              if (!read(c, readBuf, scratch)) {
+                k.cancel();
+                c.ch.close();
+                if (c.upgraded) {
+                  open.decrementAndGet();
+                }
+              }
+            } catch (IOException e) {
+              k.cancel();
+              c.ch.close();
+            }
+          }
+        }
+      } catch (IOException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+  }
+
+  /**
+   * @param threads selector threads; with the nodes on the same cores, more than one keeps the
+   *     client from being starved by the scheduler
+   */
+  public LeanViewers(LatencyRecorder commentLatency, int threads) throws IOException {
+    this.commentLatency = commentLatency;
+    this.loops = new Loop[threads];
+    for (int i = 0; i < threads; i++) {
+      loops[i] = new Loop(i);
+      loops[i].thread.start();
+    }
+  }
+
+  /**
+   * Opens a viewer WebSocket to {@code wsBase}/ws/rooms/{room}?user={user}, blocking until the
+   * upgrade request is written; the reply is read by the selector thread.
+   */
+  public void connect(String wsBase, String roomId, String user) throws IOException {
+    URI u = URI.create(wsBase);
+    SocketChannel ch = SocketChannel.open(new InetSocketAddress(u.getHost(), u.getPort()));
+    ch.socket().setReceiveBufferSize(64 * 1024);
+    byte[] nonce = new byte[16];
+    ThreadLocalRandom.current().nextBytes(nonce);
+    String req = "GET /ws/rooms/" + roomId + "?user=" + user + " HTTP/1.1\r\n"
+        + "Host: " + u.getHost() + ":" + u.getPort() + "\r\n"
+        + "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+        + "Sec-WebSocket-Key: " + Base64.getEncoder().encodeToString(nonce) + "\r\n"
+        + "Sec-WebSocket-Version: 13\r\n\r\n";
+    ByteBuffer out = ByteBuffer.wrap(req.getBytes(StandardCharsets.US_ASCII));
+    while (out.hasRemaining()) {
+      ch.write(out);
+    }
+    ch.configureBlocking(false);
+    Conn c = new Conn(ch);
+    Loop loop;
+    synchronized (conns) {
+      conns.add(c);
+      loop = loops[nextLoop++ % loops.length];
+    }
+    synchronized (loop) {
+      loop.pendingRegistrations.add(c);
+    }
+    loop.selector.wakeup();
+  }
+
+  /** Reads what is available; false at end of stream. */
+  private boolean read(Conn c, ByteBuffer readBuf, byte[] scratch) throws IOException {
+    readBuf.clear();
+    int n = c.ch.read(readBuf);
+    if (n < 0) {
+      return false;
+    }
+    readBuf.flip();
+    byte[] b = scratch;
+    int len = c.carryLen;
+    if (len + n > b.length) {
+      throw new IOException("frame larger than " + b.length + " bytes");
+    }
+    System.arraycopy(c.carry, 0, b, 0, len);
+    readBuf.get(b, len, n);
+    len += n;
+    int pos = 0;
+    if (!c.upgraded) {
+      int end = indexOf(b, 0, len, new byte[] {'\r', '\n', '\r', '\n'});
+      if (end < 0) {
+        keep(c, b, 0, len);
+        return true;
+      }
+      if (!startsWith(b, 0, "HTTP/1.1 101")) {
+        return false;
+      }
+      c.upgraded = true;
+      open.incrementAndGet();
+      pos = end + 4;
+    }
+    while (len - pos >= 2) {
+      int opcode = b[pos] & 0x0f;
+      int l7 = b[pos + 1] & 0x7f;
+      int header = 2;
+      long plen = l7;
+      if (l7 == 126) {
+        if (len - pos < 4) {
+          break;
+        }
+        plen = ((b[pos + 2] & 0xff) << 8) | (b[pos + 3] & 0xff);
+        header = 4;
+      } else if (l7 == 127) {
+        if (len - pos < 10) {
+          break;
+        }
+        plen = 0;
+        for (int i = 0; i < 8; i++) {
+          plen = (plen << 8) | (b[pos + 2 + i] & 0xff);
+        }
+        header = 10;
+      }
+      if (len - pos < header + plen) {
+        break;
+      }
+      int start = pos + header;
+      int end = (int) (start + plen);
+      if (opcode == 1) {
+        onText(c, b, start, end);
+      } else if (opcode == 8) {
+        return false;
+      }
+      pos = end;
+    }
+    keep(c, b, pos, len);
+    return true;
+  }
+
+  private static void keep(Conn c, byte[] b, int from, int to) {
+    int n = to - from;
+    if (n > c.carry.length) {
+      c.carry = new byte[Math.max(n, 2 * c.carry.length)];
+    }
+    System.arraycopy(b, from, c.carry, 0, n);
+    c.carryLen = n;
+  }
+
+  /** One text message: an event object or an array of them. */
+  private void onText(Conn c, byte[] b, int start, int end) {
+    messages.increment();
+    boolean array = b[start] == '[';
+    int base = array ? 1 : 0;
+    int depth = 0;
+    int eventStart = -1;
+    boolean inString = false;
+    for (int i = start; i < end; i++) {
+      byte x = b[i];
+      if (inString) {
+        if (x == '\\') {
+          i++;
+        } else if (x == '"') {
+          inString = false;
+        }
+      } else if (x == '"') {
+        inString = true;
+      } else if (x == '{' || x == '[') {
+        if (depth++ == base) {
+          eventStart = i;
+        }
+      } else if (x == '}' || x == ']') {
+        if (--depth == base && eventStart >= 0) {
+          onEvent(c, b, eventStart, i + 1);
+          eventStart = -1;
+        }
+      }
+    }
+  }
+
+  private void onEvent(Conn c, byte[] b, int start, int end) {
+    events.increment();
+    int t = indexOf(b, start, end, TYPE);
+    boolean snapshot = t >= 0 && startsWith(b, t + TYPE.length, "snapshot");
+    boolean comment = t >= 0 && startsWith(b, t + TYPE.length, "comment\"");
+    long seq = number(b, indexOf(b, start, end, SEQ), SEQ.length, end);
+    if (seq > 0) {
+      if (snapshot) {
+        c.lastSeq = Math.max(c.lastSeq, seq);
+      } else if (seq <= c.lastSeq) {
+        outOfOrder.increment();
+      } else {
+        c.lastSeq = seq;
+      }
+    }
+    if (comment && commentLatency != null) {
+      long sent = number(b, indexOf(b, start, end, STAMP), STAMP.length, end);
+      long now = System.currentTimeMillis();
+      if (sent > 0) {
+        commentLatency.record(now - sent);
+      }
+      long at = number(b, indexOf(b, start, end, AT), AT.length, end);
+      if (at > 0) {
+        roomToViewer.record(now - at);
+      }
+    }
+  }
+
+  private static long number(byte[] b, int at, int skip, int end) {
+    if (at < 0) {
+      return -1;
+    }
+    long v = 0;
+    int i = at + skip;
+    if (i >= end || b[i] < '0' || b[i] > '9') {
+      return -1;
+    }
+    for (; i < end && b[i] >= '0' && b[i] <= '9'; i++) {
+      v = v * 10 + (b[i] - '0');
+    }
+    return v;
+  }
+
+  private static int indexOf(byte[] b, int from, int to, byte[] pat) {
+    outer:
+    for (int i = from; i <= to - pat.length; i++) {
+      for (int j = 0; j < pat.length; j++) {
+        if (b[i + j] != pat[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    return -1;
+  }
+
+  private static boolean startsWith(byte[] b, int at, String s) {
+    if (at + s.length() > b.length) {
+      return false;
+    }
+    for (int i = 0; i < s.length(); i++) {
+      if (b[at + i] != s.charAt(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Events received by all viewers (a batch counts each event it carries). */
+  public long events() {
+    return events.sum();
+  }
+
+  /** Latency of comments from the room's timestamp (when it accepted them) to these viewers. */
+  public LatencyRecorder roomToViewer() {
+    return roomToViewer;
+  }
+
+  public long messages() {
+    return messages.sum();
+  }
+
+  public long outOfOrder() {
+    return outOfOrder.sum();
+  }
+
+  /** Viewers whose upgrade succeeded and that are still connected. */
+  public long openCount() {
+    return open.get();
+  }
+
+  @Override
+  public void close() throws IOException {
+    running = false;
+    for (Loop l : loops) {
+      l.selector.wakeup();
+      try {
+        l.thread.join(2000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    synchronized (conns) {
+      for (Conn c : conns) {
+        c.ch.close();
+      }
+    }
+    for (Loop l : loops) {
+      l.selector.close();
+    }
+  }
+}
