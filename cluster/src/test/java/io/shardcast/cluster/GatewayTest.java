@@ -114,6 +114,40 @@ class GatewayTest {
   }
 
   @Test
+  void aSoldOutSaleIsAnsweredByTheGatewayExactlyAsTheRoomWould() throws Exception {
+    Room room = room();
+    String orders = base + "/api/rooms/" + room.id + "/orders";
+    assertEquals(200, post(base + "/api/rooms/" + room.id + "/flash-sales", room.token,
+        "{\"saleId\":\"s1\",\"productId\":\"p1\",\"quantity\":2,\"perUserLimit\":2,\"revealInMs\":0}").status());
+    assertEquals("CONFIRMED", post(orders, null, "{\"orderId\":\"a\",\"userId\":\"u1\",\"saleId\":\"s1\"}")
+        .body().path("result").asText());
+    assertEquals("CONFIRMED", post(orders, null, "{\"orderId\":\"b\",\"userId\":\"u2\",\"saleId\":\"s1\"}")
+        .body().path("result").asText());
+    // Ask the same questions until the gateway answers from its hint; every answer must be the room's.
+    long deadline = System.currentTimeMillis() + 10_000;
+    boolean fromHint = false;
+    for (int round = 0; !fromHint || round < 3; round++) {
+      assertTrue(System.currentTimeMillis() < deadline, "the gateway never answered from a sold-out hint");
+      assertEquals("SOLD_OUT", post(orders, null, "{\"orderId\":\"c" + round + "\",\"userId\":\"u3\",\"saleId\":\"s1\"}")
+          .body().path("result").asText());
+      JsonNode again = post(orders, null,
+          "{\"orderId\":\"a\",\"userId\":\"someone-else\",\"saleId\":\"s1\",\"quantity\":2}").body();
+      assertEquals("CONFIRMED", again.path("result").asText(), "a repeated orderId keeps its confirmation");
+      assertEquals("u1", again.path("userId").asText());
+      assertEquals(1, again.path("quantity").asInt());
+      assertEquals("LIMIT_REACHED", post(orders, null,
+          "{\"orderId\":\"d" + round + "\",\"userId\":\"u1\",\"saleId\":\"s1\",\"quantity\":2}").body().path("result").asText());
+      assertError(post(orders, null, "{\"orderId\":\"e\",\"userId\":\"u4\",\"saleId\":\"s1\",\"quantity\":99}"),
+          400, "BAD_QUANTITY");
+      String metrics = HTTP.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/metrics")).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+      fromHint = metrics.lines().anyMatch(l -> l.startsWith("shardcast_orders_sold_out_hint_total") && !l.endsWith(" 0.0"));
+      Thread.sleep(200);
+    }
+    assertEquals(2, get(orders + "?saleId=s1").body().path("orders").size(), "nothing more was sold");
+  }
+
+  @Test
   void badViewerMessagesGetErrorFramesAndTheConnectionStaysOpen() throws Exception {
     Room room = room();
     WsViewer alice = WsViewer.connect(ws + "/ws/rooms/" + room.id + "?user=alice");

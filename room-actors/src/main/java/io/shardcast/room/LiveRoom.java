@@ -4,6 +4,7 @@ import io.shardcast.room.HostOp.*;
 import io.shardcast.room.RoomEvent.*;
 import io.shardcast.room.commerce.LuckyDraw;
 import io.shardcast.room.commerce.OrderResult;
+import io.shardcast.room.commerce.SoldOutHint;
 import io.shardcast.room.fanout.Frame;
 import io.shardcast.room.fanout.FrameRenderer;
 import io.shardcast.room.fanout.RoomEdge;
@@ -84,6 +85,9 @@ public final class LiveRoom extends EventSourcedBehavior<LiveRoom.Command, RoomE
   public record SendGift(String userId, String gift, int count) implements Command {}
 
   public record GetSnapshot(ActorRef<Reply> replyTo) implements Command {}
+
+  /** Asks for a sale's {@link SoldOutHint}, so a gateway can answer its later orders itself. */
+  public record GetSoldOutHint(String saleId, ActorRef<SoldOutHint> replyTo) implements Command {}
 
   public record GetOrders(String saleId, ActorRef<Reply> replyTo) implements Command {}
 
@@ -191,6 +195,7 @@ public final class LiveRoom extends EventSourcedBehavior<LiveRoom.Command, RoomE
         .onCommand(SendGift.class, (s, c) -> enqueue(s, c, null))
         .onCommand(Flush.class, (s, c) -> onFlush(s))
         .onCommand(GetSnapshot.class, this::onGetSnapshot)
+        .onCommand(GetSoldOutHint.class, this::onGetSoldOutHint)
         .onCommand(GetOrders.class, this::onGetOrders)
         .onCommand(SubscribeEdge.class, this::onSubscribeEdge)
         .onCommand(EdgeGone.class, (s, c) -> {
@@ -443,7 +448,7 @@ public final class LiveRoom extends EventSourcedBehavior<LiveRoom.Command, RoomE
     int sold = sale.sold + batch.soldBySale.getOrDefault(sale.saleId, 0);
     if (earlier != null) {
       // Idempotent: the same orderId gets the original confirmation back.
-      return orderReply(new PlaceOrder(earlier.orderId(), earlier.userId(), earlier.saleId(), earlier.quantity(), null),
+      return Reply.order(earlier.orderId(), earlier.saleId(), earlier.userId(), earlier.quantity(),
           OrderResult.CONFIRMED, sale.quantity - sold);
     }
     if (o.quantity() < 1 || o.quantity() > settings.maxOrderQuantity()) {
@@ -470,12 +475,7 @@ public final class LiveRoom extends EventSourcedBehavior<LiveRoom.Command, RoomE
   }
 
   private static Reply orderReply(PlaceOrder o, OrderResult result, int remaining) {
-    var body = Reply.object().put("orderId", o.orderId()).put("saleId", o.saleId()).put("userId", o.userId())
-        .put("quantity", o.quantity()).put("result", result.name());
-    if (remaining >= 0) {
-      body.put("remaining", remaining);
-    }
-    return Reply.ok(body);
+    return Reply.order(o.orderId(), o.saleId(), o.userId(), o.quantity(), result, remaining);
   }
 
   private Reply decideClaim(RoomState state, Batch batch, ClaimCoupon c, long seq, List<RoomEvent> events) {
@@ -520,6 +520,16 @@ public final class LiveRoom extends EventSourcedBehavior<LiveRoom.Command, RoomE
   }
 
   // ---- reads and edges ------------------------------------------------------------------------
+
+  private Effect<RoomEvent, RoomState> onGetSoldOutHint(RoomState state, GetSoldOutHint c) {
+    // Persisted state only: commands wait while a write is in flight.
+    RoomState.FlashSale sale = state.sales.get(c.saleId());
+    if (sale == null || sale.remaining() > 0) {
+      return Effect().reply(c.replyTo(), SoldOutHint.notSoldOut(c.saleId()));
+    }
+    return Effect().reply(c.replyTo(), new SoldOutHint(sale.saleId, true, sale.perUserLimit,
+        Map.copyOf(sale.orders), Map.copyOf(sale.boughtByUser)));
+  }
 
   private Effect<RoomEvent, RoomState> onGetSnapshot(RoomState state, GetSnapshot c) {
     if (!state.created) {

@@ -31,6 +31,17 @@ public record Reply(int status, String body) implements CborSerializable {
     return new Reply(status, node.toString());
   }
 
+  /** An order's answer; {@code remaining} is the sale's stock left, omitted when negative. */
+  public static Reply order(String orderId, String saleId, String userId, int quantity,
+      io.shardcast.room.commerce.OrderResult result, int remaining) {
+    ObjectNode body = object().put("orderId", orderId).put("saleId", saleId).put("userId", userId)
+        .put("quantity", quantity).put("result", result.name());
+    if (remaining >= 0) {
+      body.put("remaining", remaining);
+    }
+    return ok(body);
+  }
+
   public static ObjectNode object() {
     return JSON.createObjectNode();
   }

@@ -10,6 +10,7 @@ import io.shardcast.cluster.metrics.NodeMetrics;
 import io.shardcast.room.HostOp;
 import io.shardcast.room.HostToken;
 import io.shardcast.room.LiveRoom;
+import io.shardcast.room.commerce.SoldOutHint;
 import io.shardcast.room.Reply;
 import io.shardcast.room.RoomSettings;
 import io.shardcast.room.commerce.OrderResult;
@@ -18,9 +19,12 @@ import io.shardcast.room.fanout.RoomEdges;
 import io.shardcast.room.fanout.ViewerSession;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -68,6 +72,10 @@ public final class Gateway extends AllDirectives {
   private final RoomSettings roomSettings;
   private final NodeMetrics metrics;
   private final Materializer materializer;
+  private static final int MAX_SOLD_OUT_HINTS = 256;
+  /** Sold-out sales by room and sale id: their orders are answered here (see {@link SoldOutHint}). */
+  private final Map<String, SoldOutHint> soldOut = new ConcurrentHashMap<>();
+  private final Set<String> fetchingHints = ConcurrentHashMap.newKeySet();
 
   public Gateway(ActorSystem<?> system, ActorRef<RoomEdges.Command> edges, GatewaySettings settings,
       RoomSettings roomSettings, NodeMetrics metrics) {
@@ -177,6 +185,15 @@ public final class Gateway extends AllDirectives {
     if (quantity < 1) {
       throw new BadInput("BAD_QUANTITY", "quantity must be a positive integer");
     }
+    String saleKey = roomId + '\u0000' + saleId;
+    SoldOutHint hint = soldOut.get(saleKey);
+    if (hint != null) {
+      // Sold out for good: answer as the room would, without the round trip (most of a race).
+      Reply r = hint.answer(orderId, userId, quantity, roomSettings.maxOrderQuantity());
+      countOrder(r);
+      metrics.orderAnsweredFromHint();
+      return complete(r);
+    }
     CompletionStage<Reply> reply = sharding.entityRefFor(LiveRoom.TYPE_KEY, roomId)
         .ask(r -> new LiveRoom.PlaceOrder(orderId, userId, saleId, quantity, r), settings.askTimeout());
     return onComplete(reply, t -> {
@@ -184,22 +201,46 @@ public final class Gateway extends AllDirectives {
         return error(503, "TIMEOUT", "order " + orderId + " outcome unknown; retry with the same orderId");
       }
       Reply r = t.get();
-      countOrder(r);
+      if (countOrder(r) == OrderResult.SOLD_OUT) {
+        fetchSoldOutHint(roomId, saleId, saleKey);
+      }
       return complete(r);
     });
   }
 
-  private void countOrder(Reply r) {
+  /** Fetches a sale's sold-out hint once per gateway (a few hundred of them are kept). */
+  private void fetchSoldOutHint(String roomId, String saleId, String saleKey) {
+    if (soldOut.containsKey(saleKey) || !fetchingHints.add(saleKey)) {
+      return;
+    }
+    sharding.entityRefFor(LiveRoom.TYPE_KEY, roomId)
+        .<SoldOutHint>ask(r -> new LiveRoom.GetSoldOutHint(saleId, r), settings.askTimeout())
+        .whenComplete((h, err) -> {
+          if (h != null && h.soldOut()) {
+            if (soldOut.size() >= MAX_SOLD_OUT_HINTS) {
+              soldOut.keySet().stream().findAny().ifPresent(soldOut::remove);
+            }
+            soldOut.put(saleKey, h);
+          }
+          fetchingHints.remove(saleKey);
+        });
+  }
+
+  /** Counts an order's answer in the metrics; returns its result, or null for an error. */
+  private OrderResult countOrder(Reply r) {
     int at = r.body().indexOf("\"result\":\"");
     if (r.status() == 200 && at >= 0) {
       int start = at + 10;
       int end = r.body().indexOf('"', start);
       try {
-        metrics.orderAnswered(OrderResult.valueOf(r.body().substring(start, end)));
+        OrderResult result = OrderResult.valueOf(r.body().substring(start, end));
+        metrics.orderAnswered(result);
+        return result;
       } catch (IllegalArgumentException ignored) {
         // not an order result
       }
     }
+    return null;
   }
 
   private Route hostOp(String roomId, Function<JsonNode, HostOp> parse) {

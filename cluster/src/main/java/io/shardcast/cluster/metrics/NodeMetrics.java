@@ -46,6 +46,8 @@ public final class NodeMetrics {
       Kamon.counter("shardcast.viewers.slow.closed", "viewers closed as too slow (they resume)").withoutTags();
   private final Histogram fanoutLatency = Kamon.histogram("shardcast.fanout.latency",
       "persisted to released at the node's edge", MeasurementUnit.time().milliseconds()).withoutTags();
+  private final Counter ordersFromHint = Kamon.counter("shardcast.orders.sold.out.hint",
+      "orders of sold-out sales answered by the gateway without a room round trip").withoutTags();
   private final Map<OrderResult, Counter> orders = new EnumMap<>(OrderResult.class);
   private long lastEventsIn;
   private long lastFramesOut;
@@ -76,6 +78,11 @@ public final class NodeMetrics {
 
   public void orderAnswered(OrderResult result) {
     orders.get(result).increment();
+  }
+
+  /** An order of a sold-out sale answered by this gateway from its hint, without asking the room. */
+  public void orderAnsweredFromHint() {
+    ordersFromHint.increment();
   }
 
   /** The Prometheus text exposition of every metric. */
