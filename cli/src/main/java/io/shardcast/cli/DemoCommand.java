@@ -72,13 +72,17 @@ public final class DemoCommand implements Callable<Integer> {
       say("room %s created on node %s", room.roomId(), room.snapshot().path("node").asText());
 
       LatencyRecorder latency = new LatencyRecorder();
-      HttpClient ws = HttpClient.newHttpClient();
+      // The JDK client reads all of an HttpClient's sockets on one selector thread: use several.
+      HttpClient[] ws = new HttpClient[4];
+      for (int i = 0; i < ws.length; i++) {
+        ws[i] = HttpClient.newHttpClient();
+      }
       List<Viewer> audience = new ArrayList<>();
       for (int i = 0; i < viewers; i += 200) {
         List<CompletableFuture<Viewer>> batch = new ArrayList<>();
         for (int j = i; j < Math.min(viewers, i + 200); j++) {
           Viewer v = new Viewer("viewer-" + j, latency, false);
-          batch.add(v.connect(ws, cluster.node(j % nodes).ws(), room.roomId(), -1));
+          batch.add(v.connect(ws[j % ws.length], cluster.node(j % nodes).ws(), room.roomId(), -1));
         }
         for (CompletableFuture<Viewer> f : batch) {
           try {

@@ -31,6 +31,8 @@ public final class Frame implements CborSerializable {
   @JsonIgnore public final long firstSeq;
   /** Chat events in this frame (0 or 1 for a single event). */
   @JsonIgnore public final int chatCount;
+  /** Time-gated (a sale opening), or a batch holding one: it must not wait behind queued chat. */
+  @JsonIgnore public final boolean urgent;
 
   @JsonIgnore private volatile Object wire;
   @JsonIgnore private volatile Frame priorityOnly;
@@ -52,9 +54,10 @@ public final class Frame implements CborSerializable {
     this.parts = null;
     this.firstSeq = seq;
     this.chatCount = priority ? 0 : 1;
+    this.urgent = releaseAtMillis > 0;
   }
 
-  private Frame(Frame[] parts, String json, boolean priority, long createdAtMillis, int chatCount) {
+  private Frame(Frame[] parts, String json, boolean priority, long createdAtMillis, int chatCount, boolean urgent) {
     this.seq = parts[parts.length - 1].seq;
     this.json = json;
     this.priority = priority;
@@ -64,6 +67,7 @@ public final class Frame implements CborSerializable {
     this.parts = parts;
     this.firstSeq = parts[0].seq;
     this.chatCount = chatCount;
+    this.urgent = urgent;
   }
 
   /**
@@ -77,6 +81,7 @@ public final class Frame implements CborSerializable {
     Frame[] parts = java.util.Arrays.copyOfRange(frames, from, to);
     StringBuilder sb = new StringBuilder(64 * parts.length).append('[');
     boolean priority = false;
+    boolean urgent = false;
     long oldestChat = 0;
     int chat = 0;
     for (int i = 0; i < parts.length; i++) {
@@ -88,6 +93,7 @@ public final class Frame implements CborSerializable {
         sb.append(',');
       }
       sb.append(p.json);
+      urgent |= p.urgent;
       if (p.priority) {
         priority = true;
       } else {
@@ -97,7 +103,7 @@ public final class Frame implements CborSerializable {
         }
       }
     }
-    return new Frame(parts, sb.append(']').toString(), priority, oldestChat, chat);
+    return new Frame(parts, sb.append(']').toString(), priority, oldestChat, chat, urgent);
   }
 
   public boolean isBatch() {

@@ -84,6 +84,9 @@ public final class ViewerSession {
         }
         lastSeq = frame.seq;
       }
+      if (frame.urgent) {
+        dropQueuedChat();
+      }
       if (frame.chatCount > 0 && size >= chatLimit) {
         Frame kept = frame.withoutChat();
         dropChat(frame.chatCount);
@@ -105,6 +108,27 @@ public final class ViewerSession {
     if (wake) {
       wakeup.run();
     }
+  }
+
+  /**
+   * Takes the chat out of everything queued, so an urgent frame (a sale opening at its instant)
+   * reaches this viewer without waiting behind chat; commerce stays, in order.
+   */
+  private void dropQueuedChat() {
+    int kept = 0;
+    for (int i = 0; i < size; i++) {
+      int from = (head + i) % queue.length;
+      Frame f = queue[from];
+      queue[from] = null;
+      if (f.chatCount > 0) {
+        dropChat(f.chatCount);
+        f = f.withoutChat();
+      }
+      if (f != null) {
+        queue[(head + kept++) % queue.length] = f;
+      }
+    }
+    size = kept;
   }
 
   private synchronized long acceptedSeq() {

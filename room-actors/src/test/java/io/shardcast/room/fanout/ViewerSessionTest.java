@@ -140,4 +140,16 @@ class ViewerSessionTest {
     assertEquals(List.of(2L), drainEvents(s));
     assertEquals(2, s.chatDropped());
   }
+
+  @Test
+  void aSaleOpeningDoesNotWaitBehindQueuedChat() {
+    ViewerSession s = new ViewerSession("r", "u", 16, 16, 0);
+    long now = System.currentTimeMillis();
+    s.offer(Frame.batch(new Frame[] {chat(1, now), sale(2)}, 0, 2));
+    s.offer(Frame.batch(new Frame[] {chat(3, now), chat(4, now)}, 0, 2));
+    Frame open = new Frame(5, "{\"type\":\"saleOpen\",\"seq\":5}", true, now, false, now);
+    s.offer(open);
+    assertEquals(List.of(2L, 5L), drainEvents(s), "queued chat goes, commerce stays in order");
+    assertEquals(3, s.chatDropped());
+  }
 }
