@@ -2,6 +2,7 @@ package io.shardcast.room;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.shardcast.room.commerce.OrderResult;
 
 /**
  * The answer to a request made of a room: an HTTP-like status and a JSON body, so errors cross
@@ -33,7 +34,7 @@ public record Reply(int status, String body) implements CborSerializable {
 
   /** An order's answer; {@code remaining} is the sale's stock left, omitted when negative. */
   public static Reply order(String orderId, String saleId, String userId, int quantity,
-      io.shardcast.room.commerce.OrderResult result, int remaining) {
+      OrderResult result, int remaining) {
     ObjectNode body = object().put("orderId", orderId).put("saleId", saleId).put("userId", userId)
         .put("quantity", quantity).put("result", result.name());
     if (remaining >= 0) {

@@ -28,6 +28,7 @@ public final class LeanViewers implements AutoCloseable {
   private static final byte[] SEQ = "\"seq\":".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] TYPE = "\"type\":\"".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] STAMP = " t=".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] HEADERS_END = {'\r', '\n', '\r', '\n'};
   private static final byte[] AT = "\"at\":".getBytes(StandardCharsets.US_ASCII);
 
   private final Loop[] loops;
@@ -165,7 +166,7 @@ public final class LeanViewers implements AutoCloseable {
     len += n;
     int pos = 0;
     if (!c.upgraded) {
-      int end = indexOf(b, 0, len, new byte[] {'\r', '\n', '\r', '\n'});
+      int end = indexOf(b, 0, len, HEADERS_END);
       if (end < 0) {
         keep(c, b, 0, len);
         return true;

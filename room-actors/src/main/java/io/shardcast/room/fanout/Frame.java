@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.shardcast.room.CborSerializable;
+import java.util.Arrays;
 import java.util.function.Function;
 
 /**
@@ -78,7 +79,7 @@ public final class Frame implements CborSerializable {
     if (to - from == 1) {
       return frames[from];
     }
-    Frame[] parts = java.util.Arrays.copyOfRange(frames, from, to);
+    Frame[] parts = Arrays.copyOfRange(frames, from, to);
     StringBuilder sb = new StringBuilder(64 * parts.length).append('[');
     boolean priority = false;
     boolean urgent = false;

@@ -15,8 +15,11 @@ public final class ViewerSession {
   private final long maxChatAgeMillis;
   private int head;
   private int size;
-  /** Highest sequence number accepted for this viewer (delivered or sampled away). */
-  private long lastSeq = -1;
+  /**
+   * Highest sequence number accepted for this viewer (delivered or sampled away). Written under the
+   * lock; volatile so the batch-overlap check in {@link #offer} needs no second lock per batch.
+   */
+  private volatile long lastSeq = -1;
   /** Highest sequence number actually handed to the connection. */
   private volatile long deliveredSeq = -1;
   private long chatDropped;
@@ -66,7 +69,7 @@ public final class ViewerSession {
    * skipped, which makes replays and catch-ups idempotent.
    */
   public void offer(Frame frame) {
-    if (frame.isBatch() && frame.firstSeq <= acceptedSeq()) {
+    if (frame.isBatch() && frame.firstSeq <= lastSeq) {
       // A batch that overlaps what this viewer already has (it attached mid-batch): rare, per event.
       for (int i = 0, n = frame.size(); i < n; i++) {
         offer(frame.part(i));
@@ -129,10 +132,6 @@ public final class ViewerSession {
       }
     }
     size = kept;
-  }
-
-  private synchronized long acceptedSeq() {
-    return lastSeq;
   }
 
   private void dropChat(int n) {
