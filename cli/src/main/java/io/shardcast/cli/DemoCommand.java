@@ -40,7 +40,7 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--chat-seconds", defaultValue = "15", description = "Seconds of chat before the sale (default ${DEFAULT-VALUE}).")
   int chatSeconds;
 
-  @Option(names = "--http-port", defaultValue = "8080", description = "Gateway port of node 1; node N uses port+N-1.")
+  @Option(names = "--http-port", defaultValue = "8080", description = "Gateway port of node 1; node N uses port+N-1, and its viewer sockets port+100+N-1.")
   int httpPort;
 
   @Option(names = "--data-dir", defaultValue = "data/demo", description = "Journal and node logs (default ${DEFAULT-VALUE}).")

@@ -32,8 +32,11 @@ public final class NodeCommand implements Callable<Integer> {
   @Option(names = "--hostname", description = "Address this node binds and advertises (default 127.0.0.1).")
   String hostname;
 
-  @Option(names = "--http-port", description = "Gateway port: REST, viewer WebSocket, /metrics (default 8080).")
+  @Option(names = "--http-port", description = "Gateway port: REST and /metrics (default 8080).")
   Integer httpPort;
+
+  @Option(names = "--viewer-port", description = "Viewer WebSocket port, /ws/rooms/{id} (default: the gateway port + 100).")
+  Integer viewerPort;
 
   @Option(names = "--remote-port", description = "Pekko Artery TCP port (default 25520).")
   Integer remotePort;
@@ -80,14 +83,16 @@ public final class NodeCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     ShardcastNode.Running node = ShardcastNode.start(overrides());
-    System.out.println("shardcast node ready: http://" + node.binding().localAddress().getHostString() + ":"
-        + node.httpPort());
+    String host = node.binding().localAddress().getHostString();
+    System.out.println("shardcast node ready: http://" + host + ":" + node.httpPort() + ", viewers ws://" + host + ":"
+        + node.viewerPort() + "/ws/rooms/{roomId}?user={userId}");
     return 0;
   }
 
   Config overrides() {
     Map<String, Object> m = new HashMap<>();
     port("--http-port", httpPort, "shardcast.gateway.port", m);
+    port("--viewer-port", viewerPort, "shardcast.gateway.viewer-port", m);
     port("--remote-port", remotePort, "pekko.remote.artery.canonical.port", m);
     port("--management-port", managementPort, "pekko.management.http.port", m);
     port("--rtmp-port", rtmpPort, "shardcast.media.rtmp-port", m);

@@ -6,11 +6,15 @@ import io.shardcast.cluster.gateway.Gateway;
 import io.shardcast.cluster.gateway.GatewaySettings;
 import io.shardcast.cluster.journal.JournalConfig;
 import io.shardcast.cluster.metrics.NodeMetrics;
+import io.shardcast.cluster.viewer.ViewerServer;
 import io.shardcast.room.LiveRoom;
 import io.shardcast.room.RoomSettings;
 import io.shardcast.room.fanout.RoomEdges;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Props;
@@ -32,10 +36,15 @@ public final class ShardcastNode {
   private static final Logger log = LoggerFactory.getLogger(ShardcastNode.class);
 
   /** A started node. */
-  public record Running(ActorSystem<Void> system, ServerBinding binding) {
+  public record Running(ActorSystem<Void> system, ServerBinding binding, ViewerServer viewers) {
 
     public int httpPort() {
       return binding.localAddress().getPort();
+    }
+
+    /** The port of the viewer WebSockets ({@code /ws/rooms/{id}}). */
+    public int viewerPort() {
+      return viewers.port();
     }
 
     /** Graceful stop (leave, hand off shards) and wait for it. */
@@ -85,14 +94,26 @@ public final class ShardcastNode {
           .toCompletableFuture()
           .get(30, TimeUnit.SECONDS)
           .addToCoordinatedShutdown(Duration.ofSeconds(5), system);
+      ViewerServer viewers = ViewerServer.start(system, edges, gatewaySettings, roomSettings);
+      CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
+      shutdown.addTask(CoordinatedShutdown.PhaseServiceUnbind(), "viewer-unbind", () -> {
+        viewers.unbind();
+        return CompletableFuture.completedFuture(Done.getInstance());
+      });
+      shutdown.addTask(CoordinatedShutdown.PhaseServiceRequestsDone(), "viewer-close", () -> {
+        viewers.close();
+        return CompletableFuture.completedFuture(Done.getInstance());
+      });
+      gateway.viewerPort(viewers.port());
       status.gatewayBound = true;
       PekkoManagement.get(system).start().toCompletableFuture().get(30, TimeUnit.SECONDS);
       if (discovery.equals("kubernetes-api")) {
         ClusterBootstrap.get(system).start();
       }
-      log.info("node {} up: gateway http://{}:{}, journal {}", system.address(), gatewaySettings.iface(),
-          binding.localAddress().getPort(), config.getString("shardcast.journal.kind"));
-      return new Running(system, binding);
+      log.info("node {} up: gateway http://{}:{}, viewers ws://{}:{}/ws/rooms/..., journal {}", system.address(),
+          gatewaySettings.iface(), binding.localAddress().getPort(), gatewaySettings.iface(), viewers.port(),
+          config.getString("shardcast.journal.kind"));
+      return new Running(system, binding, viewers);
     } catch (Exception e) {
       system.terminate();
       throw new IllegalStateException("node failed to start: " + e.getMessage(), e);

@@ -27,7 +27,7 @@ class GatewayTest {
   static void start() throws Exception {
     node = TestNodes.start(dataDir, Map.of());
     base = "http://127.0.0.1:" + node.httpPort();
-    ws = "ws://127.0.0.1:" + node.httpPort();
+    ws = "ws://127.0.0.1:" + node.viewerPort();
   }
 
   @AfterAll

@@ -20,13 +20,15 @@ import java.util.concurrent.TimeUnit;
 public final class LocalCluster implements AutoCloseable {
 
   /** One node process and its ports. */
-  public record Node(int index, int httpPort, int remotePort, int managementPort, Process process, Path log) {
+  public record Node(int index, int httpPort, int viewerPort, int remotePort, int managementPort, Process process,
+      Path log) {
     public String http() {
       return "http://127.0.0.1:" + httpPort;
     }
 
+    /** Base URL of the node's viewer WebSockets. */
     public String ws() {
-      return "ws://127.0.0.1:" + httpPort;
+      return "ws://127.0.0.1:" + viewerPort;
     }
   }
 
@@ -53,19 +55,22 @@ public final class LocalCluster implements AutoCloseable {
     int[] remote = new int[count];
     int[] http = new int[count];
     int[] mgmt = new int[count];
+    int[] viewer = new int[count];
     for (int i = 0; i < count; i++) {
       http[i] = baseHttpPort > 0 ? baseHttpPort + i : freePort();
+      viewer[i] = baseHttpPort > 0 ? baseHttpPort + 100 + i : freePort();
       remote[i] = freePort();
       mgmt[i] = freePort();
     }
     String seeds = "127.0.0.1:" + remote[0];
     for (int i = 0; i < count; i++) {
-      cluster.launch(i, http[i], remote[i], mgmt[i], seeds, nodeArgs);
+      cluster.launch(i, http[i], viewer[i], remote[i], mgmt[i], seeds, nodeArgs);
     }
     return cluster;
   }
 
-  private void launch(int i, int httpPort, int remotePort, int mgmtPort, String seeds, List<String> nodeArgs)
+  private void launch(int i, int httpPort, int viewerPort, int remotePort, int mgmtPort, String seeds,
+      List<String> nodeArgs)
       throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -73,12 +78,13 @@ public final class LocalCluster implements AutoCloseable {
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
     cmd.add("io.shardcast.cli.Shardcast");
-    cmd.addAll(List.of("node", "--http-port", "" + httpPort, "--remote-port", "" + remotePort,
+    cmd.addAll(List.of("node", "--http-port", "" + httpPort, "--viewer-port", "" + viewerPort,
+        "--remote-port", "" + remotePort,
         "--management-port", "" + mgmtPort, "--seed-nodes", seeds, "--data-dir", dataDir.toString()));
     cmd.addAll(nodeArgs);
     Path log = dataDir.resolve("node-" + (i + 1) + ".log");
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    Node node = new Node(i, httpPort, remotePort, mgmtPort, p, log);
+    Node node = new Node(i, httpPort, viewerPort, remotePort, mgmtPort, p, log);
     if (i < nodes.size()) {
       nodes.set(i, node);
     } else {

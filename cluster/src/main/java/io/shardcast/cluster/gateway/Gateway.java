@@ -76,6 +76,7 @@ public final class Gateway extends AllDirectives {
   /** Sold-out sales by room and sale id: their orders are answered here (see {@link SoldOutHint}). */
   private final Map<String, SoldOutHint> soldOut = new ConcurrentHashMap<>();
   private final Set<String> fetchingHints = ConcurrentHashMap.newKeySet();
+  private volatile int viewerPort;
 
   public Gateway(ActorSystem<?> system, ActorRef<RoomEdges.Command> edges, GatewaySettings settings,
       RoomSettings roomSettings, NodeMetrics metrics) {
@@ -105,9 +106,9 @@ public final class Gateway extends AllDirectives {
         pathPrefix("api", () -> concat(
             path("cluster", () -> get(this::clusterInfo)),
             pathPrefix("rooms", () -> concat(
-                pathEnd(() -> post(() -> jsonBody(this::createRoom))),
+                pathEnd(() -> post(() -> extractHost(host -> jsonBody(b -> createRoom(b, host))))),
                 pathPrefix(segment(), roomId -> roomRoutes(roomId)))))),
-        pathPrefix(segment("ws").slash("rooms").slash(segment()), roomId -> pathEnd(() -> viewerSocket(roomId))))));
+        pathPrefix(segment("ws").slash("rooms").slash(segment()), roomId -> viewerSocketElsewhere(roomId)))));
   }
 
   // ---- rooms ----------------------------------------------------------------------------------
@@ -146,7 +147,7 @@ public final class Gateway extends AllDirectives {
         path("cohosts", () -> hostOp(roomId, b -> new HostOp.AddCohost(id(b, "userId")))));
   }
 
-  private Route createRoom(JsonNode body) {
+  private Route createRoom(JsonNode body, String host) {
     String title = text(body, "title");
     String roomId = body.has("roomId") ? id(body, "roomId") : newRoomId();
     String token = HostToken.generate();
@@ -163,7 +164,7 @@ public final class Gateway extends AllDirectives {
       }
       ObjectNode out = JSON.createObjectNode();
       out.put("roomId", roomId).put("hostToken", token).put("title", title);
-      out.put("rest", "/api/rooms/" + roomId).put("ws", "/ws/rooms/" + roomId + "?user=<userId>");
+      out.put("rest", "/api/rooms/" + roomId).put("ws", viewerUrl(host, roomId) + "?user=<userId>");
       return complete(new Reply(201, out.toString()));
     });
   }
@@ -303,80 +304,19 @@ public final class Gateway extends AllDirectives {
 
   // ---- viewers --------------------------------------------------------------------------------
 
-  private Route viewerSocket(String roomId) {
-    return parameterOptional("user", user -> parameterOptional("since", since -> {
-      if (!LiveRoom.validId(roomId)) {
-        return error(400, "BAD_ROOM_ID", "room ids are 1..64 of [A-Za-z0-9_-]");
-      }
-      if (user.isEmpty() || !LiveRoom.validId(user.get())) {
-        return error(400, "BAD_USER", "user query parameter is required: 1..64 of [A-Za-z0-9_-]");
-      }
-      long sinceSeq;
-      try {
-        sinceSeq = since.map(Long::parseLong).orElse(-1L);
-      } catch (NumberFormatException e) {
-        return error(400, "BAD_SINCE", "since must be a sequence number");
-      }
-      if (since.isPresent() && sinceSeq < 0) {
-        return error(400, "BAD_SINCE", "since must be >= 0");
-      }
-      CompletionStage<Reply> snapshot = sharding.entityRefFor(LiveRoom.TYPE_KEY, roomId)
-          .ask(LiveRoom.GetSnapshot::new, settings.askTimeout());
-      return onComplete(snapshot, t -> {
-        if (t.isFailure()) {
-          return timeout(roomId);
-        }
-        Reply r = t.get();
-        if (!r.ok()) {
-          return complete(r);
-        }
-        long seq;
-        try {
-          seq = JSON.readTree(r.body()).get("seq").asLong();
-        } catch (Exception e) {
-          return error(500, "INTERNAL", "unreadable snapshot");
-        }
-        Frame snap = new Frame(seq, r.body(), true, 0, true, 0);
-        return handleWebSocketMessages(viewerFlow(roomId, user.get(), sinceSeq, snap));
-      });
-    }));
+  /** Set once the viewer listener is bound: where {@code /ws/rooms/{id}} is served. */
+  public void viewerPort(int port) {
+    this.viewerPort = port;
   }
 
-  private Flow<Message, Message, NotUsed> viewerFlow(String roomId, String userId, long since, Frame snapshot) {
-    ViewerSession session = new ViewerSession(roomId, userId, roomSettings.viewerQueueCapacity(),
-        roomSettings.viewerChatLimit(), roomSettings.viewerMaxChatAge().toMillis());
-    ViewerInput input = new ViewerInput(roomId, userId, session,
-        sharding.entityRefFor(LiveRoom.TYPE_KEY, roomId), edges, settings, roomSettings);
-    Sink<Message, NotUsed> in = Flow.of(Message.class)
-        .mapAsync(1, this::readInbound)
-        .to(Sink.foreach(input::onMessage));
-    Source<Message, NotUsed> out = Source.fromGraph(new SessionSource(session,
-        () -> edges.tell(new RoomEdges.Attach(roomId, session, since, snapshot)),
-        () -> edges.tell(new RoomEdges.Detach(roomId, session))));
-    return Flow.fromSinkAndSourceCoupled(in, out);
+  private String viewerUrl(String host, String roomId) {
+    return "ws://" + host + ":" + viewerPort + "/ws/rooms/" + roomId;
   }
 
-  /** Reads one inbound message, bounded by the frame limit; the rest of an oversized one is drained. */
-  private CompletionStage<ViewerInput.Inbound> readInbound(Message m) {
-    int max = settings.maxFrameBytes();
-    if (!m.isText()) {
-      m.asBinaryMessage().getStreamedData().runWith(Sink.ignore(), materializer);
-      return CompletableFuture.completedFuture(
-          new ViewerInput.Inbound(null, "BINARY_NOT_SUPPORTED", "send JSON text messages"));
-    }
-    var text = m.asTextMessage();
-    if (text.isStrict()) {
-      String s = text.getStrictText();
-      return CompletableFuture.completedFuture(s.length() > max
-          ? tooLarge(max) : new ViewerInput.Inbound(s, null, null));
-    }
-    return text.getStreamedText()
-        .runFold(new StringBuilder(), (acc, part) -> acc.length() > max ? acc : acc.append(part), materializer)
-        .thenApply(acc -> acc.length() > max ? tooLarge(max) : new ViewerInput.Inbound(acc.toString(), null, null));
-  }
-
-  private static ViewerInput.Inbound tooLarge(int max) {
-    return new ViewerInput.Inbound(null, "FRAME_TOO_LARGE", "messages are at most " + max + " bytes");
+  /** Viewer sockets have their own port ({@code ViewerServer}); a client that came here is told where. */
+  private Route viewerSocketElsewhere(String roomId) {
+    return extractHost(host -> error(404, "VIEWER_PORT",
+        "viewer WebSockets are served on port " + viewerPort + ": " + viewerUrl(host, roomId) + "?user=<userId>"));
   }
 
   // ---- JSON bodies and errors -----------------------------------------------------------------

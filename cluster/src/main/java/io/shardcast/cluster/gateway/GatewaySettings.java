@@ -14,7 +14,15 @@ public record GatewaySettings(
     double messageBurst,
     double commentsPerSecond,
     double commentBurst,
-    int maxLikesPerMessage) {
+    int maxLikesPerMessage,
+    int viewerPort,
+    int viewerIoThreads,
+    int viewerAcceptBacklog,
+    Duration viewerHandshakeTimeout,
+    int viewerMaxHandshakeBytes) {
+
+  /** The viewer port when {@code viewer-port} is not set: this far above the gateway port. */
+  public static final int VIEWER_PORT_OFFSET = 100;
 
   public static GatewaySettings from(Config root) {
     Config c = root.getConfig("shardcast.gateway");
@@ -28,10 +36,39 @@ public record GatewaySettings(
         c.getDouble("viewer-message-burst"),
         c.getDouble("viewer-comments-per-second"),
         c.getDouble("viewer-comment-burst"),
-        c.getInt("max-likes-per-message"));
+        c.getInt("max-likes-per-message"),
+        viewerPort(c),
+        ioThreads(c.getInt("viewer-io-threads")),
+        c.getInt("viewer-accept-backlog"),
+        c.getDuration("viewer-handshake-timeout"),
+        c.getBytes("viewer-max-handshake-bytes").intValue());
     if (s.port < 0 || s.port > 65535) {
       throw new IllegalArgumentException("shardcast.gateway.port must be 0..65535, not " + s.port);
     }
+    if (s.viewerPort < 0 || s.viewerPort > 65535) {
+      throw new IllegalArgumentException("shardcast.gateway.viewer-port must be 0..65535, not " + s.viewerPort);
+    }
+    if (s.viewerPort != 0 && s.viewerPort == s.port) {
+      throw new IllegalArgumentException("shardcast.gateway.viewer-port must differ from the gateway port " + s.port);
+    }
+    if (s.maxFrameBytes < 16 || s.viewerMaxHandshakeBytes < 256 || s.viewerIoThreads < 1) {
+      throw new IllegalArgumentException("shardcast.gateway: max-frame-bytes >= 16, viewer-max-handshake-bytes >= 256"
+          + " and viewer-io-threads >= 0 are required");
+    }
     return s;
+  }
+
+  private static int viewerPort(Config c) {
+    if (c.hasPath("viewer-port")) {
+      return c.getInt("viewer-port");
+    }
+    int http = c.getInt("port");
+    return http == 0 ? 0 : http + VIEWER_PORT_OFFSET;
+  }
+
+  /** 0 means half the cores, at least one. */
+  private static int ioThreads(int configured) {
+    return configured > 0 ? configured : configured == 0
+        ? Math.max(1, Runtime.getRuntime().availableProcessors() / 2) : -1;
   }
 }

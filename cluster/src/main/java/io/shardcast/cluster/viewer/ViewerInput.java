@@ -1,4 +1,6 @@
-package io.shardcast.cluster.gateway;
+package io.shardcast.cluster.viewer;
+
+import io.shardcast.cluster.gateway.GatewaySettings;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

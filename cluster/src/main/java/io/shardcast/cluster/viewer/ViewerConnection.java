@@ -1,0 +1,564 @@
+package io.shardcast.cluster.viewer;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.shardcast.room.LiveRoom;
+import io.shardcast.room.Reply;
+import io.shardcast.room.fanout.FanoutStats;
+import io.shardcast.room.fanout.Frame;
+import io.shardcast.room.fanout.ViewerSession;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One viewer's socket, owned by one {@link ViewerLoop} thread: the HTTP upgrade (validated, with
+ * the room looked up before the 101), then WebSocket messages in and the session's frames out.
+ * Bad input gets an HTTP error or an error frame; only protocol violations close the socket.
+ */
+final class ViewerConnection {
+
+  private static final Logger log = LoggerFactory.getLogger(ViewerConnection.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  /** A frame's wire form: encoded by the first viewer that sends it, then shared. */
+  private static final Function<Frame, byte[]> WIRE = f -> WebSocketCodec.textFrame(f.json);
+  private static final byte[] HEAD_END = {'\r', '\n', '\r', '\n'};
+
+  private enum State { HANDSHAKE, LOOKUP, OPEN, LINGER, CLOSED }
+
+  private final ViewerLoop loop;
+  private final SocketChannel channel;
+  SelectionKey key;
+  /** When an upgrade in progress or a lingering close gives up; watched by the loop. */
+  long deadlineNanos;
+  /** In the loop's list of connections with a deadline; loop thread only. */
+  boolean tracked;
+  /** Set while queued in the loop's ready queue; guarded by that queue. */
+  boolean inReadyQueue;
+
+  private State state = State.HANDSHAKE;
+  private byte[] head;
+  private int headLength;
+
+  private String roomId;
+  private String userId;
+  private ViewerSession session;
+  private ViewerInput input;
+  private boolean attached;
+
+  /** Bytes of an incomplete frame, kept until the rest arrives; null almost always. */
+  private byte[] carry;
+  /** Payload bytes of a discarded frame still to skip. */
+  private long skip;
+  /** Opcode of the message being received (text or binary), or -1 between messages. */
+  private int messageOpcode = -1;
+  private int messageLength;
+  private boolean messageTooLarge;
+  /** Payload of a fragmented message being assembled; allocated only for fragmented messages. */
+  private byte[] fragments;
+
+  private byte[] pending;
+  private int pendingOffset;
+  private boolean closeAfterPending;
+  private byte[] control;
+  private boolean writeInterest;
+
+  ViewerConnection(ViewerLoop loop, SocketChannel channel) {
+    this.loop = loop;
+    this.channel = channel;
+    this.head = new byte[loop.server.settings().viewerMaxHandshakeBytes()];
+    this.deadlineNanos = System.nanoTime() + loop.server.settings().viewerHandshakeTimeout().toNanos();
+  }
+
+  // ---- reading --------------------------------------------------------------------------------
+
+  void onReadable() throws IOException {
+    ByteBuffer buf = loop.readBuffer;
+    buf.clear();
+    if (carry != null) {
+      buf.put(carry);
+      carry = null;
+    }
+    int n = channel.read(buf);
+    if (n < 0) {
+      close();
+      return;
+    }
+    buf.flip();
+    switch (state) {
+      case HANDSHAKE -> readHead(buf);
+      case OPEN -> readFrames(buf);
+      default -> buf.position(buf.limit()); // lingering or closing: input no longer matters
+    }
+  }
+
+  private void readHead(ByteBuffer buf) throws IOException {
+    int from = Math.max(0, headLength - 3);
+    int n = Math.min(buf.remaining(), head.length - headLength);
+    buf.get(head, headLength, n);
+    headLength += n;
+    int end = indexOf(head, from, headLength, HEAD_END);
+    if (end < 0) {
+      if (headLength == head.length) {
+        respond(431, "HEADERS_TOO_LARGE", "the upgrade request is larger than " + head.length + " bytes", "");
+      }
+      return;
+    }
+    // Bytes after the head are ignored: a client sends nothing before the 101.
+    buf.position(buf.limit());
+    UpgradeRequest req = UpgradeRequest.parse(head, end);
+    head = null;
+    upgrade(req);
+  }
+
+  private void upgrade(UpgradeRequest req) throws IOException {
+    if (req.method() == null) {
+      respond(400, "BAD_REQUEST", "not an HTTP/1.1 request", "");
+      return;
+    }
+    String room = req.roomId();
+    if (room == null) {
+      respond(404, "NOT_FOUND", "viewer WebSockets are at /ws/rooms/{roomId}?user={userId}", "");
+      return;
+    }
+    if (!req.method().equals("GET")) {
+      respond(405, "METHOD_NOT_ALLOWED", "a WebSocket upgrade is a GET", "Allow: GET\r\n");
+      return;
+    }
+    if (!req.headerHasToken("upgrade", "websocket") || !req.headerHasToken("connection", "upgrade")
+        || req.header("sec-websocket-key") == null) {
+      respond(400, "NOT_WEBSOCKET", "expected a WebSocket upgrade request", "");
+      return;
+    }
+    if (!"13".equals(req.header("sec-websocket-version"))) {
+      respond(426, "BAD_WEBSOCKET_VERSION", "WebSocket version 13 is required", "Sec-WebSocket-Version: 13\r\n");
+      return;
+    }
+    if (!LiveRoom.validId(room)) {
+      respond(400, "BAD_ROOM_ID", "room ids are 1..64 of [A-Za-z0-9_-]", "");
+      return;
+    }
+    String user = req.query().get("user");
+    if (user == null || !LiveRoom.validId(user)) {
+      respond(400, "BAD_USER", "user query parameter is required: 1..64 of [A-Za-z0-9_-]", "");
+      return;
+    }
+    long since = -1;
+    String sinceText = req.query().get("since");
+    if (sinceText != null) {
+      try {
+        since = Long.parseLong(sinceText);
+      } catch (NumberFormatException e) {
+        respond(400, "BAD_SINCE", "since must be a sequence number", "");
+        return;
+      }
+      if (since < 0) {
+        respond(400, "BAD_SINCE", "since must be >= 0", "");
+        return;
+      }
+    }
+    roomId = room;
+    userId = user;
+    state = State.LOOKUP;
+    key.interestOps(0);
+    String accept = WebSocketCodec.acceptKey(req.header("sec-websocket-key"));
+    long resumeFrom = since;
+    loop.server.snapshot(room).whenComplete((reply, failure) ->
+        loop.execute(() -> onSnapshot(reply, failure, accept, resumeFrom)));
+  }
+
+  private void onSnapshot(Reply reply, Throwable failure, String accept, long since) {
+    if (state != State.LOOKUP) {
+      return; // timed out or shut down meanwhile
+    }
+    try {
+      if (failure != null) {
+        respond(503, "TIMEOUT", "room " + roomId + " did not answer in time; try again", "");
+        return;
+      }
+      if (!reply.ok()) {
+        respondRaw(reply.status(), reply.body(), "");
+        return;
+      }
+      long seq = JSON.readTree(reply.body()).get("seq").asLong();
+      Frame snapshot = new Frame(seq, reply.body(), true, 0, true, 0);
+      loop.untrack(this);
+      pending = ("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+          + "Sec-WebSocket-Accept: " + accept + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+      pendingOffset = 0;
+      session = loop.server.newSession(roomId, userId);
+      input = loop.server.newInput(roomId, userId, session);
+      session.onWakeup(() -> loop.wake(this));
+      state = State.OPEN;
+      key.interestOps(SelectionKey.OP_READ);
+      // Polls the empty session once, so the edge's first offer wakes this connection.
+      writeQueued();
+      if (state == State.OPEN) {
+        attached = true;
+        loop.server.attach(roomId, session, since, snapshot);
+      }
+    } catch (Exception e) {
+      log.warn("room {} viewer {}: upgrade failed", roomId, userId, e);
+      fail(e);
+    }
+  }
+
+  private void readFrames(ByteBuffer buf) throws IOException {
+    int max = loop.payload.length;
+    while (state == State.OPEN) {
+      if (skip > 0) {
+        int s = (int) Math.min(skip, buf.remaining());
+        buf.position(buf.position() + s);
+        skip -= s;
+        if (skip > 0) {
+          return;
+        }
+      }
+      int p = buf.position();
+      int available = buf.remaining();
+      if (available < 2) {
+        break;
+      }
+      int b0 = buf.get(p) & 0xff;
+      int b1 = buf.get(p + 1) & 0xff;
+      boolean fin = (b0 & 0x80) != 0;
+      int opcode = b0 & 0x0f;
+      if ((b0 & 0x70) != 0 || (b1 & 0x80) == 0) {
+        protocolError("reserved bits set or an unmasked frame");
+        return;
+      }
+      int len7 = b1 & 0x7f;
+      int header = 2 + (len7 == 126 ? 2 : len7 == 127 ? 8 : 0) + 4;
+      if (available < header) {
+        break;
+      }
+      long len = len7 == 126 ? buf.getShort(p + 2) & 0xffff : len7 == 127 ? buf.getLong(p + 2) : len7;
+      if (len < 0) {
+        protocolError("negative frame length");
+        return;
+      }
+      boolean isControl = opcode >= 0x8;
+      if (isControl) {
+        if (!fin || len > WebSocketCodec.MAX_CONTROL_PAYLOAD) {
+          protocolError("fragmented or oversized control frame");
+          return;
+        }
+      } else if (opcode == WebSocketCodec.OP_CONTINUATION) {
+        if (messageOpcode < 0) {
+          protocolError("continuation without a message");
+          return;
+        }
+      } else if (opcode == WebSocketCodec.OP_TEXT || opcode == WebSocketCodec.OP_BINARY) {
+        if (messageOpcode >= 0) {
+          protocolError("new message before the last one ended");
+          return;
+        }
+        messageOpcode = opcode;
+        messageLength = 0;
+        messageTooLarge = false;
+      } else {
+        protocolError("unknown opcode " + opcode);
+        return;
+      }
+      if (!isControl && (messageOpcode == WebSocketCodec.OP_BINARY || messageTooLarge || messageLength + len > max)) {
+        // Binary and oversized messages are read past, not buffered, and answered once complete.
+        messageTooLarge |= messageOpcode == WebSocketCodec.OP_TEXT;
+        buf.position(p + header);
+        skip = len;
+        if (fin) {
+          endDiscardedMessage();
+        }
+        continue;
+      }
+      if (available < header + len) {
+        break;
+      }
+      int length = (int) len;
+      byte[] out = loop.payload;
+      int maskAt = p + header - 4;
+      int at = p + header;
+      for (int i = 0; i < length; i++) {
+        out[i] = (byte) (buf.get(at + i) ^ buf.get(maskAt + (i & 3)));
+      }
+      buf.position(at + length);
+      if (isControl) {
+        onControl(opcode, out, length);
+      } else if (fin && messageLength == 0) {
+        messageOpcode = -1;
+        input.onMessage(new ViewerInput.Inbound(new String(out, 0, length, StandardCharsets.UTF_8), null, null));
+      } else {
+        if (fragments == null) {
+          fragments = new byte[max];
+        }
+        System.arraycopy(out, 0, fragments, messageLength, length);
+        messageLength += length;
+        if (fin) {
+          String text = new String(fragments, 0, messageLength, StandardCharsets.UTF_8);
+          fragments = null;
+          messageOpcode = -1;
+          messageLength = 0;
+          input.onMessage(new ViewerInput.Inbound(text, null, null));
+        }
+      }
+    }
+    if (state == State.OPEN && buf.hasRemaining()) {
+      carry = new byte[buf.remaining()];
+      buf.get(carry);
+    }
+  }
+
+  private void endDiscardedMessage() {
+    boolean binary = messageOpcode == WebSocketCodec.OP_BINARY;
+    messageOpcode = -1;
+    messageLength = 0;
+    fragments = null;
+    input.onMessage(binary
+        ? new ViewerInput.Inbound(null, "BINARY_NOT_SUPPORTED", "send JSON text messages")
+        : new ViewerInput.Inbound(null, "FRAME_TOO_LARGE", "messages are at most " + loop.payload.length + " bytes"));
+  }
+
+  private void onControl(int opcode, byte[] payload, int length) throws IOException {
+    switch (opcode) {
+      case WebSocketCodec.OP_PING -> {
+        byte[] data = new byte[length];
+        System.arraycopy(payload, 0, data, 0, length);
+        control = WebSocketCodec.frame(WebSocketCodec.OP_PONG, data);
+        writeQueued();
+      }
+      case WebSocketCodec.OP_CLOSE -> {
+        // Echo the client's status code, then wait for it to close the TCP connection.
+        int code = length >= 2 ? ((payload[0] & 0xff) << 8) | (payload[1] & 0xff) : WebSocketCodec.CLOSE_NORMAL;
+        closeWith(WebSocketCodec.closeFrame(code));
+      }
+      default -> { } // pong: nothing to do
+    }
+  }
+
+  private void protocolError(String why) throws IOException {
+    log.info("room {} viewer {}: WebSocket protocol error, closing: {}", roomId, userId, why);
+    closeWith(WebSocketCodec.closeFrame(WebSocketCodec.CLOSE_PROTOCOL_ERROR));
+  }
+
+  // ---- writing --------------------------------------------------------------------------------
+
+  void onWritable() throws IOException {
+    writeQueued();
+  }
+
+  /** Writes what is pending and then the session's frames until the socket is full or all is sent. */
+  void writeQueued() throws IOException {
+    while (state != State.CLOSED) {
+      if (pending == null) {
+        if (control != null) {
+          pending = control;
+          control = null;
+        } else if (state != State.OPEN || !nextFromSession()) {
+          break;
+        }
+        pendingOffset = 0;
+      }
+      if (!writePending()) {
+        setWriteInterest(true);
+        return;
+      }
+      pending = null;
+      if (closeAfterPending) {
+        closeAfterPending = false;
+        linger();
+        return;
+      }
+    }
+    setWriteInterest(false);
+  }
+
+  /** Takes the session's next frame into {@link #pending}; false when there is nothing to send. */
+  private boolean nextFromSession() {
+    Frame f = session.poll();
+    if (f != null) {
+      pending = f.wire(WIRE);
+      FanoutStats.FRAMES_OUT.add(f.size());
+      FanoutStats.MESSAGES_OUT.increment();
+      return true;
+    }
+    if (session.overflowed()) {
+      // Too slow even for commerce events: resume elsewhere (or here) from what was delivered.
+      stopWithNotice("{\"type\":\"reconnect\",\"reason\":\"slow-consumer\",\"since\":" + session.deliveredSeq() + "}");
+      return true;
+    }
+    Frame notice = session.closingNotice();
+    if (notice != null) {
+      stopWithNotice(notice.json);
+      return true;
+    }
+    return false;
+  }
+
+  private void stopWithNotice(String json) {
+    byte[] text = WebSocketCodec.textFrame(json);
+    byte[] close = WebSocketCodec.closeFrame(WebSocketCodec.CLOSE_GOING_AWAY);
+    pending = new byte[text.length + close.length];
+    System.arraycopy(text, 0, pending, 0, text.length);
+    System.arraycopy(close, 0, pending, text.length, close.length);
+    closeAfterPending = true;
+  }
+
+  private boolean writePending() throws IOException {
+    ByteBuffer out = loop.writeBuffer;
+    while (pendingOffset < pending.length) {
+      out.clear();
+      int n = Math.min(out.capacity(), pending.length - pendingOffset);
+      out.put(pending, pendingOffset, n).flip();
+      int written = channel.write(out);
+      pendingOffset += written;
+      if (written < n) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private void setWriteInterest(boolean on) {
+    if (on != writeInterest && key.isValid()) {
+      writeInterest = on;
+      key.interestOps(on ? key.interestOps() | SelectionKey.OP_WRITE : key.interestOps() & ~SelectionKey.OP_WRITE);
+    }
+  }
+
+  // ---- closing --------------------------------------------------------------------------------
+
+  private void respond(int status, String code, String message, String extraHeaders) throws IOException {
+    ObjectNode body = JSON.createObjectNode().put("type", "error").put("code", code).put("message", message);
+    if (status >= 500 || status == 431) {
+      log.info("viewer upgrade refused {} {}: {}", status, code, message);
+    }
+    respondRaw(status, body.toString(), extraHeaders);
+  }
+
+  private void respondRaw(int status, String json, String extraHeaders) throws IOException {
+    byte[] body = json.getBytes(StandardCharsets.UTF_8);
+    String headers = "HTTP/1.1 " + status + " " + reason(status) + "\r\n"
+        + "Content-Type: application/json\r\nContent-Length: " + body.length + "\r\n"
+        + extraHeaders + "Connection: close\r\n\r\n";
+    byte[] h = headers.getBytes(StandardCharsets.US_ASCII);
+    byte[] all = new byte[h.length + body.length];
+    System.arraycopy(h, 0, all, 0, h.length);
+    System.arraycopy(body, 0, all, h.length, body.length);
+    state = State.LINGER;
+    key.interestOps(SelectionKey.OP_READ);
+    pending = all;
+    pendingOffset = 0;
+    closeAfterPending = true;
+    writeQueued();
+  }
+
+  private void closeWith(byte[] lastBytes) throws IOException {
+    detach();
+    state = State.LINGER;
+    control = null;
+    pending = lastBytes;
+    pendingOffset = 0;
+    closeAfterPending = true;
+    writeQueued();
+  }
+
+  /**
+   * Everything is sent: half-close and read until the peer closes too, so the last bytes are not
+   * lost to a reset; the loop closes it after the handshake timeout if the peer never does.
+   */
+  private void linger() throws IOException {
+    detach();
+    state = State.LINGER;
+    deadlineNanos = System.nanoTime() + loop.server.settings().viewerHandshakeTimeout().toNanos();
+    loop.track(this);
+    setWriteInterest(false);
+    channel.shutdownOutput();
+  }
+
+  /** The upgrade did not complete in time, or the peer never closed after our close. */
+  void onDeadline() {
+    try {
+      if (state == State.HANDSHAKE || state == State.LOOKUP) {
+        respond(408, "HANDSHAKE_TIMEOUT", "the upgrade request did not complete in time", "");
+      } else {
+        close();
+      }
+    } catch (IOException e) {
+      close();
+    }
+  }
+
+  /** Server stopping: a best-effort going-away frame, then closed. */
+  void shutdown() {
+    if (state == State.OPEN && pending == null) {
+      try {
+        channel.write(ByteBuffer.wrap(WebSocketCodec.closeFrame(WebSocketCodec.CLOSE_GOING_AWAY)));
+      } catch (IOException ignored) {
+        // closing anyway
+      }
+    }
+    close();
+  }
+
+  void fail(Exception e) {
+    log.debug("room {} viewer {}: connection failed: {}", roomId, userId, e.toString());
+    close();
+  }
+
+  void close() {
+    if (state == State.CLOSED) {
+      return;
+    }
+    state = State.CLOSED;
+    detach();
+    loop.untrack(this);
+    if (key != null) {
+      key.cancel();
+    }
+    ViewerLoop.closeQuietly(channel);
+  }
+
+  private void detach() {
+    if (attached) {
+      attached = false;
+      loop.server.detach(roomId, session);
+    }
+  }
+
+  private static String reason(int status) {
+    return switch (status) {
+      case 400 -> "Bad Request";
+      case 401 -> "Unauthorized";
+      case 403 -> "Forbidden";
+      case 404 -> "Not Found";
+      case 405 -> "Method Not Allowed";
+      case 408 -> "Request Timeout";
+      case 426 -> "Upgrade Required";
+      case 431 -> "Request Header Fields Too Large";
+      case 503 -> "Service Unavailable";
+      default -> "Error";
+    };
+  }
+
+  private static int indexOf(byte[] b, int from, int to, byte[] needle) {
+    outer:
+    for (int i = from; i <= to - needle.length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (b[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    return -1;
+  }
+
+  @Override
+  public String toString() {
+    return "viewer(" + roomId + "/" + userId + ")";
+  }
+}
