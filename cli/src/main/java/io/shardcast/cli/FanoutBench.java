@@ -28,6 +28,9 @@ public final class FanoutBench implements Callable<Integer> {
   @Option(names = "--comments-per-second", defaultValue = "200") int commentsPerSecond;
   @Option(names = "--likes-per-second", defaultValue = "5000") int likesPerSecond;
   @Option(names = "--seconds", defaultValue = "30") int seconds;
+  @Option(names = "--warmup-seconds", defaultValue = "10",
+      description = "load run before measuring, so the JIT has compiled the hot paths")
+  int warmupSeconds;
   @Option(names = "--node-heap", defaultValue = "2g") String nodeHeap;
   @Option(names = "--node-property", description = "a -Dkey=value for every node, e.g. shardcast.room.viewer.batch-window=0ms")
   List<String> nodeProperties = new ArrayList<>();
@@ -80,36 +83,18 @@ public final class FanoutBench implements Callable<Integer> {
       System.out.printf("connected %d viewers in %.1f s; heap per idle viewer %.1f KiB%n", connected,
           connectSeconds, heapDelta / 1024.0 / Math.max(1, connected));
 
+      if (warmupSeconds > 0) {
+        drive(audience, warmupSeconds);
+        Thread.sleep(2000);
+        latency.reset();
+        lean.roomToViewer().reset();
+        System.out.printf("warmed up for %d s%n", warmupSeconds);
+      }
       long deliveredBefore = Viewer.totalReceived(audience) + lean.events();
       long messagesBefore = lean.messages();
       long leanEventsBefore = lean.events();
       long start = System.nanoTime();
-      long end = start + seconds * 1_000_000_000L;
-      long tickNanos = 10_000_000;
-      double commentsPerTick = commentsPerSecond / 100.0;
-      double likeMsgsPerTick = likesPerSecond / 10.0 / 100.0;
-      long commentsSent = 0;
-      double commentDebt = 0;
-      double likeDebt = 0;
-      long next = start;
-      while (System.nanoTime() < end) {
-        commentDebt += commentsPerTick;
-        likeDebt += likeMsgsPerTick;
-        while (commentDebt >= 1) {
-          audience.get(ThreadLocalRandom.current().nextInt(audience.size())).comment("bench");
-          commentDebt--;
-          commentsSent++;
-        }
-        while (likeDebt >= 1) {
-          audience.get(ThreadLocalRandom.current().nextInt(audience.size())).send("{\"type\":\"like\",\"count\":10}");
-          likeDebt--;
-        }
-        next += tickNanos;
-        long sleep = next - System.nanoTime();
-        if (sleep > 0) {
-          Thread.sleep(sleep / 1_000_000, (int) (sleep % 1_000_000));
-        }
-      }
+      long commentsSent = drive(audience, seconds);
       Thread.sleep(2000);
       double elapsed = (System.nanoTime() - start) / 1e9;
       long delivered = Viewer.totalReceived(audience) + lean.events() - deliveredBefore;
@@ -134,6 +119,38 @@ public final class FanoutBench implements Callable<Integer> {
       lean.close();
       return 0;
     }
+  }
+
+  /** Sends the configured comments and likes for {@code seconds}, in 10 ms ticks; returns the comments sent. */
+  private long drive(List<Viewer> audience, int seconds) throws InterruptedException {
+    long start = System.nanoTime();
+    long end = start + seconds * 1_000_000_000L;
+    long tickNanos = 10_000_000;
+    double commentsPerTick = commentsPerSecond / 100.0;
+    double likeMsgsPerTick = likesPerSecond / 10.0 / 100.0;
+    long commentsSent = 0;
+    double commentDebt = 0;
+    double likeDebt = 0;
+    long next = start;
+    while (System.nanoTime() < end) {
+      commentDebt += commentsPerTick;
+      likeDebt += likeMsgsPerTick;
+      while (commentDebt >= 1) {
+        audience.get(ThreadLocalRandom.current().nextInt(audience.size())).comment("bench");
+        commentDebt--;
+        commentsSent++;
+      }
+      while (likeDebt >= 1) {
+        audience.get(ThreadLocalRandom.current().nextInt(audience.size())).send("{\"type\":\"like\",\"count\":10}");
+        likeDebt--;
+      }
+      next += tickNanos;
+      long sleep = next - System.nanoTime();
+      if (sleep > 0) {
+        Thread.sleep(sleep / 1_000_000, (int) (sleep % 1_000_000));
+      }
+    }
+    return commentsSent;
   }
 
 }

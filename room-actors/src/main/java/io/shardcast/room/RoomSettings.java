@@ -22,7 +22,19 @@ public record RoomSettings(
     int viewerChatLimit,
     Duration viewerMaxChatAge,
     Duration viewerBatchWindow,
+    Duration viewerBatchWindowMax,
+    Duration viewerBatchWindowPerViewer,
     int viewerBatchMax) {
+
+  /**
+   * The edge's batch window for {@code localViewers}: it grows with the viewers a node writes to,
+   * between {@code batch-window} and {@code batch-window-max}, so a full node sends fewer, larger
+   * messages instead of falling behind.
+   */
+  public long batchWindowMillis(int localViewers) {
+    long adaptive = viewerBatchWindowPerViewer.toNanos() * localViewers / 1_000_000;
+    return Math.max(viewerBatchWindow.toMillis(), Math.min(viewerBatchWindowMax.toMillis(), adaptive));
+  }
 
   public static RoomSettings from(Config root) {
     Config c = root.getConfig("shardcast.room");
@@ -44,6 +56,8 @@ public record RoomSettings(
         c.getInt("viewer.chat-limit"),
         c.getDuration("viewer.max-chat-age"),
         c.getDuration("viewer.batch-window"),
+        c.getDuration("viewer.batch-window-max"),
+        c.getDuration("viewer.batch-window-per-viewer"),
         c.getInt("viewer.batch-max"));
     if (s.frameRingSize < 16 || s.edgeRingSize < 16) {
       throw new IllegalArgumentException("shardcast.room frame-ring-size and edge.ring-size must be >= 16");
@@ -56,6 +70,11 @@ public record RoomSettings(
     }
     if (s.viewerBatchWindow.isNegative() || s.viewerBatchWindow.toMillis() > 1000 || s.viewerBatchMax < 1) {
       throw new IllegalArgumentException("shardcast.room.viewer.batch-window must be 0..1s and batch-max >= 1");
+    }
+    if (s.viewerBatchWindowMax.compareTo(s.viewerBatchWindow) < 0 || s.viewerBatchWindowMax.toMillis() > 1000
+        || s.viewerBatchWindowPerViewer.isNegative()) {
+      throw new IllegalArgumentException("shardcast.room.viewer.batch-window-max must be batch-window..1s and"
+          + " batch-window-per-viewer >= 0");
     }
     return s;
   }

@@ -12,6 +12,13 @@ public final class LatencyRecorder {
     buckets.incrementAndGet((int) Math.max(0, Math.min(MAX_MILLIS, millis)));
   }
 
+  /** Forgets every sample (e.g. those of a warm-up). */
+  public void reset() {
+    for (int i = 0; i <= MAX_MILLIS; i++) {
+      buckets.set(i, 0);
+    }
+  }
+
   public long count() {
     long n = 0;
     for (int i = 0; i <= MAX_MILLIS; i++) {

@@ -243,40 +243,50 @@ final class ViewerConnection {
         return;
       }
       boolean isControl = opcode >= 0x8;
+      // The message this frame belongs to; committed only once the frame is taken.
+      int msgOpcode = messageOpcode;
+      int msgLength = messageLength;
+      boolean msgTooLarge = messageTooLarge;
       if (isControl) {
         if (!fin || len > WebSocketCodec.MAX_CONTROL_PAYLOAD) {
           protocolError("fragmented or oversized control frame");
           return;
         }
       } else if (opcode == WebSocketCodec.OP_CONTINUATION) {
-        if (messageOpcode < 0) {
+        if (msgOpcode < 0) {
           protocolError("continuation without a message");
           return;
         }
       } else if (opcode == WebSocketCodec.OP_TEXT || opcode == WebSocketCodec.OP_BINARY) {
-        if (messageOpcode >= 0) {
+        if (msgOpcode >= 0) {
           protocolError("new message before the last one ended");
           return;
         }
-        messageOpcode = opcode;
-        messageLength = 0;
-        messageTooLarge = false;
+        msgOpcode = opcode;
+        msgLength = 0;
+        msgTooLarge = false;
       } else {
         protocolError("unknown opcode " + opcode);
         return;
       }
-      if (!isControl && (messageOpcode == WebSocketCodec.OP_BINARY || messageTooLarge || messageLength + len > max)) {
-        // Binary and oversized messages are read past, not buffered, and answered once complete.
-        messageTooLarge |= messageOpcode == WebSocketCodec.OP_TEXT;
+      // Binary and oversized messages are read past, not buffered, and answered once complete.
+      boolean discard = !isControl
+          && (msgOpcode == WebSocketCodec.OP_BINARY || msgTooLarge || msgLength + len > max);
+      if (!discard && available < header + len) {
+        break; // wait for the rest of the frame
+      }
+      if (!isControl) {
+        messageOpcode = msgOpcode;
+        messageLength = msgLength;
+        messageTooLarge = msgTooLarge || (discard && msgOpcode == WebSocketCodec.OP_TEXT);
+      }
+      if (discard) {
         buf.position(p + header);
         skip = len;
         if (fin) {
           endDiscardedMessage();
         }
         continue;
-      }
-      if (available < header + len) {
-        break;
       }
       int length = (int) len;
       byte[] out = loop.payload;

@@ -77,7 +77,6 @@ public final class RoomEdge extends AbstractBehavior<RoomEdge.Command> {
   /** Released frames not yet handed to viewers: they go out together as one message. */
   private final Frame[] pending;
   private int pendingCount;
-  private final long batchWindowMillis;
   private long likes;
   private long lastResyncMillis;
 
@@ -89,7 +88,6 @@ public final class RoomEdge extends AbstractBehavior<RoomEdge.Command> {
     this.room = ClusterSharding.get(ctx.getSystem()).entityRefFor(LiveRoom.TYPE_KEY, roomId);
     this.ring = new Frame[settings.edgeRingSize()];
     this.pending = new Frame[settings.viewerBatchMax()];
-    this.batchWindowMillis = settings.viewerBatchWindow().toMillis();
     timers.startTimerWithFixedDelay(Heartbeat.INSTANCE, settings.edgeHeartbeat());
     timers.startTimerWithFixedDelay(FlushLikes.INSTANCE, settings.edgeLikesFlush());
   }
@@ -202,11 +200,12 @@ public final class RoomEdge extends AbstractBehavior<RoomEdge.Command> {
       FanoutStats.fanoutLatencyMillis.accept(Math.max(0, System.currentTimeMillis() - f.createdAtMillis));
     }
     pending[pendingCount++] = f;
-    if (f.releaseAtMillis > 0 || batchWindowMillis == 0 || pendingCount == pending.length) {
+    long window = settings.batchWindowMillis(sessions.size());
+    if (f.releaseAtMillis > 0 || window == 0 || pendingCount == pending.length) {
       // A time-gated frame (a sale opening) goes out at its instant, not a window later.
       flush();
     } else if (pendingCount == 1) {
-      timers.startSingleTimer(FlushBatch.INSTANCE, Duration.ofMillis(batchWindowMillis));
+      timers.startSingleTimer(FlushBatch.INSTANCE, Duration.ofMillis(window));
     }
   }
 

@@ -1,0 +1,328 @@
+package io.shardcast.cluster;
+
+import static io.shardcast.cluster.TestNodes.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The viewer listener at the byte level, with a raw socket client: every bad upgrade is refused
+ * with a status and a JSON body, WebSocket protocol details (fragments, pings, frames split across
+ * packets) work, a protocol violation closes only the offending connection.
+ */
+class ViewerSocketTest {
+
+  @TempDir static Path dataDir;
+  static ShardcastNode.Running node;
+  static String base;
+  static String roomId;
+
+  @BeforeAll
+  static void start() throws Exception {
+    node = TestNodes.start(dataDir, Map.of("shardcast.gateway.viewer-handshake-timeout", "1s"));
+    base = "http://127.0.0.1:" + node.httpPort();
+    Http r = post(base + "/api/rooms", null, "{\"title\":\"sockets\"}");
+    assertEquals(201, r.status(), r.body().toString());
+    roomId = r.body().get("roomId").asText();
+    assertEquals("ws://127.0.0.1:" + node.viewerPort() + "/ws/rooms/" + roomId + "?user=<userId>",
+        r.body().get("ws").asText(), "room creation says where viewers connect");
+  }
+
+  @AfterAll
+  static void stop() {
+    node.stop();
+  }
+
+  /** A raw HTTP/WebSocket client over one socket. */
+  static final class Raw implements AutoCloseable {
+    final Socket socket;
+    final InputStream in;
+    final OutputStream out;
+
+    Raw() throws IOException {
+      socket = new Socket("127.0.0.1", node.viewerPort());
+      socket.setSoTimeout(5000);
+      in = socket.getInputStream();
+      out = socket.getOutputStream();
+    }
+
+    void sendAscii(String s) throws IOException {
+      out.write(s.getBytes(StandardCharsets.ISO_8859_1));
+      out.flush();
+    }
+
+    /** Status line and headers of the answer, up to the blank line. */
+    String readHead() throws IOException {
+      ByteArrayOutputStream b = new ByteArrayOutputStream();
+      while (true) {
+        int c = in.read();
+        if (c < 0) {
+          throw new IOException("closed before the end of the head: " + b);
+        }
+        b.write(c);
+        String s = b.toString(StandardCharsets.ISO_8859_1);
+        if (s.endsWith("\r\n\r\n")) {
+          return s;
+        }
+      }
+    }
+
+    /** An HTTP error answer: its status and JSON body (read to the end of the connection). */
+    Http readError() throws IOException {
+      String head = readHead();
+      int status = Integer.parseInt(head.substring(9, 12));
+      String body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      return new Http(status, JSON.readTree(body));
+    }
+
+    static String upgrade(String target, String extraHeaders) {
+      byte[] key = new byte[16];
+      ThreadLocalRandom.current().nextBytes(key);
+      return "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+          + "Sec-WebSocket-Key: " + Base64.getEncoder().encodeToString(key) + "\r\n" + extraHeaders + "\r\n";
+    }
+
+    /** Opens a viewer socket and returns once the 101 is read. */
+    static Raw viewer(String user) throws IOException {
+      Raw r = new Raw();
+      r.sendAscii(upgrade("/ws/rooms/" + roomId + "?user=" + user, "Sec-WebSocket-Version: 13\r\n"));
+      String head = r.readHead();
+      assertTrue(head.startsWith("HTTP/1.1 101"), head);
+      return r;
+    }
+
+    /** A client frame: masked, as RFC 6455 requires (unless {@code masked} is false, to test refusal). */
+    static byte[] frame(int opcode, boolean fin, byte[] payload, boolean masked) {
+      ByteBuffer b = ByteBuffer.allocate(14 + payload.length);
+      b.put((byte) ((fin ? 0x80 : 0) | opcode));
+      int maskBit = masked ? 0x80 : 0;
+      if (payload.length < 126) {
+        b.put((byte) (maskBit | payload.length));
+      } else {
+        b.put((byte) (maskBit | 126)).putShort((short) payload.length);
+      }
+      byte[] mask = {0x12, 0x34, 0x56, 0x78};
+      if (masked) {
+        b.put(mask);
+      }
+      for (int i = 0; i < payload.length; i++) {
+        b.put((byte) (masked ? payload[i] ^ mask[i & 3] : payload[i]));
+      }
+      byte[] out = new byte[b.position()];
+      b.flip().get(out);
+      return out;
+    }
+
+    void sendFrame(int opcode, boolean fin, String text) throws IOException {
+      out.write(frame(opcode, fin, text.getBytes(StandardCharsets.UTF_8), true));
+      out.flush();
+    }
+
+    /** One server frame: opcode and payload. */
+    record ServerFrame(int opcode, byte[] payload) {
+      String text() {
+        return new String(payload, StandardCharsets.UTF_8);
+      }
+    }
+
+    ServerFrame readFrame() throws IOException {
+      int b0 = readByte();
+      int b1 = readByte();
+      assertEquals(0, b1 & 0x80, "server frames are not masked");
+      long len = b1 & 0x7f;
+      if (len == 126) {
+        len = (readByte() << 8) | readByte();
+      } else if (len == 127) {
+        len = 0;
+        for (int i = 0; i < 8; i++) {
+          len = (len << 8) | readByte();
+        }
+      }
+      byte[] payload = in.readNBytes((int) len);
+      return new ServerFrame(b0 & 0x0f, payload);
+    }
+
+    /** The next text frame whose JSON has {@code type} (events of a batch are searched too). */
+    JsonNode next(String type) throws IOException {
+      long deadline = System.currentTimeMillis() + 10_000;
+      while (System.currentTimeMillis() < deadline) {
+        ServerFrame f = readFrame();
+        if (f.opcode() != 1) {
+          continue;
+        }
+        JsonNode n = JSON.readTree(f.text());
+        for (JsonNode e : n.isArray() ? n : JSON.createArrayNode().add(n)) {
+          if (type.equals(e.path("type").asText())) {
+            return e;
+          }
+        }
+      }
+      throw new AssertionError("no '" + type + "' frame within 10 s");
+    }
+
+    private int readByte() throws IOException {
+      int c = in.read();
+      if (c < 0) {
+        throw new IOException("connection closed");
+      }
+      return c;
+    }
+
+    @Override
+    public void close() throws IOException {
+      socket.close();
+    }
+  }
+
+  private static void assertRefused(String request, int status, String code) throws IOException {
+    try (Raw r = new Raw()) {
+      r.sendAscii(request);
+      Http answer = r.readError();
+      assertEquals(status, answer.status(), answer.body().toString());
+      assertEquals("error", answer.body().path("type").asText());
+      assertEquals(code, answer.body().path("code").asText(), answer.body().toString());
+    }
+  }
+
+  @Test
+  void badUpgradeRequestsAreRefusedWithAStatusAndAJsonBody() throws Exception {
+    String v13 = "Sec-WebSocket-Version: 13\r\n";
+    assertRefused(Raw.upgrade("/ws/rooms/" + roomId + "?user=a", "Sec-WebSocket-Version: 8\r\n"), 426,
+        "BAD_WEBSOCKET_VERSION");
+    assertRefused("GET /ws/rooms/" + roomId + "?user=a HTTP/1.1\r\nHost: x\r\n\r\n", 400, "NOT_WEBSOCKET");
+    assertRefused(Raw.upgrade("/ws/rooms/" + roomId + "?user=a", v13).replaceFirst("GET", "POST"), 405,
+        "METHOD_NOT_ALLOWED");
+    assertRefused(Raw.upgrade("/api/rooms", v13), 404, "NOT_FOUND");
+    assertRefused(Raw.upgrade("/ws/rooms/" + roomId + "?user=no%20spaces", v13), 400, "BAD_USER");
+    assertRefused(Raw.upgrade("/ws/rooms/" + roomId + "?user=a&since=-3", v13), 400, "BAD_SINCE");
+    assertRefused(Raw.upgrade("/ws/rooms/" + roomId + "?user=a&since=soon", v13), 400, "BAD_SINCE");
+    assertRefused(Raw.upgrade("/ws/rooms/bad!room?user=a", v13), 400, "BAD_ROOM_ID");
+    assertRefused(Raw.upgrade("/ws/rooms/no-such-room?user=a", v13), 404, "ROOM_NOT_FOUND");
+    assertRefused("\u0016\u0003\u0001 not http at all\r\n\r\n", 400, "BAD_REQUEST");
+    assertRefused(Raw.upgrade("/ws/rooms/" + roomId + "?user=a", v13 + "X-Padding: " + "p".repeat(9000) + "\r\n"),
+        431, "HEADERS_TOO_LARGE");
+    // A client that never finishes its request is cut off after the handshake timeout (1 s here).
+    try (Raw slow = new Raw()) {
+      slow.sendAscii("GET /ws/rooms/" + roomId + "?user=slow HTTP/1.1\r\n");
+      assertEquals(408, slow.readError().status());
+    }
+    // The gateway port says where viewer sockets are.
+    Http misdirected = get(base + "/ws/rooms/" + roomId + "?user=a");
+    assertEquals(404, misdirected.status());
+    assertEquals("VIEWER_PORT", misdirected.body().path("code").asText());
+    assertTrue(misdirected.body().path("message").asText().contains(":" + node.viewerPort() + "/ws/rooms/" + roomId));
+    // After all that, viewers still connect.
+    try (Raw ok = Raw.viewer("after-the-storm")) {
+      assertEquals(roomId, ok.next("snapshot").path("roomId").asText());
+    }
+  }
+
+  @Test
+  void fragmentedMessagesPingsAndSplitFramesAreUnderstood() throws Exception {
+    try (Raw v = Raw.viewer("frag")) {
+      v.next("snapshot");
+      // A comment sent as three fragments (text, continuation, final continuation).
+      v.sendFrame(0x1, false, "{\"type\":\"comm");
+      v.sendFrame(0x0, false, "ent\",\"text\":\"in three ");
+      v.sendFrame(0x0, true, "parts\"}");
+      assertEquals("in three parts", v.next("comment").path("text").asText());
+      // A ping is answered with a pong carrying the same payload.
+      v.out.write(Raw.frame(0x9, true, "hb-1".getBytes(StandardCharsets.UTF_8), true));
+      v.out.flush();
+      Raw.ServerFrame pong;
+      do {
+        pong = v.readFrame();
+      } while (pong.opcode() == 0x1);
+      assertEquals(0xA, pong.opcode());
+      assertEquals("hb-1", pong.text());
+      // A message trickling in one byte per packet.
+      byte[] slow = Raw.frame(0x1, true, "{\"type\":\"comment\",\"text\":\"byte by byte\"}".getBytes(StandardCharsets.UTF_8), true);
+      v.socket.setTcpNoDelay(true);
+      for (byte b : slow) {
+        v.out.write(b);
+        v.out.flush();
+        Thread.sleep(2);
+      }
+      assertEquals("byte by byte", v.next("comment").path("text").asText());
+      // Binary and oversized messages get error frames; the connection stays.
+      v.out.write(Raw.frame(0x2, true, new byte[] {1, 2, 3}, true));
+      v.out.flush();
+      assertEquals("BINARY_NOT_SUPPORTED", v.next("error").path("code").asText());
+      v.sendFrame(0x1, false, "{\"type\":\"comment\",\"text\":\"" + "z".repeat(5000));
+      v.sendFrame(0x0, true, "z".repeat(5000) + "\"}");
+      assertEquals("FRAME_TOO_LARGE", v.next("error").path("code").asText());
+      v.sendFrame(0x1, true, "{\"type\":\"ping\"}");
+      assertEquals("pong", v.next("pong").path("type").asText());
+    }
+  }
+
+  @Test
+  void aProtocolViolationClosesOnlyThatConnection() throws Exception {
+    try (Raw good = Raw.viewer("good"); Raw bad = Raw.viewer("bad")) {
+      good.next("snapshot");
+      bad.next("snapshot");
+      // Client frames must be masked: an unmasked one is a protocol error (close 1002).
+      bad.out.write(Raw.frame(0x1, true, "{\"type\":\"ping\"}".getBytes(StandardCharsets.UTF_8), false));
+      bad.out.flush();
+      Raw.ServerFrame close;
+      do {
+        close = bad.readFrame();
+      } while (close.opcode() == 0x1);
+      assertEquals(0x8, close.opcode());
+      assertEquals(1002, ((close.payload()[0] & 0xff) << 8) | (close.payload()[1] & 0xff));
+      assertEquals(-1, readToEnd(bad), "the server closes the connection");
+      // The other viewer is unaffected.
+      good.sendFrame(0x1, true, "{\"type\":\"comment\",\"text\":\"still fine\"}");
+      assertEquals("still fine", good.next("comment").path("text").asText());
+    }
+  }
+
+  @Test
+  void aClientCloseIsEchoedAndTheViewerLeavesTheRoom() throws Exception {
+    try (Raw v = Raw.viewer("leaver")) {
+      v.next("snapshot");
+      v.out.write(Raw.frame(0x8, true, new byte[] {0x03, (byte) 0xE8}, true));
+      v.out.flush();
+      Raw.ServerFrame close;
+      do {
+        close = v.readFrame();
+      } while (close.opcode() == 0x1);
+      assertEquals(0x8, close.opcode());
+      assertEquals(1000, ((close.payload()[0] & 0xff) << 8) | (close.payload()[1] & 0xff));
+    }
+    long deadline = System.currentTimeMillis() + 10_000;
+    while (get(base + "/api/rooms/" + roomId).body().path("viewers").asInt() != 0) {
+      assertTrue(System.currentTimeMillis() < deadline, "the room still counts the viewer who left");
+      Thread.sleep(200);
+    }
+  }
+
+  private static int readToEnd(Raw r) throws IOException {
+    try {
+      while (true) {
+        int c = r.in.read();
+        if (c < 0) {
+          return -1;
+        }
+      }
+    } catch (SocketTimeoutException e) {
+      return 0;
+    }
+  }
+}
