@@ -1,5 +1,6 @@
 package io.shardcast.cli;
 
+import io.shardcast.cli.load.LeanBuyers;
 import io.shardcast.cli.load.LocalCluster;
 import io.shardcast.cli.load.RoomScript;
 import java.nio.file.Files;
@@ -32,6 +33,9 @@ public final class FlashSaleBench implements Callable<Integer> {
   @Option(names = "--stock", defaultValue = "1000") int stock;
   @Option(names = "--nodes", defaultValue = "3") int nodes;
   @Option(names = "--concurrency", defaultValue = "256") int concurrency;
+  @Option(names = "--client", defaultValue = "lean", description = "lean (one NIO thread, keep-alive connections, "
+      + "one order in flight on each) or jdk (the JDK HttpClient)")
+  String client;
   @Option(names = "--direct", description = "One in-process node, orders sent to the room through sharding "
       + "(no HTTP): the room and journal alone.")
   boolean direct;
@@ -40,6 +44,10 @@ public final class FlashSaleBench implements Callable<Integer> {
   public Integer call() throws Exception {
     if (orders < 1 || users < 1 || stock < 1 || nodes < 1 || concurrency < 1) {
       System.err.println("bench flashsale: every parameter must be >= 1");
+      return 2;
+    }
+    if (!client.equals("lean") && !client.equals("jdk")) {
+      System.err.println("bench flashsale: --client is lean or jdk, not " + client);
       return 2;
     }
     Path dir = Files.createTempDirectory("shardcast-bench-flashsale");
@@ -53,25 +61,32 @@ public final class FlashSaleBench implements Callable<Integer> {
       room.host("products", "{\"productId\":\"p\",\"name\":\"Phone\",\"priceCents\":99900,\"stock\":" + stock + "}");
       // Warm the JVMs and the connections with a small sale first.
       room.host("flash-sales", "{\"saleId\":\"warm\",\"productId\":\"p\",\"quantity\":100,\"perUserLimit\":1,\"revealInMs\":0}");
-      room.buy(gateways, "warm", 5000, 5000, concurrency, "warm");
+      race(room, gateways, "warm", 5000, 5000, "warm");
       room.host("flash-sales", "{\"saleId\":\"s\",\"productId\":\"p\",\"quantity\":" + stock
           + ",\"perUserLimit\":1,\"revealInMs\":0}");
       long start = System.nanoTime();
-      RoomScript.Race race = room.buy(gateways, "s", orders, users, concurrency, "o");
+      RoomScript.Race race = race(room, gateways, "s", orders, users, "o");
       double seconds = (System.nanoTime() - start) / 1e9;
       long[] acks = race.ackMillis().clone();
       Arrays.sort(acks);
       var listed = room.confirmedOrders("s");
       long confirmed = race.results().getOrDefault("CONFIRMED", 0L);
       long sold = listed.path("sold").asLong();
-      System.out.printf("orders %d from %d users for %d units over %d nodes, concurrency %d%n", orders, users, stock,
-          nodes, concurrency);
+      System.out.printf("orders %d from %d users for %d units over %d nodes, concurrency %d, %s client%n", orders,
+          users, stock, nodes, concurrency, client);
       System.out.printf("orders/s %.0f; ack p50 %d ms p99 %d ms; results %s; failures %d%n", orders / seconds,
           acks[acks.length / 2], acks[(int) (acks.length * 0.99)], race.results(), race.failures());
       System.out.printf("confirmed %d, sold per the room %d, listed %d, oversell %d%n", confirmed, sold,
           listed.path("orders").size(), Math.max(0, sold - stock));
       return sold <= stock && confirmed == listed.path("orders").size() ? 0 : 1;
     }
+  }
+
+  private RoomScript.Race race(RoomScript room, List<String> gateways, String saleId, int count, int buyers,
+      String prefix) throws Exception {
+    return client.equals("lean")
+        ? LeanBuyers.race(gateways, room.roomId(), saleId, count, buyers, concurrency, prefix)
+        : room.buy(gateways, saleId, count, buyers, concurrency, prefix);
   }
 
   private int direct(Path dir) throws Exception {
