@@ -1,5 +1,6 @@
 package io.shardcast.cli;
 
+import io.shardcast.cli.load.ChatLoad;
 import io.shardcast.cli.load.Heap;
 import io.shardcast.cli.load.LatencyRecorder;
 import io.shardcast.cli.load.LeanViewers;
@@ -12,7 +13,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ThreadLocalRandom;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -58,7 +58,7 @@ public final class FanoutBench implements Callable<Integer> {
       // A few JDK WebSocket viewers send the comments and likes (and receive like everyone else);
       // the rest are receive-only viewers on one NIO thread, so the client is not the bottleneck.
       // Enough senders that none exceeds the per-viewer rate limit (2 comments/s, 20 messages/s).
-      int senders = Math.min(viewers, Math.max(20, Math.max(commentsPerSecond, likesPerSecond / 10 / 10)));
+      int senders = ChatLoad.sendersFor(viewers, commentsPerSecond, likesPerSecond);
       HttpClient ws = HttpClient.newHttpClient();
       List<Viewer> audience = new ArrayList<>();
       LeanViewers lean = new LeanViewers(latency, clientThreads);
@@ -83,8 +83,9 @@ public final class FanoutBench implements Callable<Integer> {
       System.out.printf("connected %d viewers in %.1f s; heap per idle viewer %.1f KiB%n", connected,
           connectSeconds, heapDelta / 1024.0 / Math.max(1, connected));
 
+      ChatLoad chat = new ChatLoad(audience, commentsPerSecond, likesPerSecond);
       if (warmupSeconds > 0) {
-        drive(audience, warmupSeconds);
+        chat.drive(warmupSeconds);
         Thread.sleep(2000);
         latency.reset();
         lean.roomToViewer().reset();
@@ -94,7 +95,7 @@ public final class FanoutBench implements Callable<Integer> {
       long messagesBefore = lean.messages();
       long leanEventsBefore = lean.events();
       long start = System.nanoTime();
-      long commentsSent = drive(audience, seconds);
+      long commentsSent = chat.drive(seconds);
       Thread.sleep(2000);
       double elapsed = (System.nanoTime() - start) / 1e9;
       long delivered = Viewer.totalReceived(audience) + lean.events() - deliveredBefore;
@@ -119,38 +120,6 @@ public final class FanoutBench implements Callable<Integer> {
       lean.close();
       return 0;
     }
-  }
-
-  /** Sends the configured comments and likes for {@code seconds}, in 10 ms ticks; returns the comments sent. */
-  private long drive(List<Viewer> audience, int seconds) throws InterruptedException {
-    long start = System.nanoTime();
-    long end = start + seconds * 1_000_000_000L;
-    long tickNanos = 10_000_000;
-    double commentsPerTick = commentsPerSecond / 100.0;
-    double likeMsgsPerTick = likesPerSecond / 10.0 / 100.0;
-    long commentsSent = 0;
-    double commentDebt = 0;
-    double likeDebt = 0;
-    long next = start;
-    while (System.nanoTime() < end) {
-      commentDebt += commentsPerTick;
-      likeDebt += likeMsgsPerTick;
-      while (commentDebt >= 1) {
-        audience.get(ThreadLocalRandom.current().nextInt(audience.size())).comment("bench");
-        commentDebt--;
-        commentsSent++;
-      }
-      while (likeDebt >= 1) {
-        audience.get(ThreadLocalRandom.current().nextInt(audience.size())).send("{\"type\":\"like\",\"count\":10}");
-        likeDebt--;
-      }
-      next += tickNanos;
-      long sleep = next - System.nanoTime();
-      if (sleep > 0) {
-        Thread.sleep(sleep / 1_000_000, (int) (sleep % 1_000_000));
-      }
-    }
-    return commentsSent;
   }
 
 }

@@ -36,6 +36,11 @@ public final class FlashSaleBench implements Callable<Integer> {
   @Option(names = "--client", defaultValue = "lean", description = "lean (one NIO thread, keep-alive connections, "
       + "one order in flight on each) or jdk (the JDK HttpClient)")
   String client;
+  @Option(names = "--listener", defaultValue = "viewer", description = "where orders go: viewer (the viewer "
+      + "listener, keep-alive) or gateway (the Pekko HTTP REST gateway)")
+  String listener;
+  @Option(names = "--node-jvm-option", description = "an extra JVM option for every node, e.g. a JFR recording")
+  List<String> nodeJvmOptions = new java.util.ArrayList<>();
   @Option(names = "--direct", description = "One in-process node, orders sent to the room through sharding "
       + "(no HTTP): the room and journal alone.")
   boolean direct;
@@ -50,14 +55,21 @@ public final class FlashSaleBench implements Callable<Integer> {
       System.err.println("bench flashsale: --client is lean or jdk, not " + client);
       return 2;
     }
+    if (!listener.equals("viewer") && !listener.equals("gateway")) {
+      System.err.println("bench flashsale: --listener is viewer or gateway, not " + listener);
+      return 2;
+    }
     Path dir = Files.createTempDirectory("shardcast-bench-flashsale");
     if (direct) {
       return direct(dir);
     }
-    try (LocalCluster cluster = LocalCluster.start(nodes, dir, 0, List.of("-Xms1g", "-Xmx1g"), List.of())) {
+    List<String> jvm = new java.util.ArrayList<>(List.of("-Xms1g", "-Xmx1g"));
+    jvm.addAll(nodeJvmOptions);
+    try (LocalCluster cluster = LocalCluster.start(nodes, dir, 0, jvm, List.of())) {
       cluster.awaitReady(java.time.Duration.ofSeconds(180));
-      List<String> gateways = cluster.nodes().stream().map(LocalCluster.Node::http).toList();
-      RoomScript room = new RoomScript(gateways.get(0)).create("flash bench");
+      RoomScript room = new RoomScript(cluster.node(0).http()).create("flash bench");
+      List<String> gateways = cluster.nodes().stream()
+          .map(listener.equals("viewer") ? LocalCluster.Node::viewerHttp : LocalCluster.Node::http).toList();
       room.host("products", "{\"productId\":\"p\",\"name\":\"Phone\",\"priceCents\":99900,\"stock\":" + stock + "}");
       // Warm the JVMs and the connections with a small sale first.
       room.host("flash-sales", "{\"saleId\":\"warm\",\"productId\":\"p\",\"quantity\":100,\"perUserLimit\":1,\"revealInMs\":0}");
@@ -72,12 +84,12 @@ public final class FlashSaleBench implements Callable<Integer> {
       var listed = room.confirmedOrders("s");
       long confirmed = race.results().getOrDefault("CONFIRMED", 0L);
       long sold = listed.path("sold").asLong();
-      System.out.printf("orders %d from %d users for %d units over %d nodes, concurrency %d, %s client%n", orders,
-          users, stock, nodes, concurrency, client);
+      System.out.printf("orders %d from %d users for %d units over %d nodes (%s listener), concurrency %d, %s client%n",
+          orders, users, stock, nodes, listener, concurrency, client);
       System.out.printf("orders/s %.0f; ack p50 %d ms p99 %d ms; results %s; failures %d%n", orders / seconds,
           acks[acks.length / 2], acks[(int) (acks.length * 0.99)], race.results(), race.failures());
-      System.out.printf("confirmed %d, sold per the room %d, listed %d, oversell %d%n", confirmed, sold,
-          listed.path("orders").size(), Math.max(0, sold - stock));
+      System.out.printf("confirmed %d, sold per the room %d, listed %d, oversell %d; the stock lasted %d ms%n",
+          confirmed, sold, listed.path("orders").size(), Math.max(0, sold - stock), race.lastConfirmedMillis());
       return sold <= stock && confirmed == listed.path("orders").size() ? 0 : 1;
     }
   }

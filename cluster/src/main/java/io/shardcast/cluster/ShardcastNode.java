@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.shardcast.cluster.gateway.Gateway;
 import io.shardcast.cluster.gateway.GatewaySettings;
+import io.shardcast.cluster.gateway.OrderDesk;
 import io.shardcast.cluster.journal.JournalConfig;
 import io.shardcast.cluster.metrics.NodeMetrics;
 import io.shardcast.cluster.viewer.ViewerServer;
@@ -87,14 +88,15 @@ public final class ShardcastNode {
       ActorRef<RoomEdges.Command> edges = system.systemActorOf(RoomEdges.create(roomSettings), "room-edges",
           Props.empty());
       NodeMetrics metrics = NodeMetrics.start(system);
-      Gateway gateway = new Gateway(system, edges, gatewaySettings, roomSettings, metrics);
+      OrderDesk orders = new OrderDesk(system, gatewaySettings, roomSettings, metrics);
+      Gateway gateway = new Gateway(system, gatewaySettings, metrics, orders);
       ServerBinding binding = Http.get(system)
           .newServerAt(gatewaySettings.iface(), gatewaySettings.port())
           .bind(gateway.routes())
           .toCompletableFuture()
           .get(30, TimeUnit.SECONDS)
           .addToCoordinatedShutdown(Duration.ofSeconds(5), system);
-      ViewerServer viewers = ViewerServer.start(system, edges, gatewaySettings, roomSettings);
+      ViewerServer viewers = ViewerServer.start(system, edges, gatewaySettings, roomSettings, orders);
       CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
       shutdown.addTask(CoordinatedShutdown.PhaseServiceUnbind(), "viewer-unbind", () -> {
         viewers.unbind();

@@ -32,6 +32,7 @@ class ViewerSocketTest {
   static ShardcastNode.Running node;
   static String base;
   static String roomId;
+  static String hostToken;
 
   @BeforeAll
   static void start() throws Exception {
@@ -40,6 +41,7 @@ class ViewerSocketTest {
     Http r = post(base + "/api/rooms", null, "{\"title\":\"sockets\"}");
     assertEquals(201, r.status(), r.body().toString());
     roomId = r.body().get("roomId").asText();
+    hostToken = r.body().get("hostToken").asText();
     assertEquals("ws://127.0.0.1:" + node.viewerPort() + "/ws/rooms/" + roomId + "?user=<userId>",
         r.body().get("ws").asText(), "room creation says where viewers connect");
   }
@@ -311,6 +313,64 @@ class ViewerSocketTest {
       assertTrue(System.currentTimeMillis() < deadline, "the room still counts the viewer who left");
       Thread.sleep(200);
     }
+  }
+
+  @Test
+  void ordersOnTheViewerPortAreAnsweredAsTheGatewayWouldOverOneKeepAliveConnection() throws Exception {
+    assertEquals(200, post(base + "/api/rooms/" + roomId + "/products", hostToken,
+        "{\"productId\":\"lamp\",\"name\":\"Lamp\",\"priceCents\":500,\"stock\":2}").status());
+    assertEquals(200, post(base + "/api/rooms/" + roomId + "/flash-sales", hostToken,
+        "{\"saleId\":\"lamps\",\"productId\":\"lamp\",\"quantity\":2,\"perUserLimit\":1,\"revealInMs\":0}").status());
+    String orders = "/api/rooms/" + roomId + "/orders";
+    try (Raw r = new Raw()) {
+      // Several orders, one after another and then two pipelined in one write, on one connection.
+      assertEquals("CONFIRMED", order(r, orders, "{\"orderId\":\"o1\",\"userId\":\"ann\",\"saleId\":\"lamps\"}"));
+      assertEquals("CONFIRMED", order(r, orders, "{\"orderId\":\"o1\",\"userId\":\"ann\",\"saleId\":\"lamps\"}"),
+          "a repeated orderId gets its confirmation again");
+      assertEquals("LIMIT_REACHED", order(r, orders, "{\"orderId\":\"o2\",\"userId\":\"ann\",\"saleId\":\"lamps\"}"));
+      r.sendAscii(orderRequest(orders, "{\"orderId\":\"o3\",\"userId\":\"bo\",\"saleId\":\"lamps\"}")
+          + orderRequest(orders, "{\"orderId\":\"o4\",\"userId\":\"cy\",\"saleId\":\"lamps\"}"));
+      assertEquals("CONFIRMED", readAnswer(r).body().path("result").asText());
+      assertEquals("SOLD_OUT", readAnswer(r).body().path("result").asText());
+      Http bad = send(r, orderRequest(orders, "{\"orderId\":\"o5\",\"userId\":\"dee\",\"saleId\":\"lamps\",\"quantity\":-1}"));
+      assertEquals(400, bad.status());
+      assertEquals("BAD_QUANTITY", bad.body().path("code").asText());
+      Http notJson = send(r, orderRequest(orders, "{oops"));
+      assertEquals(400, notJson.status());
+      assertEquals("BAD_JSON", notJson.body().path("code").asText());
+      assertEquals("UNKNOWN_SALE", order(r, orders, "{\"orderId\":\"o6\",\"userId\":\"eve\",\"saleId\":\"nope\"}"),
+          "the connection served every request above");
+    }
+    // The room lists exactly the confirmed orders.
+    assertEquals(2, get(base + orders + "?saleId=lamps").body().path("orders").size());
+    assertRefused("POST " + orders + " HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n", 411, "LENGTH_REQUIRED");
+    assertRefused("POST " + orders + " HTTP/1.1\r\nHost: x\r\nContent-Length: 999999\r\n\r\n", 413, "BODY_TOO_LARGE");
+    assertRefused("GET " + orders + " HTTP/1.1\r\nHost: x\r\n\r\n", 405, "METHOD_NOT_ALLOWED");
+  }
+
+  private static String orderRequest(String path, String json) {
+    return "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: "
+        + json.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + json;
+  }
+
+  private static String order(Raw r, String path, String json) throws IOException {
+    Http answer = send(r, orderRequest(path, json));
+    assertEquals(200, answer.status(), answer.body().toString());
+    return answer.body().path("result").asText();
+  }
+
+  private static Http send(Raw r, String request) throws IOException {
+    r.sendAscii(request);
+    return readAnswer(r);
+  }
+
+  /** One keep-alive answer: its status and its Content-Length body. */
+  private static Http readAnswer(Raw r) throws IOException {
+    String head = r.readHead();
+    int status = Integer.parseInt(head.substring(9, 12));
+    int at = head.toLowerCase(java.util.Locale.ROOT).indexOf("content-length:");
+    int length = Integer.parseInt(head.substring(at + 15, head.indexOf("\r\n", at)).trim());
+    return new Http(status, JSON.readTree(r.in.readNBytes(length)));
   }
 
   private static int readToEnd(Raw r) throws IOException {

@@ -36,6 +36,8 @@ public final class LeanBuyers {
   private final Map<String, Long> results = new HashMap<>();
   private final long[] ackMillis;
   private long failures;
+  private long startNanos;
+  private long lastConfirmedMillis;
   private int nextOrder;
   private int done;
 
@@ -73,6 +75,7 @@ public final class LeanBuyers {
   }
 
   private RoomScript.Race run(int connections) throws IOException {
+    startNanos = System.nanoTime();
     try (Selector selector = Selector.open()) {
       for (int i = 0; i < Math.min(connections, orders); i++) {
         connect(selector, new Conn(gateways.get(i % gateways.size())));
@@ -108,7 +111,7 @@ public final class LeanBuyers {
         k.channel().close();
       }
     }
-    return new RoomScript.Race(results, failures, ackMillis);
+    return new RoomScript.Race(results, failures, ackMillis, lastConfirmedMillis);
   }
 
   private void connect(Selector selector, Conn c) throws IOException {
@@ -191,6 +194,9 @@ public final class LeanBuyers {
         result = new String(c.in, from, to - from, StandardCharsets.US_ASCII);
       }
       results.merge(result, 1L, Long::sum);
+      if (result.equals("CONFIRMED")) {
+        lastConfirmedMillis = (System.nanoTime() - startNanos) / 1_000_000;
+      }
     }
     System.arraycopy(c.in, total, c.in, 0, c.inLength - total);
     c.inLength -= total;

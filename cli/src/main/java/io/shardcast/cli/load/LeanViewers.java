@@ -30,10 +30,17 @@ public final class LeanViewers implements AutoCloseable {
   private static final byte[] STAMP = " t=".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] HEADERS_END = {'\r', '\n', '\r', '\n'};
   private static final byte[] AT = "\"at\":".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] REVEAL_AT = "\"revealAt\":".getBytes(StandardCharsets.US_ASCII);
 
   private final Loop[] loops;
   private final LatencyRecorder commentLatency;
   private final LatencyRecorder roomToViewer = new LatencyRecorder();
+  private final LatencyRecorder saleOpenDelay = new LatencyRecorder();
+  private final LongAdder saleOpenEarly = new LongAdder();
+  private final java.util.concurrent.atomic.LongAccumulator saleOpenMax =
+      new java.util.concurrent.atomic.LongAccumulator(Math::max, Long.MIN_VALUE);
+  private final java.util.concurrent.atomic.LongAccumulator saleOpenMin =
+      new java.util.concurrent.atomic.LongAccumulator(Math::min, Long.MAX_VALUE);
   private final List<Conn> conns = new ArrayList<>();
   private final LongAdder events = new LongAdder();
   private final LongAdder messages = new LongAdder();
@@ -260,6 +267,16 @@ public final class LeanViewers implements AutoCloseable {
     int t = indexOf(b, start, end, TYPE);
     boolean snapshot = t >= 0 && startsWith(b, t + TYPE.length, "snapshot");
     boolean comment = t >= 0 && startsWith(b, t + TYPE.length, "comment\"");
+    if (t >= 0 && startsWith(b, t + TYPE.length, "saleOpen\"")) {
+      // How far from the announced instant this viewer saw the sale open (never before it).
+      long delay = System.currentTimeMillis() - number(b, indexOf(b, start, end, REVEAL_AT), REVEAL_AT.length, end);
+      if (delay < 0) {
+        saleOpenEarly.increment();
+      }
+      saleOpenDelay.record(delay);
+      saleOpenMax.accumulate(delay);
+      saleOpenMin.accumulate(delay);
+    }
     long seq = number(b, indexOf(b, start, end, SEQ), SEQ.length, end);
     if (seq > 0) {
       if (snapshot) {
@@ -329,6 +346,21 @@ public final class LeanViewers implements AutoCloseable {
   }
 
   /** Latency of comments from the room's timestamp (when it accepted them) to these viewers. */
+  /** Milliseconds from each sale's {@code revealAt} to its {@code saleOpen} reaching a viewer (0 if early). */
+  public LatencyRecorder saleOpenDelay() {
+    return saleOpenDelay;
+  }
+
+  /** saleOpen events that arrived before their {@code revealAt}: an unfair sale. */
+  public long saleOpenEarly() {
+    return saleOpenEarly.sum();
+  }
+
+  /** Earliest and latest saleOpen arrival relative to revealAt, in ms (signed). */
+  public long[] saleOpenRange() {
+    return new long[] {saleOpenMin.get(), saleOpenMax.get()};
+  }
+
   public LatencyRecorder roomToViewer() {
     return roomToViewer;
   }

@@ -26,6 +26,11 @@ public final class LocalCluster implements AutoCloseable {
       return "http://127.0.0.1:" + httpPort;
     }
 
+    /** Base URL of the node's viewer listener for HTTP (orders). */
+    public String viewerHttp() {
+      return "http://127.0.0.1:" + viewerPort;
+    }
+
     /** Base URL of the node's viewer WebSockets. */
     public String ws() {
       return "ws://127.0.0.1:" + viewerPort;

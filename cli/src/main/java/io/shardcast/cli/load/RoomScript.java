@@ -59,8 +59,11 @@ public final class RoomScript {
     return r.body();
   }
 
-  /** Results of a buying race: counts by result, plus transport failures. */
-  public record Race(Map<String, Long> results, long failures, long[] ackMillis) {}
+  /**
+   * Results of a buying race: counts by result, transport failures, each order's ack time, and
+   * when (ms after the start) the last confirmation came back: how long the stock lasted.
+   */
+  public record Race(Map<String, Long> results, long failures, long[] ackMillis, long lastConfirmedMillis) {}
 
   /**
    * Sends {@code orders} orders from {@code users} distinct buyers, spread over the given gateways,
@@ -72,6 +75,8 @@ public final class RoomScript {
     AtomicLong failures = new AtomicLong();
     long[] ack = new long[orders];
     Semaphore inFlight = new Semaphore(concurrency);
+    long raceStart = System.nanoTime();
+    AtomicLong lastConfirmed = new AtomicLong();
     CompletableFuture<?>[] all = new CompletableFuture<?>[orders];
     for (int i = 0; i < orders; i++) {
       inFlight.acquire();
@@ -86,12 +91,16 @@ public final class RoomScript {
         if (t != null || r.status() != 200) {
           failures.incrementAndGet();
         } else {
-          results.merge(r.body().path("result").asText("?"), 1L, Long::sum);
+          String result = r.body().path("result").asText("?");
+          results.merge(result, 1L, Long::sum);
+          if (result.equals("CONFIRMED")) {
+            lastConfirmed.accumulateAndGet((System.nanoTime() - raceStart) / 1_000_000, Math::max);
+          }
         }
       });
     }
     CompletableFuture.allOf(all).exceptionally(t -> null).join();
-    return new Race(results, failures.get(), ack);
+    return new Race(results, failures.get(), ack, lastConfirmed.get());
   }
 
   private static void require(RestClient.Response r, int status, String what) {

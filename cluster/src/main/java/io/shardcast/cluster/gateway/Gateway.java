@@ -10,23 +10,13 @@ import io.shardcast.cluster.metrics.NodeMetrics;
 import io.shardcast.room.HostOp;
 import io.shardcast.room.HostToken;
 import io.shardcast.room.LiveRoom;
-import io.shardcast.room.commerce.SoldOutHint;
 import io.shardcast.room.Reply;
-import io.shardcast.room.RoomSettings;
-import io.shardcast.room.commerce.OrderResult;
-import io.shardcast.room.fanout.Frame;
-import io.shardcast.room.fanout.RoomEdges;
-import io.shardcast.room.fanout.ViewerSession;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
-import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
@@ -38,16 +28,11 @@ import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
-import org.apache.pekko.http.javadsl.model.ws.Message;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.ExceptionHandler;
 import org.apache.pekko.http.javadsl.server.RejectionHandler;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
-import org.apache.pekko.stream.Materializer;
-import org.apache.pekko.stream.javadsl.Flow;
-import org.apache.pekko.stream.javadsl.Sink;
-import org.apache.pekko.stream.javadsl.Source;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,26 +52,17 @@ public final class Gateway extends AllDirectives {
 
   private final ActorSystem<?> system;
   private final ClusterSharding sharding;
-  private final ActorRef<RoomEdges.Command> edges;
   private final GatewaySettings settings;
-  private final RoomSettings roomSettings;
   private final NodeMetrics metrics;
-  private final Materializer materializer;
-  private static final int MAX_SOLD_OUT_HINTS = 256;
-  /** Sold-out sales by room and sale id: their orders are answered here (see {@link SoldOutHint}). */
-  private final Map<String, SoldOutHint> soldOut = new ConcurrentHashMap<>();
-  private final Set<String> fetchingHints = ConcurrentHashMap.newKeySet();
+  private final OrderDesk orders;
   private volatile int viewerPort;
 
-  public Gateway(ActorSystem<?> system, ActorRef<RoomEdges.Command> edges, GatewaySettings settings,
-      RoomSettings roomSettings, NodeMetrics metrics) {
+  public Gateway(ActorSystem<?> system, GatewaySettings settings, NodeMetrics metrics, OrderDesk orders) {
+    this.orders = orders;
     this.system = system;
     this.sharding = ClusterSharding.get(system);
-    this.edges = edges;
     this.settings = settings;
-    this.roomSettings = roomSettings;
     this.metrics = metrics;
-    this.materializer = Materializer.matFromSystem(system);
   }
 
   /** Thrown by body parsing; becomes a 400 with its code. */
@@ -179,69 +155,7 @@ public final class Gateway extends AllDirectives {
   }
 
   private Route placeOrder(String roomId, JsonNode b) {
-    String orderId = id(b, "orderId");
-    String userId = id(b, "userId");
-    String saleId = id(b, "saleId");
-    int quantity = intField(b, "quantity", 1);
-    if (quantity < 1) {
-      throw new BadInput("BAD_QUANTITY", "quantity must be a positive integer");
-    }
-    String saleKey = roomId + '\u0000' + saleId;
-    SoldOutHint hint = soldOut.get(saleKey);
-    if (hint != null) {
-      // Sold out for good: answer as the room would, without the round trip (most of a race).
-      Reply r = hint.answer(orderId, userId, quantity, roomSettings.maxOrderQuantity());
-      countOrder(r);
-      metrics.orderAnsweredFromHint();
-      return complete(r);
-    }
-    CompletionStage<Reply> reply = sharding.entityRefFor(LiveRoom.TYPE_KEY, roomId)
-        .ask(r -> new LiveRoom.PlaceOrder(orderId, userId, saleId, quantity, r), settings.askTimeout());
-    return onComplete(reply, t -> {
-      if (t.isFailure()) {
-        return error(503, "TIMEOUT", "order " + orderId + " outcome unknown; retry with the same orderId");
-      }
-      Reply r = t.get();
-      if (countOrder(r) == OrderResult.SOLD_OUT) {
-        fetchSoldOutHint(roomId, saleId, saleKey);
-      }
-      return complete(r);
-    });
-  }
-
-  /** Fetches a sale's sold-out hint once per gateway (a few hundred of them are kept). */
-  private void fetchSoldOutHint(String roomId, String saleId, String saleKey) {
-    if (soldOut.containsKey(saleKey) || !fetchingHints.add(saleKey)) {
-      return;
-    }
-    sharding.entityRefFor(LiveRoom.TYPE_KEY, roomId)
-        .<SoldOutHint>ask(r -> new LiveRoom.GetSoldOutHint(saleId, r), settings.askTimeout())
-        .whenComplete((h, err) -> {
-          if (h != null && h.soldOut()) {
-            if (soldOut.size() >= MAX_SOLD_OUT_HINTS) {
-              soldOut.keySet().stream().findAny().ifPresent(soldOut::remove);
-            }
-            soldOut.put(saleKey, h);
-          }
-          fetchingHints.remove(saleKey);
-        });
-  }
-
-  /** Counts an order's answer in the metrics; returns its result, or null for an error. */
-  private OrderResult countOrder(Reply r) {
-    int at = r.body().indexOf("\"result\":\"");
-    if (r.status() == 200 && at >= 0) {
-      int start = at + 10;
-      int end = r.body().indexOf('"', start);
-      try {
-        OrderResult result = OrderResult.valueOf(r.body().substring(start, end));
-        metrics.orderAnswered(result);
-        return result;
-      } catch (IllegalArgumentException ignored) {
-        // not an order result
-      }
-    }
-    return null;
+    return onSuccess(orders.place(roomId, b), this::complete);
   }
 
   private Route hostOp(String roomId, Function<JsonNode, HostOp> parse) {

@@ -19,6 +19,7 @@ public record GatewaySettings(
     int viewerIoThreads,
     int viewerAcceptBacklog,
     Duration viewerHandshakeTimeout,
+    Duration viewerIdleTimeout,
     int viewerMaxHandshakeBytes) {
 
   /** The viewer port when {@code viewer-port} is not set: this far above the gateway port. */
@@ -41,6 +42,7 @@ public record GatewaySettings(
         ioThreads(c.getInt("viewer-io-threads")),
         c.getInt("viewer-accept-backlog"),
         c.getDuration("viewer-handshake-timeout"),
+        c.getDuration("viewer-idle-timeout"),
         c.getBytes("viewer-max-handshake-bytes").intValue());
     if (s.port < 0 || s.port > 65535) {
       throw new IllegalArgumentException("shardcast.gateway.port must be 0..65535, not " + s.port);

@@ -7,12 +7,15 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The head of an HTTP/1.1 request that should open a viewer WebSocket: method, path, query and
- * headers. Parsing never throws: a request that is not HTTP has a null {@link #method}.
+ * The head of an HTTP/1.1 request to the viewer listener (a WebSocket upgrade or an order):
+ * method, path, version, query and headers. Parsing never throws: a request that is not HTTP has a null {@link #method}.
  */
-record UpgradeRequest(String method, String path, Map<String, String> query, Map<String, String> headers) {
+record UpgradeRequest(String method, String path, String version, Map<String, String> query,
+    Map<String, String> headers) {
 
   static final String ROOM_PATH_PREFIX = "/ws/rooms/";
+  static final String ORDERS_PATH_PREFIX = "/api/rooms/";
+  static final String ORDERS_PATH_SUFFIX = "/orders";
 
   /** Parses the bytes up to (not including) the blank line that ends the head. */
   static UpgradeRequest parse(byte[] head, int length) {
@@ -20,7 +23,7 @@ record UpgradeRequest(String method, String path, Map<String, String> query, Map
     String[] lines = text.split("\r\n");
     String[] requestLine = lines[0].split(" ");
     if (requestLine.length != 3 || !requestLine[2].startsWith("HTTP/1.")) {
-      return new UpgradeRequest(null, null, Map.of(), Map.of());
+      return new UpgradeRequest(null, null, null, Map.of(), Map.of());
     }
     Map<String, String> headers = new HashMap<>();
     for (int i = 1; i < lines.length; i++) {
@@ -42,7 +45,7 @@ record UpgradeRequest(String method, String path, Map<String, String> query, Map
         query.putIfAbsent(decode(key), decode(value));
       }
     }
-    return new UpgradeRequest(requestLine[0], path, query, headers);
+    return new UpgradeRequest(requestLine[0], path, requestLine[2], query, headers);
   }
 
   private static String decode(String s) {
@@ -70,6 +73,15 @@ record UpgradeRequest(String method, String path, Map<String, String> query, Map
       }
     }
     return false;
+  }
+
+  /** The room id of a {@code /api/rooms/{id}/orders} path, or null for any other path. */
+  String orderRoomId() {
+    if (path == null || !path.startsWith(ORDERS_PATH_PREFIX) || !path.endsWith(ORDERS_PATH_SUFFIX)) {
+      return null;
+    }
+    String id = path.substring(ORDERS_PATH_PREFIX.length(), path.length() - ORDERS_PATH_SUFFIX.length());
+    return id.isEmpty() || id.indexOf('/') >= 0 ? null : decode(id);
   }
 
   /** The room id of a {@code /ws/rooms/{id}} path, or null for any other path. */

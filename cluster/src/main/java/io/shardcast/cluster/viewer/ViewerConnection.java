@@ -1,5 +1,6 @@
 package io.shardcast.cluster.viewer;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.shardcast.room.LiveRoom;
@@ -29,7 +30,11 @@ final class ViewerConnection {
   private static final Function<Frame, byte[]> WIRE = f -> WebSocketCodec.textFrame(f.json);
   private static final byte[] HEAD_END = {'\r', '\n', '\r', '\n'};
 
-  private enum State { HANDSHAKE, LOOKUP, OPEN, LINGER, CLOSED }
+  /**
+   * HEAD: reading a request head (an upgrade, or an order on a keep-alive connection); BODY: an
+   * order's body; ANSWERING: waiting for the room or the order desk; OPEN: a WebSocket.
+   */
+  private enum State { HEAD, BODY, ANSWERING, OPEN, LINGER, CLOSED }
 
   private final ViewerLoop loop;
   private final SocketChannel channel;
@@ -41,9 +46,16 @@ final class ViewerConnection {
   /** Set while queued in the loop's ready queue; guarded by that queue. */
   boolean inReadyQueue;
 
-  private State state = State.HANDSHAKE;
+  private State state = State.HEAD;
   private byte[] head;
   private int headLength;
+  /** The order being received on this connection: its room, body and whether to close after it. */
+  private String orderRoomId;
+  private byte[] body;
+  private int bodyLength;
+  private boolean closeAfterOrder;
+  /** Requests answered on this keep-alive connection. */
+  private int served;
 
   private String roomId;
   private String userId;
@@ -90,11 +102,25 @@ final class ViewerConnection {
       return;
     }
     buf.flip();
+    dispatch(buf);
+  }
+
+  private void dispatch(ByteBuffer buf) throws IOException {
     switch (state) {
-      case HANDSHAKE -> readHead(buf);
+      case HEAD -> readHead(buf);
+      case BODY -> readBody(buf);
       case OPEN -> readFrames(buf);
+      case ANSWERING -> keepForLater(buf); // a pipelined request: read once this one is answered
       default -> buf.position(buf.limit()); // lingering or closing: input no longer matters
     }
+  }
+
+  private void keepForLater(ByteBuffer buf) {
+    if (buf.hasRemaining()) {
+      carry = new byte[buf.remaining()];
+      buf.get(carry);
+    }
+    key.interestOps(0);
   }
 
   private void readHead(ByteBuffer buf) throws IOException {
@@ -109,21 +135,129 @@ final class ViewerConnection {
       }
       return;
     }
-    // Bytes after the head are ignored: a client sends nothing before the 101.
-    buf.position(buf.limit());
     UpgradeRequest req = UpgradeRequest.parse(head, end);
-    head = null;
-    upgrade(req);
-  }
-
-  private void upgrade(UpgradeRequest req) throws IOException {
     if (req.method() == null) {
       respond(400, "BAD_REQUEST", "not an HTTP/1.1 request", "");
       return;
     }
+    String orderRoom = req.orderRoomId();
+    if (orderRoom != null) {
+      startOrder(req, orderRoom, end + HEAD_END.length, buf);
+      return;
+    }
+    // Bytes after an upgrade request's head are ignored: a client sends nothing before the 101.
+    buf.position(buf.limit());
+    head = null;
+    upgrade(req);
+  }
+
+  // ---- orders (POST /api/rooms/{id}/orders on a keep-alive connection) --------------------------
+
+  private void startOrder(UpgradeRequest req, String roomId, int bodyStart, ByteBuffer buf) throws IOException {
+    closeAfterOrder = req.headerHasToken("connection", "close") || req.version().equals("HTTP/1.0");
+    if (!req.method().equals("POST")) {
+      respond(405, "METHOD_NOT_ALLOWED", "orders are POSTed", "Allow: POST\r\n");
+      return;
+    }
+    String length = req.header("content-length");
+    int max = (int) Math.min(Integer.MAX_VALUE, loop.server.settings().maxBodyBytes());
+    long declared;
+    try {
+      declared = length == null || req.header("transfer-encoding") != null ? -1 : Long.parseLong(length.trim());
+    } catch (NumberFormatException e) {
+      declared = -1;
+    }
+    if (declared < 0) {
+      respond(411, "LENGTH_REQUIRED", "an order needs a Content-Length body", "");
+      return;
+    }
+    if (declared > max) {
+      respond(413, "BODY_TOO_LARGE", "request bodies are at most " + max + " bytes", "");
+      return;
+    }
+    orderRoomId = roomId;
+    body = new byte[(int) declared];
+    // The head buffer may already hold the body's start (and even a pipelined request after it).
+    int inHead = headLength - bodyStart;
+    int take = Math.min(inHead, body.length);
+    System.arraycopy(head, bodyStart, body, 0, take);
+    bodyLength = take;
+    byte[] after = new byte[inHead - take + buf.remaining()];
+    System.arraycopy(head, bodyStart + take, after, 0, inHead - take);
+    buf.get(after, inHead - take, buf.remaining());
+    headLength = 0;
+    state = State.BODY;
+    readBody(ByteBuffer.wrap(after));
+  }
+
+  private void readBody(ByteBuffer buf) throws IOException {
+    int n = Math.min(buf.remaining(), body.length - bodyLength);
+    buf.get(body, bodyLength, n);
+    bodyLength += n;
+    if (bodyLength < body.length) {
+      return;
+    }
+    state = State.ANSWERING;
+    keepForLater(buf);
+    JsonNode order;
+    try {
+      order = JSON.readTree(body);
+    } catch (IOException e) {
+      order = null;
+    }
+    body = null;
+    if (!LiveRoom.validId(orderRoomId)) {
+      answerOrder(Reply.error(400, "BAD_ROOM_ID", "room ids are 1..64 of [A-Za-z0-9_-]"));
+    } else if (order == null || !order.isObject()) {
+      answerOrder(Reply.error(400, "BAD_JSON", "request body must be a JSON object"));
+    } else {
+      loop.server.placeOrder(orderRoomId, order).whenComplete((reply, failure) -> loop.execute(() ->
+          answerOrder(failure == null ? reply : Reply.error(500, "INTERNAL", "the order could not be taken"))));
+    }
+  }
+
+  /** Writes an order's answer and gets ready for the connection's next request. */
+  private void answerOrder(Reply reply) {
+    if (state != State.ANSWERING) {
+      return;
+    }
+    try {
+      served++;
+      if (closeAfterOrder) {
+        respondRaw(reply.status(), reply.body(), "");
+        return;
+      }
+      byte[] json = reply.body().getBytes(StandardCharsets.UTF_8);
+      byte[] h = ("HTTP/1.1 " + reply.status() + " " + reason(reply.status())
+          + "\r\nContent-Type: application/json\r\nContent-Length: " + json.length + "\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII);
+      pending = new byte[h.length + json.length];
+      System.arraycopy(h, 0, pending, 0, h.length);
+      System.arraycopy(json, 0, pending, h.length, json.length);
+      pendingOffset = 0;
+      state = State.HEAD;
+      deadlineNanos = System.nanoTime() + loop.server.settings().viewerIdleTimeout().toNanos();
+      loop.track(this);
+      key.interestOps(SelectionKey.OP_READ);
+      writeQueued();
+      if (carry != null && state == State.HEAD) {
+        // A pipelined request arrived while this one was answered.
+        ByteBuffer buf = loop.readBuffer;
+        buf.clear();
+        buf.put(carry).flip();
+        carry = null;
+        dispatch(buf);
+      }
+    } catch (IOException e) {
+      fail(e);
+    }
+  }
+
+  private void upgrade(UpgradeRequest req) throws IOException {
     String room = req.roomId();
     if (room == null) {
-      respond(404, "NOT_FOUND", "viewer WebSockets are at /ws/rooms/{roomId}?user={userId}", "");
+      respond(404, "NOT_FOUND", "this port serves /ws/rooms/{roomId}?user={userId} and POST /api/rooms/{roomId}/orders",
+          "");
       return;
     }
     if (!req.method().equals("GET")) {
@@ -164,7 +298,7 @@ final class ViewerConnection {
     }
     roomId = room;
     userId = user;
-    state = State.LOOKUP;
+    state = State.ANSWERING;
     key.interestOps(0);
     String accept = WebSocketCodec.acceptKey(req.header("sec-websocket-key"));
     long resumeFrom = since;
@@ -173,7 +307,7 @@ final class ViewerConnection {
   }
 
   private void onSnapshot(Reply reply, Throwable failure, String accept, long since) {
-    if (state != State.LOOKUP) {
+    if (state != State.ANSWERING) {
       return; // timed out or shut down meanwhile
     }
     try {
@@ -489,11 +623,13 @@ final class ViewerConnection {
     channel.shutdownOutput();
   }
 
-  /** The upgrade did not complete in time, or the peer never closed after our close. */
+  /** The upgrade did not complete in time, a keep-alive connection idled, or a closing peer never closed. */
   void onDeadline() {
     try {
-      if (state == State.HANDSHAKE || state == State.LOOKUP) {
-        respond(408, "HANDSHAKE_TIMEOUT", "the upgrade request did not complete in time", "");
+      if (state == State.HEAD && headLength == 0 && served > 0) {
+        close(); // an idle keep-alive connection: nothing to answer
+      } else if (state == State.HEAD || state == State.BODY || state == State.ANSWERING) {
+        respond(408, "REQUEST_TIMEOUT", "the request did not complete in time", "");
       } else {
         close();
       }
@@ -547,6 +683,9 @@ final class ViewerConnection {
       case 404 -> "Not Found";
       case 405 -> "Method Not Allowed";
       case 408 -> "Request Timeout";
+      case 411 -> "Length Required";
+      case 413 -> "Content Too Large";
+      case 500 -> "Internal Server Error";
       case 426 -> "Upgrade Required";
       case 431 -> "Request Header Fields Too Large";
       case 503 -> "Service Unavailable";

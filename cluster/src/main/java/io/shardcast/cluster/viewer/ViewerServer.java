@@ -1,6 +1,8 @@
 package io.shardcast.cluster.viewer;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.shardcast.cluster.gateway.GatewaySettings;
+import io.shardcast.cluster.gateway.OrderDesk;
 import io.shardcast.room.LiveRoom;
 import io.shardcast.room.Reply;
 import io.shardcast.room.RoomSettings;
@@ -21,10 +23,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The node's viewer WebSocket listener ({@code /ws/rooms/{id}}): a few selector threads that write
- * each shared, pre-encoded frame straight to many sockets. One Pekko Streams graph per viewer cost
- * about 50 us of CPU per message and 48 KiB of heap per connection; this path costs a queue poll
- * and a socket write. REST stays on the Pekko HTTP gateway.
+ * The node's viewer listener: what every viewer does at scale, watching ({@code /ws/rooms/{id}}
+ * WebSockets) and buying ({@code POST /api/rooms/{id}/orders} on keep-alive connections), served
+ * by a few selector threads. One Pekko Streams graph per viewer cost about 50 us of CPU per message
+ * and 48 KiB of heap per connection; here a viewer message is a queue poll and a socket write of
+ * bytes shared by the node's viewers. The rest of the REST API stays on the Pekko HTTP gateway.
  */
 public final class ViewerServer implements AutoCloseable {
 
@@ -34,13 +37,15 @@ public final class ViewerServer implements AutoCloseable {
   private final ActorRef<RoomEdges.Command> edges;
   private final GatewaySettings settings;
   private final RoomSettings roomSettings;
+  private final OrderDesk orders;
   private final ServerSocketChannel listener;
   private final ViewerLoop[] loops;
   private final Thread acceptor;
   private volatile boolean accepting = true;
 
   private ViewerServer(ActorSystem<?> system, ActorRef<RoomEdges.Command> edges, GatewaySettings settings,
-      RoomSettings roomSettings, ServerSocketChannel listener) throws IOException {
+      RoomSettings roomSettings, OrderDesk orders, ServerSocketChannel listener) throws IOException {
+    this.orders = orders;
     this.sharding = ClusterSharding.get(system);
     this.edges = edges;
     this.settings = settings;
@@ -56,7 +61,7 @@ public final class ViewerServer implements AutoCloseable {
 
   /** Binds {@code settings.viewerPort()} and starts serving viewers. */
   public static ViewerServer start(ActorSystem<?> system, ActorRef<RoomEdges.Command> edges,
-      GatewaySettings settings, RoomSettings roomSettings) throws IOException {
+      GatewaySettings settings, RoomSettings roomSettings, OrderDesk orders) throws IOException {
     ServerSocketChannel listener = ServerSocketChannel.open();
     try {
       listener.setOption(StandardSocketOptions.SO_REUSEADDR, true);
@@ -66,7 +71,7 @@ public final class ViewerServer implements AutoCloseable {
       throw new IOException("cannot bind the viewer port " + settings.iface() + ":" + settings.viewerPort()
           + ": " + e.getMessage(), e);
     }
-    ViewerServer server = new ViewerServer(system, edges, settings, roomSettings, listener);
+    ViewerServer server = new ViewerServer(system, edges, settings, roomSettings, orders, listener);
     for (ViewerLoop loop : server.loops) {
       loop.thread.start();
     }
@@ -111,6 +116,10 @@ public final class ViewerServer implements AutoCloseable {
 
   CompletionStage<Reply> snapshot(String roomId) {
     return sharding.entityRefFor(LiveRoom.TYPE_KEY, roomId).ask(LiveRoom.GetSnapshot::new, settings.askTimeout());
+  }
+
+  CompletionStage<Reply> placeOrder(String roomId, JsonNode order) {
+    return orders.place(roomId, order);
   }
 
   ViewerSession newSession(String roomId, String userId) {

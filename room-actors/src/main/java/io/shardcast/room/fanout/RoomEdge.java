@@ -10,6 +10,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -73,6 +79,16 @@ public final class RoomEdge extends AbstractBehavior<RoomEdge.Command> {
   /** Highest seq handed to viewers; frames after it wait in {@link #held}. */
   private long releasedSeq = -1;
   private final TreeMap<Long, Frame> early = new TreeMap<>();
+  /**
+   * Sale openings are timed by this thread rather than the actor scheduler, whose 10 ms tick would
+   * add up to 10 ms to every opening.
+   */
+  private static final ScheduledExecutorService SALE_CLOCK = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "shardcast-sale-clock");
+    t.setDaemon(true);
+    return t;
+  });
+  private ScheduledFuture<?> releaseTimer;
   private final ArrayDeque<Frame> held = new ArrayDeque<>();
   /** Released frames not yet handed to viewers: they go out together as one message. */
   private final Frame[] pending;
@@ -109,6 +125,10 @@ public final class RoomEdge extends AbstractBehavior<RoomEdge.Command> {
         .onMessageEquals(Release.INSTANCE, this::onRelease)
         .onMessageEquals(FlushBatch.INSTANCE, () -> {
           flush();
+          return this;
+        })
+        .onSignal(PostStop.class, s -> {
+          cancelRelease();
           return this;
         })
         .build();
@@ -227,10 +247,20 @@ public final class RoomEdge extends AbstractBehavior<RoomEdge.Command> {
 
   private void scheduleRelease() {
     long delay = Math.max(0, held.peekFirst().releaseAtMillis - System.currentTimeMillis());
-    timers.startSingleTimer(Release.INSTANCE, Duration.ofMillis(delay));
+    cancelRelease();
+    ActorRef<Command> self = getContext().getSelf();
+    releaseTimer = SALE_CLOCK.schedule(() -> self.tell(Release.INSTANCE), delay, TimeUnit.MILLISECONDS);
+  }
+
+  private void cancelRelease() {
+    if (releaseTimer != null) {
+      releaseTimer.cancel(false);
+      releaseTimer = null;
+    }
   }
 
   private Behavior<Command> onRelease() {
+    releaseTimer = null;
     long now = System.currentTimeMillis();
     while (!held.isEmpty() && held.peekFirst().releaseAtMillis <= now) {
       release(held.pollFirst());
@@ -251,7 +281,7 @@ public final class RoomEdge extends AbstractBehavior<RoomEdge.Command> {
     receivedSeq = snap.seq;
     releasedSeq = snap.seq;
     held.clear();
-    timers.cancel(Release.INSTANCE);
+    cancelRelease();
     ringCount = 0;
     early.headMap(snap.seq, true).clear();
     for (int i = 0, n = sessions.size(); i < n; i++) {

@@ -1,0 +1,116 @@
+package io.shardcast.cluster.gateway;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.shardcast.cluster.metrics.NodeMetrics;
+import io.shardcast.room.LiveRoom;
+import io.shardcast.room.Reply;
+import io.shardcast.room.RoomSettings;
+import io.shardcast.room.commerce.OrderResult;
+import io.shardcast.room.commerce.SoldOutHint;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+
+/**
+ * Takes buyers' orders for both of the node's listeners (the REST gateway and the viewer listener):
+ * validates them, answers a sold-out sale's orders from its hint, asks the room for the rest, and
+ * counts every answer. Every outcome is a {@link Reply}, errors included.
+ */
+public final class OrderDesk {
+
+  /** Sold-out sales remembered per node; the oldest is forgotten beyond this. */
+  private static final int MAX_SOLD_OUT_HINTS = 256;
+
+  private final ClusterSharding sharding;
+  private final GatewaySettings settings;
+  private final RoomSettings roomSettings;
+  private final NodeMetrics metrics;
+  /** Sold-out sales by room and sale id: their orders are answered here (see {@link SoldOutHint}). */
+  private final Map<String, SoldOutHint> soldOut = new ConcurrentHashMap<>();
+  private final Set<String> fetchingHints = ConcurrentHashMap.newKeySet();
+
+  public OrderDesk(ActorSystem<?> system, GatewaySettings settings, RoomSettings roomSettings, NodeMetrics metrics) {
+    this.sharding = ClusterSharding.get(system);
+    this.settings = settings;
+    this.roomSettings = roomSettings;
+    this.metrics = metrics;
+  }
+
+  /** Places the order in {@code body} (a JSON object); a malformed one is answered 400 at once. */
+  public CompletionStage<Reply> place(String roomId, JsonNode body) {
+    String orderId;
+    String userId;
+    String saleId;
+    int quantity;
+    try {
+      orderId = Gateway.id(body, "orderId");
+      userId = Gateway.id(body, "userId");
+      saleId = Gateway.id(body, "saleId");
+      quantity = Gateway.intField(body, "quantity", 1);
+      if (quantity < 1) {
+        throw new Gateway.BadInput("BAD_QUANTITY", "quantity must be a positive integer");
+      }
+    } catch (Gateway.BadInput e) {
+      return CompletableFuture.completedFuture(Reply.error(400, e.code, e.getMessage()));
+    }
+    String saleKey = roomId + '\u0000' + saleId;
+    SoldOutHint hint = soldOut.get(saleKey);
+    if (hint != null) {
+      // Sold out for good: answer as the room would, without the round trip (most of a race).
+      Reply r = hint.answer(orderId, userId, quantity, roomSettings.maxOrderQuantity());
+      count(r);
+      metrics.orderAnsweredFromHint();
+      return CompletableFuture.completedFuture(r);
+    }
+    return sharding.entityRefFor(LiveRoom.TYPE_KEY, roomId)
+        .<Reply>ask(r -> new LiveRoom.PlaceOrder(orderId, userId, saleId, quantity, r), settings.askTimeout())
+        .handle((r, failure) -> {
+          if (failure != null) {
+            return Reply.error(503, "TIMEOUT", "order " + orderId + " outcome unknown; retry with the same orderId");
+          }
+          if (count(r) == OrderResult.SOLD_OUT) {
+            fetchSoldOutHint(roomId, saleId, saleKey);
+          }
+          return r;
+        });
+  }
+
+  /** Fetches a sale's sold-out hint once per node (a few hundred of them are kept). */
+  private void fetchSoldOutHint(String roomId, String saleId, String saleKey) {
+    if (soldOut.containsKey(saleKey) || !fetchingHints.add(saleKey)) {
+      return;
+    }
+    sharding.entityRefFor(LiveRoom.TYPE_KEY, roomId)
+        .<SoldOutHint>ask(r -> new LiveRoom.GetSoldOutHint(saleId, r), settings.askTimeout())
+        .whenComplete((h, err) -> {
+          if (h != null && h.soldOut()) {
+            if (soldOut.size() >= MAX_SOLD_OUT_HINTS) {
+              soldOut.keySet().stream().findAny().ifPresent(soldOut::remove);
+            }
+            soldOut.put(saleKey, h);
+          }
+          fetchingHints.remove(saleKey);
+        });
+  }
+
+  /** Counts an order's answer in the metrics; returns its result, or null for an error. */
+  private OrderResult count(Reply r) {
+    int at = r.body().indexOf("\"result\":\"");
+    if (r.status() == 200 && at >= 0) {
+      int start = at + 10;
+      int end = r.body().indexOf('"', start);
+      try {
+        OrderResult result = OrderResult.valueOf(r.body().substring(start, end));
+        metrics.orderAnswered(result);
+        return result;
+      } catch (IllegalArgumentException ignored) {
+        // not an order result
+      }
+    }
+    return null;
+  }
+}
