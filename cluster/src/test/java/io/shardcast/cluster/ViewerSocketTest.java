@@ -348,6 +348,28 @@ class ViewerSocketTest {
     assertRefused("GET " + orders + " HTTP/1.1\r\nHost: x\r\n\r\n", 405, "METHOD_NOT_ALLOWED");
   }
 
+  @Test
+  void aSaleOpensForViewersAtItsAnnouncedInstantAndNotBefore() throws Exception {
+    assertEquals(200, post(base + "/api/rooms/" + roomId + "/products", hostToken,
+        "{\"productId\":\"bag\",\"name\":\"Bag\",\"priceCents\":900,\"stock\":5}").status());
+    String orders = "/api/rooms/" + roomId + "/orders";
+    try (Raw v = Raw.viewer("early-bird"); Raw buyer = new Raw()) {
+      v.next("snapshot");
+      // Announced 2 s ahead: the room hands the opening to the edge 0.5 s early; the edge holds it.
+      assertEquals(200, post(base + "/api/rooms/" + roomId + "/flash-sales", hostToken,
+          "{\"saleId\":\"bags\",\"productId\":\"bag\",\"quantity\":5,\"perUserLimit\":1,\"revealInMs\":2000}")
+          .status());
+      long revealAt = v.next("saleAnnounced").path("revealAt").asLong();
+      assertEquals("NOT_STARTED", order(buyer, orders, "{\"orderId\":\"b1\",\"userId\":\"eager\",\"saleId\":\"bags\"}"));
+      JsonNode open = v.next("saleOpen");
+      long seenAt = System.currentTimeMillis();
+      assertEquals(revealAt, open.path("revealAt").asLong());
+      assertTrue(seenAt >= revealAt, "the sale opened " + (revealAt - seenAt) + " ms before its instant");
+      assertEquals("CONFIRMED", order(buyer, orders, "{\"orderId\":\"b1\",\"userId\":\"eager\",\"saleId\":\"bags\"}"),
+          "the order refused before the opening is judged again after it");
+    }
+  }
+
   private static String orderRequest(String path, String json) {
     return "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: "
         + json.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + json;
