@@ -131,7 +131,7 @@ final class ViewerConnection {
     int end = indexOf(head, from, headLength, HEAD_END);
     if (end < 0) {
       if (headLength == head.length) {
-        respond(431, "HEADERS_TOO_LARGE", "the upgrade request is larger than " + head.length + " bytes", "");
+        respond(431, "HEADERS_TOO_LARGE", "the request head is larger than " + head.length + " bytes", "");
       }
       return;
     }
