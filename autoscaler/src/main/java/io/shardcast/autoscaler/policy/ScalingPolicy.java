@@ -1,0 +1,331 @@
+package io.shardcast.autoscaler.policy;
+
+import io.shardcast.autoscaler.signal.NodeReport;
+import io.shardcast.autoscaler.signal.NodeRole;
+import io.shardcast.autoscaler.signal.Observation;
+import io.shardcast.autoscaler.signal.SaleWindow;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The autoscaling policy: from one tick's observation to the capacity it wants and the actions that
+ * get there. One implementation, used by the cluster singleton and by the simulator.
+ *
+ * <p>Active nodes are sized for the demand forecast over the time a standby needs to serve; all
+ * nodes (active, standby, starting) for the forecast over a cold start, with headroom. Announced
+ * flash sales add their expected interaction burst ahead of {@code revealAt}. A panic rule covers
+ * spikes the forecast missed. Capacity goes only after the need stayed lower for a whole window,
+ * never around a sale, and in waves that wait for the previous drains.
+ *
+ * <p>Actions are derived from the observed nodes every tick (level-triggered): a node already
+ * starting or activating counts, so a repeated tick, or a singleton that moved, does not repeat them.
+ */
+public final class ScalingPolicy {
+
+  private static final double EPSILON = 1e-9;
+
+  private final AutoscalerSettings settings;
+  private final StartupTimes startup;
+  private final TrendForecaster[] forecasters = new TrendForecaster[Demand.COUNT];
+  /** Needs without sale capacity: {time, active, provision}, over the scale-in window. */
+  private final ArrayDeque<long[]> needs = new ArrayDeque<>();
+  private double eventsPerViewer = Double.NaN;
+  private long firstTickMillis = Long.MIN_VALUE;
+  private long panicUntilMillis = Long.MIN_VALUE;
+  private long lastScaleInMillis = Long.MIN_VALUE;
+
+  public ScalingPolicy(AutoscalerSettings settings, StartupTimes startup) {
+    this.settings = settings;
+    this.startup = startup;
+    long interval = Math.max(1, settings.interval().toMillis());
+    int shortSamples = (int) Math.max(3, settings.shortWindow().toMillis() / interval);
+    int longSamples = (int) Math.max(shortSamples, settings.longWindow().toMillis() / interval);
+    for (int i = 0; i < Demand.COUNT; i++) {
+      forecasters[i] = new TrendForecaster(shortSamples, longSamples);
+    }
+  }
+
+  public StartupTimes startupTimes() {
+    return startup;
+  }
+
+  public AutoscalerSettings settings() {
+    return settings;
+  }
+
+  public Plan decide(Observation o) {
+    long now = o.nowMillis();
+    if (firstTickMillis == Long.MIN_VALUE) {
+      firstTickMillis = now;
+    }
+    SafeLoad safe = settings.safeLoad();
+    List<String> why = new ArrayList<>();
+
+    List<NodeReport> active = new ArrayList<>();
+    List<NodeReport> standby = new ArrayList<>();
+    int activating = 0;
+    int starting = 0;
+    int draining = 0;
+    double[] demand = new double[Demand.COUNT];
+    double maxStress = 0;
+    String hottest = null;
+    double minActiveStress = Double.MAX_VALUE;
+    long staleMillis = settings.reportStaleAfter().toMillis();
+    for (NodeReport n : o.nodes()) {
+      if (now - n.reportedAtMillis() > staleMillis) {
+        why.add(n.nodeId() + " silent " + (now - n.reportedAtMillis()) / 1000 + "s: not counted");
+        continue;
+      }
+      Demand.add(demand, n.load());
+      switch (n.role()) {
+        case ACTIVE:
+          active.add(n);
+          double stress = safe.stress(n.load());
+          if (stress > maxStress) {
+            maxStress = stress;
+            hottest = n.nodeId();
+          }
+          minActiveStress = Math.min(minActiveStress, stress);
+          break;
+        case ACTIVATING: activating++; break;
+        case STANDBY: standby.add(n); break;
+        case STARTING: starting++; break;
+        case DRAINING: draining++; break;
+        default: break;
+      }
+    }
+    int serving = active.size() + activating;
+    double nowSeconds = now / 1000.0;
+    for (int i = 0; i < Demand.COUNT; i++) {
+      forecasters[i].observe(nowSeconds, demand[i]);
+    }
+
+    double interval = settings.interval().toMillis() / 1000.0;
+    double hAct = startup.activationSeconds() + interval;
+    double hProv = startup.coldStartSeconds() + hAct;
+    double[] fAct = new double[Demand.COUNT];
+    double[] fProv = new double[Demand.COUNT];
+    for (int i = 0; i < Demand.COUNT; i++) {
+      fAct[i] = forecasters[i].forecast(hAct);
+      fProv[i] = forecasters[i].forecast(hProv);
+    }
+    int organicActive = Math.max(settings.minActive(), need(fAct, settings.targetUtilization()));
+    int organicProvision = Math.max(organicActive + settings.minStandby(),
+        Math.max(need(fProv, settings.targetUtilization()), headroomNeed(fProv)));
+
+    // The sale calendar: capacity for the expected burst is serving `lead` before revealAt.
+    boolean saleNear = false;
+    double saleActiveEvents = 0;
+    double saleProvisionEvents = 0;
+    String saleWhy = null;
+    long leadMillis = settings.saleLead().toMillis();
+    for (SaleWindow sale : o.sales()) {
+      if (sale.closed()) {
+        continue;
+      }
+      long untilReveal = sale.revealAtMillis() - now;
+      if (untilReveal > leadMillis + (long) (hProv * 1000) + settings.scaleInWindow().toMillis()) {
+        continue;
+      }
+      saleNear = true;
+      double multiplier = Double.isNaN(sale.interactionMultiplier())
+          ? settings.saleInteractionMultiplier() : sale.interactionMultiplier();
+      double perViewer = Double.isNaN(eventsPerViewer) ? ratio(demand) : eventsPerViewer;
+      double viewersAtReveal = forecasters[Demand.VIEWERS].forecast(Math.max(0, untilReveal / 1000.0));
+      double burst = multiplier * perViewer * viewersAtReveal;
+      if (untilReveal <= leadMillis + (long) (hProv * 1000)) {
+        saleProvisionEvents = Math.max(saleProvisionEvents, burst);
+      }
+      if (untilReveal <= leadMillis + (long) (hAct * 1000)) {
+        saleActiveEvents = Math.max(saleActiveEvents, burst);
+      }
+      saleWhy = String.format(Locale.ROOT, "sale %s/%s in %ds: expect %.0f events-in/s",
+          sale.roomId(), sale.saleId(), untilReveal / 1000, burst);
+    }
+    if (!saleNear && demand[Demand.VIEWERS] > 0) {
+      double alpha = Math.min(1, interval / (settings.saleBaselineWindow().toMillis() / 1000.0));
+      double r = ratio(demand);
+      eventsPerViewer = Double.isNaN(eventsPerViewer) ? r : eventsPerViewer + alpha * (r - eventsPerViewer);
+    }
+
+    // Panic: a node running hot, or growth that would double the need within a cold start.
+    boolean stressPanic = maxStress > settings.panicStress();
+    boolean growthPanic = false;
+    for (int r : new int[] {Demand.VIEWERS, Demand.EVENTS_IN, Demand.EVENTS_OUT}) {
+      double level = forecasters[r].level();
+      double growth = forecasters[r].shortTrend() * hProv;
+      double node = safe.additive(r) * settings.targetUtilization();
+      if (growth >= node && growth >= (settings.panicGrowthFactor() - 1) * level) {
+        growthPanic = true;
+      }
+    }
+    if (stressPanic || growthPanic) {
+      panicUntilMillis = now + settings.panicHold().toMillis();
+      double[] pAct = new double[Demand.COUNT];
+      double[] pProv = new double[Demand.COUNT];
+      for (int i = 0; i < Demand.COUNT; i++) {
+        double level = forecasters[i].level();
+        double trend = forecasters[i].shortTrend() * settings.panicGrowthFactor();
+        pAct[i] = level + trend * hAct;
+        pProv[i] = level + trend * hProv;
+      }
+      organicActive = Math.max(organicActive, need(pAct, settings.targetUtilization()));
+      if (stressPanic && activating == 0 && minActiveStress > settings.targetUtilization() / 2) {
+        // Every serving node is busy: new joins need somewhere else to go (one node at a time,
+        // since the hot node's viewers stay where they are).
+        organicActive = Math.max(organicActive, serving + 1);
+      }
+      organicProvision = Math.max(organicProvision,
+          Math.max(organicActive + settings.minStandby(), need(pProv, settings.targetUtilization())));
+      why.add(stressPanic
+          ? String.format(Locale.ROOT, "PANIC: %s at stress %.2f", hottest, maxStress)
+          : "PANIC: demand would double within " + Math.round(hProv) + "s");
+    }
+    boolean panic = now < panicUntilMillis;
+
+    int maxNodes = settings.maxNodes();
+    organicProvision = Math.min(organicProvision, maxNodes);
+    organicActive = Math.min(organicActive, organicProvision);
+    needs.addLast(new long[] {now, organicActive, organicProvision});
+    long windowMillis = settings.scaleInWindow().toMillis();
+    while (!needs.isEmpty() && needs.peekFirst()[0] < now - windowMillis) {
+      needs.removeFirst();
+    }
+    int heldActive = 0;
+    int heldProvision = 0;
+    for (long[] n : needs) {
+      heldActive = (int) Math.max(heldActive, n[1]);
+      heldProvision = (int) Math.max(heldProvision, n[2]);
+    }
+
+    int activeNeed = organicActive;
+    int provisionNeed = organicProvision;
+    if (saleActiveEvents > 0 || saleProvisionEvents > 0) {
+      double[] sa = fAct.clone();
+      sa[Demand.EVENTS_IN] = Math.max(sa[Demand.EVENTS_IN], saleActiveEvents);
+      double[] sp = fProv.clone();
+      sp[Demand.EVENTS_IN] = Math.max(sp[Demand.EVENTS_IN], saleProvisionEvents);
+      activeNeed = Math.max(activeNeed, need(sa, settings.targetUtilization()));
+      provisionNeed = Math.max(provisionNeed, Math.max(activeNeed + settings.minStandby(),
+          need(sp, settings.targetUtilization())));
+      provisionNeed = Math.min(provisionNeed, maxNodes);
+      activeNeed = Math.min(activeNeed, provisionNeed);
+    }
+    if (saleWhy != null) {
+      why.add(saleWhy);
+    }
+
+    boolean windowFull = now - firstTickMillis >= windowMillis;
+    boolean stepDue = lastScaleInMillis == Long.MIN_VALUE || now - lastScaleInMillis >= settings.scaleInStep().toMillis();
+    boolean mayScaleIn = windowFull && stepDue && !saleNear && !panic && draining == 0;
+    int pool = standby.size() + starting;
+    int activeTarget = activeNeed;
+    int provisionTarget = provisionNeed;
+    if (activeTarget < serving) {
+      activeTarget = mayScaleIn ? Math.max(activeTarget, heldActive) : serving;
+    }
+    if (provisionTarget < serving + pool) {
+      provisionTarget = mayScaleIn ? Math.max(provisionTarget, heldProvision) : serving + pool;
+    }
+    provisionTarget = Math.max(provisionTarget, activeTarget);
+
+    List<Action> actions = new ArrayList<>();
+    shedHotNodes(active, actions);
+    if (activeTarget > serving && !standby.isEmpty()) {
+      // The warmest standbys (longest in the pool) first.
+      standby.sort(Comparator.comparingLong(NodeReport::roleSinceMillis));
+      int k = Math.min(activeTarget - serving, standby.size());
+      for (int i = 0; i < k; i++) {
+        actions.add(new Action.Activate(standby.get(i).nodeId()));
+      }
+      standby = new ArrayList<>(standby.subList(k, standby.size()));
+      serving += k;
+    }
+    int provisioned = serving + standby.size() + starting;
+    if (provisionTarget > provisioned) {
+      actions.add(new Action.Start(provisionTarget - provisioned));
+    }
+    boolean scaledIn = false;
+    if (mayScaleIn && activeTarget < serving) {
+      int excess = serving - activeTarget;
+      int wave = Math.max(1, (int) Math.ceil(excess * settings.scaleInMaxFraction()));
+      List<NodeReport> byViewers = new ArrayList<>(active);
+      byViewers.sort(Comparator.comparingInt((NodeReport n) -> n.load().viewers()).thenComparing(NodeReport::nodeId));
+      int poolWanted = provisionTarget - activeTarget - standby.size() - starting;
+      for (int i = 0; i < Math.min(wave, byViewers.size() - settings.minActive()); i++) {
+        boolean keep = poolWanted > 0;
+        poolWanted -= keep ? 1 : 0;
+        actions.add(new Action.Drain(byViewers.get(i).nodeId(), keep));
+        scaledIn = true;
+      }
+    } else if (mayScaleIn && standby.size() + starting > provisionTarget - activeTarget) {
+      int excess = Math.min(standby.size(), standby.size() + starting - (provisionTarget - activeTarget));
+      int wave = Math.max(1, (int) Math.ceil(excess * settings.scaleInMaxFraction()));
+      // The newest standbys go first: the oldest are the warmest.
+      standby.sort(Comparator.comparingLong(NodeReport::roleSinceMillis).reversed());
+      for (int i = 0; i < Math.min(wave, excess); i++) {
+        actions.add(new Action.Retire(standby.get(i).nodeId()));
+        scaledIn = true;
+      }
+    }
+    if (scaledIn) {
+      lastScaleInMillis = now;
+    }
+
+    String reason = String.format(Locale.ROOT,
+        "viewers %.0f (%+.0f/s), events-in %.0f/s; need %d active in %.1fs, %d nodes in %.1fs; serving %d, standby %d, starting %d%s%s",
+        demand[Demand.VIEWERS], forecasters[Demand.VIEWERS].trend(), demand[Demand.EVENTS_IN],
+        activeNeed, hAct, provisionNeed, hProv, active.size() + activating, standby.size(), starting,
+        why.isEmpty() ? "" : "; ", String.join("; ", why));
+    return new Plan(now, activeTarget, provisionTarget, maxStress, panic, actions, reason);
+  }
+
+  /**
+   * Viewers stay on the node they joined, so a node that took a burst before new capacity served
+   * stays hot after it arrives. Such a node sheds its viewers above the target onto the active
+   * nodes with room (only as many as they can take; they reconnect by seq, losing nothing).
+   */
+  private void shedHotNodes(List<NodeReport> active, List<Action> actions) {
+    double target = settings.targetUtilization() * settings.safeLoad().viewers();
+    long room = 0;
+    for (NodeReport n : active) {
+      room += Math.max(0, (long) target - n.load().viewers());
+    }
+    // Shed viewers come back as joins: no more per second than half the other nodes' join capacity.
+    room = Math.min(room, (long) ((active.size() - 1) * settings.safeLoad().joinsPerSecond() / 2));
+    for (NodeReport n : active) {
+      long excess = n.load().viewers() - (long) Math.ceil(settings.safeLoad().viewers());
+      if (excess <= 0 || room <= 0) {
+        continue;
+      }
+      int shed = (int) Math.min(room, n.load().viewers() - (long) target);
+      room -= shed;
+      actions.add(new Action.Shed(n.nodeId(), shed));
+    }
+  }
+
+  /** Nodes needed so no additive resource exceeds {@code utilization} of its safe load. */
+  private int need(double[] d, double utilization) {
+    int n = 0;
+    for (int i = 0; i < Demand.COUNT; i++) {
+      n = Math.max(n, (int) Math.ceil(d[i] / (settings.safeLoad().additive(i) * utilization) - EPSILON));
+    }
+    return n;
+  }
+
+  /** Nodes needed to carry {@code d} at safe load with {@code headroom-nodes} to spare. */
+  private int headroomNeed(double[] d) {
+    int n = 0;
+    for (int i = 0; i < Demand.COUNT; i++) {
+      n = Math.max(n, (int) Math.ceil(d[i] / settings.safeLoad().additive(i) + settings.headroomNodes() - EPSILON));
+    }
+    return n;
+  }
+
+  private static double ratio(double[] demand) {
+    return demand[Demand.VIEWERS] > 0 ? demand[Demand.EVENTS_IN] / demand[Demand.VIEWERS] : 0;
+  }
+}

@@ -1,0 +1,176 @@
+package io.shardcast.autoscaler.policy;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import com.typesafe.config.ConfigFactory;
+import io.shardcast.autoscaler.signal.NodeLoad;
+import io.shardcast.autoscaler.signal.NodeReport;
+import io.shardcast.autoscaler.signal.NodeRole;
+import io.shardcast.autoscaler.signal.Observation;
+import io.shardcast.autoscaler.signal.SaleWindow;
+import io.shardcast.autoscaler.sim.ClusterModel;
+import io.shardcast.autoscaler.sim.PolicyController;
+import io.shardcast.autoscaler.sim.SimResult;
+import io.shardcast.autoscaler.sim.Simulation;
+import io.shardcast.autoscaler.sim.Trace;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The policy on synthetic signals: what it does, second by second, as the cluster singleton would call it. */
+class ScalingPolicyTest {
+
+  static final AutoscalerSettings SETTINGS = AutoscalerSettings.from(ConfigFactory.load());
+  static final double SAFE_VIEWERS = SETTINGS.safeLoad().viewers();
+
+  static ScalingPolicy policy() {
+    return new ScalingPolicy(SETTINGS, new StartupTimes(SETTINGS.activationPrior(), SETTINGS.coldStartPrior(),
+        SETTINGS.startupSamples()));
+  }
+
+  static NodeReport node(String id, NodeRole role, long now, int viewers) {
+    return new NodeReport(id, role, now, 0, NodeLoad.of(viewers, 0, viewers * 0.5));
+  }
+
+  /** Active nodes sharing {@code viewers} evenly, plus standbys. */
+  static List<NodeReport> cluster(long now, int active, int standby, int viewers) {
+    List<NodeReport> nodes = new ArrayList<>();
+    for (int i = 0; i < active; i++) {
+      nodes.add(node("a" + i, NodeRole.ACTIVE, now, viewers / active));
+    }
+    for (int i = 0; i < standby; i++) {
+      nodes.add(node("s" + i, NodeRole.STANDBY, now, 0));
+    }
+    return nodes;
+  }
+
+  static long count(Plan p, Class<? extends Action> kind) {
+    return p.actions().stream().filter(kind::isInstance).count();
+  }
+
+  @Test
+  void aSteadyAudienceDoesNotMakeCapacityFlap() throws Exception {
+    // Half an hour of a steady room (6,000 viewers with a few percent of noise) on the simulated cluster.
+    int seconds = 1800;
+    int[] viewers = new int[seconds];
+    int[] joins = new int[seconds];
+    int[] events = new int[seconds];
+    java.util.Random random = new java.util.Random(1);
+    for (int t = 0; t < seconds; t++) {
+      viewers[t] = 6000 + random.nextInt(300) - 150;
+      joins[t] = 20 + random.nextInt(20);
+      events[t] = 3000 + random.nextInt(600) - 300;
+    }
+    Trace steady = new Trace("steady", viewers, joins, events, List.of());
+    ClusterModel model = new ClusterModel(SETTINGS.safeLoad(), 12, 0.25, 2, 10, 45, 7);
+    Simulation sim = new Simulation(steady, model);
+    sim.provision(3, 0);
+    PolicyController controller = new PolicyController(SETTINGS);
+    SimResult result = sim.run(controller, null);
+    List<Plan> late = controller.decisions().stream().filter(d -> d.atMillis() > 300_000).toList();
+    assertEquals(List.of(), late, "after settling, a steady audience causes no scaling");
+    assertEquals(0, result.overloadedNodeSeconds());
+  }
+
+  @Test
+  void aRampIsMetByActivatingStandbysBeforeAnyNodePassesItsSafeLoad() {
+    ScalingPolicy p = policy();
+    int active = 2;
+    int standby = 2;
+    double viewers = 0.8 * SAFE_VIEWERS;
+    for (int t = 0; t < 300; t++) {
+      long now = t * 1000L;
+      viewers += 40; // +40 viewers/s: another node's worth every ~75 s
+      Plan plan = p.decide(new Observation(now, cluster(now, active, standby, (int) viewers), List.of()));
+      long activations = count(plan, Action.Activate.class);
+      active += activations;
+      standby -= activations;
+      standby += count(plan, Action.Start.class) > 0 && standby < 1 ? 1 : 0; // the pool is refilled
+      double stress = viewers / active / SAFE_VIEWERS;
+      assertTrue(stress <= 1.0, "at t=" + t + " " + active + " nodes carry " + (int) viewers + " viewers: stress "
+          + stress + " (" + plan.reason() + ")");
+    }
+  }
+
+  @Test
+  void aSpikeTheForecastDidNotSeeTriggersThePanicRule() {
+    ScalingPolicy p = policy();
+    int viewers = (int) (0.5 * SAFE_VIEWERS);
+    for (int t = 0; t < 120; t++) {
+      assertFalse(p.decide(new Observation(t * 1000L, cluster(t * 1000L, 2, 3, viewers), List.of())).panic());
+    }
+    long now = 120_000;
+    Plan plan = p.decide(new Observation(now, cluster(now, 2, 3, (int) (2 * SAFE_VIEWERS)), List.of()));
+    assertTrue(plan.panic(), plan.reason());
+    assertTrue(plan.reason().contains("PANIC"), plan.reason());
+    assertTrue(count(plan, Action.Activate.class) >= 1, "standbys are activated at once: " + plan.actions());
+  }
+
+  @Test
+  void noScaleInWhileAFlashSaleIsAboutToOpenOrOpen() {
+    ScalingPolicy p = policy();
+    long revealAt = 600_000;
+    int high = (int) (3 * SAFE_VIEWERS * 0.8);
+    boolean scaledInEarly = false;
+    for (int t = 0; t < 1500; t++) {
+      long now = t * 1000L;
+      // The audience thins out long before the sale; the sale is open from 600 s until it sells out
+      // at 900 s. From a minute before it opens until it closes, no capacity may go.
+      int viewers = t < 100 ? high : (int) (0.2 * SAFE_VIEWERS);
+      SaleWindow sale = new SaleWindow("room", "sale", revealAt, t >= 900, Double.NaN);
+      Plan plan = p.decide(new Observation(now, cluster(now, 4, 1, viewers), List.of(sale)));
+      long scaleIn = count(plan, Action.Drain.class) + count(plan, Action.Retire.class);
+      if (t < 540) {
+        scaledInEarly |= scaleIn > 0; // far from the sale, idle capacity may go
+      } else if (t < 900) {
+        assertEquals(0, scaleIn, "scale-in at t=" + t + " with the sale at 600 s: " + plan.reason());
+        assertTrue(plan.reason().contains("sale room/sale"), plan.reason());
+      } else if (scaleIn > 0) {
+        assertTrue(scaledInEarly, "idle capacity was released before the sale came near");
+        return; // once the sale is over, the idle capacity goes again
+      }
+    }
+    fail("the idle capacity was never released after the sale closed");
+  }
+
+  @Test
+  void aNodeThatStoppedReportingIsNotCountedAsCapacity() {
+    ScalingPolicy p = policy();
+    int viewers = (int) (1.5 * SAFE_VIEWERS * 0.8);
+    for (int t = 0; t < 30; t++) {
+      p.decide(new Observation(t * 1000L, cluster(t * 1000L, 2, 1, viewers), List.of()));
+    }
+    long now = 30_000;
+    List<NodeReport> nodes = new ArrayList<>(List.of(
+        node("a0", NodeRole.ACTIVE, now, viewers / 2),
+        node("a1", NodeRole.ACTIVE, now - 10_000, viewers / 2), // silent for 10 s
+        node("s0", NodeRole.STANDBY, now, 0)));
+    Plan plan = p.decide(new Observation(now, nodes, List.of()));
+    assertTrue(plan.reason().contains("a1 silent"), plan.reason());
+    assertEquals(1, count(plan, Action.Activate.class), "the standby replaces the silent node: " + plan.actions());
+  }
+
+  @Test
+  void aNewSingletonCountsCapacityAlreadyOnItsWayAndDoesNotRepeatActions() {
+    int viewers = (int) (2.5 * SAFE_VIEWERS * 0.8);
+    long now = 1_000;
+    // What the previous singleton already asked for: a node activating and one starting.
+    List<NodeReport> nodes = new ArrayList<>(cluster(now, 2, 0, viewers));
+    nodes.add(node("b0", NodeRole.ACTIVATING, now, 0));
+    nodes.add(node("c0", NodeRole.STARTING, now, 0));
+    Plan plan = policy().decide(new Observation(now, nodes, List.of()));
+    assertEquals(0, count(plan, Action.Start.class) + count(plan, Action.Activate.class),
+        "nothing more than what is on its way: " + plan.reason());
+  }
+
+  @Test
+  void invalidSettingsAreRefusedAtStartWithEveryProblemNamed() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> AutoscalerSettings.from(
+        ConfigFactory.parseMap(Map.of("shardcast.autoscaler.min-active", 0, "shardcast.autoscaler.max-nodes", -1,
+            "shardcast.autoscaler.target-utilization", 1.5)).withFallback(ConfigFactory.load())));
+    assertTrue(e.getMessage().contains("min-active (0) must be >= 1"), e.getMessage());
+    assertTrue(e.getMessage().contains("max-nodes (-1)"), e.getMessage());
+    assertTrue(e.getMessage().contains("target-utilization (1.5)"), e.getMessage());
+  }
+}
