@@ -36,6 +36,9 @@ public final class ScalingPolicy {
   private long firstTickMillis = Long.MIN_VALUE;
   private long panicUntilMillis = Long.MIN_VALUE;
   private long lastScaleInMillis = Long.MIN_VALUE;
+  /** Sales seen closed, so each closing is acted on once. */
+  private final java.util.Set<String> closedSales = new java.util.HashSet<>();
+  private long saleClosedAtMillis = Long.MIN_VALUE;
 
   public ScalingPolicy(AutoscalerSettings settings, StartupTimes startup) {
     this.settings = settings;
@@ -99,6 +102,16 @@ public final class ScalingPolicy {
     }
     int serving = active.size() + activating;
     double nowSeconds = now / 1000.0;
+    for (SaleWindow sale : o.sales()) {
+      if (sale.closed() && closedSales.add(sale.roomId() + "/" + sale.saleId())) {
+        // The burst is over and known to be: forecasts and the scale-in window start again from
+        // what follows, rather than holding the burst's capacity for another window.
+        needs.clear();
+        forecasters[Demand.EVENTS_IN].reset();
+        saleClosedAtMillis = now;
+        why.add("sale " + sale.roomId() + "/" + sale.saleId() + " closed");
+      }
+    }
     for (int i = 0; i < Demand.COUNT; i++) {
       forecasters[i].observe(nowSeconds, demand[i]);
     }
@@ -111,6 +124,13 @@ public final class ScalingPolicy {
     for (int i = 0; i < Demand.COUNT; i++) {
       fAct[i] = forecasters[i].forecast(hAct);
       fProv[i] = forecasters[i].forecast(hProv);
+    }
+    for (SaleWindow sale : o.sales()) {
+      if (!sale.closed() && sale.revealAtMillis() <= now) {
+        // A sale is open: its burst is served by the capacity raised for it. Nodes started now would
+        // come after the burst, so interactions do not start any (they may still activate standbys).
+        fProv[Demand.EVENTS_IN] = 0;
+      }
     }
     int organicActive = Math.max(settings.minActive(), need(fAct, settings.targetUtilization()));
     int organicProvision = Math.max(organicActive + settings.minStandby(),
@@ -155,6 +175,9 @@ public final class ScalingPolicy {
     boolean stressPanic = maxStress > settings.panicStress();
     boolean growthPanic = false;
     for (int r : new int[] {Demand.VIEWERS, Demand.EVENTS_IN, Demand.EVENTS_OUT}) {
+      if (saleNear && r == Demand.EVENTS_IN) {
+        continue; // the calendar expects this burst and sized for it: not a spike the forecast missed
+      }
       double level = forecasters[r].level();
       double growth = forecasters[r].shortTrend() * hProv;
       double node = safe.additive(r) * settings.targetUtilization();
@@ -251,7 +274,10 @@ public final class ScalingPolicy {
     boolean scaledIn = false;
     if (mayScaleIn && activeTarget < serving) {
       int excess = serving - activeTarget;
-      int wave = Math.max(1, (int) Math.ceil(excess * settings.scaleInMaxFraction()));
+      // Capacity raised for a sale that has just closed goes in one wave: it was sized for a burst
+      // that is over, not for viewers who might come back.
+      boolean afterSale = now - saleClosedAtMillis < settings.scaleInWindow().toMillis();
+      int wave = afterSale ? excess : Math.max(1, (int) Math.ceil(excess * settings.scaleInMaxFraction()));
       List<NodeReport> byViewers = new ArrayList<>(active);
       byViewers.sort(Comparator.comparingInt((NodeReport n) -> n.load().viewers()).thenComparing(NodeReport::nodeId));
       int poolWanted = provisionTarget - activeTarget - standby.size() - starting;
