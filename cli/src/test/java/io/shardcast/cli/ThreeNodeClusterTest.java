@@ -46,7 +46,8 @@ class ThreeNodeClusterTest {
   }
 
   @Test
-  void viewersEverywhereSeeOneOrderTheSaleNeverOversellsAndTheRoomSurvivesItsNode() throws Exception {
+  void viewersEverywhereSeeOneOrderTheSaleNeverOversellsAndTheRoomSurvivesItsNodeKilledThenStopped()
+      throws Exception {
     List<String> gateways = cluster.nodes().stream().map(LocalCluster.Node::http).toList();
     RoomScript room = new RoomScript(gateways.get(1)).create("cluster test");
     room.host("products", "{\"productId\":\"p\",\"name\":\"Phone\",\"priceCents\":100,\"stock\":100}");
@@ -121,6 +122,47 @@ class ThreeNodeClusterTest {
       assertEquals(0, v.outOfOrder());
       List<String> seen = events(v);
       assertTrue(seen.get(seen.size() - 1).contains("after the kill"));
+    }
+
+    // SIGTERM (a rolling update, a scale-in) the node now hosting the room: it hands the room off
+    // through CoordinatedShutdown, and the last node carries on with every order and the seq.
+    String secondHost = rest.get(survivor.http() + "/api/rooms/" + room.roomId()).body().path("node").asText();
+    LocalCluster.Node leaving = cluster.byAddress(secondHost);
+    assertNotNull(leaving, "room host " + secondHost + " is one of ours");
+    LocalCluster.Node last = cluster.node(3 - victim.index() - leaving.index());
+    long seqHandedOff = seqBefore + 1;
+    cluster.terminate(leaving.index());
+    assertFalse(leaving.process().isAlive(), "the node stopped on SIGTERM");
+    deadline = System.currentTimeMillis() + 60_000;
+    snap = null;
+    while (System.currentTimeMillis() < deadline) {
+      RestClient.Response r = rest.get(last.http() + "/api/rooms/" + room.roomId());
+      if (r.status() == 200 && !r.body().path("node").asText().equals(secondHost)) {
+        snap = r.body();
+        break;
+      }
+      Thread.sleep(200);
+    }
+    assertNotNull(snap, "room handed off to the last node");
+    assertEquals(seqHandedOff, snap.path("seq").asLong(), "every event handed off");
+    assertEquals(confirmedBefore, orderIds(rest.get(last.http() + "/api/rooms/" + room.roomId() + "/orders?saleId=s")
+        .body()), "the same confirmed orders after the hand-off");
+    post = room.rest().post(last.http() + "/api/rooms/" + room.roomId() + "/announcements", room.hostToken(),
+        "{\"text\":\"after the hand-off\"}");
+    assertEquals(200, post.status(), post.body().toString());
+    assertEquals(seqHandedOff + 1, post.body().path("seq").asLong());
+    List<Viewer> onLast = new ArrayList<>();
+    for (int i = 0; i < viewers.size(); i++) {
+      if (i % 3 == last.index()) {
+        onLast.add(viewers.get(i));
+      }
+    }
+    awaitAllSeq(onLast, seqHandedOff + 1);
+    for (Viewer v : onLast) {
+      assertTrue(v.isOpen(), v.user() + " on the last node still connected");
+      assertEquals(0, v.outOfOrder());
+      List<String> seen = events(v);
+      assertTrue(seen.get(seen.size() - 1).contains("after the hand-off"));
     }
   }
 
