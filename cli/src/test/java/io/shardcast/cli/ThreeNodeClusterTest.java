@@ -90,16 +90,7 @@ class ThreeNodeClusterTest {
     cluster.kill(victim.index());
     LocalCluster.Node survivor = cluster.node((victim.index() + 1) % 3);
     RestClient rest = new RestClient();
-    long deadline = System.currentTimeMillis() + 90_000;
-    JsonNode snap = null;
-    while (System.currentTimeMillis() < deadline) {
-      RestClient.Response r = rest.get(survivor.http() + "/api/rooms/" + room.roomId());
-      if (r.status() == 200 && !r.body().path("node").asText().equals(hostNode)) {
-        snap = r.body();
-        break;
-      }
-      Thread.sleep(500);
-    }
+    JsonNode snap = awaitRoomElsewhere(rest, survivor, room.roomId(), hostNode, Duration.ofSeconds(90));
     assertNotNull(snap, "room came back on another node");
     assertEquals(seqBefore, snap.path("seq").asLong(), "all persisted events recovered");
     RestClient.Response orders = rest.get(survivor.http() + "/api/rooms/" + room.roomId() + "/orders?saleId=s");
@@ -133,16 +124,7 @@ class ThreeNodeClusterTest {
     long seqHandedOff = seqBefore + 1;
     cluster.terminate(leaving.index());
     assertFalse(leaving.process().isAlive(), "the node stopped on SIGTERM");
-    deadline = System.currentTimeMillis() + 60_000;
-    snap = null;
-    while (System.currentTimeMillis() < deadline) {
-      RestClient.Response r = rest.get(last.http() + "/api/rooms/" + room.roomId());
-      if (r.status() == 200 && !r.body().path("node").asText().equals(secondHost)) {
-        snap = r.body();
-        break;
-      }
-      Thread.sleep(200);
-    }
+    snap = awaitRoomElsewhere(rest, last, room.roomId(), secondHost, Duration.ofSeconds(60));
     assertNotNull(snap, "room handed off to the last node");
     assertEquals(seqHandedOff, snap.path("seq").asLong(), "every event handed off");
     assertEquals(confirmedBefore, orderIds(rest.get(last.http() + "/api/rooms/" + room.roomId() + "/orders?saleId=s")
@@ -164,6 +146,20 @@ class ThreeNodeClusterTest {
       List<String> seen = events(v);
       assertTrue(seen.get(seen.size() - 1).contains("after the hand-off"));
     }
+  }
+
+  /** The room's snapshot, asked of {@code via}, once a node other than {@code oldHost} hosts it; null on timeout. */
+  private static JsonNode awaitRoomElsewhere(RestClient rest, LocalCluster.Node via, String roomId, String oldHost,
+      Duration timeout) throws Exception {
+    long deadline = System.currentTimeMillis() + timeout.toMillis();
+    while (System.currentTimeMillis() < deadline) {
+      RestClient.Response r = rest.get(via.http() + "/api/rooms/" + roomId);
+      if (r.status() == 200 && !r.body().path("node").asText().equals(oldHost)) {
+        return r.body();
+      }
+      Thread.sleep(200);
+    }
+    return null;
   }
 
   private static Set<String> orderIds(JsonNode orders) {

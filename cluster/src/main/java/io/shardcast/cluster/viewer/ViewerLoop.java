@@ -42,6 +42,8 @@ final class ViewerLoop implements Runnable {
   /** Connections with a deadline: upgrades in progress and closes waiting for the peer. */
   private final ArrayList<ViewerConnection> timed = new ArrayList<>();
   private final Consumer<SelectionKey> onKey = this::onKey;
+  private static final long DEADLINE_CHECK_NANOS = 100_000_000;
+  private long nextDeadlineCheckNanos;
   private volatile boolean stopped;
 
   ViewerLoop(ViewerServer server, int index) throws IOException {
@@ -193,10 +195,13 @@ final class ViewerLoop implements Runnable {
   }
 
   private void expireDeadlines() {
-    if (timed.isEmpty()) {
+    long now = System.nanoTime();
+    // Keep-alive order connections stay in the list between requests: look at most every 100 ms,
+    // not on every wake-up of a busy loop.
+    if (timed.isEmpty() || now - nextDeadlineCheckNanos < 0) {
       return;
     }
-    long now = System.nanoTime();
+    nextDeadlineCheckNanos = now + DEADLINE_CHECK_NANOS;
     for (int i = timed.size() - 1; i >= 0; i--) {
       ViewerConnection c = timed.get(i);
       if (now - c.deadlineNanos > 0) {
