@@ -2,6 +2,11 @@ package io.shardcast.cluster;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.shardcast.autoscaler.policy.AutoscalerSettings;
+import io.shardcast.autoscaler.signal.NodeRole;
+import io.shardcast.cluster.autoscale.Autoscaler;
+import io.shardcast.cluster.autoscale.JoinDesk;
+import io.shardcast.cluster.autoscale.LoadReporter;
 import io.shardcast.cluster.gateway.Gateway;
 import io.shardcast.cluster.gateway.GatewaySettings;
 import io.shardcast.cluster.gateway.OrderDesk;
@@ -20,6 +25,8 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.typed.ClusterSingleton;
+import org.apache.pekko.cluster.typed.SingletonActor;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.management.cluster.bootstrap.ClusterBootstrap;
@@ -73,6 +80,7 @@ public final class ShardcastNode {
     Config config = config(overrides);
     RoomSettings roomSettings = RoomSettings.from(config);
     GatewaySettings gatewaySettings = GatewaySettings.from(config);
+    AutoscalerSettings autoscalerSettings = AutoscalerSettings.from(config);
     String discovery = config.getString("shardcast.node.discovery");
     if (!discovery.equals("config") && !discovery.equals("kubernetes-api")) {
       throw new IllegalArgumentException("shardcast.node.discovery must be config or kubernetes-api, not " + discovery);
@@ -89,7 +97,14 @@ public final class ShardcastNode {
           Props.empty());
       NodeMetrics metrics = NodeMetrics.start(system);
       OrderDesk orders = new OrderDesk(system, gatewaySettings, roomSettings, metrics);
-      Gateway gateway = new Gateway(system, gatewaySettings, metrics, orders);
+      ActorRef<Autoscaler.Command> autoscaler = null;
+      JoinDesk joins = null;
+      if (autoscalerSettings.enabled()) {
+        autoscaler = ClusterSingleton.get(system).init(SingletonActor.of(Autoscaler.create(autoscalerSettings),
+            "autoscaler"));
+        joins = new JoinDesk(system, autoscaler, autoscalerSettings.safeLoad());
+      }
+      Gateway gateway = new Gateway(system, gatewaySettings, metrics, orders, autoscaler, joins);
       ServerBinding binding = Http.get(system)
           .newServerAt(gatewaySettings.iface(), gatewaySettings.port())
           .bind(gateway.routes())
@@ -107,6 +122,12 @@ public final class ShardcastNode {
         return CompletableFuture.completedFuture(Done.getInstance());
       });
       gateway.viewerPort(viewers.port());
+      if (autoscaler != null) {
+        NodeRole role = config.getString("shardcast.node.role").equals("standby") ? NodeRole.STANDBY : NodeRole.ACTIVE;
+        String viewerBase = "http://" + config.getString("shardcast.node.hostname") + ":" + viewers.port();
+        system.systemActorOf(LoadReporter.create(autoscaler, system.address().toString(), role, viewerBase),
+            "load-reporter", Props.empty());
+      }
       status.gatewayBound = true;
       PekkoManagement.get(system).start().toCompletableFuture().get(30, TimeUnit.SECONDS);
       if (discovery.equals("kubernetes-api")) {

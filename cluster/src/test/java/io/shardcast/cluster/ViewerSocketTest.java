@@ -370,6 +370,34 @@ class ViewerSocketTest {
     }
   }
 
+  @Test
+  void theAutoscalerCountsThisNodesViewersAndPlacesJoinsOnIt() throws Exception {
+    try (Raw v = Raw.viewer("counted")) {
+      v.next("snapshot");
+      long deadline = System.currentTimeMillis() + 15_000;
+      JsonNode reported = null;
+      while (System.currentTimeMillis() < deadline) {
+        Http state = get(base + "/api/autoscaler");
+        if (state.status() == 200 && state.body().path("nodes").size() == 1
+            && state.body().path("nodes").get(0).path("viewers").asInt() >= 1) {
+          reported = state.body().path("nodes").get(0);
+          assertTrue(state.body().path("latest").has("reason"), state.body().toString());
+          break;
+        }
+        Thread.sleep(200);
+      }
+      assertNotNull(reported, "the node's report reached the autoscaler with its viewer");
+      assertEquals("ACTIVE", reported.path("role").asText());
+      assertTrue(reported.path("counted").asBoolean());
+      Http join = get(base + "/api/rooms/" + roomId + "/join");
+      assertEquals(200, join.status(), join.body().toString());
+      assertEquals("ws://127.0.0.1:" + node.viewerPort() + "/ws/rooms/" + roomId + "?user=<userId>",
+          join.body().path("ws").asText());
+      assertEquals("http://127.0.0.1:" + node.viewerPort() + "/api/rooms/" + roomId + "/orders",
+          join.body().path("orders").asText());
+    }
+  }
+
   private static String orderRequest(String path, String json) {
     return "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: "
         + json.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + json;

@@ -38,6 +38,7 @@ public final class LeanBuyers {
   private long failures;
   private long startNanos;
   private long lastConfirmedMillis;
+  private String firstFailure;
   private int nextOrder;
   private int done;
 
@@ -111,7 +112,7 @@ public final class LeanBuyers {
         k.channel().close();
       }
     }
-    return new RoomScript.Race(results, failures, ackMillis, lastConfirmedMillis);
+    return new RoomScript.Race(results, failures, ackMillis, lastConfirmedMillis, firstFailure);
   }
 
   private void connect(Selector selector, Conn c) throws IOException {
@@ -182,6 +183,9 @@ public final class LeanBuyers {
     done++;
     if (status != 200) {
       failures++;
+      if (firstFailure == null) {
+        firstFailure = "HTTP " + status + " " + new String(c.in, headEnd + 4, length, StandardCharsets.UTF_8);
+      }
     } else {
       int r = indexOf(c.in, headEnd, total, RESULT, false);
       String result = "?";
@@ -209,6 +213,9 @@ public final class LeanBuyers {
     c.ch.close();
     if (c.order >= 0) {
       failures++;
+      if (firstFailure == null) {
+        firstFailure = "connection to " + c.gateway + " lost with order " + c.order + " in flight";
+      }
       done++;
       c.order = -1;
     }

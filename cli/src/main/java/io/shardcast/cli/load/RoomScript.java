@@ -63,7 +63,8 @@ public final class RoomScript {
    * Results of a buying race: counts by result, transport failures, each order's ack time, and
    * when (ms after the start) the last confirmation came back: how long the stock lasted.
    */
-  public record Race(Map<String, Long> results, long failures, long[] ackMillis, long lastConfirmedMillis) {}
+  public record Race(Map<String, Long> results, long failures, long[] ackMillis, long lastConfirmedMillis,
+      String firstFailure) {}
 
   /**
    * Sends {@code orders} orders from {@code users} distinct buyers, spread over the given gateways,
@@ -77,6 +78,7 @@ public final class RoomScript {
     Semaphore inFlight = new Semaphore(concurrency);
     long raceStart = System.nanoTime();
     AtomicLong lastConfirmed = new AtomicLong();
+    java.util.concurrent.atomic.AtomicReference<String> firstFailure = new java.util.concurrent.atomic.AtomicReference<>();
     CompletableFuture<?>[] all = new CompletableFuture<?>[orders];
     for (int i = 0; i < orders; i++) {
       inFlight.acquire();
@@ -90,6 +92,7 @@ public final class RoomScript {
         ack[n] = (System.nanoTime() - start) / 1_000_000;
         if (t != null || r.status() != 200) {
           failures.incrementAndGet();
+          firstFailure.compareAndSet(null, gw + ": " + (t != null ? t.toString() : "HTTP " + r.status() + " " + r.body()));
         } else {
           String result = r.body().path("result").asText("?");
           results.merge(result, 1L, Long::sum);
@@ -100,7 +103,7 @@ public final class RoomScript {
       });
     }
     CompletableFuture.allOf(all).exceptionally(t -> null).join();
-    return new Race(results, failures.get(), ack, lastConfirmed.get());
+    return new Race(results, failures.get(), ack, lastConfirmed.get(), firstFailure.get());
   }
 
   private static void require(RestClient.Response r, int status, String what) {

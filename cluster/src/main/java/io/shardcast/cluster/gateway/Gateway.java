@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.shardcast.cluster.autoscale.Autoscaler;
+import io.shardcast.cluster.autoscale.JoinDesk;
 import io.shardcast.cluster.metrics.NodeMetrics;
 import io.shardcast.room.HostOp;
 import io.shardcast.room.HostToken;
@@ -55,10 +57,19 @@ public final class Gateway extends AllDirectives {
   private final GatewaySettings settings;
   private final NodeMetrics metrics;
   private final OrderDesk orders;
+  private final ActorRef<Autoscaler.Command> autoscaler;
+  private final JoinDesk joins;
   private volatile int viewerPort;
 
-  public Gateway(ActorSystem<?> system, GatewaySettings settings, NodeMetrics metrics, OrderDesk orders) {
+  /**
+   * @param autoscaler the autoscaler singleton's proxy, or null when the autoscaler is off
+   * @param joins join placement, or null when the autoscaler is off
+   */
+  public Gateway(ActorSystem<?> system, GatewaySettings settings, NodeMetrics metrics, OrderDesk orders,
+      ActorRef<Autoscaler.Command> autoscaler, JoinDesk joins) {
     this.orders = orders;
+    this.autoscaler = autoscaler;
+    this.joins = joins;
     this.system = system;
     this.sharding = ClusterSharding.get(system);
     this.settings = settings;
@@ -81,6 +92,7 @@ public final class Gateway extends AllDirectives {
             HttpEntities.create(PROMETHEUS, metrics.scrape()))))),
         pathPrefix("api", () -> concat(
             path("cluster", () -> get(this::clusterInfo)),
+            path("autoscaler", () -> get(this::autoscalerState)),
             pathPrefix("rooms", () -> concat(
                 pathEnd(() -> post(() -> extractHost(host -> jsonBody(b -> createRoom(b, host))))),
                 pathPrefix(segment(), roomId -> roomRoutes(roomId)))))),
@@ -95,6 +107,7 @@ public final class Gateway extends AllDirectives {
     }
     return concat(
         pathEnd(() -> get(() -> ask(roomId, LiveRoom.GetSnapshot::new))),
+        path("join", () -> get(() -> join(roomId))),
         path("orders", () -> concat(
             post(() -> jsonBody(b -> placeOrder(roomId, b))),
             get(() -> parameterOptional("saleId", saleId -> saleId.isEmpty()
@@ -179,6 +192,37 @@ public final class Gateway extends AllDirectives {
 
   private Route timeout(String roomId) {
     return error(503, "TIMEOUT", "room " + roomId + " did not answer in time; retry");
+  }
+
+  // ---- autoscaler -----------------------------------------------------------------------------
+
+  private Route autoscalerState() {
+    if (autoscaler == null) {
+      return error(404, "AUTOSCALER_OFF", "the autoscaler is disabled (shardcast.autoscaler.enabled = off)");
+    }
+    CompletionStage<Autoscaler.State> state = AskPattern.ask(autoscaler, Autoscaler.GetState::new,
+        settings.askTimeout(), system.scheduler());
+    return onComplete(state, t -> t.isSuccess()
+        ? complete(new Reply(200, t.get().json()))
+        : error(503, "TIMEOUT", "the autoscaler did not answer in time (it may be moving to another node)"));
+  }
+
+  /** Which node a viewer of the room should connect to (and send its orders to). */
+  private Route join(String roomId) {
+    if (joins == null) {
+      return error(404, "AUTOSCALER_OFF", "join placement needs the autoscaler (shardcast.autoscaler.enabled = on)");
+    }
+    return onComplete(joins.choose(), t -> {
+      if (t.isFailure() || t.get().isEmpty()) {
+        return error(503, "NO_CAPACITY", "no serving node has reported yet; retry in a second");
+      }
+      Autoscaler.Candidate c = t.get().get();
+      ObjectNode out = JSON.createObjectNode();
+      out.put("node", c.nodeId())
+          .put("ws", c.viewerBase().replaceFirst("^http", "ws") + "/ws/rooms/" + roomId + "?user=<userId>")
+          .put("orders", c.viewerBase() + "/api/rooms/" + roomId + "/orders");
+      return complete(new Reply(200, out.toString()));
+    });
   }
 
   // ---- cluster --------------------------------------------------------------------------------

@@ -334,6 +334,7 @@ final class ViewerConnection {
       writeQueued();
       if (state == State.OPEN) {
         attached = true;
+        FanoutStats.JOINS.increment();
         loop.server.attach(roomId, session, since, snapshot);
       }
     } catch (Exception e) {
@@ -559,6 +560,7 @@ final class ViewerConnection {
       out.put(pending, pendingOffset, n).flip();
       int written = channel.write(out);
       pendingOffset += written;
+      FanoutStats.BYTES_OUT.add(written);
       if (written < n) {
         return false;
       }

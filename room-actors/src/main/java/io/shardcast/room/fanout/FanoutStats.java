@@ -13,6 +13,10 @@ public final class FanoutStats {
   /** WebSocket messages written to viewers (a batch is one). */
   public static final LongAdder MESSAGES_OUT = new LongAdder();
   public static final LongAdder CHAT_DROPPED = new LongAdder();
+  /** Viewer connections accepted (upgrades completed). */
+  public static final LongAdder JOINS = new LongAdder();
+  /** Bytes written to viewer connections. */
+  public static final LongAdder BYTES_OUT = new LongAdder();
   public static final LongAdder SLOW_CONSUMER_CLOSES = new LongAdder();
 
   /** Milliseconds from a frame's persistence to its release at an edge; set by the metrics reporter. */

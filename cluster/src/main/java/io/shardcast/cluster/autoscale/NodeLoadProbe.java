@@ -1,0 +1,42 @@
+package io.shardcast.cluster.autoscale;
+
+import io.shardcast.autoscaler.signal.NodeLoad;
+import io.shardcast.cluster.metrics.NodeMetrics;
+import io.shardcast.room.fanout.FanoutStats;
+import java.lang.management.ManagementFactory;
+
+/**
+ * This node's load over the last second, as the autoscaler wants it: viewers, joins/s, events in
+ * and out per second, egress bytes/s, process CPU and how late the once-a-second sample itself ran
+ * (a busy dispatcher shows there first). Sampled by one caller, once a second.
+ */
+final class NodeLoadProbe {
+
+  private final com.sun.management.OperatingSystemMXBean os =
+      (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+  private long lastNanos = System.nanoTime();
+  private long lastJoins = FanoutStats.JOINS.sum();
+  private long lastEventsIn = NodeMetrics.EVENTS_IN.sum();
+  private long lastEventsOut = FanoutStats.FRAMES_OUT.sum();
+  private long lastBytesOut = FanoutStats.BYTES_OUT.sum();
+
+  /** The load since the previous sample; {@code intervalNanos} is how often it is meant to run. */
+  NodeLoad sample(long intervalNanos) {
+    long now = System.nanoTime();
+    double seconds = Math.max(1e-3, (now - lastNanos) / 1e9);
+    double lagMillis = Math.max(0, (now - lastNanos - intervalNanos) / 1e6);
+    lastNanos = now;
+    long joins = FanoutStats.JOINS.sum();
+    long in = NodeMetrics.EVENTS_IN.sum();
+    long out = FanoutStats.FRAMES_OUT.sum();
+    long bytes = FanoutStats.BYTES_OUT.sum();
+    NodeLoad load = new NodeLoad(FanoutStats.CONNECTED_VIEWERS.get(), (joins - lastJoins) / seconds,
+        (in - lastEventsIn) / seconds, (out - lastEventsOut) / seconds, (bytes - lastBytesOut) / seconds,
+        Math.max(0, os.getProcessCpuLoad()), lagMillis);
+    lastJoins = joins;
+    lastEventsIn = in;
+    lastEventsOut = out;
+    lastBytesOut = bytes;
+    return load;
+  }
+}
