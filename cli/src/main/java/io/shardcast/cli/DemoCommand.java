@@ -159,6 +159,8 @@ public final class DemoCommand implements Callable<Integer> {
       say("          WS    %s/ws/rooms/%s?user=you", cluster.node(0).ws(), room.roomId());
       say("          host token %s", room.hostToken());
       say("          metrics %s/metrics, cluster %s/api/cluster", gateways.get(0), gateways.get(0));
+      say("          autoscaler %s/api/autoscaler, join %s/api/rooms/%s/join", gateways.get(0), gateways.get(0),
+          room.roomId());
       audience.forEach(Viewer::close);
       boolean ok = confirmed == stock && listed == stock && outOfOrder == 0;
       if (!exit) {
