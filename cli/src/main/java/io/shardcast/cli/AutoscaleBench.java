@@ -11,7 +11,10 @@ import io.shardcast.autoscaler.sim.Trace;
 import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import io.shardcast.cli.load.LocalCluster;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -43,6 +46,10 @@ public final class AutoscaleBench implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "7") long seed;
   @Option(names = "--series", description = "a directory to write each run's per-second CSV into")
   Path seriesDir;
+  @Option(names = "--live-starts", defaultValue = "0",
+      description = "also measure this many cold starts of a real `shardcast node` process joining a running "
+          + "node, decision to /ready (the figure --cold-start-seconds models)")
+  int liveStarts;
 
   @Override
   public Integer call() throws Exception {
@@ -76,6 +83,13 @@ public final class AutoscaleBench implements Callable<Integer> {
     if (seriesDir != null) {
       Files.createDirectories(seriesDir);
     }
+    if (liveStarts < 0) {
+      System.err.println("bench autoscale: --live-starts must be >= 0");
+      return 2;
+    }
+    if (liveStarts > 0) {
+      measureColdStarts();
+    }
     System.out.printf(Locale.ROOT, "model: safe load %.0f viewers, %.0f joins/s, %.0f events-in/s per node; cold start "
         + "%.0f s +/- %.0f%%, activation %.0f s, drain %.0f s; baseline ready after %.0f s, target %.2f%n",
         settings.safeLoad().viewers(), settings.safeLoad().joinsPerSecond(), settings.safeLoad().eventsInPerSecond(),
@@ -105,6 +119,32 @@ public final class AutoscaleBench implements Callable<Integer> {
           policy.nodeHours() / oracle.nodeHours(), met ? "targets met" : "TARGETS MISSED");
     }
     return allMet ? 0 : 1;
+  }
+
+  /** Starts a node, then adds {@code liveStarts} more one at a time, timing each from spawn to /ready. */
+  private void measureColdStarts() throws Exception {
+    Path dir = Files.createTempDirectory("shardcast-bench-coldstart");
+    List<String> jvm = List.of("-Xms512m", "-Xmx512m");
+    try (LocalCluster cluster = LocalCluster.start(1, dir, 0, jvm, List.of())) {
+      cluster.awaitReady(Duration.ofSeconds(180));
+      long[] millis = new long[liveStarts];
+      for (int i = 0; i < liveStarts; i++) {
+        long start = System.nanoTime();
+        LocalCluster.Node n = cluster.add(List.of("--role", "standby"));
+        while (!cluster.ready(n)) {
+          if (!n.process().isAlive()) {
+            throw new IllegalStateException("node exited; see " + n.log());
+          }
+          Thread.sleep(50);
+        }
+        millis[i] = (System.nanoTime() - start) / 1_000_000;
+        System.out.printf(Locale.ROOT, "cold start %d: %d ms from spawning the process to /ready (joined, serving)%n",
+            i + 1, millis[i]);
+      }
+      Arrays.sort(millis);
+      System.out.printf(Locale.ROOT, "cold start over %d: p50 %d ms, max %d ms (target < 15 s)%n", liveStarts,
+          millis[liveStarts / 2], millis[liveStarts - 1]);
+    }
   }
 
   private SimResult run(Trace trace, ClusterModel model, Simulation.Controller controller, int active, int standby)

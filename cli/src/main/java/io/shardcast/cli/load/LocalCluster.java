@@ -74,6 +74,16 @@ public final class LocalCluster implements AutoCloseable {
     return cluster;
   }
 
+  /**
+   * Starts one more node joining the cluster (seeded by the first node), on free ports, with
+   * {@code nodeArgs}; returns it without waiting for it (see {@link #ready}).
+   */
+  public Node add(List<String> nodeArgs) throws IOException {
+    int i = nodes.size();
+    launch(i, freePort(), freePort(), freePort(), freePort(), "127.0.0.1:" + nodes.get(0).remotePort(), nodeArgs);
+    return nodes.get(i);
+  }
+
   private void launch(int i, int httpPort, int viewerPort, int remotePort, int mgmtPort, String seeds,
       List<String> nodeArgs)
       throws IOException {
