@@ -39,8 +39,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The node's HTTP and WebSocket gateway: the REST API of rooms, orders and the cluster, the viewer
- * WebSocket, and {@code /metrics}. Every error is a status with a JSON body
+ * The node's REST gateway (Pekko HTTP): rooms, host operations, orders, the cluster, the
+ * autoscaler, join placement and {@code /metrics}. Viewer WebSockets (and buyers' orders) are
+ * served by the viewer listener. Every error is a status with a JSON body
  * {@code {"type":"error","code":...,"message":...}}.
  */
 public final class Gateway extends AllDirectives {

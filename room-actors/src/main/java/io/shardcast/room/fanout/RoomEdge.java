@@ -61,6 +61,16 @@ public final class RoomEdge extends AbstractBehavior<RoomEdge.Command> {
 
   private enum FlushBatch implements Command { INSTANCE }
 
+  /**
+   * Sale openings are timed by this thread rather than the actor scheduler, whose 10 ms tick would
+   * add up to 10 ms to every opening.
+   */
+  private static final ScheduledExecutorService SALE_CLOCK = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "shardcast-sale-clock");
+    t.setDaemon(true);
+    return t;
+  });
+
   public static Behavior<Command> create(String roomId, RoomSettings settings) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new RoomEdge(ctx, timers, roomId, settings)));
   }
@@ -79,15 +89,6 @@ public final class RoomEdge extends AbstractBehavior<RoomEdge.Command> {
   /** Highest seq handed to viewers; frames after it wait in {@link #held}. */
   private long releasedSeq = -1;
   private final TreeMap<Long, Frame> early = new TreeMap<>();
-  /**
-   * Sale openings are timed by this thread rather than the actor scheduler, whose 10 ms tick would
-   * add up to 10 ms to every opening.
-   */
-  private static final ScheduledExecutorService SALE_CLOCK = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "shardcast-sale-clock");
-    t.setDaemon(true);
-    return t;
-  });
   private ScheduledFuture<?> releaseTimer;
   private final ArrayDeque<Frame> held = new ArrayDeque<>();
   /** Released frames not yet handed to viewers: they go out together as one message. */
