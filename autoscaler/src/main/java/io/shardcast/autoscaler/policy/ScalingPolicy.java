@@ -1,14 +1,15 @@
 package io.shardcast.autoscaler.policy;
 
 import io.shardcast.autoscaler.signal.NodeReport;
-import io.shardcast.autoscaler.signal.NodeRole;
 import io.shardcast.autoscaler.signal.Observation;
 import io.shardcast.autoscaler.signal.SaleWindow;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * The autoscaling policy: from one tick's observation to the capacity it wants and the actions that
@@ -37,7 +38,7 @@ public final class ScalingPolicy {
   private long panicUntilMillis = Long.MIN_VALUE;
   private long lastScaleInMillis = Long.MIN_VALUE;
   /** Sales seen closed, so each closing is acted on once. */
-  private final java.util.Set<String> closedSales = new java.util.HashSet<>();
+  private final Set<String> closedSales = new HashSet<>();
   private long saleClosedAtMillis = Long.MIN_VALUE;
 
   public ScalingPolicy(AutoscalerSettings settings, StartupTimes startup) {
@@ -102,6 +103,12 @@ public final class ScalingPolicy {
     }
     int serving = active.size() + activating;
     double nowSeconds = now / 1000.0;
+    // Forget sales that left the calendar, so the set stays the calendar's size.
+    Set<String> calendar = new HashSet<>();
+    for (SaleWindow sale : o.sales()) {
+      calendar.add(sale.roomId() + "/" + sale.saleId());
+    }
+    closedSales.retainAll(calendar);
     for (SaleWindow sale : o.sales()) {
       if (sale.closed() && closedSales.add(sale.roomId() + "/" + sale.saleId())) {
         // The burst is over and known to be: forecasts and the scale-in window start again from

@@ -135,7 +135,7 @@ final class ViewerConnection {
       }
       return;
     }
-    UpgradeRequest req = UpgradeRequest.parse(head, end);
+    RequestHead req = RequestHead.parse(head, end);
     if (req.method() == null) {
       respond(400, "BAD_REQUEST", "not an HTTP/1.1 request", "");
       return;
@@ -153,7 +153,7 @@ final class ViewerConnection {
 
   // ---- orders (POST /api/rooms/{id}/orders on a keep-alive connection) --------------------------
 
-  private void startOrder(UpgradeRequest req, String roomId, int bodyStart, ByteBuffer buf) throws IOException {
+  private void startOrder(RequestHead req, String roomId, int bodyStart, ByteBuffer buf) throws IOException {
     closeAfterOrder = req.headerHasToken("connection", "close") || req.version().equals("HTTP/1.0");
     if (!req.method().equals("POST")) {
       respond(405, "METHOD_NOT_ALLOWED", "orders are POSTed", "Allow: POST\r\n");
@@ -253,7 +253,7 @@ final class ViewerConnection {
     }
   }
 
-  private void upgrade(UpgradeRequest req) throws IOException {
+  private void upgrade(RequestHead req) throws IOException {
     String room = req.roomId();
     if (room == null) {
       respond(404, "NOT_FOUND", "this port serves /ws/rooms/{roomId}?user={userId} and POST /api/rooms/{roomId}/orders",

@@ -1,10 +1,9 @@
 package io.shardcast.cluster.viewer;
 
-import io.shardcast.cluster.gateway.GatewaySettings;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.shardcast.cluster.gateway.GatewaySettings;
 import io.shardcast.cluster.metrics.NodeMetrics;
 import io.shardcast.room.LiveRoom;
 import io.shardcast.room.TokenBucket;

@@ -10,7 +10,7 @@ import java.util.Map;
  * The head of an HTTP/1.1 request to the viewer listener (a WebSocket upgrade or an order):
  * method, path, version, query and headers. Parsing never throws: a request that is not HTTP has a null {@link #method}.
  */
-record UpgradeRequest(String method, String path, String version, Map<String, String> query,
+record RequestHead(String method, String path, String version, Map<String, String> query,
     Map<String, String> headers) {
 
   static final String ROOM_PATH_PREFIX = "/ws/rooms/";
@@ -18,12 +18,12 @@ record UpgradeRequest(String method, String path, String version, Map<String, St
   static final String ORDERS_PATH_SUFFIX = "/orders";
 
   /** Parses the bytes up to (not including) the blank line that ends the head. */
-  static UpgradeRequest parse(byte[] head, int length) {
+  static RequestHead parse(byte[] head, int length) {
     String text = new String(head, 0, length, StandardCharsets.ISO_8859_1);
     String[] lines = text.split("\r\n");
     String[] requestLine = lines[0].split(" ");
     if (requestLine.length != 3 || !requestLine[2].startsWith("HTTP/1.")) {
-      return new UpgradeRequest(null, null, null, Map.of(), Map.of());
+      return new RequestHead(null, null, null, Map.of(), Map.of());
     }
     Map<String, String> headers = new HashMap<>();
     for (int i = 1; i < lines.length; i++) {
@@ -45,7 +45,7 @@ record UpgradeRequest(String method, String path, String version, Map<String, St
         query.putIfAbsent(decode(key), decode(value));
       }
     }
-    return new UpgradeRequest(requestLine[0], path, requestLine[2], query, headers);
+    return new RequestHead(requestLine[0], path, requestLine[2], query, headers);
   }
 
   private static String decode(String s) {
