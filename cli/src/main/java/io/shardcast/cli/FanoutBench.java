@@ -45,7 +45,7 @@ public final class FanoutBench implements Callable<Integer> {
       return 2;
     }
     Path dir = Files.createTempDirectory("shardcast-bench-fanout");
-    List<String> jvm = new ArrayList<>(List.of("-Xms" + nodeHeap, "-Xmx" + nodeHeap));
+    List<String> jvm = new ArrayList<>(List.of("-Xms" + nodeHeap, "-Xmx" + nodeHeap, LocalCluster.FIXED_SIZE));
     nodeProperties.forEach(p -> jvm.add("-D" + p));
     try (LocalCluster cluster = LocalCluster.start(nodes, dir, 0, jvm, List.of())) {
       cluster.awaitReady(java.time.Duration.ofSeconds(180));

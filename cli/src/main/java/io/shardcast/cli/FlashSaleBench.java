@@ -63,7 +63,7 @@ public final class FlashSaleBench implements Callable<Integer> {
     if (direct) {
       return direct(dir);
     }
-    List<String> jvm = new java.util.ArrayList<>(List.of("-Xms1g", "-Xmx1g"));
+    List<String> jvm = new java.util.ArrayList<>(List.of("-Xms1g", "-Xmx1g", LocalCluster.FIXED_SIZE));
     jvm.addAll(nodeJvmOptions);
     try (LocalCluster cluster = LocalCluster.start(nodes, dir, 0, jvm, List.of())) {
       cluster.awaitReady(java.time.Duration.ofSeconds(180));

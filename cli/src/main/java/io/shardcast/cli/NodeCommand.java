@@ -5,6 +5,8 @@ import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
 import io.shardcast.cluster.ShardcastNode;
 import java.io.File;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -67,6 +69,13 @@ public final class NodeCommand implements Callable<Integer> {
 
   @Option(names = "--role", description = "active or standby.")
   Role role;
+
+  /** Where the autoscaler gets new nodes. */
+  public enum ScalerBackend { none, local, kubernetes }
+
+  @Option(names = "--scaler", description = "Backend the autoscaler starts nodes with: none (decisions shown only), "
+      + "local (child processes on this machine, like this one) or kubernetes.")
+  ScalerBackend scaler;
 
   @Option(names = "--discovery", description = "config (seed nodes) or kubernetes-api (Cluster Bootstrap).")
   String discovery;
@@ -134,6 +143,14 @@ public final class NodeCommand implements Callable<Integer> {
       }
       m.put("shardcast.node.discovery", discovery);
     }
+    if (scaler != null) {
+      m.put("shardcast.autoscaler.scaler.backend", scaler.name());
+    }
+    // The local backend starts nodes like this one: same JVM, seeds, data dir and journal.
+    m.put("shardcast.autoscaler.scaler.local.command", childCommand());
+    if (hostname != null) {
+      m.put("shardcast.autoscaler.scaler.local.host", hostname);
+    }
     Config flags = ConfigFactory.parseMap(m);
     if (configFile != null) {
       if (!configFile.isFile()) {
@@ -142,6 +159,49 @@ public final class NodeCommand implements Callable<Integer> {
       flags = flags.withFallback(ConfigFactory.parseFile(configFile));
     }
     return flags;
+  }
+
+  /** The command line of a node started by the local scaler, without its ports and role. */
+  private List<String> childCommand() {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+      if (arg.startsWith("-X") || arg.startsWith("-D")) {
+        cmd.add(arg); // heap size, GC and properties as this node has them
+      }
+    }
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Shardcast.class.getName(), "node"));
+    if (hostname != null) {
+      cmd.addAll(List.of("--hostname", hostname));
+    }
+    if (seedNodes != null) {
+      cmd.addAll(List.of("--seed-nodes", String.join(",", seedNodes)));
+    }
+    if (dataDir != null) {
+      cmd.addAll(List.of("--data-dir", dataDir.getAbsolutePath()));
+    }
+    if (journal != null) {
+      cmd.addAll(List.of("--journal", journal.name()));
+    }
+    if (postgresUrl != null) {
+      cmd.addAll(List.of("--postgres-url", postgresUrl));
+    }
+    if (postgresUser != null) {
+      cmd.addAll(List.of("--postgres-user", postgresUser));
+    }
+    if (postgresPassword != null) {
+      cmd.addAll(List.of("--postgres-password", postgresPassword));
+    }
+    if (discovery != null) {
+      cmd.addAll(List.of("--discovery", discovery));
+    }
+    if (scaler != null) {
+      cmd.addAll(List.of("--scaler", scaler.name()));
+    }
+    if (configFile != null) {
+      cmd.addAll(List.of("--config", configFile.getAbsolutePath()));
+    }
+    return cmd;
   }
 
   private void port(String flag, Integer value, String path, Map<String, Object> m) {

@@ -42,7 +42,7 @@ public final class SaleOpenBench implements Callable<Integer> {
       return 2;
     }
     Path dir = Files.createTempDirectory("shardcast-bench-saleopen");
-    try (LocalCluster cluster = LocalCluster.start(nodes, dir, 0, List.of("-Xms2g", "-Xmx2g"), List.of())) {
+    try (LocalCluster cluster = LocalCluster.start(nodes, dir, 0, List.of("-Xms2g", "-Xmx2g", LocalCluster.FIXED_SIZE), List.of())) {
       cluster.awaitReady(Duration.ofSeconds(180));
       RoomScript room = new RoomScript(cluster.node(0).http()).create("sale-open bench");
       room.host("products", "{\"productId\":\"p\",\"name\":\"Phone\",\"priceCents\":99900,\"stock\":1000000}");

@@ -33,7 +33,8 @@ class ThreeNodeClusterTest {
 
   @BeforeAll
   static void start() throws Exception {
-    cluster = LocalCluster.start(3, dataDir, 0, List.of("-Xms128m", "-Xmx512m", "-XX:TieredStopAtLevel=1"),
+    cluster = LocalCluster.start(3, dataDir, 0, List.of("-Xms128m", "-Xmx512m", "-XX:TieredStopAtLevel=1",
+        LocalCluster.FIXED_SIZE),
         List.of());
     cluster.awaitReady(Duration.ofSeconds(180));
   }
@@ -42,6 +43,7 @@ class ThreeNodeClusterTest {
   static void stop() {
     if (cluster != null) {
       cluster.close();
+      cluster.copyLogs(Path.of("target", "node-logs", "three-node"));
     }
   }
 

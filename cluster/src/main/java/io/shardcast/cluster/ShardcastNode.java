@@ -3,10 +3,15 @@ package io.shardcast.cluster;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.shardcast.autoscaler.policy.AutoscalerSettings;
+import io.shardcast.autoscaler.scaler.ScalerSettings;
 import io.shardcast.autoscaler.signal.NodeRole;
 import io.shardcast.cluster.autoscale.Autoscaler;
 import io.shardcast.cluster.autoscale.JoinDesk;
 import io.shardcast.cluster.autoscale.LoadReporter;
+import io.shardcast.cluster.autoscale.NodeAgent;
+import io.shardcast.cluster.autoscale.NodeLifecycle;
+import io.shardcast.cluster.autoscale.RoomAllocation;
+import io.shardcast.cluster.autoscale.Scalers;
 import io.shardcast.cluster.gateway.Gateway;
 import io.shardcast.cluster.gateway.GatewaySettings;
 import io.shardcast.cluster.gateway.OrderDesk;
@@ -17,6 +22,7 @@ import io.shardcast.room.LiveRoom;
 import io.shardcast.room.RoomSettings;
 import io.shardcast.room.fanout.RoomEdges;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.Done;
@@ -44,7 +50,7 @@ public final class ShardcastNode {
   private static final Logger log = LoggerFactory.getLogger(ShardcastNode.class);
 
   /** A started node. */
-  public record Running(ActorSystem<Void> system, ServerBinding binding, ViewerServer viewers) {
+  public record Running(ActorSystem<Void> system, ServerBinding binding, ViewerServer viewers, NodeLifecycle lifecycle) {
 
     public int httpPort() {
       return binding.localAddress().getPort();
@@ -76,6 +82,14 @@ public final class ShardcastNode {
     return JournalConfig.apply(ConfigFactory.load(app));
   }
 
+  private static NodeRole parseRole(String role) {
+    return switch (role) {
+      case "active" -> NodeRole.ACTIVE;
+      case "standby" -> NodeRole.STANDBY;
+      default -> throw new IllegalArgumentException("shardcast.node.role must be active or standby, not " + role);
+    };
+  }
+
   public static Running start(Config overrides) {
     Config config = config(overrides);
     RoomSettings roomSettings = RoomSettings.from(config);
@@ -88,22 +102,28 @@ public final class ShardcastNode {
     if (config.getBoolean("shardcast.journal.create-schema")) {
       JournalConfig.createSchema(config);
     }
+    ScalerSettings scalerSettings = ScalerSettings.from(config);
+    NodeRole initialRole = parseRole(config.getString("shardcast.node.role"));
+    long rebalanceMinViewers = config.getLong("shardcast.placement.rebalance-min-viewers");
+    int rebalanceMaxMoves = config.getInt("shardcast.placement.rebalance-max-moves");
+    Duration drainTimeout = config.getDuration("shardcast.placement.drain-timeout");
+    int numberOfShards = config.getInt("pekko.cluster.sharding.number-of-shards");
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "shardcast", config);
     try {
       NodeStatus status = NodeStatus.ID.get(org.apache.pekko.actor.typed.javadsl.Adapter.toClassic(system));
-      LiveRoom.init(system);
+      ActorRef<Autoscaler.Command> autoscaler = null;
+      JoinDesk joins = null;
+      if (autoscalerSettings.enabled()) {
+        autoscaler = ClusterSingleton.get(system).init(SingletonActor.of(Autoscaler.create(autoscalerSettings,
+            scalerSettings, () -> Scalers.create(scalerSettings, config), numberOfShards), "autoscaler"));
+        joins = new JoinDesk(system, autoscaler, autoscalerSettings.safeLoad());
+      }
+      LiveRoom.init(system, new RoomAllocation(system, autoscaler, rebalanceMinViewers, rebalanceMaxMoves));
       status.shardingStarted = true;
       ActorRef<RoomEdges.Command> edges = system.systemActorOf(RoomEdges.create(roomSettings), "room-edges",
           Props.empty());
       NodeMetrics metrics = NodeMetrics.start(system);
       OrderDesk orders = new OrderDesk(system, gatewaySettings, roomSettings, metrics);
-      ActorRef<Autoscaler.Command> autoscaler = null;
-      JoinDesk joins = null;
-      if (autoscalerSettings.enabled()) {
-        autoscaler = ClusterSingleton.get(system).init(SingletonActor.of(Autoscaler.create(autoscalerSettings),
-            "autoscaler"));
-        joins = new JoinDesk(system, autoscaler, autoscalerSettings.safeLoad());
-      }
       Gateway gateway = new Gateway(system, gatewaySettings, metrics, orders, autoscaler, joins);
       ServerBinding binding = Http.get(system)
           .newServerAt(gatewaySettings.iface(), gatewaySettings.port())
@@ -122,21 +142,25 @@ public final class ShardcastNode {
         return CompletableFuture.completedFuture(Done.getInstance());
       });
       gateway.viewerPort(viewers.port());
+      NodeLifecycle lifecycle = new NodeLifecycle(autoscaler == null ? NodeRole.ACTIVE : initialRole);
+      viewers.servingWhen(() -> lifecycle.serving() ? null : lifecycle.role().name().toLowerCase(Locale.ROOT));
       if (autoscaler != null) {
-        NodeRole role = config.getString("shardcast.node.role").equals("standby") ? NodeRole.STANDBY : NodeRole.ACTIVE;
         String viewerBase = "http://" + config.getString("shardcast.node.hostname") + ":" + viewers.port();
-        system.systemActorOf(LoadReporter.create(autoscaler, system.address().toString(), role, viewerBase),
-            "load-reporter", Props.empty());
+        String nodeId = system.address().toString();
+        ActorRef<Object> reporter = system.systemActorOf(LoadReporter.create(autoscaler, nodeId, lifecycle,
+            viewerBase, edges), "load-reporter", Props.empty());
+        system.systemActorOf(NodeAgent.create(lifecycle, viewers, joins, nodeId, reporter, drainTimeout), "node-agent",
+            Props.empty());
       }
       status.gatewayBound = true;
       PekkoManagement.get(system).start().toCompletableFuture().get(30, TimeUnit.SECONDS);
       if (discovery.equals("kubernetes-api")) {
         ClusterBootstrap.get(system).start();
       }
-      log.info("node {} up: gateway http://{}:{}, viewers ws://{}:{}/ws/rooms/..., journal {}", system.address(),
-          gatewaySettings.iface(), binding.localAddress().getPort(), gatewaySettings.iface(), viewers.port(),
-          config.getString("shardcast.journal.kind"));
-      return new Running(system, binding, viewers);
+      log.info("node {} up as {}: gateway http://{}:{}, viewers ws://{}:{}/ws/rooms/..., journal {}", system.address(),
+          lifecycle.role(), gatewaySettings.iface(), binding.localAddress().getPort(), gatewaySettings.iface(),
+          viewers.port(), config.getString("shardcast.journal.kind"));
+      return new Running(system, binding, viewers, lifecycle);
     } catch (Exception e) {
       system.terminate();
       throw new IllegalStateException("node failed to start: " + e.getMessage(), e);

@@ -4,6 +4,7 @@ import io.shardcast.room.HostOp.*;
 import io.shardcast.room.RoomEvent.*;
 import io.shardcast.room.commerce.LuckyDraw;
 import io.shardcast.room.commerce.OrderResult;
+import io.shardcast.room.commerce.SaleCalendar;
 import io.shardcast.room.commerce.SoldOutHint;
 import io.shardcast.room.fanout.Frame;
 import io.shardcast.room.fanout.FrameRenderer;
@@ -21,10 +22,14 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.cluster.sharding.ShardCoordinator;
+import org.apache.pekko.cluster.sharding.typed.HashCodeMessageExtractor;
+import org.apache.pekko.cluster.sharding.typed.ShardingEnvelope;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
@@ -57,9 +62,20 @@ public final class LiveRoom extends EventSourcedBehavior<LiveRoom.Command, RoomE
   public static final String DISPATCHER = "shardcast.room.dispatcher";
 
   public static void init(ActorSystem<?> system) {
+    init(system, null);
+  }
+
+  /** As {@link #init(ActorSystem)}, placing rooms by {@code allocation} (null: Pekko's default). */
+  public static void init(ActorSystem<?> system, ShardCoordinator.ShardAllocationStrategy allocation) {
     RoomSettings settings = RoomSettings.from(system.settings().config());
-    ClusterSharding.get(system).init(Entity.of(TYPE_KEY, ctx -> create(ctx.getEntityId(), settings))
-        .withEntityProps(DispatcherSelector.fromConfig(DISPATCHER)));
+    Entity<Command, ShardingEnvelope<Command>> entity = Entity.of(TYPE_KEY, ctx -> create(ctx.getEntityId(), settings))
+        .withEntityProps(DispatcherSelector.fromConfig(DISPATCHER));
+    ClusterSharding.get(system).init(allocation == null ? entity : entity.withAllocationStrategy(allocation));
+  }
+
+  /** The shard a room lives in (the default hash extractor's rule, with the configured shard count). */
+  public static String shardOf(String roomId, int numberOfShards) {
+    return new HashCodeMessageExtractor<Command>(numberOfShards).shardId(roomId);
   }
 
   public static Behavior<Command> create(String roomId, RoomSettings settings) {
@@ -123,6 +139,8 @@ public final class LiveRoom extends EventSourcedBehavior<LiveRoom.Command, RoomE
   /** Viewer commands waiting for the next group commit. */
   private final List<Command> pending = new ArrayList<>();
   private boolean flushQueued;
+  /** A sale was announced or sold to since the calendar was last written. */
+  private boolean calendarChanged;
   private long pendingLikes;
 
   private LiveRoom(ActorContext<Command> ctx, TimerScheduler<Command> timers, String roomId, RoomSettings settings) {
@@ -164,13 +182,19 @@ public final class LiveRoom extends EventSourcedBehavior<LiveRoom.Command, RoomE
 
   @Override
   public SignalHandler<RoomState> signalHandler() {
-    return newSignalHandlerBuilder().onSignal(RecoveryCompleted.instance(), this::onRecovered).build();
+    return newSignalHandlerBuilder()
+        .onSignal(RecoveryCompleted.instance(), this::onRecovered)
+        .onSignal(PostStop.instance(), state -> SaleCalendar.get(ctx.getSystem()).remove(roomId))
+        .build();
   }
 
   @Override
   public EventHandler<RoomState, RoomEvent> eventHandler() {
     return (state, event) -> {
       state.apply(event, settings.recentComments());
+      if (event instanceof FlashSaleAnnounced || event instanceof OrderConfirmed) {
+        calendarChanged = true;
+      }
       Frame frame = FrameRenderer.render(event);
       if (frame != null) {
         ring.addLast(frame);
@@ -211,6 +235,8 @@ public final class LiveRoom extends EventSourcedBehavior<LiveRoom.Command, RoomE
 
   private void onRecovered(RoomState state) {
     outbox.clear();
+    calendarChanged = false;
+    SaleCalendar.get(ctx.getSystem()).update(roomId, state);
     long now = System.currentTimeMillis();
     for (RoomState.FlashSale sale : state.sales.values()) {
       if (!sale.openPublished) {
@@ -594,6 +620,10 @@ public final class LiveRoom extends EventSourcedBehavior<LiveRoom.Command, RoomE
 
   /** Sends what the last write rendered to every edge: once per node, whatever its viewers. */
   private void publish(RoomState state) {
+    if (calendarChanged) {
+      calendarChanged = false;
+      SaleCalendar.get(ctx.getSystem()).update(roomId, state);
+    }
     if (outbox.isEmpty()) {
       return;
     }

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
 
 /**
  * Many receive-only viewers on one selector thread, for benchmarks where the load client must not
@@ -31,6 +32,7 @@ public final class LeanViewers implements AutoCloseable {
   private static final byte[] HEADERS_END = {'\r', '\n', '\r', '\n'};
   private static final byte[] AT = "\"at\":".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] REVEAL_AT = "\"revealAt\":".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] WS_URL = "\"ws\":\"".getBytes(StandardCharsets.US_ASCII);
 
   private final Loop[] loops;
   private final LatencyRecorder commentLatency;
@@ -46,18 +48,30 @@ public final class LeanViewers implements AutoCloseable {
   private final LongAdder messages = new LongAdder();
   private final LongAdder outOfOrder = new LongAdder();
   private final AtomicLong open = new AtomicLong();
+  private final LongAdder reconnects = new LongAdder();
+  private final LongAdder gaps = new LongAdder();
+  private final LongAdder refused = new LongAdder();
+  /** Where a viewer told to reconnect without a node goes: room id to a viewer base (ws://host:port). */
+  private volatile Function<String, String> resolver = room -> null;
   private volatile boolean running = true;
   private int nextLoop;
 
   private static final class Conn {
     final SocketChannel ch;
-    boolean upgraded;
+    final String roomId;
+    final String user;
+    volatile boolean upgraded;
     byte[] carry = new byte[0];
     int carryLen;
-    long lastSeq = -1;
+    volatile long lastSeq = -1;
+    volatile boolean ended;
+    /** Set by a reconnect hint: the URL to resume at ("" when the hint named no node). */
+    String moveTo;
 
-    Conn(SocketChannel ch) {
+    Conn(SocketChannel ch, String roomId, String user) {
       this.ch = ch;
+      this.roomId = roomId;
+      this.user = user;
     }
   }
 
@@ -90,17 +104,24 @@ public final class LeanViewers implements AutoCloseable {
             SelectionKey k = it.next();
             it.remove();
             Conn c = (Conn) k.attachment();
+            boolean ended;
             try {
-              if (!read(c, readBuf, scratch)) {
-                k.cancel();
-                c.ch.close();
-                if (c.upgraded) {
-                  open.decrementAndGet();
-                }
-              }
+              ended = !read(c, readBuf, scratch);
             } catch (IOException e) {
+              ended = true;
+            }
+            if (ended) {
+              c.ended = true;
               k.cancel();
               c.ch.close();
+              if (c.upgraded) {
+                open.decrementAndGet();
+              } else {
+                refused.increment();
+              }
+              if (c.moveTo != null && running) {
+                follow(c);
+              }
             }
           }
         }
@@ -128,12 +149,38 @@ public final class LeanViewers implements AutoCloseable {
    * upgrade request is written; the reply is read by the selector thread.
    */
   public void connect(String wsBase, String roomId, String user) throws IOException {
-    URI u = URI.create(wsBase);
+    connect(URI.create(wsBase + "/ws/rooms/" + roomId + "?user=" + user), roomId, user, -1);
+  }
+
+  /** Viewers told to reconnect by a hint that names no node ask this for one (e.g. via /join). */
+  public void resolveWith(Function<String, String> roomToViewerBase) {
+    this.resolver = roomToViewerBase;
+  }
+
+  /** A reconnect hint: resume where it says, from the last seq this viewer has. */
+  private void follow(Conn c) {
+    String url = c.moveTo;
+    if (url.isEmpty()) {
+      String base = resolver.apply(c.roomId);
+      if (base == null) {
+        return;
+      }
+      url = base + "/ws/rooms/" + c.roomId + "?user=" + c.user + (c.lastSeq >= 0 ? "&since=" + c.lastSeq : "");
+    }
+    try {
+      connect(URI.create(url), c.roomId, c.user, c.lastSeq);
+      reconnects.increment();
+    } catch (IOException | IllegalArgumentException e) {
+      refused.increment();
+    }
+  }
+
+  private void connect(URI u, String roomId, String user, long lastSeq) throws IOException {
     SocketChannel ch = SocketChannel.open(new InetSocketAddress(u.getHost(), u.getPort()));
     ch.socket().setReceiveBufferSize(64 * 1024);
     byte[] nonce = new byte[16];
     ThreadLocalRandom.current().nextBytes(nonce);
-    String req = "GET /ws/rooms/" + roomId + "?user=" + user + " HTTP/1.1\r\n"
+    String req = "GET " + u.getRawPath() + "?" + u.getRawQuery() + " HTTP/1.1\r\n"
         + "Host: " + u.getHost() + ":" + u.getPort() + "\r\n"
         + "Upgrade: websocket\r\nConnection: Upgrade\r\n"
         + "Sec-WebSocket-Key: " + Base64.getEncoder().encodeToString(nonce) + "\r\n"
@@ -143,7 +190,8 @@ public final class LeanViewers implements AutoCloseable {
       ch.write(out);
     }
     ch.configureBlocking(false);
-    Conn c = new Conn(ch);
+    Conn c = new Conn(ch, roomId, user);
+    c.lastSeq = lastSeq;
     Loop loop;
     synchronized (conns) {
       conns.add(c);
@@ -267,6 +315,14 @@ public final class LeanViewers implements AutoCloseable {
     int t = indexOf(b, start, end, TYPE);
     boolean snapshot = t >= 0 && startsWith(b, t + TYPE.length, "snapshot");
     boolean comment = t >= 0 && startsWith(b, t + TYPE.length, "comment\"");
+    if (t >= 0 && startsWith(b, t + TYPE.length, "reconnect\"")) {
+      // Drained or shed: the server closes next; resume where the hint says.
+      int w = indexOf(b, start, end, WS_URL);
+      int from = w + WS_URL.length;
+      int to = w < 0 ? -1 : indexOf(b, from, end, new byte[] {'"'});
+      c.moveTo = to < 0 ? "" : new String(b, from, to - from, StandardCharsets.US_ASCII);
+      return;
+    }
     if (t >= 0 && startsWith(b, t + TYPE.length, "saleOpen\"")) {
       // How far from the announced instant this viewer saw the sale open (never before it).
       long delay = System.currentTimeMillis() - number(b, indexOf(b, start, end, REVEAL_AT), REVEAL_AT.length, end);
@@ -284,6 +340,9 @@ public final class LeanViewers implements AutoCloseable {
       } else if (seq <= c.lastSeq) {
         outOfOrder.increment();
       } else {
+        if (c.lastSeq >= 0 && seq > c.lastSeq + 1) {
+          gaps.increment();
+        }
         c.lastSeq = seq;
       }
     }
@@ -371,6 +430,37 @@ public final class LeanViewers implements AutoCloseable {
 
   public long outOfOrder() {
     return outOfOrder.sum();
+  }
+
+  /**
+   * Events that skipped seqs a viewer never got. Chat sampled away under overload leaves such
+   * holes by design; with chat below the node's limits, and across reconnects, there must be none.
+   */
+  public long gaps() {
+    return gaps.sum();
+  }
+
+  /** The lowest seq any connected viewer has reached (-1 with none connected). */
+  public long minSeqOfOpen() {
+    long min = Long.MAX_VALUE;
+    synchronized (conns) {
+      for (Conn c : conns) {
+        if (c.upgraded && !c.ended) {
+          min = Math.min(min, c.lastSeq);
+        }
+      }
+    }
+    return min == Long.MAX_VALUE ? -1 : min;
+  }
+
+  /** Viewers that followed a reconnect hint to another node. */
+  public long reconnects() {
+    return reconnects.sum();
+  }
+
+  /** Connections that ended before their upgrade: refused (a node not serving, a bad room) or unreachable. */
+  public long refused() {
+    return refused.sum();
   }
 
   /** Viewers whose upgrade succeeded and that are still connected. */

@@ -37,6 +37,12 @@ public final class LocalCluster implements AutoCloseable {
     }
   }
 
+  /**
+   * A JVM option for clusters that must keep their size (benchmarks of other things, fixed-size
+   * tests): the autoscaler decides and shows, but does not act.
+   */
+  public static final String FIXED_SIZE = "-Dshardcast.autoscaler.acting=off";
+
   private final List<Node> nodes = new ArrayList<>();
   private final Path dataDir;
   private final List<String> jvmOptions;
@@ -95,7 +101,7 @@ public final class LocalCluster implements AutoCloseable {
     cmd.add("io.shardcast.cli.Shardcast");
     cmd.addAll(List.of("node", "--http-port", "" + httpPort, "--viewer-port", "" + viewerPort,
         "--remote-port", "" + remotePort,
-        "--management-port", "" + mgmtPort, "--seed-nodes", seeds, "--data-dir", dataDir.toString()));
+        "--management-port", "" + mgmtPort, "--seed-nodes", seeds, "--data-dir", dataDir.toAbsolutePath().toString()));
     cmd.addAll(nodeArgs);
     Path log = dataDir.resolve("node-" + (i + 1) + ".log");
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
@@ -169,20 +175,65 @@ public final class LocalCluster implements AutoCloseable {
     p.waitFor(60, TimeUnit.SECONDS);
   }
 
+  /** Copies the node logs (and those of nodes the nodes started) to {@code dir}, e.g. to keep them after a test. */
+  public void copyLogs(Path dir) {
+    try (var files = Files.walk(dataDir)) {
+      Files.createDirectories(dir);
+      for (Path f : files.filter(f -> f.getFileName().toString().endsWith(".log")).toList()) {
+        Files.copy(f, dir.resolve(f.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      }
+    } catch (IOException e) {
+      System.err.println("could not keep the node logs: " + e);
+    }
+  }
+
+  /**
+   * Every node process of this cluster alive now: those started here and those the nodes started
+   * themselves (the autoscaler's local backend), found by their shared data directory.
+   */
+  public List<ProcessHandle> processes() {
+    String marker = "--data-dir " + dataDir.toAbsolutePath();
+    return ProcessHandle.allProcesses()
+        .filter(h -> {
+          String c = commandLine(h);
+          return c.contains("io.shardcast.cli.Shardcast node") && (c.contains(marker + " ") || c.endsWith(marker));
+        })
+        .toList();
+  }
+
+  /** A process's full command line (Linux /proc; ProcessHandle.Info may shorten a long class path). */
+  public static String commandLine(ProcessHandle h) {
+    try {
+      byte[] raw = Files.readAllBytes(Path.of("/proc", Long.toString(h.pid()), "cmdline"));
+      return new String(raw, java.nio.charset.StandardCharsets.UTF_8).replace('\0', ' ').trim();
+    } catch (IOException | RuntimeException e) {
+      return h.info().commandLine().orElse("");
+    }
+  }
+
   @Override
   public void close() {
-    for (Node n : nodes) {
-      n.process().destroy();
+    // A node may start another as the cluster shrinks (its autoscaler replacing lost capacity):
+    // stop until none is left.
+    for (int round = 0; round < 5; round++) {
+      List<ProcessHandle> all = processes();
+      if (all.isEmpty()) {
+        break;
+      }
+      all.forEach(ProcessHandle::destroy);
+      for (ProcessHandle h : all) {
+        try {
+          h.onExit().get(20, TimeUnit.SECONDS);
+        } catch (Exception e) {
+          h.destroyForcibly();
+          if (e instanceof InterruptedException) {
+            Thread.currentThread().interrupt();
+          }
+        }
+      }
     }
     for (Node n : nodes) {
-      try {
-        if (!n.process().waitFor(20, TimeUnit.SECONDS)) {
-          n.process().destroyForcibly();
-        }
-      } catch (InterruptedException e) {
-        n.process().destroyForcibly();
-        Thread.currentThread().interrupt();
-      }
+      n.process().destroyForcibly();
     }
     try {
       Runtime.getRuntime().removeShutdownHook(reaper);
@@ -192,6 +243,7 @@ public final class LocalCluster implements AutoCloseable {
   }
 
   private void killAll() {
+    processes().forEach(ProcessHandle::destroyForcibly);
     for (Node n : nodes) {
       n.process().destroyForcibly();
     }

@@ -3,7 +3,9 @@ package io.shardcast.cluster.autoscale;
 import io.shardcast.autoscaler.placement.JoinPlacement;
 import io.shardcast.autoscaler.policy.SafeLoad;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -13,13 +15,15 @@ import org.apache.pekko.actor.typed.javadsl.AskPattern;
 
 /**
  * Answers "which node should this viewer connect to": the least-stressed serving node of the
- * autoscaler's table, refreshed at most once a second, crediting every join this gateway gave out
- * since, so a burst spreads over the nodes instead of piling onto the one that looked emptiest.
+ * autoscaler's table, refreshed at most twice a second, crediting the joins this gateway gave out
+ * (fading over a couple of seconds, as reports catch up with them), so a burst spreads over the
+ * nodes instead of piling onto the one that looked emptiest.
  */
 public final class JoinDesk {
 
-  private static final Duration REFRESH = Duration.ofSeconds(1);
+  private static final Duration REFRESH = Duration.ofMillis(500);
   private static final Duration ASK_TIMEOUT = Duration.ofSeconds(2);
+  private static final Duration CREDIT_FADE = Duration.ofSeconds(2);
 
   private final ActorSystem<?> system;
   private final ActorRef<Autoscaler.Command> autoscaler;
@@ -29,6 +33,9 @@ public final class JoinDesk {
   private double[] stress = new double[0];
   private int[] credit = new int[0];
   private boolean[] eligible = new boolean[0];
+  /** Joins handed out per node, fading with {@link #CREDIT_FADE}. */
+  private Map<String, Double> joinsGiven = new HashMap<>();
+  private long creditDecayedAtNanos = System.nanoTime();
   private long fetchedAtNanos = Long.MIN_VALUE / 2;
   /** The table being fetched; completes once it is installed (or the fetch failed). */
   private CompletionStage<Boolean> fetching;
@@ -44,9 +51,8 @@ public final class JoinDesk {
   public CompletionStage<Optional<Autoscaler.Candidate>> choose() {
     CompletionStage<Boolean> first;
     synchronized (this) {
-      if (System.nanoTime() - fetchedAtNanos > REFRESH.toNanos() && fetching == null) {
-        fetching = AskPattern.<Autoscaler.Command, Autoscaler.Placement>ask(autoscaler, Autoscaler.GetPlacement::new,
-            ASK_TIMEOUT, system.scheduler()).handle((p, failure) -> install(p));
+      if (System.nanoTime() - fetchedAtNanos > REFRESH.toNanos()) {
+        refresh();
       }
       if (!table.isEmpty() || fetching == null) {
         // Serve from the table we have while a newer one comes.
@@ -61,6 +67,37 @@ public final class JoinDesk {
     });
   }
 
+  /** Fetches the table now (unless a fetch is under way); completes once it is installed or failed. */
+  public CompletionStage<Boolean> refresh() {
+    synchronized (this) {
+      if (fetching == null) {
+        fetching = AskPattern.<Autoscaler.Command, Autoscaler.Placement>ask(autoscaler, Autoscaler.GetPlacement::new,
+            ASK_TIMEOUT, system.scheduler()).handle((p, failure) -> install(p));
+      }
+      return fetching;
+    }
+  }
+
+  /**
+   * Where a viewer leaving {@code nodeId} (draining, shedding) should go: the viewer base
+   * ({@code ws://host:port}) of the node the next join would get, never {@code nodeId}; null when
+   * there is none. From the table at hand, without waiting.
+   */
+  public synchronized String viewerBaseExcept(String nodeId) {
+    int self = -1;
+    for (int i = 0; i < table.size(); i++) {
+      if (table.get(i).nodeId().equals(nodeId)) {
+        self = i;
+        eligible[i] = false;
+      }
+    }
+    Optional<Autoscaler.Candidate> c = pick();
+    if (self >= 0) {
+      eligible[self] = true;
+    }
+    return c.map(x -> x.viewerBase().replaceFirst("^http", "ws")).orElse(null);
+  }
+
   private synchronized boolean install(Autoscaler.Placement p) {
     fetching = null;
     fetchedAtNanos = System.nanoTime();
@@ -72,10 +109,21 @@ public final class JoinDesk {
     stress = new double[n];
     credit = new int[n];
     eligible = new boolean[n];
+    // Joins handed out fade from the credit as the nodes' reports come to show them (a report a
+    // second, averaging the second before), rather than all at once at each refresh.
+    long now = System.nanoTime();
+    double fade = Math.exp(-(now - creditDecayedAtNanos) / (double) CREDIT_FADE.toNanos());
+    creditDecayedAtNanos = now;
+    Map<String, Double> kept = new HashMap<>();
     for (int i = 0; i < n; i++) {
+      String node = table.get(i).nodeId();
+      double c = joinsGiven.getOrDefault(node, 0.0) * fade;
+      kept.put(node, c);
       stress[i] = table.get(i).stress();
+      credit[i] = (int) Math.round(c);
       eligible[i] = true;
     }
+    joinsGiven = kept;
     return true;
   }
 
@@ -86,6 +134,7 @@ public final class JoinDesk {
       return Optional.empty();
     }
     credit[i]++;
+    joinsGiven.merge(table.get(i).nodeId(), 1.0, Double::sum);
     return Optional.of(table.get(i));
   }
 }

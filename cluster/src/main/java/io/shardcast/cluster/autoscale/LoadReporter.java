@@ -1,32 +1,82 @@
 package io.shardcast.cluster.autoscale;
 
-import io.shardcast.autoscaler.signal.NodeRole;
+import io.shardcast.room.commerce.SaleCalendar;
+import io.shardcast.room.fanout.RoomEdges;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
-/** Sends this node's load to the autoscaler singleton once a second. */
+/**
+ * Sends this node's report to the autoscaler singleton once a second, and at once when the node's
+ * role changes: its role, load, where its viewers connect, its busiest rooms' local viewers and the
+ * flash sales of the rooms it hosts (the sale calendar).
+ */
 public final class LoadReporter {
 
   private static final Duration INTERVAL = Duration.ofSeconds(1);
+  /** Rooms per report: the busiest here. Shard weights and room trends are built from them. */
+  static final int MAX_ROOMS = 50;
+
+  /** Report now (a role change). */
+  public enum ReportNow { INSTANCE }
+
+  /** The node agent to name in reports (sent once by the agent as it starts). */
+  public record AgentIs(ActorRef<NodeAgent.Command> agent) {}
 
   private enum Tick { INSTANCE }
 
+  private record Rooms(Map<String, Integer> viewers, boolean scheduled) {}
+
   private LoadReporter() {}
 
-  public static Behavior<Object> create(ActorRef<Autoscaler.Command> autoscaler, String nodeId, NodeRole role,
-      String viewerBase) {
-    long since = System.currentTimeMillis();
-    return Behaviors.withTimers(timers -> {
+  public static Behavior<Object> create(ActorRef<Autoscaler.Command> autoscaler, String nodeId, NodeLifecycle lifecycle,
+      String viewerBase, ActorRef<RoomEdges.Command> edges) {
+    // Reports name the node agent, which introduces itself as it starts.
+    return Behaviors.receive(Object.class)
+        .onMessage(AgentIs.class, a -> running(autoscaler, nodeId, lifecycle, viewerBase, edges, a.agent()))
+        .build();
+  }
+
+  private static Behavior<Object> running(ActorRef<Autoscaler.Command> autoscaler, String nodeId,
+      NodeLifecycle lifecycle, String viewerBase, ActorRef<RoomEdges.Command> edges, ActorRef<NodeAgent.Command> agent) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       NodeLoadProbe probe = new NodeLoadProbe();
+      SaleCalendar calendar = SaleCalendar.get(ctx.getSystem());
       timers.startTimerAtFixedRate(Tick.INSTANCE, INTERVAL);
       return Behaviors.receive(Object.class)
           .onMessageEquals(Tick.INSTANCE, () -> {
-            autoscaler.tell(new Autoscaler.Report(nodeId, role, since, probe.sample(INTERVAL.toNanos()), viewerBase));
+            ctx.ask(RoomEdges.Viewers.class, edges, INTERVAL, RoomEdges.GetViewers::new,
+                (v, failure) -> new Rooms(v == null ? Map.of() : v.byRoom(), true));
+            return Behaviors.same();
+          })
+          .onMessageEquals(ReportNow.INSTANCE, () -> {
+            ctx.ask(RoomEdges.Viewers.class, edges, INTERVAL, RoomEdges.GetViewers::new,
+                (v, failure) -> new Rooms(v == null ? Map.of() : v.byRoom(), false));
+            return Behaviors.same();
+          })
+          .onMessage(Rooms.class, r -> {
+            // A report made on demand does not reset the once-a-second rates.
+            autoscaler.tell(new Autoscaler.Report(nodeId, lifecycle.role(), lifecycle.sinceMillis(),
+                r.scheduled() ? probe.sample(INTERVAL.toNanos()) : probe.peek(), viewerBase, agent,
+                busiest(r.viewers()), calendar.entries()));
             return Behaviors.same();
           })
           .build();
+    }));
+  }
+
+  private static List<Autoscaler.RoomViewers> busiest(Map<String, Integer> viewers) {
+    List<Autoscaler.RoomViewers> rooms = new ArrayList<>(viewers.size());
+    viewers.forEach((room, n) -> {
+      if (n > 0) {
+        rooms.add(new Autoscaler.RoomViewers(room, n));
+      }
     });
+    rooms.sort((a, b) -> Integer.compare(b.viewers(), a.viewers()));
+    return rooms.size() > MAX_ROOMS ? List.copyOf(rooms.subList(0, MAX_ROOMS)) : rooms;
   }
 }

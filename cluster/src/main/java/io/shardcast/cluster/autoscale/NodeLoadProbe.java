@@ -20,6 +20,15 @@ final class NodeLoadProbe {
   private long lastEventsOut = FanoutStats.FRAMES_OUT.sum();
   private long lastBytesOut = FanoutStats.BYTES_OUT.sum();
 
+  private NodeLoad last = NodeLoad.IDLE;
+
+  /** The last sample, with the viewers connected now (for a report between samples). */
+  NodeLoad peek() {
+    NodeLoad l = last;
+    return new NodeLoad(FanoutStats.CONNECTED_VIEWERS.get(), l.joinsPerSecond(), l.eventsInPerSecond(),
+        l.eventsOutPerSecond(), l.egressBytesPerSecond(), l.cpu(), l.lagMillis());
+  }
+
   /** The load since the previous sample; {@code intervalNanos} is how often it is meant to run. */
   NodeLoad sample(long intervalNanos) {
     long now = System.nanoTime();
@@ -37,6 +46,7 @@ final class NodeLoadProbe {
     lastEventsIn = in;
     lastEventsOut = out;
     lastBytesOut = bytes;
+    last = load;
     return load;
   }
 }

@@ -13,12 +13,16 @@ import io.shardcast.room.HostOp;
 import io.shardcast.room.HostToken;
 import io.shardcast.room.LiveRoom;
 import io.shardcast.room.Reply;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
@@ -59,6 +63,7 @@ public final class Gateway extends AllDirectives {
   private final NodeMetrics metrics;
   private final OrderDesk orders;
   private final ActorRef<Autoscaler.Command> autoscaler;
+  private final byte[] opsToken;
   private final JoinDesk joins;
   private volatile int viewerPort;
 
@@ -70,6 +75,7 @@ public final class Gateway extends AllDirectives {
       ActorRef<Autoscaler.Command> autoscaler, JoinDesk joins) {
     this.orders = orders;
     this.autoscaler = autoscaler;
+    this.opsToken = system.settings().config().getString("shardcast.ops.token").getBytes(StandardCharsets.UTF_8);
     this.joins = joins;
     this.system = system;
     this.sharding = ClusterSharding.get(system);
@@ -93,7 +99,10 @@ public final class Gateway extends AllDirectives {
             HttpEntities.create(PROMETHEUS, metrics.scrape()))))),
         pathPrefix("api", () -> concat(
             path("cluster", () -> get(this::clusterInfo)),
-            path("autoscaler", () -> get(this::autoscalerState)),
+            pathPrefix("autoscaler", () -> concat(
+                pathEnd(() -> get(this::autoscalerState)),
+                path(segment("nodes").slash(segment()), action -> post(() -> opsAuthorized(
+                    () -> jsonBody(b -> nodeOrder(action, b))))))),
             pathPrefix("rooms", () -> concat(
                 pathEnd(() -> post(() -> extractHost(host -> jsonBody(b -> createRoom(b, host))))),
                 pathPrefix(segment(), roomId -> roomRoutes(roomId)))))),
@@ -205,6 +214,50 @@ public final class Gateway extends AllDirectives {
         settings.askTimeout(), system.scheduler());
     return onComplete(state, t -> t.isSuccess()
         ? complete(new Reply(200, t.get().json()))
+        : error(503, "TIMEOUT", "the autoscaler did not answer in time (it may be moving to another node)"));
+  }
+
+  /** Ops endpoints need {@code Authorization: Bearer <shardcast.ops.token>}; with no token set they are off. */
+  private Route opsAuthorized(Supplier<Route> inner) {
+    return optionalHeaderValueByName("Authorization", auth -> {
+      if (opsToken.length == 0) {
+        return error(403, "OPS_DISABLED", "ops endpoints are off: set shardcast.ops.token (SHARDCAST_OPS_TOKEN)");
+      }
+      Optional<String> token = auth.filter(a -> a.startsWith("Bearer ")).map(a -> a.substring(7).trim());
+      if (token.isEmpty()) {
+        return error(401, "UNAUTHORIZED", "ops endpoints need 'Authorization: Bearer <ops token>'");
+      }
+      if (!MessageDigest.isEqual(token.get().getBytes(StandardCharsets.UTF_8), opsToken)) {
+        return error(403, "FORBIDDEN", "wrong ops token");
+      }
+      return inner.get();
+    });
+  }
+
+  /**
+   * {@code POST /api/autoscaler/nodes/{activate|drain|retire}} with {@code {"node": "<address or
+   * host:port>", "then": "leave|standby"}}: an operator's order, carried out like the autoscaler's own.
+   */
+  private Route nodeOrder(String action, JsonNode b) {
+    if (autoscaler == null) {
+      return error(404, "AUTOSCALER_OFF", "the autoscaler is disabled (shardcast.autoscaler.enabled = off)");
+    }
+    if (!List.of("activate", "drain", "retire").contains(action)) {
+      return error(404, "NOT_FOUND", "node orders are activate, drain and retire");
+    }
+    JsonNode node = b.get("node");
+    if (node == null || !node.isTextual() || node.asText().isBlank() || node.asText().length() > 200) {
+      return error(400, "BAD_REQUEST", "node is required: a node address (pekko://shardcast@host:port) or host:port");
+    }
+    JsonNode then = b.get("then");
+    String thenText = then == null ? "leave" : then.asText();
+    if (!thenText.equals("leave") && !thenText.equals("standby")) {
+      return error(400, "BAD_REQUEST", "then must be leave or standby");
+    }
+    CompletionStage<Reply> reply = AskPattern.ask(autoscaler,
+        r -> new Autoscaler.NodeOrder(action, node.asText(), thenText.equals("standby"), r), settings.askTimeout(),
+        system.scheduler());
+    return onComplete(reply, t -> t.isSuccess() ? complete(t.get())
         : error(503, "TIMEOUT", "the autoscaler did not answer in time (it may be moving to another node)"));
   }
 

@@ -29,6 +29,8 @@ final class ViewerConnection {
   /** A frame's wire form: encoded by the first viewer that sends it, then shared. */
   private static final Function<Frame, byte[]> WIRE = f -> WebSocketCodec.textFrame(f.json);
   private static final byte[] HEAD_END = {'\r', '\n', '\r', '\n'};
+  /** The closing notice of a viewer asked to move; rendered per viewer, with its own seq. */
+  private static final Frame RECONNECT = new Frame(0, "{\"type\":\"reconnect\"}", true, 0, false, 0);
 
   /**
    * HEAD: reading a request head (an upgrade, or an order on a keep-alive connection); BODY: an
@@ -62,6 +64,9 @@ final class ViewerConnection {
   private ViewerSession session;
   private ViewerInput input;
   private boolean attached;
+  /** Set once this viewer is asked to move: where to, and why. */
+  private String reconnectBase;
+  private String reconnectReason;
 
   /** Bytes of an incomplete frame, kept until the rest arrives; null almost always. */
   private byte[] carry;
@@ -295,6 +300,12 @@ final class ViewerConnection {
         respond(400, "BAD_SINCE", "since must be >= 0", "");
         return;
       }
+    }
+    String notServing = loop.server.notServing();
+    if (notServing != null) {
+      respond(503, "NOT_SERVING", "this node is " + notServing + " and takes no new viewers; ask GET /api/rooms/"
+          + room + "/join on any node's gateway for one that does", "Retry-After: 1\r\n");
+      return;
     }
     roomId = room;
     userId = user;
@@ -536,11 +547,51 @@ final class ViewerConnection {
       return true;
     }
     Frame notice = session.closingNotice();
+    if (notice == RECONNECT) {
+      stopWithNotice(reconnectNotice());
+      return true;
+    }
     if (notice != null) {
       stopWithNotice(notice.json);
       return true;
     }
     return false;
+  }
+
+  /**
+   * Asks this viewer to move to {@code wsBase} (another node's viewer listener, {@code ws://host:port};
+   * null when none is known: the viewer asks {@code /join}). What is queued goes out first; the hint
+   * then names the last seq delivered, so the viewer resumes there and misses nothing. Loop thread.
+   *
+   * @return false when this connection is not an open viewer or already moving
+   */
+  boolean hintReconnect(String wsBase, String reason) {
+    if (state != State.OPEN || !attached || reconnectReason != null) {
+      return false;
+    }
+    reconnectBase = wsBase;
+    reconnectReason = reason;
+    session.close(RECONNECT);
+    return true;
+  }
+
+  /** The room of an upgraded viewer; null before. */
+  String roomId() {
+    return roomId;
+  }
+
+  private String reconnectNotice() {
+    long since = session.deliveredSeq();
+    StringBuilder b = new StringBuilder(160).append("{\"type\":\"reconnect\",\"reason\":\"").append(reconnectReason)
+        .append("\",\"since\":").append(since);
+    if (reconnectBase != null) {
+      b.append(",\"ws\":\"").append(reconnectBase).append("/ws/rooms/").append(roomId).append("?user=").append(userId);
+      if (since >= 0) {
+        b.append("&since=").append(since);
+      }
+      b.append('"');
+    }
+    return b.append('}').toString();
   }
 
   private void stopWithNotice(String json) {

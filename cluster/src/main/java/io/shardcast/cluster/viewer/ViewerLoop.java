@@ -7,7 +7,9 @@ import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -112,6 +114,24 @@ final class ViewerLoop implements Runnable {
       c.tracked = false;
       timed.remove(c);
     }
+  }
+
+  /**
+   * Asks up to {@code budget} of this loop's viewers to reconnect to the node {@code target} names
+   * for their room (it may return null: the viewer asks {@code /join}).
+   */
+  void hintReconnect(AtomicInteger budget, Function<String, String> target, String reason) {
+    execute(() -> {
+      for (SelectionKey k : selector.keys()) {
+        if (budget.get() <= 0) {
+          return;
+        }
+        if (k.attachment() instanceof ViewerConnection c && c.roomId() != null
+            && c.hintReconnect(target.apply(c.roomId()), reason)) {
+          budget.decrementAndGet();
+        }
+      }
+    });
   }
 
   void stop() {

@@ -16,6 +16,9 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
@@ -42,6 +45,9 @@ public final class ViewerServer implements AutoCloseable {
   private final ViewerLoop[] loops;
   private final Thread acceptor;
   private volatile boolean accepting = true;
+  /** Null while this node takes new viewers, else what it is (standby, draining). */
+  private volatile Supplier<String> notServing = () -> null;
+  private final AtomicInteger viewers = new AtomicInteger();
 
   private ViewerServer(ActorSystem<?> system, ActorRef<RoomEdges.Command> edges, GatewaySettings settings,
       RoomSettings roomSettings, OrderDesk orders, ServerSocketChannel listener) throws IOException {
@@ -133,11 +139,43 @@ public final class ViewerServer implements AutoCloseable {
   }
 
   void attach(String roomId, ViewerSession session, long since, Frame snapshot) {
+    viewers.incrementAndGet();
     edges.tell(new RoomEdges.Attach(roomId, session, since, snapshot));
   }
 
   void detach(String roomId, ViewerSession session) {
+    viewers.decrementAndGet();
     edges.tell(new RoomEdges.Detach(roomId, session));
+  }
+
+  /** Viewers connected to this listener now. */
+  public int viewers() {
+    return viewers.get();
+  }
+
+  /**
+   * Refuses new viewers (503 {@code NOT_SERVING}) while {@code state} returns non-null: what the
+   * node is instead (a standby, draining). Viewers already connected stay.
+   */
+  public void servingWhen(Supplier<String> state) {
+    this.notServing = state;
+  }
+
+  String notServing() {
+    return notServing.get();
+  }
+
+  /**
+   * Asks up to {@code max} connected viewers to reconnect elsewhere: each gets a reconnect hint
+   * naming {@code target.apply(roomId)} (a viewer base {@code ws://host:port}; null lets the viewer
+   * ask {@code /join}) and the last seq it received, then the connection closes. Nothing is lost:
+   * the viewer resumes from that seq on the other node.
+   */
+  public void hintReconnect(int max, Function<String, String> target, String reason) {
+    AtomicInteger budget = new AtomicInteger(max);
+    for (ViewerLoop loop : loops) {
+      loop.hintReconnect(budget, target, reason);
+    }
   }
 
   /** Stops taking new viewers; those connected stay. */

@@ -31,7 +31,10 @@ public final class RoomEdges {
   public record CloseAll(Frame notice) implements Command {}
 
   /** Local viewers per room, for metrics and placement. */
-  public record GetViewers(ActorRef<Map<String, Integer>> replyTo) implements Command {}
+  public record GetViewers(ActorRef<Viewers> replyTo) implements Command {}
+
+  /** Local viewers per room with at least one edge here. */
+  public record Viewers(Map<String, Integer> byRoom) {}
 
   private enum Sweep implements Command { INSTANCE }
 
@@ -87,7 +90,7 @@ public final class RoomEdges {
           .onMessage(GetViewers.class, g -> {
             Map<String, Integer> counts = new HashMap<>();
             edges.forEach((id, e) -> counts.put(id, e.viewers));
-            g.replyTo().tell(counts);
+            g.replyTo().tell(new Viewers(counts));
             return Behaviors.same();
           })
           .onMessageEquals(Sweep.INSTANCE, () -> {

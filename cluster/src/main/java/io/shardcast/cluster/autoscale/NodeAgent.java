@@ -1,0 +1,182 @@
+package io.shardcast.cluster.autoscale;
+
+import io.shardcast.autoscaler.signal.NodeRole;
+import io.shardcast.cluster.viewer.ViewerServer;
+import io.shardcast.room.CborSerializable;
+import java.time.Duration;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+
+/**
+ * Carries out the autoscaler's decisions on this node: activate a standby, drain (stop joins, send
+ * every viewer a reconnect hint naming another node and its last seq, then stand by or leave the
+ * cluster, which hands the node's rooms off), retire a standby, shed some viewers of a hot node.
+ * Rooms leave a non-active node through the room allocation's rebalance.
+ */
+public final class NodeAgent {
+
+  /** Orders from the autoscaler singleton. */
+  public sealed interface Command extends CborSerializable {}
+
+  public record Activate() implements Command {}
+
+  public record Drain(boolean thenStandby) implements Command {}
+
+  public record Retire() implements Command {}
+
+  public record Shed(int viewers) implements Command {}
+
+  private record Hint(int max, String reason) implements Command {}
+
+  private enum Check implements Command { INSTANCE }
+
+  private static final Duration CHECK = Duration.ofMillis(250);
+
+  private NodeAgent() {}
+
+  /**
+   * @param reporter the node's load reporter: told to report at once when the role changes
+   * @param drainTimeout viewers still connected this long after the hint are asked again, to use /join
+   */
+  public static Behavior<Command> create(NodeLifecycle lifecycle, ViewerServer viewers, JoinDesk joins, String nodeId,
+      ActorRef<Object> reporter, Duration drainTimeout) {
+    return Behaviors.setup(ctx -> {
+      reporter.tell(new LoadReporter.AgentIs(ctx.getSelf()));
+      Runnable report = () -> reporter.tell(LoadReporter.ReportNow.INSTANCE);
+      return Behaviors.withTimers(timers ->
+          new Agent(ctx, timers, lifecycle, viewers, joins, nodeId, report, drainTimeout).idle());
+    });
+  }
+
+  private static final class Agent {
+    private final ActorContext<Command> ctx;
+    private final TimerScheduler<Command> timers;
+    private final NodeLifecycle lifecycle;
+    private final ViewerServer viewers;
+    private final JoinDesk joins;
+    private final String nodeId;
+    private final Runnable report;
+    private final Duration drainTimeout;
+    private boolean thenStandby;
+    private long drainStartedMillis;
+    private boolean rehinted;
+
+    Agent(ActorContext<Command> ctx, TimerScheduler<Command> timers, NodeLifecycle lifecycle, ViewerServer viewers,
+        JoinDesk joins, String nodeId, Runnable report, Duration drainTimeout) {
+      this.ctx = ctx;
+      this.timers = timers;
+      this.lifecycle = lifecycle;
+      this.viewers = viewers;
+      this.joins = joins;
+      this.nodeId = nodeId;
+      this.report = report;
+      this.drainTimeout = drainTimeout;
+    }
+
+    Behavior<Command> idle() {
+      return Behaviors.receive(Command.class)
+          .onMessage(Activate.class, a -> {
+            if (lifecycle.role() == NodeRole.STANDBY) {
+              become(NodeRole.ACTIVE, "activated: taking joins and rooms");
+            }
+            return Behaviors.same();
+          })
+          .onMessage(Drain.class, d -> {
+            if (lifecycle.role() != NodeRole.ACTIVE) {
+              return Behaviors.same();
+            }
+            thenStandby = d.thenStandby();
+            drainStartedMillis = System.currentTimeMillis();
+            rehinted = false;
+            become(NodeRole.DRAINING, "draining (" + viewers.viewers() + " viewers), then "
+                + (thenStandby ? "standby" : "leave"));
+            hintWhenPlacementFresh(Integer.MAX_VALUE, "drain");
+            timers.startTimerWithFixedDelay(Check.INSTANCE, CHECK);
+            return Behaviors.same();
+          })
+          .onMessage(Retire.class, r -> {
+            if (lifecycle.role() == NodeRole.STANDBY) {
+              ctx.getLog().info("node {} retired by the autoscaler: leaving the cluster", nodeId);
+              CoordinatedShutdown.get(ctx.getSystem()).run(RetiredReason.INSTANCE);
+            }
+            return Behaviors.same();
+          })
+          .onMessage(Shed.class, s -> {
+            if (lifecycle.role() == NodeRole.ACTIVE && s.viewers() > 0) {
+              ctx.getLog().info("node {} sheds {} of its {} viewers onto nodes with room", nodeId, s.viewers(),
+                  viewers.viewers());
+              hintWhenPlacementFresh(s.viewers(), "rebalance");
+            }
+            return Behaviors.same();
+          })
+          .onMessage(Hint.class, h -> {
+            viewers.hintReconnect(h.max(), room -> joins.viewerBaseExcept(nodeId), h.reason());
+            return Behaviors.same();
+          })
+          .onMessageEquals(Check.INSTANCE, this::onCheck)
+          .build();
+    }
+
+    /** Hints go out once the join table is fresh, so they name nodes as they are now. */
+    private void hintWhenPlacementFresh(int max, String reason) {
+      ctx.pipeToSelf(joins.refresh(), (ok, failure) -> new Hint(max, reason));
+    }
+
+    private Behavior<Command> onCheck() {
+      if (lifecycle.role() != NodeRole.DRAINING) {
+        timers.cancel(Check.INSTANCE);
+        return Behaviors.same();
+      }
+      int left = viewers.viewers();
+      long elapsed = System.currentTimeMillis() - drainStartedMillis;
+      if (left > 0 && elapsed < drainTimeout.toMillis()) {
+        return Behaviors.same();
+      }
+      if (left > 0 && !rehinted) {
+        // Those still here did not follow the hint (or it named no node): ask again, to use /join.
+        rehinted = true;
+        ctx.getLog().warn("node {} drain: {} viewers still connected after {}s; hinting them again", nodeId, left,
+            elapsed / 1000);
+        viewers.hintReconnect(Integer.MAX_VALUE, room -> null, "drain");
+        return Behaviors.same();
+      }
+      timers.cancel(Check.INSTANCE);
+      if (thenStandby) {
+        become(NodeRole.STANDBY, "drained in " + elapsed + " ms: standing by");
+      } else {
+        ctx.getLog().info("node {} drained in {} ms: leaving the cluster (rooms are handed off)", nodeId, elapsed);
+        CoordinatedShutdown.get(ctx.getSystem()).run(DrainedReason.INSTANCE);
+      }
+      return Behaviors.same();
+    }
+
+    private void become(NodeRole role, String why) {
+      lifecycle.become(role);
+      ctx.getLog().info("node {} {}", nodeId, why);
+      report.run();
+    }
+  }
+
+  /** Why a drained node shut down. */
+  private static final class DrainedReason implements CoordinatedShutdown.Reason {
+    static final DrainedReason INSTANCE = new DrainedReason();
+
+    @Override
+    public String toString() {
+      return "drained by the autoscaler";
+    }
+  }
+
+  private static final class RetiredReason implements CoordinatedShutdown.Reason {
+    static final RetiredReason INSTANCE = new RetiredReason();
+
+    @Override
+    public String toString() {
+      return "retired by the autoscaler";
+    }
+  }
+}
