@@ -1,5 +1,6 @@
 package io.shardcast.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.ConfigFactory;
 import io.shardcast.autoscaler.policy.AutoscalerSettings;
 import io.shardcast.autoscaler.sim.ClusterModel;
@@ -8,10 +9,12 @@ import io.shardcast.autoscaler.sim.ReactiveBaseline;
 import io.shardcast.autoscaler.sim.SimResult;
 import io.shardcast.autoscaler.sim.Simulation;
 import io.shardcast.autoscaler.sim.Trace;
+import io.shardcast.cli.load.LocalCluster;
+import io.shardcast.cli.load.RestClient;
+import io.shardcast.cli.load.RoomScript;
 import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import io.shardcast.cli.load.LocalCluster;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -50,6 +53,10 @@ public final class AutoscaleBench implements Callable<Integer> {
       description = "also measure this many cold starts of a real `shardcast node` process joining a running "
           + "node, decision to /ready (the figure --cold-start-seconds models)")
   int liveStarts;
+  @Option(names = "--live-activations", defaultValue = "0",
+      description = "also measure this many activations of a warm standby on a real two-node cluster: the "
+          + "operator's order to the node confirming it serves, and to /join first naming it")
+  int liveActivations;
 
   @Override
   public Integer call() throws Exception {
@@ -87,6 +94,9 @@ public final class AutoscaleBench implements Callable<Integer> {
       System.err.println("bench autoscale: --live-starts must be >= 0");
       return 2;
     }
+    if (liveActivations > 0) {
+      measureActivations();
+    }
     if (liveStarts > 0) {
       measureColdStarts();
     }
@@ -119,6 +129,71 @@ public final class AutoscaleBench implements Callable<Integer> {
           policy.nodeHours() / oracle.nodeHours(), met ? "targets met" : "TARGETS MISSED");
     }
     return allMet ? 0 : 1;
+  }
+
+  /**
+   * A node and a warm standby (autoscaler not acting, so only these orders move them): activates the
+   * standby by the ops endpoint, times it until the autoscaler has its confirming report and until
+   * {@code /join} first names it, drains it back to standby, and again.
+   */
+  private void measureActivations() throws Exception {
+    Path dir = Files.createTempDirectory("shardcast-bench-activation");
+    Path conf = dir.resolve("bench.conf");
+    Files.writeString(conf, "shardcast.ops.token = \"bench\"\nshardcast.autoscaler.acting = off\n");
+    List<String> args = List.of("--config", conf.toString());
+    List<String> jvm = List.of("-Xms512m", "-Xmx512m");
+    RestClient rest = new RestClient();
+    try (LocalCluster cluster = LocalCluster.start(1, dir, 0, jvm, args)) {
+      cluster.awaitReady(Duration.ofSeconds(180));
+      List<String> standbyArgs = new ArrayList<>(args);
+      standbyArgs.addAll(List.of("--role", "standby"));
+      LocalCluster.Node standby = cluster.add(standbyArgs);
+      cluster.awaitReady(Duration.ofSeconds(180));
+      String gateway = cluster.node(0).http();
+      String node = "127.0.0.1:" + standby.remotePort();
+      awaitRole(rest, gateway, node, "STANDBY");
+      String roomId = new RoomScript(gateway).create("activation bench").roomId();
+      long[] confirmed = new long[liveActivations];
+      long[] joinable = new long[liveActivations];
+      for (int i = 0; i < liveActivations; i++) {
+        int before = rest.get(gateway + "/api/autoscaler").body().path("startups").size();
+        long start = System.nanoTime();
+        RestClient.Response r = rest.post(gateway + "/api/autoscaler/nodes/activate", "bench",
+            "{\"node\":\"" + node + "\"}");
+        if (r.status() != 202) {
+          throw new IllegalStateException("activation refused: " + r.body());
+        }
+        while (!rest.get(gateway + "/api/rooms/" + roomId + "/join").body().path("ws").asText()
+            .startsWith(standby.ws() + "/")) {
+          Thread.sleep(5);
+        }
+        joinable[i] = (System.nanoTime() - start) / 1_000_000;
+        JsonNode ups = rest.get(gateway + "/api/autoscaler").body().path("startups");
+        confirmed[i] = ups.size() > before ? Math.round(ups.get(ups.size() - 1).path("seconds").asDouble() * 1000) : -1;
+        System.out.printf(Locale.ROOT, "activation %d: confirmed serving after %d ms; /join names it after %d ms%n",
+            i + 1, confirmed[i], joinable[i]);
+        rest.post(gateway + "/api/autoscaler/nodes/drain", "bench", "{\"node\":\"" + node + "\",\"then\":\"standby\"}");
+        awaitRole(rest, gateway, node, "STANDBY");
+      }
+      Arrays.sort(confirmed);
+      Arrays.sort(joinable);
+      System.out.printf(Locale.ROOT, "standby activation over %d: confirmed p50 %d ms max %d ms; /join p50 %d ms max %d ms "
+          + "(target p50 < 2 s)%n", liveActivations, confirmed[liveActivations / 2], confirmed[liveActivations - 1],
+          joinable[liveActivations / 2], joinable[liveActivations - 1]);
+    }
+  }
+
+  private static void awaitRole(RestClient rest, String gateway, String node, String role) throws Exception {
+    long until = System.currentTimeMillis() + 60_000;
+    while (System.currentTimeMillis() < until) {
+      for (JsonNode n : rest.get(gateway + "/api/autoscaler").body().path("nodes")) {
+        if (n.path("node").asText().endsWith("@" + node) && n.path("role").asText().equals(role)) {
+          return;
+        }
+      }
+      Thread.sleep(100);
+    }
+    throw new IllegalStateException(node + " did not become " + role);
   }
 
   /** Starts a node, then adds {@code liveStarts} more one at a time, timing each from spawn to /ready. */

@@ -1,35 +1,59 @@
 package io.shardcast.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.shardcast.cli.load.LatencyRecorder;
+import io.shardcast.cli.load.LeanViewers;
 import io.shardcast.cli.load.LocalCluster;
+import io.shardcast.cli.load.RestClient;
 import io.shardcast.cli.load.RoomScript;
 import io.shardcast.cli.load.Viewer;
 import java.net.http.HttpClient;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code shardcast demo}: a local cluster of node processes, a sample room, thousands of simulated
- * viewers who comment and like, and a flash sale with far more buyers than stock.
+ * {@code shardcast demo}: a local cluster of node processes with a warm standby, a sample room, a
+ * spike of simulated viewers that makes the autoscaler activate the standby and start new node
+ * processes, chat and likes, a flash sale with far more buyers than stock, and the scale-in once
+ * the spike is over, with the autoscaler's decisions printed as they happen.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-    description = "Run a local cluster with a live room, viewers and a flash sale; Ctrl-C stops everything.")
+    description = "Run a local elastic cluster with a live room, a viewer spike and a flash sale; Ctrl-C stops everything.")
 public final class DemoCommand implements Callable<Integer> {
 
-  @Option(names = "--nodes", defaultValue = "3", description = "Node processes (default ${DEFAULT-VALUE}).")
+  @Option(names = "--nodes", defaultValue = "2", description = "Active node processes at the start (default ${DEFAULT-VALUE}).")
   int nodes;
 
-  @Option(names = "--viewers", defaultValue = "3000", description = "Simulated viewers (default ${DEFAULT-VALUE}).")
+  @Option(names = "--standby", defaultValue = "1", description = "Warm standby processes at the start (default ${DEFAULT-VALUE}).")
+  int standby;
+
+  @Option(names = "--max-nodes", defaultValue = "5", description = "Most node processes the autoscaler may run (default ${DEFAULT-VALUE}).")
+  int maxNodes;
+
+  @Option(names = "--safe-viewers", defaultValue = "1000",
+      description = "Viewers one node may safely hold, for the autoscaler (default ${DEFAULT-VALUE}: low, so a spike this machine holds needs more nodes).")
+  int safeViewers;
+
+  @Option(names = "--viewers", defaultValue = "4000", description = "Viewers in the spike (default ${DEFAULT-VALUE}).")
   int viewers;
+
+  @Option(names = "--spike-seconds", defaultValue = "30", description = "Seconds over which the spike arrives (default ${DEFAULT-VALUE}).")
+  int spikeSeconds;
+
+  @Option(names = "--chatters", defaultValue = "100", description = "Viewers among them who comment and like (default ${DEFAULT-VALUE}).")
+  int chatters;
 
   @Option(names = "--buyers", defaultValue = "5000", description = "Buyers racing for the sale (default ${DEFAULT-VALUE}).")
   int buyers;
@@ -37,8 +61,12 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--stock", defaultValue = "100", description = "Units on flash sale (default ${DEFAULT-VALUE}).")
   int stock;
 
-  @Option(names = "--chat-seconds", defaultValue = "15", description = "Seconds of chat before the sale (default ${DEFAULT-VALUE}).")
+  @Option(names = "--chat-seconds", defaultValue = "10", description = "Seconds of chat before the sale (default ${DEFAULT-VALUE}).")
   int chatSeconds;
+
+  @Option(names = "--scale-in-seconds", defaultValue = "120",
+      description = "Longest wait for the scale-in after the spike (default ${DEFAULT-VALUE}).")
+  int scaleInSeconds;
 
   @Option(names = "--http-port", defaultValue = "8080", description = "Gateway port of node 1; node N uses port+N-1, and its viewer sockets port+100+N-1.")
   int httpPort;
@@ -51,126 +79,319 @@ public final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (nodes < 1 || viewers < 0 || buyers < 0 || stock < 1 || chatSeconds < 0) {
-      System.err.println("demo: --nodes and --stock must be >= 1; --viewers, --buyers, --chat-seconds >= 0");
+    if (nodes < 1 || standby < 0 || maxNodes < nodes + standby || safeViewers < 1 || viewers < 0 || chatters < 0
+        || spikeSeconds < 1 || buyers < 0 || stock < 1 || chatSeconds < 0 || scaleInSeconds < 0) {
+      System.err.println("demo: --nodes, --stock, --safe-viewers, --spike-seconds must be >= 1; --max-nodes >= "
+          + "--nodes + --standby; --standby, --viewers, --chatters, --buyers, --chat-seconds, --scale-in-seconds >= 0");
       return 2;
     }
-    say("starting %d nodes (H2 journal in %s, logs node-N.log there)...", nodes, dataDir.toAbsolutePath());
-    try (LocalCluster cluster = LocalCluster.start(nodes, dataDir.toAbsolutePath(), httpPort,
-        List.of("-Xms256m", "-Xmx1g"), List.of())) {
-      long t0 = System.nanoTime();
+    Path dir = dataDir.toAbsolutePath();
+    Files.createDirectories(dir);
+    Path conf = dir.resolve("demo.conf");
+    // The demo's autoscaler: a low safe load so the spike needs nodes, and a short scale-in window.
+    Files.writeString(conf, String.join("\n",
+        "shardcast.autoscaler {",
+        "  max-nodes = " + maxNodes,
+        "  min-standby = " + Math.min(1, standby),
+        "  safe-load.viewers = " + safeViewers,
+        "  scale-in { window = 20s, step = 5s }",
+        "  panic.hold = 20s",
+        "}", ""));
+    List<String> nodeArgs = List.of("--config", conf.toString(), "--scaler", "local");
+    List<String> jvm = List.of("-Xms256m", "-Xmx1g");
+    say("starting %d active node(s) and %d standby (H2 journal in %s, logs there)...", nodes, standby, dir);
+    long t0 = System.nanoTime();
+    try (LocalCluster cluster = LocalCluster.start(nodes, dir, httpPort, jvm, nodeArgs)) {
       cluster.awaitReady(Duration.ofSeconds(180));
-      say("cluster ready in %.1f s: %s", (System.nanoTime() - t0) / 1e9,
+      for (int i = 0; i < standby; i++) {
+        List<String> args = new ArrayList<>(nodeArgs);
+        args.addAll(List.of("--role", "standby"));
+        cluster.add(args);
+      }
+      cluster.awaitReady(Duration.ofSeconds(180));
+      String gateway = cluster.node(0).http();
+      say("cluster ready in %.1f s: gateways %s", (System.nanoTime() - t0) / 1e9,
           cluster.nodes().stream().map(LocalCluster.Node::http).collect(Collectors.joining(" ")));
-      List<String> gateways = cluster.nodes().stream().map(LocalCluster.Node::http).toList();
+      RestClient rest = new RestClient();
+      Decisions decisions = new Decisions(rest, gateway);
+      decisions.start();
 
-      RoomScript room = new RoomScript(gateways.get(0)).create("Spring skincare live");
+      RoomScript room = new RoomScript(gateway).create("Spring skincare live");
       room.host("products", "{\"productId\":\"serum\",\"name\":\"Vitamin C serum\",\"priceCents\":2999,\"stock\":5000}");
       room.host("products", "{\"productId\":\"mask\",\"name\":\"Sheet mask x10\",\"priceCents\":1299,\"stock\":800}");
       room.host("pin", "{\"productId\":\"serum\"}");
       room.host("coupons", "{\"couponId\":\"welcome\",\"productId\":\"serum\",\"discountCents\":500,\"count\":1000}");
       say("room %s created on node %s", room.roomId(), room.snapshot().path("node").asText());
 
+      // Chatters: full clients that comment, like, and check every event they get.
       LatencyRecorder latency = new LatencyRecorder();
-      // The JDK client reads all of an HttpClient's sockets on one selector thread: use several.
       HttpClient[] ws = new HttpClient[4];
       for (int i = 0; i < ws.length; i++) {
         ws[i] = HttpClient.newHttpClient();
       }
       List<Viewer> audience = new ArrayList<>();
-      for (int i = 0; i < viewers; i += 200) {
-        List<CompletableFuture<Viewer>> batch = new ArrayList<>();
-        for (int j = i; j < Math.min(viewers, i + 200); j++) {
-          Viewer v = new Viewer("viewer-" + j, latency, false);
-          batch.add(v.connect(ws[j % ws.length], cluster.node(j % nodes).ws(), room.roomId(), -1));
+      List<CompletableFuture<Viewer>> joining = new ArrayList<>();
+      for (int j = 0; j < chatters; j++) {
+        Viewer v = new Viewer("chatter-" + j, latency, false);
+        joining.add(v.connect(ws[j % ws.length], joinBase(rest, gateway, room.roomId()), room.roomId(), -1));
+      }
+      for (CompletableFuture<Viewer> f : joining) {
+        try {
+          audience.add(f.get());
+        } catch (Exception e) {
+          say("a chatter could not connect: %s", e.getMessage());
         }
-        for (CompletableFuture<Viewer> f : batch) {
-          try {
-            audience.add(f.get());
-          } catch (Exception e) {
-            say("a viewer could not connect: %s", e.getMessage());
+      }
+
+      // The spike: each viewer asks /join where to connect, as a real client does.
+      say("");
+      say("==== the spike: %d viewers in %d s (a node may safely hold %d) ====", viewers, spikeSeconds, safeViewers);
+      try (LeanViewers crowd = new LeanViewers(latency, 2)) {
+        crowd.resolveWith(r -> joinBase(rest, gateway, r));
+        long spikeStart = System.nanoTime();
+        long lastReport = 0;
+        Map<String, Integer> placed = new TreeMap<>();
+        for (int i = 0; i < viewers; i++) {
+          String base = joinBase(rest, gateway, room.roomId());
+          placed.merge(base, 1, Integer::sum);
+          crowd.connect(base, room.roomId(), "viewer-" + i);
+          long due = spikeStart + (long) ((i + 1) * (spikeSeconds * 1e9 / Math.max(1, viewers)));
+          long wait = due - System.nanoTime();
+          if (wait > 0) {
+            Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
           }
+          if (System.currentTimeMillis() - lastReport > 5000) {
+            lastReport = System.currentTimeMillis();
+            say("  %5d viewers connected; joins placed so far: %s", crowd.openCount(), placed);
+          }
+          chat(audience, 1);
         }
-        say("viewers connected: %d/%d", audience.size(), viewers);
-      }
+        say("  %5d viewers connected; joins placed: %s", crowd.openCount(), placed);
+        say("  nodes now: %s", decisions.nodesLine());
 
-      say("chat and likes for %d s...", chatSeconds);
-      long chatEnd = System.currentTimeMillis() + chatSeconds * 1000L;
-      long comments = 0;
-      long likes = 0;
-      long lastReport = 0;
-      while (System.currentTimeMillis() < chatEnd && !audience.isEmpty()) {
-        for (int k = 0; k < 10; k++) {
-          audience.get(ThreadLocalRandom.current().nextInt(audience.size())).comment("love it");
-          comments++;
+        say("chat and likes for %d s...", chatSeconds);
+        long chatEnd = System.currentTimeMillis() + chatSeconds * 1000L;
+        while (System.currentTimeMillis() < chatEnd && !audience.isEmpty()) {
+          chat(audience, 10);
+          Thread.sleep(100);
         }
-        for (int k = 0; k < 20; k++) {
-          audience.get(ThreadLocalRandom.current().nextInt(audience.size())).send("{\"type\":\"like\",\"count\":5}");
-          likes += 5;
+
+        long revealAt = System.currentTimeMillis() + 5000;
+        room.host("flash-sales", "{\"saleId\":\"flash-1\",\"productId\":\"serum\",\"quantity\":" + stock
+            + ",\"perUserLimit\":1,\"revealAt\":" + revealAt + "}");
+        say("flash sale announced: %d units open in 5 s; %d buyers are waiting...", stock, buyers);
+        for (int s = 3; s >= 1; s--) {
+          Thread.sleep(Math.max(0, revealAt - (s * 1000L) - System.currentTimeMillis()));
+          say("  %d...", s);
         }
-        Thread.sleep(100);
-        if (System.currentTimeMillis() - lastReport > 3000) {
-          lastReport = System.currentTimeMillis();
-          say("  comments sent %d, likes %d, events delivered %d, comment latency p50 %d ms p99 %d ms",
-              comments, likes, Viewer.totalReceived(audience), latency.quantile(0.5), latency.quantile(0.99));
+        Thread.sleep(Math.max(0, revealAt - System.currentTimeMillis()));
+        say("  link is live!");
+        List<String> buyAt = decisions.activeGateways();
+        RoomScript.Race race = room.buy(buyAt.isEmpty() ? List.of(gateway) : buyAt, "flash-1", buyers, buyers, 256,
+            "demo");
+        Thread.sleep(1000);
+        var orders = room.confirmedOrders("flash-1");
+        long confirmed = race.results().getOrDefault("CONFIRMED", 0L);
+        long listed = orders.path("orders").size();
+        long[] opens = audience.stream().mapToLong(Viewer::saleOpenAtMillis).filter(x -> x > 0).sorted().toArray();
+        long[] acks = race.ackMillis().clone();
+        Arrays.sort(acks);
+        int peakNodes = decisions.peakServing();
+
+        say("");
+        say("==== the spike is over: %d%% of the viewers leave ====", 80);
+        int left = crowd.leave((int) (crowd.openCount() * 0.8));
+        say("  %d viewers left; %d stay", left, crowd.openCount());
+        long until = System.currentTimeMillis() + scaleInSeconds * 1000L;
+        int servingAtPeak = decisions.serving();
+        while (System.currentTimeMillis() < until && decisions.serving() > nodes) {
+          chat(audience, 2);
+          Thread.sleep(500);
         }
-      }
+        Thread.sleep(2000);
+        say("  nodes now: %s", decisions.nodesLine());
+        room.host("announcements", "{\"text\":\"thanks for watching!\"}");
+        long lastSeq = room.snapshot().path("seq").asLong();
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (System.currentTimeMillis() < deadline && crowd.minSeqOfOpen() < lastSeq) {
+          Thread.sleep(200);
+        }
+        decisions.stopPrinting();
 
-      long revealAt = System.currentTimeMillis() + 5000;
-      room.host("flash-sales", "{\"saleId\":\"flash-1\",\"productId\":\"serum\",\"quantity\":" + stock
-          + ",\"perUserLimit\":1,\"revealAt\":" + revealAt + "}");
-      say("flash sale announced: %d units open in 5 s; %d buyers are waiting...", stock, buyers);
-      for (int s = 3; s >= 1; s--) {
-        Thread.sleep(Math.max(0, revealAt - (s * 1000L) - System.currentTimeMillis()));
-        say("  %d...", s);
+        long outOfOrder = audience.stream().mapToLong(Viewer::outOfOrder).sum() + crowd.outOfOrder();
+        long moved = audience.stream().mapToLong(Viewer::moves).sum() + crowd.reconnects();
+        say("");
+        say("==== summary ====");
+        say("spike                     %d viewers in %d s, placed by /join: %s", viewers, spikeSeconds, placed);
+        say("capacity                  serving nodes %d at the start, %d at the peak, %d after the scale-in",
+            nodes, Math.max(peakNodes, servingAtPeak), decisions.serving());
+        say("standby activations       %s", decisions.startups("activation"));
+        say("cold starts (new nodes)   %s", decisions.startups("cold-start"));
+        say("viewers moved by hints    %d (drained or shed), every one resumed by seq: %d still connected of %d,"
+            + " gaps %d, out of order %d", moved, crowd.openCount(), viewers - left, crowd.gaps(), outOfOrder);
+        say("comment -> viewer latency p50 %d ms, p99 %d ms (%d samples)", latency.quantile(0.5),
+            latency.quantile(0.99), latency.count());
+        if (opens.length > 0) {
+          say("sale open reached         %d chatters, first %+d ms / last %+d ms from revealAt", opens.length,
+              opens[0] - revealAt, opens[opens.length - 1] - revealAt);
+        }
+        say("orders answered           %s, transport failures %d", race.results(), race.failures());
+        if (acks.length > 0) {
+          say("order ack latency         p50 %d ms, p99 %d ms", acks[acks.length / 2], acks[(int) (acks.length * 0.99)]);
+        }
+        say("confirmed = stock         %d confirmed, %d in the order list, stock %d -> %s", confirmed, listed, stock,
+            confirmed == stock && listed == stock ? "yes, no oversell" : "NO");
+        say("");
+        say("the room: REST  %s/api/rooms/%s", gateway, room.roomId());
+        say("          join  %s/api/rooms/%s/join (where a viewer should connect)", gateway, room.roomId());
+        say("          host token %s", room.hostToken());
+        say("          autoscaler %s/api/autoscaler, metrics %s/metrics, cluster %s/api/cluster", gateway, gateway,
+            gateway);
+        say("          node logs  %s", dir);
+        audience.forEach(Viewer::close);
+        boolean ok = confirmed == stock && listed == stock && outOfOrder == 0 && crowd.gaps() == 0;
+        if (!exit) {
+          say("the cluster keeps running; Ctrl-C stops every process the demo started.");
+          Thread.currentThread().join();
+        }
+        return ok ? 0 : 1;
       }
-      Thread.sleep(Math.max(0, revealAt - System.currentTimeMillis()));
-      say("  link is live!");
-      RoomScript.Race race = room.buy(gateways, "flash-1", buyers, buyers, 256, "demo");
-      Thread.sleep(1000);
-
-      var orders = room.confirmedOrders("flash-1");
-      long confirmed = race.results().getOrDefault("CONFIRMED", 0L);
-      long listed = orders.path("orders").size();
-      long[] opens = audience.stream().mapToLong(Viewer::saleOpenAtMillis).filter(x -> x > 0).sorted().toArray();
-      long outOfOrder = audience.stream().mapToLong(Viewer::outOfOrder).sum();
-      long[] acks = race.ackMillis().clone();
-      Arrays.sort(acks);
-
-      say("");
-      say("==== summary ====");
-      say("viewers connected         %d over %d nodes (%d still open)", audience.size(), nodes,
-          audience.stream().filter(Viewer::isOpen).count());
-      say("events delivered          %d to viewers; out of order or repeated: %d", Viewer.totalReceived(audience), outOfOrder);
-      say("comment -> viewer latency p50 %d ms, p99 %d ms (%d samples)", latency.quantile(0.5),
-          latency.quantile(0.99), latency.count());
-      if (opens.length > 0) {
-        say("sale open reached         %d viewers, first %+d ms / last %+d ms from revealAt", opens.length,
-            opens[0] - revealAt, opens[opens.length - 1] - revealAt);
-      }
-      say("orders answered           %s, transport failures %d", race.results(), race.failures());
-      if (acks.length > 0) {
-        say("order ack latency         p50 %d ms, p99 %d ms", acks[acks.length / 2], acks[(int) (acks.length * 0.99)]);
-      }
-      say("confirmed = stock         %d confirmed, %d in the order list, stock %d -> %s", confirmed, listed, stock,
-          confirmed == stock && listed == stock ? "yes, no oversell" : "NO");
-      say("");
-      say("the room: REST  %s/api/rooms/%s", gateways.get(0), room.roomId());
-      say("          WS    %s/ws/rooms/%s?user=you", cluster.node(0).ws(), room.roomId());
-      say("          host token %s", room.hostToken());
-      say("          metrics %s/metrics, cluster %s/api/cluster", gateways.get(0), gateways.get(0));
-      say("          autoscaler %s/api/autoscaler, join %s/api/rooms/%s/join", gateways.get(0), gateways.get(0),
-          room.roomId());
-      audience.forEach(Viewer::close);
-      boolean ok = confirmed == stock && listed == stock && outOfOrder == 0;
-      if (!exit) {
-        say("the cluster keeps running; Ctrl-C stops every process the demo started.");
-        Thread.currentThread().join();
-      }
-      return ok ? 0 : 1;
     }
   }
 
+  private static void chat(List<Viewer> audience, int comments) {
+    if (audience.isEmpty()) {
+      return;
+    }
+    for (int k = 0; k < comments; k++) {
+      audience.get(ThreadLocalRandom.current().nextInt(audience.size())).comment("love it");
+      audience.get(ThreadLocalRandom.current().nextInt(audience.size())).send("{\"type\":\"like\",\"count\":5}");
+    }
+  }
+
+  /** The viewer base ({@code ws://host:port}) /join names for the room. */
+  private static String joinBase(RestClient rest, String gateway, String roomId) {
+    try {
+      String ws = rest.get(gateway + "/api/rooms/" + roomId + "/join").body().path("ws").asText();
+      return ws.substring(0, ws.indexOf("/ws/rooms/"));
+    } catch (Exception e) {
+      throw new IllegalStateException("join placement failed: " + e.getMessage(), e);
+    }
+  }
+
+  /** Prints the autoscaler's decisions and measured start-ups as they happen. */
+  private static final class Decisions extends Thread {
+    private final RestClient rest;
+    private final String gateway;
+    private final long startMillis = System.currentTimeMillis();
+    private volatile boolean running = true;
+    private volatile JsonNode last;
+    private volatile int peakServing;
+    private long printedUpTo;
+    private int startupsPrinted;
+
+    Decisions(RestClient rest, String gateway) {
+      super("demo-decisions");
+      setDaemon(true);
+      this.rest = rest;
+      this.gateway = gateway;
+    }
+
+    @Override
+    public void run() {
+      while (running) {
+        try {
+          JsonNode s = rest.get(gateway + "/api/autoscaler").body();
+          last = s;
+          peakServing = Math.max(peakServing, serving());
+          for (JsonNode p : s.path("timeline")) {
+            long at = p.path("at").asLong();
+            if (at > printedUpTo && p.path("actions").size() > 0) {
+              printedUpTo = at;
+              List<String> actions = new ArrayList<>();
+              p.path("actions").forEach(a -> actions.add(a.asText().replace("pekko://shardcast@", "")));
+              say("  [+%5.1fs] autoscaler: %s  <- %s", (at - startMillis) / 1000.0, String.join(", ", actions),
+                  p.path("reason").asText());
+            }
+          }
+          JsonNode ups = s.path("startups");
+          for (int i = startupsPrinted; i < ups.size(); i++) {
+            JsonNode u = ups.get(i);
+            say("  [+%5.1fs] %s serving: %s in %.2f s (decision to serving)",
+                (u.path("at").asLong() - startMillis) / 1000.0, u.path("node").asText().replace("pekko://shardcast@", ""),
+                u.path("kind").asText(), u.path("seconds").asDouble());
+          }
+          startupsPrinted = ups.size();
+        } catch (Exception e) {
+          // the singleton moving, or the node busy: try again
+        }
+        try {
+          Thread.sleep(1000);
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    }
+
+    void stopPrinting() {
+      running = false;
+    }
+
+    int serving() {
+      JsonNode s = last;
+      int n = 0;
+      if (s != null) {
+        for (JsonNode node : s.path("nodes")) {
+          n += node.path("role").asText().equals("ACTIVE") && node.path("counted").asBoolean() ? 1 : 0;
+        }
+      }
+      return n;
+    }
+
+    int peakServing() {
+      return peakServing;
+    }
+
+    /** Where buyers send orders: the viewer listeners of the serving nodes (they take orders too). */
+    List<String> activeGateways() {
+      JsonNode s = last;
+      List<String> out = new ArrayList<>();
+      if (s != null) {
+        for (JsonNode node : s.path("nodes")) {
+          if (node.path("role").asText().equals("ACTIVE")) {
+            out.add(node.path("viewerBase").asText());
+          }
+        }
+      }
+      return out;
+    }
+
+    String nodesLine() {
+      JsonNode s = last;
+      if (s == null) {
+        return "(no report yet)";
+      }
+      List<String> out = new ArrayList<>();
+      for (JsonNode node : s.path("nodes")) {
+        out.add(node.path("node").asText().replace("pekko://shardcast@127.0.0.1:", ":") + " "
+            + node.path("role").asText() + " " + node.path("viewers").asInt() + " viewers");
+      }
+      return String.join("; ", out);
+    }
+
+    String startups(String kind) {
+      JsonNode s = last;
+      List<String> out = new ArrayList<>();
+      if (s != null) {
+        for (JsonNode u : s.path("startups")) {
+          if (u.path("kind").asText().equals(kind)) {
+            out.add(String.format("%.2f s", u.path("seconds").asDouble()));
+          }
+        }
+      }
+      return out.isEmpty() ? "none" : out.size() + ": " + String.join(", ", out);
+    }
+  }
 
   private static void say(String format, Object... args) {
     System.out.printf(format + "%n", args);

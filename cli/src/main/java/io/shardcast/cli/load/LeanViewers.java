@@ -111,15 +111,8 @@ public final class LeanViewers implements AutoCloseable {
               ended = true;
             }
             if (ended) {
-              c.ended = true;
               k.cancel();
-              c.ch.close();
-              if (c.upgraded) {
-                open.decrementAndGet();
-              } else {
-                refused.increment();
-              }
-              if (c.moveTo != null && running) {
+              if (end(c) && c.moveTo != null && running) {
                 follow(c);
               }
             }
@@ -155,6 +148,43 @@ public final class LeanViewers implements AutoCloseable {
   /** Viewers told to reconnect by a hint that names no node ask this for one (e.g. via /join). */
   public void resolveWith(Function<String, String> roomToViewerBase) {
     this.resolver = roomToViewerBase;
+  }
+
+  /** Closes a connection once; false if it had ended already. */
+  private boolean end(Conn c) {
+    synchronized (c) {
+      if (c.ended) {
+        return false;
+      }
+      c.ended = true;
+    }
+    try {
+      c.ch.close();
+    } catch (IOException ignored) {
+      // closed anyway
+    }
+    if (c.upgraded) {
+      open.decrementAndGet();
+    } else {
+      refused.increment();
+    }
+    return true;
+  }
+
+  /** Disconnects up to {@code n} connected viewers (they leave, as viewers do); returns how many. */
+  public int leave(int n) {
+    int left = 0;
+    synchronized (conns) {
+      for (Conn c : conns) {
+        if (left == n) {
+          break;
+        }
+        if (c.upgraded && !c.ended && end(c)) {
+          left++;
+        }
+      }
+    }
+    return left;
   }
 
   /** A reconnect hint: resume where it says, from the last seq this viewer has. */

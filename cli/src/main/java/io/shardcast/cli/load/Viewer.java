@@ -31,6 +31,11 @@ public final class Viewer implements WebSocket.Listener {
   private volatile String lastError;
   private volatile boolean closed;
   private volatile long sequenced;
+  private volatile HttpClient client;
+  private volatile String roomId;
+  /** Set by a reconnect hint: where to resume once the server closes (null: nowhere). */
+  private volatile String moveTo;
+  private volatile long moves;
 
   public Viewer(String user, LatencyRecorder commentLatency, boolean keepFrames) {
     this.user = user;
@@ -45,9 +50,15 @@ public final class Viewer implements WebSocket.Listener {
   /** Connects to {@code wsBase}/ws/rooms/{room}; resumes after {@code since} when >= 0. */
   public CompletableFuture<Viewer> connect(HttpClient client, String wsBase, String roomId, long since) {
     String q = "?user=" + user + (since >= 0 ? "&since=" + since : "");
+    return open(client, URI.create(wsBase + "/ws/rooms/" + roomId + q), roomId);
+  }
+
+  private CompletableFuture<Viewer> open(HttpClient client, URI uri, String roomId) {
+    this.client = client;
+    this.roomId = roomId;
     closed = false;
     return client.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(20))
-        .buildAsync(URI.create(wsBase + "/ws/rooms/" + roomId + q), this)
+        .buildAsync(uri, this)
         .thenApply(ws -> {
           socket = ws;
           return this;
@@ -110,6 +121,13 @@ public final class Viewer implements WebSocket.Listener {
   @Override
   public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
     closed = true;
+    String next = moveTo;
+    moveTo = null;
+    if (next != null && client != null) {
+      // Drained or shed: resume on the node the hint named, from the last seq received.
+      moves++;
+      open(client, URI.create(next), roomId).exceptionally(t -> null);
+    }
     return null;
   }
 
@@ -141,6 +159,12 @@ public final class Viewer implements WebSocket.Listener {
           lastSeq = seq;
         }
         sequenced++;
+      }
+    }
+    if ("reconnect".equals(type)) {
+      String ws = stringField(json, "ws");
+      if (ws != null) {
+        moveTo = ws;
       }
     }
     if ("saleOpen".equals(type) && saleOpenAtMillis == 0) {
@@ -245,6 +269,11 @@ public final class Viewer implements WebSocket.Listener {
 
   public long outOfOrder() {
     return outOfOrder;
+  }
+
+  /** Times this viewer followed a reconnect hint to another node. */
+  public long moves() {
+    return moves;
   }
 
   public long errors() {
