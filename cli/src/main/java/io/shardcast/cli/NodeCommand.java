@@ -49,7 +49,8 @@ public final class NodeCommand implements Callable<Integer> {
   @Option(names = "--rtmp-port", description = "RTMP ingest port (default 1935; used by the media pipeline).")
   Integer rtmpPort;
 
-  @Option(names = "--seed-nodes", split = ",", description = "Seed nodes as host:port (Artery ports), comma-separated.")
+  @Option(names = "--seed-nodes", split = ",",
+      description = "Seed nodes as host:port (Artery ports), comma-separated; may be repeated.")
   List<String> seedNodes;
 
   @Option(names = "--data-dir", description = "Directory of the H2 journal; nodes with the same data-dir share it.")
@@ -115,7 +116,10 @@ public final class NodeCommand implements Callable<Integer> {
         if (hp.length != 2 || hp[0].isEmpty() || !hp[1].matches("\\d{1,5}") || Integer.parseInt(hp[1]) > 65535) {
           throw new ParameterException(spec.commandLine(), "--seed-nodes wants host:port, got '" + s + "'");
         }
-        seeds.add("pekko://shardcast@" + hp[0] + ":" + hp[1]);
+        String seed = "pekko://shardcast@" + hp[0] + ":" + hp[1];
+        if (!seeds.contains(seed)) {
+          seeds.add(seed); // the flag may be given more than once (a node started by the autoscaler)
+        }
       }
       m.put("pekko.cluster.seed-nodes", seeds);
     }

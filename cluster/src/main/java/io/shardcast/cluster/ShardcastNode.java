@@ -30,7 +30,9 @@ import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.Cluster;
 import org.apache.pekko.cluster.typed.ClusterSingleton;
 import org.apache.pekko.cluster.typed.SingletonActor;
 import org.apache.pekko.http.javadsl.Http;
@@ -110,7 +112,10 @@ public final class ShardcastNode {
     int numberOfShards = config.getInt("pekko.cluster.sharding.number-of-shards");
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "shardcast", config);
     try {
-      NodeStatus status = NodeStatus.ID.get(org.apache.pekko.actor.typed.javadsl.Adapter.toClassic(system));
+      NodeStatus status = NodeStatus.ID.get(Adapter.toClassic(system));
+      NodeLifecycle lifecycle = new NodeLifecycle(autoscalerSettings.enabled() ? initialRole : NodeRole.ACTIVE);
+      // Registered first thing, so the time is when this node became Up, not when it finished starting.
+      Cluster.get(Adapter.toClassic(system)).registerOnMemberUp(lifecycle::up);
       ActorRef<Autoscaler.Command> autoscaler = null;
       JoinDesk joins = null;
       if (autoscalerSettings.enabled()) {
@@ -142,7 +147,6 @@ public final class ShardcastNode {
         return CompletableFuture.completedFuture(Done.getInstance());
       });
       gateway.viewerPort(viewers.port());
-      NodeLifecycle lifecycle = new NodeLifecycle(autoscaler == null ? NodeRole.ACTIVE : initialRole);
       viewers.servingWhen(() -> lifecycle.serving() ? null : lifecycle.role().name().toLowerCase(Locale.ROOT));
       if (autoscaler != null) {
         String viewerBase = "http://" + config.getString("shardcast.node.hostname") + ":" + viewers.port();

@@ -285,8 +285,11 @@ public final class ScalingPolicy {
       // that is over, not for viewers who might come back.
       boolean afterSale = now - saleClosedAtMillis < settings.scaleInWindow().toMillis();
       int wave = afterSale ? excess : Math.max(1, (int) Math.ceil(excess * settings.scaleInMaxFraction()));
+      // The youngest nodes go first (as a StatefulSet scales down): the oldest hold the seeds and the
+      // cluster's singletons, and a young node has the fewest long-settled viewers to move.
       List<NodeReport> byViewers = new ArrayList<>(active);
-      byViewers.sort(Comparator.comparingInt((NodeReport n) -> n.load().viewers()).thenComparing(NodeReport::nodeId));
+      byViewers.sort(Comparator.comparingLong(NodeReport::upSinceMillis).reversed()
+          .thenComparingInt((NodeReport n) -> n.load().viewers()).thenComparing(NodeReport::nodeId));
       int poolWanted = provisionTarget - activeTarget - standby.size() - starting;
       for (int i = 0; i < Math.min(wave, byViewers.size() - settings.minActive()); i++) {
         boolean keep = poolWanted > 0;

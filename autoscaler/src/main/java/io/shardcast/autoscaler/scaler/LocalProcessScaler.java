@@ -55,11 +55,22 @@ public final class LocalProcessScaler implements Scaler {
   }
 
   @Override
-  public synchronized void start(int count, int existing) throws IOException {
+  public synchronized void start(int count, int existing, List<String> members) throws IOException {
     Files.createDirectories(logDir);
+    // Seeds: the oldest members now (the first node may have left since this command was made).
+    List<String> seeds = new ArrayList<>();
+    for (String m : members) {
+      int at = m.lastIndexOf('@');
+      if (at >= 0 && seeds.size() < 3) {
+        seeds.add(m.substring(at + 1));
+      }
+    }
     for (int i = 0; i < count; i++) {
       int[] ports = freePorts(4);
       List<String> cmd = new ArrayList<>(command);
+      if (!seeds.isEmpty()) {
+        cmd.addAll(List.of("--seed-nodes", String.join(",", seeds)));
+      }
       cmd.addAll(List.of("--role", "standby", "--http-port", Integer.toString(ports[0]),
           "--remote-port", Integer.toString(ports[1]), "--management-port", Integer.toString(ports[2]),
           "--viewer-port", Integer.toString(ports[3])));

@@ -17,10 +17,13 @@ public interface Scaler extends AutoCloseable {
   String name();
 
   /**
-   * Asks for {@code count} more nodes, on top of the {@code existing} nodes the autoscaler sees
+   * Asks for {@code count} more nodes, on top of the {@code existing} ones the autoscaler counts
    * (serving, standing by or already starting). New nodes join the cluster as warm standbys.
+   *
+   * @param members addresses of the nodes reporting now ({@code pekko://system@host:port}), oldest
+   *     first: a backend that starts processes gives them as seeds
    */
-  void start(int count, int existing) throws Exception;
+  void start(int count, int existing, List<String> members) throws Exception;
 
   /** A node retired or drained away for good: release what the backend holds for it. */
   default void removed(String nodeId, int remaining) throws Exception {}

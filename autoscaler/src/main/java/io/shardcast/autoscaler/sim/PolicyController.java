@@ -41,7 +41,7 @@ public final class PolicyController implements Simulation.Controller {
     long now = t * 1000L;
     List<NodeReport> reports = new ArrayList<>();
     for (Simulation.Node n : sim.nodes()) {
-      reports.add(new NodeReport(n.id(), n.role(), now, n.roleSince() * 1000L, n.load()));
+      reports.add(new NodeReport(n.id(), n.role(), now, n.roleSince() * 1000L, n.createdAt() * 1000L, n.load()));
     }
     List<SaleWindow> sales = new ArrayList<>();
     List<Trace.Sale> calendar = sim.trace().sales();

@@ -50,10 +50,18 @@ public final class Simulation {
     double events;
     double stress;
 
+    final int createdAt;
+
     Node(String id, NodeRole role, int t) {
       this.id = id;
       this.role = role;
       this.roleSince = t;
+      this.createdAt = t;
+    }
+
+    /** When the node was created (its process started). */
+    public int createdAt() {
+      return createdAt;
     }
 
     public String id() {

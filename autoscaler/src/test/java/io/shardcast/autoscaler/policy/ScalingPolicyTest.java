@@ -30,7 +30,7 @@ class ScalingPolicyTest {
   }
 
   static NodeReport node(String id, NodeRole role, long now, int viewers) {
-    return new NodeReport(id, role, now, 0, NodeLoad.of(viewers, 0, viewers * 0.5));
+    return new NodeReport(id, role, now, 0, 0, NodeLoad.of(viewers, 0, viewers * 0.5));
   }
 
   /** Active nodes sharing {@code viewers} evenly, plus standbys. */

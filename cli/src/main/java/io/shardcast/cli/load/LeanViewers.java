@@ -12,7 +12,10 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
@@ -51,6 +54,13 @@ public final class LeanViewers implements AutoCloseable {
   private final LongAdder reconnects = new LongAdder();
   private final LongAdder gaps = new LongAdder();
   private final LongAdder refused = new LongAdder();
+  private final LongAdder gaveUp = new LongAdder();
+  private static final int MAX_ATTEMPTS = 5;
+  private static final ScheduledExecutorService RETRY_TIMER = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "lean-viewers-retry");
+    t.setDaemon(true);
+    return t;
+  });
   /** Where a viewer told to reconnect without a node goes: room id to a viewer base (ws://host:port). */
   private volatile Function<String, String> resolver = room -> null;
   private volatile boolean running = true;
@@ -65,6 +75,8 @@ public final class LeanViewers implements AutoCloseable {
     int carryLen;
     volatile long lastSeq = -1;
     volatile boolean ended;
+    /** Connection attempts for this viewer before this one (retries after a refusal). */
+    volatile int attempt;
     /** Set by a reconnect hint: the URL to resume at ("" when the hint named no node). */
     String moveTo;
 
@@ -112,8 +124,12 @@ public final class LeanViewers implements AutoCloseable {
             }
             if (ended) {
               k.cancel();
-              if (end(c) && c.moveTo != null && running) {
-                follow(c);
+              if (end(c) && running) {
+                if (c.moveTo != null) {
+                  follow(c);
+                } else if (!c.upgraded) {
+                  retry(c);
+                }
               }
             }
           }
@@ -187,6 +203,31 @@ public final class LeanViewers implements AutoCloseable {
     return left;
   }
 
+  /**
+   * A connection refused before its upgrade (a node busy past its timeout, not serving, gone):
+   * after a backoff, ask the resolver (/join) again, as a real client would, a few times.
+   */
+  private void retry(Conn c) {
+    if (c.attempt >= MAX_ATTEMPTS) {
+      gaveUp.increment();
+      return;
+    }
+    long delay = 250L << c.attempt;
+    RETRY_TIMER.schedule(() -> {
+      String base = running ? resolver.apply(c.roomId) : null;
+      if (base == null) {
+        gaveUp.increment();
+        return;
+      }
+      String url = base + "/ws/rooms/" + c.roomId + "?user=" + c.user + (c.lastSeq >= 0 ? "&since=" + c.lastSeq : "");
+      try {
+        connect(URI.create(url), c.roomId, c.user, c.lastSeq).attempt = c.attempt + 1;
+      } catch (IOException | RuntimeException e) {
+        gaveUp.increment();
+      }
+    }, delay, TimeUnit.MILLISECONDS);
+  }
+
   /** A reconnect hint: resume where it says, from the last seq this viewer has. */
   private void follow(Conn c) {
     String url = c.moveTo;
@@ -205,7 +246,7 @@ public final class LeanViewers implements AutoCloseable {
     }
   }
 
-  private void connect(URI u, String roomId, String user, long lastSeq) throws IOException {
+  private Conn connect(URI u, String roomId, String user, long lastSeq) throws IOException {
     SocketChannel ch = SocketChannel.open(new InetSocketAddress(u.getHost(), u.getPort()));
     ch.socket().setReceiveBufferSize(64 * 1024);
     byte[] nonce = new byte[16];
@@ -231,6 +272,7 @@ public final class LeanViewers implements AutoCloseable {
       loop.pendingRegistrations.add(c);
     }
     loop.selector.wakeup();
+    return c;
   }
 
   /** Reads what is available; false at end of stream. */
@@ -470,6 +512,19 @@ public final class LeanViewers implements AutoCloseable {
     return gaps.sum();
   }
 
+  /** Connected viewers that have reached {@code seq}. */
+  public int countAtLeast(long seq) {
+    int n = 0;
+    synchronized (conns) {
+      for (Conn c : conns) {
+        if (c.upgraded && !c.ended && c.lastSeq >= seq) {
+          n++;
+        }
+      }
+    }
+    return n;
+  }
+
   /** The lowest seq any connected viewer has reached (-1 with none connected). */
   public long minSeqOfOpen() {
     long min = Long.MAX_VALUE;
@@ -486,6 +541,11 @@ public final class LeanViewers implements AutoCloseable {
   /** Viewers that followed a reconnect hint to another node. */
   public long reconnects() {
     return reconnects.sum();
+  }
+
+  /** Viewers that could not connect even after retrying via the resolver. */
+  public long gaveUp() {
+    return gaveUp.sum();
   }
 
   /** Connections that ended before their upgrade: refused (a node not serving, a bad room) or unreachable. */

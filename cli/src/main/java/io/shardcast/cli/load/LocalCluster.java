@@ -201,6 +201,28 @@ public final class LocalCluster implements AutoCloseable {
         .toList();
   }
 
+  /**
+   * Gateway URLs of this cluster's live node processes, those started here first: a client that
+   * lost its gateway (the node was drained away) goes on with the next.
+   */
+  public List<String> liveGateways() {
+    List<String> out = new ArrayList<>();
+    List<String> all = new ArrayList<>();
+    for (ProcessHandle h : processes()) {
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("--http-port (\\d+)").matcher(commandLine(h));
+      if (m.find()) {
+        all.add("http://127.0.0.1:" + m.group(1));
+      }
+    }
+    for (Node n : nodes) {
+      if (all.remove(n.http())) {
+        out.add(n.http());
+      }
+    }
+    out.addAll(all);
+    return out;
+  }
+
   /** A process's full command line (Linux /proc; ProcessHandle.Info may shorten a long class path). */
   public static String commandLine(ProcessHandle h) {
     try {

@@ -13,11 +13,16 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class RoomScript {
 
   private final RestClient rest = new RestClient();
-  private final String baseUrl;
+  private volatile String baseUrl;
   private String roomId;
   private String hostToken;
 
   public RoomScript(String baseUrl) {
+    this.baseUrl = baseUrl;
+  }
+
+  /** Talks to another gateway from now on (the first one left the cluster). */
+  public void useGateway(String baseUrl) {
     this.baseUrl = baseUrl;
   }
 

@@ -36,6 +36,7 @@ public final class Viewer implements WebSocket.Listener {
   /** Set by a reconnect hint: where to resume once the server closes (null: nowhere). */
   private volatile String moveTo;
   private volatile long moves;
+  private volatile long unsent;
 
   public Viewer(String user, LatencyRecorder commentLatency, boolean keepFrames) {
     this.user = user;
@@ -65,13 +66,23 @@ public final class Viewer implements WebSocket.Listener {
         });
   }
 
+  /** Sends a message; one sent while the server is closing this connection (a move) is lost, as a real client's would be. */
   public void send(String json) {
     WebSocket ws = socket;
     if (ws != null && !closed) {
       synchronized (this) {
-        ws.sendText(json, true).join();
+        try {
+          ws.sendText(json, true).join();
+        } catch (java.util.concurrent.CompletionException e) {
+          unsent++;
+        }
       }
     }
+  }
+
+  /** Messages that could not be sent because the connection was closing. */
+  public long unsent() {
+    return unsent;
   }
 
   public void comment(String text) {

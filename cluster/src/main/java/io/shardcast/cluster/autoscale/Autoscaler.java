@@ -40,6 +40,9 @@ import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.cluster.Member;
+import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.typed.Cluster;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,7 +74,8 @@ public final class Autoscaler {
   public record RoomViewers(String roomId, int viewers) {}
 
   /** A node's state over the last second. */
-  public record Report(String nodeId, NodeRole role, long roleSinceMillis, NodeLoad load, String viewerBase,
+  public record Report(String nodeId, NodeRole role, long roleSinceMillis, long upSinceMillis, NodeLoad load,
+      String viewerBase,
       ActorRef<NodeAgent.Command> agent, List<RoomViewers> rooms, List<SaleCalendar.Entry> sales)
       implements Command {}
 
@@ -129,6 +133,7 @@ public final class Autoscaler {
   private final ArrayDeque<ObjectNode> startups = new ArrayDeque<>();
   private final Map<String, double[]> roomTrends = new HashMap<>();
   private final long startedAtMillis = System.currentTimeMillis();
+  private boolean warmedUp;
   private boolean backendBusy;
   private int backendFailures;
   private String backendError;
@@ -227,6 +232,15 @@ public final class Autoscaler {
     }
   }
 
+  private boolean everyMemberReported() {
+    for (Member m : Cluster.get(ctx.getSystem()).state().getMembers()) {
+      if (m.status() == MemberStatus.up() && !reports.containsKey(m.address().toString())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   private boolean fresh(Received r, long now) {
     return now - r.atMillis() <= settings.reportStaleAfter().toMillis();
   }
@@ -248,10 +262,15 @@ public final class Autoscaler {
 
   private void onTick() {
     long now = System.currentTimeMillis();
-    if (now - startedAtMillis < settings.reportStaleAfter().toMillis()) {
-      // Just started (or moved here): every node gets to report before anything is decided, so a
-      // cluster whose reports have not arrived yet does not look empty.
-      return;
+    if (!warmedUp) {
+      // Just started (or moved here): every member gets to report before anything is decided, so a
+      // cluster whose reports have not arrived yet does not look empty (at most 3 stale periods).
+      long waited = now - startedAtMillis;
+      if (waited < settings.reportStaleAfter().toMillis()
+          || (!everyMemberReported() && waited < 3 * settings.reportStaleAfter().toMillis())) {
+        return;
+      }
+      warmedUp = true;
     }
     expire(now);
     List<NodeReport> nodes = new ArrayList<>();
@@ -260,21 +279,28 @@ public final class Autoscaler {
         continue;
       }
       nodes.add(new NodeReport(r.report().nodeId(), effectiveRole(r), r.atMillis(), r.report().roleSinceMillis(),
-          r.report().load()));
+          r.report().upSinceMillis(), r.report().load()));
     }
     int i = 0;
     for (long askedAt : starting) {
-      nodes.add(new NodeReport("starting-" + (i++), NodeRole.STARTING, now, askedAt, NodeLoad.IDLE));
+      nodes.add(new NodeReport("starting-" + (i++), NodeRole.STARTING, now, askedAt, askedAt, NodeLoad.IDLE));
     }
     Plan plan = policy.decide(new Observation(now, nodes, calendar(now)));
-    if (timeline.offer(plan) && !plan.actions().isEmpty()) {
-      log.info("autoscaler {} {} :: {}", scalerSettings.acting() ? "decides" : "would (not acting)", plan.actions(),
-          plan.reason());
-    }
     if (scalerSettings.acting()) {
+      // The timeline shows what was carried out: an action already under way (a shed a moment ago,
+      // a start while the backend works or backs off) is not repeated, nor shown again.
+      List<Action> done = new ArrayList<>();
       for (Action a : plan.actions()) {
-        act(a, now);
+        if (act(a, now)) {
+          done.add(a);
+        }
       }
+      plan = new Plan(plan.atMillis(), plan.activeTarget(), plan.provisionTarget(), plan.maxStress(), plan.panic(),
+          done, plan.reason());
+    }
+    if (timeline.offer(plan) && !plan.actions().isEmpty()) {
+      log.info("autoscaler {} {} :: {}", scalerSettings.acting() ? "does" : "would (not acting)", plan.actions(),
+          plan.reason());
     }
     trackRooms(now);
   }
@@ -304,56 +330,67 @@ public final class Autoscaler {
     }
   }
 
-  private void act(Action a, long now) {
-    if (a instanceof Action.Activate act) {
-      Received r = reports.get(act.nodeId());
-      if (r != null && !activating.containsKey(act.nodeId())) {
-        activating.put(act.nodeId(), now);
-        r.report().agent().tell(new NodeAgent.Activate());
-      }
-    } else if (a instanceof Action.Drain d) {
-      Received r = reports.get(d.nodeId());
-      if (r != null && !draining.containsKey(d.nodeId())) {
-        draining.put(d.nodeId(), now);
-        r.report().agent().tell(new NodeAgent.Drain(d.thenStandby()));
-      }
-    } else if (a instanceof Action.Retire ret) {
-      Received r = reports.get(ret.nodeId());
-      if (r != null && !retiring.containsKey(ret.nodeId())) {
-        retiring.put(ret.nodeId(), now);
-        r.report().agent().tell(new NodeAgent.Retire());
-        removedFromBackend(ret.nodeId());
-      }
-    } else if (a instanceof Action.Shed s) {
-      Received r = reports.get(s.nodeId());
-      if (r != null && !lastShed.containsKey(s.nodeId())) {
-        lastShed.put(s.nodeId(), now);
-        r.report().agent().tell(new NodeAgent.Shed(s.viewers()));
-      }
-    } else if (a instanceof Action.Start st) {
-      start(st.count(), now);
+  /** Carries {@code a} out unless it is under way already; returns whether it was. */
+  private boolean act(Action a, long now) {
+    if (a instanceof Action.Start st) {
+      return start(st.count(), now);
     }
+    String node;
+    Map<String, Long> underWay;
+    NodeAgent.Command order;
+    if (a instanceof Action.Activate x) {
+      node = x.nodeId();
+      underWay = activating;
+      order = new NodeAgent.Activate();
+    } else if (a instanceof Action.Drain x) {
+      node = x.nodeId();
+      underWay = draining;
+      order = new NodeAgent.Drain(x.thenStandby());
+    } else if (a instanceof Action.Retire x) {
+      node = x.nodeId();
+      underWay = retiring;
+      order = new NodeAgent.Retire();
+    } else if (a instanceof Action.Shed x) {
+      node = x.nodeId();
+      underWay = lastShed;
+      order = new NodeAgent.Shed(x.viewers());
+    } else {
+      return false;
+    }
+    Received r = reports.get(node);
+    if (r == null || underWay.putIfAbsent(node, now) != null) {
+      return false;
+    }
+    r.report().agent().tell(order);
+    if (a instanceof Action.Retire) {
+      removedFromBackend(node);
+    }
+    return true;
   }
 
-  private void start(int count, long now) {
+  private boolean start(int count, long now) {
     if (scaler == null || backendBusy || now < backendRetryAtMillis) {
-      return; // advisory, a call under way, or backing off: shown in /api/autoscaler
+      return false; // advisory, a call under way, or backing off: shown in /api/autoscaler
     }
     if (CoordinatedShutdown.get(ctx.getSystem()).getShutdownReason().isPresent()) {
-      return; // this node is stopping: the singleton's next home decides
+      return false; // this node is stopping: the singleton's next home decides
     }
     int existing = reports.size() - retiring.size() + starting.size();
+    List<String> members = reports.values().stream().filter(r -> fresh(r, now))
+        .sorted(java.util.Comparator.comparingLong(r -> r.report().upSinceMillis()))
+        .map(r -> r.report().nodeId()).toList();
     for (int i = 0; i < count; i++) {
       starting.addLast(now);
     }
     backendBusy = true;
     CompletableFuture.runAsync(() -> {
       try {
-        scaler.start(count, existing);
+        scaler.start(count, existing, members);
       } catch (Exception e) {
         throw new IllegalStateException(e.getMessage() == null ? e.toString() : e.getMessage(), e);
       }
     }, blocking).whenComplete((ok, failure) -> ctx.getSelf().tell(new BackendDone(count, failure)));
+    return true;
   }
 
   private void removedFromBackend(String nodeId) {
@@ -434,7 +471,9 @@ public final class Autoscaler {
       }
     }
     log.info("autoscaler: operator order {} {}", o.action(), id);
-    act(action, now);
+    if (!act(action, now)) {
+      return Reply.error(409, "UNDER_WAY", "an order for " + id + " is under way already");
+    }
     ObjectNode out = Reply.object();
     out.put("node", id).put("order", o.action()).put("accepted", true);
     return new Reply(202, out.toString());

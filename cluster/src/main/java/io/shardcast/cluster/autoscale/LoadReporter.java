@@ -61,6 +61,7 @@ public final class LoadReporter {
           .onMessage(Rooms.class, r -> {
             // A report made on demand does not reset the once-a-second rates.
             autoscaler.tell(new Autoscaler.Report(nodeId, lifecycle.role(), lifecycle.sinceMillis(),
+                lifecycle.upSinceMillis(),
                 r.scheduled() ? probe.sample(INTERVAL.toNanos()) : probe.peek(), viewerBase, agent,
                 busiest(r.viewers()), calendar.entries()));
             return Behaviors.same();

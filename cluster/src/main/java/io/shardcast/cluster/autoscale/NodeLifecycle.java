@@ -9,12 +9,26 @@ import io.shardcast.autoscaler.signal.NodeRole;
  */
 public final class NodeLifecycle {
 
+  private volatile long upSinceMillis = Long.MAX_VALUE;
   private volatile NodeRole role;
   private volatile long sinceMillis;
 
   public NodeLifecycle(NodeRole initial) {
     this.role = initial;
     this.sinceMillis = System.currentTimeMillis();
+  }
+
+  /**
+   * When the node became an Up member of the cluster (the seed that formed it first); the youngest
+   * are drained first. Not yet up: the far future.
+   */
+  public long upSinceMillis() {
+    return upSinceMillis;
+  }
+
+  /** Called once the node is an Up member. */
+  public void up() {
+    upSinceMillis = System.currentTimeMillis();
   }
 
   public NodeRole role() {
