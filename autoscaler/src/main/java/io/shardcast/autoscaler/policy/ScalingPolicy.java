@@ -250,7 +250,9 @@ public final class ScalingPolicy {
 
     boolean windowFull = now - firstTickMillis >= windowMillis;
     boolean stepDue = lastScaleInMillis == Long.MIN_VALUE || now - lastScaleInMillis >= settings.scaleInStep().toMillis();
-    boolean mayScaleIn = windowFull && stepDue && !saleNear && !panic && draining == 0;
+    // Never while demand is growing (a significant trend), however long the need stayed low.
+    boolean rising = forecasters[Demand.VIEWERS].trend() > 0 || forecasters[Demand.EVENTS_IN].trend() > 0;
+    boolean mayScaleIn = windowFull && stepDue && !saleNear && !panic && !rising && draining == 0;
     int pool = standby.size() + starting;
     int activeTarget = activeNeed;
     int provisionTarget = provisionNeed;
@@ -283,7 +285,8 @@ public final class ScalingPolicy {
       int excess = serving - activeTarget;
       // Capacity raised for a sale that has just closed goes in one wave: it was sized for a burst
       // that is over, not for viewers who might come back.
-      boolean afterSale = now - saleClosedAtMillis < settings.scaleInWindow().toMillis();
+      boolean afterSale = saleClosedAtMillis != Long.MIN_VALUE
+          && now - saleClosedAtMillis < settings.scaleInWindow().toMillis();
       int wave = afterSale ? excess : Math.max(1, (int) Math.ceil(excess * settings.scaleInMaxFraction()));
       // The youngest nodes go first (as a StatefulSet scales down): the oldest hold the seeds and the
       // cluster's singletons, and a young node has the fewest long-settled viewers to move.

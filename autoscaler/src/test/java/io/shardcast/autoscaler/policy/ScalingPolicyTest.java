@@ -135,6 +135,42 @@ class ScalingPolicyTest {
   }
 
   @Test
+  void noScaleInWhileDemandIsGrowingEvenAfterALongLowWindow() {
+    ScalingPolicy p = policy();
+    int low = (int) (0.5 * SAFE_VIEWERS);
+    // Five nodes for a tenth of their capacity for two minutes: idle capacity by any window...
+    for (int t = 0; t < 120; t++) {
+      p.decide(new Observation(t * 1000L, cluster(t * 1000L, 5, 0, low), List.of()));
+    }
+    // ...but the audience now grows steadily (not fast enough to panic): nothing may be drained.
+    for (int t = 120; t < 150; t++) {
+      long now = t * 1000L;
+      int viewers = low + (t - 120) * 20;
+      Plan plan = p.decide(new Observation(now, cluster(now, 5, 0, viewers), List.of()));
+      if (t >= 125) {
+        assertEquals(0, count(plan, Action.Drain.class), "drained while demand grows at t=" + t + ": " + plan.reason());
+      }
+    }
+  }
+
+  @Test
+  void idleCapacityGoesInWavesOfAtMostHalfTheExcess() {
+    ScalingPolicy p = policy();
+    int low = (int) (0.5 * SAFE_VIEWERS);
+    for (int t = 0; t < 200; t++) {
+      long now = t * 1000L;
+      Plan plan = p.decide(new Observation(now, cluster(now, 5, 0, low), List.of()));
+      long drains = count(plan, Action.Drain.class);
+      if (drains > 0) {
+        // One node is needed, four are idle: the first wave takes two of them, not all four.
+        assertEquals(2, drains, plan.reason());
+        return;
+      }
+    }
+    fail("idle capacity was never released");
+  }
+
+  @Test
   void aNodeThatStoppedReportingIsNotCountedAsCapacity() {
     ScalingPolicy p = policy();
     int viewers = (int) (1.5 * SAFE_VIEWERS * 0.8);
