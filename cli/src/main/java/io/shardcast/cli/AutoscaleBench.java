@@ -153,6 +153,7 @@ public final class AutoscaleBench implements Callable<Integer> {
       String node = "127.0.0.1:" + standby.remotePort();
       awaitRole(rest, gateway, node, "STANDBY");
       String roomId = new RoomScript(gateway).create("activation bench").roomId();
+      Thread.sleep(1500); // the join table at the gateway has seen the standby as one
       long[] confirmed = new long[liveActivations];
       long[] joinable = new long[liveActivations];
       for (int i = 0; i < liveActivations; i++) {
@@ -169,11 +170,24 @@ public final class AutoscaleBench implements Callable<Integer> {
         }
         joinable[i] = (System.nanoTime() - start) / 1_000_000;
         JsonNode ups = rest.get(gateway + "/api/autoscaler").body().path("startups");
+        for (int tries = 0; ups.size() <= before && tries < 100; tries++) {
+          Thread.sleep(20);
+          ups = rest.get(gateway + "/api/autoscaler").body().path("startups");
+        }
         confirmed[i] = ups.size() > before ? Math.round(ups.get(ups.size() - 1).path("seconds").asDouble() * 1000) : -1;
         System.out.printf(Locale.ROOT, "activation %d: confirmed serving after %d ms; /join names it after %d ms%n",
             i + 1, confirmed[i], joinable[i]);
         rest.post(gateway + "/api/autoscaler/nodes/drain", "bench", "{\"node\":\"" + node + "\",\"then\":\"standby\"}");
         awaitRole(rest, gateway, node, "STANDBY");
+        // Until the gateway's join table (refreshed twice a second) no longer names it.
+        long until = System.currentTimeMillis() + 10_000;
+        int others = 0;
+        while (others < 5 && System.currentTimeMillis() < until) {
+          boolean elsewhere = !rest.get(gateway + "/api/rooms/" + roomId + "/join").body().path("ws").asText()
+              .startsWith(standby.ws() + "/");
+          others = elsewhere ? others + 1 : 0;
+          Thread.sleep(200);
+        }
       }
       Arrays.sort(confirmed);
       Arrays.sort(joinable);
