@@ -128,6 +128,8 @@ public final class Autoscaler {
   private final Map<String, Long> draining = new HashMap<>();
   private final Map<String, Long> retiring = new HashMap<>();
   private final Map<String, Long> lastShed = new HashMap<>();
+  /** Nodes told to leave for good, until they have: then the backend releases them. */
+  private final Set<String> leaving = new HashSet<>();
   /** Nodes asked of the backend and not seen yet: when each was asked for, oldest first. */
   private final ArrayDeque<Long> starting = new ArrayDeque<>();
   private final ArrayDeque<ObjectNode> startups = new ArrayDeque<>();
@@ -205,6 +207,8 @@ public final class Autoscaler {
     if (before == null && !starting.isEmpty() && r.role() != NodeRole.ACTIVE) {
       // A node we have not seen: the oldest start we asked for has arrived.
       recordStartup("cold-start", r.nodeId(), now - starting.pollFirst());
+      backendFailures = 0;
+      backendError = null;
     }
     Long sent = activating.get(r.nodeId());
     if (sent != null && r.role() == NodeRole.ACTIVE) {
@@ -310,6 +314,14 @@ public final class Autoscaler {
     reports.values().removeIf(r -> now - r.atMillis() > forget);
     activating.values().removeIf(t -> now - t > ORDER_TIMEOUT_MILLIS);
     draining.entrySet().removeIf(e -> now - e.getValue() > ORDER_TIMEOUT_MILLIS);
+    for (java.util.Iterator<String> it = leaving.iterator(); it.hasNext(); ) {
+      String node = it.next();
+      Received r = reports.get(node);
+      if (r == null || !fresh(r, now)) {
+        it.remove();
+        removedFromBackend(node);
+      }
+    }
     retiring.keySet().removeIf(n -> !reports.containsKey(n));
     retiring.values().removeIf(t -> now - t > 6 * ORDER_TIMEOUT_MILLIS);
     lastShed.values().removeIf(t -> now - t > SHED_EVERY_MILLIS);
@@ -362,8 +374,8 @@ public final class Autoscaler {
       return false;
     }
     r.report().agent().tell(order);
-    if (a instanceof Action.Retire) {
-      removedFromBackend(node);
+    if (a instanceof Action.Retire || (a instanceof Action.Drain d && !d.thenStandby())) {
+      leaving.add(node); // the backend lets it go once it has left (its reports stop)
     }
     return true;
   }
@@ -411,9 +423,7 @@ public final class Autoscaler {
     backendBusy = false;
     long now = System.currentTimeMillis();
     if (d.failure() == null) {
-      backendFailures = 0;
-      backendError = null;
-      return;
+      return; // asked; the backend has done well only once a node it started joins
     }
     for (int i = 0; i < d.count() && !starting.isEmpty(); i++) {
       starting.pollLast();
