@@ -139,9 +139,9 @@ public final class AutoscaleBench implements Callable<Integer> {
   private void measureActivations() throws Exception {
     Path dir = Files.createTempDirectory("shardcast-bench-activation");
     Path conf = dir.resolve("bench.conf");
-    Files.writeString(conf, "shardcast.ops.token = \"bench\"\nshardcast.autoscaler.acting = off\n");
+    Files.writeString(conf, "shardcast.ops.token = \"bench\"\n");
     List<String> args = List.of("--config", conf.toString());
-    List<String> jvm = List.of("-Xms512m", "-Xmx512m");
+    List<String> jvm = List.of("-Xms512m", "-Xmx512m", LocalCluster.FIXED_SIZE);
     RestClient rest = new RestClient();
     try (LocalCluster cluster = LocalCluster.start(1, dir, 0, jvm, args)) {
       cluster.awaitReady(Duration.ofSeconds(180));
@@ -152,29 +152,26 @@ public final class AutoscaleBench implements Callable<Integer> {
       String gateway = cluster.node(0).http();
       String node = "127.0.0.1:" + standby.remotePort();
       awaitRole(rest, gateway, node, "STANDBY");
-      String roomId = new RoomScript(gateway).create("activation bench").roomId();
+      RoomScript room = new RoomScript(gateway).create("activation bench");
       Thread.sleep(1500); // the join table at the gateway has seen the standby as one
       long[] confirmed = new long[liveActivations];
       long[] joinable = new long[liveActivations];
       for (int i = 0; i < liveActivations; i++) {
-        int before = rest.get(gateway + "/api/autoscaler").body().path("startups").size();
+        long startWall = System.currentTimeMillis();
         long start = System.nanoTime();
         RestClient.Response r = rest.post(gateway + "/api/autoscaler/nodes/activate", "bench",
             "{\"node\":\"" + node + "\"}");
         if (r.status() != 202) {
           throw new IllegalStateException("activation refused: " + r.body());
         }
-        while (!rest.get(gateway + "/api/rooms/" + roomId + "/join").body().path("ws").asText()
-            .startsWith(standby.ws() + "/")) {
+        while (!room.joinBase().equals(standby.ws())) {
+          if (System.nanoTime() - start > 10_000_000_000L) {
+            throw new IllegalStateException("/join did not name the activated node within 10 s");
+          }
           Thread.sleep(5);
         }
         joinable[i] = (System.nanoTime() - start) / 1_000_000;
-        JsonNode ups = rest.get(gateway + "/api/autoscaler").body().path("startups");
-        for (int tries = 0; ups.size() <= before && tries < 100; tries++) {
-          Thread.sleep(20);
-          ups = rest.get(gateway + "/api/autoscaler").body().path("startups");
-        }
-        confirmed[i] = ups.size() > before ? Math.round(ups.get(ups.size() - 1).path("seconds").asDouble() * 1000) : -1;
+        confirmed[i] = measuredActivation(rest, gateway, node, startWall);
         System.out.printf(Locale.ROOT, "activation %d: confirmed serving after %d ms; /join names it after %d ms%n",
             i + 1, confirmed[i], joinable[i]);
         rest.post(gateway + "/api/autoscaler/nodes/drain", "bench", "{\"node\":\"" + node + "\",\"then\":\"standby\"}");
@@ -183,8 +180,7 @@ public final class AutoscaleBench implements Callable<Integer> {
         long until = System.currentTimeMillis() + 10_000;
         int others = 0;
         while (others < 5 && System.currentTimeMillis() < until) {
-          boolean elsewhere = !rest.get(gateway + "/api/rooms/" + roomId + "/join").body().path("ws").asText()
-              .startsWith(standby.ws() + "/");
+          boolean elsewhere = !room.joinBase().equals(standby.ws());
           others = elsewhere ? others + 1 : 0;
           Thread.sleep(200);
         }
@@ -195,6 +191,22 @@ public final class AutoscaleBench implements Callable<Integer> {
           + "(target p50 < 2 s)%n", liveActivations, confirmed[liveActivations / 2], confirmed[liveActivations - 1],
           joinable[liveActivations / 2], joinable[liveActivations - 1]);
     }
+  }
+
+  /** The autoscaler's own measurement of the activation of {@code node} ordered at {@code sinceMillis}, in ms. */
+  private static long measuredActivation(RestClient rest, String gateway, String node, long sinceMillis)
+      throws Exception {
+    long until = System.currentTimeMillis() + 5_000;
+    while (System.currentTimeMillis() < until) {
+      for (JsonNode u : rest.get(gateway + "/api/autoscaler").body().path("startups")) {
+        if (u.path("kind").asText().equals("activation") && u.path("node").asText().endsWith("@" + node)
+            && u.path("at").asLong() >= sinceMillis) {
+          return Math.round(u.path("seconds").asDouble() * 1000);
+        }
+      }
+      Thread.sleep(20);
+    }
+    throw new IllegalStateException("the autoscaler recorded no activation of " + node);
   }
 
   private static void awaitRole(RestClient rest, String gateway, String node, String role) throws Exception {
@@ -213,7 +225,7 @@ public final class AutoscaleBench implements Callable<Integer> {
   /** Starts a node, then adds {@code liveStarts} more one at a time, timing each from spawn to /ready. */
   private void measureColdStarts() throws Exception {
     Path dir = Files.createTempDirectory("shardcast-bench-coldstart");
-    List<String> jvm = List.of("-Xms512m", "-Xmx512m");
+    List<String> jvm = List.of("-Xms512m", "-Xmx512m", LocalCluster.FIXED_SIZE);
     try (LocalCluster cluster = LocalCluster.start(1, dir, 0, jvm, List.of())) {
       cluster.awaitReady(Duration.ofSeconds(180));
       long[] millis = new long[liveStarts];
@@ -221,6 +233,9 @@ public final class AutoscaleBench implements Callable<Integer> {
         long start = System.nanoTime();
         LocalCluster.Node n = cluster.add(List.of("--role", "standby"));
         while (!cluster.ready(n)) {
+          if (System.nanoTime() - start > 120_000_000_000L) {
+            throw new IllegalStateException("node not ready after 120 s; see " + n.log());
+          }
           if (!n.process().isAlive()) {
             throw new IllegalStateException("node exited; see " + n.log());
           }

@@ -134,7 +134,7 @@ public final class DemoCommand implements Callable<Integer> {
       List<CompletableFuture<Viewer>> joining = new ArrayList<>();
       for (int j = 0; j < chatters; j++) {
         Viewer v = new Viewer("chatter-" + j, latency, false);
-        joining.add(v.connect(ws[j % ws.length], joinBase(rest, gateway, room.roomId()), room.roomId(), -1));
+        joining.add(v.connect(ws[j % ws.length], room.joinBase(), room.roomId(), -1));
       }
       for (CompletableFuture<Viewer> f : joining) {
         try {
@@ -148,12 +148,12 @@ public final class DemoCommand implements Callable<Integer> {
       say("");
       say("==== the spike: %d viewers in %d s (a node may safely hold %d) ====", viewers, spikeSeconds, safeViewers);
       try (LeanViewers crowd = new LeanViewers(latency, 2)) {
-        crowd.resolveWith(r -> joinBase(rest, gateway, r));
+        crowd.resolveWith(r -> room.joinBase());
         long spikeStart = System.nanoTime();
         long lastReport = 0;
         Map<String, Integer> placed = new TreeMap<>();
         for (int i = 0; i < viewers; i++) {
-          String base = joinBase(rest, gateway, room.roomId());
+          String base = joinBase(room);
           placed.merge(base, 1, Integer::sum);
           crowd.connect(base, room.roomId(), "viewer-" + i);
           long due = spikeStart + (long) ((i + 1) * (spikeSeconds * 1e9 / Math.max(1, viewers)));
@@ -221,8 +221,9 @@ public final class DemoCommand implements Callable<Integer> {
         room.host("announcements", "{\"text\":\"thanks for watching!\"}");
         long lastSeq = room.snapshot().path("seq").asLong();
         long deadline = System.currentTimeMillis() + 10_000;
-        while (System.currentTimeMillis() < deadline && crowd.minSeqOfOpen() < lastSeq) {
-          Thread.sleep(200);
+        while (System.currentTimeMillis() < deadline && (crowd.countAtLeast(lastSeq) < crowd.openCount()
+            || crowd.openCount() + crowd.gaveUp() + crowd.lost() < connectedAtPeak - left)) {
+          Thread.sleep(200); // viewers still moving settle
         }
         decisions.stopPrinting();
 
@@ -238,8 +239,9 @@ public final class DemoCommand implements Callable<Integer> {
         say("viewers moved by hints    %d (drained or shed); still connected %d of %d; the last event reached %d of"
             + " them; out of order or repeated %d", moved, crowd.openCount(), connectedAtPeak - left,
             crowd.countAtLeast(lastSeq), outOfOrder);
-        say("connection attempts refused %d (node busy or not serving: retried via /join), viewers who gave up %d",
-            crowd.refused(), crowd.gaveUp());
+        say("connection attempts refused %d (node busy or not serving: retried via /join), viewers who gave up %d,"
+            + " cut off without a hint %d, resumed from a snapshot instead of their seq %d", crowd.refused(),
+            crowd.gaveUp(), crowd.lost(), crowd.resumeSnapshots());
         say("chat sampled under load   %d seq holes seen by viewers (chat only: commerce and system events are never"
             + " dropped; see README)", crowd.gaps());
         say("comment -> viewer latency p50 %d ms, p99 %d ms (%d samples)", latency.quantile(0.5),
@@ -262,7 +264,8 @@ public final class DemoCommand implements Callable<Integer> {
             endGateway);
         say("          node logs  %s", dir);
         audience.forEach(Viewer::close);
-        boolean ok = confirmed == stock && listed == stock && outOfOrder == 0
+        boolean ok = confirmed == stock && listed == stock && outOfOrder == 0 && crowd.lost() == 0
+            && crowd.gaveUp() == 0 && crowd.resumeSnapshots() == 0
             && crowd.countAtLeast(lastSeq) == crowd.openCount() && crowd.openCount() == connectedAtPeak - left;
         if (!exit) {
           say("the cluster keeps running; Ctrl-C stops every process the demo started.");
@@ -299,13 +302,17 @@ public final class DemoCommand implements Callable<Integer> {
     return preferred;
   }
 
-  /** The viewer base ({@code ws://host:port}) /join names for the room. */
-  private static String joinBase(RestClient rest, String gateway, String roomId) {
-    try {
-      String ws = rest.get(gateway + "/api/rooms/" + roomId + "/join").body().path("ws").asText();
-      return ws.substring(0, ws.indexOf("/ws/rooms/"));
-    } catch (Exception e) {
-      throw new IllegalStateException("join placement failed: " + e.getMessage(), e);
+  /** {@code /join} for the next viewer, asked again (three times in all) when the gateway is busy. */
+  private static String joinBase(RoomScript room) throws InterruptedException {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return room.joinBase();
+      } catch (IllegalStateException e) {
+        if (attempt == 3) {
+          throw e;
+        }
+        Thread.sleep(200L * attempt);
+      }
     }
   }
 

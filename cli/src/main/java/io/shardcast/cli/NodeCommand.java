@@ -170,8 +170,9 @@ public final class NodeCommand implements Callable<Integer> {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-      if (arg.startsWith("-X") || arg.startsWith("-D")) {
-        cmd.add(arg); // heap size, GC and properties as this node has them
+      // Heap, GC and properties as this node has them; not debugger or agent flags (a port each).
+      if (arg.startsWith("-Xm") || arg.startsWith("-Xs") || arg.startsWith("-XX:") || arg.startsWith("-D")) {
+        cmd.add(arg);
       }
     }
     cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Shardcast.class.getName(), "node"));
@@ -193,9 +194,8 @@ public final class NodeCommand implements Callable<Integer> {
     if (postgresUser != null) {
       cmd.addAll(List.of("--postgres-user", postgresUser));
     }
-    if (postgresPassword != null) {
-      cmd.addAll(List.of("--postgres-password", postgresPassword));
-    }
+    // The PostgreSQL password is not passed on a command line (every process list shows those): a
+    // child inherits SHARDCAST_POSTGRES_PASSWORD from this node's environment.
     if (discovery != null) {
       cmd.addAll(List.of("--discovery", discovery));
     }

@@ -123,7 +123,9 @@ public final class ShardcastNode {
             scalerSettings, () -> Scalers.create(scalerSettings, config), numberOfShards), "autoscaler"));
         joins = new JoinDesk(system, autoscaler, autoscalerSettings.safeLoad());
       }
-      LiveRoom.init(system, new RoomAllocation(system, autoscaler, rebalanceMinViewers, rebalanceMaxMoves));
+      // Without the autoscaler there are no roles or room weights: Pekko's default allocation.
+      LiveRoom.init(system, autoscaler == null ? null
+          : new RoomAllocation(system, autoscaler, rebalanceMinViewers, rebalanceMaxMoves));
       status.shardingStarted = true;
       ActorRef<RoomEdges.Command> edges = system.systemActorOf(RoomEdges.create(roomSettings), "room-edges",
           Props.empty());
@@ -152,7 +154,7 @@ public final class ShardcastNode {
         String viewerBase = "http://" + config.getString("shardcast.node.hostname") + ":" + viewers.port();
         String nodeId = system.address().toString();
         ActorRef<Object> reporter = system.systemActorOf(LoadReporter.create(autoscaler, nodeId, lifecycle,
-            viewerBase, edges), "load-reporter", Props.empty());
+            viewerBase, viewers::viewers, edges), "load-reporter", Props.empty());
         system.systemActorOf(NodeAgent.create(lifecycle, viewers, joins, nodeId, reporter, drainTimeout), "node-agent",
             Props.empty());
       }

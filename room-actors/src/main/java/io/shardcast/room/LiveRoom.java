@@ -54,6 +54,9 @@ public final class LiveRoom extends EventSourcedBehavior<LiveRoom.Command, RoomE
 
   public static final EntityTypeKey<Command> TYPE_KEY = EntityTypeKey.create(Command.class, "LiveRoom");
 
+  private static final String KEEP_AWAKE = "keep-awake";
+  private static final String IDLE_TIMEOUT = "pekko.cluster.sharding.passivation.default-idle-strategy.idle-entity.timeout";
+
   /** Registers the room entity with Cluster Sharding on this node. */
   /**
    * Rooms and their edges run on their own small dispatcher, so a wave of viewer socket work on the
@@ -115,6 +118,12 @@ public final class LiveRoom extends EventSourcedBehavior<LiveRoom.Command, RoomE
 
   private enum Flush implements Command { INSTANCE }
 
+  /** Timer: while a sale has not opened (or a bag not been drawn), keep this room from passivating. */
+  private enum KeepAwake implements Command { INSTANCE }
+
+  /** Sent to itself through sharding: traffic, so the idle passivation leaves it be. */
+  private enum StayAwake implements Command { INSTANCE }
+
   private enum TallyLikes implements Command { INSTANCE }
 
   private record OpenSale(String saleId) implements Command {}
@@ -139,6 +148,8 @@ public final class LiveRoom extends EventSourcedBehavior<LiveRoom.Command, RoomE
   /** Viewer commands waiting for the next group commit. */
   private final List<Command> pending = new ArrayList<>();
   private boolean flushQueued;
+  /** A third of the idle passivation timeout. */
+  private final Duration keepAwakeEvery;
   /** A sale was announced or sold to since the calendar was last written. */
   private boolean calendarChanged;
   private long pendingLikes;
@@ -153,6 +164,9 @@ public final class LiveRoom extends EventSourcedBehavior<LiveRoom.Command, RoomE
     this.settings = settings;
     this.chatBroadcast = new TokenBucket(settings.chatBroadcastRate(), Math.max(1, settings.chatBroadcastRate() / 2));
     this.node = ctx.getSystem().address().hostPort();
+    com.typesafe.config.Config config = ctx.getSystem().settings().config();
+    Duration idle = config.hasPath(IDLE_TIMEOUT) ? config.getDuration(IDLE_TIMEOUT) : Duration.ofMinutes(2);
+    this.keepAwakeEvery = Duration.ofMillis(Math.max(500, idle.toMillis() / 3));
   }
 
   @Override
@@ -192,7 +206,9 @@ public final class LiveRoom extends EventSourcedBehavior<LiveRoom.Command, RoomE
   public EventHandler<RoomState, RoomEvent> eventHandler() {
     return (state, event) -> {
       state.apply(event, settings.recentComments());
-      if (event instanceof FlashSaleAnnounced || event instanceof OrderConfirmed) {
+      // The calendar changes when a sale is announced or sells out, not with every order.
+      if (event instanceof FlashSaleAnnounced
+          || (event instanceof OrderConfirmed o && state.sales.get(o.saleId()).remaining() <= 0)) {
         calendarChanged = true;
       }
       Frame frame = FrameRenderer.render(event);
@@ -218,6 +234,8 @@ public final class LiveRoom extends EventSourcedBehavior<LiveRoom.Command, RoomE
         .onCommand(PostComment.class, (s, c) -> enqueue(s, c, null))
         .onCommand(SendGift.class, (s, c) -> enqueue(s, c, null))
         .onCommand(Flush.class, (s, c) -> onFlush(s))
+        .onCommand(KeepAwake.class, (s, c) -> onKeepAwake(s))
+        .onCommand(StayAwake.class, (s, c) -> Effect().none())
         .onCommand(GetSnapshot.class, this::onGetSnapshot)
         .onCommand(GetSoldOutHint.class, this::onGetSoldOutHint)
         .onCommand(GetOrders.class, this::onGetOrders)
@@ -355,11 +373,36 @@ public final class LiveRoom extends EventSourcedBehavior<LiveRoom.Command, RoomE
   private void scheduleOpen(String saleId, long revealAtMillis, long now) {
     long delay = Math.max(0, revealAtMillis - settings.saleOpenLead().toMillis() - now);
     timers.startSingleTimer("open-" + saleId, new OpenSale(saleId), Duration.ofMillis(delay));
+    stayAwake();
   }
 
   private void scheduleDraw(String bagId, long endsAtMillis, long now) {
     long delay = Math.max(0, endsAtMillis + settings.luckyBagGrace().toMillis() - now);
     timers.startSingleTimer("draw-" + bagId, new DrawBag(bagId), Duration.ofMillis(delay));
+    stayAwake();
+  }
+
+  /**
+   * A room with a sale to open or a bag to draw must not passivate before then: its timers would go
+   * with it (the opening persisted late, when someone next touches the room) and so would its entry
+   * in the node's sale calendar, which the autoscaler scales ahead of. Idle passivation counts only
+   * messages delivered through sharding, so the room sends itself one while it has work pending.
+   */
+  private void stayAwake() {
+    if (!timers.isTimerActive(KEEP_AWAKE)) {
+      timers.startTimerWithFixedDelay(KEEP_AWAKE, KeepAwake.INSTANCE, keepAwakeEvery);
+    }
+  }
+
+  private Effect<RoomEvent, RoomState> onKeepAwake(RoomState state) {
+    boolean pending = state.sales.values().stream().anyMatch(sale -> !sale.openPublished)
+        || state.bags.values().stream().anyMatch(bag -> bag.drawnWinners == null);
+    if (pending) {
+      ClusterSharding.get(ctx.getSystem()).entityRefFor(TYPE_KEY, roomId).tell(StayAwake.INSTANCE);
+    } else {
+      timers.cancel(KEEP_AWAKE);
+    }
+    return Effect().none();
   }
 
   private Effect<RoomEvent, RoomState> onOpenSale(RoomState state, OpenSale c) {

@@ -102,7 +102,7 @@ public final class KubernetesScaler implements Scaler {
   }
 
   @Override
-  public void removed(String nodeId, int remaining) throws ApiException {
+  public void removed(String nodeId) throws ApiException {
     int current = replicas();
     int ordinal = ordinal(nodeId);
     if (ordinal >= 0 && ordinal == current - 1) {
@@ -130,15 +130,21 @@ public final class KubernetesScaler implements Scaler {
       if (selector == null) {
         return out;
       }
+      Set<String> current = new HashSet<>();
       for (V1Pod pod : core.listNamespacedPod(namespace).labelSelector(selector).execute().getItems()) {
         String why = failure(pod);
         String pname = pod.getMetadata() == null ? "?" : pod.getMetadata().getName();
-        if (why != null && reportedFailures.add(pname + "/" + why)) {
-          out.add("pod " + namespace + "/" + pname + " is not starting: " + why);
+        if (why != null) {
+          current.add(pname + "/" + why);
+          if (reportedFailures.add(pname + "/" + why)) {
+            out.add("pod " + namespace + "/" + pname + " is not starting: " + why);
+          }
         }
       }
+      reportedFailures.retainAll(current); // a pod that recovered may fail again, and is then reported again
     } catch (ApiException e) {
-      out.add("listing the pods of " + name + " failed: " + describe(e));
+      // Not a failed start: the next start's call will fail (and back off) if the API server is away.
+      log.warn("kubernetes scaler: listing the pods of {} failed: {}", name, describe(e));
     }
     return out;
   }

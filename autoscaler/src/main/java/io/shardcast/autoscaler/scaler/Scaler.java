@@ -8,8 +8,8 @@ import java.util.List;
  * workload ({@code KubernetesScaler}). Nodes leave by themselves (drained or retired through their
  * own node agent), so a backend only ever adds capacity and learns when a node went for good.
  *
- * <p>Calls are blocking and made off the autoscaler's thread; a failure is thrown, retried with
- * backoff by the caller and shown at {@code GET /api/autoscaler}.
+ * <p>Calls are blocking and made off the autoscaler's thread, one at a time; a failure is thrown,
+ * retried with backoff by the caller and shown at {@code GET /api/autoscaler}.
  */
 public interface Scaler extends AutoCloseable {
 
@@ -26,7 +26,7 @@ public interface Scaler extends AutoCloseable {
   void start(int count, int existing, List<String> members) throws Exception;
 
   /** A node retired or drained away for good: release what the backend holds for it. */
-  default void removed(String nodeId, int remaining) throws Exception {}
+  default void removed(String nodeId) throws Exception {}
 
   /**
    * Nodes this backend started that failed before they could join (a process that exited, a pod

@@ -10,10 +10,5 @@ public enum NodeRole {
   ACTIVATING,
   ACTIVE,
   /** Takes no joins, hints its viewers elsewhere, hands its shards off, then leaves. */
-  DRAINING;
-
-  /** True for roles that cost a node but are not yet or no longer serving. */
-  public boolean provisioned() {
-    return this == STARTING || this == STANDBY || this == ACTIVATING;
-  }
+  DRAINING
 }

@@ -76,9 +76,9 @@ class KubernetesScalerTest {
     scaler.start(1, 1, List.of());
     assertEquals(3, replicas());
 
-    scaler.removed("pekko://shardcast@shardcast-0.shardcast.live.svc:25520", 2);
+    scaler.removed("pekko://shardcast@shardcast-0.shardcast.live.svc:25520");
     assertEquals(3, replicas(), "the oldest pod left: lowering the replicas would stop the top pod instead");
-    scaler.removed("pekko://shardcast@shardcast-2.shardcast.live.svc:25520", 2);
+    scaler.removed("pekko://shardcast@shardcast-2.shardcast.live.svc:25520");
     assertEquals(2, replicas(), "the top pod left for good: the StatefulSet shrinks by it");
   }
 

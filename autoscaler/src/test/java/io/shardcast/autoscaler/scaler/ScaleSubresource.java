@@ -23,7 +23,7 @@ final class ScaleSubresource extends Dispatcher {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private final KubernetesCrudDispatcher crud;
-  final List<String> requests = new ArrayList<>();
+  final List<String> requests = java.util.Collections.synchronizedList(new ArrayList<>());
   /** When set, every request is answered with this status (an API server refusing). */
   volatile int failWith;
 

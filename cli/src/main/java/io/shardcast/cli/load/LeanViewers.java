@@ -55,9 +55,15 @@ public final class LeanViewers implements AutoCloseable {
   private final LongAdder gaps = new LongAdder();
   private final LongAdder refused = new LongAdder();
   private final LongAdder gaveUp = new LongAdder();
+  private final LongAdder lost = new LongAdder();
+  private final LongAdder resumeSnapshots = new LongAdder();
   private static final int MAX_ATTEMPTS = 5;
-  private static final ScheduledExecutorService RETRY_TIMER = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "lean-viewers-retry");
+  /**
+   * Reconnections (hints followed, refusals retried) run here, never on a selector thread: asking
+   * /join and opening a socket block.
+   */
+  private final ScheduledExecutorService reconnector = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "lean-viewers-reconnect");
     t.setDaemon(true);
     return t;
   });
@@ -76,14 +82,19 @@ public final class LeanViewers implements AutoCloseable {
     volatile long lastSeq = -1;
     volatile boolean ended;
     /** Connection attempts for this viewer before this one (retries after a refusal). */
-    volatile int attempt;
+    final int attempt;
+    /** Opened to resume (a hint followed, or a retry of one) from {@link #lastSeq}. */
+    final boolean resuming;
     /** Set by a reconnect hint: the URL to resume at ("" when the hint named no node). */
     String moveTo;
 
-    Conn(SocketChannel ch, String roomId, String user) {
+    Conn(SocketChannel ch, String roomId, String user, long lastSeq, int attempt, boolean resuming) {
       this.ch = ch;
       this.roomId = roomId;
       this.user = user;
+      this.lastSeq = lastSeq;
+      this.attempt = attempt;
+      this.resuming = resuming;
     }
   }
 
@@ -126,9 +137,11 @@ public final class LeanViewers implements AutoCloseable {
               k.cancel();
               if (end(c) && running) {
                 if (c.moveTo != null) {
-                  follow(c);
+                  reconnect(c, c.moveTo, 0, 0); // a hint: go at once
                 } else if (!c.upgraded) {
-                  retry(c);
+                  reconnect(c, "", c.attempt + 1, 250L << c.attempt); // refused: back off, ask /join
+                } else {
+                  lost.increment(); // closed without a hint (a node killed): a real client would rejoin
                 }
               }
             }
@@ -158,7 +171,12 @@ public final class LeanViewers implements AutoCloseable {
    * upgrade request is written; the reply is read by the selector thread.
    */
   public void connect(String wsBase, String roomId, String user) throws IOException {
-    connect(URI.create(wsBase + "/ws/rooms/" + roomId + "?user=" + user), roomId, user, -1);
+    connect(URI.create(viewerUrl(wsBase, roomId, user, -1)), roomId, user, -1, 0, false);
+  }
+
+  /** A viewer's WebSocket URL on the node {@code wsBase} ({@code ws://host:port}), resuming after {@code since} when >= 0. */
+  public static String viewerUrl(String wsBase, String roomId, String user, long since) {
+    return wsBase + "/ws/rooms/" + roomId + "?user=" + user + (since >= 0 ? "&since=" + since : "");
   }
 
   /** Viewers told to reconnect by a hint that names no node ask this for one (e.g. via /join). */
@@ -166,13 +184,16 @@ public final class LeanViewers implements AutoCloseable {
     this.resolver = roomToViewerBase;
   }
 
-  /** Closes a connection once; false if it had ended already. */
+  /** Closes a connection once (and forgets it); false if it had ended already. */
   private boolean end(Conn c) {
     synchronized (c) {
       if (c.ended) {
         return false;
       }
       c.ended = true;
+    }
+    synchronized (conns) {
+      conns.remove(c);
     }
     try {
       c.ch.close();
@@ -204,50 +225,48 @@ public final class LeanViewers implements AutoCloseable {
   }
 
   /**
-   * A connection refused before its upgrade (a node busy past its timeout, not serving, gone):
-   * after a backoff, ask the resolver (/join) again, as a real client would, a few times.
+   * Resumes viewer {@code c} elsewhere after {@code delayMillis}: at {@code url} (a hint's), or where
+   * the resolver (/join) says when it is empty, from the last seq it received. A connection that
+   * fails is tried again, with growing waits, up to {@link #MAX_ATTEMPTS} times, then given up.
    */
-  private void retry(Conn c) {
-    if (c.attempt >= MAX_ATTEMPTS) {
+  private void reconnect(Conn c, String url, int attempt, long delayMillis) {
+    if (attempt > MAX_ATTEMPTS) {
       gaveUp.increment();
       return;
     }
-    long delay = 250L << c.attempt;
-    RETRY_TIMER.schedule(() -> {
-      String base = running ? resolver.apply(c.roomId) : null;
-      if (base == null) {
-        gaveUp.increment();
+    reconnector.schedule(() -> {
+      if (!running) {
         return;
       }
-      String url = base + "/ws/rooms/" + c.roomId + "?user=" + c.user + (c.lastSeq >= 0 ? "&since=" + c.lastSeq : "");
       try {
-        connect(URI.create(url), c.roomId, c.user, c.lastSeq).attempt = c.attempt + 1;
+        String target = url;
+        if (target.isEmpty()) {
+          String base = resolver.apply(c.roomId);
+          if (base == null) {
+            gaveUp.increment();
+            return;
+          }
+          target = viewerUrl(base, c.roomId, c.user, c.lastSeq);
+        }
+        connect(URI.create(target), c.roomId, c.user, c.lastSeq, attempt, c.resuming || c.moveTo != null);
       } catch (IOException | RuntimeException e) {
-        gaveUp.increment();
+        reconnect(c, "", attempt + 1, 250L << attempt);
       }
-    }, delay, TimeUnit.MILLISECONDS);
+    }, delayMillis, TimeUnit.MILLISECONDS);
   }
 
-  /** A reconnect hint: resume where it says, from the last seq this viewer has. */
-  private void follow(Conn c) {
-    String url = c.moveTo;
-    if (url.isEmpty()) {
-      String base = resolver.apply(c.roomId);
-      if (base == null) {
-        return;
-      }
-      url = base + "/ws/rooms/" + c.roomId + "?user=" + c.user + (c.lastSeq >= 0 ? "&since=" + c.lastSeq : "");
-    }
-    try {
-      connect(URI.create(url), c.roomId, c.user, c.lastSeq);
-      reconnects.increment();
-    } catch (IOException | IllegalArgumentException e) {
-      refused.increment();
-    }
-  }
-
-  private Conn connect(URI u, String roomId, String user, long lastSeq) throws IOException {
+  private void connect(URI u, String roomId, String user, long lastSeq, int attempt, boolean resuming)
+      throws IOException {
     SocketChannel ch = SocketChannel.open(new InetSocketAddress(u.getHost(), u.getPort()));
+    try {
+      register(ch, u, new Conn(ch, roomId, user, lastSeq, attempt, resuming));
+    } catch (IOException | RuntimeException e) {
+      ch.close();
+      throw e;
+    }
+  }
+
+  private void register(SocketChannel ch, URI u, Conn c) throws IOException {
     ch.socket().setReceiveBufferSize(64 * 1024);
     byte[] nonce = new byte[16];
     ThreadLocalRandom.current().nextBytes(nonce);
@@ -261,8 +280,6 @@ public final class LeanViewers implements AutoCloseable {
       ch.write(out);
     }
     ch.configureBlocking(false);
-    Conn c = new Conn(ch, roomId, user);
-    c.lastSeq = lastSeq;
     Loop loop;
     synchronized (conns) {
       conns.add(c);
@@ -272,7 +289,6 @@ public final class LeanViewers implements AutoCloseable {
       loop.pendingRegistrations.add(c);
     }
     loop.selector.wakeup();
-    return c;
   }
 
   /** Reads what is available; false at end of stream. */
@@ -303,6 +319,9 @@ public final class LeanViewers implements AutoCloseable {
       }
       c.upgraded = true;
       open.incrementAndGet();
+      if (c.resuming) {
+        reconnects.increment();
+      }
       pos = end + 4;
     }
     while (len - pos >= 2) {
@@ -408,6 +427,9 @@ public final class LeanViewers implements AutoCloseable {
     long seq = number(b, indexOf(b, start, end, SEQ), SEQ.length, end);
     if (seq > 0) {
       if (snapshot) {
+        if (c.resuming && c.lastSeq >= 0) {
+          resumeSnapshots.increment(); // resumed with since, yet given the whole room instead
+        }
         c.lastSeq = Math.max(c.lastSeq, seq);
       } else if (seq <= c.lastSeq) {
         outOfOrder.increment();
@@ -538,9 +560,22 @@ public final class LeanViewers implements AutoCloseable {
     return min == Long.MAX_VALUE ? -1 : min;
   }
 
-  /** Viewers that followed a reconnect hint to another node. */
+  /** Viewers that resumed on another node after a reconnect hint (upgraded there). */
   public long reconnects() {
     return reconnects.sum();
+  }
+
+  /** Viewers whose connection closed without a hint (a node lost); they were not reconnected. */
+  public long lost() {
+    return lost.sum();
+  }
+
+  /**
+   * Resumed viewers sent a snapshot rather than exactly the events after their {@code since}: the
+   * resume did not find them (a gap larger than the node's buffer, or a resume that failed).
+   */
+  public long resumeSnapshots() {
+    return resumeSnapshots.sum();
   }
 
   /** Viewers that could not connect even after retrying via the resolver. */
@@ -561,6 +596,7 @@ public final class LeanViewers implements AutoCloseable {
   @Override
   public void close() throws IOException {
     running = false;
+    reconnector.shutdownNow();
     for (Loop l : loops) {
       l.selector.wakeup();
       try {

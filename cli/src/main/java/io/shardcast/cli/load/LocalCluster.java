@@ -175,6 +175,12 @@ public final class LocalCluster implements AutoCloseable {
     p.waitFor(60, TimeUnit.SECONDS);
   }
 
+  /** Whether a node process of this cluster runs with Artery port {@code remotePort} (ours or one a node started). */
+  public boolean isRunning(int remotePort) {
+    String flag = "--remote-port " + remotePort + " ";
+    return processes().stream().anyMatch(p -> (commandLine(p) + " ").contains(flag));
+  }
+
   /** Copies the node logs (and those of nodes the nodes started) to {@code dir}, e.g. to keep them after a test. */
   public void copyLogs(Path dir) {
     try (var files = Files.walk(dataDir)) {

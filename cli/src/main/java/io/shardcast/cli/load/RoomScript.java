@@ -52,6 +52,24 @@ public final class RoomScript {
     return r.body();
   }
 
+  /**
+   * Where a new viewer of this room should connect, as {@code GET /api/rooms/{id}/join} names it: the
+   * node's viewer base, {@code ws://host:port}.
+   */
+  public String joinBase() {
+    try {
+      RestClient.Response r = rest.get(baseUrl + "/api/rooms/" + roomId + "/join");
+      require(r, 200, "join");
+      String ws = r.body().path("ws").asText();
+      return ws.substring(0, ws.indexOf("/ws/rooms/"));
+    } catch (IOException e) {
+      throw new IllegalStateException("join placement failed: " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted asking /join", e);
+    }
+  }
+
   public JsonNode snapshot() throws IOException, InterruptedException {
     RestClient.Response r = rest.get(baseUrl + "/api/rooms/" + roomId);
     require(r, 200, "snapshot");

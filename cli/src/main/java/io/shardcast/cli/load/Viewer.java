@@ -50,18 +50,17 @@ public final class Viewer implements WebSocket.Listener {
 
   /** Connects to {@code wsBase}/ws/rooms/{room}; resumes after {@code since} when >= 0. */
   public CompletableFuture<Viewer> connect(HttpClient client, String wsBase, String roomId, long since) {
-    String q = "?user=" + user + (since >= 0 ? "&since=" + since : "");
-    return open(client, URI.create(wsBase + "/ws/rooms/" + roomId + q), roomId);
+    return open(client, URI.create(LeanViewers.viewerUrl(wsBase, roomId, user, since)), roomId);
   }
 
   private CompletableFuture<Viewer> open(HttpClient client, URI uri, String roomId) {
     this.client = client;
     this.roomId = roomId;
-    closed = false;
     return client.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(20))
         .buildAsync(uri, this)
         .thenApply(ws -> {
           socket = ws;
+          closed = false; // open only once the new socket is
           return this;
         });
   }
@@ -135,9 +134,9 @@ public final class Viewer implements WebSocket.Listener {
     String next = moveTo;
     moveTo = null;
     if (next != null && client != null) {
-      // Drained or shed: resume on the node the hint named, from the last seq received.
-      moves++;
-      open(client, URI.create(next), roomId).exceptionally(t -> null);
+      // Drained or shed: resume on the node the hint named, from the last seq received. A failed
+      // move leaves this viewer closed (isOpen() false), which its checks then see.
+      open(client, URI.create(next), roomId).thenRun(() -> moves++);
     }
     return null;
   }
@@ -282,7 +281,7 @@ public final class Viewer implements WebSocket.Listener {
     return outOfOrder;
   }
 
-  /** Times this viewer followed a reconnect hint to another node. */
+  /** Times this viewer resumed on another node after a reconnect hint. */
   public long moves() {
     return moves;
   }

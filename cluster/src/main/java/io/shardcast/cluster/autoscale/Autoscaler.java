@@ -30,12 +30,12 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -108,6 +108,9 @@ public final class Autoscaler {
 
   private record BackendDone(int count, Throwable failure) implements Command {}
 
+  /** Nodes the backend started that failed before joining, as it reported them. */
+  private record Failures(List<String> lines) implements Command {}
+
   public static Behavior<Command> create(AutoscalerSettings settings, ScalerSettings scalerSettings,
       Supplier<Scaler> scaler, int numberOfShards) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
@@ -119,7 +122,13 @@ public final class Autoscaler {
   private final ScalerSettings scalerSettings;
   private final Scaler scaler;
   private final int numberOfShards;
-  private final Executor blocking;
+  /**
+   * The backend's calls, one at a time and never on the singleton's thread: a slow or unreachable
+   * API server must not hold up reports, placement or the allocation view, and a start and a
+   * release must not race on the same replica count.
+   */
+  private final ExecutorService backendCalls;
+  private boolean failuresAsked;
   private final ScalingPolicy policy;
   private final Timeline timeline;
   private final Map<String, Received> reports = new LinkedHashMap<>();
@@ -150,7 +159,11 @@ public final class Autoscaler {
     this.scalerSettings = scalerSettings;
     this.scaler = scaler;
     this.numberOfShards = numberOfShards;
-    this.blocking = ctx.getSystem().dispatchers().lookup(DispatcherSelector.blocking());
+    this.backendCalls = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "shardcast-scaler-backend");
+      t.setDaemon(true);
+      return t;
+    });
     this.policy = new ScalingPolicy(settings, new StartupTimes(settings.activationPrior(), settings.coldStartPrior(),
         settings.startupSamples()));
     this.timeline = new Timeline(settings.timelineSize());
@@ -189,7 +202,17 @@ public final class Autoscaler {
           g.replyTo().tell(allocation());
           return Behaviors.same();
         })
+        .onMessage(Failures.class, f -> {
+          failuresAsked = false;
+          long now = System.currentTimeMillis();
+          for (String failure : f.lines()) {
+            starting.pollLast();
+            backendFailed(failure, now);
+          }
+          return Behaviors.same();
+        })
         .onSignal(PostStop.class, s -> {
+          backendCalls.shutdownNow();
           if (scaler != null) {
             scaler.close();
           }
@@ -317,8 +340,10 @@ public final class Autoscaler {
     for (java.util.Iterator<String> it = leaving.iterator(); it.hasNext(); ) {
       String node = it.next();
       Received r = reports.get(node);
-      if (r == null || !fresh(r, now)) {
-        it.remove();
+      if (r != null && r.report().role() == NodeRole.ACTIVE && !draining.containsKey(node)) {
+        it.remove(); // the order was not carried out (the node is serving): it is not leaving
+      } else if (!isMember(node)) {
+        it.remove(); // it has left the cluster: the backend may let it go
         removedFromBackend(node);
       }
     }
@@ -334,12 +359,22 @@ public final class Autoscaler {
       backendFailed(expired + " started node(s) did not join within " + scalerSettings.startTimeout().toSeconds() + "s",
           now);
     }
-    if (scaler != null) {
-      for (String failure : scaler.takeFailures()) {
-        starting.pollLast();
-        backendFailed(failure, now);
+    if (scaler != null && !failuresAsked) {
+      failuresAsked = true;
+      CompletableFuture.supplyAsync(scaler::takeFailures, backendCalls)
+          .whenComplete((lines, failure) -> ctx.getSelf().tell(new Failures(lines == null ? List.of() : lines)));
+    }
+  }
+
+  /** Whether the node is still in the cluster (not exiting, down or removed). */
+  private boolean isMember(String nodeId) {
+    for (Member m : Cluster.get(ctx.getSystem()).state().getMembers()) {
+      if (m.address().toString().equals(nodeId)) {
+        MemberStatus st = m.status();
+        return st != MemberStatus.exiting() && st != MemberStatus.down() && st != MemberStatus.removed();
       }
     }
+    return false;
   }
 
   /** Carries {@code a} out unless it is under way already; returns whether it was. */
@@ -387,10 +422,11 @@ public final class Autoscaler {
     if (CoordinatedShutdown.get(ctx.getSystem()).getShutdownReason().isPresent()) {
       return false; // this node is stopping: the singleton's next home decides
     }
-    int existing = reports.size() - retiring.size() + starting.size();
-    List<String> members = reports.values().stream().filter(r -> fresh(r, now))
+    List<String> members = reports.values().stream()
+        .filter(r -> fresh(r, now) && !retiring.containsKey(r.report().nodeId()))
         .sorted(java.util.Comparator.comparingLong(r -> r.report().upSinceMillis()))
         .map(r -> r.report().nodeId()).toList();
+    int existing = members.size() + starting.size();
     for (int i = 0; i < count; i++) {
       starting.addLast(now);
     }
@@ -401,7 +437,7 @@ public final class Autoscaler {
       } catch (Exception e) {
         throw new IllegalStateException(e.getMessage() == null ? e.toString() : e.getMessage(), e);
       }
-    }, blocking).whenComplete((ok, failure) -> ctx.getSelf().tell(new BackendDone(count, failure)));
+    }, backendCalls).whenComplete((ok, failure) -> ctx.getSelf().tell(new BackendDone(count, failure)));
     return true;
   }
 
@@ -409,14 +445,13 @@ public final class Autoscaler {
     if (scaler == null) {
       return;
     }
-    int remaining = reports.size() - retiring.size();
     CompletableFuture.runAsync(() -> {
       try {
-        scaler.removed(nodeId, remaining);
+        scaler.removed(nodeId);
       } catch (Exception e) {
         log.warn("autoscaler backend {}: releasing {} failed: {}", scaler.name(), nodeId, e.toString());
       }
-    }, blocking);
+    }, backendCalls);
   }
 
   private void onBackendDone(BackendDone d) {
@@ -473,11 +508,14 @@ public final class Autoscaler {
         }
         action = new Action.Drain(id, o.thenStandby());
       }
-      default -> {
+      case "retire" -> {
         if (role != NodeRole.STANDBY) {
           return Reply.error(409, "NOT_STANDBY", id + " is " + role + "; only a standby can be retired (drain it)");
         }
         action = new Action.Retire(id);
+      }
+      default -> {
+        return Reply.error(404, "NOT_FOUND", "node orders are activate, drain and retire, not " + o.action());
       }
     }
     log.info("autoscaler: operator order {} {}", o.action(), id);

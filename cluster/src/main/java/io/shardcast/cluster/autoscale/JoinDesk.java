@@ -69,13 +69,19 @@ public final class JoinDesk {
 
   /** Fetches the table now (unless a fetch is under way); completes once it is installed or failed. */
   public CompletionStage<Boolean> refresh() {
+    CompletableFuture<Boolean> done;
     synchronized (this) {
-      if (fetching == null) {
-        fetching = AskPattern.<Autoscaler.Command, Autoscaler.Placement>ask(autoscaler, Autoscaler.GetPlacement::new,
-            ASK_TIMEOUT, system.scheduler()).handle((p, failure) -> install(p));
+      if (fetching != null) {
+        return fetching;
       }
-      return fetching;
+      done = new CompletableFuture<>();
+      fetching = done;
     }
+    // Marked under way before asking: an answer that comes at once (installing and clearing
+    // `fetching` on this thread) must not find the mark set after it.
+    AskPattern.<Autoscaler.Command, Autoscaler.Placement>ask(autoscaler, Autoscaler.GetPlacement::new, ASK_TIMEOUT,
+        system.scheduler()).whenComplete((p, failure) -> done.complete(install(p)));
+    return done;
   }
 
   /**

@@ -1,13 +1,16 @@
 package io.shardcast.cluster.autoscale;
 
+import io.shardcast.autoscaler.signal.NodeLoad;
 import io.shardcast.room.commerce.SaleCalendar;
 import io.shardcast.room.fanout.RoomEdges;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntSupplier;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 /**
@@ -29,45 +32,56 @@ public final class LoadReporter {
 
   private enum Tick { INSTANCE }
 
-  private record Rooms(Map<String, Integer> viewers, boolean scheduled) {}
+  private record Rooms(Map<String, Integer> viewers, NodeLoad load) {}
 
   private LoadReporter() {}
 
+  /** @param viewers this node's connected viewers */
   public static Behavior<Object> create(ActorRef<Autoscaler.Command> autoscaler, String nodeId, NodeLifecycle lifecycle,
-      String viewerBase, ActorRef<RoomEdges.Command> edges) {
+      String viewerBase, IntSupplier viewers, ActorRef<RoomEdges.Command> edges) {
     // Reports name the node agent, which introduces itself as it starts.
     return Behaviors.receive(Object.class)
-        .onMessage(AgentIs.class, a -> running(autoscaler, nodeId, lifecycle, viewerBase, edges, a.agent()))
+        .onMessage(AgentIs.class, a -> running(autoscaler, nodeId, lifecycle, viewerBase, viewers, edges, a.agent()))
         .build();
   }
 
   private static Behavior<Object> running(ActorRef<Autoscaler.Command> autoscaler, String nodeId,
-      NodeLifecycle lifecycle, String viewerBase, ActorRef<RoomEdges.Command> edges, ActorRef<NodeAgent.Command> agent) {
+      NodeLifecycle lifecycle, String viewerBase, IntSupplier viewers, ActorRef<RoomEdges.Command> edges,
+      ActorRef<NodeAgent.Command> agent) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
-      NodeLoadProbe probe = new NodeLoadProbe();
+      NodeLoadProbe probe = new NodeLoadProbe(viewers);
       SaleCalendar calendar = SaleCalendar.get(ctx.getSystem());
       timers.startTimerAtFixedRate(Tick.INSTANCE, INTERVAL);
+      var lastRooms = new Object() {
+        Map<String, Integer> value = Map.of();
+      };
       return Behaviors.receive(Object.class)
           .onMessageEquals(Tick.INSTANCE, () -> {
-            ctx.ask(RoomEdges.Viewers.class, edges, INTERVAL, RoomEdges.GetViewers::new,
-                (v, failure) -> new Rooms(v == null ? Map.of() : v.byRoom(), true));
+            // Sampled on the tick itself, so the lag it measures is this actor's, not the ask's.
+            askRooms(ctx, edges, probe.sample(INTERVAL.toNanos()));
             return Behaviors.same();
           })
           .onMessageEquals(ReportNow.INSTANCE, () -> {
-            ctx.ask(RoomEdges.Viewers.class, edges, INTERVAL, RoomEdges.GetViewers::new,
-                (v, failure) -> new Rooms(v == null ? Map.of() : v.byRoom(), false));
+            // On demand (a role change): the last rates, the viewers now.
+            askRooms(ctx, edges, probe.peek());
             return Behaviors.same();
           })
           .onMessage(Rooms.class, r -> {
-            // A report made on demand does not reset the once-a-second rates.
+            if (r.viewers() != null) {
+              lastRooms.value = r.viewers();
+            }
             autoscaler.tell(new Autoscaler.Report(nodeId, lifecycle.role(), lifecycle.sinceMillis(),
-                lifecycle.upSinceMillis(),
-                r.scheduled() ? probe.sample(INTERVAL.toNanos()) : probe.peek(), viewerBase, agent,
-                busiest(r.viewers()), calendar.entries()));
+                lifecycle.upSinceMillis(), r.load(), viewerBase, agent, busiest(lastRooms.value), calendar.entries()));
             return Behaviors.same();
           })
           .build();
     }));
+  }
+
+  /** The rooms' viewers for a report of {@code load}; null when the edges did not answer (the last ones serve). */
+  private static void askRooms(ActorContext<Object> ctx, ActorRef<RoomEdges.Command> edges, NodeLoad load) {
+    ctx.ask(RoomEdges.Viewers.class, edges, INTERVAL, RoomEdges.GetViewers::new,
+        (v, failure) -> new Rooms(v == null ? null : v.byRoom(), load));
   }
 
   private static List<Autoscaler.RoomViewers> busiest(Map<String, Integer> viewers) {

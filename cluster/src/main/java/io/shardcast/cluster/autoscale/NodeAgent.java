@@ -35,12 +35,14 @@ public final class NodeAgent {
   private enum Check implements Command { INSTANCE }
 
   private static final Duration CHECK = Duration.ofMillis(250);
+  private static final Duration LAST_CALL = Duration.ofSeconds(2);
 
   private NodeAgent() {}
 
   /**
    * @param reporter the node's load reporter: told to report at once when the role changes
-   * @param drainTimeout viewers still connected this long after the hint are asked again, to use /join
+   * @param drainTimeout after this long a draining node gives the viewers still connected a last hint
+   *     (to use /join) and goes two seconds later
    */
   public static Behavior<Command> create(NodeLifecycle lifecycle, ViewerServer viewers, JoinDesk joins, String nodeId,
       ActorRef<Object> reporter, Duration drainTimeout) {
@@ -63,7 +65,8 @@ public final class NodeAgent {
     private final Duration drainTimeout;
     private boolean thenStandby;
     private long drainStartedMillis;
-    private boolean rehinted;
+    /** When viewers still connected at the drain timeout were given a last hint; 0 before. */
+    private long lastCallMillis;
 
     Agent(ActorContext<Command> ctx, TimerScheduler<Command> timers, NodeLifecycle lifecycle, ViewerServer viewers,
         JoinDesk joins, String nodeId, Runnable report, Duration drainTimeout) {
@@ -91,7 +94,7 @@ public final class NodeAgent {
             }
             thenStandby = d.thenStandby();
             drainStartedMillis = System.currentTimeMillis();
-            rehinted = false;
+            lastCallMillis = 0;
             become(NodeRole.DRAINING, "draining (" + viewers.viewers() + " viewers), then "
                 + (thenStandby ? "standby" : "leave"));
             hintWhenPlacementFresh(Integer.MAX_VALUE, "drain");
@@ -136,12 +139,17 @@ public final class NodeAgent {
       if (left > 0 && elapsed < drainTimeout.toMillis()) {
         return Behaviors.same();
       }
-      if (left > 0 && !rehinted) {
-        // Those still here did not follow the hint (or it named no node): ask again, to use /join.
-        rehinted = true;
-        ctx.getLog().warn("node {} drain: {} viewers still connected after {}s; hinting them again", nodeId, left,
-            elapsed / 1000);
+      if (left > 0 && lastCallMillis == 0) {
+        // Still here after the drain timeout: viewers that attached while the hints went out get one
+        // now (without a node: they ask /join); those hinted and still here are behind a full queue.
+        // A short grace, then the node goes and closes what is left with a going-away frame.
+        lastCallMillis = System.currentTimeMillis();
+        ctx.getLog().warn("node {} drain: {} viewers still connected after {}s; last call, then leaving", nodeId,
+            left, elapsed / 1000);
         viewers.hintReconnect(Integer.MAX_VALUE, room -> null, "drain");
+        return Behaviors.same();
+      }
+      if (left > 0 && System.currentTimeMillis() - lastCallMillis < LAST_CALL.toMillis()) {
         return Behaviors.same();
       }
       timers.cancel(Check.INSTANCE);

@@ -4,6 +4,7 @@ import io.shardcast.autoscaler.signal.NodeLoad;
 import io.shardcast.cluster.metrics.NodeMetrics;
 import io.shardcast.room.fanout.FanoutStats;
 import java.lang.management.ManagementFactory;
+import java.util.function.IntSupplier;
 
 /**
  * This node's load over the last second, as the autoscaler wants it: viewers, joins/s, events in
@@ -12,6 +13,7 @@ import java.lang.management.ManagementFactory;
  */
 final class NodeLoadProbe {
 
+  private final IntSupplier viewers;
   private final com.sun.management.OperatingSystemMXBean os =
       (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
   private long lastNanos = System.nanoTime();
@@ -22,10 +24,15 @@ final class NodeLoadProbe {
 
   private NodeLoad last = NodeLoad.IDLE;
 
+  /** @param viewers this node's connected viewers (its viewer listener's count) */
+  NodeLoadProbe(IntSupplier viewers) {
+    this.viewers = viewers;
+  }
+
   /** The last sample, with the viewers connected now (for a report between samples). */
   NodeLoad peek() {
     NodeLoad l = last;
-    return new NodeLoad(FanoutStats.CONNECTED_VIEWERS.get(), l.joinsPerSecond(), l.eventsInPerSecond(),
+    return new NodeLoad(viewers.getAsInt(), l.joinsPerSecond(), l.eventsInPerSecond(),
         l.eventsOutPerSecond(), l.egressBytesPerSecond(), l.cpu(), l.lagMillis());
   }
 
@@ -39,7 +46,7 @@ final class NodeLoadProbe {
     long in = NodeMetrics.EVENTS_IN.sum();
     long out = FanoutStats.FRAMES_OUT.sum();
     long bytes = FanoutStats.BYTES_OUT.sum();
-    NodeLoad load = new NodeLoad(FanoutStats.CONNECTED_VIEWERS.get(), (joins - lastJoins) / seconds,
+    NodeLoad load = new NodeLoad(viewers.getAsInt(), (joins - lastJoins) / seconds,
         (in - lastEventsIn) / seconds, (out - lastEventsOut) / seconds, (bytes - lastBytesOut) / seconds,
         Math.max(0, os.getProcessCpuLoad()), lagMillis);
     lastJoins = joins;

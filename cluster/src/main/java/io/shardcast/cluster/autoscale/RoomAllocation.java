@@ -26,8 +26,9 @@ import scala.jdk.javaapi.FutureConverters;
  * whose flash sale is open or about to open.
  *
  * <p>The view (roles, viewers per shard, rooms with a sale) comes from the autoscaler singleton,
- * cached for a second. Without one (autoscaler disabled or not answering) every node counts as
- * active and rooms are spread by count, as Pekko's default would.
+ * cached for a second. While it has none (the singleton starting or moving), new rooms go to the
+ * node with the fewest rooms and none are moved. With the autoscaler disabled the node uses Pekko's
+ * default allocation instead of this one.
  */
 public final class RoomAllocation extends ShardCoordinator.AbstractShardAllocationStrategy {
 
@@ -55,7 +56,7 @@ public final class RoomAllocation extends ShardCoordinator.AbstractShardAllocati
   }
 
   private CompletionStage<Autoscaler.Allocation> view() {
-    if (autoscaler == null || System.nanoTime() - viewAtNanos < VIEW_TTL.toNanos()) {
+    if (System.nanoTime() - viewAtNanos < VIEW_TTL.toNanos()) {
       return java.util.concurrent.CompletableFuture.completedFuture(view);
     }
     return AskPattern.<Autoscaler.Command, Autoscaler.Allocation>ask(autoscaler, Autoscaler.GetAllocation::new,

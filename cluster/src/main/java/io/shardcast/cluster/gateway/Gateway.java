@@ -183,8 +183,8 @@ public final class Gateway extends AllDirectives {
 
   private Route hostOp(String roomId, Function<JsonNode, HostOp> parse) {
     return post(() -> optionalHeaderValueByName("Authorization", auth -> {
-      Optional<String> token = auth.filter(a -> a.startsWith("Bearer ")).map(a -> a.substring(7).trim());
-      if (token.isEmpty() || token.get().isEmpty()) {
+      Optional<String> token = bearer(auth);
+      if (token.isEmpty()) {
         return error(401, "UNAUTHORIZED", "host operations need 'Authorization: Bearer <hostToken>'");
       }
       return jsonBody(b -> {
@@ -217,13 +217,18 @@ public final class Gateway extends AllDirectives {
         : error(503, "TIMEOUT", "the autoscaler did not answer in time (it may be moving to another node)"));
   }
 
+  /** The token of an {@code Authorization: Bearer <token>} header; empty when missing or blank. */
+  private static Optional<String> bearer(Optional<String> authorization) {
+    return authorization.filter(a -> a.startsWith("Bearer ")).map(a -> a.substring(7).trim()).filter(t -> !t.isEmpty());
+  }
+
   /** Ops endpoints need {@code Authorization: Bearer <shardcast.ops.token>}; with no token set they are off. */
   private Route opsAuthorized(Supplier<Route> inner) {
     return optionalHeaderValueByName("Authorization", auth -> {
       if (opsToken.length == 0) {
         return error(403, "OPS_DISABLED", "ops endpoints are off: set shardcast.ops.token (SHARDCAST_OPS_TOKEN)");
       }
-      Optional<String> token = auth.filter(a -> a.startsWith("Bearer ")).map(a -> a.substring(7).trim());
+      Optional<String> token = bearer(auth);
       if (token.isEmpty()) {
         return error(401, "UNAUTHORIZED", "ops endpoints need 'Authorization: Bearer <ops token>'");
       }

@@ -566,13 +566,18 @@ final class ViewerConnection {
    * @return false when this connection is not an open viewer or already moving
    */
   boolean hintReconnect(String wsBase, String reason) {
-    if (state != State.OPEN || !attached || reconnectReason != null) {
+    if (!canHint()) {
       return false;
     }
     reconnectBase = wsBase;
     reconnectReason = reason;
     session.close(RECONNECT);
     return true;
+  }
+
+  /** An open viewer not yet asked to move. Loop thread. */
+  boolean canHint() {
+    return state == State.OPEN && attached && reconnectReason == null;
   }
 
   /** The room of an upgraded viewer; null before. */

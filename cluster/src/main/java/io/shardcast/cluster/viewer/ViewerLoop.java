@@ -123,12 +123,12 @@ final class ViewerLoop implements Runnable {
   void hintReconnect(AtomicInteger budget, Function<String, String> target, String reason) {
     execute(() -> {
       for (SelectionKey k : selector.keys()) {
-        if (budget.get() <= 0) {
-          return;
-        }
-        if (k.attachment() instanceof ViewerConnection c && c.roomId() != null
-            && c.hintReconnect(target.apply(c.roomId()), reason)) {
-          budget.decrementAndGet();
+        // Only viewers that can move take a target (each one asked of the join desk counts as a join).
+        if (k.attachment() instanceof ViewerConnection c && c.canHint()) {
+          if (budget.getAndDecrement() <= 0) {
+            return;
+          }
+          c.hintReconnect(target.apply(c.roomId()), reason);
         }
       }
     });

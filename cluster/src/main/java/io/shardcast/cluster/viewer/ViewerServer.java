@@ -148,7 +148,10 @@ public final class ViewerServer implements AutoCloseable {
     edges.tell(new RoomEdges.Detach(roomId, session));
   }
 
-  /** Viewers connected to this listener now. */
+  /**
+   * Viewers connected to this listener now: this node's own count (the process-wide
+   * {@code FanoutStats} gauge adds up every node in the JVM, which differs when tests run several).
+   */
   public int viewers() {
     return viewers.get();
   }

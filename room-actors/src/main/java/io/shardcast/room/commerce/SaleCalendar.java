@@ -52,10 +52,20 @@ public final class SaleCalendar implements Extension {
     byRoom.remove(roomId);
   }
 
-  /** Every sale of the rooms hosted here. */
+  /** Sales whose opening is further back than this are left out: long over, for any scaling purpose. */
+  private static final long RECENT_MILLIS = 3_600_000;
+
+  /** The sales of the rooms hosted here, but those that opened more than an hour ago. */
   public List<Entry> entries() {
+    long since = System.currentTimeMillis() - RECENT_MILLIS;
     List<Entry> out = new ArrayList<>();
-    byRoom.values().forEach(out::addAll);
+    for (List<Entry> room : byRoom.values()) {
+      for (Entry e : room) {
+        if (e.revealAtMillis() >= since) {
+          out.add(e);
+        }
+      }
+    }
     return out;
   }
 }

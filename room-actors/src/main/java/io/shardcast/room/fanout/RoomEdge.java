@@ -10,9 +10,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.PostStop;
@@ -50,9 +49,6 @@ public final class RoomEdge extends AbstractBehavior<RoomEdge.Command> {
 
   public record Like(int count) implements Command {}
 
-  /** Closes every local viewer with {@code notice} (drain: the notice names where to reconnect). */
-  public record CloseAll(Frame notice) implements Command {}
-
   private enum Heartbeat implements Command { INSTANCE }
 
   private enum FlushLikes implements Command { INSTANCE }
@@ -65,11 +61,17 @@ public final class RoomEdge extends AbstractBehavior<RoomEdge.Command> {
    * Sale openings are timed by this thread rather than the actor scheduler, whose 10 ms tick would
    * add up to 10 ms to every opening.
    */
-  private static final ScheduledExecutorService SALE_CLOCK = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "shardcast-sale-clock");
-    t.setDaemon(true);
-    return t;
-  });
+  private static final ScheduledThreadPoolExecutor SALE_CLOCK = saleClock();
+
+  private static ScheduledThreadPoolExecutor saleClock() {
+    ScheduledThreadPoolExecutor clock = new ScheduledThreadPoolExecutor(1, r -> {
+      Thread t = new Thread(r, "shardcast-sale-clock");
+      t.setDaemon(true);
+      return t;
+    });
+    clock.setRemoveOnCancelPolicy(true); // an edge that stops or resets leaves no task behind
+    return clock;
+  }
 
   public static Behavior<Command> create(String roomId, RoomSettings settings) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new RoomEdge(ctx, timers, roomId, settings)));
@@ -120,7 +122,6 @@ public final class RoomEdge extends AbstractBehavior<RoomEdge.Command> {
           likes += m.count();
           return this;
         })
-        .onMessage(CloseAll.class, this::onCloseAll)
         .onMessageEquals(Heartbeat.INSTANCE, this::onHeartbeat)
         .onMessageEquals(FlushLikes.INSTANCE, this::onFlushLikes)
         .onMessageEquals(Release.INSTANCE, this::onRelease)
@@ -289,14 +290,6 @@ public final class RoomEdge extends AbstractBehavior<RoomEdge.Command> {
       sessions.get(i).offer(snap);
     }
     return onFrames(new Frames(List.of()));
-  }
-
-  private Behavior<Command> onCloseAll(CloseAll c) {
-    flush();
-    for (int i = 0, n = sessions.size(); i < n; i++) {
-      sessions.get(i).close(c.notice());
-    }
-    return this;
   }
 
   private Behavior<Command> onHeartbeat() {

@@ -27,9 +27,6 @@ public final class RoomEdges {
 
   public record Like(String roomId, int count) implements Command {}
 
-  /** Closes every viewer on this node with the notice (used by drains). */
-  public record CloseAll(Frame notice) implements Command {}
-
   /** Local viewers per room, for metrics and placement. */
   public record GetViewers(ActorRef<Viewers> replyTo) implements Command {}
 
@@ -81,10 +78,6 @@ public final class RoomEdges {
             if (edge != null) {
               edge.ref.tell(new RoomEdge.Like(l.count()));
             }
-            return Behaviors.same();
-          })
-          .onMessage(CloseAll.class, c -> {
-            edges.values().forEach(e -> e.ref.tell(new RoomEdge.CloseAll(c.notice())));
             return Behaviors.same();
           })
           .onMessage(GetViewers.class, g -> {
