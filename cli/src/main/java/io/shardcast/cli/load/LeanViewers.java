@@ -210,16 +210,20 @@ public final class LeanViewers implements AutoCloseable {
 
   /** Disconnects up to {@code n} connected viewers (they leave, as viewers do); returns how many. */
   public int leave(int n) {
-    int left = 0;
+    List<Conn> leaving = new ArrayList<>();
     synchronized (conns) {
       for (Conn c : conns) {
-        if (left == n) {
+        if (leaving.size() == n) {
           break;
         }
-        if (c.upgraded && !c.ended && end(c)) {
-          left++;
+        if (c.upgraded && !c.ended) {
+          leaving.add(c);
         }
       }
+    }
+    int left = 0;
+    for (Conn c : leaving) {
+      left += end(c) ? 1 : 0; // end() forgets the connection: not while iterating them
     }
     return left;
   }
