@@ -1,12 +1,12 @@
 package io.shardcast.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.shardcast.cli.load.LatencyRecorder;
-import io.shardcast.cli.load.LeanViewers;
-import io.shardcast.cli.load.LocalCluster;
-import io.shardcast.cli.load.RestClient;
-import io.shardcast.cli.load.RoomScript;
-import io.shardcast.cli.load.Viewer;
+import io.shardcast.chaos.load.LatencyRecorder;
+import io.shardcast.chaos.load.LeanViewers;
+import io.shardcast.chaos.load.LocalCluster;
+import io.shardcast.chaos.load.RestClient;
+import io.shardcast.chaos.load.RoomScript;
+import io.shardcast.chaos.load.Viewer;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;

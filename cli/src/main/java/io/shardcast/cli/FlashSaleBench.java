@@ -1,8 +1,8 @@
 package io.shardcast.cli;
 
-import io.shardcast.cli.load.LeanBuyers;
-import io.shardcast.cli.load.LocalCluster;
-import io.shardcast.cli.load.RoomScript;
+import io.shardcast.chaos.load.LeanBuyers;
+import io.shardcast.chaos.load.LocalCluster;
+import io.shardcast.chaos.load.RoomScript;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;

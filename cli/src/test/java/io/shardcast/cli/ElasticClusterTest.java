@@ -3,10 +3,10 @@ package io.shardcast.cli;
 import static org.junit.jupiter.api.Assertions.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.shardcast.cli.load.LeanViewers;
-import io.shardcast.cli.load.LocalCluster;
-import io.shardcast.cli.load.RestClient;
-import io.shardcast.cli.load.RoomScript;
+import io.shardcast.chaos.load.LeanViewers;
+import io.shardcast.chaos.load.LocalCluster;
+import io.shardcast.chaos.load.RestClient;
+import io.shardcast.chaos.load.RoomScript;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;

@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.shardcast.cli.load.LocalCluster;
-import io.shardcast.cli.load.RestClient;
-import io.shardcast.cli.load.RoomScript;
-import io.shardcast.cli.load.Viewer;
+import io.shardcast.chaos.load.LocalCluster;
+import io.shardcast.chaos.load.RestClient;
+import io.shardcast.chaos.load.RoomScript;
+import io.shardcast.chaos.load.Viewer;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Duration;

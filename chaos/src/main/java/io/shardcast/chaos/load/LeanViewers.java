@@ -1,4 +1,4 @@
-package io.shardcast.cli.load;
+package io.shardcast.chaos.load;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;

@@ -1,4 +1,4 @@
-package io.shardcast.cli.load;
+package io.shardcast.chaos.load;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
