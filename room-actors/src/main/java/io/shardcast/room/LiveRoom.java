@@ -5,6 +5,7 @@ import io.shardcast.room.RoomEvent.*;
 import io.shardcast.room.commerce.LuckyDraw;
 import io.shardcast.room.commerce.OrderResult;
 import io.shardcast.room.commerce.SaleCalendar;
+import io.shardcast.room.trace.RoomActivity;
 import io.shardcast.room.commerce.SoldOutHint;
 import io.shardcast.room.fanout.Frame;
 import io.shardcast.room.fanout.FrameRenderer;
@@ -150,6 +151,9 @@ public final class LiveRoom extends EventSourcedBehavior<LiveRoom.Command, RoomE
   private boolean flushQueued;
   /** A third of the idle passivation timeout. */
   private final Duration keepAwakeEvery;
+  private final RoomActivity activity;
+  /** Recovery is over: events the handler sees from now on are newly persisted ones. */
+  private boolean live;
   /** A sale was announced or sold to since the calendar was last written. */
   private boolean calendarChanged;
   private long pendingLikes;
@@ -159,6 +163,7 @@ public final class LiveRoom extends EventSourcedBehavior<LiveRoom.Command, RoomE
         PersistenceId.of(TYPE_KEY.name(), roomId),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2));
     this.ctx = ctx;
+    this.activity = RoomActivity.get(ctx.getSystem());
     this.timers = timers;
     this.roomId = roomId;
     this.settings = settings;
@@ -198,7 +203,12 @@ public final class LiveRoom extends EventSourcedBehavior<LiveRoom.Command, RoomE
   public SignalHandler<RoomState> signalHandler() {
     return newSignalHandlerBuilder()
         .onSignal(RecoveryCompleted.instance(), this::onRecovered)
-        .onSignal(PostStop.instance(), state -> SaleCalendar.get(ctx.getSystem()).remove(roomId))
+        .onSignal(PostStop.instance(), state -> {
+          SaleCalendar.get(ctx.getSystem()).remove(roomId);
+          if (live) {
+            activity.stopped(roomId, state.seq);
+          }
+        })
         .build();
   }
 
@@ -212,6 +222,10 @@ public final class LiveRoom extends EventSourcedBehavior<LiveRoom.Command, RoomE
         calendarChanged = true;
       }
       Frame frame = FrameRenderer.render(event);
+      if (live && event.seq() > 0) {
+        // Applied now, before the journal confirms the write (a write may yet fail): an attempt.
+        activity.attempted(roomId, event.seq());
+      }
       if (frame != null) {
         ring.addLast(frame);
         if (ring.size() > settings.frameRingSize()) {
@@ -252,6 +266,8 @@ public final class LiveRoom extends EventSourcedBehavior<LiveRoom.Command, RoomE
   }
 
   private void onRecovered(RoomState state) {
+    live = true;
+    activity.recovered(roomId, state.seq);
     outbox.clear();
     calendarChanged = false;
     SaleCalendar.get(ctx.getSystem()).update(roomId, state);
@@ -669,6 +685,11 @@ public final class LiveRoom extends EventSourcedBehavior<LiveRoom.Command, RoomE
     }
     if (outbox.isEmpty()) {
       return;
+    }
+    if (activity.enabled()) {
+      for (Frame f : outbox) {
+        activity.persisted(roomId, f.seq); // the journal has confirmed these
+      }
     }
     RoomEdge.Frames message = new RoomEdge.Frames(List.copyOf(outbox));
     outbox.clear();

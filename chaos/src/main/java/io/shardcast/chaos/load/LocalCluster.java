@@ -19,23 +19,52 @@ import java.util.concurrent.TimeUnit;
  */
 public final class LocalCluster implements AutoCloseable {
 
-  /** One node process and its ports. */
-  public record Node(int index, int httpPort, int viewerPort, int remotePort, int managementPort, Process process,
-      Path log) {
+  /** One node process, its address and ports. */
+  public record Node(int index, String host, int httpPort, int viewerPort, int remotePort, int managementPort,
+      Process process, Path log) {
     public String http() {
-      return "http://127.0.0.1:" + httpPort;
+      return "http://" + host + ":" + httpPort;
     }
 
     /** Base URL of the node's viewer listener for HTTP (orders). */
     public String viewerHttp() {
-      return "http://127.0.0.1:" + viewerPort;
+      return "http://" + host + ":" + viewerPort;
     }
 
     /** Base URL of the node's viewer WebSockets. */
     public String ws() {
-      return "ws://127.0.0.1:" + viewerPort;
+      return "ws://" + host + ":" + viewerPort;
+    }
+
+    /** The node's Artery address as {@code host:port}, as the cluster names it. */
+    public String address() {
+      return host + ":" + remotePort;
+    }
+
+    public String management() {
+      return "http://" + host + ":" + managementPort;
     }
   }
+
+  /**
+   * Where each node runs: the address it binds, a command prefix (e.g. {@code ip netns exec ns})
+   * and JVM options of its own. The default runs every node on loopback.
+   */
+  public interface Placement {
+    default String host(int index) {
+      return "127.0.0.1";
+    }
+
+    default List<String> prefix(int index) {
+      return List.of();
+    }
+
+    default List<String> jvmOptions(int index) {
+      return List.of();
+    }
+  }
+
+  private static final Placement LOOPBACK = new Placement() {};
 
   /**
    * A JVM option for clusters that must keep their size (benchmarks of other things, fixed-size
@@ -46,12 +75,16 @@ public final class LocalCluster implements AutoCloseable {
   private final List<Node> nodes = new ArrayList<>();
   private final Path dataDir;
   private final List<String> jvmOptions;
+  private final List<String> nodeArgs;
+  private final Placement placement;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private final Thread reaper = new Thread(this::killAll, "local-cluster-reaper");
 
-  private LocalCluster(Path dataDir, List<String> jvmOptions) {
+  private LocalCluster(Path dataDir, List<String> jvmOptions, List<String> nodeArgs, Placement placement) {
     this.dataDir = dataDir;
     this.jvmOptions = jvmOptions;
+    this.nodeArgs = nodeArgs;
+    this.placement = placement;
     Runtime.getRuntime().addShutdownHook(reaper);
   }
 
@@ -61,8 +94,14 @@ public final class LocalCluster implements AutoCloseable {
    */
   public static LocalCluster start(int count, Path dataDir, int baseHttpPort, List<String> jvmOptions,
       List<String> nodeArgs) throws IOException {
+    return start(count, dataDir, baseHttpPort, jvmOptions, nodeArgs, LOOPBACK);
+  }
+
+  /** As {@link #start(int, Path, int, List, List)}, each node placed by {@code placement}. */
+  public static LocalCluster start(int count, Path dataDir, int baseHttpPort, List<String> jvmOptions,
+      List<String> nodeArgs, Placement placement) throws IOException {
     Files.createDirectories(dataDir);
-    LocalCluster cluster = new LocalCluster(dataDir, jvmOptions);
+    LocalCluster cluster = new LocalCluster(dataDir, jvmOptions, nodeArgs, placement);
     int[] remote = new int[count];
     int[] http = new int[count];
     int[] mgmt = new int[count];
@@ -73,7 +112,7 @@ public final class LocalCluster implements AutoCloseable {
       remote[i] = freePort();
       mgmt[i] = freePort();
     }
-    String seeds = "127.0.0.1:" + remote[0];
+    String seeds = placement.host(0) + ":" + remote[0];
     for (int i = 0; i < count; i++) {
       cluster.launch(i, http[i], viewer[i], remote[i], mgmt[i], seeds, nodeArgs);
     }
@@ -86,26 +125,69 @@ public final class LocalCluster implements AutoCloseable {
    */
   public Node add(List<String> nodeArgs) throws IOException {
     int i = nodes.size();
-    launch(i, freePort(), freePort(), freePort(), freePort(), "127.0.0.1:" + nodes.get(0).remotePort(), nodeArgs);
+    launch(i, freePort(), freePort(), freePort(), freePort(), nodes.get(0).address(), nodeArgs);
     return nodes.get(i);
+  }
+
+  /**
+   * Starts node {@code i} again, on the same address and ports, after it exited (killed, downed,
+   * or stopped): seeded by the other nodes, so even the first node joins the running cluster
+   * rather than forming a new one.
+   */
+  public Node restart(int i) throws IOException {
+    Node old = nodes.get(i);
+    if (old.process().isAlive()) {
+      throw new IllegalStateException("node " + (i + 1) + " is still running");
+    }
+    List<String> seeds = new ArrayList<>();
+    for (Node n : nodes) {
+      if (n.index() != i) {
+        seeds.add(n.address());
+      }
+    }
+    launch(i, old.httpPort(), old.viewerPort(), old.remotePort(), old.managementPort(), String.join(",", seeds),
+        nodeArgs);
+    return nodes.get(i);
+  }
+
+  /** SIGSTOP: the node freezes as in a very long GC pause; {@link #resume} ends it. */
+  public void pause(int i) throws IOException, InterruptedException {
+    signal(nodes.get(i).process().pid(), "STOP");
+  }
+
+  /** SIGCONT after {@link #pause}. */
+  public void resume(int i) throws IOException, InterruptedException {
+    signal(nodes.get(i).process().pid(), "CONT");
+  }
+
+  private static void signal(long pid, String sig) throws IOException, InterruptedException {
+    Process kill = new ProcessBuilder("kill", "-" + sig, Long.toString(pid)).redirectErrorStream(true).start();
+    if (kill.waitFor() != 0) {
+      throw new IOException("kill -" + sig + " " + pid + " failed: " + new String(kill.getInputStream().readAllBytes()));
+    }
   }
 
   private void launch(int i, int httpPort, int viewerPort, int remotePort, int mgmtPort, String seeds,
       List<String> nodeArgs)
       throws IOException {
-    List<String> cmd = new ArrayList<>();
+    List<String> cmd = new ArrayList<>(placement.prefix(i));
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(jvmOptions);
+    cmd.addAll(placement.jvmOptions(i));
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
     cmd.add("io.shardcast.cli.Shardcast");
-    cmd.addAll(List.of("node", "--http-port", "" + httpPort, "--viewer-port", "" + viewerPort,
+    cmd.addAll(List.of("node", "--hostname", placement.host(i), "--http-port", "" + httpPort, "--viewer-port", "" + viewerPort,
         "--remote-port", "" + remotePort,
         "--management-port", "" + mgmtPort, "--seed-nodes", seeds, "--data-dir", dataDir.toAbsolutePath().toString()));
     cmd.addAll(nodeArgs);
     Path log = dataDir.resolve("node-" + (i + 1) + ".log");
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    Node node = new Node(i, httpPort, viewerPort, remotePort, mgmtPort, p, log);
+    if (i >= nodes.size()) {
+      Files.deleteIfExists(log); // a restarted node's log goes on in the same file
+    }
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+    Node node = new Node(i, placement.host(i), httpPort, viewerPort, remotePort, mgmtPort, p, log);
     if (i < nodes.size()) {
       nodes.set(i, node);
     } else {
@@ -150,7 +232,7 @@ public final class LocalCluster implements AutoCloseable {
   public boolean ready(Node n) {
     try {
       HttpResponse<String> r = http.send(HttpRequest.newBuilder(
-          URI.create("http://127.0.0.1:" + n.managementPort() + "/ready")).timeout(Duration.ofSeconds(2)).build(),
+          URI.create(n.management() + "/ready")).timeout(Duration.ofSeconds(2)).build(),
           HttpResponse.BodyHandlers.ofString());
       return r.statusCode() == 200;
     } catch (IOException e) {
