@@ -222,9 +222,9 @@ public final class LiveRoom extends EventSourcedBehavior<LiveRoom.Command, RoomE
         calendarChanged = true;
       }
       Frame frame = FrameRenderer.render(event);
-      if (live && event.seq() > 0) {
+      if (live && frame != null) {
         // Applied now, before the journal confirms the write (a write may yet fail): an attempt.
-        activity.attempted(roomId, event.seq());
+        activity.attempted(roomId, frame.seq, !frame.priority);
       }
       if (frame != null) {
         ring.addLast(frame);
@@ -688,7 +688,7 @@ public final class LiveRoom extends EventSourcedBehavior<LiveRoom.Command, RoomE
     }
     if (activity.enabled()) {
       for (Frame f : outbox) {
-        activity.persisted(roomId, f.seq); // the journal has confirmed these
+        activity.persisted(roomId, f.seq, !f.priority); // the journal has confirmed these
       }
     }
     RoomEdge.Frames message = new RoomEdge.Frames(List.copyOf(outbox));

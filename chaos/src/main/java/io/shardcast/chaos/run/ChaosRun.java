@@ -405,9 +405,7 @@ public final class ChaosRun {
         if (other.index() == n.index()) {
           continue;
         }
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(other.management() + "/cluster/members"))
-            .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
-        JsonNode members = History.JSON.readTree(r.body());
+        JsonNode members = members(other);
         boolean up = false;
         for (JsonNode m : members.path("members")) {
           if (m.path("node").asText().endsWith("@" + n.address()) && m.path("status").asText().equals("Up")) {
@@ -522,9 +520,7 @@ public final class ChaosRun {
   private int oldest() throws Exception {
     for (LocalCluster.Node n : targets.healthy()) {
       try {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(n.management() + "/cluster/members"))
-            .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
-        String oldest = History.JSON.readTree(r.body()).path("oldest").asText();
+        String oldest = members(n).path("oldest").asText();
         for (LocalCluster.Node m : cluster.nodes()) {
           if (oldest.endsWith("@" + m.address())) {
             return m.index();
@@ -535,6 +531,13 @@ public final class ChaosRun {
       }
     }
     throw new IllegalStateException("no node names the oldest member");
+  }
+
+  /** The cluster membership as node {@code n}'s management endpoint reports it. */
+  private JsonNode members(LocalCluster.Node n) throws IOException, InterruptedException {
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(n.management() + "/cluster/members"))
+        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+    return History.JSON.readTree(r.body());
   }
 
   private List<Integer> randomNodes(int count) {

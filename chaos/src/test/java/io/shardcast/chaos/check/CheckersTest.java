@@ -135,6 +135,19 @@ class CheckersTest {
   }
 
   @Test
+  void aHoleNoViewerGotIsSampledChatWhenTheRoomWroteItAsChatAndAGapOtherwise() {
+    recv("a", 1, "announcement", "{1}");
+    recv("a", 3, "pin", "{3}"); // 2: a comment that went stale during a stall, sampled for everyone
+    recv("a", 5, "pin", "{5}"); // 4: not chat, and nobody got it
+    activity(100, "n1", "persisted", 2);
+    ((ObjectNode) h.get(h.size() - 1)).put("chat", true);
+    activity(101, "n1", "persisted", 4);
+    Verdict v = ViewerChecker.check(h);
+    assertEquals(1L, v.figures().get("chatSampledAway"));
+    assertEquals(1L, v.violations().get("gap"));
+  }
+
+  @Test
   void aRoomThatMovesCleanlyIsNoSplitBrain() {
     activity(100, "n1", "recovered", 0);
     activity(110, "n1", "persisted", 1);

@@ -25,6 +25,12 @@ import scala.jdk.javaapi.FutureConverters;
  * most to the least loaded active node, only when that narrows a real imbalance, and never a room
  * whose flash sale is open or about to open.
  *
+ * <p>The node this strategy runs on (the oldest: it holds the shard coordinator and the
+ * singletons) gets new rooms only when no other active node can take them, and is never the
+ * target of a move: when it is lost, the coordinator and the singletons must move and Pekko waits
+ * a removal margin before starting them elsewhere, so its rooms would be unavailable about 4 s
+ * longer than those of any other node (docs/chaos.md).
+ *
  * <p>The view (roles, viewers per shard, rooms with a sale) comes from the autoscaler singleton,
  * cached for a second. While it has none (the singleton starting or moving), new rooms go to the
  * node with the fewest rooms and none are moved. With the autoscaler disabled the node uses Pekko's
@@ -75,7 +81,7 @@ public final class RoomAllocation extends ShardCoordinator.AbstractShardAllocati
     return FutureConverters.asScala(view().thenApply(v -> {
       Map<String, ActorRef> regions = new HashMap<>();
       Map<String, List<String>> shards = byNode(current, regions);
-      String node = choose(v, nodeOf(requester), shards);
+      String node = choose(v, nodeOf(requester), shards, system.address().toString());
       return regions.getOrDefault(node, requester);
     }));
   }
@@ -86,7 +92,7 @@ public final class RoomAllocation extends ShardCoordinator.AbstractShardAllocati
       return Future.successful(Set.of()); // one round at a time
     }
     return FutureConverters.asScala(view().thenApply(v -> moves(v, byNode(current, new HashMap<>()), minImbalance,
-        maxMoves)));
+        maxMoves, system.address().toString())));
   }
 
   private Map<String, List<String>> byNode(Map<ActorRef, IndexedSeq<String>> current, Map<String, ActorRef> regions) {
@@ -101,12 +107,19 @@ public final class RoomAllocation extends ShardCoordinator.AbstractShardAllocati
 
   /** The node for a new room: the active node whose rooms have the fewest viewers (ties: fewer rooms, the requester). */
   static String choose(Autoscaler.Allocation v, String requester, Map<String, List<String>> shardsByNode) {
+    return choose(v, requester, shardsByNode, null);
+  }
+
+  /** As above, {@code spare} (the coordinator's node) chosen only when no other active node is there. */
+  static String choose(Autoscaler.Allocation v, String requester, Map<String, List<String>> shardsByNode,
+      String spare) {
     String best = null;
     long bestLoad = Long.MAX_VALUE;
     int bestCount = Integer.MAX_VALUE;
     boolean anyActive = anyActive(v, shardsByNode);
+    boolean spareIt = spare != null && otherActive(v, shardsByNode, spare);
     for (Map.Entry<String, List<String>> e : shardsByNode.entrySet()) {
-      if (anyActive && v.roles().get(e.getKey()) != NodeRole.ACTIVE) {
+      if (anyActive && v.roles().get(e.getKey()) != NodeRole.ACTIVE || spareIt && e.getKey().equals(spare)) {
         continue;
       }
       long load = load(v, e.getValue());
@@ -125,6 +138,12 @@ public final class RoomAllocation extends ShardCoordinator.AbstractShardAllocati
   /** The rooms to move this round. */
   static Set<String> moves(Autoscaler.Allocation v, Map<String, List<String>> shardsByNode, long minImbalance,
       int maxMoves) {
+    return moves(v, shardsByNode, minImbalance, maxMoves, null);
+  }
+
+  /** As above; {@code spare} (the coordinator's node) is never the node load moves to. */
+  static Set<String> moves(Autoscaler.Allocation v, Map<String, List<String>> shardsByNode, long minImbalance,
+      int maxMoves, String spare) {
     Set<String> out = new HashSet<>();
     if (!anyActive(v, shardsByNode)) {
       return out;
@@ -149,12 +168,12 @@ public final class RoomAllocation extends ShardCoordinator.AbstractShardAllocati
         most = e.getKey();
         mostLoad = load;
       }
-      if (load < leastLoad) {
+      if (load < leastLoad && !e.getKey().equals(spare)) {
         least = e.getKey();
         leastLoad = load;
       }
     }
-    if (!out.isEmpty() || most == null || most.equals(least)) {
+    if (!out.isEmpty() || most == null || least == null || most.equals(least)) {
       return out;
     }
     long gap = mostLoad - leastLoad;
@@ -185,6 +204,15 @@ public final class RoomAllocation extends ShardCoordinator.AbstractShardAllocati
       load += 1 + v.shardViewers().getOrDefault(s, 0L);
     }
     return load;
+  }
+
+  private static boolean otherActive(Autoscaler.Allocation v, Map<String, List<String>> shardsByNode, String node) {
+    for (String n : shardsByNode.keySet()) {
+      if (!n.equals(node) && v.roles().get(n) == NodeRole.ACTIVE) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** A node the autoscaler has not heard of yet counts as not active (probably a standby starting). */

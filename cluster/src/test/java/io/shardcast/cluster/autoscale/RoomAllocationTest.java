@@ -41,4 +41,17 @@ class RoomAllocationTest {
     assertEquals(Set.of(), RoomAllocation.moves(balanced, Map.of("a", List.of("1"), "b", List.of("4")), 500, 1),
         "a small imbalance moves nothing");
   }
+
+  @Test
+  void theCoordinatorsNodeTakesRoomsOnlyWhenNoOtherActiveNodeCan() {
+    // a runs the coordinator and is the quietest: new rooms still go to b, and load never moves onto a.
+    var view = new Autoscaler.Allocation(ROLES, Map.of("1", 1000L, "2", 900L), Set.of());
+    var shards = Map.of("a", List.<String>of(), "b", List.of("1", "2"), "s", List.<String>of());
+    assertEquals("b", RoomAllocation.choose(view, "s", shards, "a"));
+    assertEquals(Set.of(), RoomAllocation.moves(view, shards, 500, 1, "a"), "nothing moves onto the coordinator's node");
+    assertEquals(Set.of("2"), RoomAllocation.moves(view, shards, 500, 1, null), "without the rule, room 2 would move to a");
+    var alone = new Autoscaler.Allocation(Map.of("a", NodeRole.ACTIVE, "s", NodeRole.STANDBY), Map.of(), Set.of());
+    assertEquals("a", RoomAllocation.choose(alone, "s", Map.of("a", List.of(), "s", List.of()), "a"),
+        "the only active node takes the room");
+  }
 }

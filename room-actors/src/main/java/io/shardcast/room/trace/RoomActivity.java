@@ -61,35 +61,38 @@ public final class RoomActivity implements Extension {
 
   /** The room finished recovery here; its next event will be {@code seq + 1}. */
   public void recovered(String roomId, long seq) {
-    write(roomId, "recovered", seq);
+    write(roomId, "recovered", seq, "");
   }
 
   /**
    * The room applied the viewer-visible event {@code seq} here and asked the journal to write it
    * (state changes before the write is confirmed; a write that fails stops the room).
    */
-  public void attempted(String roomId, long seq) {
-    write(roomId, "attempted", seq);
+  public void attempted(String roomId, long seq, boolean chat) {
+    write(roomId, "attempted", seq, chat ? ",\"chat\":true" : "");
   }
 
-  /** The journal confirmed the room's viewer-visible event {@code seq}, written here. */
-  public void persisted(String roomId, long seq) {
-    write(roomId, "persisted", seq);
+  /**
+   * The journal confirmed the room's viewer-visible event {@code seq}, written here; {@code chat}
+   * for comments and like totals (which a slow viewer may have sampled away).
+   */
+  public void persisted(String roomId, long seq, boolean chat) {
+    write(roomId, "persisted", seq, chat ? ",\"chat\":true" : "");
   }
 
   /** The room's incarnation here stopped (passivated, handed off, or its node is leaving). */
   public void stopped(String roomId, long seq) {
-    write(roomId, "stopped", seq);
+    write(roomId, "stopped", seq, "");
   }
 
-  private void write(String roomId, String what, long seq) {
+  private void write(String roomId, String what, long seq, String extra) {
     FileChannel ch = out;
     if (ch == null) {
       return;
     }
     // Room ids are checked at the gateway ([A-Za-z0-9_-]), so they need no JSON escaping.
     String line = "{\"t\":" + System.currentTimeMillis() + ",\"node\":\"" + node + "\",\"room\":\"" + roomId
-        + "\",\"what\":\"" + what + "\",\"seq\":" + seq + "}\n";
+        + "\",\"what\":\"" + what + "\",\"seq\":" + seq + extra + "}\n";
     synchronized (this) {
       try {
         ch.write(ByteBuffer.wrap(line.getBytes(StandardCharsets.UTF_8)));
