@@ -117,7 +117,9 @@ public final class RoomAllocation extends ShardCoordinator.AbstractShardAllocati
     long bestLoad = Long.MAX_VALUE;
     int bestCount = Integer.MAX_VALUE;
     boolean anyActive = anyActive(v, shardsByNode);
-    boolean spareIt = spare != null && otherActive(v, shardsByNode, spare);
+    // Without the autoscaler's view yet (the cluster starting), any other node will do.
+    boolean spareIt = spare != null && (anyActive ? otherActive(v, shardsByNode, spare)
+        : shardsByNode.keySet().stream().anyMatch(n -> !n.equals(spare)));
     for (Map.Entry<String, List<String>> e : shardsByNode.entrySet()) {
       if (anyActive && v.roles().get(e.getKey()) != NodeRole.ACTIVE || spareIt && e.getKey().equals(spare)) {
         continue;

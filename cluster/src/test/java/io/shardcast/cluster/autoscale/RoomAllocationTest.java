@@ -53,5 +53,8 @@ class RoomAllocationTest {
     var alone = new Autoscaler.Allocation(Map.of("a", NodeRole.ACTIVE, "s", NodeRole.STANDBY), Map.of(), Set.of());
     assertEquals("a", RoomAllocation.choose(alone, "s", Map.of("a", List.of(), "s", List.of()), "a"),
         "the only active node takes the room");
+    var none = new Autoscaler.Allocation(Map.of(), Map.of(), Set.of());
+    assertEquals("b", RoomAllocation.choose(none, "a", Map.of("a", List.of(), "b", List.of("1")), "a"),
+        "before the autoscaler has a view (the cluster starting), another node still takes it");
   }
 }
