@@ -141,9 +141,18 @@ public final class NetworkLab implements AutoCloseable {
 
   @Override
   public synchronized void close() {
+    for (int i = 0; i < made.size(); i++) {
+      try {
+        // The pair goes with either end; removed here rather than left to the kernel's deferred
+        // clean-up of the namespace, which may lag (or wait for a process still exiting inside).
+        run("ip", "link", "del", "scv" + tag + i);
+      } catch (IOException | RuntimeException e) {
+        // already gone
+      }
+    }
     for (String ns : made) {
       try {
-        run("ip", "netns", "del", ns); // takes its veth end, and so the pair, with it
+        run("ip", "netns", "del", ns);
       } catch (IOException | RuntimeException e) {
         System.err.println("could not remove network namespace " + ns + ": " + e.getMessage());
       }
