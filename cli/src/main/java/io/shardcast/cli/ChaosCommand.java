@@ -57,6 +57,13 @@ public final class ChaosCommand implements Runnable {
         description = "postgres (a server the harness starts from the embedded binaries) or h2.")
     String journal;
 
+    @Option(names = "--postgres-url", description = "An external PostgreSQL server (JDBC URL) instead of one the "
+        + "harness starts; the password comes from SHARDCAST_POSTGRES_PASSWORD.")
+    String postgresUrl;
+
+    @Option(names = "--postgres-user", defaultValue = "postgres", description = "The external server's user.")
+    String postgresUser;
+
     @Option(names = "--viewers", defaultValue = "24", description = "Recording viewers (they come and go).")
     int viewers;
 
@@ -97,7 +104,7 @@ public final class ChaosCommand implements Runnable {
       Path dir = out != null ? out : Path.of("chaos-runs",
           LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
       ChaosOptions options = new ChaosOptions(scenarios, nodes, seconds, s, journal, dir, viewers, buyers, faulty,
-          netns, restartDelay);
+          netns, restartDelay, postgresUrl, postgresUser);
       String netnsProblem = NetworkLab.unavailableReason();
       List<String> problems = options.problems(netnsProblem);
       if (!problems.isEmpty()) {

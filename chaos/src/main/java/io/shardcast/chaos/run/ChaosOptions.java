@@ -9,9 +9,19 @@ import java.util.List;
  * anything starts.
  *
  * @param netns use network namespaces: "auto" (when root with ip and nft), "on" (required), "off"
+ * @param postgresUrl an external PostgreSQL server's JDBC URL, or null for one the harness starts
+ * @param postgresUser its user (the password comes from SHARDCAST_POSTGRES_PASSWORD, which nodes inherit)
  */
 public record ChaosOptions(List<Scenario> scenarios, int nodes, int durationSeconds, long seed, String journal,
-    Path out, int viewers, int buyers, int faulty, String netns, int restartDelaySeconds) {
+    Path out, int viewers, int buyers, int faulty, String netns, int restartDelaySeconds, String postgresUrl,
+    String postgresUser) {
+
+  /** With the harness's own PostgreSQL server (or H2). */
+  public ChaosOptions(List<Scenario> scenarios, int nodes, int durationSeconds, long seed, String journal, Path out,
+      int viewers, int buyers, int faulty, String netns, int restartDelaySeconds) {
+    this(scenarios, nodes, durationSeconds, seed, journal, out, viewers, buyers, faulty, netns, restartDelaySeconds,
+        null, "postgres");
+  }
 
   /** The problems with these options, empty when they can run. */
   public List<String> problems(String netnsUnavailable) {
@@ -67,6 +77,20 @@ public record ChaosOptions(List<Scenario> scenarios, int nodes, int durationSeco
     for (Scenario s : scenarios) {
       if (s.postgres() && !journal.equals("postgres")) {
         p.add("scenario " + s.id() + " needs --journal postgres");
+      } else if (s.postgres() && postgresUrl != null) {
+        p.add("scenario " + s.id() + " stops and starts the harness's own PostgreSQL server: leave out --postgres-url");
+      }
+    }
+    if (postgresUrl != null) {
+      if (!journal.equals("postgres")) {
+        p.add("--postgres-url needs --journal postgres");
+      }
+      if (!postgresUrl.startsWith("jdbc:postgresql://")) {
+        p.add("--postgres-url must be a JDBC URL, jdbc:postgresql://host:port/database, got " + postgresUrl);
+      } else if (useNetns(netnsUnavailable)
+          && postgresUrl.matches("jdbc:postgresql://(localhost|127\\.[0-9.]+|\\[::1\\])[:/].*")) {
+        p.add("nodes in network namespaces cannot reach " + postgresUrl + " (their loopback is their own): give an"
+            + " address they can reach, or --netns off");
       }
     }
     return p;

@@ -129,7 +129,10 @@ public final class ChaosRun {
       lab = new NetworkLab(Long.toString(Math.abs(random.nextLong()) % 46656, 36), n);
       pgHost = lab.hostIp();
     }
-    if (options.journal().equals("postgres")) {
+    if (options.journal().equals("postgres") && options.postgresUrl() != null) {
+      nodeArgs.addAll(List.of("--journal", "postgres", "--postgres-url", options.postgresUrl(), "--postgres-user",
+          options.postgresUser()));
+    } else if (options.journal().equals("postgres")) {
       postgres = new ChaosPostgres(dir.resolve("postgres"), pgHost, LocalCluster.freePort());
       postgres.start();
       nodeArgs.addAll(List.of("--journal", "postgres", "--postgres-url", postgres.jdbcUrl(), "--postgres-user",
@@ -152,7 +155,8 @@ public final class ChaosRun {
         return List.of("-Dshardcast.room.activity-log=" + dir.resolve("activity-node-" + (i + 1) + ".jsonl"));
       }
     };
-    say("starting " + n + " nodes (" + options.journal() + " journal" + (netns ? ", each in its own network namespace"
+    say("starting " + n + " nodes (" + options.journal() + " journal" + (options.postgresUrl() != null ? " at "
+        + options.postgresUrl() : "") + (netns ? ", each in its own network namespace"
         : ", on loopback") + ")");
     cluster = LocalCluster.start(n, dir.resolve("nodes"), 0, List.of("-Xms128m", "-Xmx512m",
         "-XX:TieredStopAtLevel=1", LocalCluster.FIXED_SIZE, "-Dshardcast.ops.token=" + opsToken), nodeArgs, placement);
