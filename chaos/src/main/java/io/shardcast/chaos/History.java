@@ -18,8 +18,9 @@ import java.util.List;
  * Every line has {@code t} (wall-clock milliseconds, one clock: every process runs on this
  * machine) and {@code k}, its kind:
  * <ul>
- *   <li>{@code op}: a client operation's step: {@code op} (order, probe, host), {@code phase}
- *       (invoke, then ok, fail or info: info is an outcome the client never learned), and its
+ *   <li>{@code op}: a client operation's step: {@code op} (order, probe, host, comment, like), {@code phase}
+ *       (invoke, then ok, fail or info: info is an outcome the client never learned; comments and
+ *       likes, which the protocol does not answer, complete once on the socket), and its
  *       fields (orderId, userId, saleId, result, gateway, ms).
  *   <li>{@code conn}: a viewer's connection opened (with {@code since} and {@code node}), closed
  *       or refused.

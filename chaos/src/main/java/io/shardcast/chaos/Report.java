@@ -138,6 +138,19 @@ public final class Report {
           .append(c.longestOutageMillis()).append(" | ")
           .append(c.capacityBackMillis() < 0 ? "-" : Long.toString(c.capacityBackMillis())).append(" |\n");
     }
+    md.append("\n## Unavailability by fault class\n\n| class | faults | p50 (ms) | p99 (ms) | max (ms) | target p99 (ms) |"
+        + "\n|---|---:|---:|---:|---:|---|\n");
+    Map<String, List<Long>> byClass = new java.util.TreeMap<>();
+    costs.forEach(c -> byClass.computeIfAbsent(c.faultClass(), x -> new ArrayList<>()).add(c.unavailableMillis()));
+    byClass.forEach((cls, xs) -> {
+      xs.sort(Long::compare);
+      long p99 = AvailabilityChecker.percentile(xs, 0.99);
+      Long target = AvailabilityChecker.TARGET_P99_MS.get(cls);
+      md.append("| ").append(cls).append(" | ").append(xs.size()).append(" | ")
+          .append(AvailabilityChecker.percentile(xs, 0.50)).append(" | ").append(p99).append(" | ")
+          .append(xs.get(xs.size() - 1)).append(" | ")
+          .append(target == null ? "-" : target + (p99 <= target ? " (met)" : " (missed)")).append(" |\n");
+    });
     md.append("\n## Figures\n\n");
     for (Verdict v : verdicts) {
       md.append("- **").append(v.checker()).append("**: ");

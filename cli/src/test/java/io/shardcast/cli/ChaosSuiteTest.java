@@ -29,7 +29,8 @@ class ChaosSuiteTest {
   private Report run(Scenario scenario) throws Exception {
     String netns = NetworkLab.unavailableReason();
     Assumptions.assumeTrue(netns == null, "the short chaos run needs root with ip and nft: " + netns);
-    ChaosOptions options = new ChaosOptions(List.of(scenario), 3, 30, 7, "postgres", out, 16, 10, 1, "on", 8);
+    ChaosOptions options = new ChaosOptions(List.of(scenario), 3, 30, 7, "postgres", out, 16, 10, 1, "on", 8,
+        null, "postgres");
     assertTrue(options.problems(netns).isEmpty(), options.problems(netns).toString());
     Report r = new ChaosRun(options, scenario, out.resolve(scenario.id()), System.out, true).run();
     StringBuilder found = new StringBuilder();

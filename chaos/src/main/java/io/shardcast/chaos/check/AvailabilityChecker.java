@@ -78,12 +78,11 @@ public final class AvailabilityChecker {
         }
         // An outage: from this bad probe to the end of the next good one.
         long outageStart = p.start();
-        long outageEnd = -1;
         int j = i + 1;
         while (j < probes.size() && !probes.get(j).good()) {
           j++;
         }
-        outageEnd = j < probes.size() ? probes.get(j).end() : Math.max(p.end(), end);
+        long outageEnd = j < probes.size() ? probes.get(j).end() : Math.max(p.end(), end);
         total += outageEnd - outageStart;
         longest = Math.max(longest, outageEnd - outageStart);
         i = j + 1;
@@ -126,7 +125,7 @@ public final class AvailabilityChecker {
   }
 
   /** Nearest-rank percentile of a sorted list. */
-  static long percentile(List<Long> sorted, double p) {
+  public static long percentile(List<Long> sorted, double p) {
     if (sorted.isEmpty()) {
       return 0;
     }

@@ -19,14 +19,21 @@ public final class RestClient {
   public record Response(int status, JsonNode body) {}
 
   private final HttpClient http;
+  private final Duration timeout;
 
   public RestClient() {
-    this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).version(HttpClient.Version.HTTP_1_1)
-        .build();
+    this(Duration.ofSeconds(15));
+  }
+
+  /** A client whose requests give up after {@code timeout} (the chaos harness: a stalled node must not stall it). */
+  public RestClient(Duration timeout) {
+    this.timeout = timeout;
+    this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5).compareTo(timeout) < 0
+        ? Duration.ofSeconds(5) : timeout).version(HttpClient.Version.HTTP_1_1).build();
   }
 
   public Response get(String url) throws IOException, InterruptedException {
-    return parse(http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(15)).build(),
+    return parse(http.send(HttpRequest.newBuilder(URI.create(url)).timeout(timeout).build(),
         HttpResponse.BodyHandlers.ofString()));
   }
 
@@ -38,8 +45,8 @@ public final class RestClient {
     return http.sendAsync(request(url, null, json), HttpResponse.BodyHandlers.ofString()).thenApply(RestClient::parse);
   }
 
-  private static HttpRequest request(String url, String hostToken, String json) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(15))
+  private HttpRequest request(String url, String hostToken, String json) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(timeout)
         .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json));
     if (hostToken != null) {
       b.header("Authorization", "Bearer " + hostToken);

@@ -16,13 +16,6 @@ public record ChaosOptions(List<Scenario> scenarios, int nodes, int durationSeco
     Path out, int viewers, int buyers, int faulty, String netns, int restartDelaySeconds, String postgresUrl,
     String postgresUser) {
 
-  /** With the harness's own PostgreSQL server (or H2). */
-  public ChaosOptions(List<Scenario> scenarios, int nodes, int durationSeconds, long seed, String journal, Path out,
-      int viewers, int buyers, int faulty, String netns, int restartDelaySeconds) {
-    this(scenarios, nodes, durationSeconds, seed, journal, out, viewers, buyers, faulty, netns, restartDelaySeconds,
-        null, "postgres");
-  }
-
   /** The problems with these options, empty when they can run. */
   public List<String> problems(String netnsUnavailable) {
     List<String> p = new ArrayList<>();

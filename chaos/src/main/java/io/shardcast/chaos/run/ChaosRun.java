@@ -4,12 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.shardcast.chaos.History;
 import io.shardcast.chaos.Report;
 import io.shardcast.chaos.load.LocalCluster;
+import io.shardcast.chaos.load.RestClient;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -46,8 +44,11 @@ public final class ChaosRun {
   private final Random random;
   private final boolean netns;
   private final String opsToken = UUID.randomUUID().toString();
+  /** For the clients that measure (viewers, buyers, prober): requests with their own timeouts. */
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2))
       .version(HttpClient.Version.HTTP_1_1).build();
+  /** For the harness's own requests (host, membership, final lists). */
+  private final RestClient rest = new RestClient(Duration.ofSeconds(5));
   private final ScheduledExecutorService timer = Executors.newScheduledThreadPool(4, r -> {
     Thread t = new Thread(r, "chaos-clients");
     t.setDaemon(true);
@@ -272,17 +273,13 @@ public final class ChaosRun {
   }
 
   private JsonNode post(String url, String bearer, String json, int expect) throws IOException, InterruptedException {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5))
-        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json));
-    if (bearer != null) {
-      b.header("Authorization", "Bearer " + bearer);
+    RestClient.Response r = rest.post(url, bearer, json);
+    if (r.status() != expect) {
+      throw new HttpStatus(url, r.status(), r.body().toString());
     }
-    HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-    if (r.statusCode() != expect) {
-      throw new HttpStatus(url, r.statusCode(), r.body());
-    }
-    return History.JSON.readTree(r.body());
+    return r.body();
   }
+
 
   // ---- faults -----------------------------------------------------------------------------------
 
@@ -539,10 +536,9 @@ public final class ChaosRun {
 
   /** The cluster membership as node {@code n}'s management endpoint reports it. */
   private JsonNode members(LocalCluster.Node n) throws IOException, InterruptedException {
-    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(n.management() + "/cluster/members"))
-        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
-    return History.JSON.readTree(r.body());
+    return rest.get(n.management() + "/cluster/members").body();
   }
+
 
   private List<Integer> randomNodes(int count) {
     List<Integer> all = others(List.of());
@@ -623,12 +619,11 @@ public final class ChaosRun {
       long until = System.currentTimeMillis() + 60_000;
       while (orders == null && System.currentTimeMillis() < until) {
         try {
-          HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(targets.any(random).http()
-              + "/api/rooms/" + roomId + "/orders?saleId=" + saleId)).timeout(Duration.ofSeconds(5)).build(),
-              HttpResponse.BodyHandlers.ofString());
-          if (r.statusCode() == 200) {
-            orders = History.JSON.readTree(r.body()).path("orders");
-          } else if (r.statusCode() == 404 && r.body().contains("UNKNOWN_SALE")) {
+          RestClient.Response r = rest.get(targets.any(random).http() + "/api/rooms/" + roomId + "/orders?saleId="
+              + saleId);
+          if (r.status() == 200) {
+            orders = r.body().path("orders");
+          } else if (r.status() == 404 && r.body().path("code").asText().equals("UNKNOWN_SALE")) {
             orders = History.JSON.createArrayNode(); // an announcement that never landed: no orders
           }
         } catch (IOException e) {

@@ -143,12 +143,18 @@ final class RecordingViewer implements WebSocket.Listener {
     synchronized (random) {
       dice = random.nextInt(10);
     }
+    if (dice >= 6) {
+      return;
+    }
+    String op = dice < 3 ? "comment" : "like";
     String msg = dice < 3 ? "{\"type\":\"comment\",\"text\":\"" + id + " at " + System.currentTimeMillis() + "\"}"
-        : dice < 6 ? "{\"type\":\"like\",\"count\":1}" : null;
-    if (msg != null) {
-      synchronized (this) {
-        ws.sendText(msg, true).exceptionally(t -> null);
-      }
+        : "{\"type\":\"like\",\"count\":1}";
+    long start = System.currentTimeMillis();
+    history.add(History.record("op").put("op", op).put("phase", "invoke").put("viewer", id));
+    synchronized (this) {
+      // Fire and forget, as the protocol has it: complete once the frame is on the socket.
+      ws.sendText(msg, true).whenComplete((w, t) -> history.add(History.record("op").put("op", op)
+          .put("phase", t == null ? "ok" : "fail").put("viewer", id).put("ms", System.currentTimeMillis() - start)));
     }
   }
 

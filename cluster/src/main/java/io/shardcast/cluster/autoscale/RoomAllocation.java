@@ -105,12 +105,10 @@ public final class RoomAllocation extends ShardCoordinator.AbstractShardAllocati
     return out;
   }
 
-  /** The node for a new room: the active node whose rooms have the fewest viewers (ties: fewer rooms, the requester). */
-  static String choose(Autoscaler.Allocation v, String requester, Map<String, List<String>> shardsByNode) {
-    return choose(v, requester, shardsByNode, null);
-  }
-
-  /** As above, {@code spare} (the coordinator's node) chosen only when no other active node is there. */
+  /**
+   * The node for a new room: the active node whose rooms have the fewest viewers (ties: fewer rooms,
+   * the requester); {@code spare} (the coordinator's node, or null) only when no other node can.
+   */
   static String choose(Autoscaler.Allocation v, String requester, Map<String, List<String>> shardsByNode,
       String spare) {
     String best = null;
@@ -137,13 +135,7 @@ public final class RoomAllocation extends ShardCoordinator.AbstractShardAllocati
     return best != null ? best : requester;
   }
 
-  /** The rooms to move this round. */
-  static Set<String> moves(Autoscaler.Allocation v, Map<String, List<String>> shardsByNode, long minImbalance,
-      int maxMoves) {
-    return moves(v, shardsByNode, minImbalance, maxMoves, null);
-  }
-
-  /** As above; {@code spare} (the coordinator's node) is never the node load moves to. */
+  /** The rooms to move this round; {@code spare} (the coordinator's node, or null) is never where load moves to. */
   static Set<String> moves(Autoscaler.Allocation v, Map<String, List<String>> shardsByNode, long minImbalance,
       int maxMoves, String spare) {
     Set<String> out = new HashSet<>();

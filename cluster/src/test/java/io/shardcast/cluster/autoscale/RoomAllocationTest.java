@@ -18,9 +18,9 @@ class RoomAllocationTest {
     // a has one busy room, b two quiet ones, the standby and the draining node none at all.
     var view = new Autoscaler.Allocation(ROLES, Map.of("1", 900L, "2", 10L, "3", 10L), Set.of());
     var shards = Map.of("a", List.of("1"), "b", List.of("2", "3"), "s", List.<String>of(), "d", List.<String>of());
-    assertEquals("b", RoomAllocation.choose(view, "s", shards), "weighed by viewers, not by room count");
+    assertEquals("b", RoomAllocation.choose(view, "s", shards, null), "weighed by viewers, not by room count");
     var none = new Autoscaler.Allocation(Map.of(), Map.of(), Set.of());
-    assertEquals("s", RoomAllocation.choose(none, "s", Map.of("a", List.of("1"), "s", List.of())),
+    assertEquals("s", RoomAllocation.choose(none, "s", Map.of("a", List.of("1"), "s", List.of()), null),
         "without the autoscaler's view every node counts, fewest rooms first");
   }
 
@@ -28,17 +28,17 @@ class RoomAllocationTest {
   void roomsLeaveNodesThatAreNotActiveAndLoadMovesFewAtATimeNeverASaleRoom() {
     var shards = Map.of("a", List.of("1", "2", "3"), "b", List.of("4"), "d", List.of("5", "6"));
     var view = new Autoscaler.Allocation(ROLES, Map.of("1", 1000L, "2", 400L, "3", 300L, "4", 100L), Set.of("2"));
-    assertEquals(Set.of("5", "6"), RoomAllocation.moves(view, shards, 500, 1),
+    assertEquals(Set.of("5", "6"), RoomAllocation.moves(view, shards, 500, 1, null),
         "a draining node's rooms all leave first");
     var silent = Map.of("a", List.of("1"), "b", List.of("4"), "gone", List.of("7"));
-    assertEquals(Set.of(), RoomAllocation.moves(view, silent, 500, 1),
+    assertEquals(Set.of(), RoomAllocation.moves(view, silent, 500, 1, null),
         "a node that does not report (unreachable) keeps its rooms: it could not hand them off");
 
     var active = Map.of("a", List.of("1", "2", "3"), "b", List.of("4"));
     // Gap 1,703 - 101 = 1,602: room 1 (1,000) would only swap the nodes, room 2 has a sale: room 3 goes.
-    assertEquals(Set.of("3"), RoomAllocation.moves(view, active, 500, 1));
+    assertEquals(Set.of("3"), RoomAllocation.moves(view, active, 500, 1, null));
     var balanced = new Autoscaler.Allocation(ROLES, Map.of("1", 300L, "4", 200L), Set.of());
-    assertEquals(Set.of(), RoomAllocation.moves(balanced, Map.of("a", List.of("1"), "b", List.of("4")), 500, 1),
+    assertEquals(Set.of(), RoomAllocation.moves(balanced, Map.of("a", List.of("1"), "b", List.of("4")), 500, 1, null),
         "a small imbalance moves nothing");
   }
 
