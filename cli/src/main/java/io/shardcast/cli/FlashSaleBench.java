@@ -102,12 +102,13 @@ public final class FlashSaleBench implements Callable<Integer> {
   }
 
   private int direct(Path dir) throws Exception {
-    int remote = LocalCluster.freePort();
+    int[] ports = LocalCluster.freePorts(2);
+    int remote = ports[0];
     ShardcastNode.Running node = ShardcastNode.start(ConfigFactory.parseMap(Map.of(
         "shardcast.gateway.port", 0,
         "shardcast.data-dir", dir.toString(),
         "pekko.remote.artery.canonical.port", remote,
-        "pekko.management.http.port", LocalCluster.freePort(),
+        "pekko.management.http.port", ports[1],
         "pekko.cluster.seed-nodes", List.of("pekko://shardcast@127.0.0.1:" + remote),
         "pekko.loglevel", "WARNING")));
     try {

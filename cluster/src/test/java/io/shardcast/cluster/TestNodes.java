@@ -26,21 +26,20 @@ final class TestNodes {
 
   private TestNodes() {}
 
-  static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
-
   /** A single-node cluster (it seeds itself) with its journal in {@code dataDir} unless {@code extra} says otherwise. */
   static ShardcastNode.Running start(Path dataDir, Map<String, Object> extra) throws IOException {
-    int remote = freePort();
+    int remote;
+    int management;
+    try (ServerSocket a = new ServerSocket(0); ServerSocket b = new ServerSocket(0)) { // two distinct ports
+      remote = a.getLocalPort();
+      management = b.getLocalPort();
+    }
     Config c = ConfigFactory.parseMap(extra)
         .withFallback(ConfigFactory.parseMap(Map.of(
             "shardcast.gateway.port", 0,
             "shardcast.data-dir", dataDir.toString(),
             "pekko.remote.artery.canonical.port", remote,
-            "pekko.management.http.port", freePort(),
+            "pekko.management.http.port", management,
             "pekko.cluster.seed-nodes", java.util.List.of("pekko://shardcast@127.0.0.1:" + remote),
             "pekko.coordinated-shutdown.exit-jvm", "off")));
     return ShardcastNode.start(c);

@@ -106,11 +106,13 @@ public final class LocalCluster implements AutoCloseable {
     int[] http = new int[count];
     int[] mgmt = new int[count];
     int[] viewer = new int[count];
+    // All at once: ports picked one by one may repeat (a closed port is free to be handed out again).
+    int[] free = freePorts(4 * count);
     for (int i = 0; i < count; i++) {
-      http[i] = baseHttpPort > 0 ? baseHttpPort + i : freePort();
-      viewer[i] = baseHttpPort > 0 ? baseHttpPort + 100 + i : freePort();
-      remote[i] = freePort();
-      mgmt[i] = freePort();
+      http[i] = baseHttpPort > 0 ? baseHttpPort + i : free[4 * i];
+      viewer[i] = baseHttpPort > 0 ? baseHttpPort + 100 + i : free[4 * i + 1];
+      remote[i] = free[4 * i + 2];
+      mgmt[i] = free[4 * i + 3];
     }
     String seeds = placement.host(0) + ":" + remote[0];
     for (int i = 0; i < count; i++) {
@@ -125,7 +127,8 @@ public final class LocalCluster implements AutoCloseable {
    */
   public Node add(List<String> nodeArgs) throws IOException {
     int i = nodes.size();
-    launch(i, freePort(), freePort(), freePort(), freePort(), nodes.get(0).address(), nodeArgs);
+    int[] p = freePorts(4);
+    launch(i, p[0], p[1], p[2], p[3], nodes.get(0).address(), nodeArgs);
     return nodes.get(i);
   }
 
@@ -360,9 +363,26 @@ public final class LocalCluster implements AutoCloseable {
   }
 
   public static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      s.setReuseAddress(true);
-      return s.getLocalPort();
-    }
+    return freePorts(1)[0];
   }
+
+  /** {@code n} distinct free ports: each held open until all are picked, then released. */
+  public static int[] freePorts(int n) throws IOException {
+    ServerSocket[] sockets = new ServerSocket[n];
+    int[] ports = new int[n];
+    try {
+      for (int i = 0; i < n; i++) {
+        sockets[i] = new ServerSocket(0);
+        ports[i] = sockets[i].getLocalPort();
+      }
+    } finally {
+      for (ServerSocket socket : sockets) {
+        if (socket != null) {
+          socket.close();
+        }
+      }
+    }
+    return ports;
+  }
+
 }
