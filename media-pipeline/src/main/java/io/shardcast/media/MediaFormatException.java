@@ -1,0 +1,9 @@
+package io.shardcast.media;
+
+/** Input that breaks its protocol (a malformed chunk, AMF value, FLV tag or packet); the connection carrying it is closed. */
+public final class MediaFormatException extends RuntimeException {
+
+  public MediaFormatException(String message) {
+    super(message, null, false, false);
+  }
+}

@@ -1,0 +1,216 @@
+package io.shardcast.media.play;
+
+import io.shardcast.media.MediaFrame;
+import io.shardcast.media.MediaRoom;
+import io.shardcast.media.Track;
+import java.nio.ByteBuffer;
+
+/**
+ * One viewer's position in a room's media: which track it watches, the next frame it gets, and
+ * the rules that keep it watchable. It starts at the latest keyframe (with sequence headers
+ * first); when it falls behind it drops video up to the newest keyframe while audio keeps
+ * flowing; it changes camera or layer only at a keyframe of the new track whose time is past
+ * what it has shown, sending that track's sequence headers first, so decoders never see a frame
+ * without its reference or time running backwards. It holds no media, only positions in shared
+ * frames, and allocates nothing per frame.
+ */
+public final class Playback {
+
+  private final MediaRoom room;
+  /** Pinned camera, or null to follow the room's active camera. */
+  private final String camera;
+  /** Pinned layer, or null to choose by throughput. */
+  private final String layer;
+  private final int encoding;
+  private final int loop;
+  private final int loops;
+  private final long maxLagMillis;
+  private final LayerSelector layers;
+
+  private Track track;
+  private Track target;
+  private long next;
+  private int seenVersion = -1;
+  private boolean reconsider = true;
+  private boolean skippingVideo;
+  private long lastVideoTs = -1;
+  private long lastAudioTs = -1;
+  private final MediaFrame[] preamble = new MediaFrame[3];
+  private int preambleCount;
+  private int preambleIndex;
+  private long droppedVideo;
+  private long switches;
+  private long lastFrameIngestMicros;
+  private long endedSinceMillis;
+
+  public Playback(MediaRoom room, String camera, String layer, int encoding, int loop, int loops,
+      long maxLagMillis, LayerSelector layers) {
+    this.room = room;
+    this.camera = camera;
+    this.layer = layer;
+    this.encoding = encoding;
+    this.loop = loop;
+    this.loops = loops;
+    this.maxLagMillis = maxLagMillis;
+    this.layers = layers;
+  }
+
+  /**
+   * The next bytes to send (a shared frame's view, positioned at its start), or null when the
+   * viewer is caught up or waits for a first keyframe.
+   */
+  public ByteBuffer next(long nowMillis) {
+    while (true) {
+      if (preambleIndex < preambleCount) {
+        MediaFrame f = preamble[preambleIndex];
+        preamble[preambleIndex++] = null;
+        return view(f);
+      }
+      if (reconsider || room.version() != seenVersion || (track != null && track.ended())) {
+        choose();
+        if (preambleIndex < preambleCount) {
+          continue;
+        }
+      }
+      if (target != null && switchable(target)) {
+        start(target);
+        continue;
+      }
+      if (track == null) {
+        return null;
+      }
+      if (next >= track.head()) {
+        return null;
+      }
+      MediaFrame f = track.frame(next);
+      if (f == null) {
+        // Overwritten before this viewer got it: it is a ring length behind; start again at the newest keyframe.
+        droppedVideo++;
+        next = Math.max(track.lastKeyframeSeq(), track.head() - track.capacity() + 1);
+        skippingVideo = true;
+        continue;
+      }
+      next++;
+      if (f.isVideo()) {
+        if (!skippingVideo && track.latestTimestamp() - f.timestamp > maxLagMillis) {
+          skippingVideo = true;
+          if (layer == null && layers != null && layers.lagged(room, track, nowMillis)) {
+            reconsider = true;
+          }
+        }
+        if (!skippingVideo && f.timestamp < lastVideoTs) {
+          skippingVideo = true; // never time backwards: wait for a keyframe past what was shown
+        }
+        if (skippingVideo) {
+          if (f.keyframe && f.seq() >= track.lastKeyframeSeq() && f.timestamp >= lastVideoTs) {
+            skippingVideo = false;
+          } else {
+            droppedVideo++;
+            continue;
+          }
+        }
+        lastVideoTs = f.timestamp;
+      } else if (f.isAudio()) {
+        if (f.timestamp < lastAudioTs) {
+          continue;
+        }
+        lastAudioTs = f.timestamp;
+      }
+      lastFrameIngestMicros = f.ingestMicros;
+      return view(f);
+    }
+  }
+
+  /** Called now and then (every loop pass that wrote): feeds layer selection with the backlog. */
+  public void observe(long nowMillis) {
+    if (track != null && layer == null && layers != null && target == null) {
+      long backlog = Math.max(0, track.latestTimestamp() - Math.max(lastVideoTs, 0));
+      if (layers.observe(room, track, backlog, nowMillis)) {
+        reconsider = true;
+      }
+    }
+  }
+
+  private void choose() {
+    seenVersion = room.version();
+    reconsider = false;
+    double cap = layers != null && layer == null ? layers.maxBytesPerSecond() : Double.MAX_VALUE;
+    Track desired = room.choose(camera, layer, cap);
+    if (track == null) {
+      if (desired != null && switchable(desired)) {
+        start(desired);
+      }
+      return;
+    }
+    target = desired == track ? null : desired;
+  }
+
+  /** A track can be joined once it has a keyframe, its sequence header, and is past what was shown. */
+  private boolean switchable(Track t) {
+    return t.lastKeyframeSeq() >= 0 && t.videoConfig() != null && t.lastKeyframeTimestamp() > lastVideoTs
+        && t.frame(t.lastKeyframeSeq()) != null;
+  }
+
+  private void start(Track t) {
+    boolean first = track == null;
+    if (!first) {
+      switches++;
+    }
+    track = t;
+    target = null;
+    next = t.lastKeyframeSeq();
+    skippingVideo = false;
+    preambleCount = 0;
+    preambleIndex = 0;
+    if (first && t.metadata() != null) {
+      preamble[preambleCount++] = t.metadata();
+    }
+    preamble[preambleCount++] = t.videoConfig();
+    if (t.audioConfig() != null) {
+      preamble[preambleCount++] = t.audioConfig();
+    }
+  }
+
+  private ByteBuffer view(MediaFrame f) {
+    ByteBuffer b = f.view(encoding, loop, loops);
+    b.clear();
+    return b;
+  }
+
+  /** True when the room has had no live track for {@code graceMillis}: the viewer's stream is over. */
+  public boolean over(long nowMillis, long graceMillis) {
+    if (room.live()) {
+      endedSinceMillis = 0;
+      return false;
+    }
+    if (endedSinceMillis == 0) {
+      endedSinceMillis = nowMillis;
+    }
+    return nowMillis - endedSinceMillis >= graceMillis;
+  }
+
+  public Track track() {
+    return track;
+  }
+
+  public MediaRoom room() {
+    return room;
+  }
+
+  public long droppedVideo() {
+    return droppedVideo;
+  }
+
+  public long switches() {
+    return switches;
+  }
+
+  public LayerSelector layers() {
+    return layers;
+  }
+
+  /** Ingest instant of the last frame handed out (for the latency figure). */
+  public long lastFrameIngestMicros() {
+    return lastFrameIngestMicros;
+  }
+}

@@ -1,0 +1,188 @@
+package io.shardcast.media.serve;
+
+import io.shardcast.media.MediaFormatException;
+import io.shardcast.media.MediaRoom;
+import io.shardcast.media.play.LayerSelector;
+import io.shardcast.media.play.Playback;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayDeque;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A connection on a media loop: control bytes it is owed (handshakes, responses) go first, then,
+ * once it plays, the frames its {@link Playback} hands out, written straight from shared buffers.
+ * Any protocol error closes this connection alone, with a logged reason.
+ */
+abstract class MediaConnection {
+
+  private static final Logger log = LoggerFactory.getLogger(MediaConnection.class);
+
+  final MediaLoop loop;
+  final SocketChannel channel;
+  final String remote;
+  final long openedMillis = System.currentTimeMillis();
+  SelectionKey key;
+  boolean blocked;
+  boolean closed;
+  private final ArrayDeque<ByteBuffer> control = new ArrayDeque<>(4);
+  private ByteBuffer pending;
+  private boolean closeWhenFlushed;
+  private String closeReason;
+  Playback playback;
+  private MediaRoom countedIn;
+  private long playStartMillis;
+
+  MediaConnection(MediaLoop loop, SocketChannel channel) {
+    this.loop = loop;
+    this.channel = channel;
+    String r;
+    try {
+      r = String.valueOf(channel.getRemoteAddress());
+    } catch (IOException e) {
+      r = "?";
+    }
+    this.remote = r;
+  }
+
+  /** Reads what arrived and acts on it. */
+  abstract void onReadable() throws IOException;
+
+  /** What this connection is, for log lines ("RTMP publisher of room r1"). */
+  abstract String describe();
+
+  final void readable() {
+    try {
+      onReadable();
+    } catch (MediaFormatException e) {
+      close("malformed input: " + e.getMessage());
+    } catch (IOException e) {
+      close("read failed: " + e.getMessage());
+    } catch (RuntimeException e) {
+      log.warn("Media: {} from {} failed", describe(), remote, e);
+      close("internal error: " + e);
+    }
+  }
+
+  /** Queues control bytes (written before any further media) and tries to write. */
+  final void send(ByteBuffer bytes) {
+    control.add(bytes);
+    pump();
+  }
+
+  final void send(byte[] bytes) {
+    send(ByteBuffer.wrap(bytes));
+  }
+
+  /** Writes what is owed and then close, with {@code reason} in the log. */
+  final void closeAfterFlush(String reason) {
+    closeWhenFlushed = true;
+    closeReason = reason;
+    pump();
+  }
+
+  /** Starts media: from now on the playback's frames follow the control bytes. */
+  final void play(MediaRoom room, String camera, String layer, int encoding) {
+    MediaSettings s = loop.server.settings;
+    LayerSelector layers = new LayerSelector(s.layerDownBacklog().toMillis(), s.layerCalmBacklog().toMillis(),
+        s.layerMinHold().toMillis(), s.layerMaxHold().toMillis());
+    playback = new Playback(room, camera, layer, encoding, loop.index, loop.server.loops.length,
+        s.maxLag().toMillis(), layers);
+    room.viewerJoined();
+    countedIn = room;
+    loop.server.viewers.incrementAndGet();
+    playStartMillis = System.currentTimeMillis();
+    pump();
+  }
+
+  final void pump() {
+    if (closed) {
+      return;
+    }
+    try {
+      int written = 0;
+      while (true) {
+        if (pending == null || !pending.hasRemaining()) {
+          pending = control.poll();
+          if (pending == null && playback != null && !closeWhenFlushed) {
+            pending = playback.next(System.currentTimeMillis());
+          }
+          if (pending == null) {
+            setBlocked(false);
+            if (closeWhenFlushed) {
+              close(closeReason);
+            }
+            return;
+          }
+        }
+        int n = channel.write(pending);
+        written += n;
+        loop.bytesOut += n;
+        if (pending.hasRemaining()) {
+          setBlocked(true);
+          return;
+        }
+        if (written >= MediaLoop.WRITE_BUDGET_BYTES) {
+          loop.again();
+          return;
+        }
+      }
+    } catch (IOException e) {
+      close("write failed: " + e.getMessage());
+    }
+  }
+
+  private void setBlocked(boolean b) {
+    if (b != blocked && key != null && key.isValid()) {
+      blocked = b;
+      key.interestOps(b ? SelectionKey.OP_READ | SelectionKey.OP_WRITE : SelectionKey.OP_READ);
+    }
+  }
+
+  /** Every 250 ms: timeouts, layer choice, end of stream. */
+  void housekeeping(long nowMillis) {
+    MediaSettings s = loop.server.settings;
+    if (playback == null) {
+      if (!closeWhenFlushed && setupTimedOut(nowMillis)) {
+        close("nothing published or played within " + s.setupTimeout().toSeconds() + " s");
+      }
+      return;
+    }
+    playback.observe(nowMillis);
+    if (playback.track() == null && nowMillis - playStartMillis > s.firstFrameTimeout().toMillis()) {
+      close("no keyframe within " + s.firstFrameTimeout().toSeconds() + " s");
+    } else if (playback.over(nowMillis, s.endGrace().toMillis())) {
+      close("the stream ended");
+    }
+  }
+
+  boolean setupTimedOut(long nowMillis) {
+    return nowMillis - openedMillis > loop.server.settings.setupTimeout().toMillis();
+  }
+
+  void close(String reason) {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    if (countedIn != null) {
+      countedIn.viewerLeft();
+      loop.server.viewers.decrementAndGet();
+      countedIn = null;
+    }
+    onClose();
+    loop.forget(this);
+    try {
+      channel.close();
+    } catch (IOException ignored) {
+      // closed anyway
+    }
+    log.info("Media: {} from {} closed: {}", describe(), remote, reason);
+  }
+
+  /** Releases what the connection holds (a publisher's track). */
+  void onClose() {}
+}

@@ -1,0 +1,145 @@
+package io.shardcast.media.serve;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.util.ArrayList;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One selector thread serving many media connections. A published frame wakes it; it then lets
+ * every viewer that is not waiting for its socket write what it has not yet sent.
+ */
+final class MediaLoop implements Runnable {
+
+  private static final Logger log = LoggerFactory.getLogger(MediaLoop.class);
+  private static final long SELECT_TIMEOUT_MILLIS = 250;
+  private static final long HOUSEKEEPING_NANOS = 250_000_000L;
+  /** Bytes one viewer may write in one pass before the others get their turn. */
+  static final int WRITE_BUDGET_BYTES = 256 * 1024;
+  private static final int SCRATCH_BYTES = 64 * 1024;
+
+  final MediaServer server;
+  final int index;
+  final Thread thread;
+  final Selector selector;
+  /** Reads that are thrown away or parsed at once (viewers' input) go here, not into per-viewer buffers. */
+  final ByteBuffer scratch = ByteBuffer.allocate(SCRATCH_BYTES);
+  private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+  private final ArrayList<MediaConnection> connections = new ArrayList<>();
+  private volatile boolean published;
+  private volatile boolean sleeping;
+  private volatile boolean stopped;
+  private long nextHousekeepingNanos;
+  /** Media bytes this loop wrote (read by other threads for metrics; written only here). */
+  volatile long bytesOut;
+
+  MediaLoop(MediaServer server, int index) throws IOException {
+    this.server = server;
+    this.index = index;
+    this.selector = Selector.open();
+    this.thread = new Thread(this, "shardcast-media-" + index);
+    this.thread.setDaemon(true);
+  }
+
+  /** A frame was published: viewers may have something to write. */
+  void wake() {
+    published = true;
+    if (sleeping) {
+      selector.wakeup();
+    }
+  }
+
+  /** Runs {@code task} on this loop's thread. */
+  void execute(Runnable task) {
+    tasks.add(task);
+    selector.wakeup();
+  }
+
+  void register(MediaConnection c) {
+    try {
+      c.key = c.channel.register(selector, SelectionKey.OP_READ, c);
+      connections.add(c);
+    } catch (IOException e) {
+      c.close("cannot register: " + e.getMessage());
+    }
+  }
+
+  void forget(MediaConnection c) {
+    connections.remove(c);
+  }
+
+  void stop() {
+    stopped = true;
+    selector.wakeup();
+  }
+
+  /** Another pass is needed (a viewer used its write budget). */
+  void again() {
+    published = true;
+  }
+
+  @Override
+  public void run() {
+    while (!stopped) {
+      try {
+        Runnable task;
+        while ((task = tasks.poll()) != null) {
+          task.run();
+        }
+        sleeping = true;
+        if (!published && tasks.isEmpty()) {
+          selector.select(SELECT_TIMEOUT_MILLIS);
+        } else {
+          selector.selectNow();
+        }
+        sleeping = false;
+        for (SelectionKey key : selector.selectedKeys()) {
+          MediaConnection c = (MediaConnection) key.attachment();
+          if (!key.isValid()) {
+            continue;
+          }
+          if (key.isReadable()) {
+            c.readable();
+          }
+          if (key.isValid() && key.isWritable()) {
+            c.pump();
+          }
+        }
+        selector.selectedKeys().clear();
+        if (published) {
+          published = false;
+          for (int i = 0; i < connections.size(); i++) {
+            MediaConnection c = connections.get(i);
+            if (!c.blocked) {
+              c.pump();
+            }
+          }
+        }
+        long now = System.nanoTime();
+        if (now >= nextHousekeepingNanos) {
+          nextHousekeepingNanos = now + HOUSEKEEPING_NANOS;
+          long nowMillis = System.currentTimeMillis();
+          for (int i = connections.size() - 1; i >= 0; i--) {
+            if (i < connections.size()) {
+              connections.get(i).housekeeping(nowMillis);
+            }
+          }
+        }
+      } catch (RuntimeException | IOException e) {
+        log.error("Media loop {}: unexpected failure, carrying on", index, e);
+      }
+    }
+    for (MediaConnection c : new ArrayList<>(connections)) {
+      c.close("server stopping");
+    }
+    try {
+      selector.close();
+    } catch (IOException ignored) {
+      // stopping
+    }
+  }
+}

@@ -1,0 +1,159 @@
+package io.shardcast.media.serve;
+
+import io.shardcast.media.MediaDirectory;
+import io.shardcast.media.MediaHub;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node's media listeners: RTMP (publish and play) and HTTP (HTTP-FLV and WebSocket-FLV),
+ * served by a few selector loops. A viewer costs a connection object and a position in shared
+ * frames; frames are written from buffers every viewer of the node shares.
+ */
+public final class MediaServer implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(MediaServer.class);
+
+  final MediaHub hub;
+  final MediaDirectory directory;
+  final MediaSettings settings;
+  final MediaLoop[] loops;
+  private final ServerSocketChannel rtmp;
+  private final ServerSocketChannel http;
+  private final AtomicInteger nextLoop = new AtomicInteger();
+  final AtomicInteger publishers = new AtomicInteger();
+  final AtomicInteger viewers = new AtomicInteger();
+  private volatile boolean open = true;
+
+  private MediaServer(MediaHub hub, MediaDirectory directory, MediaSettings settings, ServerSocketChannel rtmp,
+      ServerSocketChannel http) throws IOException {
+    this.hub = hub;
+    this.directory = directory;
+    this.settings = settings;
+    this.rtmp = rtmp;
+    this.http = http;
+    this.loops = new MediaLoop[settings.ioThreads()];
+    for (int i = 0; i < loops.length; i++) {
+      loops[i] = new MediaLoop(this, i);
+    }
+    hub.onPublish(this::wakeAll);
+  }
+
+  /** Binds both ports and starts serving. */
+  public static MediaServer start(MediaHub hub, MediaDirectory directory, MediaSettings settings) throws IOException {
+    ServerSocketChannel rtmp = bind(settings.iface(), settings.rtmpPort(), "RTMP");
+    ServerSocketChannel http;
+    try {
+      http = bind(settings.iface(), settings.httpPort(), "media HTTP");
+    } catch (IOException e) {
+      rtmp.close();
+      throw e;
+    }
+    MediaServer server = new MediaServer(hub, directory, settings, rtmp, http);
+    for (MediaLoop loop : server.loops) {
+      loop.thread.start();
+    }
+    server.acceptor(rtmp, "shardcast-media-rtmp-accept", RtmpConnection::new).start();
+    server.acceptor(http, "shardcast-media-http-accept", HttpFlvConnection::new).start();
+    log.info("Media: RTMP on {}:{}, HTTP-FLV and WebSocket-FLV on {}:{}", settings.iface(), server.rtmpPort(),
+        settings.iface(), server.httpPort());
+    return server;
+  }
+
+  private static ServerSocketChannel bind(String iface, int port, String what) throws IOException {
+    ServerSocketChannel ch = ServerSocketChannel.open();
+    try {
+      ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+      ch.bind(new InetSocketAddress(iface, port), 1024);
+      return ch;
+    } catch (IOException e) {
+      ch.close();
+      throw new IOException("cannot bind the " + what + " port " + iface + ":" + port + ": " + e.getMessage(), e);
+    }
+  }
+
+  private Thread acceptor(ServerSocketChannel listener, String name,
+      BiFunction<MediaLoop, SocketChannel, MediaConnection> factory) {
+    Thread t = new Thread(() -> {
+      while (open) {
+        try {
+          SocketChannel ch = listener.accept();
+          ch.configureBlocking(false);
+          ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+          MediaLoop loop = loops[Math.floorMod(nextLoop.getAndIncrement(), loops.length)];
+          loop.execute(() -> loop.register(factory.apply(loop, ch)));
+        } catch (ClosedChannelException e) {
+          return;
+        } catch (IOException e) {
+          if (open) {
+            log.warn("Media: accept on {} failed: {}", name, e.getMessage());
+          }
+        }
+      }
+    }, name);
+    t.setDaemon(true);
+    return t;
+  }
+
+  private void wakeAll() {
+    for (MediaLoop loop : loops) {
+      loop.wake();
+    }
+  }
+
+  public int rtmpPort() {
+    return rtmp.socket().getLocalPort();
+  }
+
+  public int httpPort() {
+    return http.socket().getLocalPort();
+  }
+
+  public MediaHub hub() {
+    return hub;
+  }
+
+  /** Viewers playing on this node (RTMP play, HTTP-FLV, WebSocket-FLV). */
+  public int viewers() {
+    return viewers.get();
+  }
+
+  public int publishers() {
+    return publishers.get();
+  }
+
+  /** Media bytes written to viewers since start. */
+  public long bytesOut() {
+    long sum = 0;
+    for (MediaLoop loop : loops) {
+      sum += loop.bytesOut;
+    }
+    return sum;
+  }
+
+  @Override
+  public void close() {
+    open = false;
+    try {
+      rtmp.close();
+    } catch (IOException ignored) {
+      // closing anyway
+    }
+    try {
+      http.close();
+    } catch (IOException ignored) {
+      // closing anyway
+    }
+    for (MediaLoop loop : loops) {
+      loop.stop();
+    }
+  }
+}

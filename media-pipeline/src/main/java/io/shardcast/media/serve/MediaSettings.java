@@ -1,0 +1,46 @@
+package io.shardcast.media.serve;
+
+import com.typesafe.config.Config;
+import java.time.Duration;
+
+/** The media plane's settings ({@code shardcast.media} in reference.conf). */
+public record MediaSettings(
+    String iface,
+    int rtmpPort,
+    int httpPort,
+    int ioThreads,
+    int trackFrames,
+    int maxMessageBytes,
+    Duration maxLag,
+    Duration layerDownBacklog,
+    Duration layerCalmBacklog,
+    Duration layerMinHold,
+    Duration layerMaxHold,
+    Duration endGrace,
+    Duration firstFrameTimeout,
+    Duration setupTimeout) {
+
+  public static MediaSettings from(Config root) {
+    Config c = root.getConfig("shardcast.media");
+    return new MediaSettings(
+        c.getString("interface"),
+        c.getInt("rtmp-port"),
+        c.getInt("http-port"),
+        c.getInt("io-threads"),
+        c.getInt("track-frames"),
+        (int) c.getBytes("max-message-size").longValue(),
+        c.getDuration("max-lag"),
+        c.getDuration("layers.down-backlog"),
+        c.getDuration("layers.calm-backlog"),
+        c.getDuration("layers.min-hold"),
+        c.getDuration("layers.max-hold"),
+        c.getDuration("end-grace"),
+        c.getDuration("first-frame-timeout"),
+        c.getDuration("setup-timeout"));
+  }
+
+  public MediaSettings withPorts(int rtmp, int http) {
+    return new MediaSettings(iface, rtmp, http, ioThreads, trackFrames, maxMessageBytes, maxLag, layerDownBacklog,
+        layerCalmBacklog, layerMinHold, layerMaxHold, endGrace, firstFrameTimeout, setupTimeout);
+  }
+}
