@@ -110,7 +110,8 @@ public final class FlashSaleBench implements Callable<Integer> {
         "pekko.remote.artery.canonical.port", remote,
         "pekko.management.http.port", ports[1],
         "pekko.cluster.seed-nodes", List.of("pekko://shardcast@127.0.0.1:" + remote),
-        "pekko.loglevel", "WARNING")));
+        "pekko.loglevel", "WARNING",
+        "shardcast.media.enabled", "off")));
     try {
       var room = ClusterSharding.get(node.system()).entityRefFor(LiveRoom.TYPE_KEY, "bench");
       Duration timeout = Duration.ofSeconds(30);

@@ -46,8 +46,14 @@ public final class NodeCommand implements Callable<Integer> {
   @Option(names = "--management-port", description = "pekko-management port: /ready, /alive (default 8558).")
   Integer managementPort;
 
-  @Option(names = "--rtmp-port", description = "RTMP ingest port (default 1935; used by the media pipeline).")
+  @Option(names = "--rtmp-port", description = "RTMP ingest and play port (default 1935).")
   Integer rtmpPort;
+
+  @Option(names = "--media-port", description = "HTTP-FLV and WebSocket-FLV port, /live/{id}.flv (default: the gateway port + 200).")
+  Integer mediaPort;
+
+  @Option(names = "--relay-port", description = "UDP port of the Aeron media relay between nodes (default: the remote port + 1000).")
+  Integer relayPort;
 
   @Option(names = "--seed-nodes", split = ",",
       description = "Seed nodes as host:port (Artery ports), comma-separated; may be repeated.")
@@ -106,6 +112,8 @@ public final class NodeCommand implements Callable<Integer> {
     port("--remote-port", remotePort, "pekko.remote.artery.canonical.port", m);
     port("--management-port", managementPort, "pekko.management.http.port", m);
     port("--rtmp-port", rtmpPort, "shardcast.media.rtmp-port", m);
+    port("--media-port", mediaPort, "shardcast.media.http-port", m);
+    port("--relay-port", relayPort, "shardcast.media.relay-port", m);
     if (hostname != null) {
       m.put("shardcast.node.hostname", hostname);
     }
@@ -169,6 +177,7 @@ public final class NodeCommand implements Callable<Integer> {
   private List<String> childCommand() {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(io.shardcast.media.relay.AeronRelay.JVM_OPTIONS);
     for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
       // Heap, GC and properties as this node has them; not debugger or agent flags (a port each).
       if (arg.startsWith("-Xm") || arg.startsWith("-Xs") || arg.startsWith("-XX:") || arg.startsWith("-D")) {

@@ -16,6 +16,7 @@ import io.shardcast.cluster.gateway.Gateway;
 import io.shardcast.cluster.gateway.GatewaySettings;
 import io.shardcast.cluster.gateway.OrderDesk;
 import io.shardcast.cluster.journal.JournalConfig;
+import io.shardcast.cluster.media.MediaPlane;
 import io.shardcast.cluster.metrics.NodeMetrics;
 import io.shardcast.cluster.viewer.ViewerServer;
 import io.shardcast.room.LiveRoom;
@@ -52,7 +53,8 @@ public final class ShardcastNode {
   private static final Logger log = LoggerFactory.getLogger(ShardcastNode.class);
 
   /** A started node. */
-  public record Running(ActorSystem<Void> system, ServerBinding binding, ViewerServer viewers, NodeLifecycle lifecycle) {
+  public record Running(ActorSystem<Void> system, ServerBinding binding, ViewerServer viewers, NodeLifecycle lifecycle,
+      MediaPlane media) {
 
     public int httpPort() {
       return binding.localAddress().getPort();
@@ -149,6 +151,17 @@ public final class ShardcastNode {
         return CompletableFuture.completedFuture(Done.getInstance());
       });
       gateway.viewerPort(viewers.port());
+      MediaPlane media = null;
+      if (config.getBoolean("shardcast.media.enabled")) {
+        media = MediaPlane.start(system, config, config.getString("shardcast.node.hostname"),
+            gatewaySettings.port() == 0 ? 0 : gatewaySettings.port() + 200, gatewaySettings.askTimeout());
+        MediaPlane plane = media;
+        shutdown.addTask(CoordinatedShutdown.PhaseServiceRequestsDone(), "media-close", () -> {
+          plane.close();
+          return CompletableFuture.completedFuture(Done.getInstance());
+        });
+        gateway.mediaPorts(plane.server().rtmpPort(), plane.server().httpPort());
+      }
       viewers.servingWhen(() -> lifecycle.serving() ? null : lifecycle.role().name().toLowerCase(Locale.ROOT));
       if (autoscaler != null) {
         String viewerBase = "http://" + config.getString("shardcast.node.hostname") + ":" + viewers.port();
@@ -166,7 +179,7 @@ public final class ShardcastNode {
       log.info("node {} up as {}: gateway http://{}:{}, viewers ws://{}:{}/ws/rooms/..., journal {}", system.address(),
           lifecycle.role(), gatewaySettings.iface(), binding.localAddress().getPort(), gatewaySettings.iface(),
           viewers.port(), config.getString("shardcast.journal.kind"));
-      return new Running(system, binding, viewers, lifecycle);
+      return new Running(system, binding, viewers, lifecycle, media);
     } catch (Exception e) {
       system.terminate();
       throw new IllegalStateException("node failed to start: " + e.getMessage(), e);

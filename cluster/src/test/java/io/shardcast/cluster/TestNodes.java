@@ -41,7 +41,8 @@ final class TestNodes {
             "pekko.remote.artery.canonical.port", remote,
             "pekko.management.http.port", management,
             "pekko.cluster.seed-nodes", java.util.List.of("pekko://shardcast@127.0.0.1:" + remote),
-            "pekko.coordinated-shutdown.exit-jvm", "off")));
+            "pekko.coordinated-shutdown.exit-jvm", "off",
+            "shardcast.media.enabled", "off")));
     return ShardcastNode.start(c);
   }
 

@@ -7,6 +7,8 @@ import io.shardcast.room.commerce.OrderResult;
 import io.shardcast.room.commerce.SaleCalendar;
 import io.shardcast.room.trace.RoomActivity;
 import io.shardcast.room.commerce.SoldOutHint;
+import io.shardcast.room.media.MediaNode;
+import io.shardcast.room.media.MediaRoute;
 import io.shardcast.room.fanout.Frame;
 import io.shardcast.room.fanout.FrameRenderer;
 import io.shardcast.room.fanout.RoomEdge;
@@ -114,6 +116,20 @@ public final class LiveRoom extends EventSourcedBehavior<LiveRoom.Command, RoomE
   /** An edge (one per node with viewers) announcing itself; sent on start, every second, and on a gap. */
   public record SubscribeEdge(ActorRef<RoomEdge.Command> edge, long afterSeq, int viewers) implements Command {}
 
+  /** A node starts ingesting the room's media: checked against the host token; the node becomes the origin. */
+  public record MediaPublish(String hostToken, ActorRef<MediaNode> router, String endpoint, ActorRef<Reply> replyTo)
+      implements Command {}
+
+  /** The origin refreshing its place ({@code live}) or leaving it. */
+  public record MediaOrigin(ActorRef<MediaNode> router, String endpoint, boolean live) implements Command {}
+
+  /** A node with viewers of the room (re)subscribing ({@code watching}) or leaving; replyTo may be null. */
+  public record MediaWatch(ActorRef<MediaNode> router, String endpoint, boolean watching, ActorRef<Reply> replyTo)
+      implements Command {}
+
+  /** The media route: origin, subscribed nodes, active camera. */
+  public record GetMediaRoute(ActorRef<Reply> replyTo) implements Command {}
+
   /** Likes counted at an edge since its last flush. */
   public record EdgeLikes(long count) implements Command {}
 
@@ -157,6 +173,8 @@ public final class LiveRoom extends EventSourcedBehavior<LiveRoom.Command, RoomE
   /** A sale was announced or sold to since the calendar was last written. */
   private boolean calendarChanged;
   private long pendingLikes;
+  /** Where the room's media comes from and goes (soft state, refreshed by the nodes). */
+  private final MediaRoute media;
 
   private LiveRoom(ActorContext<Command> ctx, TimerScheduler<Command> timers, String roomId, RoomSettings settings) {
     super(
@@ -172,6 +190,7 @@ public final class LiveRoom extends EventSourcedBehavior<LiveRoom.Command, RoomE
     com.typesafe.config.Config config = ctx.getSystem().settings().config();
     Duration idle = config.hasPath(IDLE_TIMEOUT) ? config.getDuration(IDLE_TIMEOUT) : Duration.ofMinutes(2);
     this.keepAwakeEvery = Duration.ofMillis(Math.max(500, idle.toMillis() / 3));
+    this.media = new MediaRoute(roomId, settings.mediaRouteExpiry().toMillis());
   }
 
   @Override
@@ -259,6 +278,18 @@ public final class LiveRoom extends EventSourcedBehavior<LiveRoom.Command, RoomE
           return Effect().none();
         })
         .onCommand(EdgeLikes.class, this::onEdgeLikes)
+        .onCommand(MediaPublish.class, this::onMediaPublish)
+        .onCommand(MediaOrigin.class, (s, c) -> {
+          if (c.live()) {
+            media.origin(c.router(), c.endpoint(), System.currentTimeMillis());
+          } else {
+            media.originGone(c.endpoint());
+          }
+          return Effect().none();
+        })
+        .onCommand(MediaWatch.class, this::onMediaWatch)
+        .onCommand(GetMediaRoute.class, (s, c) -> Effect().reply(c.replyTo(),
+            s.created ? Reply.ok(media.describe(s.camera)) : notFound()))
         .onCommand(TallyLikes.class, this::onTallyLikes)
         .onCommand(OpenSale.class, this::onOpenSale)
         .onCommand(DrawBag.class, this::onDrawBag)
@@ -377,8 +408,34 @@ public final class LiveRoom extends EventSourcedBehavior<LiveRoom.Command, RoomE
         .thenReply(c.replyTo(), s -> Reply.ok(Reply.object().put("roomId", roomId).put("seq", event.seq())));
   }
 
+  private Effect<RoomEvent, RoomState> onMediaPublish(RoomState state, MediaPublish c) {
+    if (!state.created) {
+      return Effect().reply(c.replyTo(), notFound());
+    }
+    if (!HostToken.matches(c.hostToken(), state.hostTokenHash)) {
+      return Effect().reply(c.replyTo(), Reply.error(403, "FORBIDDEN", "wrong host token for room " + roomId));
+    }
+    media.origin(c.router(), c.endpoint(), System.currentTimeMillis());
+    return Effect().reply(c.replyTo(), Reply.ok(media.describe(state.camera)));
+  }
+
+  private Effect<RoomEvent, RoomState> onMediaWatch(RoomState state, MediaWatch c) {
+    if (!state.created) {
+      return c.replyTo() == null ? Effect().none() : Effect().reply(c.replyTo(), notFound());
+    }
+    if (!c.watching()) {
+      media.unwatch(c.endpoint());
+      return Effect().none();
+    }
+    Reply reply = Reply.ok(media.watch(c.router(), c.endpoint(), state.camera, System.currentTimeMillis()));
+    return c.replyTo() == null ? Effect().none() : Effect().reply(c.replyTo(), reply);
+  }
+
   private void afterHostEvent(RoomEvent event) {
     long now = System.currentTimeMillis();
+    if (event instanceof CameraSwitched e) {
+      media.cameraSwitched(e.camera());
+    }
     if (event instanceof FlashSaleAnnounced e) {
       scheduleOpen(e.saleId(), e.revealAtMillis(), now);
     } else if (event instanceof LuckyBagStarted e) {

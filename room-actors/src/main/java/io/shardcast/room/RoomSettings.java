@@ -24,7 +24,8 @@ public record RoomSettings(
     Duration viewerBatchWindow,
     Duration viewerBatchWindowMax,
     Duration viewerBatchWindowPerViewer,
-    int viewerBatchMax) {
+    int viewerBatchMax,
+    Duration mediaRouteExpiry) {
 
   /**
    * The edge's batch window for {@code localViewers}: it grows with the viewers a node writes to,
@@ -58,7 +59,8 @@ public record RoomSettings(
         c.getDuration("viewer.batch-window"),
         c.getDuration("viewer.batch-window-max"),
         c.getDuration("viewer.batch-window-per-viewer"),
-        c.getInt("viewer.batch-max"));
+        c.getInt("viewer.batch-max"),
+        c.getDuration("media-route-expiry"));
     if (s.frameRingSize < 16 || s.edgeRingSize < 16) {
       throw new IllegalArgumentException("shardcast.room frame-ring-size and edge.ring-size must be >= 16");
     }

@@ -21,9 +21,19 @@ public final class LocalCluster implements AutoCloseable {
 
   /** One node process, its address and ports. */
   public record Node(int index, String host, int httpPort, int viewerPort, int remotePort, int managementPort,
-      Process process, Path log) {
+      int rtmpPort, int mediaPort, int relayPort, Process process, Path log) {
     public String http() {
       return "http://" + host + ":" + httpPort;
+    }
+
+    /** RTMP base of the node: {@code rtmp://host:port/live}. */
+    public String rtmp() {
+      return "rtmp://" + host + ":" + rtmpPort + "/live";
+    }
+
+    /** Base URL of the node's HTTP-FLV listener. */
+    public String media() {
+      return "http://" + host + ":" + mediaPort;
     }
 
     /** Base URL of the node's viewer listener for HTTP (orders). */
@@ -72,6 +82,8 @@ public final class LocalCluster implements AutoCloseable {
    */
   public static final String FIXED_SIZE = "-Dshardcast.autoscaler.acting=off";
 
+  /** Ports a node takes: gateway, viewers, Artery, management, RTMP, media HTTP, media relay (UDP). */
+  private static final int PORTS = 7;
   private final List<Node> nodes = new ArrayList<>();
   private final Path dataDir;
   private final List<String> jvmOptions;
@@ -107,16 +119,17 @@ public final class LocalCluster implements AutoCloseable {
     int[] mgmt = new int[count];
     int[] viewer = new int[count];
     // All at once: ports picked one by one may repeat (a closed port is free to be handed out again).
-    int[] free = freePorts(4 * count);
+    int[] free = freePorts(PORTS * count);
     for (int i = 0; i < count; i++) {
-      http[i] = baseHttpPort > 0 ? baseHttpPort + i : free[4 * i];
-      viewer[i] = baseHttpPort > 0 ? baseHttpPort + 100 + i : free[4 * i + 1];
-      remote[i] = free[4 * i + 2];
-      mgmt[i] = free[4 * i + 3];
+      http[i] = baseHttpPort > 0 ? baseHttpPort + i : free[PORTS * i];
+      viewer[i] = baseHttpPort > 0 ? baseHttpPort + 100 + i : free[PORTS * i + 1];
+      remote[i] = free[PORTS * i + 2];
+      mgmt[i] = free[PORTS * i + 3];
     }
     String seeds = placement.host(0) + ":" + remote[0];
     for (int i = 0; i < count; i++) {
-      cluster.launch(i, http[i], viewer[i], remote[i], mgmt[i], seeds, nodeArgs);
+      cluster.launch(i, http[i], viewer[i], remote[i], mgmt[i], free[PORTS * i + 4], free[PORTS * i + 5],
+          free[PORTS * i + 6], seeds, nodeArgs);
     }
     return cluster;
   }
@@ -127,8 +140,8 @@ public final class LocalCluster implements AutoCloseable {
    */
   public Node add(List<String> nodeArgs) throws IOException {
     int i = nodes.size();
-    int[] p = freePorts(4);
-    launch(i, p[0], p[1], p[2], p[3], nodes.get(0).address(), nodeArgs);
+    int[] p = freePorts(PORTS);
+    launch(i, p[0], p[1], p[2], p[3], p[4], p[5], p[6], nodes.get(0).address(), nodeArgs);
     return nodes.get(i);
   }
 
@@ -148,8 +161,8 @@ public final class LocalCluster implements AutoCloseable {
         seeds.add(n.address());
       }
     }
-    launch(i, old.httpPort(), old.viewerPort(), old.remotePort(), old.managementPort(), String.join(",", seeds),
-        nodeArgs);
+    launch(i, old.httpPort(), old.viewerPort(), old.remotePort(), old.managementPort(), old.rtmpPort(),
+        old.mediaPort(), old.relayPort(), String.join(",", seeds), nodeArgs);
     return nodes.get(i);
   }
 
@@ -170,18 +183,19 @@ public final class LocalCluster implements AutoCloseable {
     }
   }
 
-  private void launch(int i, int httpPort, int viewerPort, int remotePort, int mgmtPort, String seeds,
-      List<String> nodeArgs)
-      throws IOException {
+  private void launch(int i, int httpPort, int viewerPort, int remotePort, int mgmtPort, int rtmpPort, int mediaPort,
+      int relayPort, String seeds, List<String> nodeArgs) throws IOException {
     List<String> cmd = new ArrayList<>(placement.prefix(i));
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(List.of("--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED")); // the media relay (Aeron) needs it
     cmd.addAll(jvmOptions);
     cmd.addAll(placement.jvmOptions(i));
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
     cmd.add("io.shardcast.cli.Shardcast");
     cmd.addAll(List.of("node", "--hostname", placement.host(i), "--http-port", "" + httpPort, "--viewer-port", "" + viewerPort,
-        "--remote-port", "" + remotePort,
+        "--remote-port", "" + remotePort, "--rtmp-port", "" + rtmpPort, "--media-port", "" + mediaPort,
+        "--relay-port", "" + relayPort,
         "--management-port", "" + mgmtPort, "--seed-nodes", seeds, "--data-dir", dataDir.toAbsolutePath().toString()));
     cmd.addAll(nodeArgs);
     Path log = dataDir.resolve("node-" + (i + 1) + ".log");
@@ -190,7 +204,7 @@ public final class LocalCluster implements AutoCloseable {
     }
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-    Node node = new Node(i, placement.host(i), httpPort, viewerPort, remotePort, mgmtPort, p, log);
+    Node node = new Node(i, placement.host(i), httpPort, viewerPort, remotePort, mgmtPort, rtmpPort, mediaPort, relayPort, p, log);
     if (i < nodes.size()) {
       nodes.set(i, node);
     } else {

@@ -66,6 +66,8 @@ public final class Gateway extends AllDirectives {
   private final byte[] opsToken;
   private final JoinDesk joins;
   private volatile int viewerPort;
+  private volatile int rtmpPort;
+  private volatile int mediaHttpPort;
 
   /**
    * @param autoscaler the autoscaler singleton's proxy, or null when the autoscaler is off
@@ -106,7 +108,8 @@ public final class Gateway extends AllDirectives {
             pathPrefix("rooms", () -> concat(
                 pathEnd(() -> post(() -> extractHost(host -> jsonBody(b -> createRoom(b, host))))),
                 pathPrefix(segment(), roomId -> roomRoutes(roomId)))))),
-        pathPrefix(segment("ws").slash("rooms").slash(segment()), roomId -> viewerSocketElsewhere(roomId)))));
+        pathPrefix(segment("ws").slash("rooms").slash(segment()), roomId -> viewerSocketElsewhere(roomId)),
+        path(segment("live").slash(segment()), file -> get(() -> mediaElsewhere(file))))));
   }
 
   // ---- rooms ----------------------------------------------------------------------------------
@@ -142,6 +145,7 @@ public final class Gateway extends AllDirectives {
               intField(b, "perUserLimit", 1), revealAt);
         })),
         path("announcements", () -> hostOp(roomId, b -> new HostOp.Announce(text(b, "text")))),
+        path("media", () -> get(() -> ask(roomId, LiveRoom.GetMediaRoute::new))),
         path("camera", () -> hostOp(roomId, b -> new HostOp.SwitchCamera(id(b, "camera")))),
         path("cohosts", () -> hostOp(roomId, b -> new HostOp.AddCohost(id(b, "userId")))));
   }
@@ -164,6 +168,10 @@ public final class Gateway extends AllDirectives {
       ObjectNode out = JSON.createObjectNode();
       out.put("roomId", roomId).put("hostToken", token).put("title", title);
       out.put("rest", "/api/rooms/" + roomId).put("ws", viewerUrl(host, roomId) + "?user=<userId>");
+      if (mediaHttpPort != 0) {
+        out.put("rtmp", "rtmp://" + host + ":" + rtmpPort + "/live/" + roomId + "?token=" + token);
+        out.put("flv", "http://" + host + ":" + mediaHttpPort + "/live/" + roomId + ".flv");
+      }
       return complete(new Reply(201, out.toString()));
     });
   }
@@ -320,6 +328,22 @@ public final class Gateway extends AllDirectives {
   }
 
   // ---- viewers --------------------------------------------------------------------------------
+
+  /** Set once the media listeners are bound: RTMP and HTTP-FLV/WebSocket-FLV. */
+  public void mediaPorts(int rtmp, int http) {
+    this.rtmpPort = rtmp;
+    this.mediaHttpPort = http;
+  }
+
+  /** HTTP-FLV lives on the media port; a player that came here is redirected there (307). */
+  private Route mediaElsewhere(String file) {
+    if (mediaHttpPort == 0) {
+      return error(404, "NO_MEDIA", "this node serves no media (shardcast.media.enabled = off)");
+    }
+    return extractHost(host -> extractUri(uri -> redirect(org.apache.pekko.http.javadsl.model.Uri.create(
+        "http://" + host + ":" + mediaHttpPort + "/live/" + file + uri.rawQueryString().map(q -> "?" + q).orElse("")),
+        org.apache.pekko.http.javadsl.model.StatusCodes.TEMPORARY_REDIRECT)));
+  }
 
   /** Set once the viewer listener is bound: where {@code /ws/rooms/{id}} is served. */
   public void viewerPort(int port) {

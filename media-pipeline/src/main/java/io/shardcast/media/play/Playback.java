@@ -66,7 +66,7 @@ public final class Playback {
         preamble[preambleIndex++] = null;
         return view(f);
       }
-      if (reconsider || room.version() != seenVersion || (track != null && track.ended())) {
+      if (track == null || reconsider || room.version() != seenVersion || track.ended()) {
         choose();
         if (preambleIndex < preambleCount) {
           continue;

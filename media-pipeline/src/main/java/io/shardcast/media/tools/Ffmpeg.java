@@ -1,14 +1,20 @@
 package io.shardcast.media.tools;
 
 import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 /**
- * Finds the ffmpeg and ffprobe executables: from the PATH when installed, otherwise from
+ * Real ffmpeg as a media client (tests and benchmarks): publishers of a test pattern and readers
+ * that decode every frame. The executables come from the PATH when installed, otherwise from
  * bytedeco's ffmpeg build when it is on the classpath (the tests depend on it, so a machine
- * without ffmpeg still runs them). Empty when neither is there.
+ * without ffmpeg still runs them).
  */
 public final class Ffmpeg {
 
@@ -20,6 +26,10 @@ public final class Ffmpeg {
 
   public static Optional<String> ffprobe() {
     return find("ffprobe", "org.bytedeco.ffmpeg.ffprobe");
+  }
+
+  private static String require(Optional<String> exe, String name) {
+    return exe.orElseThrow(() -> new IllegalStateException("no " + name + " on the PATH or the classpath"));
   }
 
   private static Optional<String> find(String name, String bytedecoClass) {
@@ -39,5 +49,76 @@ public final class Ffmpeg {
     } catch (ReflectiveOperationException | LinkageError e) {
       return Optional.empty();
     }
+  }
+
+  /**
+   * ffmpeg publishing a test pattern ({@code testsrc}, libx264 zero-latency, AAC tone) over RTMP in
+   * real time, a keyframe every {@code gop} frames; its output goes to {@code log}.
+   */
+  public static Process publishRtmp(String url, String size, int fps, int gop, String bitrate, Path log)
+      throws IOException {
+    List<String> cmd = new ArrayList<>(List.of(require(ffmpeg(), "ffmpeg"), "-hide_banner", "-nostdin",
+        "-loglevel", "warning", "-re",
+        "-f", "lavfi", "-i", "testsrc=size=" + size + ":rate=" + fps,
+        "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000",
+        "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-g", String.valueOf(gop),
+        "-b:v", bitrate, "-maxrate", bitrate, "-bufsize", bitrate, "-pix_fmt", "yuv420p",
+        "-c:a", "aac", "-b:a", "64k", "-f", "flv", url));
+    return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+  }
+
+  /** What a reader decoded: ffmpeg's exit code, video frames decoded, and everything it said at error level. */
+  public record Decoded(int exitCode, int videoFrames, String errors) {
+    public boolean clean() {
+      return exitCode == 0 && errors.isBlank();
+    }
+  }
+
+  /** Reads {@code url} for {@code seconds} of stream, decoding every video frame (any decode error fails it). */
+  public static Decoded decode(String url, int seconds, Path dir, String name) throws IOException, InterruptedException {
+    Path err = dir.resolve(name + ".err");
+    Path progress = dir.resolve(name + ".progress");
+    List<String> cmd = List.of(require(ffmpeg(), "ffmpeg"), "-hide_banner", "-nostdin", "-loglevel", "error",
+        "-xerror", "-rw_timeout", "15000000", "-i", url, "-t", String.valueOf(seconds),
+        "-map", "0:v", "-f", "null", "-progress", progress.toString(), "-");
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(err.toFile()).start();
+    if (!p.waitFor(seconds + 40L, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new IOException("ffmpeg reading " + url + " did not finish");
+    }
+    int frames = 0;
+    if (Files.exists(progress)) {
+      for (String line : Files.readAllLines(progress, StandardCharsets.UTF_8)) {
+        if (line.startsWith("frame=")) {
+          frames = Integer.parseInt(line.substring(6).trim());
+        }
+      }
+    }
+    return new Decoded(p.exitValue(), frames, Files.readString(err));
+  }
+
+  /** Widths of the decoded video frames, in order, as ffprobe reads {@code seconds} of {@code url}. */
+  public record Probed(int exitCode, List<Integer> widths, String errors) {}
+
+  public static Probed frameWidths(String url, int seconds, Path dir, String name)
+      throws IOException, InterruptedException {
+    Path out = dir.resolve(name + ".csv");
+    Path err = dir.resolve(name + ".err");
+    List<String> cmd = List.of(require(ffprobe(), "ffprobe"), "-v", "error", "-rw_timeout", "15000000",
+        "-select_streams", "v", "-show_entries", "frame=width", "-of", "csv=p=0",
+        "-read_intervals", "%+" + seconds, url);
+    Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    if (!p.waitFor(seconds + 40L, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new IOException("ffprobe reading " + url + " did not finish");
+    }
+    List<Integer> widths = new ArrayList<>();
+    for (String line : Files.readAllLines(out, StandardCharsets.UTF_8)) {
+      String w = line.replace(",", "").trim();
+      if (!w.isEmpty()) {
+        widths.add(Integer.parseInt(w));
+      }
+    }
+    return new Probed(p.exitValue(), widths, Files.readString(err));
   }
 }

@@ -8,6 +8,7 @@ import io.shardcast.media.MediaHub;
 import io.shardcast.media.MediaRoom;
 import io.shardcast.media.StaticDirectory;
 import io.shardcast.media.TrackKey;
+import io.shardcast.media.tools.Ffmpeg;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -41,7 +42,7 @@ class MediaServerTest {
   }
 
   private void publish(String query) throws Exception {
-    publisher = FfmpegHelper.publishRtmp("rtmp://127.0.0.1:" + server.rtmpPort() + "/live/r1?token=secret" + query,
+    publisher = Ffmpeg.publishRtmp("rtmp://127.0.0.1:" + server.rtmpPort() + "/live/r1?token=secret" + query,
         "640x360", 25, 25, "800k", dir.resolve("publisher.log"));
     long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
     while (System.nanoTime() < deadline) {
@@ -57,11 +58,11 @@ class MediaServerTest {
   @Test
   void ffmpegWatchesOverHttpFlvAndRtmpAndDecodesEveryFrame() throws Exception {
     publish("");
-    FfmpegHelper.Decoded flv = FfmpegHelper.decode("http://127.0.0.1:" + server.httpPort() + "/live/r1.flv", 4, dir, "flv");
+    Ffmpeg.Decoded flv = Ffmpeg.decode("http://127.0.0.1:" + server.httpPort() + "/live/r1.flv", 4, dir, "flv");
     assertEquals(0, flv.exitCode(), flv.errors());
     assertTrue(flv.errors().isBlank(), flv.errors());
     assertTrue(flv.videoFrames() >= 90, "decoded only " + flv.videoFrames() + " frames in 4 s at 25 fps");
-    FfmpegHelper.Decoded rtmp = FfmpegHelper.decode("rtmp://127.0.0.1:" + server.rtmpPort() + "/live/r1", 4, dir, "rtmp");
+    Ffmpeg.Decoded rtmp = Ffmpeg.decode("rtmp://127.0.0.1:" + server.rtmpPort() + "/live/r1", 4, dir, "rtmp");
     assertEquals(0, rtmp.exitCode(), rtmp.errors());
     assertTrue(rtmp.errors().isBlank(), rtmp.errors());
     assertTrue(rtmp.videoFrames() >= 90, "decoded only " + rtmp.videoFrames() + " frames in 4 s at 25 fps");

@@ -1,0 +1,139 @@
+package io.shardcast.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.shardcast.chaos.load.LocalCluster;
+import io.shardcast.chaos.load.RestClient;
+import io.shardcast.chaos.load.RoomScript;
+import io.shardcast.media.tools.Ffmpeg;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The media plane across a real two-node cluster: ffmpeg publishes over RTMP to one node, and
+ * ffmpeg and ffprobe on the other node (relayed over Aeron) decode every frame over HTTP-FLV and
+ * RTMP, through a camera switch made by the host.
+ */
+class MediaClusterTest {
+
+  @TempDir static Path dataDir;
+  @TempDir static Path work;
+  static LocalCluster cluster;
+  private final List<Process> publishers = new ArrayList<>();
+
+  @BeforeAll
+  static void start() throws Exception {
+    cluster = LocalCluster.start(2, dataDir, 0, List.of("-Xms128m", "-Xmx384m", "-XX:TieredStopAtLevel=1",
+        LocalCluster.FIXED_SIZE), List.of());
+    cluster.awaitReady(Duration.ofSeconds(180));
+  }
+
+  @AfterAll
+  static void stop() {
+    if (cluster != null) {
+      cluster.close();
+      cluster.copyLogs(Path.of("target", "node-logs", "media-cluster"));
+    }
+  }
+
+  @org.junit.jupiter.api.AfterEach
+  void stopPublishers() {
+    publishers.forEach(Process::destroyForcibly);
+  }
+
+  private void publish(LocalCluster.Node node, RoomScript room, String query, String size, String name)
+      throws Exception {
+    publishers.add(Ffmpeg.publishRtmp(node.rtmp() + "/" + room.roomId() + "?token=" + room.hostToken() + query, size,
+        25, 25, "600k", work.resolve(name + ".log")));
+  }
+
+  private static void awaitLive(LocalCluster.Node node, RoomScript room) throws Exception {
+    RestClient rest = new RestClient();
+    long until = System.currentTimeMillis() + 30_000;
+    while (true) {
+      JsonNode route = rest.get(node.http() + "/api/rooms/" + room.roomId() + "/media").body();
+      if (route.path("live").asBoolean()) {
+        Thread.sleep(1500); // a first keyframe
+        return;
+      }
+      assertTrue(System.currentTimeMillis() < until, "the room went live: " + route);
+      Thread.sleep(200);
+    }
+  }
+
+  @Test
+  void anotherNodesViewersDecodeEveryFrameOverHttpFlvAndRtmp() throws Exception {
+    LocalCluster.Node origin = cluster.nodes().get(0);
+    LocalCluster.Node edge = cluster.nodes().get(1);
+    RoomScript room = new RoomScript(edge.http()).create("media test");
+    publish(origin, room, "", "640x360", "pub");
+    awaitLive(edge, room);
+
+    CompletableFuture<Ffmpeg.Decoded> rtmp = CompletableFuture.supplyAsync(() -> {
+      try {
+        return Ffmpeg.decode(edge.rtmp() + "/" + room.roomId(), 5, work, "edge-rtmp");
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    Ffmpeg.Decoded flv = Ffmpeg.decode(edge.media() + "/live/" + room.roomId() + ".flv", 5, work, "edge-flv");
+    assertTrue(flv.clean(), "HTTP-FLV from the edge decodes without error: " + flv);
+    assertTrue(flv.videoFrames() >= 115, "5 s at 25 fps, decoded: " + flv.videoFrames());
+    Ffmpeg.Decoded overRtmp = rtmp.get();
+    assertTrue(overRtmp.clean(), "RTMP play from the edge decodes without error: " + overRtmp);
+    assertTrue(overRtmp.videoFrames() >= 115, "5 s at 25 fps, decoded: " + overRtmp.videoFrames());
+
+    JsonNode route = new RestClient().get(origin.http() + "/api/rooms/" + room.roomId() + "/media").body();
+    assertEquals(origin.host() + ":" + origin.relayPort(), route.path("origin").asText(), route.toString());
+    assertTrue(route.path("subscribers").toString().contains(":" + edge.relayPort()), route.toString());
+
+    // A wrong token is refused and leaves the room's stream alone.
+    Process intruder = Ffmpeg.publishRtmp(origin.rtmp() + "/" + room.roomId() + "?token=wrong", "320x240", 25, 25,
+        "300k", work.resolve("intruder.log"));
+    assertTrue(intruder.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "the intruder is turned away");
+    assertTrue(intruder.exitValue() != 0, "ffmpeg reports the refusal");
+    Ffmpeg.Decoded after = Ffmpeg.decode(edge.media() + "/live/" + room.roomId() + ".flv", 2, work, "after");
+    assertTrue(after.clean() && after.videoFrames() >= 40, "the host's stream carries on: " + after);
+  }
+
+  @Test
+  void viewersFollowTheHostsCameraSwitchWithoutADecodeError() throws Exception {
+    LocalCluster.Node origin = cluster.nodes().get(0);
+    LocalCluster.Node edge = cluster.nodes().get(1);
+    RoomScript room = new RoomScript(origin.http()).create("camera test");
+    publish(origin, room, "&camera=main", "640x360", "main");
+    publish(origin, room, "&camera=close-up", "320x240", "close-up");
+    awaitLive(edge, room);
+    Thread.sleep(1500);
+
+    CompletableFuture<Ffmpeg.Probed> probe = CompletableFuture.supplyAsync(() -> {
+      try {
+        return Ffmpeg.frameWidths(edge.media() + "/live/" + room.roomId() + ".flv", 8, work, "switch");
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    Thread.sleep(3000);
+    room.host("camera", "{\"camera\":\"close-up\"}");
+    Ffmpeg.Probed p = probe.get();
+    assertEquals(0, p.exitCode(), p.errors());
+    assertTrue(p.errors().isBlank(), "no decode error through the switch: " + p.errors());
+    int first = p.widths().indexOf(320);
+    assertTrue(first > 0 && p.widths().get(0) == 640, "the viewer moved from main (640) to close-up (320): "
+        + p.widths());
+    assertTrue(p.widths().subList(first, p.widths().size()).stream().allMatch(w -> w == 320),
+        "and stayed there: " + p.widths());
+    assertTrue(p.widths().size() >= 170, "8 s at 25 fps with no gap at the switch: " + p.widths().size());
+    assertTrue(Files.exists(work.resolve("main.log")));
+  }
+}

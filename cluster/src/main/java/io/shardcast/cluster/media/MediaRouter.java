@@ -1,0 +1,174 @@
+package io.shardcast.cluster.media;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.shardcast.media.MediaDirectory;
+import io.shardcast.media.MediaHub;
+import io.shardcast.media.MediaRoom;
+import io.shardcast.media.TrackKey;
+import io.shardcast.media.relay.AeronRelay;
+import io.shardcast.room.LiveRoom;
+import io.shardcast.room.Reply;
+import io.shardcast.room.media.MediaNode;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
+
+/**
+ * This node's media router: the seam between the media plane and the rooms. It asks a room
+ * whether a host may publish, keeps the room's media route fresh (this node as origin of the
+ * rooms it ingests, as subscriber of the rooms its viewers watch), and carries out what rooms
+ * tell it: relay a room to a node, stop, switch camera.
+ */
+public final class MediaRouter implements MediaDirectory {
+
+  /** Refreshes routes; internal. */
+  private enum Refresh implements MediaNode { INSTANCE }
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Duration REFRESH = Duration.ofSeconds(2);
+  /** A node keeps receiving a room this long after its last viewer left (a viewer reloading the page). */
+  private static final long LINGER_MILLIS = 5_000;
+
+  private final MediaHub hub;
+  private final AeronRelay relay;
+  private final ClusterSharding sharding;
+  private final Duration askTimeout;
+  private volatile ActorRef<MediaNode> self;
+  /** Rooms ingested here, with their live track count. */
+  private final Map<String, Integer> origins = new ConcurrentHashMap<>();
+  /** Rooms relayed here, with when they last had a viewer. */
+  private final Map<String, Long> watched = new ConcurrentHashMap<>();
+
+  public MediaRouter(MediaHub hub, AeronRelay relay, ClusterSharding sharding, Duration askTimeout) {
+    this.hub = hub;
+    this.relay = relay;
+    this.sharding = sharding;
+    this.askTimeout = askTimeout;
+  }
+
+  /** The router's actor (spawn it once, before the media server takes connections). */
+  public Behavior<MediaNode> behavior() {
+    return Behaviors.setup(ctx -> {
+      self = ctx.getSelf();
+      return Behaviors.withTimers(timers -> {
+        timers.startTimerWithFixedDelay(Refresh.INSTANCE, REFRESH);
+        return Behaviors.receive(MediaNode.class)
+            .onMessage(MediaNode.RelayTo.class, m -> {
+              relay.addSubscriber(m.roomId(), m.endpoint());
+              return Behaviors.same();
+            })
+            .onMessage(MediaNode.StopRelay.class, m -> {
+              relay.removeSubscriber(m.roomId(), m.endpoint());
+              return Behaviors.same();
+            })
+            .onMessage(MediaNode.CameraIs.class, m -> {
+              hub.room(m.roomId()).activeCamera(m.camera());
+              return Behaviors.same();
+            })
+            .onMessageEquals(Refresh.INSTANCE, () -> {
+              refresh();
+              return Behaviors.same();
+            })
+            .build();
+      });
+    });
+  }
+
+  /** The router's actor, once spawned (it is also set when the behavior starts). */
+  void attach(ActorRef<MediaNode> ref) {
+    self = ref;
+  }
+
+  private EntityRef<LiveRoom.Command> room(String roomId) {
+    return sharding.entityRefFor(LiveRoom.TYPE_KEY, roomId);
+  }
+
+  @Override
+  public CompletionStage<Decision> authorizePublish(String roomId, String token, TrackKey key) {
+    return room(roomId)
+        .<Reply>ask(r -> new LiveRoom.MediaPublish(token, self, relay.endpoint(), r), askTimeout)
+        .thenApply(r -> {
+          if (r.ok()) {
+            camera(roomId, r);
+            return Decision.OK;
+          }
+          return new Decision(r.status() == 403 ? Verdict.FORBIDDEN : r.status() == 404 ? Verdict.UNKNOWN_ROOM
+              : Verdict.UNAVAILABLE, message(r));
+        });
+  }
+
+  @Override
+  public void publishing(String roomId, TrackKey key, boolean live) {
+    int n = origins.merge(roomId, live ? 1 : -1, Integer::sum);
+    if (n <= 0) {
+      origins.remove(roomId);
+      room(roomId).tell(new LiveRoom.MediaOrigin(self, relay.endpoint(), false));
+    }
+  }
+
+  @Override
+  public CompletionStage<Decision> watch(String roomId) {
+    return room(roomId)
+        .<Reply>ask(r -> new LiveRoom.MediaWatch(self, relay.endpoint(), true, r), askTimeout)
+        .thenApply(r -> {
+          if (!r.ok()) {
+            return new Decision(r.status() == 404 ? Verdict.UNKNOWN_ROOM : Verdict.UNAVAILABLE, message(r));
+          }
+          JsonNode route = parse(r);
+          if (!route.path("live").asBoolean()) {
+            room(roomId).tell(new LiveRoom.MediaWatch(self, relay.endpoint(), false, null));
+            return new Decision(Verdict.NOT_LIVE, "room " + roomId + " is not live: nobody publishes its media");
+          }
+          camera(roomId, r);
+          watched.put(roomId, System.currentTimeMillis());
+          return Decision.OK;
+        });
+  }
+
+  private void refresh() {
+    long now = System.currentTimeMillis();
+    for (String roomId : origins.keySet()) {
+      room(roomId).tell(new LiveRoom.MediaOrigin(self, relay.endpoint(), true));
+    }
+    for (Map.Entry<String, Long> e : watched.entrySet()) {
+      String roomId = e.getKey();
+      MediaRoom r = hub.existing(roomId);
+      if (r != null && r.viewers() > 0) {
+        e.setValue(now);
+        room(roomId).tell(new LiveRoom.MediaWatch(self, relay.endpoint(), true, null));
+      } else if (now - e.getValue() > LINGER_MILLIS) {
+        watched.remove(roomId);
+        room(roomId).tell(new LiveRoom.MediaWatch(self, relay.endpoint(), false, null));
+        if (!origins.containsKey(roomId)) {
+          relay.forget(roomId);
+        }
+      }
+    }
+  }
+
+  private void camera(String roomId, Reply r) {
+    String camera = parse(r).path("camera").asText(null);
+    if (camera != null && TrackKey.valid(camera)) {
+      hub.room(roomId).activeCamera(camera);
+    }
+  }
+
+  private static JsonNode parse(Reply r) {
+    try {
+      return JSON.readTree(r.body());
+    } catch (Exception e) {
+      return JSON.createObjectNode();
+    }
+  }
+
+  private static String message(Reply r) {
+    return parse(r).path("message").asText("status " + r.status());
+  }
+}

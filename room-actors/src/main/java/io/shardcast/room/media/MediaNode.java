@@ -1,0 +1,16 @@
+package io.shardcast.room.media;
+
+import io.shardcast.room.CborSerializable;
+
+/** What a room tells a node's media router: relay the room to a node, stop, or switch camera. */
+public interface MediaNode extends CborSerializable {
+
+  /** (To the origin) send the room's media to the node whose relay listens at {@code endpoint}. */
+  record RelayTo(String roomId, String endpoint) implements MediaNode {}
+
+  /** (To the origin) stop sending the room's media to {@code endpoint}. */
+  record StopRelay(String roomId, String endpoint) implements MediaNode {}
+
+  /** (To the origin and every subscribed node) the host made {@code camera} active. */
+  record CameraIs(String roomId, String camera) implements MediaNode {}
+}

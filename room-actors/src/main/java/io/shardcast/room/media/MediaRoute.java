@@ -1,0 +1,110 @@
+package io.shardcast.room.media;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.shardcast.room.Reply;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.pekko.actor.typed.ActorRef;
+
+/**
+ * The room's media route: which node ingests (the origin) and which nodes have viewers (the
+ * subscribers), each known by its media router and relay endpoint. Soft state, not persisted:
+ * origins and subscribers refresh it every couple of seconds, so a room that moves to another
+ * node rebuilds it at once, and a node that died drops out after {@code expiryMillis}.
+ */
+public final class MediaRoute {
+
+  private record Member(ActorRef<MediaNode> router, long seenMillis) {}
+
+  private final String roomId;
+  private final long expiryMillis;
+  private String originEndpoint;
+  private Member origin;
+  private final Map<String, Member> subscribers = new LinkedHashMap<>();
+
+  public MediaRoute(String roomId, long expiryMillis) {
+    this.roomId = roomId;
+    this.expiryMillis = expiryMillis;
+  }
+
+  /** The origin announced (or refreshed) itself; a new origin is told of every subscriber. */
+  public void origin(ActorRef<MediaNode> router, String endpoint, long now) {
+    expire(now);
+    boolean changed = !endpoint.equals(originEndpoint) || origin == null || !origin.router().equals(router);
+    originEndpoint = endpoint;
+    origin = new Member(router, now);
+    if (changed) {
+      for (String edge : subscribers.keySet()) {
+        if (!edge.equals(endpoint)) {
+          router.tell(new MediaNode.RelayTo(roomId, edge));
+        }
+      }
+    }
+  }
+
+  /** The origin at {@code endpoint} stopped ingesting. */
+  public void originGone(String endpoint) {
+    if (endpoint.equals(originEndpoint)) {
+      origin = null;
+      originEndpoint = null;
+    }
+  }
+
+  /**
+   * A node with viewers (re)subscribed; the origin is told to relay to it (idempotent there).
+   * Returns the route as the node needs it.
+   */
+  public ObjectNode watch(ActorRef<MediaNode> router, String endpoint, String camera, long now) {
+    expire(now);
+    subscribers.put(endpoint, new Member(router, now));
+    if (origin != null && !endpoint.equals(originEndpoint)) {
+      origin.router().tell(new MediaNode.RelayTo(roomId, endpoint));
+    }
+    return describe(camera).put("local", endpoint.equals(originEndpoint));
+  }
+
+  /** A node's last viewer of the room left. */
+  public void unwatch(String endpoint) {
+    if (subscribers.remove(endpoint) != null && origin != null) {
+      origin.router().tell(new MediaNode.StopRelay(roomId, endpoint));
+    }
+  }
+
+  /** Tells the origin and every subscriber that {@code camera} is now active. */
+  public void cameraSwitched(String camera) {
+    MediaNode.CameraIs msg = new MediaNode.CameraIs(roomId, camera);
+    if (origin != null) {
+      origin.router().tell(msg);
+    }
+    for (Member m : subscribers.values()) {
+      m.router().tell(msg);
+    }
+  }
+
+  public boolean live() {
+    return origin != null;
+  }
+
+  /** {"live", "origin", "subscribers":[...], "camera"}. */
+  public ObjectNode describe(String camera) {
+    ObjectNode n = Reply.object().put("live", origin != null).put("camera", camera);
+    n.put("origin", originEndpoint);
+    var subs = n.putArray("subscribers");
+    subscribers.keySet().forEach(subs::add);
+    return n;
+  }
+
+  private void expire(long now) {
+    if (origin != null && now - origin.seenMillis() > expiryMillis) {
+      origin = null;
+      originEndpoint = null;
+    }
+    Iterator<Map.Entry<String, Member>> it = subscribers.entrySet().iterator();
+    while (it.hasNext()) {
+      if (now - it.next().getValue().seenMillis() > expiryMillis) {
+        it.remove();
+      }
+    }
+  }
+}
