@@ -96,7 +96,7 @@ final class RtmpConnection extends MediaConnection {
     received += n;
     in.flip();
     try {
-      while (!closed) {
+      while (!closed && in.hasRemaining()) {
         int before = in.remaining();
         Phase was = phase;
         step();
@@ -117,13 +117,14 @@ final class RtmpConnection extends MediaConnection {
   private void step() {
     switch (phase) {
       case C0C1 -> {
-        if (in.remaining() < 1 + HANDSHAKE_BYTES) {
-          return;
-        }
-        int version = in.get() & 0xFF;
+        int version = in.get(in.position()) & 0xFF;
         if (version != 3) {
           throw new MediaFormatException("RTMP: handshake version " + version + " (only 3, plain RTMP)");
         }
+        if (in.remaining() < 1 + HANDSHAKE_BYTES) {
+          return;
+        }
+        in.get();
         byte[] c1 = new byte[HANDSHAKE_BYTES];
         in.get(c1);
         byte[] s0s1s2 = new byte[1 + 2 * HANDSHAKE_BYTES];

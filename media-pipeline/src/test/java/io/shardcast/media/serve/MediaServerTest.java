@@ -55,6 +55,49 @@ class MediaServerTest {
     throw new AssertionError("the publisher never got a keyframe in: " + Files.readString(dir.resolve("publisher.log")));
   }
 
+  /** Sends {@code bytes} to {@code port} and returns what came back before the server closed the connection. */
+  private static String exchange(int port, byte[] bytes) throws Exception {
+    try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+      s.setSoTimeout(5000);
+      s.getOutputStream().write(bytes);
+      return new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+  }
+
+  private static byte[] handshakeThen(byte[] chunks) {
+    byte[] b = new byte[1 + 1536 + 1536 + chunks.length];
+    b[0] = 3;
+    System.arraycopy(chunks, 0, b, 1 + 2 * 1536, chunks.length);
+    return b;
+  }
+
+  @Test
+  void badInputClosesOnlyItsOwnConnectionAndTheStreamGoesOn() throws Exception {
+    publish("");
+    // Wrong handshake version, a chunk stream that starts mid-message, a 16 MiB message: each connection is closed.
+    assertEquals("", exchange(server.rtmpPort(), new byte[] {6, 1, 2, 3}));
+    String afterBadChunk = exchange(server.rtmpPort(), handshakeThen(new byte[] {(byte) 0xC3, 1, 2, 3}));
+    assertEquals(1 + 2 * 1536, afterBadChunk.length(), "the handshake is answered, the bad chunk closes the connection");
+    byte[] huge = {0x03, 0, 0, 0, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 20, 0, 0, 0, 0};
+    assertEquals(1 + 2 * 1536, exchange(server.rtmpPort(), handshakeThen(huge)).length());
+    byte[] badAmf = {0x03, 0, 0, 0, 0, 0, 3, 20, 0, 0, 0, 0, 0x02, 0x7F, 0x7F};
+    assertEquals(1 + 2 * 1536, exchange(server.rtmpPort(), handshakeThen(badAmf)).length());
+    // Garbage and wrong paths on the HTTP port get a status and a JSON error.
+    String garbage = exchange(server.httpPort(), "\u0000\u0001 nonsense\r\n\r\n".getBytes());
+    assertTrue(garbage.startsWith("HTTP/1.1 400") && garbage.contains("\"code\":\"BAD_REQUEST\""), garbage);
+    String unknown = exchange(server.httpPort(), "GET /live/nope.flv HTTP/1.1\r\nHost: x\r\n\r\n".getBytes());
+    assertTrue(unknown.startsWith("HTTP/1.1 404") && unknown.contains("UNKNOWN_ROOM"), unknown);
+    // A publisher with the wrong token is refused; the host's stream is untouched.
+    Process intruder = Ffmpeg.publishRtmp("rtmp://127.0.0.1:" + server.rtmpPort() + "/live/r1?token=wrong", "320x240",
+        25, 25, "300k", dir.resolve("intruder.log"));
+    assertTrue(intruder.waitFor(20, java.util.concurrent.TimeUnit.SECONDS) && intruder.exitValue() != 0);
+    assertTrue(Files.readString(dir.resolve("intruder.log")).contains("wrong host token"),
+        Files.readString(dir.resolve("intruder.log")));
+    Ffmpeg.Decoded flv = Ffmpeg.decode("http://127.0.0.1:" + server.httpPort() + "/live/r1.flv", 3, dir, "after");
+    assertTrue(flv.clean() && flv.videoFrames() >= 65, "the host's stream plays on: " + flv);
+    assertEquals(1, server.publishers());
+  }
+
   @Test
   void ffmpegWatchesOverHttpFlvAndRtmpAndDecodesEveryFrame() throws Exception {
     publish("");
