@@ -1,5 +1,6 @@
 package io.shardcast.media.serve;
 
+import io.shardcast.media.MediaClock;
 import io.shardcast.media.MediaFormatException;
 import io.shardcast.media.MediaRoom;
 import io.shardcast.media.play.LayerSelector;
@@ -30,6 +31,8 @@ abstract class MediaConnection {
   boolean closed;
   private final ArrayDeque<ByteBuffer> control = new ArrayDeque<>(4);
   private ByteBuffer pending;
+  /** The pending bytes are a media frame (not control bytes): its delivery counts in the latency figure. */
+  private boolean pendingIsMedia;
   private boolean closeWhenFlushed;
   private String closeReason;
   Playback playback;
@@ -107,8 +110,10 @@ abstract class MediaConnection {
       while (true) {
         if (pending == null || !pending.hasRemaining()) {
           pending = control.poll();
+          pendingIsMedia = false;
           if (pending == null && playback != null && !closeWhenFlushed) {
             pending = playback.next(System.currentTimeMillis());
+            pendingIsMedia = pending != null;
           }
           if (pending == null) {
             setBlocked(false);
@@ -124,6 +129,9 @@ abstract class MediaConnection {
         if (pending.hasRemaining()) {
           setBlocked(true);
           return;
+        }
+        if (pendingIsMedia) {
+          loop.latency.record(MediaClock.nowMicros() - playback.lastFrameIngestMicros());
         }
         if (written >= MediaLoop.WRITE_BUDGET_BYTES) {
           loop.again();

@@ -34,6 +34,8 @@ final class MediaLoop implements Runnable {
   private volatile boolean sleeping;
   private volatile boolean stopped;
   private long nextHousekeepingNanos;
+  /** Ingest-to-viewer-socket delay of every frame this loop wrote. */
+  final DeliveryLatency latency = new DeliveryLatency();
   /** Media bytes this loop wrote (read by other threads for metrics; written only here). */
   volatile long bytesOut;
 

@@ -139,6 +139,32 @@ public final class MediaServer implements AutoCloseable {
     return sum;
   }
 
+  /** Ingest-to-viewer-socket delay quantile (0..1) in ms over frames written since the last reset. */
+  public double deliveryMillis(double q) {
+    long[] sum = DeliveryLatency.empty();
+    for (MediaLoop loop : loops) {
+      loop.latency.addTo(sum);
+    }
+    return DeliveryLatency.quantileMillis(sum, q);
+  }
+
+  /** Starts a new measurement window for {@link #deliveryMillis} (racy; for benchmarks). */
+  public void resetDelivery() {
+    for (MediaLoop loop : loops) {
+      loop.execute(loop.latency::reset);
+    }
+  }
+
+  /** CPU time the media loops have used, in nanoseconds. */
+  public long loopCpuNanos() {
+    java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+    long sum = 0;
+    for (MediaLoop loop : loops) {
+      sum += Math.max(0, mx.getThreadCpuTime(loop.thread.getId()));
+    }
+    return sum;
+  }
+
   @Override
   public void close() {
     open = false;

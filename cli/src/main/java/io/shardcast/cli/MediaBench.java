@@ -1,0 +1,187 @@
+package io.shardcast.cli;
+
+import com.typesafe.config.ConfigFactory;
+import io.shardcast.media.MediaHub;
+import io.shardcast.media.MediaRoom;
+import io.shardcast.media.StaticDirectory;
+import io.shardcast.media.serve.MediaServer;
+import io.shardcast.media.serve.MediaSettings;
+import io.shardcast.media.tools.Ffmpeg;
+import java.lang.management.ManagementFactory;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Media fan-out on one node: a 720p stream (encoded once by ffmpeg, replayed by ffmpeg with
+ * {@code -c copy}, which costs next to nothing) published over RTMP, watched over HTTP-FLV by N
+ * lean viewers (one selector thread in this JVM). Reports the media loops' CPU per viewer,
+ * viewers per core, heap per viewer, whether every viewer kept up, and the ingest-to-socket
+ * delay (p50/p99).
+ */
+@Command(name = "media", mixinStandardHelpOptions = true, description = "Media fan-out: viewers per core, memory, delay.")
+public final class MediaBench implements Callable<Integer> {
+
+  @Option(names = "--viewers", split = ",", description = "Viewer counts to measure (default 100,500,1000).")
+  List<Integer> viewers = List.of(100, 500, 1000);
+
+  @Option(names = "--seconds", description = "Measured seconds per step (default 20).")
+  int seconds = 20;
+
+  @Option(names = "--bitrate", description = "Video bitrate of the 720p stream (default 2500k).")
+  String bitrate = "2500k";
+
+  @Override
+  public Integer call() throws Exception {
+    Path dir = Files.createTempDirectory("shardcast-media-bench");
+    Path clip = dir.resolve("clip.flv");
+    System.out.println("encoding a 20 s 720p clip at " + bitrate + " once...");
+    Process enc = new ProcessBuilder(Ffmpeg.ffmpeg().orElseThrow(), "-hide_banner", "-loglevel", "error", "-f", "lavfi",
+        "-i", "testsrc2=size=1280x720:rate=30", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000", "-t", "20",
+        "-c:v", "libx264", "-preset", "veryfast", "-tune", "zerolatency", "-g", "60", "-b:v", bitrate, "-maxrate", bitrate,
+        "-bufsize", bitrate, "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "128k", "-y", clip.toString()).inheritIO().start();
+    if (enc.waitFor() != 0) {
+      throw new IllegalStateException("encoding the clip failed");
+    }
+    MediaHub hub = new MediaHub(1024);
+    MediaServer server = MediaServer.start(hub, new StaticDirectory(hub).room("bench", "t"),
+        MediaSettings.from(ConfigFactory.load()).withPorts(0, 0));
+    Process pub = new ProcessBuilder(Ffmpeg.ffmpeg().orElseThrow(), "-hide_banner", "-loglevel", "error", "-re",
+        "-stream_loop", "-1", "-i", clip.toString(), "-c", "copy", "-f", "flv",
+        "rtmp://127.0.0.1:" + server.rtmpPort() + "/live/bench?token=t").redirectErrorStream(true)
+        .redirectOutput(dir.resolve("publisher.log").toFile()).start();
+    try {
+      long until = System.currentTimeMillis() + 20_000;
+      MediaRoom room;
+      while ((room = hub.existing("bench")) == null || !room.live() || room.tracks().get(0).bytesPerSecond() == 0) {
+        if (System.currentTimeMillis() > until) {
+          throw new IllegalStateException("the publisher did not start: " + Files.readString(dir.resolve("publisher.log")));
+        }
+        Thread.sleep(200);
+      }
+      double streamBytesPerSecond = room.tracks().get(0).bytesPerSecond();
+      System.out.printf("stream: %.0f kbit/s (audio and video)%n", streamBytesPerSecond * 8 / 1000);
+      System.out.println("| viewers | kept up | loop CPU (cores) | viewers per core | CPU us per viewer-second"
+          + " | heap per viewer | ingest-to-socket p50 / p99 |");
+      System.out.println("|---|---|---|---|---|---|---|");
+      for (int n : viewers) {
+        step(server, n, streamBytesPerSecond);
+      }
+    } finally {
+      pub.destroyForcibly();
+      server.close();
+    }
+    return 0;
+  }
+
+  private void step(MediaServer server, int n, double streamBytesPerSecond) throws Exception {
+    System.gc();
+    long heapBefore = usedHeap();
+    Readers readers = new Readers(server.httpPort(), n);
+    Thread t = new Thread(readers, "bench-readers");
+    t.setDaemon(true);
+    t.start();
+    Thread.sleep(5000); // all connected, past the first GOP burst
+    System.gc();
+    long heapAfter = usedHeap();
+    long[] start = readers.snapshot();
+    server.resetDelivery();
+    long cpu0 = server.loopCpuNanos();
+    long t0 = System.nanoTime();
+    Thread.sleep(seconds * 1000L);
+    long wall = System.nanoTime() - t0;
+    long cpu = server.loopCpuNanos() - cpu0;
+    long[] end = readers.snapshot();
+    double p50 = server.deliveryMillis(0.5);
+    double p99 = server.deliveryMillis(0.99);
+    readers.stop();
+    t.join(5000);
+    int keptUp = 0;
+    double expected = streamBytesPerSecond * wall / 1e9;
+    for (int i = 0; i < n; i++) {
+      if (end[i] - start[i] >= 0.9 * expected) {
+        keptUp++;
+      }
+    }
+    double cores = cpu / (double) wall;
+    double perViewerUs = cpu / 1000.0 / n / (wall / 1e9);
+    System.out.printf("| %d | %d/%d | %.3f | %.0f | %.1f | %.1f KiB | %.1f / %.1f ms |%n", n, keptUp, n, cores,
+        cores > 0 ? n / cores : 0, perViewerUs, (heapAfter - heapBefore) / 1024.0 / n, p50, p99);
+    Thread.sleep(2000);
+  }
+
+  private static long usedHeap() {
+    return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+  }
+
+  /** N HTTP-FLV viewers on one selector thread, reading and counting bytes. */
+  private static final class Readers implements Runnable {
+    private final Selector selector;
+    private final long[] bytes;
+    private final List<SocketChannel> channels = new ArrayList<>();
+    private volatile boolean running = true;
+
+    Readers(int port, int n) throws Exception {
+      selector = Selector.open();
+      bytes = new long[n];
+      byte[] req = "GET /live/bench.flv HTTP/1.1\r\nHost: bench\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+      for (int i = 0; i < n; i++) {
+        SocketChannel ch = SocketChannel.open(new InetSocketAddress("127.0.0.1", port));
+        ch.write(ByteBuffer.wrap(req));
+        ch.configureBlocking(false);
+        ch.register(selector, SelectionKey.OP_READ, i);
+        channels.add(ch);
+      }
+    }
+
+    long[] snapshot() {
+      synchronized (bytes) {
+        return bytes.clone();
+      }
+    }
+
+    void stop() {
+      running = false;
+      selector.wakeup();
+    }
+
+    @Override
+    public void run() {
+      ByteBuffer buf = ByteBuffer.allocateDirect(256 * 1024);
+      try {
+        while (running) {
+          selector.select(200);
+          for (SelectionKey k : selector.selectedKeys()) {
+            int i = (Integer) k.attachment();
+            buf.clear();
+            int r = ((SocketChannel) k.channel()).read(buf);
+            if (r > 0) {
+              synchronized (bytes) {
+                bytes[i] += r;
+              }
+            } else if (r < 0) {
+              k.cancel();
+            }
+          }
+          selector.selectedKeys().clear();
+        }
+        for (SocketChannel ch : channels) {
+          ch.close();
+        }
+        selector.close();
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    }
+  }
+}
