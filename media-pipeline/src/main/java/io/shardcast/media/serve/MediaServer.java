@@ -88,6 +88,9 @@ public final class MediaServer implements AutoCloseable {
           SocketChannel ch = listener.accept();
           ch.configureBlocking(false);
           ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+          // A bounded send buffer, so a slow viewer's backlog shows in its position (and moves it
+          // down a layer or past a GOP) instead of hiding in megabytes of kernel buffer.
+          ch.setOption(StandardSocketOptions.SO_SNDBUF, settings.sendBufferBytes());
           MediaLoop loop = loops[Math.floorMod(nextLoop.getAndIncrement(), loops.length)];
           loop.execute(() -> loop.register(factory.apply(loop, ch)));
         } catch (ClosedChannelException e) {

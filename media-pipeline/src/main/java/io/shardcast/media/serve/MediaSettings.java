@@ -18,7 +18,8 @@ public record MediaSettings(
     Duration layerMaxHold,
     Duration endGrace,
     Duration firstFrameTimeout,
-    Duration setupTimeout) {
+    Duration setupTimeout,
+    int sendBufferBytes) {
 
   public static MediaSettings from(Config root) {
     Config c = root.getConfig("shardcast.media");
@@ -36,11 +37,12 @@ public record MediaSettings(
         c.getDuration("layers.max-hold"),
         c.getDuration("end-grace"),
         c.getDuration("first-frame-timeout"),
-        c.getDuration("setup-timeout"));
+        c.getDuration("setup-timeout"),
+        (int) c.getBytes("send-buffer").longValue());
   }
 
   public MediaSettings withPorts(int rtmp, int http) {
     return new MediaSettings(iface, rtmp, http, ioThreads, trackFrames, maxMessageBytes, maxLag, layerDownBacklog,
-        layerCalmBacklog, layerMinHold, layerMaxHold, endGrace, firstFrameTimeout, setupTimeout);
+        layerCalmBacklog, layerMinHold, layerMaxHold, endGrace, firstFrameTimeout, setupTimeout, sendBufferBytes);
   }
 }

@@ -98,6 +98,64 @@ class MediaServerTest {
     assertEquals(1, server.publishers());
   }
 
+  /** A TCP proxy to {@code port} whose downstream (server to viewer) is held to {@code bytesPerSecond}. */
+  private static java.net.ServerSocket throttle(int port, int bytesPerSecond) throws Exception {
+    java.net.ServerSocket listener = new java.net.ServerSocket(0);
+    Thread t = new Thread(() -> {
+      try (java.net.Socket viewer = listener.accept(); java.net.Socket upstream = new java.net.Socket()) {
+        upstream.setReceiveBufferSize(32 * 1024); // a real slow link buffers little, not megabytes
+        upstream.connect(new java.net.InetSocketAddress("127.0.0.1", port));
+        Thread up = new Thread(() -> {
+          try {
+            viewer.getInputStream().transferTo(upstream.getOutputStream());
+          } catch (java.io.IOException ignored) {
+            // the test is over
+          }
+        });
+        up.setDaemon(true);
+        up.start();
+        byte[] buf = new byte[4096];
+        long start = System.nanoTime();
+        long sent = 0;
+        int n;
+        while ((n = upstream.getInputStream().read(buf)) > 0) {
+          viewer.getOutputStream().write(buf, 0, n);
+          sent += n;
+          long due = start + sent * 1_000_000_000L / bytesPerSecond;
+          long wait = due - System.nanoTime();
+          if (wait > 0) {
+            Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+          }
+        }
+      } catch (Exception ignored) {
+        // the viewer or the server went away
+      }
+    });
+    t.setDaemon(true);
+    t.start();
+    return listener;
+  }
+
+  @Test
+  void aViewerWhoseLinkCannotHoldTheLayerMovesDownAndDecodesThroughTheSwitch() throws Exception {
+    publish("&layer=hi");
+    Process lo = Ffmpeg.publishRtmp("rtmp://127.0.0.1:" + server.rtmpPort() + "/live/r1?token=secret&layer=lo",
+        "320x240", 25, 25, "150k", dir.resolve("lo.log"));
+    try {
+      Thread.sleep(3000); // both layers measured
+      try (java.net.ServerSocket proxy = throttle(server.httpPort(), 60_000)) { // 480 kbit/s: below hi, above lo
+        Ffmpeg.Probed p = Ffmpeg.frameWidths("http://127.0.0.1:" + proxy.getLocalPort() + "/live/r1.flv", 10, dir,
+            "layers");
+        assertEquals(0, p.exitCode(), p.errors());
+        assertTrue(p.errors().isBlank(), "no decode error through the layer switch: " + p.errors());
+        assertEquals(640, p.widths().get(0), "starts on the top layer: " + p.widths());
+        assertTrue(p.widths().contains(320), "moved down to the layer the link holds: " + p.widths());
+      }
+    } finally {
+      lo.destroyForcibly();
+    }
+  }
+
   @Test
   void ffmpegWatchesOverHttpFlvAndRtmpAndDecodesEveryFrame() throws Exception {
     publish("");
