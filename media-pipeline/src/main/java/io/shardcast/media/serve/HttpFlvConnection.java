@@ -65,10 +65,7 @@ final class HttpFlvConnection extends MediaConnection {
         error(431, "HEADERS_TOO_LARGE", "the request head exceeds " + MAX_REQUEST_BYTES + " bytes");
         return;
       }
-      ByteBuffer bigger = ByteBuffer.allocate(MAX_REQUEST_BYTES);
-      request.flip();
-      bigger.put(request);
-      request = bigger;
+      request = grow(request, MAX_REQUEST_BYTES);
     }
     int n = channel.read(request);
     if (n < 0) {

@@ -191,6 +191,14 @@ abstract class MediaConnection {
     log.info("Media: {} from {} closed: {}", describe(), remote, reason);
   }
 
+  /** A larger input buffer holding what {@code buffer} (being filled) holds so far. */
+  static ByteBuffer grow(ByteBuffer buffer, int capacity) {
+    ByteBuffer bigger = ByteBuffer.allocate(capacity);
+    buffer.flip();
+    bigger.put(buffer);
+    return bigger;
+  }
+
   /** Releases what the connection holds (a publisher's track). */
   void onClose() {}
 }

@@ -83,10 +83,7 @@ final class RtmpConnection extends MediaConnection {
       if (want > ChunkReader.MAX_CHUNK_SIZE + ChunkReader.MAX_HEADER_BYTES + 4096) {
         throw new MediaFormatException("RTMP: no whole chunk in " + in.capacity() + " bytes");
       }
-      ByteBuffer bigger = ByteBuffer.allocate(want);
-      in.flip();
-      bigger.put(in);
-      in = bigger;
+      in = grow(in, want);
     }
     int n = channel.read(in);
     if (n < 0) {
@@ -379,13 +376,6 @@ final class RtmpConnection extends MediaConnection {
 
   private static byte[] int32(int v) {
     return ByteBuffer.allocate(4).putInt(v).array();
-  }
-
-  private static ByteBuffer grow(ByteBuffer buffer, int capacity) {
-    ByteBuffer bigger = ByteBuffer.allocate(capacity);
-    buffer.flip();
-    bigger.put(buffer);
-    return bigger;
   }
 
   @Override
