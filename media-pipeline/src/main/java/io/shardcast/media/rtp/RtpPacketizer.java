@@ -1,0 +1,179 @@
+package io.shardcast.media.rtp;
+
+import io.shardcast.media.MediaFrame;
+import io.shardcast.media.flv.Flv;
+
+/**
+ * Turns a track's frames into RTP packets: H.264 per RFC 6184 (single NAL units, FU-A for NAL units
+ * larger than the payload limit; SPS and PPS sent in-band before every keyframe) and AAC per RFC
+ * 3640 (AAC-hbr, one access unit per packet), plus the AAC config in-band ({@link Rtp#PT_AAC_CONFIG}),
+ * so a receiver needs no SDP. Packets are written into one reused buffer and handed to the sink,
+ * which copies what it keeps. Requires streams without B-frames (low-latency encodes): the RTP
+ * time is the presentation time and the receiver takes it as the decode time.
+ */
+public final class RtpPacketizer {
+
+  /** Receives each packet: {@code packet[0..length)} is valid only during the call. */
+  public interface Sink {
+    void packet(byte[] packet, int length, boolean video);
+  }
+
+  /** RTP payload limit: fits an Ethernet MTU with IP, UDP, RTP and a little to spare. */
+  public static final int MAX_PAYLOAD = 1200;
+  private static final int VIDEO_CLOCK_PER_MS = 90;
+
+  private final int videoSsrc;
+  private final int audioSsrc;
+  private final Sink sink;
+  private final byte[] buf = new byte[Rtp.HEADER_BYTES + MAX_PAYLOAD + 8];
+  private int videoSeq;
+  private int audioSeq;
+  private byte[][] parameterSets = new byte[0][];
+  private int nalLengthSize = 4;
+  private byte[] audioConfig;
+  private int audioClockPerMs = 48;
+
+  public RtpPacketizer(int videoSsrc, int audioSsrc, Sink sink) {
+    this.videoSsrc = videoSsrc;
+    this.audioSsrc = audioSsrc;
+    this.sink = sink;
+  }
+
+  /** Packetizes one frame (script data is not carried). */
+  public void frame(MediaFrame f) {
+    if (f.isVideo()) {
+      video(f);
+    } else if (f.isAudio()) {
+      audio(f);
+    }
+  }
+
+  private void video(MediaFrame f) {
+    byte[] b = f.body;
+    if (f.config) {
+      parseConfig(b);
+      return;
+    }
+    if (b.length < 5 || b[1] != 1) {
+      return; // end of sequence and the like
+    }
+    int cts = ((b[2] << 16) | ((b[3] & 0xFF) << 8) | (b[4] & 0xFF)) << 8 >> 8;
+    long ts = (f.timestamp + cts) * VIDEO_CLOCK_PER_MS;
+    if (f.keyframe) {
+      if (audioConfig != null) {
+        audioConfigPacket(f.timestamp);
+      }
+      for (byte[] ps : parameterSets) {
+        nal(ps, 0, ps.length, ts, false);
+      }
+    }
+    int p = 5;
+    while (p + nalLengthSize <= b.length) {
+      int n = 0;
+      for (int i = 0; i < nalLengthSize; i++) {
+        n = (n << 8) | (b[p + i] & 0xFF);
+      }
+      p += nalLengthSize;
+      if (n <= 0 || p + n > b.length) {
+        return; // a malformed tag: what was sent stands, the rest is dropped
+      }
+      int type = b[p] & 0x1F;
+      boolean last = p + n >= b.length;
+      if (type != 9) { // access unit delimiters are not needed on RTP
+        nal(b, p, n, ts, last);
+      } else if (last) {
+        nal(b, p, n, ts, true);
+      }
+      p += n;
+    }
+  }
+
+  private void nal(byte[] src, int off, int len, long ts, boolean marker) {
+    if (len <= MAX_PAYLOAD) {
+      Rtp.header(buf, Rtp.PT_H264, marker, videoSeq++ & 0xFFFF, ts, videoSsrc);
+      System.arraycopy(src, off, buf, Rtp.HEADER_BYTES, len);
+      sink.packet(buf, Rtp.HEADER_BYTES + len, true);
+      return;
+    }
+    int header = src[off] & 0xFF;
+    int indicator = (header & 0xE0) | 28;
+    int type = header & 0x1F;
+    int p = off + 1;
+    int end = off + len;
+    boolean first = true;
+    while (p < end) {
+      int n = Math.min(MAX_PAYLOAD - 2, end - p);
+      boolean lastFragment = p + n >= end;
+      Rtp.header(buf, Rtp.PT_H264, marker && lastFragment, videoSeq++ & 0xFFFF, ts, videoSsrc);
+      buf[Rtp.HEADER_BYTES] = (byte) indicator;
+      buf[Rtp.HEADER_BYTES + 1] = (byte) ((first ? 0x80 : 0) | (lastFragment ? 0x40 : 0) | type);
+      System.arraycopy(src, p, buf, Rtp.HEADER_BYTES + 2, n);
+      sink.packet(buf, Rtp.HEADER_BYTES + 2 + n, true);
+      p += n;
+      first = false;
+    }
+  }
+
+  private void parseConfig(byte[] b) {
+    if (b.length < 11) {
+      return;
+    }
+    nalLengthSize = (b[9] & 0x03) + 1;
+    int p = 10;
+    java.util.List<byte[]> sets = new java.util.ArrayList<>();
+    int sps = b[p++] & 0x1F;
+    for (int i = 0; i < sps && p + 2 <= b.length; i++) {
+      int n = ((b[p] & 0xFF) << 8) | (b[p + 1] & 0xFF);
+      p += 2;
+      if (p + n > b.length) {
+        return;
+      }
+      sets.add(java.util.Arrays.copyOfRange(b, p, p + n));
+      p += n;
+    }
+    if (p < b.length) {
+      int pps = b[p++] & 0xFF;
+      for (int i = 0; i < pps && p + 2 <= b.length; i++) {
+        int n = ((b[p] & 0xFF) << 8) | (b[p + 1] & 0xFF);
+        p += 2;
+        if (p + n > b.length) {
+          return;
+        }
+        sets.add(java.util.Arrays.copyOfRange(b, p, p + n));
+        p += n;
+      }
+    }
+    parameterSets = sets.toArray(new byte[0][]);
+  }
+
+  private void audio(MediaFrame f) {
+    byte[] b = f.body;
+    if (!Flv.isAac(b) || b.length < 3) {
+      return; // only AAC travels on the RTP paths
+    }
+    if (f.config) {
+      audioConfig = java.util.Arrays.copyOfRange(b, 2, b.length);
+      audioClockPerMs = AacConfig.sampleRate(audioConfig) / 1000;
+      audioConfigPacket(f.timestamp);
+      return;
+    }
+    int size = b.length - 2;
+    if (size + 4 > MAX_PAYLOAD || size >= 8192) {
+      return; // larger than an AAC frame can be
+    }
+    Rtp.header(buf, Rtp.PT_AAC, true, audioSeq++ & 0xFFFF, f.timestamp * audioClockPerMs, audioSsrc);
+    int p = Rtp.HEADER_BYTES;
+    buf[p] = 0;
+    buf[p + 1] = 16; // AU-headers-length in bits: one 16-bit header
+    buf[p + 2] = (byte) (size >>> 5);
+    buf[p + 3] = (byte) ((size & 0x1F) << 3);
+    System.arraycopy(b, 2, buf, p + 4, size);
+    sink.packet(buf, p + 4 + size, false);
+  }
+
+  private void audioConfigPacket(long timestampMs) {
+    Rtp.header(buf, Rtp.PT_AAC_CONFIG, true, audioSeq++ & 0xFFFF, timestampMs * audioClockPerMs, audioSsrc);
+    System.arraycopy(audioConfig, 0, buf, Rtp.HEADER_BYTES, audioConfig.length);
+    sink.packet(buf, Rtp.HEADER_BYTES + audioConfig.length, false);
+  }
+}
