@@ -4,7 +4,7 @@ import picocli.CommandLine.Command;
 
 /** {@code shardcast bench}: the benchmarks whose figures go to BENCHMARKS.md. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks (figures in BENCHMARKS.md).",
-    subcommands = {FanoutBench.class, MediaBench.class, FlashSaleBench.class, SaleOpenBench.class,
+    subcommands = {FanoutBench.class, MediaBench.class, MediaLossBench.class, FlashSaleBench.class, SaleOpenBench.class,
         AutoscaleBench.class})
 public final class BenchCommand implements Runnable {
 

@@ -21,7 +21,7 @@ public final class ProtectedReceiver {
   private static final int MAX_PACKET = 1600;
   private static final int GROUPS = 256;
   private static final long NACK_AFTER_MILLIS = 20;
-  private static final int MAX_NACKS_PER_PACKET = 5;
+  private static final int MAX_NACKS_PER_PACKET = 10;
   private static final long REPORT_INTERVAL_MILLIS = 250;
   private static final long START_WINDOW = 256;
 
@@ -319,7 +319,7 @@ public final class ProtectedReceiver {
       return;
     }
     int count = 0;
-    long retryMillis = Math.max(20, rtt > 0 ? rtt * 3 / 2 : 40);
+    long retryMillis = Math.max(15, rtt > 0 ? rtt * 6 / 5 : 40);
     for (long s = next; s <= highest && count < nackList.length; s++) {
       int i = slot(s);
       if (slotSeq[i] != s || length[i] > 0) {

@@ -112,7 +112,7 @@ public final class ProtectedSender {
     if (loss < 0.001) {
       return k >= 4 ? 1 : 0;
     }
-    return Math.max(1, Math.min(k, (int) Math.ceil(k * (2.5 * loss + 0.02))));
+    return Math.max(1, Math.min(k, (int) Math.ceil(k * (3 * loss + 0.02))));
   }
 
   private void protect() {
