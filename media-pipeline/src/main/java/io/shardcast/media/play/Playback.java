@@ -60,11 +60,17 @@ public final class Playback {
    * viewer is caught up or waits for a first keyframe.
    */
   public ByteBuffer next(long nowMillis) {
+    MediaFrame f = nextFrame(nowMillis);
+    return f == null ? null : view(f);
+  }
+
+  /** As {@link #next}, the frame itself (for paths that packetize frames rather than write bytes). */
+  public MediaFrame nextFrame(long nowMillis) {
     while (true) {
       if (preambleIndex < preambleCount) {
         MediaFrame f = preamble[preambleIndex];
         preamble[preambleIndex++] = null;
-        return view(f);
+        return f;
       }
       if (track == null || reconsider || room.version() != seenVersion || track.ended()) {
         choose();
@@ -117,7 +123,7 @@ public final class Playback {
         lastAudioTs = f.timestamp;
       }
       lastFrameIngestMicros = f.ingestMicros;
-      return view(f);
+      return f;
     }
   }
 

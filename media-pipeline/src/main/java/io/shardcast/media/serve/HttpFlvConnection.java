@@ -30,6 +30,7 @@ final class HttpFlvConnection extends MediaConnection {
 
   private static final int MAX_REQUEST_BYTES = 8 * 1024;
   private static final Pattern PATH = Pattern.compile("/(?:live/([A-Za-z0-9_-]{1,64})\\.flv|ws/live/([A-Za-z0-9_-]{1,64}))");
+  private static final Pattern RTP_PATH = Pattern.compile("/rtp/([A-Za-z0-9_-]{1,64})");
   private static final String WS_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
   private static final byte[] WS_FLV_HEADER = wsFlvHeader();
 
@@ -99,6 +100,16 @@ final class HttpFlvConnection extends MediaConnection {
     int q = target.indexOf('?');
     String path = q < 0 ? target : target.substring(0, q);
     Map<String, String> query = query(q < 0 ? "" : target.substring(q + 1));
+    Matcher rtp = RTP_PATH.matcher(path);
+    if (rtp.matches()) {
+      roomId = rtp.group(1);
+      if (!parts[0].equals("POST")) {
+        error(405, "METHOD_NOT_ALLOWED", "POST /rtp/<roomId>?token=<hostToken> registers an RTP publisher");
+        return;
+      }
+      registerRtp(query);
+      return;
+    }
     Matcher m = PATH.matcher(path);
     if (!m.matches()) {
       error(404, "NOT_FOUND", "media paths are /live/<roomId>.flv and /ws/live/<roomId>");
@@ -144,6 +155,54 @@ final class HttpFlvConnection extends MediaConnection {
         start(loop.server.hub.room(id), camera, layer, key);
       }
     }));
+  }
+
+  /**
+   * {@code POST /rtp/<roomId>?token=..[&camera=..][&layer=..][&sampleRate=48000&channels=2]}: checks
+   * the token like an RTMP publish, then answers 201 with the UDP port to send RTP to (H.264 as
+   * payload type 96, AAC as 97; sampleRate and channels describe the AAC, as an SDP would).
+   */
+  private void registerRtp(Map<String, String> query) {
+    String camera = query.getOrDefault("camera", TrackKey.DEFAULT_CAMERA);
+    String layer = query.getOrDefault("layer", TrackKey.DEFAULT_LAYER);
+    if (!TrackKey.valid(camera) || !TrackKey.valid(layer)) {
+      error(400, "BAD_TRACK", "camera and layer must be 1..32 of [A-Za-z0-9_-]");
+      return;
+    }
+    byte[] asc = null;
+    if (query.containsKey("sampleRate")) {
+      try {
+        asc = io.shardcast.media.rtp.AacConfig.lc(Integer.parseInt(query.get("sampleRate")),
+            Integer.parseInt(query.getOrDefault("channels", "2")));
+      } catch (IllegalArgumentException e) {
+        error(400, "BAD_AUDIO", "sampleRate must be an AAC rate (48000, 44100, ...) and channels 1..7");
+        return;
+      }
+    }
+    TrackKey key = new TrackKey(camera, layer);
+    byte[] config = asc;
+    String id = roomId;
+    loop.server.directory.authorizePublish(id, query.getOrDefault("token", ""), key)
+        .thenCompose(d -> d.ok() ? loop.server.rtp.openIngest(id, key, config).thenApply(port -> (Object) port)
+            : java.util.concurrent.CompletableFuture.completedFuture((Object) d))
+        .whenComplete((r, e) -> loop.execute(() -> {
+          if (closed) {
+            return;
+          }
+          if (e != null) {
+            error(503, "UNAVAILABLE", "cannot register the RTP publisher: " + e.getMessage());
+          } else if (r instanceof MediaDirectory.Decision d) {
+            error(d.verdict().httpStatus, d.verdict().name(), d.message());
+          } else {
+            answered = true;
+            String body = "{\"roomId\":\"" + id + "\",\"port\":" + r + ",\"videoPayloadType\":96,\"audioPayloadType\":97}";
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            send(ascii("HTTP/1.1 201 Created\r\nContent-Type: application/json\r\nContent-Length: " + bytes.length
+                + "\r\nAccess-Control-Allow-Origin: *\r\nConnection: close\r\n\r\n"));
+            send(bytes);
+            closeAfterFlush("RTP publisher registered on port " + r);
+          }
+        }));
   }
 
   private void start(MediaRoom room, String camera, String layer, String wsKey) {

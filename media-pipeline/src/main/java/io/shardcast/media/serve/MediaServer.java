@@ -32,6 +32,7 @@ public final class MediaServer implements AutoCloseable {
   final AtomicInteger publishers = new AtomicInteger();
   final AtomicInteger viewers = new AtomicInteger();
   private volatile boolean open = true;
+  final RtpService rtp;
 
   private MediaServer(MediaHub hub, MediaDirectory directory, MediaSettings settings, ServerSocketChannel rtmp,
       ServerSocketChannel http) throws IOException {
@@ -44,6 +45,7 @@ public final class MediaServer implements AutoCloseable {
     for (int i = 0; i < loops.length; i++) {
       loops[i] = new MediaLoop(this, i);
     }
+    this.rtp = new RtpService(hub, directory, settings);
     hub.onPublish(this::wakeAll);
   }
 
@@ -110,6 +112,12 @@ public final class MediaServer implements AutoCloseable {
     for (MediaLoop loop : loops) {
       loop.wake();
     }
+    rtp.wake();
+  }
+
+  /** UDP port where RTP players subscribe. */
+  public int rtpPort() {
+    return rtp.egressPort();
   }
 
   public int rtmpPort() {
@@ -171,6 +179,7 @@ public final class MediaServer implements AutoCloseable {
   @Override
   public void close() {
     open = false;
+    rtp.close();
     try {
       rtmp.close();
     } catch (IOException ignored) {

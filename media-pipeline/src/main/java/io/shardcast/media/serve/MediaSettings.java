@@ -8,6 +8,7 @@ public record MediaSettings(
     String iface,
     int rtmpPort,
     int httpPort,
+    int rtpPort,
     int ioThreads,
     int trackFrames,
     int maxMessageBytes,
@@ -27,6 +28,7 @@ public record MediaSettings(
         c.getString("interface"),
         c.getInt("rtmp-port"),
         c.getInt("http-port"),
+        c.getInt("rtp-port"),
         c.getInt("io-threads"),
         c.getInt("track-frames"),
         (int) c.getBytes("max-message-size").longValue(),
@@ -42,7 +44,11 @@ public record MediaSettings(
   }
 
   public MediaSettings withPorts(int rtmp, int http) {
-    return new MediaSettings(iface, rtmp, http, ioThreads, trackFrames, maxMessageBytes, maxLag, layerDownBacklog,
+    return withPorts(rtmp, http, rtpPort);
+  }
+
+  public MediaSettings withPorts(int rtmp, int http, int rtp) {
+    return new MediaSettings(iface, rtmp, http, rtp, ioThreads, trackFrames, maxMessageBytes, maxLag, layerDownBacklog,
         layerCalmBacklog, layerMinHold, layerMaxHold, endGrace, firstFrameTimeout, setupTimeout, sendBufferBytes);
   }
 }

@@ -67,6 +67,24 @@ public final class Ffmpeg {
     return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
   }
 
+  /**
+   * ffmpeg publishing the test pattern over plain RTP to {@code host:port} (registered with
+   * {@code POST /rtp/<roomId>}): H.264 as payload type 96 and mono 48 kHz AAC as 97, both to the port.
+   */
+  public static Process publishRtp(String host, int port, String size, int fps, int gop, String bitrate, Path log)
+      throws IOException {
+    String url = "rtp://" + host + ":" + port + "?rtcpport=" + port + "&pkt_size=1200";
+    List<String> cmd = new ArrayList<>(List.of(require(ffmpeg(), "ffmpeg"), "-hide_banner", "-nostdin",
+        "-loglevel", "warning", "-re",
+        "-f", "lavfi", "-i", "testsrc=size=" + size + ":rate=" + fps,
+        "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000",
+        "-map", "0:v", "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-g", String.valueOf(gop),
+        "-b:v", bitrate, "-pix_fmt", "yuv420p", "-f", "rtp", "-payload_type", "96", url,
+        "-map", "1:a", "-c:a", "aac", "-ar", "48000", "-ac", "1", "-b:a", "64k", "-f", "rtp", "-payload_type", "97",
+        url));
+    return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+  }
+
   /** What a reader decoded: ffmpeg's exit code, video frames decoded, and everything it said at error level. */
   public record Decoded(int exitCode, int videoFrames, String errors) {
     public boolean clean() {

@@ -157,6 +157,42 @@ class MediaServerTest {
   }
 
   @Test
+  void ffmpegPublishesOverRtpAndAPlayerGetsEveryFrameThroughTenPercentLoss() throws Exception {
+    String reg = exchange(server.httpPort(),
+        "POST /rtp/r1?token=secret&sampleRate=48000&channels=1 HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n"
+            .getBytes());
+    assertTrue(reg.startsWith("HTTP/1.1 201"), reg);
+    int port = Integer.parseInt(reg.replaceAll("(?s).*\"port\":(\\d+).*", "$1"));
+    String refused = exchange(server.httpPort(), "POST /rtp/r1?token=nope HTTP/1.1\r\nHost: x\r\n\r\n".getBytes());
+    assertTrue(refused.startsWith("HTTP/1.1 403"), refused);
+    publisher = Ffmpeg.publishRtp("127.0.0.1", port, "640x360", 25, 25, "800k", dir.resolve("rtp.log"));
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (hub.existing("r1") == null || !hub.existing("r1").live()) {
+      assertTrue(System.nanoTime() < deadline, "RTP ingest went live: " + Files.readString(dir.resolve("rtp.log")));
+      Thread.sleep(100);
+    }
+    Thread.sleep(1500);
+    Ffmpeg.Decoded flv = Ffmpeg.decode("http://127.0.0.1:" + server.httpPort() + "/live/r1.flv", 3, dir, "rtp-flv");
+    assertTrue(flv.clean() && flv.videoFrames() >= 65, "RTP ingest watched over HTTP-FLV: " + flv);
+
+    try (io.shardcast.media.fec.LossProxy proxy = new io.shardcast.media.fec.LossProxy(
+        new java.net.InetSocketAddress("127.0.0.1", server.rtpPort()), io.shardcast.media.fec.LossProxy.random(0.10), 5, 3);
+        io.shardcast.media.tools.RtpPlayer player = new io.shardcast.media.tools.RtpPlayer(proxy.address(), "r1", 250)) {
+      Thread.sleep(5000);
+      assertTrue(proxy.dropped() > 20, "the proxy dropped packets: " + proxy.dropped());
+      assertEquals(0, player.videoFramesDropped(), "no frame lost: " + player.receiver().recovered() + " rebuilt, "
+          + player.receiver().retransmitted() + " retransmitted");
+      assertTrue(player.videoFramesComplete() >= 100, "frames: " + player.videoFramesComplete());
+      Path got = dir.resolve("rtp-player.flv");
+      try (java.io.OutputStream o = Files.newOutputStream(got)) {
+        io.shardcast.media.flv.FlvFile.write(player.frames(), o);
+      }
+      Ffmpeg.Decoded d = Ffmpeg.decode(got.toString(), 30, dir, "rtp-player");
+      assertTrue(d.clean(), "what the RTP player got decodes: " + d);
+    }
+  }
+
+  @Test
   void ffmpegWatchesOverHttpFlvAndRtmpAndDecodesEveryFrame() throws Exception {
     publish("");
     Ffmpeg.Decoded flv = Ffmpeg.decode("http://127.0.0.1:" + server.httpPort() + "/live/r1.flv", 4, dir, "flv");
