@@ -52,6 +52,9 @@ public final class NodeCommand implements Callable<Integer> {
   @Option(names = "--media-port", description = "HTTP-FLV and WebSocket-FLV port, /live/{id}.flv (default: the gateway port + 200).")
   Integer mediaPort;
 
+  @Option(names = "--rtp-port", description = "UDP port where RTP players subscribe (default: the gateway port + 300).")
+  Integer rtpPort;
+
   @Option(names = "--relay-port", description = "UDP port of the Aeron media relay between nodes (default: the remote port + 1000).")
   Integer relayPort;
 
@@ -114,6 +117,7 @@ public final class NodeCommand implements Callable<Integer> {
     port("--rtmp-port", rtmpPort, "shardcast.media.rtmp-port", m);
     port("--media-port", mediaPort, "shardcast.media.http-port", m);
     port("--relay-port", relayPort, "shardcast.media.relay-port", m);
+    port("--rtp-port", rtpPort, "shardcast.media.rtp-port", m);
     if (hostname != null) {
       m.put("shardcast.node.hostname", hostname);
     }

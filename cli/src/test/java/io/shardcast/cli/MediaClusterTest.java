@@ -107,6 +107,33 @@ class MediaClusterTest {
   }
 
   @Test
+  void ffmpegPublishesOverRtpAndAnotherNodeServesItOverHttpFlvRtmpAndRtp() throws Exception {
+    LocalCluster.Node origin = cluster.nodes().get(0);
+    LocalCluster.Node edge = cluster.nodes().get(1);
+    RoomScript room = new RoomScript(origin.http()).create("rtp test");
+    java.net.http.HttpResponse<String> reg = java.net.http.HttpClient.newHttpClient().send(
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create(origin.media() + "/rtp/" + room.roomId() + "?token="
+            + room.hostToken() + "&sampleRate=48000&channels=1")).POST(java.net.http.HttpRequest.BodyPublishers.noBody())
+            .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertEquals(201, reg.statusCode(), reg.body());
+    int port = new com.fasterxml.jackson.databind.ObjectMapper().readTree(reg.body()).path("port").asInt();
+    publishers.add(Ffmpeg.publishRtp(origin.host(), port, "640x360", 25, 25, "600k", work.resolve("rtp.log")));
+    awaitLive(edge, room);
+
+    Ffmpeg.Decoded flv = Ffmpeg.decode(edge.media() + "/live/" + room.roomId() + ".flv", 4, work, "rtp-edge-flv");
+    assertTrue(flv.clean() && flv.videoFrames() >= 90, "RTP ingest, HTTP-FLV from the edge: " + flv);
+    Ffmpeg.Decoded rtmp = Ffmpeg.decode(edge.rtmp() + "/" + room.roomId(), 4, work, "rtp-edge-rtmp");
+    assertTrue(rtmp.clean() && rtmp.videoFrames() >= 90, "RTP ingest, RTMP from the edge: " + rtmp);
+    try (io.shardcast.media.tools.RtpPlayer player = new io.shardcast.media.tools.RtpPlayer(
+        new java.net.InetSocketAddress(edge.host(), edge.rtpPort()), room.roomId(), 250)) {
+      Thread.sleep(4000);
+      assertTrue(player.videoFramesComplete() >= 75 && player.videoFramesDropped() == 0,
+          "RTP egress from the edge: " + player.videoFramesComplete() + " complete, " + player.videoFramesDropped()
+              + " dropped");
+    }
+  }
+
+  @Test
   void viewersFollowTheHostsCameraSwitchWithoutADecodeError() throws Exception {
     LocalCluster.Node origin = cluster.nodes().get(0);
     LocalCluster.Node edge = cluster.nodes().get(1);

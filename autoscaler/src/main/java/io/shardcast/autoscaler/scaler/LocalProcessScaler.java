@@ -66,7 +66,7 @@ public final class LocalProcessScaler implements Scaler {
       }
     }
     for (int i = 0; i < count; i++) {
-      int[] ports = freePorts(7);
+      int[] ports = freePorts(8);
       List<String> cmd = new ArrayList<>(command);
       if (!seeds.isEmpty()) {
         cmd.addAll(List.of("--seed-nodes", String.join(",", seeds)));
@@ -74,7 +74,8 @@ public final class LocalProcessScaler implements Scaler {
       cmd.addAll(List.of("--role", "standby", "--http-port", Integer.toString(ports[0]),
           "--remote-port", Integer.toString(ports[1]), "--management-port", Integer.toString(ports[2]),
           "--viewer-port", Integer.toString(ports[3]), "--rtmp-port", Integer.toString(ports[4]),
-          "--media-port", Integer.toString(ports[5]), "--relay-port", Integer.toString(ports[6])));
+          "--media-port", Integer.toString(ports[5]), "--relay-port", Integer.toString(ports[6]),
+          "--rtp-port", Integer.toString(ports[7])));
       Path logFile = logDir.resolve("node-" + ports[1] + ".log");
       Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
           .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).start();

@@ -21,7 +21,7 @@ public final class LocalCluster implements AutoCloseable {
 
   /** One node process, its address and ports. */
   public record Node(int index, String host, int httpPort, int viewerPort, int remotePort, int managementPort,
-      int rtmpPort, int mediaPort, int relayPort, Process process, Path log) {
+      int rtmpPort, int mediaPort, int relayPort, int rtpPort, Process process, Path log) {
     public String http() {
       return "http://" + host + ":" + httpPort;
     }
@@ -82,8 +82,8 @@ public final class LocalCluster implements AutoCloseable {
    */
   public static final String FIXED_SIZE = "-Dshardcast.autoscaler.acting=off";
 
-  /** Ports a node takes: gateway, viewers, Artery, management, RTMP, media HTTP, media relay (UDP). */
-  private static final int PORTS = 7;
+  /** Ports a node takes: gateway, viewers, Artery, management, RTMP, media HTTP, media relay and RTP (UDP). */
+  private static final int PORTS = 8;
   private final List<Node> nodes = new ArrayList<>();
   private final Path dataDir;
   private final List<String> jvmOptions;
@@ -129,7 +129,7 @@ public final class LocalCluster implements AutoCloseable {
     String seeds = placement.host(0) + ":" + remote[0];
     for (int i = 0; i < count; i++) {
       cluster.launch(i, http[i], viewer[i], remote[i], mgmt[i], free[PORTS * i + 4], free[PORTS * i + 5],
-          free[PORTS * i + 6], seeds, nodeArgs);
+          free[PORTS * i + 6], free[PORTS * i + 7], seeds, nodeArgs);
     }
     return cluster;
   }
@@ -141,7 +141,7 @@ public final class LocalCluster implements AutoCloseable {
   public Node add(List<String> nodeArgs) throws IOException {
     int i = nodes.size();
     int[] p = freePorts(PORTS);
-    launch(i, p[0], p[1], p[2], p[3], p[4], p[5], p[6], nodes.get(0).address(), nodeArgs);
+    launch(i, p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], nodes.get(0).address(), nodeArgs);
     return nodes.get(i);
   }
 
@@ -162,7 +162,7 @@ public final class LocalCluster implements AutoCloseable {
       }
     }
     launch(i, old.httpPort(), old.viewerPort(), old.remotePort(), old.managementPort(), old.rtmpPort(),
-        old.mediaPort(), old.relayPort(), String.join(",", seeds), nodeArgs);
+        old.mediaPort(), old.relayPort(), old.rtpPort(), String.join(",", seeds), nodeArgs);
     return nodes.get(i);
   }
 
@@ -184,7 +184,7 @@ public final class LocalCluster implements AutoCloseable {
   }
 
   private void launch(int i, int httpPort, int viewerPort, int remotePort, int mgmtPort, int rtmpPort, int mediaPort,
-      int relayPort, String seeds, List<String> nodeArgs) throws IOException {
+      int relayPort, int rtpPort, String seeds, List<String> nodeArgs) throws IOException {
     List<String> cmd = new ArrayList<>(placement.prefix(i));
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(List.of("--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED")); // the media relay (Aeron) needs it
@@ -195,7 +195,7 @@ public final class LocalCluster implements AutoCloseable {
     cmd.add("io.shardcast.cli.Shardcast");
     cmd.addAll(List.of("node", "--hostname", placement.host(i), "--http-port", "" + httpPort, "--viewer-port", "" + viewerPort,
         "--remote-port", "" + remotePort, "--rtmp-port", "" + rtmpPort, "--media-port", "" + mediaPort,
-        "--relay-port", "" + relayPort,
+        "--relay-port", "" + relayPort, "--rtp-port", "" + rtpPort,
         "--management-port", "" + mgmtPort, "--seed-nodes", seeds, "--data-dir", dataDir.toAbsolutePath().toString()));
     cmd.addAll(nodeArgs);
     Path log = dataDir.resolve("node-" + (i + 1) + ".log");
@@ -204,7 +204,7 @@ public final class LocalCluster implements AutoCloseable {
     }
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-    Node node = new Node(i, placement.host(i), httpPort, viewerPort, remotePort, mgmtPort, rtmpPort, mediaPort, relayPort, p, log);
+    Node node = new Node(i, placement.host(i), httpPort, viewerPort, remotePort, mgmtPort, rtmpPort, mediaPort, relayPort, rtpPort, p, log);
     if (i < nodes.size()) {
       nodes.set(i, node);
     } else {

@@ -23,6 +23,9 @@ public record MediaPlane(MediaHub hub, AeronRelay relay, MediaServer server) imp
     if (settings.httpPort() == 0) {
       settings = settings.withPorts(settings.rtmpPort(), defaultHttpPort);
     }
+    if (settings.rtpPort() == 0 && defaultHttpPort != 0) {
+      settings = settings.withPorts(settings.rtmpPort(), settings.httpPort(), defaultHttpPort + 100);
+    }
     MediaHub hub = new MediaHub(settings.trackFrames());
     int relayPort = config.getInt("shardcast.media.relay-port");
     if (relayPort == 0) {
