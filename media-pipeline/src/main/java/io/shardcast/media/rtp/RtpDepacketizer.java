@@ -152,13 +152,13 @@ public final class RtpDepacketizer {
     int type = b[off] & 0x1F;
     if (type == 7) {
       byte[] s = Arrays.copyOfRange(b, off, off + n);
-      parameterSetsChanged |= !Arrays.equals(s, sps);
+      parameterSetsChanged |= sps == null || !Arrays.equals(s, sps);
       sps = s;
       return;
     }
     if (type == 8) {
       byte[] s = Arrays.copyOfRange(b, off, off + n);
-      parameterSetsChanged |= !Arrays.equals(s, pps);
+      parameterSetsChanged |= pps == null || !Arrays.equals(s, pps);
       pps = s;
       return;
     }

@@ -1,0 +1,89 @@
+package io.shardcast.media.fuzz;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.shardcast.media.MediaFormatException;
+import io.shardcast.media.amf.Amf0;
+import io.shardcast.media.fec.ProtectedReceiver;
+import io.shardcast.media.flv.Flv;
+import io.shardcast.media.rtmp.ChunkReader;
+import io.shardcast.media.rtmp.RtmpMessage;
+import io.shardcast.media.rtp.RtpDepacketizer;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+
+/**
+ * Fuzzing of everything that parses bytes from the network: the RTMP chunk stream with the AMF0
+ * commands and FLV tags it carries, AMF0 alone, RTP depacketization and the protected-path
+ * receiver. The only failure a parser may report is a {@link MediaFormatException} (the
+ * connection is then closed); anything else is a bug. In the test command these run in regression
+ * mode (the inputs under src/test/resources/.../ParserFuzzTestInputs and an empty one); with
+ * {@code JAZZER_FUZZ=1} they fuzz for the time each test allows.
+ */
+class ParserFuzzTest {
+
+  @FuzzTest(maxDuration = "60s")
+  void rtmpChunkStream(byte[] data) {
+    ChunkReader reader = new ChunkReader(1 << 20);
+    ByteBuffer in = ByteBuffer.wrap(data);
+    try {
+      // Fed in two reads, as a socket might deliver it.
+      int split = data.length / 2;
+      in.limit(split);
+      reader.read(in, ParserFuzzTest::message);
+      ByteBuffer rest = ByteBuffer.allocate(data.length - in.position());
+      rest.put(data, in.position(), data.length - in.position()).flip();
+      reader.read(rest, ParserFuzzTest::message);
+    } catch (MediaFormatException expected) {
+      // refused: the connection would be closed
+    }
+  }
+
+  private static void message(RtmpMessage m) {
+    switch (m.type()) {
+      case RtmpMessage.COMMAND_AMF0, RtmpMessage.DATA_AMF0 -> Amf0.decodeAll(ByteBuffer.wrap(m.payload()));
+      case RtmpMessage.VIDEO -> Flv.checkVideo(m.payload());
+      case RtmpMessage.AUDIO -> Flv.checkAudio(m.payload());
+      default -> { }
+    }
+  }
+
+  @FuzzTest(maxDuration = "30s")
+  void amf0(byte[] data) {
+    try {
+      Amf0.decodeAll(ByteBuffer.wrap(data));
+    } catch (MediaFormatException expected) {
+      // refused
+    }
+  }
+
+  @FuzzTest(maxDuration = "60s")
+  void rtpDepacketizer(byte[] data) {
+    RtpDepacketizer d = new RtpDepacketizer(f -> { });
+    int p = 0;
+    while (p + 2 <= data.length) {
+      int n = Math.min(((data[p] & 0xFF) << 8) | (data[p + 1] & 0xFF), data.length - p - 2);
+      byte[] packet = Arrays.copyOfRange(data, p + 2, p + 2 + n);
+      p += 2 + n;
+      try {
+        d.packet(packet, packet.length);
+      } catch (MediaFormatException expected) {
+        // that packet is dropped; the session goes on
+      }
+    }
+  }
+
+  @FuzzTest(maxDuration = "60s")
+  void protectedReceiver(byte[] data) {
+    ProtectedReceiver r = new ProtectedReceiver((b, n) -> { }, (b, n) -> { }, 100, 1);
+    int p = 0;
+    long now = 1_000;
+    while (p + 2 <= data.length) {
+      int n = Math.min(((data[p] & 0xFF) << 8) | (data[p + 1] & 0xFF), data.length - p - 2);
+      byte[] packet = Arrays.copyOfRange(data, p + 2, p + 2 + n);
+      p += 2 + n;
+      r.datagram(packet, packet.length, now);
+      now += 7;
+      r.poll(now);
+    }
+  }
+}
