@@ -41,6 +41,13 @@ public final class MediaBench implements Callable<Integer> {
   @Option(names = "--bitrate", description = "Video bitrate of the 720p stream (default 2500k).")
   String bitrate = "2500k";
 
+  @Option(names = "--protocol", description = "How viewers watch: flv (HTTP-FLV, default) or rtmp.")
+  String protocol = "flv";
+
+  @Option(names = "--nginx", description = "Also serve the same stream from nginx with its RTMP module (one worker) to "
+      + "the same number of RTMP players, side by side (implies --protocol rtmp).")
+  boolean nginx;
+
   @Override
   public Integer call() throws Exception {
     Path dir = Files.createTempDirectory("shardcast-media-bench");
@@ -53,13 +60,15 @@ public final class MediaBench implements Callable<Integer> {
     if (enc.waitFor() != 0) {
       throw new IllegalStateException("encoding the clip failed");
     }
+    if (nginx) {
+      protocol = "rtmp";
+    }
     MediaHub hub = new MediaHub(1024);
     MediaServer server = MediaServer.start(hub, new StaticDirectory(hub).room("bench", "t"),
         MediaSettings.from(ConfigFactory.load()).withPorts(0, 0));
-    Process pub = new ProcessBuilder(Ffmpeg.ffmpeg().orElseThrow(), "-hide_banner", "-loglevel", "error", "-re",
-        "-stream_loop", "-1", "-i", clip.toString(), "-c", "copy", "-f", "flv",
-        "rtmp://127.0.0.1:" + server.rtmpPort() + "/live/bench?token=t").redirectErrorStream(true)
-        .redirectOutput(dir.resolve("publisher.log").toFile()).start();
+    Process pub = publish(clip, "rtmp://127.0.0.1:" + server.rtmpPort() + "/live/bench?token=t", dir);
+    NginxRtmp ngx = nginx ? NginxRtmp.start(dir) : null;
+    Process ngxPub = ngx == null ? null : publish(clip, "rtmp://127.0.0.1:" + ngx.port + "/live/bench", dir);
     try {
       long until = System.currentTimeMillis() + 20_000;
       MediaRoom room;
@@ -70,41 +79,133 @@ public final class MediaBench implements Callable<Integer> {
         Thread.sleep(200);
       }
       double streamBytesPerSecond = room.tracks().get(0).bytesPerSecond();
-      System.out.printf("stream: %.0f kbit/s (audio and video)%n", streamBytesPerSecond * 8 / 1000);
-      System.out.println("| viewers | kept up | loop CPU (cores) | viewers per core | CPU us per viewer-second"
-          + " | heap per viewer | ingest-to-socket p50 / p99 |");
-      System.out.println("|---|---|---|---|---|---|---|");
+      System.out.printf("stream: %.0f kbit/s (audio and video); viewers over %s%n", streamBytesPerSecond * 8 / 1000,
+          protocol.equals("rtmp") ? "RTMP play" : "HTTP-FLV");
+      System.out.println("| server | viewers | kept up | server CPU (cores) | viewers per core | CPU per viewer-second"
+          + " | memory per viewer | ingest-to-socket p50 / p99 |");
+      System.out.println("|---|---|---|---|---|---|---|---|");
       for (int n : viewers) {
-        step(server, n, streamBytesPerSecond);
+        step(server, null, n, streamBytesPerSecond);
+        if (ngx != null) {
+          step(null, ngx, n, streamBytesPerSecond);
+        }
       }
     } finally {
       pub.destroyForcibly();
+      if (ngxPub != null) {
+        ngxPub.destroyForcibly();
+      }
+      if (ngx != null) {
+        ngx.close();
+      }
       server.close();
     }
     return 0;
   }
 
-  private void step(MediaServer server, int n, double streamBytesPerSecond) throws Exception {
+  private static Process publish(Path clip, String url, Path dir) throws Exception {
+    return new ProcessBuilder(Ffmpeg.ffmpeg().orElseThrow(), "-hide_banner", "-loglevel", "error", "-re",
+        "-stream_loop", "-1", "-i", clip.toString(), "-c", "copy", "-f", "flv", url).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("publisher.log").toFile())).start();
+  }
+
+  /** nginx with libnginx-mod-rtmp, one worker process, serving live RTMP on a free port. */
+  static final class NginxRtmp implements AutoCloseable {
+    final int port;
+    final Process master;
+
+    private NginxRtmp(int port, Process master) {
+      this.port = port;
+      this.master = master;
+    }
+
+    static NginxRtmp start(Path dir) throws Exception {
+      Path module = Path.of("/usr/lib/nginx/modules/ngx_rtmp_module.so");
+      if (!Files.exists(module) || !Files.isExecutable(Path.of("/usr/sbin/nginx"))) {
+        throw new IllegalStateException("nginx and libnginx-mod-rtmp are not installed (apt-get install nginx "
+            + "libnginx-mod-rtmp)");
+      }
+      int port;
+      try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+        port = s.getLocalPort();
+      }
+      Path conf = dir.resolve("nginx.conf");
+      Files.writeString(conf, "load_module " + module + ";\nworker_processes 1;\nworker_rlimit_nofile 200000;\n"
+          + "daemon off;\nerror_log " + dir.resolve("nginx-error.log") + " warn;\npid " + dir.resolve("nginx.pid") + ";\n"
+          + "events { worker_connections 100000; }\n"
+          + "rtmp { server { listen 127.0.0.1:" + port + "; chunk_size 4096; application live { live on; } } }\n");
+      Process p = new ProcessBuilder("/usr/sbin/nginx", "-c", conf.toString(), "-p", dir.toString())
+          .redirectErrorStream(true).redirectOutput(dir.resolve("nginx.out").toFile()).start();
+      Thread.sleep(1000);
+      if (!p.isAlive()) {
+        throw new IllegalStateException("nginx did not start: " + Files.readString(dir.resolve("nginx.out")));
+      }
+      return new NginxRtmp(port, p);
+    }
+
+    long workerPid() {
+      return master.children().findFirst().map(ProcessHandle::pid).orElse(master.pid());
+    }
+
+    /** CPU time of the worker in nanoseconds (utime + stime from /proc). */
+    long cpuNanos() throws Exception {
+      String[] f = Files.readString(Path.of("/proc/" + workerPid() + "/stat")).replaceAll(".*\\) ", "").split(" ");
+      return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10_000_000L; // clock ticks of 10 ms
+    }
+
+    long rssBytes() throws Exception {
+      for (String line : Files.readAllLines(Path.of("/proc/" + workerPid() + "/status"))) {
+        if (line.startsWith("VmRSS:")) {
+          return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
+        }
+      }
+      return 0;
+    }
+
+    @Override
+    public void close() {
+      master.descendants().forEach(ProcessHandle::destroyForcibly);
+      master.destroyForcibly();
+    }
+  }
+
+  private void step(MediaServer server, NginxRtmp ngx, int n, double streamBytesPerSecond) throws Exception {
     System.gc();
-    long heapBefore = usedHeap();
-    Readers readers = new Readers(server.httpPort(), n);
+    long memBefore = ngx != null ? ngx.rssBytes() : usedHeap();
+    Runnable readers;
+    java.util.function.Supplier<long[]> counts;
+    Runnable stop;
+    if (protocol.equals("rtmp")) {
+      RtmpPlayers players = ngx != null ? new RtmpPlayers("127.0.0.1", ngx.port, "live", "bench", n)
+          : new RtmpPlayers("127.0.0.1", server.rtmpPort(), "live", "bench", n);
+      readers = players;
+      counts = players::snapshot;
+      stop = players::stop;
+    } else {
+      Readers r = new Readers(server.httpPort(), n);
+      readers = r;
+      counts = r::snapshot;
+      stop = r::stop;
+    }
     Thread t = new Thread(readers, "bench-readers");
     t.setDaemon(true);
     t.start();
     Thread.sleep(5000); // all connected, past the first GOP burst
     System.gc();
-    long heapAfter = usedHeap();
-    long[] start = readers.snapshot();
-    server.resetDelivery();
-    long cpu0 = server.loopCpuNanos();
+    long memAfter = ngx != null ? ngx.rssBytes() : usedHeap();
+    long[] start = counts.get();
+    if (server != null) {
+      server.resetDelivery();
+    }
+    long cpu0 = ngx != null ? ngx.cpuNanos() : server.loopCpuNanos();
     long t0 = System.nanoTime();
     Thread.sleep(seconds * 1000L);
     long wall = System.nanoTime() - t0;
-    long cpu = server.loopCpuNanos() - cpu0;
-    long[] end = readers.snapshot();
-    double p50 = server.deliveryMillis(0.5);
-    double p99 = server.deliveryMillis(0.99);
-    readers.stop();
+    long cpu = (ngx != null ? ngx.cpuNanos() : server.loopCpuNanos()) - cpu0;
+    long[] end = counts.get();
+    String delay = server == null ? "n/a" : String.format("%.1f / %.1f ms", server.deliveryMillis(0.5),
+        server.deliveryMillis(0.99));
+    stop.run();
     t.join(5000);
     int keptUp = 0;
     double expected = streamBytesPerSecond * wall / 1e9;
@@ -115,9 +216,10 @@ public final class MediaBench implements Callable<Integer> {
     }
     double cores = cpu / (double) wall;
     double perViewerUs = cpu / 1000.0 / n / (wall / 1e9);
-    System.out.printf("| %d | %d/%d | %.3f | %.0f | %.1f | %.1f KiB | %.1f / %.1f ms |%n", n, keptUp, n, cores,
-        cores > 0 ? n / cores : 0, perViewerUs, (heapAfter - heapBefore) / 1024.0 / n, p50, p99);
-    Thread.sleep(2000);
+    System.out.printf("| %s | %d | %d/%d | %.3f | %.0f | %.1f us | %.1f KiB %s | %s |%n",
+        ngx != null ? "nginx-rtmp" : "Shardcast", n, keptUp, n, cores, cores > 0 ? n / cores : 0, perViewerUs,
+        (memAfter - memBefore) / 1024.0 / n, ngx != null ? "(RSS)" : "(heap)", delay);
+    Thread.sleep(3000);
   }
 
   private static long usedHeap() {

@@ -30,9 +30,11 @@ abstract class MediaConnection {
   boolean blocked;
   boolean closed;
   private final ArrayDeque<ByteBuffer> control = new ArrayDeque<>(4);
-  private ByteBuffer pending;
-  /** The pending bytes are a media frame (not control bytes): its delivery counts in the latency figure. */
-  private boolean pendingIsMedia;
+  /** Buffers taken for writing that the socket has not fully taken yet (null until first needed). */
+  private ByteBuffer[] queued;
+  /** Ingest instant of each queued frame, -1 for control bytes (for the delivery latency figure). */
+  private long[] queuedIngest;
+  private int queuedCount;
   private boolean closeWhenFlushed;
   private String closeReason;
   Playback playback;
@@ -101,37 +103,70 @@ abstract class MediaConnection {
     pump();
   }
 
+  /**
+   * Writes what is owed: up to {@link MediaLoop#GATHER} buffers (control bytes first, then frames)
+   * in one gathering write, so frames that arrived together cost one system call. What the socket
+   * did not take stays queued, in order, for when it is writable again.
+   */
   final void pump() {
     if (closed) {
       return;
     }
     try {
       int written = 0;
+      ByteBuffer[] gather = loop.gather;
+      long[] ingest = loop.gatherIngest;
       while (true) {
-        if (pending == null || !pending.hasRemaining()) {
-          pending = control.poll();
-          pendingIsMedia = false;
-          if (pending == null && playback != null && !closeWhenFlushed) {
-            pending = playback.next(System.currentTimeMillis());
-            pendingIsMedia = pending != null;
-          }
-          if (pending == null) {
-            setBlocked(false);
-            if (closeWhenFlushed) {
-              close(closeReason);
-            }
-            return;
-          }
+        int count = 0;
+        for (int i = 0; i < queuedCount; i++) {
+          gather[count] = queued[i];
+          ingest[count++] = queuedIngest[i];
+          queued[i] = null;
         }
-        int n = channel.write(pending);
-        written += n;
-        loop.bytesOut += n;
-        if (pending.hasRemaining()) {
-          setBlocked(true);
+        queuedCount = 0;
+        while (count < MediaLoop.GATHER) {
+          ByteBuffer next = control.poll();
+          long at = -1;
+          if (next == null && playback != null && !closeWhenFlushed) {
+            next = playback.next(System.currentTimeMillis());
+            at = next == null ? -1 : playback.lastFrameIngestMicros();
+          }
+          if (next == null) {
+            break;
+          }
+          gather[count] = next;
+          ingest[count++] = at;
+        }
+        if (count == 0) {
+          setBlocked(false);
+          if (closeWhenFlushed) {
+            close(closeReason);
+          }
           return;
         }
-        if (pendingIsMedia) {
-          loop.latency.record(MediaClock.nowMicros() - playback.lastFrameIngestMicros());
+        long n = channel.write(gather, 0, count);
+        written += n;
+        loop.bytesOut += n;
+        long now = -1;
+        for (int i = 0; i < count; i++) {
+          if (gather[i].hasRemaining()) {
+            if (queued == null) {
+              queued = new ByteBuffer[MediaLoop.GATHER];
+              queuedIngest = new long[MediaLoop.GATHER];
+            }
+            queued[queuedCount] = gather[i];
+            queuedIngest[queuedCount++] = ingest[i];
+          } else if (ingest[i] >= 0) {
+            if (now < 0) {
+              now = MediaClock.nowMicros();
+            }
+            loop.latency.record(now - ingest[i]);
+          }
+          gather[i] = null;
+        }
+        if (queuedCount > 0) {
+          setBlocked(true);
+          return;
         }
         if (written >= MediaLoop.WRITE_BUDGET_BYTES) {
           loop.again();

@@ -21,6 +21,13 @@ final class MediaLoop implements Runnable {
   /** Bytes one viewer may write in one pass before the others get their turn. */
   static final int WRITE_BUDGET_BYTES = 256 * 1024;
   private static final int SCRATCH_BYTES = 64 * 1024;
+  /** Buffers one gathering write takes at most. */
+  static final int GATHER = 16;
+  final ByteBuffer[] gather = new ByteBuffer[GATHER];
+  final long[] gatherIngest = new long[GATHER];
+  /** Frames published within this window are written together (one system call per viewer). */
+  private final long coalesceNanos;
+  private long lastPumpNanos;
 
   final MediaServer server;
   final int index;
@@ -43,6 +50,7 @@ final class MediaLoop implements Runnable {
     this.server = server;
     this.index = index;
     this.selector = Selector.open();
+    this.coalesceNanos = server.settings.writeCoalesce().toNanos();
     this.thread = new Thread(this, "shardcast-media-" + index);
     this.thread.setDaemon(true);
   }
@@ -92,11 +100,12 @@ final class MediaLoop implements Runnable {
         while ((task = tasks.poll()) != null) {
           task.run();
         }
+        long waitNanos = published ? coalesceNanos - (System.nanoTime() - lastPumpNanos) : Long.MAX_VALUE;
         sleeping = true;
-        if (!published && tasks.isEmpty()) {
-          selector.select(SELECT_TIMEOUT_MILLIS);
-        } else {
+        if (!tasks.isEmpty() || (published && waitNanos < 1_000_000)) {
           selector.selectNow();
+        } else {
+          selector.select(Math.min(SELECT_TIMEOUT_MILLIS, Math.max(1, waitNanos / 1_000_000)));
         }
         sleeping = false;
         for (SelectionKey key : selector.selectedKeys()) {
@@ -112,7 +121,8 @@ final class MediaLoop implements Runnable {
           }
         }
         selector.selectedKeys().clear();
-        if (published) {
+        if (published && System.nanoTime() - lastPumpNanos >= coalesceNanos) {
+          lastPumpNanos = System.nanoTime();
           published = false;
           for (int i = 0; i < connections.size(); i++) {
             MediaConnection c = connections.get(i);

@@ -20,7 +20,8 @@ public record MediaSettings(
     Duration endGrace,
     Duration firstFrameTimeout,
     Duration setupTimeout,
-    int sendBufferBytes) {
+    int sendBufferBytes,
+    Duration writeCoalesce) {
 
   public static MediaSettings from(Config root) {
     Config c = root.getConfig("shardcast.media");
@@ -40,7 +41,8 @@ public record MediaSettings(
         c.getDuration("end-grace"),
         c.getDuration("first-frame-timeout"),
         c.getDuration("setup-timeout"),
-        (int) c.getBytes("send-buffer").longValue());
+        (int) c.getBytes("send-buffer").longValue(),
+        c.getDuration("write-coalesce"));
   }
 
   public MediaSettings withPorts(int rtmp, int http) {
@@ -49,6 +51,6 @@ public record MediaSettings(
 
   public MediaSettings withPorts(int rtmp, int http, int rtp) {
     return new MediaSettings(iface, rtmp, http, rtp, ioThreads, trackFrames, maxMessageBytes, maxLag, layerDownBacklog,
-        layerCalmBacklog, layerMinHold, layerMaxHold, endGrace, firstFrameTimeout, setupTimeout, sendBufferBytes);
+        layerCalmBacklog, layerMinHold, layerMaxHold, endGrace, firstFrameTimeout, setupTimeout, sendBufferBytes, writeCoalesce);
   }
 }
