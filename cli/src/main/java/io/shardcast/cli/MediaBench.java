@@ -44,6 +44,10 @@ public final class MediaBench implements Callable<Integer> {
   @Option(names = "--protocol", description = "How viewers watch: flv (HTTP-FLV, default) or rtmp.")
   String protocol = "flv";
 
+  @Option(names = "--across", description = "Publish to one media node and watch from a second one, relayed over "
+      + "Aeron (both in this JVM, each with its own media driver): the delay then includes the relay.")
+  boolean across;
+
   @Option(names = "--nginx", description = "Also serve the same stream from nginx with its RTMP module (one worker) to "
       + "the same number of RTMP players, side by side (implies --protocol rtmp).")
   boolean nginx;
@@ -66,7 +70,25 @@ public final class MediaBench implements Callable<Integer> {
     MediaHub hub = new MediaHub(1024);
     MediaServer server = MediaServer.start(hub, new StaticDirectory(hub).room("bench", "t"),
         MediaSettings.from(ConfigFactory.load()).withPorts(0, 0));
-    Process pub = publish(clip, "rtmp://127.0.0.1:" + server.rtmpPort() + "/live/bench?token=t", dir);
+    MediaServer origin = server;
+    MediaHub originHub = hub;
+    java.util.List<AutoCloseable> relays = new java.util.ArrayList<>();
+    if (across) {
+      // The origin takes the publisher; viewers watch the edge, which the origin relays to over Aeron UDP.
+      originHub = new MediaHub(1024);
+      origin = MediaServer.start(originHub, new StaticDirectory(originHub).room("bench", "t"),
+          MediaSettings.from(ConfigFactory.load()).withPorts(0, 0));
+      int[] ports = io.shardcast.chaos.load.LocalCluster.freePorts(2);
+      io.shardcast.media.relay.AeronRelay originRelay = new io.shardcast.media.relay.AeronRelay(originHub,
+          dir.resolve("aeron-origin"), "127.0.0.1", "127.0.0.1", ports[0], 8 << 20);
+      io.shardcast.media.relay.AeronRelay edgeRelay = new io.shardcast.media.relay.AeronRelay(hub,
+          dir.resolve("aeron-edge"), "127.0.0.1", "127.0.0.1", ports[1], 8 << 20);
+      relays.add(edgeRelay);
+      relays.add(originRelay);
+      relays.add(origin);
+      originRelay.addSubscriber("bench", edgeRelay.endpoint());
+    }
+    Process pub = publish(clip, "rtmp://127.0.0.1:" + origin.rtmpPort() + "/live/bench?token=t", dir);
     NginxRtmp ngx = nginx ? NginxRtmp.start(dir) : null;
     Process ngxPub = ngx == null ? null : publish(clip, "rtmp://127.0.0.1:" + ngx.port + "/live/bench", dir);
     try {
@@ -79,8 +101,8 @@ public final class MediaBench implements Callable<Integer> {
         Thread.sleep(200);
       }
       double streamBytesPerSecond = room.tracks().get(0).bytesPerSecond();
-      System.out.printf("stream: %.0f kbit/s (audio and video); viewers over %s%n", streamBytesPerSecond * 8 / 1000,
-          protocol.equals("rtmp") ? "RTMP play" : "HTTP-FLV");
+      System.out.printf("stream: %.0f kbit/s (audio and video); viewers over %s%s%n", streamBytesPerSecond * 8 / 1000,
+          protocol.equals("rtmp") ? "RTMP play" : "HTTP-FLV", across ? ", on an edge relayed from the origin" : "");
       System.out.println("| server | viewers | kept up | server CPU (cores) | viewers per core | CPU per viewer-second"
           + " | memory per viewer | ingest-to-socket p50 / p99 |");
       System.out.println("|---|---|---|---|---|---|---|---|");
@@ -99,6 +121,9 @@ public final class MediaBench implements Callable<Integer> {
         ngx.close();
       }
       server.close();
+      for (AutoCloseable c : relays) {
+        c.close();
+      }
     }
     return 0;
   }
