@@ -3,6 +3,7 @@ package io.shardcast.chaos;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.shardcast.chaos.check.AvailabilityChecker;
+import io.shardcast.chaos.check.MediaChecker;
 import io.shardcast.chaos.check.OrderChecker;
 import io.shardcast.chaos.check.SplitBrainChecker;
 import io.shardcast.chaos.check.Verdict;
@@ -65,7 +66,7 @@ public final class Report {
     }
     List<AvailabilityChecker.FaultCost> costs = new ArrayList<>();
     List<Verdict> verdicts = List.of(OrderChecker.check(history), ViewerChecker.check(history),
-        SplitBrainChecker.check(history), AvailabilityChecker.check(history, costs));
+        SplitBrainChecker.check(history), AvailabilityChecker.check(history, costs), MediaChecker.check(history));
     return new Report(meta, verdicts, costs, first == Long.MAX_VALUE ? 0 : first, ops, errors);
   }
 

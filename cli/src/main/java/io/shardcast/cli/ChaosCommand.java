@@ -207,7 +207,6 @@ public final class ChaosCommand implements Runnable {
         System.out.printf("%-22s %s%s%n", s.id(), s.description(), s.partitions() ? " [root: network namespaces]"
             : s.postgres() ? " [PostgreSQL journal]" : "");
       }
-      Scenario.NOT_YET.forEach((k, v) -> System.out.printf("%-22s not available yet: %s%n", k, v));
     }
   }
 }

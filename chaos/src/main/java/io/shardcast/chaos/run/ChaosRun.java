@@ -5,6 +5,9 @@ import io.shardcast.chaos.History;
 import io.shardcast.chaos.Report;
 import io.shardcast.chaos.load.LocalCluster;
 import io.shardcast.chaos.load.RestClient;
+import io.shardcast.media.fec.LossProxy;
+import io.shardcast.media.tools.Ffmpeg;
+import io.shardcast.media.tools.RtpPlayer;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.http.HttpClient;
@@ -69,6 +72,21 @@ public final class ChaosRun {
   private final List<String> sales = new ArrayList<>();
   private final java.util.concurrent.atomic.AtomicInteger saleCounter = new java.util.concurrent.atomic.AtomicInteger();
   private long startedAt;
+
+  // Media (the media-loss scenario): an ffmpeg publisher, one RTP player per node behind a loss proxy.
+  private static final int MEDIA_FPS = 25;
+  private static final long MEDIA_DELAY_MS = 10;
+  private static final long MEDIA_JITTER_MS = 250;
+  private static final LossProxy.Model NO_LOSS = r -> false;
+  private static final String[] MEDIA_PROFILES = {"random 10%", "bursty (Gilbert-Elliott, mean 12%)", "random 30%"};
+  private static final LossProxy.Model[] MEDIA_MODELS = {LossProxy.random(0.10),
+      LossProxy.gilbertElliott(0.05, 0.25, 0.02, 0.6), LossProxy.random(0.30)};
+  private volatile LossProxy.Model mediaLoss = NO_LOSS;
+  private int mediaRound;
+  private Process mediaPublisher;
+  private final List<LossProxy> mediaProxies = new ArrayList<>();
+  private final List<RtpPlayer> mediaPlayers = new ArrayList<>();
+  private final List<Long> mediaPlayerStarts = new ArrayList<>();
 
   public ChaosRun(ChaosOptions options, Scenario scenario, Path dir, PrintStream log, boolean netns) {
     this.options = options;
@@ -200,7 +218,82 @@ public final class ChaosRun {
     buyers = new Buyers(options.buyers(), roomId, history, targets, http, timer, random, () -> currentSale, 300);
     buyers.start();
     timer.scheduleAtFixedRate(this::announceSale, 0, SALE_EVERY_S, TimeUnit.SECONDS);
+    if (scenario == Scenario.MEDIA_LOSS) {
+      startMedia();
+    }
     startedAt = System.currentTimeMillis();
+  }
+
+  /** ffmpeg publishes the room to node 1 over RTMP; every node gets an RTP player behind its own loss proxy. */
+  private void startMedia() throws Exception {
+    LocalCluster.Node origin = cluster.node(0);
+    mediaPublisher = Ffmpeg.publishRtmp(origin.rtmp() + "/" + roomId + "?token=" + hostToken, "640x360", MEDIA_FPS,
+        MEDIA_FPS, "600k", dir.resolve("media-publisher.log"));
+    long until = System.currentTimeMillis() + 30_000;
+    while (!rest.get(origin.http() + "/api/rooms/" + roomId + "/media").body().path("live").asBoolean()) {
+      if (System.currentTimeMillis() > until || !mediaPublisher.isAlive()) {
+        throw new IllegalStateException("the media publisher did not go live: "
+            + Files.readString(dir.resolve("media-publisher.log")));
+      }
+      Thread.sleep(200);
+    }
+    Thread.sleep(1500); // a first keyframe
+    LossProxy.Model model = r -> mediaLoss.drop(r);
+    for (LocalCluster.Node node : cluster.nodes()) {
+      LossProxy proxy = new LossProxy(new java.net.InetSocketAddress(node.host(), node.rtpPort()), model,
+          MEDIA_DELAY_MS, options.seed() + node.index());
+      mediaProxies.add(proxy);
+      mediaPlayers.add(new RtpPlayer(proxy.address(), roomId, MEDIA_JITTER_MS));
+      mediaPlayerStarts.add(System.currentTimeMillis());
+    }
+    say("media: published to node-1, an RTP player on every node behind a loss proxy (" + MEDIA_DELAY_MS
+        + " ms each way)");
+  }
+
+  /** One round of media loss: the next profile for 12 s on every player's path, then none. */
+  private void mediaLossRound() throws Exception {
+    int p = mediaRound++ % MEDIA_MODELS.length;
+    fault("start", "media-loss " + MEDIA_PROFILES[p], "media", -2);
+    mediaLoss = MEDIA_MODELS[p];
+    Thread.sleep(12_000);
+    mediaLoss = NO_LOSS;
+    fault("end", "media-loss " + MEDIA_PROFILES[p], "media", -2);
+  }
+
+  /** Each player's tally, for the media checker. */
+  private void recordMedia() {
+    long now = System.currentTimeMillis();
+    for (int i = 0; i < mediaPlayers.size(); i++) {
+      RtpPlayer p = mediaPlayers.get(i);
+      long seconds = (now - mediaPlayerStarts.get(i)) / 1000;
+      history.add(History.record("media").put("player", "node-" + (i + 1)).put("complete", p.videoFramesComplete())
+          .put("incomplete", p.videoFramesDropped()).put("expected", seconds * MEDIA_FPS)
+          .put("rebuilt", p.receiver().recovered()).put("retransmitted", p.receiver().retransmitted())
+          .put("proxyDropped", mediaProxies.get(i).dropped()));
+    }
+  }
+
+  private void stopMedia() {
+    for (RtpPlayer p : mediaPlayers) {
+      try {
+        p.close();
+      } catch (IOException ignored) {
+        // closing anyway
+      }
+    }
+    mediaPlayers.clear();
+    for (LossProxy proxy : mediaProxies) {
+      try {
+        proxy.close();
+      } catch (IOException ignored) {
+        // closing anyway
+      }
+    }
+    mediaProxies.clear();
+    if (mediaPublisher != null) {
+      mediaPublisher.destroyForcibly();
+      mediaPublisher = null;
+    }
   }
 
   private void addViewer(String id) {
@@ -295,6 +388,7 @@ public final class ChaosRun {
       case POSTGRES_RESTART -> rounds(deadline, 25, this::restartPostgres);
       case ROLLING_RESTART -> rollingRestart(deadline);
       case SCALE_IN_DURING_SALE -> rounds(deadline, 30, this::drainDuringSale);
+      case MEDIA_LOSS -> rounds(deadline, 20, this::mediaLossRound);
       default -> throw new IllegalStateException("no faults for " + scenario);
     }
   }
@@ -493,7 +587,7 @@ public final class ChaosRun {
   }
 
   private void fault(String phase, String name, String cls, int node) {
-    String target = node < 0 ? "postgres" : "node-" + (node + 1);
+    String target = node == -2 ? "media path" : node < 0 ? "postgres" : "node-" + (node + 1);
     history.add(History.record("fault").put("phase", phase).put("name", name).put("class", cls).put("target", target));
     say(phase.equals("start") ? name + " " + target : name + " " + target + " over");
   }
@@ -606,6 +700,10 @@ public final class ChaosRun {
       viewers.forEach(RecordingViewer::stop);
     }
     prober.stop();
+    if (!mediaPlayers.isEmpty()) {
+      recordMedia();
+      stopMedia();
+    }
     Thread.sleep(500);
   }
 
@@ -644,6 +742,7 @@ public final class ChaosRun {
   /** Stops everything this run started; safe to call twice (the Ctrl-C hook and the normal end). */
   private synchronized void teardown() {
     timer.shutdownNow();
+    stopMedia();
     if (cluster != null) {
       synchronized (paused) {
         for (int i : paused) {

@@ -42,6 +42,9 @@ public final class Playback {
   private long switches;
   private long lastFrameIngestMicros;
   private long endedSinceMillis;
+  private long firstCallMillis;
+  /** How long a new viewer waits for the active camera before it starts on another one. */
+  private static final long CAMERA_WAIT_MILLIS = 2_000;
 
   public Playback(MediaRoom room, String camera, String layer, int encoding, int loop, int loops,
       long maxLagMillis, LayerSelector layers) {
@@ -66,6 +69,9 @@ public final class Playback {
 
   /** As {@link #next}, the frame itself (for paths that packetize frames rather than write bytes). */
   public MediaFrame nextFrame(long nowMillis) {
+    if (firstCallMillis == 0) {
+      firstCallMillis = nowMillis;
+    }
     while (true) {
       if (preambleIndex < preambleCount) {
         MediaFrame f = preamble[preambleIndex];
@@ -73,7 +79,7 @@ public final class Playback {
         return f;
       }
       if (track == null || reconsider || room.version() != seenVersion || track.ended()) {
-        choose();
+        choose(nowMillis);
         if (preambleIndex < preambleCount) {
           continue;
         }
@@ -137,13 +143,17 @@ public final class Playback {
     }
   }
 
-  private void choose() {
+  private void choose(long nowMillis) {
     seenVersion = room.version();
     reconsider = false;
     double cap = layers != null && layer == null ? layers.maxBytesPerSecond() : Double.MAX_VALUE;
     Track desired = room.choose(camera, layer, cap);
     if (track == null) {
-      if (desired != null && switchable(desired)) {
+      String wanted = camera != null ? camera : room.activeCamera();
+      // A new viewer waits a moment for the camera it should see (on an edge, tracks arrive one by
+      // one) rather than flash another camera first.
+      boolean fallback = desired != null && !desired.key.camera().equals(wanted);
+      if (desired != null && switchable(desired) && (!fallback || nowMillis - firstCallMillis >= CAMERA_WAIT_MILLIS)) {
         start(desired);
       }
       return;
