@@ -66,4 +66,14 @@ class ChaosSuiteTest {
     Report r = run(Scenario.SCALE_IN_DURING_SALE);
     assertEquals("drain", r.costs().get(0).faultClass());
   }
+
+  @Test
+  void mediaLossOnEveryPlayersPathLosesNoFrameAndStallsNoPlayer() throws Exception {
+    Report r = run(Scenario.MEDIA_LOSS);
+    assertEquals("media", r.costs().get(0).faultClass());
+    Verdict media = r.verdicts().get(4);
+    assertEquals("media", media.checker());
+    assertTrue((long) media.figures().get("video frames complete") > 1000, "players got frames: " + media.figures());
+    assertTrue((long) media.figures().get("packets rebuilt by FEC") > 0, "the loss was real: " + media.figures());
+  }
 }

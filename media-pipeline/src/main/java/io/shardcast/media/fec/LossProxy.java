@@ -79,7 +79,8 @@ public final class LossProxy implements AutoCloseable {
     this.delayMillis = delayMillis;
     this.random = new Random(seed);
     this.front = DatagramChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
-    this.back = DatagramChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
+    // The upstream side binds any address, so the target may be outside loopback (a node in a network namespace).
+    this.back = DatagramChannel.open().bind(new InetSocketAddress(0));
     this.threads = new Thread[] {
         new Thread(() -> pump(front, true), "loss-proxy-up"),
         new Thread(() -> pump(back, false), "loss-proxy-down"),
