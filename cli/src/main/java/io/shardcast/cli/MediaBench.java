@@ -8,12 +8,6 @@ import io.shardcast.media.serve.MediaServer;
 import io.shardcast.media.serve.MediaSettings;
 import io.shardcast.media.tools.Ffmpeg;
 import java.lang.management.ManagementFactory;
-import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
-import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -197,28 +191,15 @@ public final class MediaBench implements Callable<Integer> {
   private void step(MediaServer server, NginxRtmp ngx, int n, double streamBytesPerSecond) throws Exception {
     System.gc();
     long memBefore = ngx != null ? ngx.rssBytes() : usedHeap();
-    Runnable readers;
-    java.util.function.Supplier<long[]> counts;
-    Runnable stop;
-    if (protocol.equals("rtmp")) {
-      RtmpPlayers players = ngx != null ? new RtmpPlayers("127.0.0.1", ngx.port, "live", "bench", n)
-          : new RtmpPlayers("127.0.0.1", server.rtmpPort(), "live", "bench", n);
-      readers = players;
-      counts = players::snapshot;
-      stop = players::stop;
-    } else {
-      Readers r = new Readers(server.httpPort(), n);
-      readers = r;
-      counts = r::snapshot;
-      stop = r::stop;
-    }
-    Thread t = new Thread(readers, "bench-readers");
+    MediaPlayers players = !protocol.equals("rtmp") ? MediaPlayers.httpFlv("127.0.0.1", server.httpPort(), "/live/bench.flv", n)
+        : MediaPlayers.rtmp("127.0.0.1", ngx != null ? ngx.port : server.rtmpPort(), "live", "bench", n);
+    Thread t = new Thread(players, "bench-players");
     t.setDaemon(true);
     t.start();
     Thread.sleep(5000); // all connected, past the first GOP burst
     System.gc();
     long memAfter = ngx != null ? ngx.rssBytes() : usedHeap();
-    long[] start = counts.get();
+    long[] start = players.snapshot();
     if (server != null) {
       server.resetDelivery();
     }
@@ -227,10 +208,10 @@ public final class MediaBench implements Callable<Integer> {
     Thread.sleep(seconds * 1000L);
     long wall = System.nanoTime() - t0;
     long cpu = (ngx != null ? ngx.cpuNanos() : server.loopCpuNanos()) - cpu0;
-    long[] end = counts.get();
+    long[] end = players.snapshot();
     String delay = server == null ? "n/a" : String.format("%.1f / %.1f ms", server.deliveryMillis(0.5),
         server.deliveryMillis(0.99));
-    stop.run();
+    players.stop();
     t.join(5000);
     int keptUp = 0;
     double expected = streamBytesPerSecond * wall / 1e9;
@@ -249,66 +230,5 @@ public final class MediaBench implements Callable<Integer> {
 
   private static long usedHeap() {
     return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-  }
-
-  /** N HTTP-FLV viewers on one selector thread, reading and counting bytes. */
-  private static final class Readers implements Runnable {
-    private final Selector selector;
-    private final long[] bytes;
-    private final List<SocketChannel> channels = new ArrayList<>();
-    private volatile boolean running = true;
-
-    Readers(int port, int n) throws Exception {
-      selector = Selector.open();
-      bytes = new long[n];
-      byte[] req = "GET /live/bench.flv HTTP/1.1\r\nHost: bench\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
-      for (int i = 0; i < n; i++) {
-        SocketChannel ch = SocketChannel.open(new InetSocketAddress("127.0.0.1", port));
-        ch.write(ByteBuffer.wrap(req));
-        ch.configureBlocking(false);
-        ch.register(selector, SelectionKey.OP_READ, i);
-        channels.add(ch);
-      }
-    }
-
-    long[] snapshot() {
-      synchronized (bytes) {
-        return bytes.clone();
-      }
-    }
-
-    void stop() {
-      running = false;
-      selector.wakeup();
-    }
-
-    @Override
-    public void run() {
-      ByteBuffer buf = ByteBuffer.allocateDirect(256 * 1024);
-      try {
-        while (running) {
-          selector.select(200);
-          for (SelectionKey k : selector.selectedKeys()) {
-            int i = (Integer) k.attachment();
-            buf.clear();
-            int r = ((SocketChannel) k.channel()).read(buf);
-            if (r > 0) {
-              synchronized (bytes) {
-                bytes[i] += r;
-              }
-            } else if (r < 0) {
-              k.cancel();
-            }
-          }
-          selector.selectedKeys().clear();
-        }
-        for (SocketChannel ch : channels) {
-          ch.close();
-        }
-        selector.close();
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    }
   }
 }

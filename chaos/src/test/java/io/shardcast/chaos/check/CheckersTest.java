@@ -237,4 +237,22 @@ class CheckersTest {
     Exception e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class, () -> History.read(file));
     assertTrue(e.getMessage().contains("line 2"), e.getMessage());
   }
+
+  private void media(String player, long complete, long incomplete, long expected) {
+    h.add(History.record("media", t++).put("player", player).put("complete", complete).put("incomplete", incomplete)
+        .put("expected", expected).put("rebuilt", 10).put("retransmitted", 5));
+  }
+
+  @Test
+  void mediaPlayersThatGotWholeFramesPassAndIncompleteOrStalledOnesAreCaught() {
+    assertTrue(MediaChecker.check(h).ok(), "no players, nothing to judge");
+    media("node-1", 1500, 10, 1500);
+    media("node-2", 1490, 0, 1500);
+    assertTrue(MediaChecker.check(h).ok(), MediaChecker.check(h).violations().toString());
+    media("node-3", 1000, 40, 1500);
+    Verdict v = MediaChecker.check(h);
+    assertEquals(1L, v.violations().get("stalled players"), v.violations().toString());
+    assertEquals(40L, v.violations().get("incomplete video frames"), v.violations().toString());
+    assertEquals(3490L, v.figures().get("video frames complete"));
+  }
 }

@@ -64,7 +64,7 @@ public final class AeronRelay implements AutoCloseable {
   private volatile boolean running = true;
 
   /** Rooms relayed from here, with the nodes (relay endpoints) that want each. */
-  private final Map<String, CopyOnWriteArrayList<Edge>> edgesByRoom = new ConcurrentHashMap<>();
+  private final Map<String, CopyOnWriteArrayList<RoomSubscription>> edgesByRoom = new ConcurrentHashMap<>();
   private final Map<String, Edge> edges = new ConcurrentHashMap<>();
   /** Per ingest track: its relay id and which edges have had its cache (publisher thread only). */
   private final Map<Track, Outgoing> outgoing = new ConcurrentHashMap<>();
@@ -88,11 +88,23 @@ public final class AeronRelay implements AutoCloseable {
     }
   }
 
+  /**
+   * One subscription of a node to a room: a new object each time the node subscribes, so a node
+   * that left and came back is primed again (its tracks were forgotten), never taken for primed.
+   */
+  private static final class RoomSubscription {
+    final Edge edge;
+
+    RoomSubscription(Edge edge) {
+      this.edge = edge;
+    }
+  }
+
   private static final class Outgoing {
     final int id;
-    final ArrayList<Edge> primed = new ArrayList<>();
-    /** Edges that lost a frame to back pressure: they get video again from the next keyframe. */
-    final ArrayList<Edge> waitingKeyframe = new ArrayList<>();
+    final ArrayList<RoomSubscription> primed = new ArrayList<>();
+    /** Subscriptions that lost a frame to back pressure: they get video again from the next keyframe. */
+    final ArrayList<RoomSubscription> waitingKeyframe = new ArrayList<>();
 
     Outgoing(int id) {
       this.id = id;
@@ -143,34 +155,40 @@ public final class AeronRelay implements AutoCloseable {
     }
     Edge edge = edges.computeIfAbsent(edgeEndpoint, e -> new Edge(e,
         aeron.addPublication("aeron:udp?endpoint=" + e + "|term-length=" + termLength, STREAM_ID)));
-    CopyOnWriteArrayList<Edge> list = edgesByRoom.computeIfAbsent(roomId, r -> new CopyOnWriteArrayList<>());
-    if (list.addIfAbsent(edge)) {
-      log.info("Media relay: room {} now relayed to {}", roomId, edgeEndpoint);
+    CopyOnWriteArrayList<RoomSubscription> list = edgesByRoom.computeIfAbsent(roomId, r -> new CopyOnWriteArrayList<>());
+    synchronized (list) {
+      for (RoomSubscription sub : list) {
+        if (sub.edge == edge) {
+          return;
+        }
+      }
+      list.add(new RoomSubscription(edge));
     }
+    log.info("Media relay: room {} now relayed to {}", roomId, edgeEndpoint);
   }
 
   /** The node at {@code edgeEndpoint} has no more viewers of {@code roomId}. */
   public void removeSubscriber(String roomId, String edgeEndpoint) {
-    CopyOnWriteArrayList<Edge> list = edgesByRoom.get(roomId);
+    CopyOnWriteArrayList<RoomSubscription> list = edgesByRoom.get(roomId);
     Edge edge = edges.get(edgeEndpoint);
-    if (list != null && edge != null && list.remove(edge)) {
+    if (list != null && edge != null && list.removeIf(sub -> sub.edge == edge)) {
       log.info("Media relay: room {} no longer relayed to {}", roomId, edgeEndpoint);
     }
   }
 
   /** Nodes the room is relayed to. */
   public int subscribers(String roomId) {
-    CopyOnWriteArrayList<Edge> list = edgesByRoom.get(roomId);
+    CopyOnWriteArrayList<RoomSubscription> list = edgesByRoom.get(roomId);
     return list == null ? 0 : list.size();
   }
 
   private void onFrame(Track track, MediaFrame frame) {
-    CopyOnWriteArrayList<Edge> list = edgesByRoom.get(track.roomId);
+    CopyOnWriteArrayList<RoomSubscription> list = edgesByRoom.get(track.roomId);
     Outgoing out = outgoing.get(track);
     if (frame == null) {
       if (out != null) {
-        for (Edge e : out.primed) {
-          sendEnd(e, out.id);
+        for (RoomSubscription sub : out.primed) {
+          sendEnd(sub.edge, out.id);
         }
         outgoing.remove(track);
       }
@@ -193,22 +211,23 @@ public final class AeronRelay implements AutoCloseable {
       }
     }
     for (int i = 0; i < list.size(); i++) {
-      Edge e = list.get(i);
-      if (!out.primed.contains(e)) {
+      RoomSubscription sub = list.get(i);
+      Edge e = sub.edge;
+      if (!out.primed.contains(sub)) {
         if (e.publication.isConnected() && prime(e, track, out)) {
-          out.primed.add(e);
+          out.primed.add(sub);
         }
       } else if (frame.seq() >= 0 || frame.config || frame.kind == io.shardcast.media.flv.Flv.SCRIPT) {
-        if (out.waitingKeyframe.contains(e)) {
+        if (out.waitingKeyframe.contains(sub)) {
           if (frame.isVideo() && !frame.keyframe && !frame.config) {
             continue;
           }
           if (frame.keyframe) {
-            out.waitingKeyframe.remove(e);
+            out.waitingKeyframe.remove(sub);
           }
         }
         if (!sendFrame(e, out.id, frame) && frame.isVideo()) {
-          out.waitingKeyframe.add(e);
+          out.waitingKeyframe.add(sub);
         }
       }
     }

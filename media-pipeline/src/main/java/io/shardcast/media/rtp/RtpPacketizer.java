@@ -119,31 +119,29 @@ public final class RtpPacketizer {
       return;
     }
     nalLengthSize = (b[9] & 0x03) + 1;
-    int p = 10;
     java.util.List<byte[]> sets = new java.util.ArrayList<>();
-    int sps = b[p++] & 0x1F;
-    for (int i = 0; i < sps && p + 2 <= b.length; i++) {
+    int p = readSets(b, 11, b[10] & 0x1F, sets); // SPS
+    if (p < 0) {
+      return;
+    }
+    if (p < b.length && readSets(b, p + 1, b[p] & 0xFF, sets) < 0) { // PPS
+      return;
+    }
+    parameterSets = sets.toArray(new byte[0][]);
+  }
+
+  /** Reads {@code count} length-prefixed parameter sets from {@code b[p..]}; the position after them, or -1. */
+  private static int readSets(byte[] b, int p, int count, java.util.List<byte[]> into) {
+    for (int i = 0; i < count && p + 2 <= b.length; i++) {
       int n = ((b[p] & 0xFF) << 8) | (b[p + 1] & 0xFF);
       p += 2;
       if (p + n > b.length) {
-        return;
+        return -1;
       }
-      sets.add(java.util.Arrays.copyOfRange(b, p, p + n));
+      into.add(java.util.Arrays.copyOfRange(b, p, p + n));
       p += n;
     }
-    if (p < b.length) {
-      int pps = b[p++] & 0xFF;
-      for (int i = 0; i < pps && p + 2 <= b.length; i++) {
-        int n = ((b[p] & 0xFF) << 8) | (b[p + 1] & 0xFF);
-        p += 2;
-        if (p + n > b.length) {
-          return;
-        }
-        sets.add(java.util.Arrays.copyOfRange(b, p, p + n));
-        p += n;
-      }
-    }
-    parameterSets = sets.toArray(new byte[0][]);
+    return p;
   }
 
   private void audio(MediaFrame f) {

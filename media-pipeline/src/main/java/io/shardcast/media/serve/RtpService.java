@@ -59,7 +59,6 @@ public final class RtpService implements AutoCloseable {
   private final byte[] in = new byte[65536];
   private final ByteBuffer inBuf = ByteBuffer.wrap(in);
   private final ByteBuffer outBuf = ByteBuffer.allocateDirect(2048);
-  private volatile boolean published;
   private volatile boolean running = true;
   private long malformed;
 
@@ -82,7 +81,6 @@ public final class RtpService implements AutoCloseable {
 
   /** A frame was published somewhere: players may have something to send. */
   void wake() {
-    published = true;
     selector.wakeup();
   }
 
@@ -133,7 +131,6 @@ public final class RtpService implements AutoCloseable {
             ingests.remove(i);
           }
         }
-        published = false;
         Iterator<Player> players = this.players.values().iterator();
         while (players.hasNext()) {
           Player p = players.next();

@@ -9,31 +9,51 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * N RTMP players on one selector thread, as light as a load client can be: the plain handshake,
- * connect, createStream and play sent at once, then every byte read and counted (and acknowledged
- * per the server's window). The same client plays from Shardcast and from nginx-rtmp, so the two
- * servers are compared on equal terms.
+ * N media players on one selector thread, as light as a load client can be. Over RTMP: the plain
+ * handshake, then connect, createStream and play sent at once, then every byte read and counted
+ * (and acknowledged per the server's window); the same client plays from Shardcast and from
+ * nginx-rtmp, so the two servers are compared on equal terms. Over HTTP-FLV: a GET, then every
+ * byte read and counted.
  */
-final class RtmpPlayers implements Runnable {
+final class MediaPlayers implements Runnable {
 
   private static final int ACK_WINDOW = 2_500_000;
   private final Selector selector;
   private final long[] bytes;
   private final long[] acked;
+  private final boolean rtmp;
   private volatile boolean running = true;
 
-  RtmpPlayers(String host, int port, String app, String stream, int n) throws Exception {
+  /** RTMP players of {@code app}/{@code stream}. */
+  static MediaPlayers rtmp(String host, int port, String app, String stream, int n) throws Exception {
+    return new MediaPlayers(host, port, n, true, hello(app, stream));
+  }
+
+  /** HTTP-FLV players of {@code path}. */
+  static MediaPlayers httpFlv(String host, int port, String path, int n) throws Exception {
+    byte[] get = ("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+    return new MediaPlayers(host, port, n, false, get);
+  }
+
+  private MediaPlayers(String host, int port, int n, boolean rtmp, byte[] hello) throws Exception {
     selector = Selector.open();
     bytes = new long[n];
     acked = new long[n];
-    byte[] hello = hello(app, stream);
+    this.rtmp = rtmp;
     for (int i = 0; i < n; i++) {
       SocketChannel ch = SocketChannel.open(new InetSocketAddress(host, port));
       ch.configureBlocking(true);
+      if (!rtmp) {
+        ch.write(ByteBuffer.wrap(hello));
+        ch.configureBlocking(false);
+        ch.register(selector, SelectionKey.OP_READ, i);
+        continue;
+      }
       ByteBuffer c0c1 = ByteBuffer.allocate(1 + 1536);
       c0c1.put((byte) 3).position(1 + 1536).flip();
       ch.write(c0c1);
@@ -105,7 +125,7 @@ final class RtmpPlayers implements Runnable {
             bytes[i] += r;
             total = bytes[i];
           }
-          if (total - acked[i] >= ACK_WINDOW) {
+          if (rtmp && total - acked[i] >= ACK_WINDOW) {
             acked[i] = total;
             byte[] ack = ChunkWriter.encode(2, RtmpMessage.ACKNOWLEDGEMENT, 0, 0,
                 ByteBuffer.allocate(4).putInt((int) total).array(), 4096);
