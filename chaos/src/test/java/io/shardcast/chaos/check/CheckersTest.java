@@ -253,6 +253,6 @@ class CheckersTest {
     Verdict v = MediaChecker.check(h);
     assertEquals(1L, v.violations().get("stalled players"), v.violations().toString());
     assertEquals(40L, v.violations().get("incomplete video frames"), v.violations().toString());
-    assertEquals(3490L, v.figures().get("video frames complete"));
+    assertEquals(3990L, v.figures().get("video frames complete"));
   }
 }
