@@ -123,6 +123,16 @@ public final class DemoCommand implements Callable<Integer> {
       room.host("pin", "{\"productId\":\"serum\"}");
       room.host("coupons", "{\"couponId\":\"welcome\",\"productId\":\"serum\",\"discountCents\":500,\"count\":1000}");
       say("room %s created on node %s", room.roomId(), room.snapshot().path("node").asText());
+      // The host goes on camera: ffmpeg publishes a test pattern to the first node over RTMP, when installed.
+      String publishUrl = cluster.node(0).rtmp() + "/" + room.roomId() + "?token=" + room.hostToken();
+      Process camera = null;
+      if (io.shardcast.media.tools.Ffmpeg.ffmpeg().isPresent()) {
+        camera = io.shardcast.media.tools.Ffmpeg.publishRtmp(publishUrl, "640x360", 25, 50, "600k",
+            dir.resolve("camera.log"));
+        say("the host is on camera: ffmpeg publishes a test pattern to %s", cluster.node(0).rtmp());
+      } else {
+        say("no ffmpeg on the PATH: the room has no video (publish to %s with OBS or ffmpeg)", publishUrl);
+      }
 
       // Chatters: full clients that comment, like, and check every event they get.
       LatencyRecorder latency = new LatencyRecorder();
@@ -263,13 +273,33 @@ public final class DemoCommand implements Callable<Integer> {
         say("          autoscaler %s/api/autoscaler, metrics %s/metrics, cluster %s/api/cluster", endGateway, endGateway,
             endGateway);
         say("          node logs  %s", dir);
+        // Watch from another node than the origin (node 1) that is still running after the scale-in.
+        LocalCluster.Node watchAt = cluster.nodes().stream().filter(n -> n.index() > 0 && n.process().isAlive())
+            .reduce((a, b) -> b).orElse(cluster.node(0));
+        boolean videoOk = true;
+        if (camera != null) {
+          io.shardcast.media.tools.Ffmpeg.Decoded seen = io.shardcast.media.tools.Ffmpeg.decode(
+              watchAt.media() + "/live/" + room.roomId() + ".flv", 3, dir, "demo-viewer");
+          say("a video viewer on node %d decoded %d frames in 3 s over HTTP-FLV%s", watchAt.index() + 1,
+              seen.videoFrames(), seen.clean() ? ", without an error" : ": " + seen.errors().strip());
+          videoOk = seen.clean() && seen.videoFrames() > 0;
+        }
+        JsonNode route = rest.get(endGateway + "/api/rooms/" + room.roomId() + "/media").body();
+        say("the video: %s (origin %s, relayed to %s)", route.path("live").asBoolean() ? "live" : "not live",
+            route.path("origin").asText("-"), route.path("subscribers"));
+        say("          publish   %s", publishUrl);
+        say("          watch     ffplay %s/live/%s.flv   (or rtmp: %s/%s), from any node", watchAt.media(),
+            room.roomId(), watchAt.rtmp(), room.roomId());
         audience.forEach(Viewer::close);
-        boolean ok = confirmed == stock && listed == stock && outOfOrder == 0 && crowd.lost() == 0
+        boolean ok = videoOk && confirmed == stock && listed == stock && outOfOrder == 0 && crowd.lost() == 0
             && crowd.gaveUp() == 0 && crowd.resumeSnapshots() == 0
             && crowd.countAtLeast(lastSeq) == crowd.openCount() && crowd.openCount() == connectedAtPeak - left;
         if (!exit) {
           say("the cluster keeps running; Ctrl-C stops every process the demo started.");
           Thread.currentThread().join();
+        }
+        if (camera != null) {
+          camera.destroyForcibly();
         }
         return ok ? 0 : 1;
       }
