@@ -193,6 +193,40 @@ class MediaServerTest {
   }
 
   @Test
+  void aWebSocketViewerGetsTheStreamAsFlvTagsThatFfmpegDecodes() throws Exception {
+    publish("");
+    java.io.ByteArrayOutputStream flv = new java.io.ByteArrayOutputStream();
+    java.util.concurrent.atomic.AtomicInteger messages = new java.util.concurrent.atomic.AtomicInteger();
+    java.net.http.WebSocket ws = java.net.http.HttpClient.newHttpClient().newWebSocketBuilder()
+        .buildAsync(java.net.URI.create("ws://127.0.0.1:" + server.httpPort() + "/ws/live/r1"),
+            new java.net.http.WebSocket.Listener() {
+              @Override
+              public java.util.concurrent.CompletionStage<?> onBinary(java.net.http.WebSocket w,
+                  java.nio.ByteBuffer data, boolean last) {
+                byte[] b = new byte[data.remaining()];
+                data.get(b);
+                synchronized (flv) {
+                  flv.writeBytes(b);
+                }
+                if (last) {
+                  messages.incrementAndGet();
+                }
+                w.request(1);
+                return null;
+              }
+            }).get(10, java.util.concurrent.TimeUnit.SECONDS);
+    Thread.sleep(3000);
+    ws.sendClose(java.net.http.WebSocket.NORMAL_CLOSURE, "done").get(5, java.util.concurrent.TimeUnit.SECONDS);
+    Path file = dir.resolve("ws.flv");
+    synchronized (flv) {
+      Files.write(file, flv.toByteArray());
+    }
+    assertTrue(messages.get() > 100, "one message per tag: " + messages.get());
+    Ffmpeg.Decoded d = Ffmpeg.decode(file.toString(), 30, dir, "ws");
+    assertTrue(d.clean() && d.videoFrames() >= 60, "the WebSocket-FLV stream decodes: " + d);
+  }
+
+  @Test
   void ffmpegWatchesOverHttpFlvAndRtmpAndDecodesEveryFrame() throws Exception {
     publish("");
     Ffmpeg.Decoded flv = Ffmpeg.decode("http://127.0.0.1:" + server.httpPort() + "/live/r1.flv", 4, dir, "flv");
