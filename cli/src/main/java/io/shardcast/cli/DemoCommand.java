@@ -126,8 +126,8 @@ public final class DemoCommand implements Callable<Integer> {
       // The host goes on camera: ffmpeg publishes a test pattern to the first node over RTMP, when installed.
       String publishUrl = cluster.node(0).rtmp() + "/" + room.roomId() + "?token=" + room.hostToken();
       Process camera = null;
-      if (io.shardcast.media.tools.Ffmpeg.ffmpeg().isPresent()) {
-        camera = io.shardcast.media.tools.Ffmpeg.publishRtmp(publishUrl, "640x360", 25, 50, "600k",
+      if (io.shardcast.media.client.Ffmpeg.ffmpeg().isPresent()) {
+        camera = io.shardcast.media.client.Ffmpeg.publishRtmp(publishUrl, "640x360", 25, 50, "600k",
             dir.resolve("camera.log"));
         say("the host is on camera: ffmpeg publishes a test pattern to %s", cluster.node(0).rtmp());
       } else {
@@ -278,7 +278,7 @@ public final class DemoCommand implements Callable<Integer> {
             .reduce((a, b) -> b).orElse(cluster.node(0));
         boolean videoOk = true;
         if (camera != null) {
-          io.shardcast.media.tools.Ffmpeg.Decoded seen = io.shardcast.media.tools.Ffmpeg.decode(
+          io.shardcast.media.client.Ffmpeg.Decoded seen = io.shardcast.media.client.Ffmpeg.decode(
               watchAt.media() + "/live/" + room.roomId() + ".flv", 3, dir, "demo-viewer");
           say("a video viewer on node %d decoded %d frames in 3 s over HTTP-FLV%s", watchAt.index() + 1,
               seen.videoFrames(), seen.clean() ? ", without an error" : ": " + seen.errors().strip());

@@ -6,7 +6,7 @@ import io.shardcast.media.MediaRoom;
 import io.shardcast.media.StaticDirectory;
 import io.shardcast.media.serve.MediaServer;
 import io.shardcast.media.serve.MediaSettings;
-import io.shardcast.media.tools.Ffmpeg;
+import io.shardcast.media.client.Ffmpeg;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,13 +51,7 @@ public final class MediaBench implements Callable<Integer> {
     Path dir = Files.createTempDirectory("shardcast-media-bench");
     Path clip = dir.resolve("clip.flv");
     System.out.println("encoding a 20 s 720p clip at " + bitrate + " once...");
-    Process enc = new ProcessBuilder(Ffmpeg.ffmpeg().orElseThrow(), "-hide_banner", "-loglevel", "error", "-f", "lavfi",
-        "-i", "testsrc2=size=1280x720:rate=30", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000", "-t", "20",
-        "-c:v", "libx264", "-preset", "veryfast", "-tune", "zerolatency", "-g", "60", "-b:v", bitrate, "-maxrate", bitrate,
-        "-bufsize", bitrate, "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "128k", "-y", clip.toString()).inheritIO().start();
-    if (enc.waitFor() != 0) {
-      throw new IllegalStateException("encoding the clip failed");
-    }
+    Ffmpeg.encodeClip(clip, "testsrc2=size=1280x720:rate=30", 20, bitrate, 60);
     if (nginx) {
       protocol = "rtmp";
     }

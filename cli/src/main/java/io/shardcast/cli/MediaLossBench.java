@@ -3,8 +3,8 @@ package io.shardcast.cli;
 import io.shardcast.media.MediaFrame;
 import io.shardcast.media.fec.LossProxy;
 import io.shardcast.media.flv.FlvFile;
-import io.shardcast.media.tools.Ffmpeg;
-import io.shardcast.media.tools.RtpLossTrial;
+import io.shardcast.media.client.Ffmpeg;
+import io.shardcast.media.client.RtpLossTrial;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -38,14 +38,7 @@ public final class MediaLossBench implements Callable<Integer> {
   public Integer call() throws Exception {
     Path dir = Files.createTempDirectory("shardcast-loss-bench");
     Path clip = dir.resolve("clip.flv");
-    Process enc = new ProcessBuilder(Ffmpeg.ffmpeg().orElseThrow(), "-hide_banner", "-loglevel", "error", "-f", "lavfi",
-        "-i", "testsrc2=size=1280x720:rate=30", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000", "-t",
-        String.valueOf(seconds), "-c:v", "libx264", "-preset", "veryfast", "-tune", "zerolatency", "-g", "60",
-        "-b:v", bitrate, "-maxrate", bitrate, "-bufsize", bitrate, "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "128k",
-        "-y", clip.toString()).inheritIO().start();
-    if (enc.waitFor() != 0) {
-      throw new IllegalStateException("encoding the clip failed");
-    }
+    Ffmpeg.encodeClip(clip, "testsrc2=size=1280x720:rate=30", seconds, bitrate, 60);
     List<MediaFrame> frames = FlvFile.read(clip);
     System.out.printf("clip: %d s 1280x720 30 fps at %s; proxy delay %d ms each way; jitter buffer %d ms%n", seconds,
         bitrate, delay, maxWait);

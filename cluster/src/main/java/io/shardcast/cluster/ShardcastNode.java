@@ -161,6 +161,7 @@ public final class ShardcastNode {
           return CompletableFuture.completedFuture(Done.getInstance());
         });
         gateway.mediaPorts(plane.server().rtmpPort(), plane.server().httpPort());
+        metrics.media(plane);
       }
       viewers.servingWhen(() -> lifecycle.serving() ? null : lifecycle.role().name().toLowerCase(Locale.ROOT));
       if (autoscaler != null) {

@@ -71,13 +71,4 @@ public final class MediaHub {
       track.end();
     }
   }
-
-  /** Tracks ingested on this node, for the relay to announce to a new subscriber. */
-  public boolean isOrigin(Track track) {
-    return track != null && trackListener(track) == originListener;
-  }
-
-  private Track.Listener trackListener(Track track) {
-    return track.listener();
-  }
 }

@@ -107,10 +107,6 @@ public final class Track {
     return head;
   }
 
-  Listener listener() {
-    return listener;
-  }
-
   public int capacity() {
     return ring.length;
   }

@@ -49,6 +49,31 @@ public final class NodeMetrics {
   private final Counter ordersFromHint = Kamon.counter("shardcast.orders.sold.out.hint",
       "orders of sold-out sales answered by the gateway without a room round trip").withoutTags();
   private final Map<OrderResult, Counter> orders = new EnumMap<>(OrderResult.class);
+  private volatile io.shardcast.cluster.media.MediaPlane media;
+  private final Gauge mediaViewers =
+      Kamon.gauge("shardcast.media.viewers", "HTTP-FLV, WebSocket-FLV and RTMP players").withoutTags();
+  private final Gauge mediaPublishers = Kamon.gauge("shardcast.media.publishers", "RTMP publishers").withoutTags();
+  private final Gauge rtpPlayers = Kamon.gauge("shardcast.media.rtp.players", "protected RTP players").withoutTags();
+  private final Counter mediaBytesOut =
+      Kamon.counter("shardcast.media.bytes.out", "media bytes written to viewers", MeasurementUnit.information().bytes())
+          .withoutTags();
+  private final Counter relaySent = Kamon.counter("shardcast.media.relay.frames", "frames relayed between nodes")
+      .withTag("direction", "sent");
+  private final Counter relayReceived = Kamon.counter("shardcast.media.relay.frames", "frames relayed between nodes")
+      .withTag("direction", "received");
+  private final Counter relayDropped = Kamon.counter("shardcast.media.relay.frames", "frames relayed between nodes")
+      .withTag("direction", "dropped");
+  private final Counter rtpMalformed =
+      Kamon.counter("shardcast.media.rtp.malformed", "RTP datagrams dropped as malformed").withoutTags();
+  private final Gauge deliveryP50 = Kamon.gauge("shardcast.media.delivery.latency",
+      "ingest to viewer socket over the last tick, ms", MeasurementUnit.time().milliseconds()).withTag("quantile", "0.5");
+  private final Gauge deliveryP99 = Kamon.gauge("shardcast.media.delivery.latency",
+      "ingest to viewer socket over the last tick, ms", MeasurementUnit.time().milliseconds()).withTag("quantile", "0.99");
+  private long lastMediaBytes;
+  private long lastRelaySent;
+  private long lastRelayReceived;
+  private long lastRelayDropped;
+  private long lastRtpMalformed;
   private long lastEventsIn;
   private long lastFramesOut;
   private long lastMessagesOut;
@@ -85,6 +110,11 @@ public final class NodeMetrics {
     ordersFromHint.increment();
   }
 
+  /** Reports the node's media plane too (from the next tick). */
+  public void media(io.shardcast.cluster.media.MediaPlane plane) {
+    this.media = plane;
+  }
+
   /** The Prometheus text exposition of every metric. */
   public String scrape() {
     PrometheusReporter r = reporter;
@@ -99,6 +129,24 @@ public final class NodeMetrics {
     lastMessagesOut = fold(messagesOut, FanoutStats.MESSAGES_OUT.sum(), lastMessagesOut);
     lastChatDropped = fold(chatDropped, FanoutStats.CHAT_DROPPED.sum(), lastChatDropped);
     lastSlowCloses = fold(slowCloses, FanoutStats.SLOW_CONSUMER_CLOSES.sum(), lastSlowCloses);
+    io.shardcast.cluster.media.MediaPlane m = media;
+    if (m != null) {
+      mediaViewers.update(m.server().viewers());
+      mediaPublishers.update(m.server().publishers());
+      rtpPlayers.update(m.server().rtpPlayers());
+      lastMediaBytes = fold(mediaBytesOut, m.server().bytesOut(), lastMediaBytes);
+      lastRelaySent = fold(relaySent, m.relay().framesSent(), lastRelaySent);
+      lastRelayReceived = fold(relayReceived, m.relay().framesReceived(), lastRelayReceived);
+      lastRelayDropped = fold(relayDropped, m.relay().framesDropped(), lastRelayDropped);
+      lastRtpMalformed = fold(rtpMalformed, m.server().rtpMalformed(), lastRtpMalformed);
+      double p50 = m.server().deliveryMillis(0.5);
+      double p99 = m.server().deliveryMillis(0.99);
+      if (!Double.isNaN(p99)) {
+        deliveryP50.update(p50);
+        deliveryP99.update(p99);
+      }
+      m.server().resetDelivery();
+    }
     AskPattern.<org.apache.pekko.cluster.sharding.typed.ClusterShardingQuery, ShardRegion.CurrentShardRegionState>ask(
             ClusterSharding.get(system).shardState(),
             replyTo -> new GetShardRegionState(LiveRoom.TYPE_KEY, replyTo),

@@ -17,9 +17,12 @@ public final class ProtectedReceiver {
     void packet(byte[] packet, int length);
   }
 
-  private static final int SLOTS = 4096;
-  private static final int MAX_PACKET = 1600;
-  private static final int GROUPS = 256;
+  /** Jitter buffer slots: about 3 s of packets at 2.5 Mbit/s, well past the longest wait. */
+  private static final int SLOTS = 1024;
+  /** Largest packet accepted: a sender's largest packet, or a parity packet over a group of them. */
+  private static final int MAX_PACKET = ProtectedSender.MAX_PACKET + 32;
+  /** Groups kept for repair: far more than fit in the jitter buffer's wait at any real rate. */
+  private static final int GROUPS = 64;
   private static final long NACK_AFTER_MILLIS = 20;
   private static final int MAX_NACKS_PER_PACKET = 10;
   private static final long REPORT_INTERVAL_MILLIS = 250;
@@ -42,12 +45,14 @@ public final class ProtectedReceiver {
   private final long[] groupBase = new long[GROUPS];
   private final int[] groupK = new int[GROUPS];
   private final int[] groupLength = new int[GROUPS];
-  private final byte[][][] groupParity = new byte[GROUPS][ProtectedSender.MAX_GROUP][];
+  private final byte[][][] groupParity = new byte[GROUPS][ProtectedSender.MAX_GROUP][MAX_PACKET + 2];
+  private final boolean[][] groupHasParity = new boolean[GROUPS][ProtectedSender.MAX_GROUP];
   private final boolean[] groupDone = new boolean[GROUPS];
   private int groupCursor;
 
-  private final byte[][] symbols = new byte[ProtectedSender.MAX_GROUP][];
-  private final byte[][] paritySymbols = new byte[ProtectedSender.MAX_GROUP][];
+  private final byte[][] symbols = new byte[ProtectedSender.MAX_GROUP][MAX_PACKET + 2];
+  private final boolean[] symbolPresent = new boolean[ProtectedSender.MAX_GROUP];
+  private final ReedSolomon.Decoder decoder = new ReedSolomon.Decoder(ProtectedSender.MAX_GROUP);
   private final int[] nackList = new int[64];
   private final byte[] rtcp = new byte[12 + 4 * 64];
 
@@ -62,8 +67,6 @@ public final class ProtectedReceiver {
   private long recovered;
   private long retransmitted;
   private long lost;
-  private long late;
-  private long nacksSent;
 
   public ProtectedReceiver(Delivery delivery, ProtectedSender.Transport feedback, long maxWaitMillis, int ssrc) {
     this.delivery = delivery;
@@ -145,7 +148,6 @@ public final class ProtectedReceiver {
       intervalExpectedStart = next;
     }
     if (ext < next) {
-      late++;
       return false;
     }
     if (ext > highest) {
@@ -184,7 +186,8 @@ public final class ProtectedReceiver {
     int k = p[o + 2] & 0xFF;
     int index = p[o + 4] & 0xFF;
     int len = n - o - 6;
-    if (k < 1 || k > ProtectedSender.MAX_GROUP || index >= ProtectedSender.MAX_GROUP || len < 2 || base < next) {
+    if (k < 1 || k > ProtectedSender.MAX_GROUP || index >= ProtectedSender.MAX_GROUP || len < 2
+        || len > MAX_PACKET + 2 || base < next) {
       return;
     }
     int g = findGroup(base);
@@ -195,16 +198,13 @@ public final class ProtectedReceiver {
       groupK[g] = k;
       groupLength[g] = len;
       groupDone[g] = false;
-      java.util.Arrays.fill(groupParity[g], null);
+      java.util.Arrays.fill(groupHasParity[g], false);
     }
     if (groupDone[g] || groupLength[g] != len) {
       return;
     }
-    byte[][] slots = groupParity[g];
-    if (slots[index] == null) {
-      slots[index] = new byte[len];
-    }
-    System.arraycopy(p, o + 6, slots[index], 0, len);
+    System.arraycopy(p, o + 6, groupParity[g][index], 0, len);
+    groupHasParity[g][index] = true;
     repair(g);
   }
 
@@ -241,8 +241,8 @@ public final class ProtectedReceiver {
       return;
     }
     int parities = 0;
-    for (byte[] s : groupParity[g]) {
-      if (s != null) {
+    for (boolean has : groupHasParity[g]) {
+      if (has) {
         parities++;
       }
     }
@@ -250,8 +250,9 @@ public final class ProtectedReceiver {
       return;
     }
     for (int j = 0; j < k; j++) {
-      if (present(base + j)) {
-        byte[] s = new byte[len];
+      symbolPresent[j] = present(base + j);
+      if (symbolPresent[j]) {
+        byte[] s = symbols[j];
         int n = length[slot(base + j)];
         if (n + 2 > len) {
           return; // the sender's group does not match what arrived
@@ -259,19 +260,16 @@ public final class ProtectedReceiver {
         s[0] = (byte) (n >>> 8);
         s[1] = (byte) n;
         System.arraycopy(data[slot(base + j)], 0, s, 2, n);
-        symbols[j] = s;
-      } else {
-        symbols[j] = null;
+        java.util.Arrays.fill(s, 2 + n, len, (byte) 0);
       }
     }
-    System.arraycopy(groupParity[g], 0, paritySymbols, 0, ProtectedSender.MAX_GROUP);
-    if (!ReedSolomon.recover(symbols, paritySymbols, k, len)) {
+    if (!decoder.recover(symbols, symbolPresent, groupParity[g], groupHasParity[g], k, len)) {
       return;
     }
     groupDone[g] = true;
     for (int j = 0; j < k; j++) {
       long ext = base + j;
-      if (!present(ext) && ext >= next) {
+      if (!symbolPresent[j] && ext >= next) {
         byte[] s = symbols[j];
         int n = ((s[0] & 0xFF) << 8) | (s[1] & 0xFF);
         if (n >= Rtp.HEADER_BYTES && n + 2 <= len) {
@@ -336,7 +334,6 @@ public final class ProtectedReceiver {
     }
     if (count > 0) {
       feedback.send(rtcp, Rtcp.nack(rtcp, ssrc, sourceSsrc, nackList, count));
-      nacksSent += count;
     }
   }
 
@@ -359,13 +356,5 @@ public final class ProtectedReceiver {
 
   public long lost() {
     return lost;
-  }
-
-  public long late() {
-    return late;
-  }
-
-  public long nacksSent() {
-    return nacksSent;
   }
 }

@@ -8,8 +8,9 @@ import io.shardcast.media.rtp.Rtp;
  * sequence number (a one-byte RTP header extension, id 1), is kept in a bounded history for
  * retransmission, and joins a FEC group; each group of up to {@link #MAX_GROUP} packets is
  * followed by Reed-Solomon parity packets (payload type 127), as many as the receiver's reported
- * loss calls for. NACKs are answered from the history; RTCP receiver reports give the loss rate
- * and, with sender reports, the round trip. Buffers are allocated once; sending allocates nothing.
+ * loss calls for. NACKs are answered from the history; RTCP receiver reports give the loss rate.
+ * Sender reports go out four times a second (receivers echo them, as RFC 3550 has it). Buffers are
+ * allocated once; sending allocates nothing.
  */
 public final class ProtectedSender {
 
@@ -20,8 +21,10 @@ public final class ProtectedSender {
 
   public static final int MAX_GROUP = 10;
   public static final int EXTENSION_BYTES = 8;
-  private static final int MAX_PACKET = 1500;
-  private static final int HISTORY = 2048;
+  /** Largest packet sent: the packetizer's 1,200-byte payload with its headers and the extension. */
+  static final int MAX_PACKET = 1280;
+  /** Packets kept for retransmission: about 1.7 s at 2.5 Mbit/s, well past the receiver's 250 ms wait (640 KiB). */
+  private static final int HISTORY = 512;
   private static final int FEC_HEADER_BYTES = 6;
   /** A group is closed and protected once its oldest packet is this old, so protection never waits long. */
   private static final long GROUP_MAX_AGE_MILLIS = 15;
@@ -46,11 +49,7 @@ public final class ProtectedSender {
   private long lastSrMillis;
   /** Smoothed loss the receiver reports (0..1); before any report, a cautious 5%. */
   private double loss = 0.05;
-  private long rttMillis = -1;
   private final boolean fecEnabled;
-  private long mediaPackets;
-  private long parityPackets;
-  private long retransmissions;
   private long mediaBytes;
   private long parityBytes;
 
@@ -87,7 +86,6 @@ public final class ProtectedSender {
     historyLength[slot] = n;
     historySeq[slot] = seq;
     transport.send(h, n);
-    mediaPackets++;
     mediaBytes += n;
     if (fecEnabled) {
       if (groupSize == 0) {
@@ -134,7 +132,6 @@ public final class ProtectedSender {
       System.arraycopy(parity, 0, out, o + FEC_HEADER_BYTES, len);
       int n = o + FEC_HEADER_BYTES + len;
       transport.send(out, n);
-      parityPackets++;
       parityBytes += n;
     }
     groupSize = 0;
@@ -166,56 +163,30 @@ public final class ProtectedSender {
     }
   }
 
-  /** Takes an RTCP packet from the receiver: NACKs are answered, reports update loss and RTT. */
+  /** Takes an RTCP packet from the receiver: NACKs are answered, receiver reports update the loss. */
   public void feedback(byte[] p, int length, long nowMillis) {
     if (!Rtcp.isRtcp(p, length)) {
       return;
     }
     if (Rtcp.isNack(p)) {
-      Rtcp.nackSeqs(p, length, this::retransmit);
+      Rtcp.nackSeqs(p, length, retransmit);
     } else if (Rtcp.type(p) == Rtcp.RR && length >= 32) {
       double reported = Rtcp.rrFractionLost(p) / 256.0;
       loss = 0.6 * loss + 0.4 * reported;
-      int lsr = Rtcp.rrLastSr(p);
-      if (lsr != 0) {
-        long rtt = Rtcp.compactToMillis((Rtcp.compactTime(nowMillis) - lsr - Rtcp.rrDelaySinceSr(p)) & 0xFFFFFFFFL);
-        if (rtt < 10_000) {
-          rttMillis = rttMillis < 0 ? rtt : (rttMillis * 7 + rtt) / 8;
-        }
-      }
     }
   }
+
+  private final java.util.function.IntConsumer retransmit = this::retransmit;
 
   private void retransmit(int seq) {
     int slot = seq % HISTORY;
     if (historySeq[slot] == seq) {
       transport.send(history[slot], historyLength[slot]);
-      retransmissions++;
     }
-  }
-
-  public double loss() {
-    return loss;
-  }
-
-  public long rttMillis() {
-    return rttMillis;
-  }
-
-  public long retransmissions() {
-    return retransmissions;
   }
 
   /** Parity bytes per media byte sent so far. */
   public double fecOverhead() {
     return mediaBytes == 0 ? 0 : parityBytes / (double) mediaBytes;
-  }
-
-  public long mediaPackets() {
-    return mediaPackets;
-  }
-
-  public long parityPackets() {
-    return parityPackets;
   }
 }

@@ -68,88 +68,116 @@ public final class ReedSolomon {
   /**
    * Rebuilds the missing data symbols in place. {@code data[j]} is null where data symbol j is
    * missing; {@code parity[i]} null where parity i is missing. Returns false when fewer than k
-   * symbols are present.
+   * symbols are present. Allocates; receivers use a {@link Decoder}.
    */
   public static boolean recover(byte[][] data, byte[][] parity, int k, int length) {
-    int missing = 0;
+    boolean[] present = new boolean[k];
+    boolean[] parityPresent = new boolean[parity.length];
+    byte[][] d = new byte[k][];
     for (int j = 0; j < k; j++) {
-      if (data[j] == null) {
-        missing++;
-      }
+      present[j] = data[j] != null;
+      d[j] = present[j] ? data[j] : new byte[length];
     }
-    if (missing == 0) {
-      return true;
+    for (int i = 0; i < parity.length; i++) {
+      parityPresent[i] = parity[i] != null;
     }
-    int[] rows = new int[k]; // for each equation: -1 - j for data symbol j, or parity index i
-    byte[][] symbols = new byte[k][];
-    int n = 0;
-    for (int j = 0; j < k; j++) {
-      if (data[j] != null) {
-        rows[n] = -1 - j;
-        symbols[n++] = data[j];
-      }
-    }
-    for (int i = 0; i < parity.length && n < k; i++) {
-      if (parity[i] != null) {
-        rows[n] = i;
-        symbols[n++] = parity[i];
-      }
-    }
-    if (n < k) {
+    if (!new Decoder(Math.max(k, 1)).recover(d, present, parity, parityPresent, k, length)) {
       return false;
     }
-    // Matrix of the k equations (rows) over the k data symbols (columns), inverted by Gauss-Jordan.
-    int[][] a = new int[k][2 * k];
-    for (int r = 0; r < k; r++) {
-      for (int c = 0; c < k; c++) {
-        a[r][c] = rows[r] < 0 ? (c == -1 - rows[r] ? 1 : 0) : cauchy(rows[r], c, k);
-      }
-      a[r][k + r] = 1;
+    System.arraycopy(d, 0, data, 0, k);
+    return true;
+  }
+
+  /** Rebuilds lost symbols with workspace allocated once (one per receiver). */
+  public static final class Decoder {
+    private final int[][] a;
+    private final int[] rows;
+    private final byte[][] symbols;
+
+    public Decoder(int maxK) {
+      a = new int[maxK][2 * maxK];
+      rows = new int[maxK];
+      symbols = new byte[maxK][];
     }
-    for (int col = 0; col < k; col++) {
-      int pivot = col;
-      while (pivot < k && a[pivot][col] == 0) {
-        pivot++;
+
+    /**
+     * Writes each missing data symbol ({@code present[j]} false) into {@code data[j]} (at least
+     * {@code length} bytes), from the present data and parity symbols; false when fewer than k are present.
+     */
+    public boolean recover(byte[][] data, boolean[] present, byte[][] parity, boolean[] parityPresent, int k,
+        int length) {
+      int n = 0;
+      for (int j = 0; j < k; j++) {
+        if (present[j]) {
+          rows[n] = -1 - j;
+          symbols[n++] = data[j];
+        }
       }
-      if (pivot == k) {
+      if (n == k) {
+        return true;
+      }
+      for (int i = 0; i < parity.length && n < k; i++) {
+        if (parityPresent[i]) {
+          rows[n] = i;
+          symbols[n++] = parity[i];
+        }
+      }
+      if (n < k) {
         return false;
       }
-      int[] tmp = a[pivot];
-      a[pivot] = a[col];
-      a[col] = tmp;
-      int scale = inv(a[col][col]);
-      for (int c = 0; c < 2 * k; c++) {
-        a[col][c] = mul(a[col][c], scale);
-      }
+      // The k equations (rows) over the k data symbols (columns), inverted by Gauss-Jordan.
       for (int r = 0; r < k; r++) {
-        if (r != col && a[r][col] != 0) {
-          int f = a[r][col];
-          for (int c = 0; c < 2 * k; c++) {
-            a[r][c] ^= mul(f, a[col][c]);
+        java.util.Arrays.fill(a[r], 0, 2 * k, 0);
+        for (int c = 0; c < k; c++) {
+          a[r][c] = rows[r] < 0 ? (c == -1 - rows[r] ? 1 : 0) : cauchy(rows[r], c, k);
+        }
+        a[r][k + r] = 1;
+      }
+      for (int col = 0; col < k; col++) {
+        int pivot = col;
+        while (pivot < k && a[pivot][col] == 0) {
+          pivot++;
+        }
+        if (pivot == k) {
+          return false;
+        }
+        int[] tmp = a[pivot];
+        a[pivot] = a[col];
+        a[col] = tmp;
+        int scale = inv(a[col][col]);
+        for (int c = 0; c < 2 * k; c++) {
+          a[col][c] = mul(a[col][c], scale);
+        }
+        for (int r = 0; r < k; r++) {
+          if (r != col && a[r][col] != 0) {
+            int f = a[r][col];
+            for (int c = 0; c < 2 * k; c++) {
+              a[r][c] ^= mul(f, a[col][c]);
+            }
           }
         }
       }
-    }
-    for (int j = 0; j < k; j++) {
-      if (data[j] != null) {
-        continue;
-      }
-      byte[] out = new byte[length];
-      for (int r = 0; r < k; r++) {
-        int c = a[j][k + r];
-        if (c == 0) {
+      for (int j = 0; j < k; j++) {
+        if (present[j]) {
           continue;
         }
-        byte[] s = symbols[r];
-        for (int b = 0; b < length; b++) {
-          int v = s[b] & 0xFF;
-          if (v != 0) {
-            out[b] ^= (byte) EXP[LOG[c] + LOG[v]];
+        byte[] out = data[j];
+        java.util.Arrays.fill(out, 0, length, (byte) 0);
+        for (int r = 0; r < k; r++) {
+          int c = a[j][k + r];
+          if (c == 0) {
+            continue;
+          }
+          byte[] sym = symbols[r];
+          for (int b = 0; b < length; b++) {
+            int v = sym[b] & 0xFF;
+            if (v != 0) {
+              out[b] ^= (byte) EXP[LOG[c] + LOG[v]];
+            }
           }
         }
       }
-      data[j] = out;
+      return true;
     }
-    return true;
   }
 }

@@ -26,8 +26,6 @@ public final class LayerSelector {
   private long lastChangeMillis;
   private long lastBusyMillis;
   private boolean lastWasUp;
-  private int downgrades;
-  private int upgrades;
 
   public LayerSelector(long downBacklogMillis, long calmBacklogMillis, long minHoldMillis, long maxHoldMillis) {
     this.downBacklogMillis = downBacklogMillis;
@@ -41,14 +39,6 @@ public final class LayerSelector {
   /** Highest layer rate (bytes/s) the viewer should get now. */
   public double maxBytesPerSecond() {
     return maxBytesPerSecond;
-  }
-
-  public int downgrades() {
-    return downgrades;
-  }
-
-  public int upgrades() {
-    return upgrades;
   }
 
   /**
@@ -72,7 +62,6 @@ public final class LayerSelector {
         maxBytesPerSecond = up.bytesPerSecond() * 1.05;
         lastChangeMillis = nowMillis;
         lastWasUp = true;
-        upgrades++;
         return true;
       }
     }
@@ -99,7 +88,6 @@ public final class LayerSelector {
     maxBytesPerSecond = (lower.bytesPerSecond() + current.bytesPerSecond()) / 2;
     lastChangeMillis = nowMillis;
     lastWasUp = false;
-    downgrades++;
     return true;
   }
 }

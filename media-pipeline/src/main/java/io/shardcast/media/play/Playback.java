@@ -221,10 +221,6 @@ public final class Playback {
     return switches;
   }
 
-  public LayerSelector layers() {
-    return layers;
-  }
-
   /** Ingest instant of the last frame handed out (for the latency figure). */
   public long lastFrameIngestMicros() {
     return lastFrameIngestMicros;

@@ -176,12 +176,6 @@ public final class AeronRelay implements AutoCloseable {
     }
   }
 
-  /** Nodes the room is relayed to. */
-  public int subscribers(String roomId) {
-    CopyOnWriteArrayList<RoomSubscription> list = edgesByRoom.get(roomId);
-    return list == null ? 0 : list.size();
-  }
-
   private void onFrame(Track track, MediaFrame frame) {
     CopyOnWriteArrayList<RoomSubscription> list = edgesByRoom.get(track.roomId);
     Outgoing out = outgoing.get(track);

@@ -1,12 +1,9 @@
 package io.shardcast.media.rtp;
 
-import io.shardcast.media.MediaClock;
 import io.shardcast.media.MediaFormatException;
-import io.shardcast.media.MediaFrame;
 import io.shardcast.media.flv.Flv;
 import java.io.ByteArrayOutputStream;
 import java.util.Arrays;
-import java.util.function.Consumer;
 
 /**
  * Rebuilds frames from RTP packets handed over in sequence order (after FEC, retransmission and
@@ -19,7 +16,12 @@ public final class RtpDepacketizer {
 
   private static final int MAX_FRAME_BYTES = 4 * 1024 * 1024;
 
-  private final Consumer<MediaFrame> out;
+  /** Receives each rebuilt frame as an FLV tag body ({@code kind} is an FLV tag type). */
+  public interface FrameSink {
+    void frame(int kind, long timestamp, byte[] body);
+  }
+
+  private final FrameSink out;
   private final ByteArrayOutputStream au = new ByteArrayOutputStream(64 * 1024);
   private long auTimestamp = -1;
   private boolean auKey;
@@ -41,7 +43,7 @@ public final class RtpDepacketizer {
   private long videoFramesComplete;
   private long videoFramesDropped;
 
-  public RtpDepacketizer(Consumer<MediaFrame> out) {
+  public RtpDepacketizer(FrameSink out) {
     this.out = out;
   }
 
@@ -49,7 +51,7 @@ public final class RtpDepacketizer {
   public void audioConfig(byte[] asc) {
     audioClockPerMs = AacConfig.sampleRate(asc) / 1000;
     audioTime.clockPerMs = audioClockPerMs;
-    out.accept(new MediaFrame(Flv.AUDIO, 0, concat(new byte[] {(byte) 0xAF, 0}, asc), MediaClock.nowMicros()));
+    out.frame(Flv.AUDIO, 0, concat(new byte[] {(byte) 0xAF, 0}, asc));
     audioConfigSent = true;
   }
 
@@ -183,7 +185,7 @@ public final class RtpDepacketizer {
       long ms = videoTime.millis(auTimestamp);
       boolean usable = !auBroken && (auKey || !needKeyframe);
       if (usable && auKey && sps != null && pps != null && parameterSetsChanged) {
-        out.accept(new MediaFrame(Flv.VIDEO, ms, avcConfig(), MediaClock.nowMicros()));
+        out.frame(Flv.VIDEO, ms, avcConfig());
         parameterSetsChanged = false;
       }
       if (usable && (!auKey || (sps != null && pps != null))) {
@@ -192,7 +194,7 @@ public final class RtpDepacketizer {
         body[0] = (byte) (auKey ? 0x17 : 0x27);
         body[1] = 1;
         System.arraycopy(nals, 0, body, 5, nals.length);
-        out.accept(new MediaFrame(Flv.VIDEO, ms, body, MediaClock.nowMicros()));
+        out.frame(Flv.VIDEO, ms, body);
         videoFramesComplete++;
         needKeyframe = false;
       } else {
@@ -251,7 +253,7 @@ public final class RtpDepacketizer {
         body[0] = (byte) 0xAF;
         body[1] = 1;
         System.arraycopy(p, q, body, 2, size);
-        out.accept(new MediaFrame(Flv.AUDIO, ms + i * 1024L / audioClockPerMs, body, MediaClock.nowMicros()));
+        out.frame(Flv.AUDIO, ms + i * 1024L / audioClockPerMs, body);
       }
       q += size;
     }

@@ -6,7 +6,6 @@ import io.shardcast.media.MediaRoom;
 import io.shardcast.media.TrackKey;
 import io.shardcast.media.flv.Flv;
 import java.io.IOException;
-import java.net.URLDecoder;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
@@ -99,7 +98,7 @@ final class HttpFlvConnection extends MediaConnection {
     String target = parts[1];
     int q = target.indexOf('?');
     String path = q < 0 ? target : target.substring(0, q);
-    Map<String, String> query = query(q < 0 ? "" : target.substring(q + 1));
+    Map<String, String> query = params(q < 0 ? "" : target.substring(q + 1));
     Matcher rtp = RTP_PATH.matcher(path);
     if (rtp.matches()) {
       roomId = rtp.group(1);
@@ -239,22 +238,6 @@ final class HttpFlvConnection extends MediaConnection {
   @Override
   boolean setupTimedOut(long nowMillis) {
     return !answered && super.setupTimedOut(nowMillis);
-  }
-
-  private static Map<String, String> query(String q) {
-    Map<String, String> m = new HashMap<>();
-    for (String p : q.split("&")) {
-      int eq = p.indexOf('=');
-      if (eq > 0) {
-        try {
-          m.put(URLDecoder.decode(p.substring(0, eq), StandardCharsets.UTF_8),
-              URLDecoder.decode(p.substring(eq + 1), StandardCharsets.UTF_8));
-        } catch (IllegalArgumentException ignored) {
-          // a malformed escape: the parameter is left out
-        }
-      }
-    }
-    return m;
   }
 
   private static byte[] ascii(String s) {

@@ -78,6 +78,21 @@ final class MediaLoop implements Runnable {
     }
   }
 
+  private final java.util.function.Consumer<SelectionKey> onKey = this::onKey;
+
+  private void onKey(SelectionKey key) {
+    MediaConnection c = (MediaConnection) key.attachment();
+    if (!key.isValid()) {
+      return;
+    }
+    if (key.isReadable()) {
+      c.readable();
+    }
+    if (key.isValid() && key.isWritable()) {
+      c.pump();
+    }
+  }
+
   void forget(MediaConnection c) {
     connections.remove(c);
   }
@@ -103,24 +118,11 @@ final class MediaLoop implements Runnable {
         long waitNanos = published ? coalesceNanos - (System.nanoTime() - lastPumpNanos) : Long.MAX_VALUE;
         sleeping = true;
         if (!tasks.isEmpty() || (published && waitNanos < 1_000_000)) {
-          selector.selectNow();
+          selector.selectNow(onKey);
         } else {
-          selector.select(Math.min(SELECT_TIMEOUT_MILLIS, Math.max(1, waitNanos / 1_000_000)));
+          selector.select(onKey, Math.min(SELECT_TIMEOUT_MILLIS, Math.max(1, waitNanos / 1_000_000)));
         }
         sleeping = false;
-        for (SelectionKey key : selector.selectedKeys()) {
-          MediaConnection c = (MediaConnection) key.attachment();
-          if (!key.isValid()) {
-            continue;
-          }
-          if (key.isReadable()) {
-            c.readable();
-          }
-          if (key.isValid() && key.isWritable()) {
-            c.pump();
-          }
-        }
-        selector.selectedKeys().clear();
         if (published && System.nanoTime() - lastPumpNanos >= coalesceNanos) {
           lastPumpNanos = System.nanoTime();
           published = false;

@@ -115,6 +115,16 @@ public final class MediaServer implements AutoCloseable {
     rtp.wake();
   }
 
+  /** RTP players served by this node. */
+  public int rtpPlayers() {
+    return rtp.players();
+  }
+
+  /** RTP datagrams dropped as malformed since start. */
+  public long rtpMalformed() {
+    return rtp.malformed();
+  }
+
   /** UDP port where RTP players subscribe. */
   public int rtpPort() {
     return rtp.egressPort();

@@ -1,11 +1,10 @@
 package io.shardcast.media.serve;
 
-import io.shardcast.media.MediaClock;
 import io.shardcast.media.MediaDirectory;
 import io.shardcast.media.MediaFormatException;
 import io.shardcast.media.MediaFrame;
 import io.shardcast.media.MediaRoom;
-import io.shardcast.media.Track;
+import io.shardcast.media.OriginPublisher;
 import io.shardcast.media.TrackKey;
 import io.shardcast.media.amf.Amf0;
 import io.shardcast.media.flv.Flv;
@@ -13,11 +12,8 @@ import io.shardcast.media.rtmp.ChunkReader;
 import io.shardcast.media.rtmp.ChunkWriter;
 import io.shardcast.media.rtmp.RtmpMessage;
 import java.io.IOException;
-import java.net.URLDecoder;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,9 +46,7 @@ final class RtmpConnection extends MediaConnection {
   private String roomId = "?";
   private TrackKey trackKey;
   private boolean authorizing;
-  private Track track;
-  private MediaRoom room;
-  private long clockOffset = Long.MIN_VALUE;
+  private OriginPublisher publisher;
   private long received;
   private long acknowledged;
   private long peerWindow;
@@ -65,7 +59,7 @@ final class RtmpConnection extends MediaConnection {
 
   @Override
   String describe() {
-    if (track != null || authorizing) {
+    if (publisher != null || authorizing) {
       return "RTMP publisher of room " + roomId + (trackKey != null ? " (" + trackKey + ")" : "");
     }
     return player ? "RTMP player of room " + roomId : "RTMP connection";
@@ -73,7 +67,7 @@ final class RtmpConnection extends MediaConnection {
 
   @Override
   boolean setupTimedOut(long nowMillis) {
-    return track == null && !authorizing && super.setupTimedOut(nowMillis);
+    return publisher == null && !authorizing && super.setupTimedOut(nowMillis);
   }
 
   @Override
@@ -87,7 +81,7 @@ final class RtmpConnection extends MediaConnection {
     }
     int n = channel.read(in);
     if (n < 0) {
-      close(track != null ? "the publisher disconnected" : "the peer closed the connection");
+      close(publisher != null ? "the publisher disconnected" : "the peer closed the connection");
       return;
     }
     received += n;
@@ -189,7 +183,7 @@ final class RtmpConnection extends MediaConnection {
       case "publish" -> publish(values, txn);
       case "play" -> play(values);
       case "FCUnpublish", "deleteStream", "closeStream" -> {
-        if (track != null) {
+        if (publisher != null) {
           closeAfterFlush("the publisher stopped (" + name + ")");
         } else if (player) {
           closeAfterFlush("the player stopped (" + name + ")");
@@ -226,7 +220,7 @@ final class RtmpConnection extends MediaConnection {
   }
 
   private void publish(List<Object> values, double txn) {
-    if (track != null || authorizing || player) {
+    if (publisher != null || authorizing || player) {
       throw new MediaFormatException("RTMP: a second publish or play on one connection");
     }
     if (values.size() < 4 || !(values.get(3) instanceof String streamName)) {
@@ -257,10 +251,8 @@ final class RtmpConnection extends MediaConnection {
           : "NetStream.Publish.BadName", d.message());
     } else {
       in = in.capacity() >= ChunkReader.MAX_CHUNK_SIZE ? in : grow(in, ChunkReader.MAX_CHUNK_SIZE + 4096);
-      track = loop.server.hub.openOrigin(roomId, trackKey);
-      room = loop.server.hub.room(roomId);
+      publisher = new OriginPublisher(loop.server.hub, loop.server.directory, roomId, trackKey);
       loop.server.publishers.incrementAndGet();
-      loop.server.directory.publishing(roomId, trackKey, true);
       sendStatus(1, "status", "NetStream.Publish.Start", "Publishing " + roomId + " " + trackKey + ".");
     }
   }
@@ -271,7 +263,7 @@ final class RtmpConnection extends MediaConnection {
   }
 
   private void play(List<Object> values) {
-    if (track != null || authorizing || player) {
+    if (publisher != null || authorizing || player) {
       throw new MediaFormatException("RTMP: a second publish or play on one connection");
     }
     if (values.size() < 4 || !(values.get(3) instanceof String streamName)) {
@@ -318,7 +310,7 @@ final class RtmpConnection extends MediaConnection {
   }
 
   private void data(List<Object> values, RtmpMessage m) {
-    if (track == null) {
+    if (publisher == null) {
       return;
     }
     int i = !values.isEmpty() && "@setDataFrame".equals(values.get(0)) ? 1 : 0;
@@ -327,12 +319,12 @@ final class RtmpConnection extends MediaConnection {
       for (Map.Entry<?, ?> e : meta.entrySet()) {
         clean.put(String.valueOf(e.getKey()), e.getValue());
       }
-      track.publish(new MediaFrame(Flv.SCRIPT, 0, Amf0.encodeEcmaArray("onMetaData", clean), MediaClock.nowMicros()));
+      publisher.frame(Flv.SCRIPT, 0, Amf0.encodeEcmaArray("onMetaData", clean));
     }
   }
 
   private void media(RtmpMessage m) {
-    if (track == null) {
+    if (publisher == null) {
       return; // media before the publish was accepted (or after it was refused) is dropped
     }
     byte[] body = m.payload();
@@ -344,11 +336,7 @@ final class RtmpConnection extends MediaConnection {
     } else {
       Flv.checkAudio(body);
     }
-    if (clockOffset == Long.MIN_VALUE) {
-      clockOffset = room.clockOffset(System.currentTimeMillis() - m.timestamp());
-    }
-    long ts = Math.max(0, m.timestamp() + clockOffset);
-    track.publish(new MediaFrame(m.type(), ts, body, MediaClock.nowMicros()));
+    publisher.frame(m.type(), m.timestamp(), body);
   }
 
   private void sendStatus(int streamId, String level, String code, String description) {
@@ -380,10 +368,9 @@ final class RtmpConnection extends MediaConnection {
 
   @Override
   void onClose() {
-    if (track != null) {
-      loop.server.hub.close(track);
+    if (publisher != null) {
+      publisher.close();
       loop.server.publishers.decrementAndGet();
-      loop.server.directory.publishing(roomId, trackKey, false);
     }
   }
 
@@ -397,19 +384,7 @@ final class RtmpConnection extends MediaConnection {
     static StreamName parse(String name) {
       int q = name.indexOf('?');
       String id = q < 0 ? name : name.substring(0, q);
-      Map<String, String> params = new HashMap<>();
-      if (q >= 0) {
-        for (String p : name.substring(q + 1).split("&")) {
-          int eq = p.indexOf('=');
-          if (eq > 0) {
-            try {
-              params.put(p.substring(0, eq), URLDecoder.decode(p.substring(eq + 1), StandardCharsets.UTF_8));
-            } catch (IllegalArgumentException ignored) {
-              // a malformed escape: the parameter is left out
-            }
-          }
-        }
-      }
+      Map<String, String> params = MediaConnection.params(q < 0 ? "" : name.substring(q + 1));
       String camera = params.get("camera");
       String layer = params.get("layer");
       String error = null;

@@ -1,12 +1,11 @@
 package io.shardcast.media.serve;
 
-import io.shardcast.media.MediaClock;
 import io.shardcast.media.MediaDirectory;
 import io.shardcast.media.MediaFormatException;
 import io.shardcast.media.MediaFrame;
 import io.shardcast.media.MediaHub;
 import io.shardcast.media.MediaRoom;
-import io.shardcast.media.Track;
+import io.shardcast.media.OriginPublisher;
 import io.shardcast.media.TrackKey;
 import io.shardcast.media.fec.ProtectedReceiver;
 import io.shardcast.media.fec.ProtectedSender;
@@ -60,6 +59,8 @@ public final class RtpService implements AutoCloseable {
   private final ByteBuffer inBuf = ByteBuffer.wrap(in);
   private final ByteBuffer outBuf = ByteBuffer.allocateDirect(2048);
   private volatile boolean running = true;
+  /** Players served (read by publishing threads, which wake this thread only when there are some). */
+  private volatile int playerCount;
   private long malformed;
 
   RtpService(MediaHub hub, MediaDirectory directory, MediaSettings settings) throws IOException {
@@ -81,7 +82,9 @@ public final class RtpService implements AutoCloseable {
 
   /** A frame was published somewhere: players may have something to send. */
   void wake() {
-    selector.wakeup();
+    if (playerCount > 0) {
+      selector.wakeup();
+    }
   }
 
   /**
@@ -137,6 +140,7 @@ public final class RtpService implements AutoCloseable {
           if (now - p.lastHeardMillis > PLAYER_TIMEOUT_MILLIS) {
             p.close("silent for " + PLAYER_TIMEOUT_MILLIS / 1000 + " s");
             players.remove();
+            playerCount = this.players.size();
           } else {
             p.pump(now);
           }
@@ -195,11 +199,12 @@ public final class RtpService implements AutoCloseable {
       return;
     }
     players.put(to, new Player(to, room, s, now));
+    playerCount = players.size();
     log.info("Media RTP: player {} of room {} started", to, room.roomId);
   }
 
   public int players() {
-    return players.size();
+    return playerCount;
   }
 
   public long malformed() {
@@ -213,12 +218,9 @@ public final class RtpService implements AutoCloseable {
     final DatagramChannel channel;
     final RtpDepacketizer depacketizer;
     final ProtectedReceiver protectedPath;
-    Track track;
-    MediaRoom room;
-    long clockOffset = Long.MIN_VALUE;
+    final OriginPublisher publisher;
     long lastPacketMillis = System.currentTimeMillis();
     SocketAddress peer;
-    final List<MediaFrame> early = new ArrayList<>();
 
     Ingest(String roomId, TrackKey key, byte[] audioConfig) throws IOException {
       this.roomId = roomId;
@@ -226,7 +228,8 @@ public final class RtpService implements AutoCloseable {
       this.channel = DatagramChannel.open().bind(new InetSocketAddress(settings.iface(), 0));
       channel.configureBlocking(false);
       channel.register(selector, SelectionKey.OP_READ, this);
-      this.depacketizer = new RtpDepacketizer(this::frame);
+      this.publisher = new OriginPublisher(hub, directory, roomId, key);
+      this.depacketizer = new RtpDepacketizer(publisher::frame);
       this.protectedPath = new ProtectedReceiver(depacketizer::packet, (b, n) -> {
         if (peer != null) {
           send(channel, peer, b, n);
@@ -270,26 +273,8 @@ public final class RtpService implements AutoCloseable {
       protectedPath.poll(now);
     }
 
-    void frame(MediaFrame f) {
-      if (track == null) {
-        if (!(f.keyframe || f.config)) {
-          return;
-        }
-        track = hub.openOrigin(roomId, key);
-        room = hub.room(roomId);
-        directory.publishing(roomId, key, true);
-      }
-      if (clockOffset == Long.MIN_VALUE) {
-        clockOffset = room.clockOffset(System.currentTimeMillis() - f.timestamp);
-      }
-      track.publish(new MediaFrame(f.kind, Math.max(0, f.timestamp + clockOffset), f.body, MediaClock.nowMicros()));
-    }
-
     void close(String why) {
-      if (track != null) {
-        hub.close(track);
-        directory.publishing(roomId, key, false);
-      }
+      publisher.close();
       try {
         channel.close();
       } catch (IOException ignored) {

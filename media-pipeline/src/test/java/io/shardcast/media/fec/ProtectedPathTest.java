@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shardcast.media.MediaFrame;
 import io.shardcast.media.flv.FlvFile;
-import io.shardcast.media.tools.Ffmpeg;
-import io.shardcast.media.tools.RtpLossTrial;
+import io.shardcast.media.client.Ffmpeg;
+import io.shardcast.media.client.RtpLossTrial;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,11 +27,7 @@ class ProtectedPathTest {
   @BeforeAll
   static void encode() throws Exception {
     Path file = dir.resolve("clip.flv");
-    Process p = new ProcessBuilder(Ffmpeg.ffmpeg().orElseThrow(), "-hide_banner", "-loglevel", "error",
-        "-f", "lavfi", "-i", "testsrc=size=640x360:rate=25", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000",
-        "-t", "6", "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-g", "25", "-b:v", "800k",
-        "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "64k", "-y", file.toString()).inheritIO().start();
-    assertEquals(0, p.waitFor());
+    Ffmpeg.encodeClip(file, "testsrc=size=640x360:rate=25", 6, "800k", 25);
     clip = FlvFile.read(file);
   }
 

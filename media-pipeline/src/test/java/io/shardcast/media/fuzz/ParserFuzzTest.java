@@ -58,7 +58,7 @@ class ParserFuzzTest {
 
   @FuzzTest(maxDuration = "60s")
   void rtpDepacketizer(byte[] data) {
-    RtpDepacketizer d = new RtpDepacketizer(f -> { });
+    RtpDepacketizer d = new RtpDepacketizer((k, t, b) -> { });
     int p = 0;
     while (p + 2 <= data.length) {
       int n = Math.min(((data[p] & 0xFF) << 8) | (data[p + 1] & 0xFF), data.length - p - 2);

@@ -8,7 +8,7 @@ import io.shardcast.media.MediaHub;
 import io.shardcast.media.MediaRoom;
 import io.shardcast.media.StaticDirectory;
 import io.shardcast.media.TrackKey;
-import io.shardcast.media.tools.Ffmpeg;
+import io.shardcast.media.client.Ffmpeg;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -177,7 +177,7 @@ class MediaServerTest {
 
     try (io.shardcast.media.fec.LossProxy proxy = new io.shardcast.media.fec.LossProxy(
         new java.net.InetSocketAddress("127.0.0.1", server.rtpPort()), io.shardcast.media.fec.LossProxy.random(0.10), 5, 3);
-        io.shardcast.media.tools.RtpPlayer player = new io.shardcast.media.tools.RtpPlayer(proxy.address(), "r1", 250)) {
+        io.shardcast.media.client.RtpPlayer player = new io.shardcast.media.client.RtpPlayer(proxy.address(), "r1", 250)) {
       Thread.sleep(5000);
       assertTrue(proxy.dropped() > 20, "the proxy dropped packets: " + proxy.dropped());
       assertEquals(0, player.videoFramesDropped(), "no frame lost: " + player.receiver().recovered() + " rebuilt, "

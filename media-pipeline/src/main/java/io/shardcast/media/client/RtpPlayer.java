@@ -1,4 +1,4 @@
-package io.shardcast.media.tools;
+package io.shardcast.media.client;
 
 import io.shardcast.media.MediaFrame;
 import io.shardcast.media.fec.ProtectedReceiver;
@@ -34,9 +34,9 @@ public final class RtpPlayer implements AutoCloseable {
     this.stream = stream;
     this.channel = DatagramChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
     channel.configureBlocking(false);
-    this.depacketizer = new RtpDepacketizer(f -> {
+    this.depacketizer = new RtpDepacketizer((kind, ts, body) -> {
       synchronized (frames) {
-        frames.add(f);
+        frames.add(new MediaFrame(kind, ts, body, 0));
       }
     });
     ByteBuffer out = ByteBuffer.allocate(2048);

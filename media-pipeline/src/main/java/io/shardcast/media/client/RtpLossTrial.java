@@ -1,4 +1,4 @@
-package io.shardcast.media.tools;
+package io.shardcast.media.client;
 
 import io.shardcast.media.MediaFrame;
 import io.shardcast.media.fec.LossProxy;
@@ -58,7 +58,7 @@ public final class RtpLossTrial {
       RtpPacketizer packetizer = new RtpPacketizer(0x1111, 0x2222, (p, n, video) -> sender.send(p, n, nowHolder[0]));
 
       List<MediaFrame> received = new ArrayList<>();
-      RtpDepacketizer depacketizer = new RtpDepacketizer(received::add);
+      RtpDepacketizer depacketizer = new RtpDepacketizer((k, ts, body) -> received.add(new MediaFrame(k, ts, body, 0)));
       Map<Long, Long> sentAt = new HashMap<>();
       List<Long> delays = new ArrayList<>();
       ByteBuffer feedbackBuf = ByteBuffer.allocate(2048);

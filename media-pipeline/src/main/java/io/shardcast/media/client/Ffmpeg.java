@@ -1,4 +1,4 @@
-package io.shardcast.media.tools;
+package io.shardcast.media.client;
 
 import java.io.File;
 import java.io.IOException;
@@ -83,6 +83,24 @@ public final class Ffmpeg {
         "-map", "1:a", "-c:a", "aac", "-ar", "48000", "-ac", "1", "-b:a", "64k", "-f", "rtp", "-payload_type", "97",
         url));
     return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+  }
+
+  /**
+   * Encodes a clip of {@code seconds} into the FLV file {@code out}: a test pattern ({@code source},
+   * e.g. {@code testsrc2=size=1280x720:rate=30}) with a tone, libx264 zero-latency (no B-frames) at
+   * {@code bitrate} with a keyframe every {@code gop} frames, and AAC. Benchmarks encode once and
+   * replay the clip, so the encoder's CPU is not in their figures.
+   */
+  public static void encodeClip(Path out, String source, int seconds, String bitrate, int gop)
+      throws IOException, InterruptedException {
+    Process p = new ProcessBuilder(require(ffmpeg(), "ffmpeg"), "-hide_banner", "-nostdin", "-loglevel", "error",
+        "-f", "lavfi", "-i", source, "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000",
+        "-t", String.valueOf(seconds), "-c:v", "libx264", "-preset", "veryfast", "-tune", "zerolatency",
+        "-g", String.valueOf(gop), "-b:v", bitrate, "-maxrate", bitrate, "-bufsize", bitrate, "-pix_fmt", "yuv420p",
+        "-c:a", "aac", "-b:a", "128k", "-y", out.toString()).inheritIO().start();
+    if (p.waitFor() != 0) {
+      throw new IOException("ffmpeg could not encode the clip " + out);
+    }
   }
 
   /** What a reader decoded: ffmpeg's exit code, video frames decoded, and everything it said at error level. */
