@@ -29,6 +29,8 @@ public final class ProtectedSender {
   /** A group is closed and protected once its oldest packet is this old, so protection never waits long. */
   private static final long GROUP_MAX_AGE_MILLIS = 15;
   private static final long SR_INTERVAL_MILLIS = 250;
+  /** Reported loss above which retransmissions are sent twice. */
+  private static final double HEAVY_LOSS = 0.15;
 
   private final Transport transport;
   private final int ssrc;
@@ -182,6 +184,11 @@ public final class ProtectedSender {
     int slot = seq % HISTORY;
     if (historySeq[slot] == seq) {
       transport.send(history[slot], historyLength[slot]);
+      if (loss > HEAVY_LOSS) {
+        // On a very lossy path a retransmission is as likely to be lost as the original: send it
+        // twice, so a packet parity could not rebuild rarely runs out of rounds (each costs a GOP).
+        transport.send(history[slot], historyLength[slot]);
+      }
     }
   }
 
