@@ -32,6 +32,10 @@ public final class MediaBench implements Callable<Integer> {
   @Option(names = "--seconds", description = "Measured seconds per step (default 20).")
   int seconds = 20;
 
+  @Option(names = "--warmup-seconds", description = "Unmeasured seconds with the first viewer count on each server "
+      + "before the table (default 15): the JVM's compiled code, not its interpreter, is what a long show runs on.")
+  int warmupSeconds = 15;
+
   @Option(names = "--bitrate", description = "Video bitrate of the 720p stream (default 2500k).")
   String bitrate = "2500k";
 
@@ -94,10 +98,16 @@ public final class MediaBench implements Callable<Integer> {
       System.out.println("| server | viewers | kept up | server CPU (cores) | viewers per core | CPU per viewer-second"
           + " | memory per viewer | ingest-to-socket p50 / p99 |");
       System.out.println("|---|---|---|---|---|---|---|---|");
-      for (int n : viewers) {
-        step(server, null, n, streamBytesPerSecond);
+      if (warmupSeconds > 0) {
+        step(server, null, viewers.get(0), streamBytesPerSecond, warmupSeconds, false);
         if (ngx != null) {
-          step(null, ngx, n, streamBytesPerSecond);
+          step(null, ngx, viewers.get(0), streamBytesPerSecond, warmupSeconds, false);
+        }
+      }
+      for (int n : viewers) {
+        step(server, null, n, streamBytesPerSecond, seconds, true);
+        if (ngx != null) {
+          step(null, ngx, n, streamBytesPerSecond, seconds, true);
         }
       }
     } finally {
@@ -182,7 +192,8 @@ public final class MediaBench implements Callable<Integer> {
     }
   }
 
-  private void step(MediaServer server, NginxRtmp ngx, int n, double streamBytesPerSecond) throws Exception {
+  private void step(MediaServer server, NginxRtmp ngx, int n, double streamBytesPerSecond, int seconds, boolean print)
+      throws Exception {
     System.gc();
     long memBefore = ngx != null ? ngx.rssBytes() : usedHeap();
     MediaPlayers players = !protocol.equals("rtmp") ? MediaPlayers.httpFlv("127.0.0.1", server.httpPort(), "/live/bench.flv", n)
@@ -213,6 +224,10 @@ public final class MediaBench implements Callable<Integer> {
       if (end[i] - start[i] >= 0.9 * expected) {
         keptUp++;
       }
+    }
+    if (!print) {
+      Thread.sleep(3000);
+      return;
     }
     double cores = cpu / (double) wall;
     double perViewerUs = cpu / 1000.0 / n / (wall / 1e9);

@@ -16,6 +16,7 @@ import io.shardcast.cluster.gateway.Gateway;
 import io.shardcast.cluster.gateway.GatewaySettings;
 import io.shardcast.cluster.gateway.OrderDesk;
 import io.shardcast.cluster.journal.JournalConfig;
+import io.shardcast.cluster.journal.JournalWarmup;
 import io.shardcast.cluster.media.MediaPlane;
 import io.shardcast.cluster.metrics.NodeMetrics;
 import io.shardcast.cluster.viewer.ViewerServer;
@@ -129,6 +130,9 @@ public final class ShardcastNode {
       LiveRoom.init(system, autoscaler == null ? null
           : new RoomAllocation(system, autoscaler, rebalanceMinViewers, rebalanceMaxMoves));
       status.shardingStarted = true;
+      if (JournalWarmup.wanted(config)) {
+        JournalWarmup.run(system);
+      }
       ActorRef<RoomEdges.Command> edges = system.systemActorOf(RoomEdges.create(roomSettings), "room-edges",
           Props.empty());
       NodeMetrics metrics = NodeMetrics.start(system);

@@ -182,6 +182,7 @@ public final class LiveRoom extends EventSourcedBehavior<LiveRoom.Command, RoomE
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2));
     this.ctx = ctx;
     this.activity = RoomActivity.get(ctx.getSystem());
+    activity.starting(roomId);
     this.timers = timers;
     this.roomId = roomId;
     this.settings = settings;

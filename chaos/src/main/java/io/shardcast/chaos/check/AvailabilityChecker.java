@@ -10,8 +10,11 @@ import java.util.Map;
 /**
  * How long the room refused or stalled requests after each fault, from the prober's records: a
  * probe is bad when it failed or took longer than {@link #STALL_MS}; an outage runs from a bad
- * probe's start to the end of the next good one. A fault's unavailability is the outage time
- * that starts between it and the next fault (or the end of the run). Also when capacity was
+ * probe's start to the first answer of a good probe started after it. Probes overlap (one starts
+ * every period whatever the others do), so a slow probe sent during an outage belongs to it and
+ * starts no outage of its own. A fault's unavailability is the time of the outages that are its:
+ * an outage belongs to the last fault begun when its first bad probe was answered (or timed out),
+ * so a request sent just before a kill and lost with the node counts against that kill. Also when capacity was
  * back: the fault's target node serving again. Targets, not invariants: a miss is reported,
  * and does not make the run fail.
  */
@@ -62,31 +65,50 @@ public final class AvailabilityChecker {
       }
     }
     probes.sort((a, b) -> Long.compare(a.start(), b.start()));
+    // Outages over the whole run: from a bad probe to the first answer of a good one started after
+    // it (probes overlap: a later one may be answered first).
+    long[] faultAt = new long[faults.size()];
+    for (int f = 0; f < faults.size(); f++) {
+      faultAt[f] = faults.get(f).path("t").asLong();
+    }
+    long[] total = new long[faults.size()];
+    long[] longest = new long[faults.size()];
+    int i = 0;
+    while (i < probes.size()) {
+      Probe p = probes.get(i);
+      if (p.good()) {
+        i++;
+        continue;
+      }
+      long outageStart = p.start();
+      long outageEnd = Long.MAX_VALUE;
+      for (int j = i + 1; j < probes.size() && probes.get(j).start() < outageEnd; j++) {
+        if (probes.get(j).good()) {
+          outageEnd = Math.min(outageEnd, probes.get(j).end());
+        }
+      }
+      if (outageEnd == Long.MAX_VALUE) {
+        outageEnd = Math.max(p.end(), end);
+      }
+      // The outage is the last fault's that had begun when its first bad probe ended: a probe sent
+      // just before a kill and lost with the node belongs to that kill. None before the first fault.
+      int f = faults.size() - 1;
+      while (f >= 0 && faultAt[f] > p.end()) {
+        f--;
+      }
+      if (f >= 0) {
+        total[f] += outageEnd - outageStart;
+        longest[f] = Math.max(longest[f], outageEnd - outageStart);
+      }
+      // Probes sent before the room answered again were caught in this outage, however they ended.
+      while (i < probes.size() && probes.get(i).start() < outageEnd) {
+        i++;
+      }
+    }
     Map<String, List<Long>> byClass = new LinkedHashMap<>();
     for (int f = 0; f < faults.size(); f++) {
       JsonNode fault = faults.get(f);
-      long from = fault.path("t").asLong();
-      long to = f + 1 < faults.size() ? faults.get(f + 1).path("t").asLong() : end;
-      long total = 0;
-      long longest = 0;
-      int i = 0;
-      while (i < probes.size()) {
-        Probe p = probes.get(i);
-        if (p.good() || p.start() < from || p.start() >= to) {
-          i++;
-          continue;
-        }
-        // An outage: from this bad probe to the end of the next good one.
-        long outageStart = p.start();
-        int j = i + 1;
-        while (j < probes.size() && !probes.get(j).good()) {
-          j++;
-        }
-        long outageEnd = j < probes.size() ? probes.get(j).end() : Math.max(p.end(), end);
-        total += outageEnd - outageStart;
-        longest = Math.max(longest, outageEnd - outageStart);
-        i = j + 1;
-      }
+      long from = faultAt[f];
       String target = fault.path("target").asText();
       long back = -1;
       for (JsonNode c : capacity) {
@@ -97,8 +119,8 @@ public final class AvailabilityChecker {
         }
       }
       String cls = fault.path("class").asText(fault.path("name").asText());
-      costs.add(new FaultCost(fault.path("name").asText(), cls, target, from, total, longest, back));
-      byClass.computeIfAbsent(cls, x -> new ArrayList<>()).add(total);
+      costs.add(new FaultCost(fault.path("name").asText(), cls, target, from, total[f], longest[f], back));
+      byClass.computeIfAbsent(cls, x -> new ArrayList<>()).add(total[f]);
     }
     long good = probes.stream().filter(Probe::good).count();
     v.figure("probes", probes.size());

@@ -213,6 +213,42 @@ class CheckersTest {
   }
 
   @Test
+  void overlappingProbesEndTheOutageAtTheFirstAnswerAndCountItOnce() {
+    h.add(History.record("fault", 1000).put("phase", "start").put("name", "kill").put("class", "hard-kill")
+        .put("target", "node-1"));
+    probe(1000, 2000, false);
+    probe(1100, 2000, false);
+    probe(8000, 1700, true); // sent during the outage, answered at 9700: too slow
+    probe(8900, 1100, true); // answered at 10000, slow, but the room was back at 9700
+    probe(9000, 700, true); // answered at 9700, with the first
+    probe(9100, 600, true);
+    probe(9200, 600, true);
+    probe(12000, 1500, true); // a later stall of its own
+    probe(12100, 10, true);
+    List<AvailabilityChecker.FaultCost> costs = new ArrayList<>();
+    AvailabilityChecker.check(h, costs);
+    assertEquals(8700 + 110, costs.get(0).unavailableMillis());
+    assertEquals(8700, costs.get(0).longestOutageMillis());
+  }
+
+  @Test
+  void aProbeSentJustBeforeAKillCountsAgainstThatKill() {
+    h.add(History.record("fault", 1000).put("phase", "start").put("name", "kill").put("class", "hard-kill")
+        .put("target", "node-1"));
+    probe(1000, 2000, false);
+    probe(9000, 10, true);
+    probe(29_950, 2000, false); // sent 50 ms before the next kill, lost with its node
+    h.add(History.record("fault", 30_000).put("phase", "start").put("name", "kill").put("class", "hard-kill")
+        .put("target", "node-2"));
+    probe(30_050, 2000, false);
+    probe(38_000, 10, true);
+    List<AvailabilityChecker.FaultCost> costs = new ArrayList<>();
+    AvailabilityChecker.check(h, costs);
+    assertEquals(8010, costs.get(0).unavailableMillis());
+    assertEquals(38_010 - 29_950, costs.get(1).unavailableMillis());
+  }
+
+  @Test
   void aReportFailsOnAnyViolationAndIsWrittenAsJsonAndMarkdown(@TempDir Path dir) throws Exception {
     sale("s1", 1, 1);
     order("o1", "u1", "s1", "ok", "CONFIRMED");

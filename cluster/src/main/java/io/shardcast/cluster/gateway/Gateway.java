@@ -20,7 +20,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -119,13 +121,13 @@ public final class Gateway extends AllDirectives {
       return error(400, "BAD_ROOM_ID", "room ids are 1..64 of [A-Za-z0-9_-]");
     }
     return concat(
-        pathEnd(() -> get(() -> ask(roomId, LiveRoom.GetSnapshot::new))),
+        pathEnd(() -> get(() -> read(roomId, LiveRoom.GetSnapshot::new))),
         path("join", () -> get(() -> join(roomId))),
         path("orders", () -> concat(
             post(() -> jsonBody(b -> placeOrder(roomId, b))),
             get(() -> parameterOptional("saleId", saleId -> saleId.isEmpty()
                 ? error(400, "BAD_REQUEST", "saleId query parameter is required")
-                : ask(roomId, r -> new LiveRoom.GetOrders(saleId.get(), r)))))),
+                : read(roomId, r -> new LiveRoom.GetOrders(saleId.get(), r)))))),
         path(segment("coupons").slash(segment()).slash("claim"), couponId -> post(() -> jsonBody(b -> {
           String user = id(b, "userId");
           return ask(roomId, r -> new LiveRoom.ClaimCoupon(user, couponId, r));
@@ -145,7 +147,7 @@ public final class Gateway extends AllDirectives {
               intField(b, "perUserLimit", 1), revealAt);
         })),
         path("announcements", () -> hostOp(roomId, b -> new HostOp.Announce(text(b, "text")))),
-        path("media", () -> get(() -> ask(roomId, LiveRoom.GetMediaRoute::new))),
+        path("media", () -> get(() -> read(roomId, LiveRoom.GetMediaRoute::new))),
         path("camera", () -> hostOp(roomId, b -> new HostOp.SwitchCamera(id(b, "camera")))),
         path("cohosts", () -> hostOp(roomId, b -> new HostOp.AddCohost(id(b, "userId")))));
   }
@@ -206,6 +208,43 @@ public final class Gateway extends AllDirectives {
     CompletionStage<Reply> reply = sharding.entityRefFor(LiveRoom.TYPE_KEY, roomId).ask(command::apply,
         settings.askTimeout());
     return onComplete(reply, t -> t.isSuccess() ? complete(t.get()) : timeout(roomId));
+  }
+
+  /**
+   * A read (nothing changes, so a copy may be answered twice): sent again every
+   * {@code read-resend-interval} until an answer or the ask timeout. A request sent while the
+   * room's node is being lost goes to that node and is gone; the copy sent after the cluster has
+   * removed the node waits in the shard region and is answered as soon as the room is back,
+   * rather than the client waiting out the whole timeout.
+   */
+  private Route read(String roomId, Function<ActorRef<Reply>, LiveRoom.Command> command) {
+    Duration every = settings.readResendInterval();
+    if (every.isZero()) {
+      return ask(roomId, command);
+    }
+    var room = sharding.entityRefFor(LiveRoom.TYPE_KEY, roomId);
+    CompletableFuture<Reply> answer = new CompletableFuture<>();
+    long deadline = System.nanoTime() + settings.askTimeout().toNanos();
+    Runnable[] send = new Runnable[1];
+    send[0] = () -> {
+      long left = deadline - System.nanoTime();
+      if (answer.isDone()) {
+        return;
+      }
+      if (left <= 0) {
+        answer.completeExceptionally(new TimeoutException("room " + roomId));
+        return;
+      }
+      room.ask(command::apply, Duration.ofNanos(left)).whenComplete((r, t) -> {
+        if (r != null) {
+          answer.complete(r);
+        }
+      });
+      system.scheduler().scheduleOnce(every.compareTo(Duration.ofNanos(left)) < 0 ? every : Duration.ofNanos(left),
+          send[0], system.executionContext());
+    };
+    send[0].run();
+    return onComplete(answer, t -> t.isSuccess() ? complete(t.get()) : timeout(roomId));
   }
 
   private Route timeout(String roomId) {

@@ -8,6 +8,7 @@ public record GatewaySettings(
     String iface,
     int port,
     Duration askTimeout,
+    Duration readResendInterval,
     long maxBodyBytes,
     int maxFrameBytes,
     double messagesPerSecond,
@@ -31,6 +32,7 @@ public record GatewaySettings(
         c.getString("interface"),
         c.getInt("port"),
         c.getDuration("ask-timeout"),
+        c.getDuration("read-resend-interval"),
         c.getBytes("max-body-bytes"),
         c.getBytes("max-frame-bytes").intValue(),
         c.getDouble("viewer-messages-per-second"),
@@ -46,6 +48,9 @@ public record GatewaySettings(
         c.getBytes("viewer-max-handshake-bytes").intValue());
     if (s.port < 0 || s.port > 65535) {
       throw new IllegalArgumentException("shardcast.gateway.port must be 0..65535, not " + s.port);
+    }
+    if (s.readResendInterval.isNegative()) {
+      throw new IllegalArgumentException("shardcast.gateway.read-resend-interval must not be negative");
     }
     if (s.viewerPort < 0 || s.viewerPort > 65535) {
       throw new IllegalArgumentException("shardcast.gateway.viewer-port must be 0..65535, not " + s.viewerPort);

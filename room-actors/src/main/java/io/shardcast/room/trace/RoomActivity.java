@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What each room incarnation did on this node, as JSON lines, for the chaos suite's split-brain
- * checker: when a room recovered here (and at which seq), every event it tried to write, every
+ * checker: when a room started and recovered here (and at which seq), every event it tried to write, every
  * event the journal confirmed, and when it stopped. Off unless {@code shardcast.room.activity-log} names a file; each line is written
  * through at once, so a node killed the next instant has it on disk.
  */
@@ -57,6 +57,11 @@ public final class RoomActivity implements Extension {
 
   public boolean enabled() {
     return out != null;
+  }
+
+  /** The room started here and is about to recover from the journal (seq -1: not known yet). */
+  public void starting(String roomId) {
+    write(roomId, "starting", -1, "");
   }
 
   /** The room finished recovery here; its next event will be {@code seq + 1}. */
