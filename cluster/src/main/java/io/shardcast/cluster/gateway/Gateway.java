@@ -20,9 +20,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -67,6 +65,7 @@ public final class Gateway extends AllDirectives {
   private final ActorRef<Autoscaler.Command> autoscaler;
   private final byte[] opsToken;
   private final JoinDesk joins;
+  private final RoomReads reads;
   private volatile int viewerPort;
   private volatile int rtmpPort;
   private volatile int mediaHttpPort;
@@ -85,6 +84,7 @@ public final class Gateway extends AllDirectives {
     this.sharding = ClusterSharding.get(system);
     this.settings = settings;
     this.metrics = metrics;
+    this.reads = new RoomReads(system, settings);
   }
 
   /** Thrown by body parsing; becomes a 400 with its code. */
@@ -210,41 +210,9 @@ public final class Gateway extends AllDirectives {
     return onComplete(reply, t -> t.isSuccess() ? complete(t.get()) : timeout(roomId));
   }
 
-  /**
-   * A read (nothing changes, so a copy may be answered twice): sent again every
-   * {@code read-resend-interval} until an answer or the ask timeout. A request sent while the
-   * room's node is being lost goes to that node and is gone; the copy sent after the cluster has
-   * removed the node waits in the shard region and is answered as soon as the room is back,
-   * rather than the client waiting out the whole timeout.
-   */
+  /** A read of the room, re-sent until answered ({@link RoomReads}). */
   private Route read(String roomId, Function<ActorRef<Reply>, LiveRoom.Command> command) {
-    Duration every = settings.readResendInterval();
-    if (every.isZero()) {
-      return ask(roomId, command);
-    }
-    var room = sharding.entityRefFor(LiveRoom.TYPE_KEY, roomId);
-    CompletableFuture<Reply> answer = new CompletableFuture<>();
-    long deadline = System.nanoTime() + settings.askTimeout().toNanos();
-    Runnable[] send = new Runnable[1];
-    send[0] = () -> {
-      long left = deadline - System.nanoTime();
-      if (answer.isDone()) {
-        return;
-      }
-      if (left <= 0) {
-        answer.completeExceptionally(new TimeoutException("room " + roomId));
-        return;
-      }
-      room.ask(command::apply, Duration.ofNanos(left)).whenComplete((r, t) -> {
-        if (r != null) {
-          answer.complete(r);
-        }
-      });
-      system.scheduler().scheduleOnce(every.compareTo(Duration.ofNanos(left)) < 0 ? every : Duration.ofNanos(left),
-          send[0], system.executionContext());
-    };
-    send[0].run();
-    return onComplete(answer, t -> t.isSuccess() ? complete(t.get()) : timeout(roomId));
+    return onComplete(reads.ask(roomId, command), t -> t.isSuccess() ? complete(t.get()) : timeout(roomId));
   }
 
   private Route timeout(String roomId) {

@@ -3,6 +3,7 @@ package io.shardcast.cluster.viewer;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.shardcast.cluster.gateway.GatewaySettings;
 import io.shardcast.cluster.gateway.OrderDesk;
+import io.shardcast.cluster.gateway.RoomReads;
 import io.shardcast.room.LiveRoom;
 import io.shardcast.room.Reply;
 import io.shardcast.room.RoomSettings;
@@ -41,6 +42,7 @@ public final class ViewerServer implements AutoCloseable {
   private final GatewaySettings settings;
   private final RoomSettings roomSettings;
   private final OrderDesk orders;
+  private final RoomReads reads;
   private final ServerSocketChannel listener;
   private final ViewerLoop[] loops;
   private final Thread acceptor;
@@ -53,6 +55,7 @@ public final class ViewerServer implements AutoCloseable {
       RoomSettings roomSettings, OrderDesk orders, ServerSocketChannel listener) throws IOException {
     this.orders = orders;
     this.sharding = ClusterSharding.get(system);
+    this.reads = new RoomReads(system, settings);
     this.edges = edges;
     this.settings = settings;
     this.roomSettings = roomSettings;
@@ -120,8 +123,9 @@ public final class ViewerServer implements AutoCloseable {
     }
   }
 
+  /** The room's snapshot for a joining viewer, re-sent until answered (a join during a failover waits for the room). */
   CompletionStage<Reply> snapshot(String roomId) {
-    return sharding.entityRefFor(LiveRoom.TYPE_KEY, roomId).ask(LiveRoom.GetSnapshot::new, settings.askTimeout());
+    return reads.ask(roomId, LiveRoom.GetSnapshot::new);
   }
 
   CompletionStage<Reply> placeOrder(String roomId, JsonNode order) {

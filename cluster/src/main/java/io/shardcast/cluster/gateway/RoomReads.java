@@ -1,0 +1,72 @@
+package io.shardcast.cluster.gateway;
+
+import io.shardcast.room.LiveRoom;
+import io.shardcast.room.Reply;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+
+/**
+ * Reads of a room (a snapshot, its orders, its media route): nothing changes, so a copy may be
+ * answered twice, and each is sent again every {@code read-resend-interval} until one is answered
+ * or the ask timeout has passed. A request sent while the room's node is being lost goes to that
+ * node and is gone; a copy sent after the cluster has removed the node waits in the shard region
+ * and is answered as soon as the room is back elsewhere, instead of the client waiting out the
+ * timeout. Writes are never sent twice (an order is retried by its client, with its orderId).
+ */
+public final class RoomReads {
+
+  private final ClusterSharding sharding;
+  private final Duration timeout;
+  private final Duration every;
+
+  public RoomReads(ActorSystem<?> system, GatewaySettings settings) {
+    this.sharding = ClusterSharding.get(system);
+    this.timeout = settings.askTimeout();
+    this.every = settings.readResendInterval();
+  }
+
+  /** Asks room {@code roomId} with {@code command}, again every interval until answered or timed out. */
+  public CompletionStage<Reply> ask(String roomId, Function<ActorRef<Reply>, LiveRoom.Command> command) {
+    var room = sharding.entityRefFor(LiveRoom.TYPE_KEY, roomId);
+    return untilAnswered(left -> room.ask(command::apply, left), timeout, every);
+  }
+
+  /**
+   * Calls {@code attempt} (given the time left) now and every {@code every} after, until one of the
+   * attempts answers or {@code timeout} has passed ({@link TimeoutException}); an attempt that
+   * fails is waited out like one never answered. {@code every} zero: one attempt.
+   */
+  static <T> CompletableFuture<T> untilAnswered(Function<Duration, CompletionStage<T>> attempt, Duration timeout,
+      Duration every) {
+    CompletableFuture<T> answer = new CompletableFuture<>();
+    send(attempt, answer, System.nanoTime() + timeout.toNanos(), every.toNanos());
+    return answer;
+  }
+
+  private static <T> void send(Function<Duration, CompletionStage<T>> attempt, CompletableFuture<T> answer,
+      long deadline, long everyNanos) {
+    if (answer.isDone()) {
+      return;
+    }
+    long left = deadline - System.nanoTime();
+    if (left <= 0) {
+      answer.completeExceptionally(new TimeoutException("no answer in time"));
+      return;
+    }
+    attempt.apply(Duration.ofNanos(left)).whenComplete((r, failure) -> {
+      if (failure == null) {
+        answer.complete(r);
+      }
+    });
+    long wait = everyNanos > 0 ? Math.min(everyNanos, left) : left;
+    CompletableFuture.delayedExecutor(wait, TimeUnit.NANOSECONDS)
+        .execute(() -> send(attempt, answer, deadline, everyNanos));
+  }
+}
