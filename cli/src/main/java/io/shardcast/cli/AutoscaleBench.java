@@ -12,7 +12,9 @@ import io.shardcast.autoscaler.sim.Trace;
 import io.shardcast.chaos.load.LocalCluster;
 import io.shardcast.chaos.load.RestClient;
 import io.shardcast.chaos.load.RoomScript;
+import io.shardcast.chaos.load.Viewer;
 import java.io.Writer;
+import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,6 +23,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -31,6 +34,9 @@ import picocli.CommandLine.Option;
 @Command(name = "autoscale", mixinStandardHelpOptions = true,
     description = "Trace-driven simulation: the real policy vs an HPA-like baseline vs an oracle.")
 public final class AutoscaleBench implements Callable<Integer> {
+
+  /** Viewers on each node drained by {@code --live-starts}. */
+  private static final int DRAIN_VIEWERS = 50;
 
   @Option(names = "--trace", description = "a trace CSV file or a built-in name (ramp-5min, spike-60s, flash-sale, "
       + "quiet-night); repeatable; default: every built-in trace")
@@ -51,7 +57,8 @@ public final class AutoscaleBench implements Callable<Integer> {
   Path seriesDir;
   @Option(names = "--live-starts", defaultValue = "0",
       description = "also measure this many cold starts of a real `shardcast node` process joining a running "
-          + "node, decision to /ready (the figure --cold-start-seconds models)")
+          + "node, decision to /ready (the figure --cold-start-seconds models), then drain each with viewers "
+          + "until its process exits (--drain-seconds); the traces are then also run with the measured times")
   int liveStarts;
   @Option(names = "--live-activations", defaultValue = "0",
       description = "also measure this many activations of a warm standby on a real two-node cluster: the "
@@ -94,16 +101,37 @@ public final class AutoscaleBench implements Callable<Integer> {
       System.err.println("bench autoscale: --live-starts must be >= 0");
       return 2;
     }
-    if (liveActivations > 0) {
-      measureActivations();
-    }
-    if (liveStarts > 0) {
-      measureColdStarts();
-    }
+    long[] activations = liveActivations > 0 ? measureActivations() : null;
+    long[][] startsAndDrains = liveStarts > 0 ? measureColdStarts() : null;
     System.out.printf(Locale.ROOT, "model: safe load %.0f viewers, %.0f joins/s, %.0f events-in/s per node; cold start "
-        + "%.0f s +/- %.0f%%, activation %.0f s, drain %.0f s; baseline ready after %.0f s, target %.2f%n",
+        + "%.1f s +/- %.0f%%, activation %.1f s, drain %.1f s; baseline ready after %.0f s, target %.2f%n",
         settings.safeLoad().viewers(), settings.safeLoad().joinsPerSecond(), settings.safeLoad().eventsInPerSecond(),
         coldStart, coldStartJitter * 100, activation, drain, baselineReady, baselineTarget);
+    boolean allMet = simulate(settings, model, runs);
+    if (activations != null || startsAndDrains != null) {
+      // The same traces with the start-up, activation and drain times just measured on this machine.
+      double cold = coldStart;
+      double jitter = coldStartJitter;
+      double drained = drain;
+      if (startsAndDrains != null) {
+        long[] starts = startsAndDrains[0];
+        double mean = Arrays.stream(starts).average().orElse(0) / 1000.0;
+        cold = mean;
+        jitter = Math.min(0.9, Math.max(0.1, (starts[starts.length - 1] - starts[0]) / 2000.0 / mean));
+        drained = Math.max(0.1, startsAndDrains[1][startsAndDrains[1].length - 1] / 1000.0);
+      }
+      double activated = activations == null ? activation : Math.max(0.1, activations[activations.length / 2] / 1000.0);
+      ClusterModel measured = new ClusterModel(settings.safeLoad(), cold, jitter, activated, drained, baselineReady, seed);
+      System.out.printf(Locale.ROOT, "%nmodel from this run's live measurements: cold start %.1f s +/- %.0f%% (their mean "
+          + "and spread), activation %.1f s (p50 to /join naming it), drain %.1f s (the slowest); the rest as above%n",
+          cold, jitter * 100, activated, drained);
+      simulate(settings, measured, runs);
+    }
+    return allMet ? 0 : 1;
+  }
+
+  /** Runs every trace with the policy, the baseline and the oracle; prints the table; whether every target was met. */
+  private boolean simulate(AutoscalerSettings settings, ClusterModel model, List<Trace> runs) throws Exception {
     System.out.println("| trace | controller | overloaded node-s | peak stress | node-hours | x oracle | max nodes | actions |");
     System.out.println("|---|---|---|---|---|---|---|---|");
     boolean allMet = true;
@@ -128,7 +156,7 @@ public final class AutoscaleBench implements Callable<Integer> {
           trace.name(), policy.overloadedNodeSeconds(), baseline.overloadedNodeSeconds(),
           policy.nodeHours() / oracle.nodeHours(), met ? "targets met" : "TARGETS MISSED");
     }
-    return allMet ? 0 : 1;
+    return allMet;
   }
 
   /**
@@ -136,7 +164,7 @@ public final class AutoscaleBench implements Callable<Integer> {
    * standby by the ops endpoint, times it until the autoscaler has its confirming report and until
    * {@code /join} first names it, drains it back to standby, and again.
    */
-  private void measureActivations() throws Exception {
+  private long[] measureActivations() throws Exception {
     Path dir = Files.createTempDirectory("shardcast-bench-activation");
     Path conf = dir.resolve("bench.conf");
     Files.writeString(conf, "shardcast.ops.token = \"bench\"\n");
@@ -190,6 +218,7 @@ public final class AutoscaleBench implements Callable<Integer> {
       System.out.printf(Locale.ROOT, "standby activation over %d: confirmed p50 %d ms max %d ms; /join p50 %d ms max %d ms "
           + "(target p50 < 2 s)%n", liveActivations, confirmed[liveActivations / 2], confirmed[liveActivations - 1],
           joinable[liveActivations / 2], joinable[liveActivations - 1]);
+      return joinable;
     }
   }
 
@@ -222,16 +251,28 @@ public final class AutoscaleBench implements Callable<Integer> {
     throw new IllegalStateException(node + " did not become " + role);
   }
 
-  /** Starts a node, then adds {@code liveStarts} more one at a time, timing each from spawn to /ready. */
-  private void measureColdStarts() throws Exception {
+  /**
+   * Starts a node, then adds {@code liveStarts} more one at a time, timing each from spawn to /ready.
+   * Then drains each added node as a scale-in would: activated, with {@link #DRAIN_VIEWERS} viewers
+   * connected, drained by the ops endpoint, timed from the order until its process has exited (its
+   * viewers follow the reconnect hints to the first node). Returns both, sorted, in ms.
+   */
+  private long[][] measureColdStarts() throws Exception {
     Path dir = Files.createTempDirectory("shardcast-bench-coldstart");
+    Path conf = dir.resolve("bench.conf");
+    Files.writeString(conf, "shardcast.ops.token = \"bench\"\n");
     List<String> jvm = List.of("-Xms512m", "-Xmx512m", LocalCluster.FIXED_SIZE);
-    try (LocalCluster cluster = LocalCluster.start(1, dir, 0, jvm, List.of())) {
+    RestClient rest = new RestClient();
+    HttpClient http = HttpClient.newHttpClient();
+    try (LocalCluster cluster = LocalCluster.start(1, dir, 0, jvm, List.of("--config", conf.toString()))) {
       cluster.awaitReady(Duration.ofSeconds(180));
+      String gateway = cluster.node(0).http();
       long[] millis = new long[liveStarts];
+      List<LocalCluster.Node> added = new ArrayList<>();
       for (int i = 0; i < liveStarts; i++) {
         long start = System.nanoTime();
-        LocalCluster.Node n = cluster.add(List.of("--role", "standby"));
+        LocalCluster.Node n = cluster.add(List.of("--role", "standby", "--config", conf.toString()));
+        added.add(n);
         while (!cluster.ready(n)) {
           if (System.nanoTime() - start > 120_000_000_000L) {
             throw new IllegalStateException("node not ready after 120 s; see " + n.log());
@@ -248,6 +289,37 @@ public final class AutoscaleBench implements Callable<Integer> {
       Arrays.sort(millis);
       System.out.printf(Locale.ROOT, "cold start over %d: p50 %d ms, max %d ms (target < 15 s)%n", liveStarts,
           millis[liveStarts / 2], millis[liveStarts - 1]);
+      RoomScript room = new RoomScript(gateway).create("drain bench");
+      long[] drains = new long[added.size()];
+      for (int i = added.size() - 1; i >= 0; i--) {
+        LocalCluster.Node n = added.get(i);
+        String node = "127.0.0.1:" + n.remotePort();
+        awaitRole(rest, gateway, node, "STANDBY");
+        rest.post(gateway + "/api/autoscaler/nodes/activate", "bench", "{\"node\":\"" + node + "\"}");
+        awaitRole(rest, gateway, node, "ACTIVE");
+        List<Viewer> viewers = new ArrayList<>();
+        for (int v = 0; v < DRAIN_VIEWERS; v++) {
+          viewers.add(new Viewer("drain-" + i + "-" + v, null, false).connect(http, n.ws(), room.roomId(), -1)
+              .get(20, TimeUnit.SECONDS));
+        }
+        long start = System.nanoTime();
+        RestClient.Response r = rest.post(gateway + "/api/autoscaler/nodes/drain", "bench",
+            "{\"node\":\"" + node + "\",\"then\":\"leave\"}");
+        if (r.status() != 202) {
+          throw new IllegalStateException("drain refused: " + r.body());
+        }
+        if (!n.process().waitFor(120, TimeUnit.SECONDS)) {
+          throw new IllegalStateException("drained node still running after 120 s; see " + n.log());
+        }
+        drains[i] = (System.nanoTime() - start) / 1_000_000;
+        System.out.printf(Locale.ROOT, "drain %d: %d ms from the order until the process exited (%d viewers moved)%n",
+            added.size() - i, drains[i], DRAIN_VIEWERS);
+        viewers.forEach(Viewer::close);
+      }
+      Arrays.sort(drains);
+      System.out.printf(Locale.ROOT, "drain over %d: p50 %d ms, max %d ms%n", drains.length, drains[drains.length / 2],
+          drains[drains.length - 1]);
+      return new long[][] {millis, drains};
     }
   }
 

@@ -127,8 +127,8 @@ public final class MediaBench implements Callable<Integer> {
   }
 
   private static Process publish(Path clip, String url, Path dir) throws Exception {
-    return new ProcessBuilder(Ffmpeg.ffmpeg().orElseThrow(), "-hide_banner", "-loglevel", "error", "-re",
-        "-stream_loop", "-1", "-i", clip.toString(), "-c", "copy", "-f", "flv", url).redirectErrorStream(true)
+    return Ffmpeg.process(List.of(Ffmpeg.ffmpeg().orElseThrow(), "-hide_banner", "-loglevel", "error", "-re",
+        "-stream_loop", "-1", "-i", clip.toString(), "-c", "copy", "-f", "flv", url)).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("publisher.log").toFile())).start();
   }
 

@@ -183,8 +183,10 @@ public final class NodeCommand implements Callable<Integer> {
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(io.shardcast.media.relay.AeronRelay.JVM_OPTIONS);
     for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-      // Heap, GC and properties as this node has them; not debugger or agent flags (a port each).
-      if (arg.startsWith("-Xm") || arg.startsWith("-Xs") || arg.startsWith("-XX:") || arg.startsWith("-D")) {
+      // Heap, GC, the class archive and properties as this node has them; not debugger or agent flags
+      // (a port each), nor a training run's archive dump.
+      if ((arg.startsWith("-Xm") || arg.startsWith("-Xs") || arg.startsWith("-XX:") || arg.startsWith("-D")
+          || arg.startsWith("-Xlog:")) && !arg.startsWith("-XX:ArchiveClassesAtExit")) {
         cmd.add(arg);
       }
     }

@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "shardcast 0.1.0",
     description = "Elastic actor cluster for e-commerce live streaming.",
-    subcommands = {NodeCommand.class, DemoCommand.class, ChaosCommand.class, BenchCommand.class})
+    subcommands = {NodeCommand.class, DemoCommand.class, ChaosCommand.class, BenchCommand.class,
+        ClassArchiveTraining.class})
 public final class Shardcast implements Runnable {
 
   @CommandLine.Spec

@@ -23,6 +23,7 @@ public record AutoscalerSettings(
     Duration scaleInWindow,
     Duration scaleInStep,
     double scaleInMaxFraction,
+    Duration scaleInReconnect,
     Duration reportStaleAfter,
     Duration activationPrior,
     Duration coldStartPrior,
@@ -72,6 +73,7 @@ public record AutoscalerSettings(
     notNegative(errors, "panic.hold", panicHold);
     positive(errors, "scale-in.window", scaleInWindow);
     positive(errors, "scale-in.step", scaleInStep);
+    positive(errors, "scale-in.reconnect", scaleInReconnect);
     if (!(scaleInMaxFraction > 0 && scaleInMaxFraction <= 1)) {
       errors.add("scale-in.max-fraction (" + scaleInMaxFraction + ") must be in (0, 1]");
     }
@@ -121,6 +123,7 @@ public record AutoscalerSettings(
         c.getDuration("scale-in.window"),
         c.getDuration("scale-in.step"),
         c.getDouble("scale-in.max-fraction"),
+        c.getDuration("scale-in.reconnect"),
         c.getDuration("report-stale-after"),
         c.getDuration("startup.activation"),
         c.getDuration("startup.cold-start"),

@@ -294,7 +294,25 @@ public final class ScalingPolicy {
       byViewers.sort(Comparator.comparingLong(NodeReport::upSinceMillis).reversed()
           .thenComparingInt((NodeReport n) -> n.load().viewers()).thenComparing(NodeReport::nodeId));
       int poolWanted = provisionTarget - activeTarget - standby.size() - starting;
-      for (int i = 0; i < Math.min(wave, byViewers.size() - settings.minActive()); i++) {
+      int drained = Math.min(wave, byViewers.size() - settings.minActive());
+      // Their viewers reconnect to the nodes that stay: no more than those take at their safe join rate.
+      double reconnectSeconds = settings.scaleInReconnect().toMillis() / 1000.0;
+      double joinRate = settings.safeLoad().joinsPerSecond() * settings.targetUtilization();
+      long moved = 0;
+      for (int i = 0; i < drained; i++) {
+        moved += byViewers.get(i).load().viewers();
+        double absorb = 0;
+        for (int j = i + 1; j < byViewers.size(); j++) {
+          absorb += Math.max(0, joinRate - byViewers.get(j).load().joinsPerSecond()) * reconnectSeconds;
+        }
+        if (i > 0 && moved > absorb) {
+          why.add(String.format(Locale.ROOT, "scale-in wave of %d, not %d: the staying nodes take %.0f reconnects",
+              i, drained, absorb));
+          drained = i;
+          break;
+        }
+      }
+      for (int i = 0; i < drained; i++) {
         boolean keep = poolWanted > 0;
         poolWanted -= keep ? 1 : 0;
         actions.add(new Action.Drain(byViewers.get(i).nodeId(), keep));

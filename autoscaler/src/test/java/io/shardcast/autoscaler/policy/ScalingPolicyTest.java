@@ -171,6 +171,45 @@ class ScalingPolicyTest {
   }
 
   @Test
+  void capacityLeftAfterASaleGoesNoFasterThanTheStayingNodesTakeItsViewers() {
+    ScalingPolicy p = policy();
+    // Two long-running nodes and ten raised for a sale, which took 500 joins each while it ran.
+    int burst = 10;
+    int perBurstNode = 500;
+    long revealAt = 30_000;
+    double reconnectSeconds = SETTINGS.scaleInReconnect().toMillis() / 1000.0;
+    double joinRate = SETTINGS.safeLoad().joinsPerSecond() * SETTINGS.targetUtilization();
+    List<Long> waves = new ArrayList<>();
+    for (int t = 0; t < 120; t++) {
+      long now = t * 1000L;
+      List<NodeReport> nodes = new ArrayList<>();
+      nodes.add(new NodeReport("old0", NodeRole.ACTIVE, now, 0, 0, NodeLoad.of(2000, 0, 1000)));
+      nodes.add(new NodeReport("old1", NodeRole.ACTIVE, now, 0, 0, NodeLoad.of(2000, 0, 1000)));
+      for (int i = 0; i < burst; i++) {
+        nodes.add(new NodeReport("burst" + i, NodeRole.ACTIVE, now, 5_000 + i, 5_000 + i,
+            NodeLoad.of(perBurstNode, 0, 250)));
+      }
+      // The sale sells out at 65 s; from then on the capacity raised for it may go.
+      SaleWindow sale = new SaleWindow("room", "sale", revealAt, t >= 65, Double.NaN);
+      Plan plan = p.decide(new Observation(now, nodes, List.of(sale)));
+      long drains = count(plan, Action.Drain.class);
+      if (drains > 0) {
+        waves.add(drains);
+        // What the wave moves, the nodes that stay must take within the reconnect time at their safe join rate.
+        long staying = nodes.size() - drains;
+        assertTrue(drains * perBurstNode <= staying * joinRate * reconnectSeconds,
+            "a wave of " + drains + " moves more viewers than " + staying + " nodes take: " + plan.reason());
+        if (waves.size() == 1) {
+          assertTrue(plan.reason().contains("scale-in wave of " + drains + ", not 8"), plan.reason());
+        }
+        burst -= (int) drains; // they leave; the next wave waits for their drains and the step
+      }
+    }
+    assertTrue(waves.size() >= 2, "the excess (8 nodes, 4,000 viewers) went in one wave: " + waves);
+    assertTrue(waves.get(0) >= 2, "a wave still moves what the staying nodes take at once: " + waves);
+  }
+
+  @Test
   void aNodeThatStoppedReportingIsNotCountedAsCapacity() {
     ScalingPolicy p = policy();
     int viewers = (int) (1.5 * SAFE_VIEWERS * 0.8);

@@ -188,6 +188,7 @@ public final class LocalCluster implements AutoCloseable {
     List<String> cmd = new ArrayList<>(placement.prefix(i));
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(List.of("--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED")); // the media relay (Aeron) needs it
+    cmd.addAll(classArchive());
     cmd.addAll(jvmOptions);
     cmd.addAll(placement.jvmOptions(i));
     cmd.add("-cp");
@@ -210,6 +211,20 @@ public final class LocalCluster implements AutoCloseable {
     } else {
       nodes.add(node);
     }
+  }
+
+  /**
+   * The class-data-sharing archive this JVM maps (the launcher's, see {@code ./shardcast}), for nodes
+   * started with the same classpath: they start faster with it. None under a test runner.
+   */
+  private static List<String> classArchive() {
+    List<String> options = new ArrayList<>();
+    for (String arg : java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+      if (arg.startsWith("-XX:SharedArchiveFile=") || arg.startsWith("-Xlog:cds")) {
+        options.add(arg);
+      }
+    }
+    return options;
   }
 
   public List<Node> nodes() {
@@ -380,20 +395,31 @@ public final class LocalCluster implements AutoCloseable {
     return freePorts(1)[0];
   }
 
-  /** {@code n} distinct free ports: each held open until all are picked, then released. */
+  /**
+   * {@code n} distinct ports free for both TCP and UDP (a node's media relay and RTP ports are UDP,
+   * and another node's Aeron holds ephemeral UDP ports a TCP check alone would hand out): each held
+   * open until all are picked, then released.
+   */
   public static int[] freePorts(int n) throws IOException {
-    ServerSocket[] sockets = new ServerSocket[n];
+    List<java.io.Closeable> held = new ArrayList<>();
     int[] ports = new int[n];
     try {
       for (int i = 0; i < n; i++) {
-        sockets[i] = new ServerSocket(0);
-        ports[i] = sockets[i].getLocalPort();
+        while (true) {
+          ServerSocket tcp = new ServerSocket(0);
+          held.add(tcp);
+          try {
+            held.add(new java.net.DatagramSocket(tcp.getLocalPort()));
+            ports[i] = tcp.getLocalPort();
+            break;
+          } catch (java.net.SocketException udpTaken) {
+            // held open, so it is not handed out again; try the next
+          }
+        }
       }
     } finally {
-      for (ServerSocket socket : sockets) {
-        if (socket != null) {
-          socket.close();
-        }
+      for (java.io.Closeable c : held) {
+        c.close();
       }
     }
     return ports;

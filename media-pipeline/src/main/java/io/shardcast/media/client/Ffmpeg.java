@@ -28,8 +28,30 @@ public final class Ffmpeg {
     return find("ffprobe", "org.bytedeco.ffmpeg.ffprobe");
   }
 
+  /** The directory of bytedeco's executables and libraries, once they are the ones in use. */
+  private static volatile Path bytedecoDir;
+
+  /**
+   * A process builder for an ffmpeg or ffprobe command line: with bytedeco's build, its libraries'
+   * directory goes first on {@code LD_LIBRARY_PATH} (its libraries name their own dependencies by
+   * soname with no runpath, so only the executables find their neighbours by themselves).
+   */
+  public static ProcessBuilder process(List<String> cmd) {
+    ProcessBuilder b = new ProcessBuilder(cmd);
+    Path dir = bytedecoDir;
+    if (dir != null && cmd.get(0).startsWith(dir.toString())) {
+      String old = b.environment().get("LD_LIBRARY_PATH");
+      b.environment().put("LD_LIBRARY_PATH", dir + (old == null || old.isEmpty() ? "" : File.pathSeparator + old));
+    }
+    return b;
+  }
+
+  /** Why bytedeco's build could not be loaded, when it could not (e.g. a system library it links is missing). */
+  private static volatile String bytedecoProblem = "";
+
   private static String require(Optional<String> exe, String name) {
-    return exe.orElseThrow(() -> new IllegalStateException("no " + name + " on the PATH or the classpath"));
+    return exe.orElseThrow(() -> new IllegalStateException("no " + name + " on the PATH or the classpath"
+        + bytedecoProblem));
   }
 
   private static Optional<String> find(String name, String bytedecoClass) {
@@ -45,9 +67,66 @@ public final class Ffmpeg {
     try {
       Class<?> loader = Class.forName("org.bytedeco.javacpp.Loader");
       Object exe = loader.getMethod("load", Class.class).invoke(null, Class.forName(bytedecoClass));
+      if (exe != null) {
+        bytedecoDir = Path.of((String) exe).getParent();
+        linkBundledSonames(bytedecoDir);
+      }
       return Optional.ofNullable((String) exe);
     } catch (ReflectiveOperationException | LinkageError e) {
+      Throwable cause = e;
+      while (cause.getCause() != null) {
+        cause = cause.getCause();
+      }
+      if (!(e instanceof ClassNotFoundException)) {
+        // Its executables link libavdevice, which needs the PulseAudio client library (Debian: libpulse0).
+        bytedecoProblem = "; bytedeco's ffmpeg build is there but does not load (" + cause.getMessage()
+            + "): install ffmpeg, or the library it names (libpulse.so.0: Debian's libpulse0)";
+      }
       return Optional.empty();
+    }
+  }
+
+  /**
+   * bytedeco's build bundles some libraries under their bare names ({@code libva.so}) while the
+   * executables ask for the versioned soname ({@code libva.so.2}), which only a system copy answers:
+   * on a machine without one, the executable does not start. Links each bare library under the
+   * soname asked for, next to it ({@link #process} puts that directory on the library path).
+   */
+  private static void linkBundledSonames(Path dir) {
+    for (String exe : List.of("ffmpeg", "ffprobe")) {
+      Path bin = dir.resolve(exe);
+      if (!Files.isExecutable(bin)) {
+        continue;
+      }
+      try {
+        ProcessBuilder lddCommand = new ProcessBuilder("ldd", bin.toString()).redirectErrorStream(true);
+        lddCommand.environment().put("LD_LIBRARY_PATH", dir.toString());
+        Process ldd = lddCommand.start();
+        String out = new String(ldd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        ldd.waitFor(10, TimeUnit.SECONDS);
+        for (String line : out.split("\n")) {
+          String l = line.trim();
+          int arrow = l.indexOf(" => not found");
+          if (arrow < 0) {
+            continue;
+          }
+          String soname = l.substring(0, arrow); // e.g. libva.so.2
+          int so = soname.indexOf(".so.");
+          Path bare = so < 0 ? null : dir.resolve(soname.substring(0, so + 3));
+          Path link = dir.resolve(soname);
+          if (bare != null && Files.exists(bare) && !Files.exists(link)) {
+            try {
+              Files.createSymbolicLink(link, bare.getFileName());
+            } catch (java.nio.file.FileAlreadyExistsException raced) {
+              // another test JVM linked it first
+            }
+          }
+        }
+      } catch (IOException e) {
+        // no ldd here: leave the directory as it is; a failing start says what is missing
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 
@@ -64,7 +143,7 @@ public final class Ffmpeg {
         "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-g", String.valueOf(gop),
         "-b:v", bitrate, "-maxrate", bitrate, "-bufsize", bitrate, "-pix_fmt", "yuv420p",
         "-c:a", "aac", "-b:a", "64k", "-f", "flv", url));
-    return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    return process(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
   }
 
   /**
@@ -82,7 +161,7 @@ public final class Ffmpeg {
         "-b:v", bitrate, "-pix_fmt", "yuv420p", "-f", "rtp", "-payload_type", "96", url,
         "-map", "1:a", "-c:a", "aac", "-ar", "48000", "-ac", "1", "-b:a", "64k", "-f", "rtp", "-payload_type", "97",
         url));
-    return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    return process(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
   }
 
   /**
@@ -93,11 +172,11 @@ public final class Ffmpeg {
    */
   public static void encodeClip(Path out, String source, int seconds, String bitrate, int gop)
       throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(require(ffmpeg(), "ffmpeg"), "-hide_banner", "-nostdin", "-loglevel", "error",
+    Process p = process(List.of(require(ffmpeg(), "ffmpeg"), "-hide_banner", "-nostdin", "-loglevel", "error",
         "-f", "lavfi", "-i", source, "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000",
         "-t", String.valueOf(seconds), "-c:v", "libx264", "-preset", "veryfast", "-tune", "zerolatency",
         "-g", String.valueOf(gop), "-b:v", bitrate, "-maxrate", bitrate, "-bufsize", bitrate, "-pix_fmt", "yuv420p",
-        "-c:a", "aac", "-b:a", "128k", "-y", out.toString()).inheritIO().start();
+        "-c:a", "aac", "-b:a", "128k", "-y", out.toString())).inheritIO().start();
     if (p.waitFor() != 0) {
       throw new IOException("ffmpeg could not encode the clip " + out);
     }
@@ -117,7 +196,7 @@ public final class Ffmpeg {
     List<String> cmd = List.of(require(ffmpeg(), "ffmpeg"), "-hide_banner", "-nostdin", "-loglevel", "error",
         "-xerror", "-rw_timeout", "15000000", "-i", url, "-t", String.valueOf(seconds),
         "-map", "0:v", "-f", "null", "-progress", progress.toString(), "-");
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(err.toFile()).start();
+    Process p = process(cmd).redirectErrorStream(true).redirectOutput(err.toFile()).start();
     if (!p.waitFor(seconds + 40L, TimeUnit.SECONDS)) {
       p.destroyForcibly();
       throw new IOException("ffmpeg reading " + url + " did not finish");
@@ -143,7 +222,7 @@ public final class Ffmpeg {
     List<String> cmd = List.of(require(ffprobe(), "ffprobe"), "-v", "error", "-rw_timeout", "15000000",
         "-select_streams", "v", "-show_entries", "frame=width", "-of", "csv=p=0",
         "-read_intervals", "%+" + seconds, url);
-    Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    Process p = process(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
     if (!p.waitFor(seconds + 40L, TimeUnit.SECONDS)) {
       p.destroyForcibly();
       throw new IOException("ffprobe reading " + url + " did not finish");
