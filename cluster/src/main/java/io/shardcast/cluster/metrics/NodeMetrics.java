@@ -29,6 +29,8 @@ public final class NodeMetrics {
 
   /** Viewer events accepted by this node's gateway (comments, likes, gifts). */
   public static final LongAdder EVENTS_IN = new LongAdder();
+  /** Room snapshot reads sent for joining viewers (the viewers joining meanwhile share one). */
+  public static final LongAdder SNAPSHOT_READS = new LongAdder();
 
   private static final AtomicBoolean KAMON_STARTED = new AtomicBoolean();
   private static volatile PrometheusReporter reporter;
@@ -38,6 +40,8 @@ public final class NodeMetrics {
   private final Gauge rooms = Kamon.gauge("shardcast.rooms", "room entities hosted by this node").withoutTags();
   private final Gauge shards = Kamon.gauge("shardcast.shards", "room shards hosted by this node").withoutTags();
   private final Counter eventsIn = Kamon.counter("shardcast.events.in", "viewer events accepted").withoutTags();
+  private final Counter snapshotReads = Kamon.counter("shardcast.viewer.snapshot.reads",
+      "room snapshot reads for joining viewers (viewers joining meanwhile share one)").withoutTags();
   private final Counter framesOut = Kamon.counter("shardcast.frames.out", "events written to viewers").withoutTags();
   private final Counter messagesOut =
       Kamon.counter("shardcast.messages.out", "WebSocket messages written to viewers (a batch of events is one)").withoutTags();
@@ -75,6 +79,7 @@ public final class NodeMetrics {
   private long lastRelayDropped;
   private long lastRtpMalformed;
   private long lastEventsIn;
+  private long lastSnapshotReads;
   private long lastFramesOut;
   private long lastMessagesOut;
   private long lastChatDropped;
@@ -125,6 +130,7 @@ public final class NodeMetrics {
     viewers.update(FanoutStats.CONNECTED_VIEWERS.get());
     edges.update(FanoutStats.ACTIVE_EDGES.get());
     lastEventsIn = fold(eventsIn, EVENTS_IN.sum(), lastEventsIn);
+    lastSnapshotReads = fold(snapshotReads, SNAPSHOT_READS.sum(), lastSnapshotReads);
     lastFramesOut = fold(framesOut, FanoutStats.FRAMES_OUT.sum(), lastFramesOut);
     lastMessagesOut = fold(messagesOut, FanoutStats.MESSAGES_OUT.sum(), lastMessagesOut);
     lastChatDropped = fold(chatDropped, FanoutStats.CHAT_DROPPED.sum(), lastChatDropped);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.shardcast.cluster.gateway.GatewaySettings;
 import io.shardcast.cluster.gateway.OrderDesk;
 import io.shardcast.cluster.gateway.RoomReads;
+import io.shardcast.cluster.metrics.NodeMetrics;
 import io.shardcast.room.LiveRoom;
 import io.shardcast.room.Reply;
 import io.shardcast.room.RoomSettings;
@@ -43,6 +44,8 @@ public final class ViewerServer implements AutoCloseable {
   private final RoomSettings roomSettings;
   private final OrderDesk orders;
   private final RoomReads reads;
+  /** Snapshot reads for joining viewers, one in flight per room. */
+  private final SharedReads<String, Reply> snapshots;
   private final ServerSocketChannel listener;
   private final ViewerLoop[] loops;
   private final Thread acceptor;
@@ -56,6 +59,10 @@ public final class ViewerServer implements AutoCloseable {
     this.orders = orders;
     this.sharding = ClusterSharding.get(system);
     this.reads = new RoomReads(system, settings);
+    this.snapshots = new SharedReads<>(roomId -> {
+      NodeMetrics.SNAPSHOT_READS.increment();
+      return reads.ask(roomId, LiveRoom.GetSnapshot::new);
+    });
     this.edges = edges;
     this.settings = settings;
     this.roomSettings = roomSettings;
@@ -123,9 +130,15 @@ public final class ViewerServer implements AutoCloseable {
     }
   }
 
-  /** The room's snapshot for a joining viewer, re-sent until answered (a join during a failover waits for the room). */
+  /**
+   * The room's snapshot for a joining viewer, re-sent until answered (a join during a failover waits
+   * for the room). Viewers of one room joining this node meanwhile share the read in flight, so a
+   * join storm asks the room once per round trip, not once per viewer (each asking again every
+   * second until answered had swamped the room at a few thousand joins). A snapshot read just before
+   * a viewer joined is as good as one read after: the edge sends what followed it from its ring.
+   */
   CompletionStage<Reply> snapshot(String roomId) {
-    return reads.ask(roomId, LiveRoom.GetSnapshot::new);
+    return snapshots.get(roomId);
   }
 
   CompletionStage<Reply> placeOrder(String roomId, JsonNode order) {

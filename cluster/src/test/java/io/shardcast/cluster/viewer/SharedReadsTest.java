@@ -1,0 +1,44 @@
+package io.shardcast.cluster.viewer;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+
+class SharedReadsTest {
+
+  @Test
+  void joinersOfARoomShareTheReadInFlightAndTheNextJoinerReadsAgain() throws Exception {
+    List<CompletableFuture<String>> sent = new ArrayList<>();
+    SharedReads<String, String> reads = new SharedReads<>(room -> {
+      CompletableFuture<String> f = new CompletableFuture<>();
+      sent.add(f);
+      return f;
+    });
+    // A storm of 1,000 joins to one room while its snapshot is on its way: one read.
+    List<CompletableFuture<String>> joins = new ArrayList<>();
+    for (int i = 0; i < 1000; i++) {
+      joins.add(reads.get("room-a"));
+    }
+    assertEquals(1, sent.size(), "one read for the joins while it is in flight");
+    // Another room reads for itself.
+    CompletableFuture<String> other = reads.get("room-b");
+    assertEquals(2, sent.size());
+    sent.get(0).complete("snapshot at seq 41");
+    for (CompletableFuture<String> j : joins) {
+      assertEquals("snapshot at seq 41", j.get());
+    }
+    assertFalse(other.isDone(), "room-b's joiners wait for room-b's snapshot");
+    // Answered: the next joiner gets a read of its own, not the old answer.
+    CompletableFuture<String> later = reads.get("room-a");
+    assertEquals(3, sent.size());
+    assertFalse(later.isDone());
+    // A failed read fails its sharers, and the next joiner tries again.
+    sent.get(2).completeExceptionally(new IllegalStateException("room did not answer"));
+    assertTrue(later.isCompletedExceptionally());
+    reads.get("room-a");
+    assertEquals(4, sent.size());
+  }
+}
