@@ -14,6 +14,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * The training run behind the launcher's class-data-sharing archive: starts one node on free ports
@@ -27,9 +28,14 @@ import picocli.CommandLine.Command;
     description = "Start a node, exercise it and exit (the launcher's class archive training run).")
 public final class ClassArchiveTraining implements Callable<Integer> {
 
+  @Option(names = "--data-dir", description = "the training node's journal (default: a new temporary directory)")
+  Path dataDir;
+
   @Override
   public Integer call() throws Exception {
-    Path dataDir = Files.createTempDirectory("shardcast-cds-");
+    if (dataDir == null) {
+      dataDir = Files.createTempDirectory("shardcast-cds-");
+    }
     int[] p = LocalCluster.freePorts(8);
     List<String> args = new ArrayList<>(List.of("--http-port", "" + p[0], "--viewer-port", "" + p[1],
         "--remote-port", "" + p[2], "--management-port", "" + p[3], "--rtmp-port", "" + p[4],
