@@ -122,9 +122,11 @@ public final class AutoscaleBench implements Callable<Integer> {
       }
       double activated = activations == null ? activation : Math.max(0.1, activations[activations.length / 2] / 1000.0);
       ClusterModel measured = new ClusterModel(settings.safeLoad(), cold, jitter, activated, drained, baselineReady, seed);
-      System.out.printf(Locale.ROOT, "%nmodel from this run's live measurements: cold start %.1f s +/- %.0f%% (their mean "
-          + "and spread), activation %.1f s (p50 to /join naming it), drain %.1f s (the slowest); the rest as above%n",
-          cold, jitter * 100, activated, drained);
+      System.out.printf(Locale.ROOT, "%nmodel from this run's live measurements: cold start %.1f s +/- %.0f%% (%s), "
+          + "activation %.1f s (%s), drain %.1f s (%s); the rest as above%n", cold, jitter * 100,
+          startsAndDrains != null ? "their mean and spread" : "not measured", activated,
+          activations != null ? "p50 to /join naming it" : "not measured", drained,
+          startsAndDrains != null ? "the slowest" : "not measured");
       simulate(settings, measured, runs);
     }
     return allMet ? 0 : 1;

@@ -183,10 +183,10 @@ public final class NodeCommand implements Callable<Integer> {
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(io.shardcast.media.relay.AeronRelay.JVM_OPTIONS);
     for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-      // Heap, GC, the class archive and properties as this node has them; not debugger or agent flags
-      // (a port each), nor a training run's archive dump.
+      // Heap, GC, the class archive (and its log setting) and properties as this node has them; not
+      // debugger or agent flags (a port each), other logs (a file each), nor a training run's dump.
       if ((arg.startsWith("-Xm") || arg.startsWith("-Xs") || arg.startsWith("-XX:") || arg.startsWith("-D")
-          || arg.startsWith("-Xlog:")) && !arg.startsWith("-XX:ArchiveClassesAtExit")) {
+          || arg.startsWith("-Xlog:cds")) && !arg.startsWith("-XX:ArchiveClassesAtExit")) {
         cmd.add(arg);
       }
     }

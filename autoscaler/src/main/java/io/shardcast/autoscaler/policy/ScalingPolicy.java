@@ -306,8 +306,8 @@ public final class ScalingPolicy {
           absorb += Math.max(0, joinRate - byViewers.get(j).load().joinsPerSecond()) * reconnectSeconds;
         }
         if (i > 0 && moved > absorb) {
-          why.add(String.format(Locale.ROOT, "scale-in wave of %d, not %d: the staying nodes take %.0f reconnects",
-              i, drained, absorb));
+          why.add(String.format(Locale.ROOT, "scale-in wave of %d, not %d: one more would send %d viewers back, "
+              + "more than the staying nodes take in %.0fs (%.0f)", i, drained, moved, reconnectSeconds, absorb));
           drained = i;
           break;
         }

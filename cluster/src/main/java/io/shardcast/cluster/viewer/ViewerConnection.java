@@ -314,10 +314,10 @@ final class ViewerConnection {
     String accept = WebSocketCodec.acceptKey(req.header("sec-websocket-key"));
     long resumeFrom = since;
     loop.server.snapshot(room).whenComplete((reply, failure) ->
-        loop.execute(() -> onSnapshot(reply, failure, accept, resumeFrom)));
+        loop.execute(() -> onSnapshot(reply, failure, accept, resumeFrom, true)));
   }
 
-  private void onSnapshot(Reply reply, Throwable failure, String accept, long since) {
+  private void onSnapshot(Reply reply, Throwable failure, String accept, long since, boolean mayReadAgain) {
     if (state != State.ANSWERING) {
       return; // timed out or shut down meanwhile
     }
@@ -331,6 +331,13 @@ final class ViewerConnection {
         return;
       }
       long seq = JSON.readTree(reply.body()).get("seq").asLong();
+      if (since > seq && mayReadAgain) {
+        // A shared read sent before this viewer's request: it resumes after events that read does not
+        // have yet. A read sent now does (the room wrote them before the viewer saw them).
+        loop.server.snapshot(roomId).whenComplete((again, failed) ->
+            loop.execute(() -> onSnapshot(again, failed, accept, since, false)));
+        return;
+      }
       Frame snapshot = new Frame(seq, reply.body(), true, 0, true, 0);
       loop.untrack(this);
       pending = ("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"

@@ -62,7 +62,7 @@ public final class ViewerServer implements AutoCloseable {
     this.snapshots = new SharedReads<>(roomId -> {
       NodeMetrics.SNAPSHOT_READS.increment();
       return reads.ask(roomId, LiveRoom.GetSnapshot::new);
-    });
+    }, settings.readResendInterval().isZero() ? settings.askTimeout().toNanos() : settings.readResendInterval().toNanos());
     this.edges = edges;
     this.settings = settings;
     this.roomSettings = roomSettings;
@@ -133,9 +133,12 @@ public final class ViewerServer implements AutoCloseable {
   /**
    * The room's snapshot for a joining viewer, re-sent until answered (a join during a failover waits
    * for the room). Viewers of one room joining this node meanwhile share the read in flight, so a
-   * join storm asks the room once per round trip, not once per viewer (each asking again every
-   * second until answered had swamped the room at a few thousand joins). A snapshot read just before
-   * a viewer joined is as good as one read after: the edge sends what followed it from its ring.
+   * join storm asks the room about once per round trip, not once per viewer (each asking again
+   * every second until answered had swamped the room at a few thousand joins). Only a read younger
+   * than the re-send interval is shared, so a joiner still gets about its own time to wait. A
+   * snapshot read just before a viewer joined serves a new viewer as well as one read after (the
+   * edge sends what followed it from its ring); a resuming viewer whose {@code since} is past it
+   * reads again ({@link ViewerConnection}).
    */
   CompletionStage<Reply> snapshot(String roomId) {
     return snapshots.get(roomId);

@@ -5,18 +5,24 @@ import static org.junit.jupiter.api.Assertions.*;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class SharedReadsTest {
 
-  @Test
-  void joinersOfARoomShareTheReadInFlightAndTheNextJoinerReadsAgain() throws Exception {
-    List<CompletableFuture<String>> sent = new ArrayList<>();
-    SharedReads<String, String> reads = new SharedReads<>(room -> {
+  final List<CompletableFuture<String>> sent = new ArrayList<>();
+
+  SharedReads<String, String> reads(long maxAgeNanos) {
+    return new SharedReads<>(room -> {
       CompletableFuture<String> f = new CompletableFuture<>();
       sent.add(f);
       return f;
-    });
+    }, maxAgeNanos);
+  }
+
+  @Test
+  void joinersOfARoomShareTheReadInFlightAndTheNextJoinerReadsAgain() throws Exception {
+    SharedReads<String, String> reads = reads(TimeUnit.SECONDS.toNanos(60));
     // A storm of 1,000 joins to one room while its snapshot is on its way: one read.
     List<CompletableFuture<String>> joins = new ArrayList<>();
     for (int i = 0; i < 1000; i++) {
@@ -40,5 +46,21 @@ class SharedReadsTest {
     assertTrue(later.isCompletedExceptionally());
     reads.get("room-a");
     assertEquals(4, sent.size());
+  }
+
+  @Test
+  void aReadOlderThanTheMaximumAgeIsNotSharedAnyMore() throws Exception {
+    SharedReads<String, String> reads = reads(TimeUnit.MILLISECONDS.toNanos(50));
+    CompletableFuture<String> first = reads.get("room-a");
+    Thread.sleep(80);
+    // The first read is still unanswered, but a joiner now would inherit less of its own time: a new read.
+    CompletableFuture<String> second = reads.get("room-a");
+    assertEquals(2, sent.size());
+    assertNotSame(first, second);
+    assertSame(second, reads.get("room-a"), "the new read is shared in turn");
+    sent.get(1).complete("newer");
+    sent.get(0).complete("older");
+    assertEquals("newer", second.get());
+    assertEquals("older", first.get(), "whoever waited on the old read still gets its answer");
   }
 }

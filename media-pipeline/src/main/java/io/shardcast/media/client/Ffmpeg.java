@@ -67,9 +67,14 @@ public final class Ffmpeg {
     try {
       Class<?> loader = Class.forName("org.bytedeco.javacpp.Loader");
       Object exe = loader.getMethod("load", Class.class).invoke(null, Class.forName(bytedecoClass));
-      if (exe != null) {
-        bytedecoDir = Path.of((String) exe).getParent();
-        linkBundledSonames(bytedecoDir);
+      if (exe != null && bytedecoDir == null) {
+        Path dir = Path.of((String) exe).getParent();
+        synchronized (Ffmpeg.class) {
+          if (bytedecoDir == null) {
+            linkBundledSonames(dir);
+            bytedecoDir = dir;
+          }
+        }
       }
       return Optional.ofNullable((String) exe);
     } catch (ReflectiveOperationException | LinkageError e) {
@@ -78,9 +83,9 @@ public final class Ffmpeg {
         cause = cause.getCause();
       }
       if (!(e instanceof ClassNotFoundException)) {
-        // Its executables link libavdevice, which needs the PulseAudio client library (Debian: libpulse0).
+        // Its libraries link a few system ones it does not bundle (PulseAudio, ALSA, xcb clients).
         bytedecoProblem = "; bytedeco's ffmpeg build is there but does not load (" + cause.getMessage()
-            + "): install ffmpeg, or the library it names (libpulse.so.0: Debian's libpulse0)";
+            + "): install ffmpeg, or the system library it names (e.g. libpulse.so.0: Debian's libpulse0)";
       }
       return Optional.empty();
     }
