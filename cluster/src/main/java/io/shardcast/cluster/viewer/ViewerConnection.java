@@ -317,7 +317,8 @@ final class ViewerConnection {
         loop.execute(() -> onSnapshot(reply, failure, accept, resumeFrom, true)));
   }
 
-  private void onSnapshot(Reply reply, Throwable failure, String accept, long since, boolean mayReadAgain) {
+  private void onSnapshot(ViewerServer.Snapshot read, Throwable failure, String accept, long since,
+      boolean mayReadAgain) {
     if (state != State.ANSWERING) {
       return; // timed out or shut down meanwhile
     }
@@ -326,19 +327,18 @@ final class ViewerConnection {
         respond(503, "TIMEOUT", "room " + roomId + " did not answer in time; try again", "");
         return;
       }
-      if (!reply.ok()) {
-        respondRaw(reply.status(), reply.body(), "");
+      if (read.frame() == null) {
+        respondRaw(read.reply().status(), read.reply().body(), "");
         return;
       }
-      long seq = JSON.readTree(reply.body()).get("seq").asLong();
-      if (since > seq && mayReadAgain) {
+      Frame snapshot = read.frame();
+      if (since > snapshot.seq && mayReadAgain) {
         // A shared read sent before this viewer's request: it resumes after events that read does not
         // have yet. A read sent now does (the room wrote them before the viewer saw them).
         loop.server.snapshot(roomId).whenComplete((again, failed) ->
             loop.execute(() -> onSnapshot(again, failed, accept, since, false)));
         return;
       }
-      Frame snapshot = new Frame(seq, reply.body(), true, 0, true, 0);
       loop.untrack(this);
       pending = ("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
           + "Sec-WebSocket-Accept: " + accept + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);

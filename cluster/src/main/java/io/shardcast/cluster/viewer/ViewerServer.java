@@ -1,6 +1,7 @@
 package io.shardcast.cluster.viewer;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.shardcast.cluster.gateway.GatewaySettings;
 import io.shardcast.cluster.gateway.OrderDesk;
 import io.shardcast.cluster.gateway.RoomReads;
@@ -45,7 +46,7 @@ public final class ViewerServer implements AutoCloseable {
   private final OrderDesk orders;
   private final RoomReads reads;
   /** Snapshot reads for joining viewers, one in flight per room. */
-  private final SharedReads<String, Reply> snapshots;
+  private final SharedReads<String, Snapshot> snapshots;
   private final ServerSocketChannel listener;
   private final ViewerLoop[] loops;
   private final Thread acceptor;
@@ -61,7 +62,7 @@ public final class ViewerServer implements AutoCloseable {
     this.reads = new RoomReads(system, settings);
     this.snapshots = new SharedReads<>(roomId -> {
       NodeMetrics.SNAPSHOT_READS.increment();
-      return reads.ask(roomId, LiveRoom.GetSnapshot::new);
+      return reads.ask(roomId, LiveRoom.GetSnapshot::new).thenApply(Snapshot::of);
     }, settings.readResendInterval().isZero() ? settings.askTimeout().toNanos() : settings.readResendInterval().toNanos());
     this.edges = edges;
     this.settings = settings;
@@ -140,8 +141,28 @@ public final class ViewerServer implements AutoCloseable {
    * edge sends what followed it from its ring); a resuming viewer whose {@code since} is past it
    * reads again ({@link ViewerConnection}).
    */
-  CompletionStage<Reply> snapshot(String roomId) {
+  CompletionStage<Snapshot> snapshot(String roomId) {
     return snapshots.get(roomId);
+  }
+
+  /**
+   * The room's answer to a snapshot read, parsed once for every viewer sharing it: the frame they
+   * are all sent (one object, so its wire form is built once too), or null when the room refused.
+   */
+  record Snapshot(Reply reply, Frame frame) {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    static Snapshot of(Reply reply) {
+      if (!reply.ok()) {
+        return new Snapshot(reply, null);
+      }
+      try {
+        long seq = JSON.readTree(reply.body()).get("seq").asLong();
+        return new Snapshot(reply, new Frame(seq, reply.body(), true, 0, true, 0));
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException("a snapshot the room sent does not parse", e);
+      }
+    }
   }
 
   CompletionStage<Reply> placeOrder(String roomId, JsonNode order) {
