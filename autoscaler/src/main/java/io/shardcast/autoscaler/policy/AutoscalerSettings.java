@@ -20,6 +20,7 @@ public record AutoscalerSettings(
     double panicStress,
     double panicGrowthFactor,
     Duration panicHold,
+    Duration panicMinHorizon,
     Duration scaleInWindow,
     Duration scaleInStep,
     double scaleInMaxFraction,
@@ -71,6 +72,7 @@ public record AutoscalerSettings(
       errors.add("panic.growth-factor (" + panicGrowthFactor + ") must be > 1");
     }
     notNegative(errors, "panic.hold", panicHold);
+    notNegative(errors, "panic.min-horizon", panicMinHorizon);
     positive(errors, "scale-in.window", scaleInWindow);
     positive(errors, "scale-in.step", scaleInStep);
     positive(errors, "scale-in.reconnect", scaleInReconnect);
@@ -120,6 +122,7 @@ public record AutoscalerSettings(
         c.getDouble("panic.stress"),
         c.getDouble("panic.growth-factor"),
         c.getDuration("panic.hold"),
+        c.getDuration("panic.min-horizon"),
         c.getDuration("scale-in.window"),
         c.getDuration("scale-in.step"),
         c.getDouble("scale-in.max-fraction"),

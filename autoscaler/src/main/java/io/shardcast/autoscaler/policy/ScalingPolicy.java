@@ -126,6 +126,10 @@ public final class ScalingPolicy {
     double interval = settings.interval().toMillis() / 1000.0;
     double hAct = startup.activationSeconds() + interval;
     double hProv = startup.coldStartSeconds() + hAct;
+    // A spike is judged, and panic starts sized, over at least panic.min-horizon: with fast starts
+    // the cold-start horizon alone orders capacity for a few seconds of growth at a time, each
+    // order late by the time it serves, and the spike outruns it one node at a time.
+    double hPanic = Math.max(settings.panicMinHorizon().toMillis() / 1000.0, hProv);
     double[] fAct = new double[Demand.COUNT];
     double[] fProv = new double[Demand.COUNT];
     for (int i = 0; i < Demand.COUNT; i++) {
@@ -186,7 +190,7 @@ public final class ScalingPolicy {
         continue; // the calendar expects this burst and sized for it: not a spike the forecast missed
       }
       double level = forecasters[r].level();
-      double growth = forecasters[r].shortTrend() * hProv;
+      double growth = forecasters[r].shortTrend() * hPanic;
       double node = safe.additive(r) * settings.targetUtilization();
       if (growth >= node && growth >= (settings.panicGrowthFactor() - 1) * level) {
         growthPanic = true;
@@ -200,7 +204,7 @@ public final class ScalingPolicy {
         double level = forecasters[i].level();
         double trend = forecasters[i].shortTrend() * settings.panicGrowthFactor();
         pAct[i] = level + trend * hAct;
-        pProv[i] = level + trend * hProv;
+        pProv[i] = level + trend * hPanic;
       }
       organicActive = Math.max(organicActive, need(pAct, settings.targetUtilization()));
       if (stressPanic && activating == 0 && minActiveStress > settings.targetUtilization() / 2) {
@@ -212,7 +216,7 @@ public final class ScalingPolicy {
           Math.max(organicActive + settings.minStandby(), need(pProv, settings.targetUtilization())));
       why.add(stressPanic
           ? String.format(Locale.ROOT, "PANIC: %s at stress %.2f", hottest, maxStress)
-          : "PANIC: demand would double within " + Math.round(hProv) + "s");
+          : "PANIC: demand would double within " + Math.round(hPanic) + "s");
     }
     boolean panic = now < panicUntilMillis;
 
@@ -261,6 +265,12 @@ public final class ScalingPolicy {
     }
     if (provisionTarget < serving + pool) {
       provisionTarget = mayScaleIn ? Math.max(provisionTarget, heldProvision) : serving + pool;
+    }
+    if (panic && rising) {
+      // A spike is still growing: every warm standby serves as soon as it is ready. A standby costs
+      // the same node-hours serving or waiting, and one held back for the activation horizon's
+      // forecast let the nodes that serve run over their safe load while it waited.
+      activeTarget = Math.max(activeTarget, serving + standby.size());
     }
     provisionTarget = Math.max(provisionTarget, activeTarget);
 

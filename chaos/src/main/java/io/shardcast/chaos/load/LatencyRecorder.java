@@ -9,7 +9,44 @@ public final class LatencyRecorder {
   private final AtomicLongArray buckets = new AtomicLongArray(MAX_MILLIS + 1);
 
   public void record(long millis) {
-    buckets.incrementAndGet((int) Math.max(0, Math.min(MAX_MILLIS, millis)));
+    buckets.incrementAndGet(bucket(millis));
+  }
+
+  private static int bucket(long millis) {
+    return (int) Math.max(0, Math.min(MAX_MILLIS, millis));
+  }
+
+  /**
+   * A buffer for one recording thread: samples counted in plain memory and added to this recorder
+   * on {@link Local#flush()}, so threads recording hundreds of thousands of samples a second do
+   * not contend on the shared buckets. Samples not yet flushed are not seen by readers.
+   */
+  public Local local() {
+    return new Local();
+  }
+
+  /** See {@link #local()}; used by one thread only. */
+  public final class Local {
+    private final long[] counts = new long[MAX_MILLIS + 1];
+    private final int[] touched = new int[MAX_MILLIS + 1];
+    private int touchedCount;
+
+    public void record(long millis) {
+      int b = bucket(millis);
+      if (counts[b]++ == 0) {
+        touched[touchedCount++] = b;
+      }
+    }
+
+    /** Adds the samples recorded since the last flush to the recorder. */
+    public void flush() {
+      for (int i = 0; i < touchedCount; i++) {
+        int b = touched[i];
+        buckets.addAndGet(b, counts[b]);
+        counts[b] = 0;
+      }
+      touchedCount = 0;
+    }
   }
 
   /** Forgets every sample (e.g. those of a warm-up). */

@@ -392,7 +392,7 @@ public final class Autoscaler {
     } else if (a instanceof Action.Drain x) {
       node = x.nodeId();
       underWay = draining;
-      order = new NodeAgent.Drain(x.thenStandby());
+      order = new NodeAgent.Drain(x.thenStandby(), settings.scaleInReconnect().toMillis());
     } else if (a instanceof Action.Retire x) {
       node = x.nodeId();
       underWay = retiring;

@@ -13,8 +13,10 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 
 /**
  * Carries out the autoscaler's decisions on this node: activate a standby, drain (stop joins, send
- * every viewer a reconnect hint naming another node and its last seq, then stand by or leave the
- * cluster, which hands the node's rooms off), retire a standby, shed some viewers of a hot node.
+ * every viewer a reconnect hint naming another node and its last seq, spread evenly over the
+ * drain's {@code spreadMillis} so the nodes that stay see a steady rate of joins rather than a
+ * storm, then stand by or leave the cluster, which hands the node's rooms off), retire a standby,
+ * shed some viewers of a hot node.
  * Rooms leave a non-active node through the room allocation's rebalance.
  */
 public final class NodeAgent {
@@ -24,7 +26,12 @@ public final class NodeAgent {
 
   public record Activate() implements Command {}
 
-  public record Drain(boolean thenStandby) implements Command {}
+  /**
+   * @param spreadMillis the reconnect hints go out evenly over this long (the autoscaler's
+   *     {@code scale-in.reconnect}, the time its wave cap assumes the viewers take to come back);
+   *     0 hints every viewer at once
+   */
+  public record Drain(boolean thenStandby, long spreadMillis) implements Command {}
 
   public record Retire() implements Command {}
 
@@ -65,6 +72,9 @@ public final class NodeAgent {
     private final Duration drainTimeout;
     private boolean thenStandby;
     private long drainStartedMillis;
+    /** Viewers hinted per check while a drain's hints are spread; 0 once every viewer has had one. */
+    private int hintsPerCheck;
+    private long spreadEndMillis;
     /** When viewers still connected at the drain timeout were given a last hint; 0 before. */
     private long lastCallMillis;
 
@@ -95,9 +105,14 @@ public final class NodeAgent {
             thenStandby = d.thenStandby();
             drainStartedMillis = System.currentTimeMillis();
             lastCallMillis = 0;
-            become(NodeRole.DRAINING, "draining (" + viewers.viewers() + " viewers), then "
-                + (thenStandby ? "standby" : "leave"));
-            hintWhenPlacementFresh(Integer.MAX_VALUE, "drain");
+            int connected = viewers.viewers();
+            long checks = d.spreadMillis() / CHECK.toMillis();
+            become(NodeRole.DRAINING, "draining (" + connected + " viewers" + (checks > 0
+                ? ", hinted over " + d.spreadMillis() + " ms" : "") + "), then " + (thenStandby ? "standby" : "leave"));
+            // One share now and one at each check: viewers come back at about connected / spread a second.
+            hintsPerCheck = checks > 0 ? (int) Math.max(1, (connected + checks) / (checks + 1)) : 0;
+            spreadEndMillis = drainStartedMillis + d.spreadMillis();
+            hintWhenPlacementFresh(checks > 0 ? hintsPerCheck : Integer.MAX_VALUE, "drain");
             timers.startTimerWithFixedDelay(Check.INSTANCE, CHECK);
             return Behaviors.same();
           })
@@ -135,7 +150,17 @@ public final class NodeAgent {
         return Behaviors.same();
       }
       int left = viewers.viewers();
-      long elapsed = System.currentTimeMillis() - drainStartedMillis;
+      long now = System.currentTimeMillis();
+      long elapsed = now - drainStartedMillis;
+      if (hintsPerCheck > 0) {
+        // The spread's next share; at its end, whoever is left (joined during the drain, or not yet
+        // reached) is hinted at once.
+        boolean last = now >= spreadEndMillis;
+        hintWhenPlacementFresh(last ? Integer.MAX_VALUE : hintsPerCheck, "drain");
+        if (last) {
+          hintsPerCheck = 0;
+        }
+      }
       if (left > 0 && elapsed < drainTimeout.toMillis()) {
         return Behaviors.same();
       }
