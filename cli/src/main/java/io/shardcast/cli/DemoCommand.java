@@ -273,9 +273,16 @@ public final class DemoCommand implements Callable<Integer> {
         say("          autoscaler %s/api/autoscaler, metrics %s/metrics, cluster %s/api/cluster", endGateway, endGateway,
             endGateway);
         say("          node logs  %s", dir);
-        // Watch from another node than the origin (node 1) that is still running after the scale-in.
-        LocalCluster.Node watchAt = cluster.nodes().stream().filter(n -> n.index() > 0 && n.process().isAlive())
-            .reduce((a, b) -> b).orElse(cluster.node(0));
+        // Watch from another node than the origin (node 1) that serves after the scale-in (a node
+        // still draining is alive for a few seconds more, then gone).
+        java.util.Set<String> serving = new java.util.HashSet<>();
+        for (JsonNode n : rest.get(endGateway + "/api/autoscaler").body().path("nodes")) {
+          if (n.path("role").asText().equals("ACTIVE")) {
+            serving.add(n.path("node").asText());
+          }
+        }
+        LocalCluster.Node watchAt = cluster.nodes().stream().filter(n -> n.index() > 0 && n.process().isAlive()
+            && serving.stream().anyMatch(id -> id.endsWith(n.address()))).reduce((a, b) -> b).orElse(cluster.node(0));
         boolean videoOk = true;
         if (camera != null) {
           io.shardcast.media.client.Ffmpeg.Decoded seen = io.shardcast.media.client.Ffmpeg.decode(
