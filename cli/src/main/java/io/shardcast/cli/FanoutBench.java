@@ -28,8 +28,9 @@ public final class FanoutBench implements Callable<Integer> {
   @Option(names = "--comments-per-second", defaultValue = "200") int commentsPerSecond;
   @Option(names = "--likes-per-second", defaultValue = "5000") int likesPerSecond;
   @Option(names = "--seconds", defaultValue = "30") int seconds;
-  @Option(names = "--warmup-seconds", defaultValue = "10",
-      description = "load run before measuring, so the JIT has compiled the hot paths")
+  @Option(names = "--warmup-seconds", defaultValue = "60",
+      description = "load run before measuring, so the JIT has compiled the hot paths (after 10 s the "
+          + "compiler threads still took a fifth of this machine's CPU, after 60 s a tenth)")
   int warmupSeconds;
   @Option(names = "--node-heap", defaultValue = "2g") String nodeHeap;
   @Option(names = "--node-property", description = "a -Dkey=value for every node, e.g. shardcast.room.viewer.batch-window=0ms")

@@ -214,13 +214,15 @@ public final class LocalCluster implements AutoCloseable {
   }
 
   /**
-   * The class-data-sharing archive this JVM maps (the launcher's, see {@code ./shardcast}), for nodes
-   * started with the same classpath: they start faster with it. None under a test runner.
+   * The launcher's JVM options that nodes share with this JVM (see {@code ./shardcast}): the
+   * class-data-sharing archive it maps (nodes started with the same classpath start faster with it)
+   * and its G1 refinement settings. None under a test runner.
    */
   private static List<String> classArchive() {
     List<String> options = new ArrayList<>();
     for (String arg : java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-      if (arg.startsWith("-XX:SharedArchiveFile=") || arg.startsWith("-Xlog:cds")) {
+      if (arg.startsWith("-XX:SharedArchiveFile=") || arg.startsWith("-Xlog:cds")
+          || arg.startsWith("-XX:G1ConcRefinement") || arg.equals("-XX:-G1UseAdaptiveConcRefinement")) {
         options.add(arg);
       }
     }
