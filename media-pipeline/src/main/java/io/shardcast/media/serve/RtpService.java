@@ -107,6 +107,8 @@ public final class RtpService implements AutoCloseable {
     return port;
   }
 
+  private static final long IDLE_SELECT_MILLIS = 250;
+
   private void run() {
     while (running) {
       try {
@@ -114,7 +116,9 @@ public final class RtpService implements AutoCloseable {
         while ((t = tasks.poll()) != null) {
           t.run();
         }
-        selector.select(5);
+        // Every 5 ms while there is RTP to pace or repair; with none, only a packet or a task (both
+        // wake the selector) brings work, so the thread sleeps instead of waking 200 times a second.
+        selector.select(ingests.isEmpty() && players.isEmpty() ? IDLE_SELECT_MILLIS : 5);
         long now = System.currentTimeMillis();
         Iterator<SelectionKey> it = selector.selectedKeys().iterator();
         while (it.hasNext()) {
