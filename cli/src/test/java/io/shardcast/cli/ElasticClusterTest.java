@@ -98,20 +98,23 @@ class ElasticClusterTest {
         Thread.sleep(200);
       }
       await("60 viewers connected", Duration.ofSeconds(20), () -> viewers.openCount() == 60);
-      await("the standby is activated and a new node refills the pool", Duration.ofSeconds(60), () -> {
+      // A ramp this steep (a node's worth every 8 s) is a panic: the pool is refilled by new
+      // processes, and while the audience still grows they serve as soon as they are ready.
+      await("the standby is activated and new node processes start behind it", Duration.ofSeconds(60), () -> {
         JsonNode s = state(rest, gateway);
-        return role(s, standbyId).equals("ACTIVE") && roles(rest, gateway).contains("STANDBY")
-            && startups(s, "activation") > 0 && startups(s, "cold-start") > 1;
+        return role(s, standbyId).equals("ACTIVE") && startups(s, "activation") > 0
+            && startups(s, "cold-start") > 1;
       });
       // (How fast an activation serves is measured by `bench autoscale --live-activations`, not here.)
       assertTrue(cluster.processes().size() >= 3, "the autoscaler started a node process");
 
-      // Joins now go to the activated node too.
-      boolean toStandby = false;
-      for (int i = 0; i < 50 && !toStandby; i++) {
-        toStandby = room.joinBase().equals(standbyWs);
+      // Joins now go to the activated nodes too (the first standby's viewers, checked below, came so).
+      String firstWs = cluster.node(0).ws();
+      boolean elsewhere = false;
+      for (int i = 0; i < 50 && !elsewhere; i++) {
+        elsewhere = !room.joinBase().equals(firstWs);
       }
-      assertTrue(toStandby, "the activated node takes joins");
+      assertTrue(elsewhere, "the activated nodes take joins");
       for (int i = 60; i < 70; i++) {
         viewers.connect(room.joinBase(), room.roomId(), "v" + i);
       }

@@ -271,6 +271,8 @@ public final class ScalingPolicy {
       // the same node-hours serving or waiting, and one held back for the activation horizon's
       // forecast let the nodes that serve run over their safe load while it waited.
       activeTarget = Math.max(activeTarget, serving + standby.size());
+      // ...and the pool is refilled behind them, as after any activation.
+      provisionTarget = Math.max(provisionTarget, Math.min(settings.maxNodes(), activeTarget + settings.minStandby()));
     }
     provisionTarget = Math.max(provisionTarget, activeTarget);
 

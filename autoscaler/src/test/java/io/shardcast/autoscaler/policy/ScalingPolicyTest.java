@@ -108,8 +108,11 @@ class ScalingPolicyTest {
   }
 
   @Test
-  void whileASpikeStillGrowsEveryStandbyServesAsSoonAsItIsReady() {
-    ScalingPolicy p = policy();
+  void whileASpikeStillGrowsEveryStandbyServesAsSoonAsItIsReadyAndThePoolIsRefilled() {
+    AutoscalerSettings pool = AutoscalerSettings.from(ConfigFactory
+        .parseString("shardcast.autoscaler.min-standby = 1").withFallback(ConfigFactory.load()));
+    ScalingPolicy p = new ScalingPolicy(pool, new StartupTimes(pool.activationPrior(), pool.coldStartPrior(),
+        pool.startupSamples()));
     double viewers = 0.5 * SAFE_VIEWERS * 2;
     int active = 2;
     int panicAt = -1;
@@ -128,6 +131,7 @@ class ScalingPolicyTest {
       if (standby > 0) {
         assertTrue(plan.panic(), plan.reason());
         assertEquals(2, activated, "at t=" + t + " both ready standbys serve: " + plan.reason());
+        assertTrue(count(plan, Action.Start.class) > 0, "at t=" + t + " the pool is refilled: " + plan.actions());
       }
       active += activated;
     }

@@ -222,7 +222,7 @@ public final class LocalCluster implements AutoCloseable {
     List<String> options = new ArrayList<>();
     for (String arg : java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()) {
       if (arg.startsWith("-XX:SharedArchiveFile=") || arg.startsWith("-Xlog:cds")
-          || arg.startsWith("-XX:G1ConcRefinement") || arg.equals("-XX:-G1UseAdaptiveConcRefinement")) {
+          || arg.startsWith("-XX:G1ConcRefinement") || arg.contains("G1UseAdaptiveConcRefinement")) {
         options.add(arg);
       }
     }

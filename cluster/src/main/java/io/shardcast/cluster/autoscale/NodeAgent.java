@@ -72,8 +72,12 @@ public final class NodeAgent {
     private final Duration drainTimeout;
     private boolean thenStandby;
     private long drainStartedMillis;
-    /** Viewers hinted per check while a drain's hints are spread; 0 once every viewer has had one. */
-    private int hintsPerCheck;
+    /** While a drain's hints are spread: the viewers to hint in all, in how many shares, and how far it got. */
+    private boolean spreading;
+    private int spreadViewers;
+    private long spreadShares;
+    private long sharesSent;
+    private long hintsSent;
     private long spreadEndMillis;
     /** When viewers still connected at the drain timeout were given a last hint; 0 before. */
     private long lastCallMillis;
@@ -109,10 +113,15 @@ public final class NodeAgent {
             long checks = d.spreadMillis() / CHECK.toMillis();
             become(NodeRole.DRAINING, "draining (" + connected + " viewers" + (checks > 0
                 ? ", hinted over " + d.spreadMillis() + " ms" : "") + "), then " + (thenStandby ? "standby" : "leave"));
-            // One share now and one at each check: viewers come back at about connected / spread a second.
-            hintsPerCheck = checks > 0 ? (int) Math.max(1, (connected + checks) / (checks + 1)) : 0;
+            // One share now and one at each check, so viewers come back at about connected / spread
+            // a second; whoever is left at the end of the spread (none, unless some joined) then.
+            spreading = checks > 0;
+            spreadViewers = connected;
+            spreadShares = checks + 1;
+            sharesSent = 0;
+            hintsSent = 0;
             spreadEndMillis = drainStartedMillis + d.spreadMillis();
-            hintWhenPlacementFresh(checks > 0 ? hintsPerCheck : Integer.MAX_VALUE, "drain");
+            hintWhenPlacementFresh(spreading ? nextShare() : Integer.MAX_VALUE, "drain");
             timers.startTimerWithFixedDelay(Check.INSTANCE, CHECK);
             return Behaviors.same();
           })
@@ -132,11 +141,28 @@ public final class NodeAgent {
             return Behaviors.same();
           })
           .onMessage(Hint.class, h -> {
-            viewers.hintReconnect(h.max(), room -> joins.viewerBaseExcept(nodeId), h.reason());
+            // A drain's hint that comes back after the drain ended (the node stands by, or was
+            // activated again meanwhile) must not send the viewers of a serving node away.
+            boolean stale = h.reason().equals("drain") && lifecycle.role() != NodeRole.DRAINING;
+            if (h.max() > 0 && !stale) {
+              viewers.hintReconnect(h.max(), room -> joins.viewerBaseExcept(nodeId), h.reason());
+            }
             return Behaviors.same();
           })
           .onMessageEquals(Check.INSTANCE, this::onCheck)
           .build();
+    }
+
+    /**
+     * How many viewers the next share of a spread drain hints: shares k = 1..n together reach
+     * ceil(viewers * k / n), so the hints keep an even pace however few the viewers.
+     */
+    private int nextShare() {
+      sharesSent = Math.min(spreadShares, sharesSent + 1);
+      long due = (spreadViewers * sharesSent + spreadShares - 1) / spreadShares;
+      int share = (int) Math.max(0, due - hintsSent);
+      hintsSent = due;
+      return share;
     }
 
     /** Hints go out once the join table is fresh, so they name nodes as they are now. */
@@ -152,14 +178,11 @@ public final class NodeAgent {
       int left = viewers.viewers();
       long now = System.currentTimeMillis();
       long elapsed = now - drainStartedMillis;
-      if (hintsPerCheck > 0) {
-        // The spread's next share; at its end, whoever is left (joined during the drain, or not yet
-        // reached) is hinted at once.
+      if (spreading) {
+        // The spread's next share; at its end, whoever is left is hinted at once.
         boolean last = now >= spreadEndMillis;
-        hintWhenPlacementFresh(last ? Integer.MAX_VALUE : hintsPerCheck, "drain");
-        if (last) {
-          hintsPerCheck = 0;
-        }
+        hintWhenPlacementFresh(last ? Integer.MAX_VALUE : nextShare(), "drain");
+        spreading = !last;
       }
       if (left > 0 && elapsed < drainTimeout.toMillis()) {
         return Behaviors.same();

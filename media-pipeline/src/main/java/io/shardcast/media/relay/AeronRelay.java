@@ -327,7 +327,7 @@ public final class AeronRelay implements AutoCloseable {
    * Backs off from spinning to parking like Aeron's default, but parks at most 1 ms only while media
    * flows between nodes (a frame waits at most that long) and up to 20 ms otherwise: an idle relay's
    * two threads woke 2,000 times a second, 4% of a core on a node that relays nothing. A relay that
-   * starts waits up to 20 ms once.
+   * starts waits up to 20 ms once on each side (the poller notices, then the driver).
    */
   private final class RelayIdle implements IdleStrategy {
     private final BackoffIdleStrategy busy =
@@ -370,7 +370,9 @@ public final class AeronRelay implements AutoCloseable {
         while ((task = pollerTasks.poll()) != null) {
           task.run();
         }
-        relaying = subscription.imageCount() > 0 || outgoingSubscriptions.get() > 0;
+        // Tracks relayed here, or rooms relayed from here (an origin's image, kept up by its
+        // heartbeats after its rooms ended, does not count).
+        relaying = !incoming.isEmpty() || outgoingSubscriptions.get() > 0;
         idle.idle(subscription.poll(assembler, FRAGMENT_LIMIT));
       } catch (RuntimeException e) {
         if (running) {

@@ -186,13 +186,16 @@ public final class RtpService implements AutoCloseable {
     }
     MediaRoom room = hub.existing(s.roomId());
     if (room == null || !room.live()) {
-      directory.watch(s.roomId()).whenComplete((d, e) -> tasks.add(() -> {
-        if (e == null && d.ok()) {
-          addPlayer(from, hub.room(s.roomId()), s, System.currentTimeMillis());
-        } else {
-          log.info("Media RTP: player {} of room {} refused: {}", from, s.roomId(), e != null ? e.getMessage() : d.message());
-        }
-      }));
+      directory.watch(s.roomId()).whenComplete((d, e) -> {
+        tasks.add(() -> {
+          if (e == null && d.ok()) {
+            addPlayer(from, hub.room(s.roomId()), s, System.currentTimeMillis());
+          } else {
+            log.info("Media RTP: player {} of room {} refused: {}", from, s.roomId(), e != null ? e.getMessage() : d.message());
+          }
+        });
+        selector.wakeup(); // the loop may be in its idle sleep
+      });
       return;
     }
     addPlayer(from, room, s, now);
