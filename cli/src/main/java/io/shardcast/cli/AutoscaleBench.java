@@ -295,7 +295,7 @@ public final class AutoscaleBench implements Callable<Integer> {
       long[] drains = new long[added.size()];
       for (int i = added.size() - 1; i >= 0; i--) {
         LocalCluster.Node n = added.get(i);
-        String node = "127.0.0.1:" + n.remotePort();
+        String node = n.address();
         awaitRole(rest, gateway, node, "STANDBY");
         rest.post(gateway + "/api/autoscaler/nodes/activate", "bench", "{\"node\":\"" + node + "\"}");
         awaitRole(rest, gateway, node, "ACTIVE");

@@ -275,14 +275,13 @@ public final class DemoCommand implements Callable<Integer> {
         say("          node logs  %s", dir);
         // Watch from another node than the origin (node 1) that serves after the scale-in (a node
         // still draining is alive for a few seconds more, then gone).
-        java.util.Set<String> serving = new java.util.HashSet<>();
+        LocalCluster.Node watchAt = cluster.node(0);
         for (JsonNode n : rest.get(endGateway + "/api/autoscaler").body().path("nodes")) {
-          if (n.path("role").asText().equals("ACTIVE")) {
-            serving.add(n.path("node").asText());
+          LocalCluster.Node serving = n.path("role").asText().equals("ACTIVE") ? cluster.byAddress(n.path("node").asText()) : null;
+          if (serving != null && serving.index() > 0 && serving.process().isAlive()) {
+            watchAt = serving;
           }
         }
-        LocalCluster.Node watchAt = cluster.nodes().stream().filter(n -> n.index() > 0 && n.process().isAlive()
-            && serving.stream().anyMatch(id -> id.endsWith(n.address()))).reduce((a, b) -> b).orElse(cluster.node(0));
         boolean videoOk = true;
         if (camera != null) {
           io.shardcast.media.client.Ffmpeg.Decoded seen = io.shardcast.media.client.Ffmpeg.decode(

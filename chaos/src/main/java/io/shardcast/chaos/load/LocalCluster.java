@@ -188,7 +188,7 @@ public final class LocalCluster implements AutoCloseable {
     List<String> cmd = new ArrayList<>(placement.prefix(i));
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(List.of("--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED")); // the media relay (Aeron) needs it
-    cmd.addAll(classArchive());
+    cmd.addAll(launcherOptions());
     cmd.addAll(jvmOptions);
     cmd.addAll(placement.jvmOptions(i));
     cmd.add("-cp");
@@ -218,7 +218,7 @@ public final class LocalCluster implements AutoCloseable {
    * class-data-sharing archive it maps (nodes started with the same classpath start faster with it)
    * and its G1 refinement settings. None under a test runner.
    */
-  private static List<String> classArchive() {
+  private static List<String> launcherOptions() {
     List<String> options = new ArrayList<>();
     for (String arg : java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()) {
       if (arg.startsWith("-XX:SharedArchiveFile=") || arg.startsWith("-Xlog:cds")

@@ -42,6 +42,9 @@ public final class NodeAgent {
   private enum Check implements Command { INSTANCE }
 
   private static final Duration CHECK = Duration.ofMillis(250);
+  /** Reasons a reconnect hint gives the viewer. */
+  private static final String DRAIN = "drain";
+  private static final String REBALANCE = "rebalance";
   private static final Duration LAST_CALL = Duration.ofSeconds(2);
 
   private NodeAgent() {}
@@ -72,13 +75,8 @@ public final class NodeAgent {
     private final Duration drainTimeout;
     private boolean thenStandby;
     private long drainStartedMillis;
-    /** While a drain's hints are spread: the viewers to hint in all, in how many shares, and how far it got. */
-    private boolean spreading;
-    private int spreadViewers;
-    private long spreadShares;
-    private long sharesSent;
-    private long hintsSent;
-    private long spreadEndMillis;
+    /** The latest drain's hints over its spread; null before the first drain. */
+    private HintSchedule hints;
     /** When viewers still connected at the drain timeout were given a last hint; 0 before. */
     private long lastCallMillis;
 
@@ -110,18 +108,10 @@ public final class NodeAgent {
             drainStartedMillis = System.currentTimeMillis();
             lastCallMillis = 0;
             int connected = viewers.viewers();
-            long checks = d.spreadMillis() / CHECK.toMillis();
-            become(NodeRole.DRAINING, "draining (" + connected + " viewers" + (checks > 0
+            hints = new HintSchedule(connected, d.spreadMillis(), CHECK.toMillis(), drainStartedMillis);
+            become(NodeRole.DRAINING, "draining (" + connected + " viewers" + (hints.spread()
                 ? ", hinted over " + d.spreadMillis() + " ms" : "") + "), then " + (thenStandby ? "standby" : "leave"));
-            // One share now and one at each check, so viewers come back at about connected / spread
-            // a second; whoever is left at the end of the spread (none, unless some joined) then.
-            spreading = checks > 0;
-            spreadViewers = connected;
-            spreadShares = checks + 1;
-            sharesSent = 0;
-            hintsSent = 0;
-            spreadEndMillis = drainStartedMillis + d.spreadMillis();
-            hintWhenPlacementFresh(spreading ? nextShare() : Integer.MAX_VALUE, "drain");
+            hintWhenPlacementFresh(hints.start(), DRAIN);
             timers.startTimerWithFixedDelay(Check.INSTANCE, CHECK);
             return Behaviors.same();
           })
@@ -136,14 +126,14 @@ public final class NodeAgent {
             if (lifecycle.role() == NodeRole.ACTIVE && s.viewers() > 0) {
               ctx.getLog().info("node {} sheds {} of its {} viewers onto nodes with room", nodeId, s.viewers(),
                   viewers.viewers());
-              hintWhenPlacementFresh(s.viewers(), "rebalance");
+              hintWhenPlacementFresh(s.viewers(), REBALANCE);
             }
             return Behaviors.same();
           })
           .onMessage(Hint.class, h -> {
             // A drain's hint that comes back after the drain ended (the node stands by, or was
             // activated again meanwhile) must not send the viewers of a serving node away.
-            boolean stale = h.reason().equals("drain") && lifecycle.role() != NodeRole.DRAINING;
+            boolean stale = h.reason().equals(DRAIN) && lifecycle.role() != NodeRole.DRAINING;
             if (h.max() > 0 && !stale) {
               viewers.hintReconnect(h.max(), room -> joins.viewerBaseExcept(nodeId), h.reason());
             }
@@ -151,18 +141,6 @@ public final class NodeAgent {
           })
           .onMessageEquals(Check.INSTANCE, this::onCheck)
           .build();
-    }
-
-    /**
-     * How many viewers the next share of a spread drain hints: shares k = 1..n together reach
-     * ceil(viewers * k / n), so the hints keep an even pace however few the viewers.
-     */
-    private int nextShare() {
-      sharesSent = Math.min(spreadShares, sharesSent + 1);
-      long due = (spreadViewers * sharesSent + spreadShares - 1) / spreadShares;
-      int share = (int) Math.max(0, due - hintsSent);
-      hintsSent = due;
-      return share;
     }
 
     /** Hints go out once the join table is fresh, so they name nodes as they are now. */
@@ -178,11 +156,9 @@ public final class NodeAgent {
       int left = viewers.viewers();
       long now = System.currentTimeMillis();
       long elapsed = now - drainStartedMillis;
-      if (spreading) {
-        // The spread's next share; at its end, whoever is left is hinted at once.
-        boolean last = now >= spreadEndMillis;
-        hintWhenPlacementFresh(last ? Integer.MAX_VALUE : nextShare(), "drain");
-        spreading = !last;
+      int share = hints == null ? 0 : hints.check(now);
+      if (share > 0) {
+        hintWhenPlacementFresh(share, DRAIN);
       }
       if (left > 0 && elapsed < drainTimeout.toMillis()) {
         return Behaviors.same();
@@ -194,7 +170,7 @@ public final class NodeAgent {
         lastCallMillis = System.currentTimeMillis();
         ctx.getLog().warn("node {} drain: {} viewers still connected after {}s; last call, then leaving", nodeId,
             left, elapsed / 1000);
-        viewers.hintReconnect(Integer.MAX_VALUE, room -> null, "drain");
+        viewers.hintReconnect(Integer.MAX_VALUE, room -> null, DRAIN);
         return Behaviors.same();
       }
       if (left > 0 && System.currentTimeMillis() - lastCallMillis < LAST_CALL.toMillis()) {

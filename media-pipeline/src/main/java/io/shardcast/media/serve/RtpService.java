@@ -80,6 +80,12 @@ public final class RtpService implements AutoCloseable {
     return egress.socket().getLocalPort();
   }
 
+  /** Runs {@code task} on the service's thread, waking it (it may be in its idle sleep). */
+  private void submit(Runnable task) {
+    tasks.add(task);
+    selector.wakeup();
+  }
+
   /** A frame was published somewhere: players may have something to send. */
   void wake() {
     if (playerCount > 0) {
@@ -94,7 +100,7 @@ public final class RtpService implements AutoCloseable {
    */
   java.util.concurrent.CompletableFuture<Integer> openIngest(String roomId, TrackKey key, byte[] audioConfig) {
     java.util.concurrent.CompletableFuture<Integer> port = new java.util.concurrent.CompletableFuture<>();
-    tasks.add(() -> {
+    submit(() -> {
       try {
         Ingest ingest = new Ingest(roomId, key, audioConfig);
         ingests.add(ingest);
@@ -103,7 +109,6 @@ public final class RtpService implements AutoCloseable {
         port.completeExceptionally(e);
       }
     });
-    selector.wakeup();
     return port;
   }
 
@@ -117,7 +122,8 @@ public final class RtpService implements AutoCloseable {
           t.run();
         }
         // Every 5 ms while there is RTP to pace or repair; with none, only a packet or a task (both
-        // wake the selector) brings work, so the thread sleeps instead of waking 200 times a second.
+        // wake the selector: tasks come through submit) brings work, so the thread sleeps instead
+        // of waking 200 times a second.
         selector.select(ingests.isEmpty() && players.isEmpty() ? IDLE_SELECT_MILLIS : 5);
         long now = System.currentTimeMillis();
         Iterator<SelectionKey> it = selector.selectedKeys().iterator();
@@ -186,16 +192,13 @@ public final class RtpService implements AutoCloseable {
     }
     MediaRoom room = hub.existing(s.roomId());
     if (room == null || !room.live()) {
-      directory.watch(s.roomId()).whenComplete((d, e) -> {
-        tasks.add(() -> {
-          if (e == null && d.ok()) {
-            addPlayer(from, hub.room(s.roomId()), s, System.currentTimeMillis());
-          } else {
-            log.info("Media RTP: player {} of room {} refused: {}", from, s.roomId(), e != null ? e.getMessage() : d.message());
-          }
-        });
-        selector.wakeup(); // the loop may be in its idle sleep
-      });
+      directory.watch(s.roomId()).whenComplete((d, e) -> submit(() -> {
+        if (e == null && d.ok()) {
+          addPlayer(from, hub.room(s.roomId()), s, System.currentTimeMillis());
+        } else {
+          log.info("Media RTP: player {} of room {} refused: {}", from, s.roomId(), e != null ? e.getMessage() : d.message());
+        }
+      }));
       return;
     }
     addPlayer(from, room, s, now);
