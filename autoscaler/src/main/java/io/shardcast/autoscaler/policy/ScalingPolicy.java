@@ -136,11 +136,13 @@ public final class ScalingPolicy {
       fAct[i] = forecasters[i].forecast(hAct);
       fProv[i] = forecasters[i].forecast(hProv);
     }
+    boolean saleOpen = false;
     for (SaleWindow sale : o.sales()) {
       if (!sale.closed() && sale.revealAtMillis() <= now) {
         // A sale is open: its burst is served by the capacity raised for it. Nodes started now would
         // come after the burst, so interactions do not start any (they may still activate standbys).
         fProv[Demand.EVENTS_IN] = 0;
+        saleOpen = true;
       }
     }
     int organicActive = Math.max(settings.minActive(), need(fAct, settings.targetUtilization()));
@@ -275,6 +277,19 @@ public final class ScalingPolicy {
       provisionTarget = Math.max(provisionTarget, Math.min(settings.maxNodes(), activeTarget + settings.minStandby()));
     }
     provisionTarget = Math.max(provisionTarget, activeTarget);
+    if (saleOpen) {
+      // ...and that holds for every way interactions reach the start count: the active need (its
+      // events forecast over the activation horizon) and a panic's trend. Only viewers, joins and
+      // egress start nodes during an open sale; standbys still serve as soon as interactions need them.
+      int quiet = Math.min(maxNodes, Math.max(quietNeed(fAct, panic, hPanic) + settings.minStandby(),
+          Math.max(need(fProv, settings.targetUtilization()), headroomNeed(fProv))));
+      int cap = Math.max(quiet, serving + pool);
+      if (provisionTarget > cap) {
+        why.add("sale open: interactions start no node (" + (provisionTarget - cap) + " would come after the burst)");
+        provisionTarget = cap;
+        activeTarget = Math.min(activeTarget, provisionTarget);
+      }
+    }
 
     List<Action> actions = new ArrayList<>();
     shedHotNodes(active, actions);
@@ -374,6 +389,24 @@ public final class ScalingPolicy {
       room -= shed;
       actions.add(new Action.Shed(n.nodeId(), shed));
     }
+  }
+
+  /**
+   * Active nodes needed for everything but interactions (events in): over the activation horizon,
+   * or over a panic's trend while one lasts.
+   */
+  private int quietNeed(double[] fAct, boolean panic, double hPanic) {
+    double[] q = fAct.clone();
+    q[Demand.EVENTS_IN] = 0;
+    int n = Math.max(settings.minActive(), need(q, settings.targetUtilization()));
+    if (panic) {
+      for (int i = 0; i < Demand.COUNT; i++) {
+        q[i] = i == Demand.EVENTS_IN ? 0
+            : forecasters[i].level() + forecasters[i].shortTrend() * settings.panicGrowthFactor() * hPanic;
+      }
+      n = Math.max(n, need(q, settings.targetUtilization()));
+    }
+    return n;
   }
 
   /** Nodes needed so no additive resource exceeds {@code utilization} of its safe load. */

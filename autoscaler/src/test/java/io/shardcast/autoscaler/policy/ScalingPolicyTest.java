@@ -193,6 +193,51 @@ class ScalingPolicyTest {
   }
 
   @Test
+  void anOpenSalesInteractionsActivateStandbysButStartNoNode() {
+    ScalingPolicy p = policy();
+    long revealAt = 120_000;
+    double safeEvents = SETTINGS.safeLoad().eventsInPerSecond();
+    int viewers = (int) (SAFE_VIEWERS * 0.5);
+    boolean activated = false;
+    for (int t = 0; t < 180; t++) {
+      long now = t * 1000L;
+      SaleWindow sale = new SaleWindow("room", "sale", revealAt, false, Double.NaN);
+      // Before the sale a few interactions; 5 s into it, more than the 8 serving nodes and the
+      // standby carry together (the calendar expected less), still growing.
+      double eventsPerNode = t < 125 ? 100 : safeEvents * (1.2 + 0.01 * (t - 125));
+      List<NodeReport> nodes = new ArrayList<>();
+      for (int i = 0; i < 8; i++) {
+        nodes.add(new NodeReport("a" + i, NodeRole.ACTIVE, now, 0, 0, NodeLoad.of(viewers / 8, 0, eventsPerNode)));
+      }
+      if (!activated) {
+        nodes.add(node("s0", NodeRole.STANDBY, now, 0));
+      }
+      Plan plan = p.decide(new Observation(now, nodes, List.of(sale)));
+      if (t >= 125) {
+        // A node started now would serve after the burst: the warm standby serves, nothing starts.
+        assertEquals(0, count(plan, Action.Start.class), "started during the open sale at t=" + t + ": " + plan.reason());
+        activated |= count(plan, Action.Activate.class) > 0;
+      }
+    }
+    assertTrue(activated, "the standby was not activated for the sale's interactions");
+    // An audience that grows during the sale still starts nodes: only interactions are left to the sale's capacity.
+    Plan plan = null;
+    for (int t = 180; t < 200; t++) {
+      long now = t * 1000L;
+      int grown = viewers + (t - 179) * 1_500;
+      List<NodeReport> nodes = new ArrayList<>();
+      for (int i = 0; i < 9; i++) {
+        nodes.add(new NodeReport("a" + i, NodeRole.ACTIVE, now, 0, 0, NodeLoad.of(grown / 9, 0, safeEvents * 0.5)));
+      }
+      plan = p.decide(new Observation(now, nodes, List.of(new SaleWindow("room", "sale", revealAt, false, Double.NaN))));
+      if (count(plan, Action.Start.class) > 0) {
+        return;
+      }
+    }
+    fail("a growing audience started no node during the open sale: " + plan.reason());
+  }
+
+  @Test
   void noScaleInWhileDemandIsGrowingEvenAfterALongLowWindow() {
     ScalingPolicy p = policy();
     int low = (int) (0.5 * SAFE_VIEWERS);
