@@ -153,6 +153,9 @@ public final class ScalingPolicy {
     boolean saleNear = false;
     double saleActiveEvents = 0;
     double saleProvisionEvents = 0;
+    // The same, for sales that have not opened yet (what an open sale must not hold back).
+    double upcomingActiveEvents = 0;
+    double upcomingProvisionEvents = 0;
     String saleWhy = null;
     long leadMillis = settings.saleLead().toMillis();
     for (SaleWindow sale : o.sales()) {
@@ -171,9 +174,15 @@ public final class ScalingPolicy {
       double burst = multiplier * perViewer * viewersAtReveal;
       if (untilReveal <= leadMillis + (long) (hProv * 1000)) {
         saleProvisionEvents = Math.max(saleProvisionEvents, burst);
+        if (untilReveal > 0) {
+          upcomingProvisionEvents = Math.max(upcomingProvisionEvents, burst);
+        }
       }
       if (untilReveal <= leadMillis + (long) (hAct * 1000)) {
         saleActiveEvents = Math.max(saleActiveEvents, burst);
+        if (untilReveal > 0) {
+          upcomingActiveEvents = Math.max(upcomingActiveEvents, burst);
+        }
       }
       saleWhy = String.format(Locale.ROOT, "sale %s/%s in %ds: expect %.0f events-in/s",
           sale.roomId(), sale.saleId(), untilReveal / 1000, burst);
@@ -198,10 +207,11 @@ public final class ScalingPolicy {
         growthPanic = true;
       }
     }
+    double[] pProv = null;
     if (stressPanic || growthPanic) {
       panicUntilMillis = now + settings.panicHold().toMillis();
       double[] pAct = new double[Demand.COUNT];
-      double[] pProv = new double[Demand.COUNT];
+      pProv = new double[Demand.COUNT];
       for (int i = 0; i < Demand.COUNT; i++) {
         double level = forecasters[i].level();
         double trend = forecasters[i].shortTrend() * settings.panicGrowthFactor();
@@ -277,15 +287,19 @@ public final class ScalingPolicy {
       provisionTarget = Math.max(provisionTarget, Math.min(settings.maxNodes(), activeTarget + settings.minStandby()));
     }
     provisionTarget = Math.max(provisionTarget, activeTarget);
-    if (saleOpen) {
-      // ...and that holds for every way interactions reach the start count: the active need (its
-      // events forecast over the activation horizon) and a panic's trend. Only viewers, joins and
-      // egress start nodes during an open sale; standbys still serve as soon as interactions need them.
-      int quiet = Math.min(maxNodes, Math.max(quietNeed(fAct, panic, hPanic) + settings.minStandby(),
-          Math.max(need(fProv, settings.targetUtilization()), headroomNeed(fProv))));
-      int cap = Math.max(quiet, serving + pool);
+    if (saleOpen && !stressPanic) {
+      // An open sale's interactions start no node by any route (nodes started now would come after
+      // the burst): not by the cold-start forecast (above), the active need over the activation
+      // horizon, or a growth panic's trend. Warm standbys still
+      // serve as soon as interactions need them, and nodes still start for viewers, joins, egress,
+      // sales not yet open, and the standby pool; a node actually overloaded (a stress panic) lifts
+      // the rule, since a sale that does not sell out stays open for up to `sale-hold`.
+      int quiet = quietProvision(fAct, fProv, pProv, upcomingActiveEvents, upcomingProvisionEvents);
+      int refill = settings.minStandby() > 0
+          ? Math.min(activeTarget, serving + standby.size()) + settings.minStandby() : 0;
+      int cap = Math.max(Math.min(maxNodes, Math.max(quiet, refill)), serving + pool);
       if (provisionTarget > cap) {
-        why.add("sale open: interactions start no node (" + (provisionTarget - cap) + " would come after the burst)");
+        why.add("sale open: its interactions start no node (" + (provisionTarget - cap) + " would come after the burst)");
         provisionTarget = cap;
         activeTarget = Math.min(activeTarget, provisionTarget);
       }
@@ -392,18 +406,23 @@ public final class ScalingPolicy {
   }
 
   /**
-   * Active nodes needed for everything but interactions (events in): over the activation horizon,
-   * or over a panic's trend while one lasts.
+   * All nodes needed while a sale is open, counting no interaction but those expected for sales not
+   * yet open: active nodes over the activation horizon plus the standby pool, the cold-start
+   * horizon with headroom, and a growth panic's trend when one fired this tick ({@code pProv}).
    */
-  private int quietNeed(double[] fAct, boolean panic, double hPanic) {
-    double[] q = fAct.clone();
-    q[Demand.EVENTS_IN] = 0;
-    int n = Math.max(settings.minActive(), need(q, settings.targetUtilization()));
-    if (panic) {
-      for (int i = 0; i < Demand.COUNT; i++) {
-        q[i] = i == Demand.EVENTS_IN ? 0
-            : forecasters[i].level() + forecasters[i].shortTrend() * settings.panicGrowthFactor() * hPanic;
-      }
+  private int quietProvision(double[] fAct, double[] fProv, double[] pProv, double upcomingActive,
+      double upcomingProvision) {
+    double[] a = fAct.clone();
+    a[Demand.EVENTS_IN] = upcomingActive;
+    double[] p = fProv.clone();
+    p[Demand.EVENTS_IN] = 0;
+    int n = Math.max(Math.max(settings.minActive(), need(a, settings.targetUtilization())) + settings.minStandby(),
+        Math.max(need(p, settings.targetUtilization()), headroomNeed(p)));
+    p[Demand.EVENTS_IN] = upcomingProvision;
+    n = Math.max(n, need(p, settings.targetUtilization()));
+    if (pProv != null) {
+      double[] q = pProv.clone();
+      q[Demand.EVENTS_IN] = upcomingProvision;
       n = Math.max(n, need(q, settings.targetUtilization()));
     }
     return n;
