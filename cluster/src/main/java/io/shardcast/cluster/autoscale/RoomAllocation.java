@@ -21,13 +21,14 @@ import scala.jdk.javaapi.FutureConverters;
 /**
  * Where rooms live. A new room goes to the active node whose rooms have the fewest viewers (a room
  * weighs its viewers, not 1); standby and draining nodes get none. Each rebalance round moves every
- * room off nodes that are no longer active, and otherwise at most {@code maxMoves} rooms from the
- * most to the least loaded active node, only when that narrows a real imbalance, and never a room
- * whose flash sale is open or about to open.
+ * room off nodes that are no longer active; otherwise at most {@code maxMoves} rooms off the
+ * coordinator's node (below), or else from the most to the least loaded active node, only when
+ * that narrows a real imbalance; never a room whose flash sale is open or about to open.
  *
  * <p>The node this strategy runs on (the oldest: it holds the shard coordinator and the
- * singletons) gets new rooms only when no other active node can take them, and is never the
- * target of a move: when it is lost, the coordinator and the singletons must move and Pekko waits
+ * singletons) gets new rooms only when no other active node can take them, is never the target of
+ * a move, and sheds the rooms it holds (placed there before it became the oldest) a few per round
+ * once another active node can take them: when it is lost, the coordinator and the singletons must move and Pekko waits
  * a removal margin before starting them elsewhere, so its rooms would be unavailable about 4 s
  * longer than those of any other node (docs/chaos.md).
  *
@@ -167,7 +168,24 @@ public final class RoomAllocation extends ShardCoordinator.AbstractShardAllocati
         leastLoad = load;
       }
     }
-    if (!out.isEmpty() || most == null || least == null || most.equals(least)) {
+    if (!out.isEmpty() || most == null || least == null) {
+      return out;
+    }
+    // Rooms on the coordinator's node leave it when another active node can take them: they were
+    // placed there before it became the oldest (the previous oldest was lost), and there they would
+    // be unavailable about 4 s longer if it failed. A few per round, never a room with a sale near.
+    List<String> onSpare = spare == null ? null : shardsByNode.get(spare);
+    if (onSpare != null && v.roles().get(spare) == NodeRole.ACTIVE) {
+      for (String shard : onSpare) {
+        if (out.size() < maxMoves && !v.lockedShards().contains(shard)) {
+          out.add(shard);
+        }
+      }
+      if (!out.isEmpty()) {
+        return out;
+      }
+    }
+    if (most.equals(least)) {
       return out;
     }
     long gap = mostLoad - leastLoad;

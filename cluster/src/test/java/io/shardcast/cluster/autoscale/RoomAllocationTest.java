@@ -57,4 +57,21 @@ class RoomAllocationTest {
     assertEquals("b", RoomAllocation.choose(none, "a", Map.of("a", List.of(), "b", List.of("1")), "a"),
         "before the autoscaler has a view (the cluster starting), another node still takes it");
   }
+
+  @Test
+  void roomsOnANodeThatBecameTheCoordinatorsLeaveItFewAtATimeNeverASaleRoom() {
+    // a became the oldest (the previous one was lost) while it held rooms 1-3; room 2 has a sale near.
+    var view = new Autoscaler.Allocation(ROLES, Map.of("1", 10L, "2", 500L, "3", 20L, "4", 3000L), Set.of("2"));
+    var shards = Map.of("a", List.of("1", "2", "3"), "b", List.of("4"), "s", List.<String>of());
+    Set<String> first = RoomAllocation.moves(view, shards, 500, 1, "a");
+    assertEquals(1, first.size(), "one room per round: " + first);
+    assertTrue(Set.of("1", "3").containsAll(first), "the sale's room stays: " + first);
+    assertEquals(Set.of("1", "3"), RoomAllocation.moves(view, shards, 500, 5, "a"),
+        "even onto a busier node: it is where a failure costs least");
+    assertEquals(Set.of(), RoomAllocation.moves(view, Map.of("a", List.of("2"), "b", List.of("4")), 500, 5, "a"),
+        "a room with a sale near never moves");
+    var alone = new Autoscaler.Allocation(Map.of("a", NodeRole.ACTIVE, "s", NodeRole.STANDBY), Map.of(), Set.of());
+    assertEquals(Set.of(), RoomAllocation.moves(alone, Map.of("a", List.of("1"), "s", List.of()), 500, 5, "a"),
+        "the only active node keeps its rooms");
+  }
 }
