@@ -4,6 +4,8 @@ import io.shardcast.autoscaler.signal.NodeRole;
 import io.shardcast.cluster.viewer.ViewerServer;
 import io.shardcast.room.CborSerializable;
 import java.time.Duration;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -49,12 +51,54 @@ public final class NodeAgent {
 
   private NodeAgent() {}
 
+  /** The node's connected viewers, as the agent sees them: a count, and a way to send some elsewhere. */
+  interface Viewers {
+    int viewers();
+
+    /** See {@link ViewerServer#hintReconnect}. */
+    void hintReconnect(int max, Function<String, String> target, String reason);
+  }
+
+  /** Where viewers sent away should go: see {@link JoinDesk#refresh} and {@link JoinDesk#viewerBaseExcept}. */
+  interface Destinations {
+    CompletionStage<Boolean> refresh();
+
+    String viewerBaseExcept(String nodeId);
+  }
+
   /**
    * @param reporter the node's load reporter: told to report at once when the role changes
    * @param drainTimeout after this long a draining node gives the viewers still connected a last hint
    *     (to use /join) and goes two seconds later
    */
   public static Behavior<Command> create(NodeLifecycle lifecycle, ViewerServer viewers, JoinDesk joins, String nodeId,
+      ActorRef<Object> reporter, Duration drainTimeout) {
+    Viewers connected = new Viewers() {
+      @Override
+      public int viewers() {
+        return viewers.viewers();
+      }
+
+      @Override
+      public void hintReconnect(int max, Function<String, String> target, String reason) {
+        viewers.hintReconnect(max, target, reason);
+      }
+    };
+    Destinations placement = new Destinations() {
+      @Override
+      public CompletionStage<Boolean> refresh() {
+        return joins.refresh();
+      }
+
+      @Override
+      public String viewerBaseExcept(String nodeId) {
+        return joins.viewerBaseExcept(nodeId);
+      }
+    };
+    return create(lifecycle, connected, placement, nodeId, reporter, drainTimeout);
+  }
+
+  static Behavior<Command> create(NodeLifecycle lifecycle, Viewers viewers, Destinations joins, String nodeId,
       ActorRef<Object> reporter, Duration drainTimeout) {
     return Behaviors.setup(ctx -> {
       reporter.tell(new LoadReporter.AgentIs(ctx.getSelf()));
@@ -68,8 +112,8 @@ public final class NodeAgent {
     private final ActorContext<Command> ctx;
     private final TimerScheduler<Command> timers;
     private final NodeLifecycle lifecycle;
-    private final ViewerServer viewers;
-    private final JoinDesk joins;
+    private final Viewers viewers;
+    private final Destinations joins;
     private final String nodeId;
     private final Runnable report;
     private final Duration drainTimeout;
@@ -80,8 +124,8 @@ public final class NodeAgent {
     /** When viewers still connected at the drain timeout were given a last hint; 0 before. */
     private long lastCallMillis;
 
-    Agent(ActorContext<Command> ctx, TimerScheduler<Command> timers, NodeLifecycle lifecycle, ViewerServer viewers,
-        JoinDesk joins, String nodeId, Runnable report, Duration drainTimeout) {
+    Agent(ActorContext<Command> ctx, TimerScheduler<Command> timers, NodeLifecycle lifecycle, Viewers viewers,
+        Destinations joins, String nodeId, Runnable report, Duration drainTimeout) {
       this.ctx = ctx;
       this.timers = timers;
       this.lifecycle = lifecycle;

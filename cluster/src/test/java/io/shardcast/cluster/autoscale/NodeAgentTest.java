@@ -1,0 +1,142 @@
+package io.shardcast.cluster.autoscale;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.shardcast.autoscaler.signal.NodeRole;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The node agent carrying out a drain: its reconnect hints wait for a fresh join table, and a hint
+ * that comes back only after the drain is over must not send a serving node's viewers away.
+ */
+class NodeAgentTest {
+
+  private static ActorTestKit kit;
+
+  @BeforeAll
+  static void start() {
+    kit = ActorTestKit.create();
+  }
+
+  @AfterAll
+  static void stop() {
+    kit.shutdownTestKit();
+  }
+
+  /** What the viewers were asked: how many, where to, and why. */
+  private record Hinted(int max, String target, String reason) {}
+
+  /** The node's viewers: a count the test sets, and every hint reported to a probe. */
+  private static final class Connected implements NodeAgent.Viewers {
+    final AtomicInteger count = new AtomicInteger();
+    final ActorRef<Hinted> hints;
+
+    Connected(ActorRef<Hinted> hints) {
+      this.hints = hints;
+    }
+
+    @Override
+    public int viewers() {
+      return count.get();
+    }
+
+    @Override
+    public void hintReconnect(int max, Function<String, String> target, String reason) {
+      hints.tell(new Hinted(max, target.apply("room-1"), reason));
+    }
+  }
+
+  /** A join table whose refresh completes only when the test says so, as a slow autoscaler's would. */
+  private static final class SlowTable implements NodeAgent.Destinations {
+    volatile CompletableFuture<Boolean> fetching = new CompletableFuture<>();
+    final AtomicInteger asked = new AtomicInteger();
+
+    @Override
+    public CompletionStage<Boolean> refresh() {
+      asked.incrementAndGet();
+      return fetching;
+    }
+
+    @Override
+    public String viewerBaseExcept(String nodeId) {
+      return "ws://127.0.0.1:9002";
+    }
+
+    /** Answers the fetch under way once the agent has asked {@code asks} times in all. */
+    void answerAfter(int asks) {
+      awaitTrue(() -> asked.get() >= asks, "the agent asked for the table " + asked.get() + " times, expected " + asks);
+      CompletableFuture<Boolean> done = fetching;
+      fetching = new CompletableFuture<>();
+      done.complete(true);
+    }
+  }
+
+  @Test
+  void aDrainsHintThatArrivesAfterTheNodeServesAgainSendsNoViewerAway() {
+    TestProbe<Hinted> hints = kit.createTestProbe();
+    TestProbe<Object> reporter = kit.createTestProbe();
+    NodeLifecycle lifecycle = new NodeLifecycle(NodeRole.ACTIVE);
+    Connected viewers = new Connected(hints.getRef());
+    SlowTable table = new SlowTable();
+    ActorRef<NodeAgent.Command> agent = kit.spawn(
+        NodeAgent.create(lifecycle, viewers, table, "node-a", reporter.getRef(), Duration.ofSeconds(30)));
+
+    // A drain while the table answers: the viewers are hinted towards the node the table names.
+    viewers.count.set(40);
+    agent.tell(new NodeAgent.Drain(true, 0));
+    awaitRole(lifecycle, NodeRole.DRAINING);
+    hints.expectNoMessage(Duration.ofMillis(300)); // no hint before the table is fresh
+    table.answerAfter(1);
+    assertEquals(new Hinted(HintSchedule.ALL, "ws://127.0.0.1:9002", "drain"), hints.receiveMessage());
+    viewers.count.set(0);
+    awaitRole(lifecycle, NodeRole.STANDBY);
+
+    // A second drain whose table answers late: the viewers leave on their own, the node stands by,
+    // is activated again and takes new viewers; only then does the drain's table come back.
+    agent.tell(new NodeAgent.Activate());
+    awaitRole(lifecycle, NodeRole.ACTIVE);
+    viewers.count.set(25);
+    agent.tell(new NodeAgent.Drain(true, 0));
+    awaitRole(lifecycle, NodeRole.DRAINING);
+    viewers.count.set(0);
+    awaitRole(lifecycle, NodeRole.STANDBY);
+    agent.tell(new NodeAgent.Activate());
+    awaitRole(lifecycle, NodeRole.ACTIVE);
+    viewers.count.set(30);
+    table.answerAfter(2);
+    hints.expectNoMessage(Duration.ofMillis(500));
+    assertEquals(NodeRole.ACTIVE, lifecycle.role());
+
+    // A shed on the same serving node still goes out once its table is fresh.
+    agent.tell(new NodeAgent.Shed(10));
+    table.answerAfter(3);
+    assertEquals(new Hinted(10, "ws://127.0.0.1:9002", "rebalance"), hints.receiveMessage());
+  }
+
+  private static void awaitRole(NodeLifecycle lifecycle, NodeRole role) {
+    awaitTrue(() -> lifecycle.role() == role, "the node did not become " + role);
+  }
+
+  private static void awaitTrue(java.util.function.BooleanSupplier condition, String failure) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    while (!condition.getAsBoolean()) {
+      assertTrue(System.nanoTime() < deadline, failure);
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        fail(e);
+      }
+    }
+  }
+}
