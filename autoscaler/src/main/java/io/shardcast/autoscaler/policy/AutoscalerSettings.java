@@ -31,6 +31,7 @@ public record AutoscalerSettings(
     int startupSamples,
     double saleInteractionMultiplier,
     Duration saleLead,
+    Duration saleBurst,
     Duration saleBaselineWindow,
     int timelineSize) {
 
@@ -89,6 +90,7 @@ public record AutoscalerSettings(
       errors.add("sale.interaction-multiplier (" + saleInteractionMultiplier + ") must be >= 1");
     }
     notNegative(errors, "sale.lead", saleLead);
+    notNegative(errors, "sale.burst", saleBurst);
     positive(errors, "sale.baseline-window", saleBaselineWindow);
     if (timelineSize < 1) {
       errors.add("timeline-size (" + timelineSize + ") must be >= 1");
@@ -133,6 +135,7 @@ public record AutoscalerSettings(
         c.getInt("startup.samples"),
         c.getDouble("sale.interaction-multiplier"),
         c.getDuration("sale.lead"),
+        c.getDuration("sale.burst"),
         c.getDuration("sale.baseline-window"),
         c.getInt("timeline-size"));
   }

@@ -17,8 +17,9 @@ import java.util.Set;
  *
  * <p>Active nodes are sized for the demand forecast over the time a standby needs to serve; all
  * nodes (active, standby, starting) for the forecast over a cold start, with headroom. Announced
- * flash sales add their expected interaction burst ahead of {@code revealAt}. A panic rule covers
- * spikes the forecast missed. Capacity goes only after the need stayed lower for a whole window,
+ * flash sales add their expected interaction burst ahead of {@code revealAt}; for {@code sale.burst}
+ * after it opens, a sale's interactions start no node (it would serve after the burst) and take no
+ * more standbys than were there when the burst began. A panic rule covers spikes the forecast missed. Capacity goes only after the need stayed lower for a whole window,
  * never around a sale, and in waves that wait for the previous drains.
  *
  * <p>Actions are derived from the observed nodes every tick (level-triggered): a node already
@@ -40,6 +41,12 @@ public final class ScalingPolicy {
   /** Sales seen closed, so each closing is acted on once. */
   private final Set<String> closedSales = new HashSet<>();
   private long saleClosedAtMillis = Long.MIN_VALUE;
+  /**
+   * Capacity serving, warm or on its way when the open sales' burst began; -1 outside a burst. Its
+   * interactions may activate that much and no more, so the standby pool refilled behind the
+   * standbys they took stays warm rather than being taken by the same burst, one start after another.
+   */
+  private int burstCapacity = -1;
 
   public ScalingPolicy(AutoscalerSettings settings, StartupTimes startup) {
     this.settings = settings;
@@ -137,10 +144,11 @@ public final class ScalingPolicy {
       fProv[i] = forecasters[i].forecast(hProv);
     }
     boolean saleOpen = false;
+    long burstMillis = settings.saleBurst().toMillis();
     for (SaleWindow sale : o.sales()) {
-      if (!sale.closed() && sale.revealAtMillis() <= now) {
-        // A sale is open: its burst is served by the capacity raised for it. Nodes started now would
-        // come after the burst, so interactions do not start any (they may still activate standbys).
+      if (!sale.closed() && sale.revealAtMillis() <= now && now - sale.revealAtMillis() < burstMillis) {
+        // A sale's burst: it is served by the capacity raised for it. Nodes started now would come
+        // after the burst, so interactions do not start any (they may still activate standbys).
         fProv[Demand.EVENTS_IN] = 0;
         saleOpen = true;
       }
@@ -287,13 +295,24 @@ public final class ScalingPolicy {
       provisionTarget = Math.max(provisionTarget, Math.min(settings.maxNodes(), activeTarget + settings.minStandby()));
     }
     provisionTarget = Math.max(provisionTarget, activeTarget);
+    if (!saleOpen) {
+      burstCapacity = -1;
+    } else if (burstCapacity < 0) {
+      burstCapacity = serving + standby.size() + starting;
+    }
     if (saleOpen && !stressPanic) {
+      // The burst may take the capacity there was when it began, not the pool refilled behind it.
+      int activeCap = Math.max(serving, Math.max(quietActive(fAct, upcomingActiveEvents), burstCapacity));
+      if (activeTarget > activeCap) {
+        why.add("sale open: the standby pool refilled during its burst stays warm");
+        activeTarget = activeCap;
+      }
       // An open sale's interactions start no node by any route (nodes started now would come after
       // the burst): not by the cold-start forecast (above), the active need over the activation
       // horizon, or a growth panic's trend. Warm standbys still
       // serve as soon as interactions need them, and nodes still start for viewers, joins, egress,
       // sales not yet open, and the standby pool; a node actually overloaded (a stress panic) lifts
-      // the rule, since a sale that does not sell out stays open for up to `sale-hold`.
+      // the rule, and after `sale.burst` the interactions of a sale still open count as any demand.
       int quiet = quietProvision(fAct, fProv, pProv, upcomingActiveEvents, upcomingProvisionEvents);
       int refill = settings.minStandby() > 0
           ? Math.min(activeTarget, serving + standby.size()) + settings.minStandby() : 0;
@@ -410,13 +429,18 @@ public final class ScalingPolicy {
    * yet open: active nodes over the activation horizon plus the standby pool, the cold-start
    * horizon with headroom, and a growth panic's trend when one fired this tick ({@code pProv}).
    */
-  private int quietProvision(double[] fAct, double[] fProv, double[] pProv, double upcomingActive,
-      double upcomingProvision) {
+  /** Active nodes needed over the activation horizon leaving out open sales' interactions. */
+  private int quietActive(double[] fAct, double upcomingActive) {
     double[] a = fAct.clone();
     a[Demand.EVENTS_IN] = upcomingActive;
+    return Math.max(settings.minActive(), need(a, settings.targetUtilization()));
+  }
+
+  private int quietProvision(double[] fAct, double[] fProv, double[] pProv, double upcomingActive,
+      double upcomingProvision) {
     double[] p = fProv.clone();
     p[Demand.EVENTS_IN] = 0;
-    int n = Math.max(Math.max(settings.minActive(), need(a, settings.targetUtilization())) + settings.minStandby(),
+    int n = Math.max(quietActive(fAct, upcomingActive) + settings.minStandby(),
         Math.max(need(p, settings.targetUtilization()), headroomNeed(p)));
     p[Demand.EVENTS_IN] = upcomingProvision;
     n = Math.max(n, need(p, settings.targetUtilization()));

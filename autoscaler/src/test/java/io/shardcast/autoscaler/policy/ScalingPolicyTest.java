@@ -14,8 +14,10 @@ import io.shardcast.autoscaler.sim.SimResult;
 import io.shardcast.autoscaler.sim.Simulation;
 import io.shardcast.autoscaler.sim.Trace;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** The policy on synthetic signals: what it does, second by second, as the cluster singleton would call it. */
@@ -242,13 +244,96 @@ class ScalingPolicyTest {
 
   @Test
   void anOpenSaleStillLetsNodesStartForWhatItDoesNotCover() {
-    // Another room's sale, opening in 20 s with a large burst expected: its capacity still starts.
+    // Another room's sale, opening at 150 s (25 s after it is announced at 125 s) with a large burst expected: its capacity still starts.
     SaleWindow next = new SaleWindow("room-2", "sale", 150_000, false, 500);
     assertTrue(starts(duringAnOpenSale(policy(), 150, 0.94, 0, next)) > 0, "the next sale's capacity was held back");
     // Nodes actually overloaded (a sale that does not sell out stays open for minutes): starts resume.
     assertTrue(starts(duringAnOpenSale(policy(), 160, 1.2, 0, null)) > 0, "overloaded nodes got no help");
     // An audience growing during the sale still starts nodes.
     assertTrue(starts(duringAnOpenSale(policy(), 155, 0.94, 300, null)) > 0, "a growing audience started no node");
+  }
+
+  @Test
+  void afterItsBurstAnOpenSalesInteractionsCountAsAnyDemand() {
+    // The same interactions, still there a minute after the sale opened (it has not sold out):
+    // nodes start for them again.
+    List<Plan> plans = duringAnOpenSale(policy(), 200, 0.94, 0, null);
+    long revealAt = 120;
+    long burstEnd = revealAt + SETTINGS.saleBurst().toSeconds();
+    assertEquals(0, starts(plans.subList(0, (int) (burstEnd - 125))), "started during the sale's burst: " + plans);
+    assertTrue(starts(plans.subList((int) (burstEnd - 125), plans.size())) > 0,
+        "interactions a minute into an open sale started no node: " + plans.get(plans.size() - 1).reason());
+  }
+
+  @Test
+  void anOpenSalesBurstLeavesTheStandbyPoolRefilledBehindItWarm() {
+    AutoscalerSettings pooled = AutoscalerSettings.from(ConfigFactory
+        .parseString("shardcast.autoscaler.min-standby = 1").withFallback(ConfigFactory.load()));
+    ScalingPolicy p = new ScalingPolicy(pooled, new StartupTimes(pooled.activationPrior(), pooled.coldStartPrior(),
+        pooled.startupSamples()));
+    double safeEvents = SETTINGS.safeLoad().eventsInPerSecond();
+    int viewers = (int) (24 * SAFE_VIEWERS * 0.8);
+    long revealAt = 120_000;
+    // 24 serving nodes and the pool's one standby; a node started comes up as a standby 5 s later.
+    List<String> active = new ArrayList<>();
+    List<String> standby = new ArrayList<>(List.of("s0"));
+    List<long[]> coming = new ArrayList<>(); // {ready at, count, 1 when started during the burst}
+    Set<String> startedInBurst = new HashSet<>();
+    for (int i = 0; i < 24; i++) {
+      active.add("a" + i);
+    }
+    int started = 0;
+    int next = 1;
+    for (int t = 0; t < 175; t++) {
+      long now = t * 1000L;
+      for (var it = coming.iterator(); it.hasNext();) {
+        long[] c = it.next();
+        if (c[0] <= now) {
+          for (int k = 0; k < c[1]; k++) {
+            String id = "s" + next++;
+            standby.add(id);
+            if (c[2] == 1) {
+              startedInBurst.add(id);
+            }
+          }
+          it.remove();
+        }
+      }
+      // From 5 s into the sale the interactions are over the 90% target on 24 nodes (stress 0.94),
+      // spread over whatever serves; no node is overloaded.
+      double events = t < 125 ? 100.0 * active.size() : 24 * safeEvents * 0.94;
+      List<NodeReport> nodes = new ArrayList<>();
+      for (String id : active) {
+        nodes.add(new NodeReport(id, NodeRole.ACTIVE, now, 0, 0,
+            NodeLoad.of(viewers / active.size(), 0, events / active.size())));
+      }
+      for (String id : standby) {
+        nodes.add(node(id, NodeRole.STANDBY, now, 0));
+      }
+      int startingNow = coming.stream().mapToInt(c -> (int) c[1]).sum();
+      for (int k = 0; k < startingNow; k++) {
+        nodes.add(node("new" + k, NodeRole.STARTING, now, 0));
+      }
+      Plan plan = p.decide(new Observation(now, nodes,
+          List.of(new SaleWindow("room", "sale", revealAt, false, Double.NaN))));
+      for (Action a : plan.actions()) {
+        if (a instanceof Action.Activate act) {
+          assertFalse(startedInBurst.contains(act.nodeId()),
+              "at t=" + t + " the pool refilled during the burst was taken by it: " + plan.reason());
+          standby.remove(act.nodeId());
+          active.add(act.nodeId());
+        } else if (a instanceof Action.Start s) {
+          if (t >= 125) {
+            started += s.count();
+          }
+          coming.add(new long[] {now + 5_000, s.count(), t >= 125 ? 1 : 0});
+        }
+      }
+    }
+    assertEquals(25, active.size(), "the burst took the standby there was when it began");
+    assertEquals(1, started, "the pool was refilled once, not once per standby the burst took");
+    assertEquals(1, standby.size(), "the refilled standby is warm at the end of the burst");
+    assertEquals(startedInBurst, Set.copyOf(standby), "the standby is the one started in the burst");
   }
 
   @Test
@@ -360,9 +445,11 @@ class ScalingPolicyTest {
   void invalidSettingsAreRefusedAtStartWithEveryProblemNamed() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> AutoscalerSettings.from(
         ConfigFactory.parseMap(Map.of("shardcast.autoscaler.min-active", 0, "shardcast.autoscaler.max-nodes", -1,
-            "shardcast.autoscaler.target-utilization", 1.5)).withFallback(ConfigFactory.load())));
+            "shardcast.autoscaler.target-utilization", 1.5, "shardcast.autoscaler.sale.burst", "-1s"))
+            .withFallback(ConfigFactory.load())));
     assertTrue(e.getMessage().contains("min-active (0) must be >= 1"), e.getMessage());
     assertTrue(e.getMessage().contains("max-nodes (-1)"), e.getMessage());
     assertTrue(e.getMessage().contains("target-utilization (1.5)"), e.getMessage());
+    assertTrue(e.getMessage().contains("sale.burst (PT-1S)"), e.getMessage());
   }
 }

@@ -39,7 +39,8 @@ public final class NodeAgent {
 
   public record Shed(int viewers) implements Command {}
 
-  private record Hint(int max, String reason) implements Command {}
+  /** @param drain the drain it belongs to (a drain's hint counts only during that drain) */
+  private record Hint(int max, String reason, int drain) implements Command {}
 
   private enum Check implements Command { INSTANCE }
 
@@ -119,6 +120,8 @@ public final class NodeAgent {
     private final Duration drainTimeout;
     private boolean thenStandby;
     private long drainStartedMillis;
+    /** Drains begun so far: a hint names the one it was sent for. */
+    private int drains;
     /** The latest drain's hints over its spread; null before the first drain. */
     private HintSchedule hints;
     /** When viewers still connected at the drain timeout were given a last hint; 0 before. */
@@ -150,6 +153,7 @@ public final class NodeAgent {
             }
             thenStandby = d.thenStandby();
             drainStartedMillis = System.currentTimeMillis();
+            drains++;
             lastCallMillis = 0;
             int connected = viewers.viewers();
             hints = new HintSchedule(connected, d.spreadMillis(), CHECK.toMillis(), drainStartedMillis);
@@ -176,8 +180,10 @@ public final class NodeAgent {
           })
           .onMessage(Hint.class, h -> {
             // A drain's hint that comes back after the drain ended (the node stands by, or was
-            // activated again meanwhile) must not send the viewers of a serving node away.
-            boolean stale = h.reason().equals(DRAIN) && lifecycle.role() != NodeRole.DRAINING;
+            // activated again meanwhile) must not send the viewers of a serving node away, nor upset
+            // the pace of a later drain's hints.
+            boolean stale = h.reason().equals(DRAIN)
+                && (lifecycle.role() != NodeRole.DRAINING || h.drain() != drains);
             if (h.max() > 0 && !stale) {
               viewers.hintReconnect(h.max(), room -> joins.viewerBaseExcept(nodeId), h.reason());
             }
@@ -189,7 +195,8 @@ public final class NodeAgent {
 
     /** Hints go out once the join table is fresh, so they name nodes as they are now. */
     private void hintWhenPlacementFresh(int max, String reason) {
-      ctx.pipeToSelf(joins.refresh(), (ok, failure) -> new Hint(max, reason));
+      int drain = drains;
+      ctx.pipeToSelf(joins.refresh(), (ok, failure) -> new Hint(max, reason, drain));
     }
 
     private Behavior<Command> onCheck() {

@@ -52,7 +52,8 @@ public final class RoomAllocation extends ShardCoordinator.AbstractShardAllocati
 
   /**
    * @param minImbalance viewers between the most and least loaded active node below which no room moves
-   * @param maxMoves rooms moved per rebalance round for load (evacuating a non-active node is not limited)
+   * @param maxMoves rooms moved per rebalance round for load, or off the coordinator's node (evacuating a
+   *     non-active node is not limited)
    */
   public RoomAllocation(ActorSystem<?> system, org.apache.pekko.actor.typed.ActorRef<Autoscaler.Command> autoscaler,
       long minImbalance, int maxMoves) {
@@ -136,7 +137,11 @@ public final class RoomAllocation extends ShardCoordinator.AbstractShardAllocati
     return best != null ? best : requester;
   }
 
-  /** The rooms to move this round; {@code spare} (the coordinator's node, or null) is never where load moves to. */
+  /**
+   * The rooms to move this round. {@code spare} (the coordinator's node, or null) is never where load
+   * moves to, and rooms leave it, at most {@code maxMoves} a round and never one locked by a sale, while
+   * another active node can take them; until it is empty of those, rooms do not move for load.
+   */
   static Set<String> moves(Autoscaler.Allocation v, Map<String, List<String>> shardsByNode, long minImbalance,
       int maxMoves, String spare) {
     Set<String> out = new HashSet<>();

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import io.shardcast.autoscaler.signal.NodeRole;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -63,8 +65,10 @@ class NodeAgentTest {
 
     @Override
     public CompletionStage<Boolean> refresh() {
+      // Read before counting: the test swaps the fetch once it sees the count.
+      CompletableFuture<Boolean> f = fetching;
       asked.incrementAndGet();
-      return fetching;
+      return f;
     }
 
     @Override
@@ -121,6 +125,45 @@ class NodeAgentTest {
     agent.tell(new NodeAgent.Shed(10));
     table.answerAfter(3);
     assertEquals(new Hinted(10, "ws://127.0.0.1:9002", "rebalance"), hints.receiveMessage());
+  }
+
+  @Test
+  void aLateHintOfAnEarlierDrainDoesNotUpsetTheNextDrainsPace() {
+    TestProbe<Hinted> hints = kit.createTestProbe();
+    TestProbe<Object> reporter = kit.createTestProbe();
+    NodeLifecycle lifecycle = new NodeLifecycle(NodeRole.ACTIVE);
+    Connected viewers = new Connected(hints.getRef());
+    SlowTable table = new SlowTable();
+    ActorRef<NodeAgent.Command> agent = kit.spawn(
+        NodeAgent.create(lifecycle, viewers, table, "node-b", reporter.getRef(), Duration.ofSeconds(30)));
+
+    // A drain that hints everyone at once; its table is slow, and its viewers leave on their own.
+    viewers.count.set(20);
+    agent.tell(new NodeAgent.Drain(true, 0));
+    awaitRole(lifecycle, NodeRole.DRAINING);
+    viewers.count.set(0);
+    awaitRole(lifecycle, NodeRole.STANDBY);
+    agent.tell(new NodeAgent.Activate());
+    awaitRole(lifecycle, NodeRole.ACTIVE);
+
+    // The next drain spreads its hints over 2 s: nine shares, the first of 5 of its 40 viewers. The
+    // same table fetch answers both drains.
+    viewers.count.set(40);
+    agent.tell(new NodeAgent.Drain(true, 2_000));
+    awaitRole(lifecycle, NodeRole.DRAINING);
+    table.answerAfter(2);
+    List<Hinted> got = new ArrayList<>();
+    got.add(hints.receiveMessage());
+    while (true) { // whatever else comes within half a second (a check may share the same fetch)
+      try {
+        got.add(hints.receiveMessage(Duration.ofMillis(500)));
+      } catch (AssertionError timedOut) {
+        break;
+      }
+    }
+    assertTrue(got.contains(new Hinted(5, "ws://127.0.0.1:9002", "drain")), "the next drain's first share: " + got);
+    // The first drain's "everyone" never goes out: only the next drain's own shares (5, then 4...).
+    assertTrue(got.stream().allMatch(h -> h.max() <= 5), "a stale drain's hint went out: " + got);
   }
 
   private static void awaitRole(NodeLifecycle lifecycle, NodeRole role) {
