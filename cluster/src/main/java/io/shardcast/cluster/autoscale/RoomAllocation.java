@@ -140,7 +140,9 @@ public final class RoomAllocation extends ShardCoordinator.AbstractShardAllocati
   /**
    * The rooms to move this round. {@code spare} (the coordinator's node, or null) is never where load
    * moves to, and rooms leave it, at most {@code maxMoves} a round and never one locked by a sale, while
-   * another active node can take them; until it is empty of those, rooms do not move for load.
+   * another active node can take them; until it is empty of those, rooms do not move for load. (If
+   * that other node goes silent before the room is placed again, the room may land back here and
+   * leave again next round.)
    */
   static Set<String> moves(Autoscaler.Allocation v, Map<String, List<String>> shardsByNode, long minImbalance,
       int maxMoves, String spare) {
