@@ -19,8 +19,9 @@ import java.util.Set;
  * nodes (active, standby, starting) for the forecast over a cold start, with headroom. Announced
  * flash sales add their expected interaction burst ahead of {@code revealAt}; for {@code sale.burst}
  * after it opens, a sale's interactions start no node (it would serve after the burst) and take no
- * more standbys than were there when the burst began. A panic rule covers spikes the forecast missed. Capacity goes only after the need stayed lower for a whole window,
- * never around a sale, and in waves that wait for the previous drains.
+ * more standbys than were there when the burst began. A panic rule covers spikes the forecast
+ * missed. Capacity goes only after the need stayed lower for a whole window, never around a sale,
+ * and in waves that wait for the previous drains.
  *
  * <p>Actions are derived from the observed nodes every tick (level-triggered): a node already
  * starting or activating counts, so a repeated tick, or a singleton that moved, does not repeat them.
@@ -304,7 +305,8 @@ public final class ScalingPolicy {
       // The burst may take the capacity there was when it began, not the pool refilled behind it.
       int activeCap = Math.max(serving, Math.max(quietActive(fAct, upcomingActiveEvents), burstCapacity));
       if (activeTarget > activeCap) {
-        why.add("sale open: the standby pool refilled during its burst stays warm");
+        why.add("sale open: its interactions take no more than the " + burstCapacity
+            + " nodes there were when its burst began");
         activeTarget = activeCap;
       }
       // An open sale's interactions start no node by any route (nodes started now would come after
@@ -425,17 +427,20 @@ public final class ScalingPolicy {
   }
 
   /**
-   * All nodes needed while a sale is open, counting no interaction but those expected for sales not
-   * yet open: active nodes over the activation horizon plus the standby pool, the cold-start
-   * horizon with headroom, and a growth panic's trend when one fired this tick ({@code pProv}).
+   * Active nodes needed over the activation horizon while a sale is open, counting no interaction
+   * but those expected for sales not yet open.
    */
-  /** Active nodes needed over the activation horizon leaving out open sales' interactions. */
   private int quietActive(double[] fAct, double upcomingActive) {
     double[] a = fAct.clone();
     a[Demand.EVENTS_IN] = upcomingActive;
     return Math.max(settings.minActive(), need(a, settings.targetUtilization()));
   }
 
+  /**
+   * All nodes needed while a sale is open, counting no interaction but those expected for sales not
+   * yet open: {@link #quietActive} plus the standby pool, the cold-start horizon with headroom, and a
+   * growth panic's trend when one fired this tick ({@code pProv}).
+   */
   private int quietProvision(double[] fAct, double[] fProv, double[] pProv, double upcomingActive,
       double upcomingProvision) {
     double[] p = fProv.clone();

@@ -27,8 +27,17 @@ class ScalingPolicyTest {
   static final double SAFE_VIEWERS = SETTINGS.safeLoad().viewers();
 
   static ScalingPolicy policy() {
-    return new ScalingPolicy(SETTINGS, new StartupTimes(SETTINGS.activationPrior(), SETTINGS.coldStartPrior(),
-        SETTINGS.startupSamples()));
+    return policy(SETTINGS);
+  }
+
+  static ScalingPolicy policy(AutoscalerSettings s) {
+    return new ScalingPolicy(s, new StartupTimes(s.activationPrior(), s.coldStartPrior(), s.startupSamples()));
+  }
+
+  /** The policy with a standing pool of one warm standby. */
+  static ScalingPolicy pooledPolicy() {
+    return policy(AutoscalerSettings.from(ConfigFactory
+        .parseString("shardcast.autoscaler.min-standby = 1").withFallback(ConfigFactory.load())));
   }
 
   static NodeReport node(String id, NodeRole role, long now, int viewers) {
@@ -111,10 +120,7 @@ class ScalingPolicyTest {
 
   @Test
   void whileASpikeStillGrowsEveryStandbyServesAsSoonAsItIsReadyAndThePoolIsRefilled() {
-    AutoscalerSettings pool = AutoscalerSettings.from(ConfigFactory
-        .parseString("shardcast.autoscaler.min-standby = 1").withFallback(ConfigFactory.load()));
-    ScalingPolicy p = new ScalingPolicy(pool, new StartupTimes(pool.activationPrior(), pool.coldStartPrior(),
-        pool.startupSamples()));
+    ScalingPolicy p = pooledPolicy();
     double viewers = 0.5 * SAFE_VIEWERS * 2;
     int active = 2;
     int panicAt = -1;
@@ -244,7 +250,8 @@ class ScalingPolicyTest {
 
   @Test
   void anOpenSaleStillLetsNodesStartForWhatItDoesNotCover() {
-    // Another room's sale, opening at 150 s (25 s after it is announced at 125 s) with a large burst expected: its capacity still starts.
+    // Another room's sale, announced at 125 s to open at 150 s with a large burst expected: its
+    // capacity still starts.
     SaleWindow next = new SaleWindow("room-2", "sale", 150_000, false, 500);
     assertTrue(starts(duringAnOpenSale(policy(), 150, 0.94, 0, next)) > 0, "the next sale's capacity was held back");
     // Nodes actually overloaded (a sale that does not sell out stays open for minutes): starts resume.
@@ -267,10 +274,7 @@ class ScalingPolicyTest {
 
   @Test
   void anOpenSalesBurstLeavesTheStandbyPoolRefilledBehindItWarm() {
-    AutoscalerSettings pooled = AutoscalerSettings.from(ConfigFactory
-        .parseString("shardcast.autoscaler.min-standby = 1").withFallback(ConfigFactory.load()));
-    ScalingPolicy p = new ScalingPolicy(pooled, new StartupTimes(pooled.activationPrior(), pooled.coldStartPrior(),
-        pooled.startupSamples()));
+    ScalingPolicy p = pooledPolicy();
     double safeEvents = SETTINGS.safeLoad().eventsInPerSecond();
     int viewers = (int) (24 * SAFE_VIEWERS * 0.8);
     long revealAt = 120_000;

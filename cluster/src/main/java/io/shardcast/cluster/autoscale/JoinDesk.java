@@ -19,7 +19,7 @@ import org.apache.pekko.actor.typed.javadsl.AskPattern;
  * (fading over a couple of seconds, as reports catch up with them), so a burst spreads over the
  * nodes instead of piling onto the one that looked emptiest.
  */
-public final class JoinDesk {
+public final class JoinDesk implements NodeAgent.Destinations {
 
   private static final Duration REFRESH = Duration.ofMillis(500);
   private static final Duration ASK_TIMEOUT = Duration.ofSeconds(2);
@@ -68,6 +68,7 @@ public final class JoinDesk {
   }
 
   /** Fetches the table now (unless a fetch is under way); completes once it is installed or failed. */
+  @Override
   public CompletionStage<Boolean> refresh() {
     CompletableFuture<Boolean> done;
     synchronized (this) {
@@ -89,6 +90,7 @@ public final class JoinDesk {
    * ({@code ws://host:port}) of the node the next join would get, never {@code nodeId}; null when
    * there is none. From the table at hand, without waiting.
    */
+  @Override
   public synchronized String viewerBaseExcept(String nodeId) {
     int self = -1;
     for (int i = 0; i < table.size(); i++) {

@@ -53,17 +53,19 @@ public final class NodeAgent {
   private NodeAgent() {}
 
   /** The node's connected viewers, as the agent sees them: a count, and a way to send some elsewhere. */
-  interface Viewers {
+  public interface Viewers {
     int viewers();
 
-    /** See {@link ViewerServer#hintReconnect}. */
+    /** Asks up to {@code max} viewers to reconnect to {@code target.apply(roomId)}: see {@link ViewerServer}. */
     void hintReconnect(int max, Function<String, String> target, String reason);
   }
 
-  /** Where viewers sent away should go: see {@link JoinDesk#refresh} and {@link JoinDesk#viewerBaseExcept}. */
-  interface Destinations {
+  /** Where viewers sent away should go, from the autoscaler's join table: see {@link JoinDesk}. */
+  public interface Destinations {
+    /** Completes once the table is fresh (or the fetch failed). */
     CompletionStage<Boolean> refresh();
 
+    /** The viewer base of the node the next join would get, never {@code nodeId}; null when none. */
     String viewerBaseExcept(String nodeId);
   }
 
@@ -72,34 +74,7 @@ public final class NodeAgent {
    * @param drainTimeout after this long a draining node gives the viewers still connected a last hint
    *     (to use /join) and goes two seconds later
    */
-  public static Behavior<Command> create(NodeLifecycle lifecycle, ViewerServer viewers, JoinDesk joins, String nodeId,
-      ActorRef<Object> reporter, Duration drainTimeout) {
-    Viewers connected = new Viewers() {
-      @Override
-      public int viewers() {
-        return viewers.viewers();
-      }
-
-      @Override
-      public void hintReconnect(int max, Function<String, String> target, String reason) {
-        viewers.hintReconnect(max, target, reason);
-      }
-    };
-    Destinations placement = new Destinations() {
-      @Override
-      public CompletionStage<Boolean> refresh() {
-        return joins.refresh();
-      }
-
-      @Override
-      public String viewerBaseExcept(String nodeId) {
-        return joins.viewerBaseExcept(nodeId);
-      }
-    };
-    return create(lifecycle, connected, placement, nodeId, reporter, drainTimeout);
-  }
-
-  static Behavior<Command> create(NodeLifecycle lifecycle, Viewers viewers, Destinations joins, String nodeId,
+  public static Behavior<Command> create(NodeLifecycle lifecycle, Viewers viewers, Destinations joins, String nodeId,
       ActorRef<Object> reporter, Duration drainTimeout) {
     return Behaviors.setup(ctx -> {
       reporter.tell(new LoadReporter.AgentIs(ctx.getSelf()));

@@ -2,6 +2,7 @@ package io.shardcast.cluster.viewer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.shardcast.cluster.autoscale.NodeAgent;
 import io.shardcast.cluster.gateway.GatewaySettings;
 import io.shardcast.cluster.gateway.OrderDesk;
 import io.shardcast.cluster.gateway.RoomReads;
@@ -35,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * and 48 KiB of heap per connection; here a viewer message is a queue poll and a socket write of
  * bytes shared by the node's viewers. The rest of the REST API stays on the Pekko HTTP gateway.
  */
-public final class ViewerServer implements AutoCloseable {
+public final class ViewerServer implements AutoCloseable, NodeAgent.Viewers {
 
   private static final Logger log = LoggerFactory.getLogger(ViewerServer.class);
 
@@ -193,6 +194,7 @@ public final class ViewerServer implements AutoCloseable {
    * Viewers connected to this listener now: this node's own count (the process-wide
    * {@code FanoutStats} gauge adds up every node in the JVM, which differs when tests run several).
    */
+  @Override
   public int viewers() {
     return viewers.get();
   }
@@ -215,6 +217,7 @@ public final class ViewerServer implements AutoCloseable {
    * ask {@code /join}) and the last seq it received, then the connection closes. Nothing is lost:
    * the viewer resumes from that seq on the other node.
    */
+  @Override
   public void hintReconnect(int max, Function<String, String> target, String reason) {
     AtomicInteger budget = new AtomicInteger(max);
     for (ViewerLoop loop : loops) {

@@ -9,7 +9,9 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -78,85 +80,92 @@ class NodeAgentTest {
 
     /** Answers the fetch under way once the agent has asked {@code asks} times in all. */
     void answerAfter(int asks) {
-      awaitTrue(() -> asked.get() >= asks, "the agent asked for the table " + asked.get() + " times, expected " + asks);
+      awaitTrue(() -> asked.get() >= asks,
+          () -> "the agent asked for the table " + asked.get() + " times, expected " + asks);
       CompletableFuture<Boolean> done = fetching;
       fetching = new CompletableFuture<>();
       done.complete(true);
     }
   }
 
+  /** A node agent with its viewers, its slow join table and the probe its hints reach. */
+  private static final class Node {
+    final TestProbe<Hinted> hints = kit.createTestProbe();
+    final NodeLifecycle lifecycle = new NodeLifecycle(NodeRole.ACTIVE);
+    final Connected viewers = new Connected(hints.getRef());
+    final SlowTable table = new SlowTable();
+    final ActorRef<NodeAgent.Command> agent;
+
+    Node(String nodeId) {
+      TestProbe<Object> reporter = kit.createTestProbe();
+      agent = kit.spawn(NodeAgent.create(lifecycle, viewers, table, nodeId, reporter.getRef(), Duration.ofSeconds(30)));
+    }
+
+    /** Orders a drain of {@code connected} viewers, hinted over {@code spreadMillis}; returns once it drains. */
+    void drain(int connected, long spreadMillis) {
+      viewers.count.set(connected);
+      agent.tell(new NodeAgent.Drain(true, spreadMillis));
+      awaitRole(lifecycle, NodeRole.DRAINING);
+    }
+
+    /** The viewers leave (on their own or hinted): the drained node stands by. */
+    void viewersLeave() {
+      viewers.count.set(0);
+      awaitRole(lifecycle, NodeRole.STANDBY);
+    }
+
+    void activate() {
+      agent.tell(new NodeAgent.Activate());
+      awaitRole(lifecycle, NodeRole.ACTIVE);
+    }
+  }
+
   @Test
   void aDrainsHintThatArrivesAfterTheNodeServesAgainSendsNoViewerAway() {
-    TestProbe<Hinted> hints = kit.createTestProbe();
-    TestProbe<Object> reporter = kit.createTestProbe();
-    NodeLifecycle lifecycle = new NodeLifecycle(NodeRole.ACTIVE);
-    Connected viewers = new Connected(hints.getRef());
-    SlowTable table = new SlowTable();
-    ActorRef<NodeAgent.Command> agent = kit.spawn(
-        NodeAgent.create(lifecycle, viewers, table, "node-a", reporter.getRef(), Duration.ofSeconds(30)));
+    Node node = new Node("node-a");
 
     // A drain while the table answers: the viewers are hinted towards the node the table names.
-    viewers.count.set(40);
-    agent.tell(new NodeAgent.Drain(true, 0));
-    awaitRole(lifecycle, NodeRole.DRAINING);
-    hints.expectNoMessage(Duration.ofMillis(300)); // no hint before the table is fresh
-    table.answerAfter(1);
-    assertEquals(new Hinted(HintSchedule.ALL, "ws://127.0.0.1:9002", "drain"), hints.receiveMessage());
-    viewers.count.set(0);
-    awaitRole(lifecycle, NodeRole.STANDBY);
+    node.drain(40, 0);
+    node.hints.expectNoMessage(Duration.ofMillis(300)); // no hint before the table is fresh
+    node.table.answerAfter(1);
+    assertEquals(new Hinted(HintSchedule.ALL, "ws://127.0.0.1:9002", "drain"), node.hints.receiveMessage());
+    node.viewersLeave();
 
     // A second drain whose table answers late: the viewers leave on their own, the node stands by,
     // is activated again and takes new viewers; only then does the drain's table come back.
-    agent.tell(new NodeAgent.Activate());
-    awaitRole(lifecycle, NodeRole.ACTIVE);
-    viewers.count.set(25);
-    agent.tell(new NodeAgent.Drain(true, 0));
-    awaitRole(lifecycle, NodeRole.DRAINING);
-    viewers.count.set(0);
-    awaitRole(lifecycle, NodeRole.STANDBY);
-    agent.tell(new NodeAgent.Activate());
-    awaitRole(lifecycle, NodeRole.ACTIVE);
-    viewers.count.set(30);
-    table.answerAfter(2);
-    hints.expectNoMessage(Duration.ofMillis(500));
-    assertEquals(NodeRole.ACTIVE, lifecycle.role());
+    node.activate();
+    node.drain(25, 0);
+    node.viewersLeave();
+    node.activate();
+    node.viewers.count.set(30);
+    node.table.answerAfter(2);
+    node.hints.expectNoMessage(Duration.ofMillis(500));
+    assertEquals(NodeRole.ACTIVE, node.lifecycle.role());
 
     // A shed on the same serving node still goes out once its table is fresh.
-    agent.tell(new NodeAgent.Shed(10));
-    table.answerAfter(3);
-    assertEquals(new Hinted(10, "ws://127.0.0.1:9002", "rebalance"), hints.receiveMessage());
+    node.agent.tell(new NodeAgent.Shed(10));
+    node.table.answerAfter(3);
+    assertEquals(new Hinted(10, "ws://127.0.0.1:9002", "rebalance"), node.hints.receiveMessage());
   }
 
   @Test
   void aLateHintOfAnEarlierDrainDoesNotUpsetTheNextDrainsPace() {
-    TestProbe<Hinted> hints = kit.createTestProbe();
-    TestProbe<Object> reporter = kit.createTestProbe();
-    NodeLifecycle lifecycle = new NodeLifecycle(NodeRole.ACTIVE);
-    Connected viewers = new Connected(hints.getRef());
-    SlowTable table = new SlowTable();
-    ActorRef<NodeAgent.Command> agent = kit.spawn(
-        NodeAgent.create(lifecycle, viewers, table, "node-b", reporter.getRef(), Duration.ofSeconds(30)));
+    Node node = new Node("node-b");
 
     // A drain that hints everyone at once; its table is slow, and its viewers leave on their own.
-    viewers.count.set(20);
-    agent.tell(new NodeAgent.Drain(true, 0));
-    awaitRole(lifecycle, NodeRole.DRAINING);
-    viewers.count.set(0);
-    awaitRole(lifecycle, NodeRole.STANDBY);
-    agent.tell(new NodeAgent.Activate());
-    awaitRole(lifecycle, NodeRole.ACTIVE);
+    node.drain(20, 0);
+    node.viewersLeave();
+    node.activate();
 
     // The next drain spreads its hints over 2 s: nine shares, the first of 5 of its 40 viewers. The
     // same table fetch answers both drains.
-    viewers.count.set(40);
-    agent.tell(new NodeAgent.Drain(true, 2_000));
-    awaitRole(lifecycle, NodeRole.DRAINING);
-    table.answerAfter(2);
+    node.drain(40, 2_000);
+    node.table.answerAfter(2);
     List<Hinted> got = new ArrayList<>();
-    got.add(hints.receiveMessage());
+    got.add(node.hints.receiveMessage());
     while (true) { // whatever else comes within half a second (a check may share the same fetch)
       try {
-        got.add(hints.receiveMessage(Duration.ofMillis(500)));
+        got.add(node.hints.receiveMessage(Duration.ofMillis(500)));
       } catch (AssertionError timedOut) {
         break;
       }
@@ -167,10 +176,10 @@ class NodeAgentTest {
   }
 
   private static void awaitRole(NodeLifecycle lifecycle, NodeRole role) {
-    awaitTrue(() -> lifecycle.role() == role, "the node did not become " + role);
+    awaitTrue(() -> lifecycle.role() == role, () -> "the node is " + lifecycle.role() + ", expected " + role);
   }
 
-  private static void awaitTrue(java.util.function.BooleanSupplier condition, String failure) {
+  private static void awaitTrue(BooleanSupplier condition, Supplier<String> failure) {
     long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
     while (!condition.getAsBoolean()) {
       assertTrue(System.nanoTime() < deadline, failure);
