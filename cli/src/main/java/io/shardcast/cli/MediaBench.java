@@ -50,8 +50,40 @@ public final class MediaBench implements Callable<Integer> {
       + "the same number of RTMP players, side by side (implies --protocol rtmp).")
   boolean nginx;
 
+  @Option(names = "--capacity", description = "Viewers one core holds: each server's serving thread (Shardcast's "
+      + "media loop, one of them; nginx's worker) runs alone on core 1, and everything else (players, publishers, the "
+      + "rest of this JVM) on core 0. From the first --viewers count the count grows by --step until a step leaves a "
+      + "viewer behind; the largest count every viewer kept up with is the server's viewers per core (needs 2 cores "
+      + "and taskset).")
+  boolean capacity;
+
+  @Option(names = "--step", description = "With --capacity: viewers added per step (default 250).")
+  int step = 250;
+
+  @Option(names = "--max-viewers", description = "With --capacity: the count at which a ramp stops even if every "
+      + "viewer kept up (default 8000).")
+  int maxViewers = 8000;
+
+  @Option(names = "--player-read-interval", description = "Players read at most every this many ms (default 0: as "
+      + "soon as anything arrives). On loopback a waiting player is woken inside the server's write, a cost that "
+      + "players on other machines would not put on the server.")
+  long playerReadIntervalMillis;
+
+  @Option(names = "--max-delay-ms", description = "With --capacity: the players' delay p99 (video frames, above each "
+      + "probe's fastest frame) a count must also hold to for the second capacity figure (default 70: an unloaded "
+      + "server shows 35-40 ms on this instrument, from the publisher's pacing and the players' read interval, and "
+      + "the issue allows a server 30 ms).")
+  long maxDelayMillis = 70;
+
+  /** What one step measured. */
+  private record Step(int viewers, int keptUp, double serverCores, double clientCoreBusy, String delay,
+      double probeP50, double probeP99) {}
+
   @Override
   public Integer call() throws Exception {
+    if (capacity && Runtime.getRuntime().availableProcessors() < 2) {
+      throw new IllegalStateException("--capacity needs 2 cores: one for the server, one for its players");
+    }
     Path dir = Files.createTempDirectory("shardcast-media-bench");
     Path clip = dir.resolve("clip.flv");
     System.out.println("encoding a 20 s 720p clip at " + bitrate + " once...");
@@ -60,8 +92,19 @@ public final class MediaBench implements Callable<Integer> {
       protocol = "rtmp";
     }
     MediaHub hub = new MediaHub(1024);
+    com.typesafe.config.Config config = capacity
+        ? ConfigFactory.parseString("shardcast.media.io-threads = 1").withFallback(ConfigFactory.load())
+        : ConfigFactory.load();
     MediaServer server = MediaServer.start(hub, new StaticDirectory(hub).room("bench", "t"),
-        MediaSettings.from(ConfigFactory.load()).withPorts(0, 0));
+        MediaSettings.from(config).withPorts(0, 0));
+    if (capacity) {
+      // This JVM (and the processes it starts from now on, which inherit it) on core 0; the media
+      // loop alone on core 1.
+      Cores.pin(ProcessHandle.current().pid(), true, 0);
+      for (long tid : Cores.threadsNamed("shardcast-media")) {
+        Cores.pin(tid, false, 1);
+      }
+    }
     MediaServer origin = server;
     MediaHub originHub = hub;
     java.util.List<AutoCloseable> relays = new java.util.ArrayList<>();
@@ -82,6 +125,9 @@ public final class MediaBench implements Callable<Integer> {
     }
     Process pub = publish(clip, "rtmp://127.0.0.1:" + origin.rtmpPort() + "/live/bench?token=t", dir);
     NginxRtmp ngx = nginx ? NginxRtmp.start(dir) : null;
+    if (ngx != null && capacity) {
+      Cores.pin(ngx.workerPid(), false, 1);
+    }
     Process ngxPub = ngx == null ? null : publish(clip, "rtmp://127.0.0.1:" + ngx.port + "/live/bench", dir);
     try {
       long until = System.currentTimeMillis() + 20_000;
@@ -95,6 +141,10 @@ public final class MediaBench implements Callable<Integer> {
       double streamBytesPerSecond = room.tracks().get(0).bytesPerSecond();
       System.out.printf("stream: %.0f kbit/s (audio and video); viewers over %s%s%n", streamBytesPerSecond * 8 / 1000,
           protocol.equals("rtmp") ? "RTMP play" : "HTTP-FLV", across ? ", on an edge relayed from the origin" : "");
+      if (capacity) {
+        capacityRamps(server, ngx, streamBytesPerSecond);
+        return 0;
+      }
       System.out.println("| server | viewers | kept up | server CPU (cores) | viewers per core | CPU per viewer-second"
           + " | memory per viewer | ingest-to-socket p50 / p99 |");
       System.out.println("|---|---|---|---|---|---|---|---|");
@@ -192,32 +242,82 @@ public final class MediaBench implements Callable<Integer> {
     }
   }
 
-  private void step(MediaServer server, NginxRtmp ngx, int n, double streamBytesPerSecond, int seconds, boolean print)
+  /**
+   * Each server's ramp, one after the other: warm-up at the first count, then steps of {@link #step}
+   * viewers until one leaves a viewer behind. The players' core is watched too: a ramp that ends
+   * with it saturated measured the players, not the server, and says so.
+   */
+  private void capacityRamps(MediaServer server, NginxRtmp ngx, double streamBytesPerSecond) throws Exception {
+    System.out.println("| server | viewers | kept up | server CPU (cores, on core 1) | players' core busy (core 0) "
+        + "| ingest-to-socket p50 / p99 | delay at the players p50 / p99 |");
+    System.out.println("|---|---|---|---|---|---|---|");
+    List<String> summary = new ArrayList<>();
+    int[] held = new int[2];
+    int[] prompt = new int[2];
+    for (int s = 0; s < (ngx == null ? 1 : 2); s++) {
+      MediaServer sc = s == 0 ? server : null;
+      NginxRtmp ng = s == 0 ? null : ngx;
+      String name = s == 0 ? "Shardcast" : "nginx-rtmp";
+      if (warmupSeconds > 0) {
+        step(sc, ng, viewers.get(0), streamBytesPerSecond, warmupSeconds, false);
+      }
+      Step last = null;
+      for (int n = viewers.get(0); n <= maxViewers; n += step) {
+        last = step(sc, ng, n, streamBytesPerSecond, seconds, false);
+        System.out.printf("| %s | %d | %d/%d | %.2f | %.0f%% | %s | %.0f / %.0f ms |%n", name, n, last.keptUp(), n,
+            last.serverCores(), last.clientCoreBusy() * 100, last.delay(), last.probeP50(), last.probeP99());
+        if (last.keptUp() < n) {
+          break;
+        }
+        held[s] = n;
+        if (last.probeP99() >= 0 && last.probeP99() <= maxDelayMillis) {
+          prompt[s] = n;
+        }
+      }
+      String bound = last != null && last.keptUp() < last.viewers() && last.clientCoreBusy() > 0.95
+          ? " (the players' core was saturated when the ramp ended: a lower bound set by the client)"
+          : last != null && last.keptUp() == last.viewers() ? " (every step kept up: a lower bound)" : "";
+      summary.add(name + ": " + held[s] + " viewers on one core" + bound + "; " + prompt[s]
+          + " with the players' delay p99 within " + maxDelayMillis + " ms");
+    }
+    summary.forEach(System.out::println);
+    if (ngx != null && held[1] > 0) {
+      System.out.printf("Shardcast / nginx-rtmp viewers per core: %.2fx (%s with the delay bound)%n",
+          held[0] / (double) held[1], prompt[1] > 0 ? String.format("%.2fx", prompt[0] / (double) prompt[1]) : "n/a");
+    }
+  }
+
+  private Step step(MediaServer server, NginxRtmp ngx, int n, double streamBytesPerSecond, int seconds, boolean print)
       throws Exception {
     System.gc();
     long memBefore = ngx != null ? ngx.rssBytes() : usedHeap();
     MediaPlayers players = !protocol.equals("rtmp") ? MediaPlayers.httpFlv("127.0.0.1", server.httpPort(), "/live/bench.flv", n)
         : MediaPlayers.rtmp("127.0.0.1", ngx != null ? ngx.port : server.rtmpPort(), "live", "bench", n);
+    players.readEvery(playerReadIntervalMillis);
     Thread t = new Thread(players, "bench-players");
     t.setDaemon(true);
     t.start();
     Thread.sleep(5000); // all connected, past the first GOP burst
     System.gc();
     long memAfter = ngx != null ? ngx.rssBytes() : usedHeap();
-    long[] start = players.snapshot();
+    long[] start = players.snapshot(true);
     if (server != null) {
       server.resetDelivery();
     }
     long cpu0 = ngx != null ? ngx.cpuNanos() : server.loopCpuNanos();
+    long[] core0 = Cores.ticks(0);
     long t0 = System.nanoTime();
     Thread.sleep(seconds * 1000L);
     long wall = System.nanoTime() - t0;
+    long[] core0End = Cores.ticks(0);
     long cpu = (ngx != null ? ngx.cpuNanos() : server.loopCpuNanos()) - cpu0;
-    long[] end = players.snapshot();
+    long[] end = players.snapshot(false);
     String delay = server == null ? "n/a" : String.format("%.1f / %.1f ms", server.deliveryMillis(0.5),
         server.deliveryMillis(0.99));
     players.stop();
     t.join(5000);
+    double probeP50 = players.probeDelayMillis(0.5);
+    double probeP99 = players.probeDelayMillis(0.99);
     int keptUp = 0;
     double expected = streamBytesPerSecond * wall / 1e9;
     for (int i = 0; i < n; i++) {
@@ -225,16 +325,18 @@ public final class MediaBench implements Callable<Integer> {
         keptUp++;
       }
     }
+    double cores = cpu / (double) wall;
+    Step result = new Step(n, keptUp, cores, Cores.busy(core0, core0End), delay, probeP50, probeP99);
     if (!print) {
       Thread.sleep(3000);
-      return;
+      return result;
     }
-    double cores = cpu / (double) wall;
     double perViewerUs = cpu / 1000.0 / n / (wall / 1e9);
     System.out.printf("| %s | %d | %d/%d | %.3f | %.0f | %.1f us | %.1f KiB %s | %s |%n",
         ngx != null ? "nginx-rtmp" : "Shardcast", n, keptUp, n, cores, cores > 0 ? n / cores : 0, perViewerUs,
         (memAfter - memBefore) / 1024.0 / n, ngx != null ? "(RSS)" : "(heap)", delay);
     Thread.sleep(3000);
+    return result;
   }
 
   private static long usedHeap() {

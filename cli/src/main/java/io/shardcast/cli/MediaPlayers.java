@@ -1,6 +1,7 @@
 package io.shardcast.cli;
 
 import io.shardcast.media.amf.Amf0;
+import io.shardcast.media.rtmp.ChunkReader;
 import io.shardcast.media.rtmp.ChunkWriter;
 import io.shardcast.media.rtmp.RtmpMessage;
 import java.io.ByteArrayOutputStream;
@@ -28,6 +29,8 @@ final class MediaPlayers implements Runnable {
   private final long[] acked;
   private final boolean rtmp;
   private volatile boolean running = true;
+  /** Pause after each round of reads (0: read as soon as anything arrives). */
+  private volatile long readIntervalMillis;
 
   /** RTMP players of {@code app}/{@code stream}. */
   static MediaPlayers rtmp(String host, int port, String app, String stream, int n) throws Exception {
@@ -40,11 +43,65 @@ final class MediaPlayers implements Runnable {
     return new MediaPlayers(host, port, n, false, get);
   }
 
+  /** Players, one in {@link #PROBE_EVERY}, that also parse what they get, to time it (RTMP only). */
+  private static final int PROBE_EVERY = 100;
+  private final Probe[] probes;
+
+  /**
+   * A player that reads its RTMP messages and notes, for each video frame, when it
+   * arrived against its timestamp. Frames come from a publisher replaying in real time, so arrival
+   * minus timestamp is constant but for the delay on the way: its spread over the window, above its
+   * smallest value, is the delay each server added on top of its fastest frame.
+   */
+  private static final class Probe {
+    final ChunkReader reader = new ChunkReader(8 << 20);
+    final java.util.function.Consumer<RtmpMessage> onMessage = this::onMessage;
+    ByteBuffer pending = ByteBuffer.allocate(64 * 1024);
+    long[] lags = new long[8192];
+    int count;
+    long nowMillis;
+    boolean broken;
+
+    void feed(ByteBuffer bytes, long now) {
+      if (broken) {
+        return;
+      }
+      if (pending.remaining() < bytes.remaining()) {
+        ByteBuffer bigger = ByteBuffer.allocate(Math.max(pending.capacity() * 2, pending.position() + bytes.remaining()));
+        pending.flip();
+        pending = bigger.put(pending);
+      }
+      pending.put(bytes);
+      pending.flip();
+      nowMillis = now;
+      try {
+        reader.read(pending, onMessage);
+      } catch (RuntimeException e) {
+        broken = true; // counted out of the figure; the server's stream is checked by the tests
+      }
+      pending.compact();
+    }
+
+    private void onMessage(RtmpMessage m) {
+      if (m.type() != RtmpMessage.VIDEO) {
+        return; // audio comes from the publisher at its own offset from the video's timestamps
+      }
+      if (count == lags.length) {
+        lags = java.util.Arrays.copyOf(lags, count * 2);
+      }
+      lags[count++] = nowMillis - m.timestamp();
+    }
+  }
+
   private MediaPlayers(String host, int port, int n, boolean rtmp, byte[] hello) throws Exception {
     selector = Selector.open();
     bytes = new long[n];
     acked = new long[n];
     this.rtmp = rtmp;
+    probes = new Probe[n];
+    for (int i = 0; rtmp && i < n; i += PROBE_EVERY) {
+      probes[i] = new Probe();
+    }
     for (int i = 0; i < n; i++) {
       SocketChannel ch = SocketChannel.open(new InetSocketAddress(host, port));
       ch.configureBlocking(true);
@@ -94,10 +151,54 @@ final class MediaPlayers implements Runnable {
     return out.toByteArray();
   }
 
-  long[] snapshot() {
+  /**
+   * Reads at most every {@code millis}, as a player with that much buffer would. On loopback a
+   * reader waiting in the selector is woken inside the server's write, so the server pays for every
+   * wake-up; players on other machines would not make it pay.
+   */
+  MediaPlayers readEvery(long millis) {
+    readIntervalMillis = millis;
+    return this;
+  }
+
+  /** Bytes each player has read so far; with {@code startWindow}, the probes' window starts afresh. */
+  long[] snapshot(boolean startWindow) {
     synchronized (bytes) {
+      for (Probe p : probes) {
+        if (p != null && startWindow) {
+          p.count = 0;
+        }
+      }
       return bytes.clone();
     }
+  }
+
+  /**
+   * Over the window since {@link #snapshot} last started one, the {@code q} quantile (0..1) of every probe
+   * frame's delay above its probe's fastest frame, in ms, or -1 when no probe timed a frame. Read
+   * after {@link #stop} returned and the players' thread ended.
+   */
+  double probeDelayMillis(double q) {
+    long[] all = new long[0];
+    int total = 0;
+    for (Probe p : probes) {
+      if (p == null || p.broken || p.count == 0) {
+        continue;
+      }
+      long min = Long.MAX_VALUE;
+      for (int i = 0; i < p.count; i++) {
+        min = Math.min(min, p.lags[i]);
+      }
+      all = java.util.Arrays.copyOf(all, total + p.count);
+      for (int i = 0; i < p.count; i++) {
+        all[total++] = p.lags[i] - min;
+      }
+    }
+    if (total == 0) {
+      return -1;
+    }
+    java.util.Arrays.sort(all);
+    return all[Math.min(total - 1, (int) Math.floor(q * total))];
   }
 
   void stop() {
@@ -124,6 +225,10 @@ final class MediaPlayers implements Runnable {
           synchronized (bytes) {
             bytes[i] += r;
             total = bytes[i];
+            if (probes[i] != null && r > 0) {
+              buf.flip();
+              probes[i].feed(buf, System.currentTimeMillis());
+            }
           }
           if (rtmp && total - acked[i] >= ACK_WINDOW) {
             acked[i] = total;
@@ -133,6 +238,9 @@ final class MediaPlayers implements Runnable {
           }
         }
         selector.selectedKeys().clear();
+        if (readIntervalMillis > 0) {
+          Thread.sleep(readIntervalMillis);
+        }
       }
       for (SelectionKey k : selector.keys()) {
         k.channel().close();

@@ -30,8 +30,13 @@ abstract class MediaConnection {
   boolean blocked;
   boolean closed;
   private final ArrayDeque<ByteBuffer> control = new ArrayDeque<>(4);
-  /** Buffers taken for writing that the socket has not fully taken yet (null until first needed). */
+  /**
+   * Buffers taken for writing that the socket has not fully taken yet (null until first needed).
+   * A frame's buffer is its loop's shared view, which the next viewer on the loop rewinds, so the
+   * position this viewer reached is kept apart and restored before each write.
+   */
   private ByteBuffer[] queued;
+  private int[] queuedPosition;
   /** Ingest instant of each queued frame, -1 for control bytes (for the delivery latency figure). */
   private long[] queuedIngest;
   private int queuedCount;
@@ -119,7 +124,7 @@ abstract class MediaConnection {
       while (true) {
         int count = 0;
         for (int i = 0; i < queuedCount; i++) {
-          gather[count] = queued[i];
+          gather[count] = queued[i].position(queuedPosition[i]);
           ingest[count++] = queuedIngest[i];
           queued[i] = null;
         }
@@ -152,9 +157,11 @@ abstract class MediaConnection {
           if (gather[i].hasRemaining()) {
             if (queued == null) {
               queued = new ByteBuffer[MediaLoop.GATHER];
+              queuedPosition = new int[MediaLoop.GATHER];
               queuedIngest = new long[MediaLoop.GATHER];
             }
             queued[queuedCount] = gather[i];
+            queuedPosition[queuedCount] = gather[i].position();
             queuedIngest[queuedCount++] = ingest[i];
           } else if (ingest[i] >= 0) {
             if (now < 0) {

@@ -28,6 +28,8 @@ final class MediaLoop implements Runnable {
   /** Frames published within this window are written together (one system call per viewer). */
   private final long coalesceNanos;
   private long lastPumpNanos;
+  /** A window this close to its end is written now rather than slept out. */
+  private static final long DUE_SLACK_NANOS = 500_000L;
 
   final MediaServer server;
   final int index;
@@ -55,11 +57,17 @@ final class MediaLoop implements Runnable {
     this.thread.setDaemon(true);
   }
 
-  /** A frame was published: viewers may have something to write. */
+  /**
+   * A frame was published: viewers may have something to write. Only the first frame of a
+   * coalescing window wakes the loop; the loop then sleeps until the window ends, whatever else is
+   * published meanwhile, instead of waking once per frame.
+   */
   void wake() {
-    published = true;
-    if (sleeping) {
-      selector.wakeup();
+    if (!published) {
+      published = true;
+      if (sleeping) {
+        selector.wakeup();
+      }
     }
   }
 
@@ -115,15 +123,20 @@ final class MediaLoop implements Runnable {
         while ((task = tasks.poll()) != null) {
           task.run();
         }
-        long waitNanos = published ? coalesceNanos - (System.nanoTime() - lastPumpNanos) : Long.MAX_VALUE;
+        // sleeping is set before published is read: a frame published after the read sees it and
+        // wakes the selector, so none waits for the idle timeout.
         sleeping = true;
-        if (!tasks.isEmpty() || (published && waitNanos < 1_000_000)) {
+        long waitNanos = published ? coalesceNanos - (System.nanoTime() - lastPumpNanos) : Long.MAX_VALUE;
+        if (!tasks.isEmpty() || waitNanos < DUE_SLACK_NANOS) {
           selector.selectNow(onKey);
         } else {
-          selector.select(onKey, Math.min(SELECT_TIMEOUT_MILLIS, Math.max(1, waitNanos / 1_000_000)));
+          // Rounded up: the selector counts whole milliseconds, and waking just short of the
+          // window's end would spin on selectNow for the rest of it.
+          selector.select(onKey, waitNanos >= SELECT_TIMEOUT_MILLIS * 1_000_000 ? SELECT_TIMEOUT_MILLIS
+              : (waitNanos + 999_999) / 1_000_000);
         }
         sleeping = false;
-        if (published && System.nanoTime() - lastPumpNanos >= coalesceNanos) {
+        if (published && System.nanoTime() - lastPumpNanos >= coalesceNanos - DUE_SLACK_NANOS) {
           lastPumpNanos = System.nanoTime();
           published = false;
           for (int i = 0; i < connections.size(); i++) {

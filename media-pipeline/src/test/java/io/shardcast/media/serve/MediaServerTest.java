@@ -156,6 +156,100 @@ class MediaServerTest {
     }
   }
 
+  /**
+   * A slow viewer's socket fills in the middle of a frame while other viewers on the same loop are
+   * written the same frame: what the slow viewer gets later must still be that frame's remaining
+   * bytes, tag after well-formed tag.
+   */
+  @Test
+  void aSlowViewerSharingItsLoopWithFastOnesGetsWellFormedTags() throws Exception {
+    server.close();
+    hub = new MediaHub(1024);
+    server = MediaServer.start(hub, new StaticDirectory(hub).room("r1", "secret"), MediaSettings.from(
+        // One loop, and send buffers smaller than a keyframe, so frames are often written in parts.
+        ConfigFactory.parseString("shardcast.media { io-threads = 1, send-buffer = 8 KiB }")
+            .withFallback(ConfigFactory.load())).withPorts(0, 0));
+    publish("");
+    java.util.List<java.net.Socket> fast = new java.util.ArrayList<>();
+    try (java.net.Socket slow = new java.net.Socket()) {
+      slow.setReceiveBufferSize(4096);
+      slow.connect(new java.net.InetSocketAddress("127.0.0.1", server.httpPort()));
+      slow.setSoTimeout(5000);
+      slow.getOutputStream().write("GET /live/r1.flv HTTP/1.1\r\nHost: x\r\n\r\n".getBytes());
+      Thread.sleep(500); // registered first: the loop writes to it before the others
+      for (int i = 0; i < 3; i++) {
+        java.net.Socket s = new java.net.Socket("127.0.0.1", server.httpPort());
+        s.getOutputStream().write("GET /live/r1.flv HTTP/1.1\r\nHost: x\r\n\r\n".getBytes());
+        fast.add(s);
+        Thread reader = new Thread(() -> {
+          try {
+            s.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
+          } catch (java.io.IOException ignored) {
+            // closed at the end of the test
+          }
+        });
+        reader.setDaemon(true);
+        reader.start();
+      }
+      // Faster than the stream on average, but a keyframe does not fit its buffers at once.
+      java.io.DataInputStream in = new java.io.DataInputStream(new java.io.BufferedInputStream(
+          new ThrottledInput(slow.getInputStream(), 300_000), 1024));
+      int matched = 0;
+      while (matched < 4) { // the end of the response's headers
+        matched = in.readUnsignedByte() == "\r\n\r\n".charAt(matched) ? matched + 1 : 0;
+      }
+      byte[] header = new byte[13];
+      in.readFully(header);
+      assertEquals("FLV", new String(header, 0, 3, java.nio.charset.StandardCharsets.US_ASCII));
+      int tags = 0;
+      long until = System.nanoTime() + Duration.ofSeconds(8).toNanos();
+      while (System.nanoTime() < until) {
+        int type = in.readUnsignedByte();
+        int size = in.readUnsignedByte() << 16 | in.readUnsignedShort();
+        assertTrue(type == 8 || type == 9 || type == 18, "tag " + tags + ": type " + type);
+        assertTrue(size < 1 << 20, "tag " + tags + ": " + size + " bytes");
+        in.skipNBytes(7L + size); // timestamp, stream id, body
+        assertEquals(11 + size, in.readInt(), "tag " + tags + ": its PreviousTagSize");
+        tags++;
+      }
+      assertTrue(tags > 300, "only " + tags + " tags in 8 s");
+    } finally {
+      for (java.net.Socket s : fast) {
+        s.close();
+      }
+    }
+  }
+
+  /** Reads no faster than {@code bytesPerSecond}: a viewer whose link cannot take the stream. */
+  private static final class ThrottledInput extends java.io.FilterInputStream {
+    private final long start = System.nanoTime();
+    private final int bytesPerSecond;
+    private long read;
+
+    ThrottledInput(java.io.InputStream in, int bytesPerSecond) {
+      super(in);
+      this.bytesPerSecond = bytesPerSecond;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws java.io.IOException {
+      long wait = start + read * 1_000_000_000L / bytesPerSecond - System.nanoTime();
+      if (wait > 0) {
+        try {
+          Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new java.io.InterruptedIOException();
+        }
+      }
+      int n = super.read(b, off, Math.min(len, 1024));
+      if (n > 0) {
+        read += n;
+      }
+      return n;
+    }
+  }
+
   @Test
   void ffmpegPublishesOverRtpAndAPlayerGetsEveryFrameThroughTenPercentLoss() throws Exception {
     String reg = exchange(server.httpPort(),
