@@ -14,7 +14,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * Media fan-out on one node: a 720p stream (encoded once by ffmpeg, replayed by ffmpeg with
@@ -50,6 +53,8 @@ public final class MediaBench implements Callable<Integer> {
       + "the same number of RTMP players, side by side (implies --protocol rtmp).")
   boolean nginx;
 
+  @Spec CommandSpec spec;
+
   @Option(names = "--capacity", description = "Viewers one core holds: each server's serving thread (Shardcast's "
       + "media loop, one of them; nginx's worker) runs alone on core 1, and everything else (players, publishers, the "
       + "rest of this JVM) on core 0. From the first --viewers count the count grows by --step until a step leaves a "
@@ -82,7 +87,10 @@ public final class MediaBench implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (capacity && Runtime.getRuntime().availableProcessors() < 2) {
-      throw new IllegalStateException("--capacity needs 2 cores: one for the server, one for its players");
+      throw new ParameterException(spec.commandLine(), "--capacity needs 2 cores: one for the server, one for its players");
+    }
+    if (capacity && across) {
+      throw new ParameterException(spec.commandLine(), "--capacity measures one server on one core; --across needs two");
     }
     Path dir = Files.createTempDirectory("shardcast-media-bench");
     Path clip = dir.resolve("clip.flv");
@@ -264,8 +272,9 @@ public final class MediaBench implements Callable<Integer> {
       Step last = null;
       for (int n = viewers.get(0); n <= maxViewers; n += step) {
         last = step(sc, ng, n, streamBytesPerSecond, seconds, false);
-        System.out.printf("| %s | %d | %d/%d | %.2f | %.0f%% | %s | %.0f / %.0f ms |%n", name, n, last.keptUp(), n,
-            last.serverCores(), last.clientCoreBusy() * 100, last.delay(), last.probeP50(), last.probeP99());
+        System.out.printf("| %s | %d | %d/%d | %.2f | %.0f%% | %s | %s |%n", name, n, last.keptUp(), n,
+            last.serverCores(), last.clientCoreBusy() * 100, last.delay(), last.probeP99() < 0
+                ? "n/a (RTMP players only)" : String.format("%.0f / %.0f ms", last.probeP50(), last.probeP99()));
         if (last.keptUp() < n) {
           break;
         }

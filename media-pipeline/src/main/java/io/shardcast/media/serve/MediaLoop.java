@@ -60,7 +60,9 @@ final class MediaLoop implements Runnable {
   /**
    * A frame was published: viewers may have something to write. Only the first frame of a
    * coalescing window wakes the loop; the loop then sleeps until the window ends, whatever else is
-   * published meanwhile, instead of waking once per frame.
+   * published meanwhile, instead of waking once per frame. A frame whose publisher finds
+   * {@code published} already set is not missed: the track's head is volatile and was advanced
+   * before that read, and the loop clears {@code published} only before a pass that reads the head.
    */
   void wake() {
     if (!published) {
