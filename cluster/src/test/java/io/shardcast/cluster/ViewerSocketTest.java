@@ -13,7 +13,9 @@ import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.AfterAll;
@@ -36,7 +38,10 @@ class ViewerSocketTest {
 
   @BeforeAll
   static void start() throws Exception {
-    node = TestNodes.start(dataDir, Map.of("shardcast.gateway.viewer-handshake-timeout", "1s"));
+    // The selector thread reads the sockets after every connection it writes to (64 by default), so
+    // the tests below run through reads interleaved with every round of writes.
+    node = TestNodes.start(dataDir, Map.of("shardcast.gateway.viewer-handshake-timeout", "1s",
+        "shardcast.gateway.viewer-writes-between-reads", 1));
     base = "http://127.0.0.1:" + node.httpPort();
     Http r = post(base + "/api/rooms", null, "{\"title\":\"sockets\"}");
     assertEquals(201, r.status(), r.body().toString());
@@ -396,6 +401,71 @@ class ViewerSocketTest {
           join.body().path("ws").asText());
       assertEquals("http://127.0.0.1:" + node.viewerPort() + "/api/rooms/" + roomId + "/orders",
           join.body().path("orders").asText());
+    }
+  }
+
+  @Test
+  void aCrowdGetsEveryAnnouncementInOrderWhileItsPingsAndOrdersAreAnsweredBetweenWrites() throws Exception {
+    assertEquals(200, post(base + "/api/rooms/" + roomId + "/products", hostToken,
+        "{\"productId\":\"mug\",\"name\":\"Mug\",\"priceCents\":300,\"stock\":100}").status());
+    assertEquals(200, post(base + "/api/rooms/" + roomId + "/flash-sales", hostToken,
+        "{\"saleId\":\"mugs\",\"productId\":\"mug\",\"quantity\":100,\"perUserLimit\":1,\"revealInMs\":0}")
+        .status());
+    String orders = "/api/rooms/" + roomId + "/orders";
+    int crowd = 120;
+    int rounds = 12;
+    List<Raw> viewers = new ArrayList<>();
+    try (Raw buyer = new Raw()) {
+      for (int i = 0; i < crowd; i++) {
+        viewers.add(Raw.viewer("crowd" + i));
+      }
+      for (Raw v : viewers) {
+        v.next("snapshot");
+      }
+      // Each announcement is a round of writes to every viewer; pings and orders arrive meanwhile.
+      for (int k = 0; k < rounds; k++) {
+        assertEquals(200, post(base + "/api/rooms/" + roomId + "/announcements", hostToken,
+            "{\"text\":\"round " + k + "\"}").status());
+        viewers.get(k).sendFrame(1, true, "{\"type\":\"ping\"}");
+        assertEquals("CONFIRMED", order(buyer, orders,
+            "{\"orderId\":\"m" + k + "\",\"userId\":\"crowd" + k + "\",\"saleId\":\"mugs\"}"));
+      }
+      for (int i = 0; i < crowd; i++) {
+        Raw v = viewers.get(i);
+        List<String> texts = new ArrayList<>();
+        boolean ponged = false;
+        long lastSeq = -1;
+        long deadline = System.currentTimeMillis() + 10_000;
+        while ((texts.size() < rounds || (i < rounds && !ponged)) && System.currentTimeMillis() < deadline) {
+          Raw.ServerFrame f = v.readFrame();
+          if (f.opcode() != 1) {
+            continue;
+          }
+          JsonNode n = JSON.readTree(f.text());
+          for (JsonNode e : n.isArray() ? n : JSON.createArrayNode().add(n)) {
+            if (e.has("seq")) {
+              assertTrue(e.path("seq").asLong() > lastSeq, "viewer " + i + ": events in seq order");
+              lastSeq = e.path("seq").asLong();
+            }
+            String type = e.path("type").asText();
+            if (type.equals("announcement")) {
+              texts.add(e.path("text").asText());
+            } else if (type.equals("pong")) {
+              ponged = true;
+            }
+          }
+        }
+        List<String> expected = new ArrayList<>();
+        for (int k = 0; k < rounds; k++) {
+          expected.add("round " + k);
+        }
+        assertEquals(expected, texts, "viewer " + i + " got every announcement, in order");
+        assertEquals(i < rounds, ponged, "viewer " + i + "'s ping was answered (and only the pinging viewers')");
+      }
+    } finally {
+      for (Raw v : viewers) {
+        v.close();
+      }
     }
   }
 

@@ -191,7 +191,8 @@ public final class LiveRoom extends EventSourcedBehavior<LiveRoom.Command, RoomE
     com.typesafe.config.Config config = ctx.getSystem().settings().config();
     Duration idle = config.hasPath(IDLE_TIMEOUT) ? config.getDuration(IDLE_TIMEOUT) : Duration.ofMinutes(2);
     this.keepAwakeEvery = Duration.ofMillis(Math.max(500, idle.toMillis() / 3));
-    this.media = new MediaRoute(roomId, settings.mediaRouteExpiry().toMillis());
+    this.media = new MediaRoute(roomId, settings.mediaRouteExpiry().toMillis(), settings.mediaRouteSettle().toMillis(),
+        System.currentTimeMillis());
   }
 
   @Override
@@ -290,7 +291,7 @@ public final class LiveRoom extends EventSourcedBehavior<LiveRoom.Command, RoomE
         })
         .onCommand(MediaWatch.class, this::onMediaWatch)
         .onCommand(GetMediaRoute.class, (s, c) -> Effect().reply(c.replyTo(),
-            s.created ? Reply.ok(media.describe(s.camera)) : notFound()))
+            s.created ? Reply.ok(media.describe(s.camera, System.currentTimeMillis())) : notFound()))
         .onCommand(TallyLikes.class, this::onTallyLikes)
         .onCommand(OpenSale.class, this::onOpenSale)
         .onCommand(DrawBag.class, this::onDrawBag)
@@ -416,8 +417,9 @@ public final class LiveRoom extends EventSourcedBehavior<LiveRoom.Command, RoomE
     if (!HostToken.matches(c.hostToken(), state.hostTokenHash)) {
       return Effect().reply(c.replyTo(), Reply.error(403, "FORBIDDEN", "wrong host token for room " + roomId));
     }
-    media.origin(c.router(), c.endpoint(), System.currentTimeMillis());
-    return Effect().reply(c.replyTo(), Reply.ok(media.describe(state.camera)));
+    long now = System.currentTimeMillis();
+    media.origin(c.router(), c.endpoint(), now);
+    return Effect().reply(c.replyTo(), Reply.ok(media.describe(state.camera, now)));
   }
 
   private Effect<RoomEvent, RoomState> onMediaWatch(RoomState state, MediaWatch c) {

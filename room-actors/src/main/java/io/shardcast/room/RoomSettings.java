@@ -25,7 +25,8 @@ public record RoomSettings(
     Duration viewerBatchWindowMax,
     Duration viewerBatchWindowPerViewer,
     int viewerBatchMax,
-    Duration mediaRouteExpiry) {
+    Duration mediaRouteExpiry,
+    Duration mediaRouteSettle) {
 
   /**
    * The edge's batch window for {@code localViewers}: it grows with the viewers a node writes to,
@@ -60,7 +61,11 @@ public record RoomSettings(
         c.getDuration("viewer.batch-window-max"),
         c.getDuration("viewer.batch-window-per-viewer"),
         c.getInt("viewer.batch-max"),
-        c.getDuration("media-route-expiry"));
+        c.getDuration("media-route-expiry"),
+        c.getDuration("media-route-settle"));
+    if (s.mediaRouteSettle.isNegative() || s.mediaRouteSettle.compareTo(s.mediaRouteExpiry) > 0) {
+      throw new IllegalArgumentException("shardcast.room.media-route-settle must be 0..media-route-expiry");
+    }
     if (s.frameRingSize < 16 || s.edgeRingSize < 16) {
       throw new IllegalArgumentException("shardcast.room frame-ring-size and edge.ring-size must be >= 16");
     }

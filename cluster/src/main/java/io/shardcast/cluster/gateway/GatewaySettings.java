@@ -21,7 +21,8 @@ public record GatewaySettings(
     int viewerAcceptBacklog,
     Duration viewerHandshakeTimeout,
     Duration viewerIdleTimeout,
-    int viewerMaxHandshakeBytes) {
+    int viewerMaxHandshakeBytes,
+    int viewerWritesBetweenReads) {
 
   /** The viewer port when {@code viewer-port} is not set: this far above the gateway port. */
   public static final int VIEWER_PORT_OFFSET = 100;
@@ -45,7 +46,8 @@ public record GatewaySettings(
         c.getInt("viewer-accept-backlog"),
         c.getDuration("viewer-handshake-timeout"),
         c.getDuration("viewer-idle-timeout"),
-        c.getBytes("viewer-max-handshake-bytes").intValue());
+        c.getBytes("viewer-max-handshake-bytes").intValue(),
+        c.getInt("viewer-writes-between-reads"));
     if (s.port < 0 || s.port > 65535) {
       throw new IllegalArgumentException("shardcast.gateway.port must be 0..65535, not " + s.port);
     }
@@ -58,9 +60,10 @@ public record GatewaySettings(
     if (s.viewerPort != 0 && s.viewerPort == s.port) {
       throw new IllegalArgumentException("shardcast.gateway.viewer-port must differ from the gateway port " + s.port);
     }
-    if (s.maxFrameBytes < 16 || s.viewerMaxHandshakeBytes < 256 || s.viewerIoThreads < 1) {
-      throw new IllegalArgumentException("shardcast.gateway: max-frame-bytes >= 16, viewer-max-handshake-bytes >= 256"
-          + " and viewer-io-threads >= 0 are required");
+    if (s.maxFrameBytes < 16 || s.viewerMaxHandshakeBytes < 256 || s.viewerIoThreads < 1
+        || s.viewerWritesBetweenReads < 0) {
+      throw new IllegalArgumentException("shardcast.gateway: max-frame-bytes >= 16, viewer-max-handshake-bytes >= 256,"
+          + " viewer-io-threads >= 0 and viewer-writes-between-reads >= 0 are required");
     }
     return s;
   }

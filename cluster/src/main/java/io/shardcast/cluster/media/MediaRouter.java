@@ -12,8 +12,11 @@ import io.shardcast.room.Reply;
 import io.shardcast.room.media.MediaNode;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -35,6 +38,16 @@ public final class MediaRouter implements MediaDirectory {
   private static final Duration REFRESH = Duration.ofSeconds(2);
   /** A node keeps receiving a room this long after its last viewer left (a viewer reloading the page). */
   private static final long LINGER_MILLIS = 5_000;
+  /**
+   * A room that has just started on its node (moved there by a rebalance or a node's loss) knows its
+   * origin only from the origin's next refresh: asked in between, it says its route is settling, and
+   * the question is asked again this often (as long as the room says so, a few seconds at most).
+   */
+  private static final long SETTLE_RETRY_MILLIS = 250;
+  private static final Executor SETTLE_RETRY = CompletableFuture.delayedExecutor(SETTLE_RETRY_MILLIS,
+      TimeUnit.MILLISECONDS);
+  /** Bounds the asks of one viewer's look-up whatever the room says (the room's settle time is 3 s). */
+  private static final int MAX_SETTLE_RETRIES = 40;
 
   private final MediaHub hub;
   private final AeronRelay relay;
@@ -115,21 +128,32 @@ public final class MediaRouter implements MediaDirectory {
 
   @Override
   public CompletionStage<Decision> watch(String roomId) {
+    return watch(roomId, 0);
+  }
+
+  private CompletionStage<Decision> watch(String roomId, int retries) {
     return room(roomId)
         .<Reply>ask(r -> new LiveRoom.MediaWatch(self, relay.endpoint(), true, r), askTimeout)
-        .thenApply(r -> {
+        .thenCompose(r -> {
           if (!r.ok()) {
-            return new Decision(r.status() == 404 ? Verdict.UNKNOWN_ROOM : Verdict.UNAVAILABLE, message(r));
+            return done(new Decision(r.status() == 404 ? Verdict.UNKNOWN_ROOM : Verdict.UNAVAILABLE, message(r)));
           }
           JsonNode route = parse(r);
           if (!route.path("live").asBoolean()) {
+            if (route.path("settling").asBoolean() && retries < MAX_SETTLE_RETRIES) {
+              return CompletableFuture.runAsync(() -> { }, SETTLE_RETRY).thenCompose(x -> watch(roomId, retries + 1));
+            }
             room(roomId).tell(new LiveRoom.MediaWatch(self, relay.endpoint(), false, null));
-            return new Decision(Verdict.NOT_LIVE, "room " + roomId + " is not live: nobody publishes its media");
+            return done(new Decision(Verdict.NOT_LIVE, "room " + roomId + " is not live: nobody publishes its media"));
           }
           camera(roomId, r);
           watched.put(roomId, System.currentTimeMillis());
-          return Decision.OK;
+          return done(Decision.OK);
         });
+  }
+
+  private static CompletionStage<Decision> done(Decision d) {
+    return CompletableFuture.completedFuture(d);
   }
 
   private void refresh() {

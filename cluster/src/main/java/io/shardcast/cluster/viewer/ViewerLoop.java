@@ -45,6 +45,8 @@ final class ViewerLoop implements Runnable {
   private final ArrayList<ViewerConnection> timed = new ArrayList<>();
   private final Consumer<SelectionKey> onKey = this::onKey;
   private static final long DEADLINE_CHECK_NANOS = 100_000_000;
+  /** Connections written between two looks at the sockets in a long round (0: none); see {@link #writeReady}. */
+  private final int writesBetweenReads;
   private long nextDeadlineCheckNanos;
   private volatile boolean stopped;
 
@@ -54,6 +56,7 @@ final class ViewerLoop implements Runnable {
     int maxMessage = server.settings().maxFrameBytes();
     this.readBuffer = ByteBuffer.allocateDirect(Math.max(64 * 1024, 2 * (maxMessage + 14)));
     this.payload = new byte[maxMessage];
+    this.writesBetweenReads = server.settings().viewerWritesBetweenReads();
     this.thread = new Thread(this, "shardcast-viewers-" + index);
     this.thread.setDaemon(true);
   }
@@ -143,7 +146,13 @@ final class ViewerLoop implements Runnable {
   public void run() {
     while (!stopped) {
       try {
-        selector.select(onKey, SELECT_TIMEOUT_MILLIS);
+        // A look at the sockets during the last round of writes may have consumed a wake-up meant
+        // for work queued since: do not sleep on it.
+        if (hasQueuedWork()) {
+          selector.selectNow(onKey);
+        } else {
+          selector.select(onKey, SELECT_TIMEOUT_MILLIS);
+        }
         runTasks();
         writeReady();
         expireDeadlines();
@@ -205,12 +214,39 @@ final class ViewerLoop implements Runnable {
         draining.add(c);
       }
     }
+    int sinceRead = 0;
     for (ViewerConnection c; (c = draining.poll()) != null; ) {
       try {
         c.writeQueued();
       } catch (IOException e) {
         c.fail(e);
       }
+      // A broadcast reaches every viewer of the loop at once, and writing it to thousands of
+      // sockets takes tens of milliseconds on a busy machine. What viewers send meanwhile
+      // (comments, orders) is read every few dozen writes rather than after the whole round.
+      if (++sinceRead == writesBetweenReads && !draining.isEmpty()) {
+        sinceRead = 0;
+        lookAtSockets();
+      }
+    }
+  }
+
+  private void lookAtSockets() {
+    try {
+      selector.selectNow(onKey);
+    } catch (IOException e) {
+      log.warn("viewer loop {}: select failed between writes: {}", thread.getName(), e.toString());
+    }
+  }
+
+  private boolean hasQueuedWork() {
+    synchronized (ready) {
+      if (!ready.isEmpty()) {
+        return true;
+      }
+    }
+    synchronized (tasks) {
+      return !tasks.isEmpty();
     }
   }
 

@@ -11,7 +11,9 @@ import org.apache.pekko.actor.typed.ActorRef;
  * The room's media route: which node ingests (the origin) and which nodes have viewers (the
  * subscribers), each known by its media router and relay endpoint. Soft state, not persisted:
  * origins and subscribers refresh it every couple of seconds, so a room that moves to another
- * node rebuilds it at once, and a node that died drops out after {@code expiryMillis}.
+ * node rebuilds it within a refresh, and a node that died drops out after {@code expiryMillis}.
+ * Until the first refresh of a room that has just started here, a route without an origin may only
+ * mean the origin has not refreshed yet: it is "settling" for {@code settleMillis}.
  */
 public final class MediaRoute {
 
@@ -19,19 +21,24 @@ public final class MediaRoute {
 
   private final String roomId;
   private final long expiryMillis;
+  private final long settledAtMillis;
+  /** An origin has announced itself to this incarnation of the room: the route is no longer settling. */
+  private boolean heardFromOrigin;
   private String originEndpoint;
   private Member origin;
   private final Map<String, Member> subscribers = new LinkedHashMap<>();
 
-  public MediaRoute(String roomId, long expiryMillis) {
+  public MediaRoute(String roomId, long expiryMillis, long settleMillis, long startedMillis) {
     this.roomId = roomId;
     this.expiryMillis = expiryMillis;
+    this.settledAtMillis = startedMillis + settleMillis;
   }
 
   /** The origin announced (or refreshed) itself; a new origin is told of every subscriber. */
   public void origin(ActorRef<MediaNode> router, String endpoint, long now) {
     expire(now);
     boolean changed = !endpoint.equals(originEndpoint) || origin == null || !origin.router().equals(router);
+    heardFromOrigin = true;
     originEndpoint = endpoint;
     origin = new Member(router, now);
     if (changed) {
@@ -61,7 +68,7 @@ public final class MediaRoute {
     if (origin != null && !endpoint.equals(originEndpoint)) {
       origin.router().tell(new MediaNode.RelayTo(roomId, endpoint));
     }
-    return describe(camera).put("local", endpoint.equals(originEndpoint));
+    return describe(camera, now).put("local", endpoint.equals(originEndpoint));
   }
 
   /** A node's last viewer of the room left. */
@@ -86,9 +93,15 @@ public final class MediaRoute {
     return origin != null;
   }
 
-  /** {"live", "origin", "subscribers":[...], "camera"}. */
-  public ObjectNode describe(String camera) {
+  /**
+   * {"live", "origin", "subscribers":[...], "camera"}, and {"settling": true} while the room has just
+   * started here and no origin has announced itself yet (one may be publishing all the same).
+   */
+  public ObjectNode describe(String camera, long now) {
     ObjectNode n = Reply.object().put("live", origin != null).put("camera", camera);
+    if (!heardFromOrigin && now < settledAtMillis) {
+      n.put("settling", true);
+    }
     n.put("origin", originEndpoint);
     var subs = n.putArray("subscribers");
     subscribers.keySet().forEach(subs::add);

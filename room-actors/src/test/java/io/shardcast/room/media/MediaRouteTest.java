@@ -1,0 +1,62 @@
+package io.shardcast.room.media;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The media route of a room that has just started on a node (moved by a rebalance, or its node lost):
+ * until its origin refreshes, a node asked to play the room must not be told "not live" for good.
+ */
+class MediaRouteTest {
+
+  static final ActorTestKit KIT = ActorTestKit.create();
+
+  @AfterAll
+  static void stop() {
+    KIT.shutdownTestKit();
+  }
+
+  @Test
+  void aRoomJustStartedIsSettlingUntilItsOriginRefreshes() {
+    MediaRoute route = new MediaRoute("r1", 10_000, 3_000, 1_000);
+    TestProbe<MediaNode> origin = KIT.createTestProbe();
+    TestProbe<MediaNode> edge = KIT.createTestProbe();
+
+    JsonNode asked = route.watch(edge.ref(), "edge:1", "main", 1_200);
+    assertFalse(asked.path("live").asBoolean());
+    assertTrue(asked.path("settling").asBoolean(), "an edge asking before the origin's refresh is told to ask again");
+
+    route.origin(origin.ref(), "origin:1", 2_000);
+    // The edge that asked is already a subscriber: the origin is told to relay to it.
+    assertEquals(new MediaNode.RelayTo("r1", "edge:1"), origin.receiveMessage());
+    JsonNode live = route.watch(edge.ref(), "edge:1", "main", 2_100);
+    assertTrue(live.path("live").asBoolean());
+    assertFalse(live.has("settling"));
+    assertEquals("origin:1", live.path("origin").asText());
+  }
+
+  @Test
+  void aRoomNobodyPublishesToIsNotLiveOnceTheSettleTimeHasPassed() {
+    MediaRoute route = new MediaRoute("r2", 10_000, 3_000, 1_000);
+    assertTrue(route.describe("main", 3_999).path("settling").asBoolean());
+    JsonNode later = route.describe("main", 4_000);
+    assertFalse(later.path("live").asBoolean());
+    assertFalse(later.has("settling"), "after the settle time no origin means not live");
+  }
+
+  @Test
+  void anOriginThatStopsRightAfterTheStartIsNotLiveAtOnce() {
+    MediaRoute route = new MediaRoute("r3", 10_000, 3_000, 1_000);
+    TestProbe<MediaNode> origin = KIT.createTestProbe();
+    route.origin(origin.ref(), "origin:1", 1_100);
+    route.originGone("origin:1");
+    JsonNode gone = route.describe("main", 1_200);
+    assertFalse(gone.path("live").asBoolean());
+    assertFalse(gone.has("settling"), "the room heard from its origin: its leaving is final");
+  }
+}
