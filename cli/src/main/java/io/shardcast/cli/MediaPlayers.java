@@ -179,7 +179,11 @@ final class MediaPlayers implements Runnable {
    * after {@link #stop} returned and the players' thread ended.
    */
   double probeDelayMillis(double q) {
-    long[] all = new long[0];
+    int frames = 0;
+    for (Probe p : probes) {
+      frames += p == null || p.broken ? 0 : p.count;
+    }
+    long[] all = new long[frames];
     int total = 0;
     for (Probe p : probes) {
       if (p == null || p.broken || p.count == 0) {
@@ -189,7 +193,6 @@ final class MediaPlayers implements Runnable {
       for (int i = 0; i < p.count; i++) {
         min = Math.min(min, p.lags[i]);
       }
-      all = java.util.Arrays.copyOf(all, total + p.count);
       for (int i = 0; i < p.count; i++) {
         all[total++] = p.lags[i] - min;
       }

@@ -47,6 +47,8 @@ final class ViewerLoop implements Runnable {
   private static final long DEADLINE_CHECK_NANOS = 100_000_000;
   /** Connections written between two looks at the sockets in a long round (0: none); see {@link #writeReady}. */
   private final int writesBetweenReads;
+  /** A look at the sockets in the last round of writes may have consumed a wake-up (see {@link #run}). */
+  private boolean lookedDuringRound;
   private long nextDeadlineCheckNanos;
   private volatile boolean stopped;
 
@@ -148,7 +150,9 @@ final class ViewerLoop implements Runnable {
       try {
         // A look at the sockets during the last round of writes may have consumed a wake-up meant
         // for work queued since: do not sleep on it.
-        if (hasQueuedWork()) {
+        boolean wakeUpMayBeLost = lookedDuringRound;
+        lookedDuringRound = false;
+        if (wakeUpMayBeLost && hasQueuedWork()) {
           selector.selectNow(onKey);
         } else {
           selector.select(onKey, SELECT_TIMEOUT_MILLIS);
@@ -232,6 +236,7 @@ final class ViewerLoop implements Runnable {
   }
 
   private void lookAtSockets() {
+    lookedDuringRound = true;
     try {
       selector.selectNow(onKey);
     } catch (IOException e) {
