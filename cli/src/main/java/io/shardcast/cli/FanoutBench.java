@@ -37,12 +37,20 @@ public final class FanoutBench implements Callable<Integer> {
   List<String> nodeProperties = new ArrayList<>();
   @Option(names = "--client-threads", defaultValue = "4", description = "selector threads of the receive-only viewers")
   int clientThreads;
+  @Option(names = "--client-poll-millis", defaultValue = "2",
+      description = "the receive-only viewers' threads look at their sockets this often (adding up to that much to "
+          + "each latency) instead of waking for each readable one (0): see LeanViewers")
+  int clientPollMillis;
+  @Option(names = "--window-seconds", defaultValue = "5", description = "the p99 is also printed for each this many seconds")
+  int windowSeconds;
 
 
   @Override
   public Integer call() throws Exception {
-    if (viewers < 1 || nodes < 1 || seconds < 1 || clientThreads < 1 || commentsPerSecond < 0 || likesPerSecond < 0) {
-      System.err.println("bench fanout: --viewers, --nodes, --seconds must be >= 1");
+    if (viewers < 1 || nodes < 1 || seconds < 1 || clientThreads < 1 || commentsPerSecond < 0 || likesPerSecond < 0
+        || windowSeconds < 1 || clientPollMillis < 0) {
+      System.err.println("bench fanout: --viewers, --nodes, --seconds, --client-threads, --window-seconds must be >= 1;"
+          + " rates and --client-poll-millis >= 0");
       return 2;
     }
     Path dir = Files.createTempDirectory("shardcast-bench-fanout");
@@ -62,7 +70,7 @@ public final class FanoutBench implements Callable<Integer> {
       int senders = ChatLoad.sendersFor(viewers, commentsPerSecond, likesPerSecond);
       HttpClient ws = HttpClient.newHttpClient();
       List<Viewer> audience = new ArrayList<>();
-      LeanViewers lean = new LeanViewers(latency, clientThreads);
+      LeanViewers lean = new LeanViewers(latency, clientThreads, clientPollMillis);
       long connectStart = System.nanoTime();
       for (int j = 0; j < senders; j++) {
         audience.add(new Viewer("s" + j, latency, false).connect(ws, cluster.node(j % nodes).ws(), room.roomId(), -1).get());
@@ -96,7 +104,20 @@ public final class FanoutBench implements Callable<Integer> {
       long messagesBefore = lean.messages();
       long leanEventsBefore = lean.events();
       long start = System.nanoTime();
+      // The p99 of each few seconds of the run: a tail made by a few bad seconds (a GC pause, a compile
+      // burst) reads differently from one that is high throughout.
+      List<Long> windows = new ArrayList<>();
+      java.util.concurrent.ScheduledExecutorService sampler = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+      long[][] last = {latency.counts()};
+      sampler.scheduleAtFixedRate(() -> {
+        long[] now = latency.counts();
+        synchronized (windows) {
+          windows.add(LatencyRecorder.quantileBetween(last[0], now, 0.99));
+        }
+        last[0] = now;
+      }, windowSeconds, windowSeconds, java.util.concurrent.TimeUnit.SECONDS);
       long commentsSent = chat.drive(seconds);
+      sampler.shutdownNow();
       Thread.sleep(2000);
       double elapsed = (System.nanoTime() - start) / 1e9;
       long delivered = Viewer.totalReceived(audience) + lean.events() - deliveredBefore;
@@ -112,6 +133,9 @@ public final class FanoutBench implements Callable<Integer> {
           outOfOrder);
       System.out.printf("  of which room -> viewer (from the room's accept stamp): p50 %d ms p99 %d ms%n",
           lean.roomToViewer().quantile(0.5), lean.roomToViewer().quantile(0.99));
+      synchronized (windows) {
+        System.out.printf("  comment->viewer p99 of each %d s: %s ms%n", windowSeconds, windows);
+      }
       long rejected = audience.stream().mapToLong(Viewer::errors).sum();
       System.out.printf("error frames to senders %d%s%n", rejected, rejected > 0 ? " (last: " + audience.stream()
           .filter(v -> v.lastError() != null).findFirst().map(Viewer::lastError).orElse("") + ")" : "");

@@ -39,9 +39,10 @@ class ViewerSocketTest {
   @BeforeAll
   static void start() throws Exception {
     // The selector thread reads the sockets after every connection it writes to (64 by default), so
-    // the tests below run through reads interleaved with every round of writes.
+    // the tests below run through reads interleaved with every round of writes; and a room's
+    // viewers take turns in groups of 16 (256 by default), so a crowd of them is served in turns.
     node = TestNodes.start(dataDir, Map.of("shardcast.gateway.viewer-handshake-timeout", "1s",
-        "shardcast.gateway.viewer-writes-between-reads", 1));
+        "shardcast.gateway.viewer-writes-between-reads", 1, "shardcast.room.viewer.batch-group-size", 16));
     base = "http://127.0.0.1:" + node.httpPort();
     Http r = post(base + "/api/rooms", null, "{\"title\":\"sockets\"}");
     assertEquals(201, r.status(), r.body().toString());

@@ -25,6 +25,7 @@ public record RoomSettings(
     Duration viewerBatchWindowMax,
     Duration viewerBatchWindowPerViewer,
     int viewerBatchMax,
+    int viewerBatchGroupSize,
     Duration mediaRouteExpiry,
     Duration mediaRouteSettle) {
 
@@ -61,6 +62,7 @@ public record RoomSettings(
         c.getDuration("viewer.batch-window-max"),
         c.getDuration("viewer.batch-window-per-viewer"),
         c.getInt("viewer.batch-max"),
+        c.getInt("viewer.batch-group-size"),
         c.getDuration("media-route-expiry"),
         c.getDuration("media-route-settle"));
     if (s.mediaRouteSettle.isNegative() || s.mediaRouteSettle.compareTo(s.mediaRouteExpiry) > 0) {
@@ -82,6 +84,10 @@ public record RoomSettings(
         || s.viewerBatchWindowPerViewer.isNegative()) {
       throw new IllegalArgumentException("shardcast.room.viewer.batch-window-max must be batch-window..1s and"
           + " batch-window-per-viewer >= 0");
+    }
+    if (s.viewerBatchMax > s.edgeRingSize || s.viewerBatchGroupSize < 0) {
+      throw new IllegalArgumentException("shardcast.room.viewer.batch-max must be within edge.ring-size and"
+          + " batch-group-size >= 0");
     }
     return s;
   }

@@ -17,7 +17,7 @@ class RoomSettingsTest {
     RoomSettings s = RoomSettings.from(ConfigFactory.load());
     assertEquals(50, s.batchWindowMillis(0), "a small audience gets the minimum window");
     assertEquals(50, s.batchWindowMillis(1_000));
-    assertEquals(99, s.batchWindowMillis(3_333), "30 us per viewer");
+    assertEquals(139, s.batchWindowMillis(3_333), "42 us per viewer");
     assertEquals(150, s.batchWindowMillis(100_000), "never beyond the maximum");
     RoomSettings fixed = with(Map.of("shardcast.room.viewer.batch-window-per-viewer", "0"));
     assertEquals(50, fixed.batchWindowMillis(100_000));

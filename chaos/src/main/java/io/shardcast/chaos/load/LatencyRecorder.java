@@ -66,14 +66,44 @@ public final class LatencyRecorder {
 
   /** The q-quantile (0..1) in ms, or -1 with no samples. */
   public long quantile(double q) {
-    long total = count();
+    return quantile(counts(), q);
+  }
+
+  /** A copy of the samples so far, one count per millisecond; see {@link #quantile(long[], double)}. */
+  public long[] counts() {
+    long[] c = new long[MAX_MILLIS + 1];
+    for (int i = 0; i <= MAX_MILLIS; i++) {
+      c[i] = buckets.get(i);
+    }
+    return c;
+  }
+
+  /**
+   * The q-quantile (0..1) in ms of {@code later}'s samples that {@code earlier} (an older
+   * {@link #counts()}, or null) had not: the samples of one interval. -1 with none.
+   */
+  public static long quantileBetween(long[] earlier, long[] later, double q) {
+    long[] d = later.clone();
+    if (earlier != null) {
+      for (int i = 0; i < d.length; i++) {
+        d[i] -= earlier[i];
+      }
+    }
+    return quantile(d, q);
+  }
+
+  private static long quantile(long[] counts, double q) {
+    long total = 0;
+    for (long c : counts) {
+      total += c;
+    }
     if (total == 0) {
       return -1;
     }
     long rank = (long) Math.ceil(q * total);
     long seen = 0;
-    for (int i = 0; i <= MAX_MILLIS; i++) {
-      seen += buckets.get(i);
+    for (int i = 0; i < counts.length; i++) {
+      seen += counts[i];
       if (seen >= rank) {
         return i;
       }

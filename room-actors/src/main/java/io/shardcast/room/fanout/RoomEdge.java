@@ -6,9 +6,8 @@ import io.shardcast.room.RoomSettings;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -81,8 +80,9 @@ public final class RoomEdge extends AbstractBehavior<RoomEdge.Command> {
   private final String roomId;
   private final RoomSettings settings;
   private final EntityRef<LiveRoom.Command> room;
-  private final ArrayList<ViewerSession> sessions = new ArrayList<>();
-  private final Map<ViewerSession, Integer> sessionIndex = new HashMap<>();
+  /** The local viewers, in the groups that take turns to get the released frames. */
+  private final FlushGroups viewers;
+  private final ArrayList<FlushGroups.Group> due = new ArrayList<>();
   private final Frame[] ring;
   private int ringHead;
   private int ringCount;
@@ -93,9 +93,8 @@ public final class RoomEdge extends AbstractBehavior<RoomEdge.Command> {
   private final TreeMap<Long, Frame> early = new TreeMap<>();
   private ScheduledFuture<?> releaseTimer;
   private final ArrayDeque<Frame> held = new ArrayDeque<>();
-  /** Released frames not yet handed to viewers: they go out together as one message. */
-  private final Frame[] pending;
-  private int pendingCount;
+  /** Scratch for the frames of one batch (taken from the ring). */
+  private final Frame[] batch;
   private long likes;
   private long lastResyncMillis;
 
@@ -106,7 +105,8 @@ public final class RoomEdge extends AbstractBehavior<RoomEdge.Command> {
     this.settings = settings;
     this.room = ClusterSharding.get(ctx.getSystem()).entityRefFor(LiveRoom.TYPE_KEY, roomId);
     this.ring = new Frame[settings.edgeRingSize()];
-    this.pending = new Frame[settings.viewerBatchMax()];
+    this.batch = new Frame[settings.viewerBatchMax()];
+    this.viewers = new FlushGroups(settings.viewerBatchGroupSize());
     timers.startTimerWithFixedDelay(Heartbeat.INSTANCE, settings.edgeHeartbeat());
     timers.startTimerWithFixedDelay(FlushLikes.INSTANCE, settings.edgeLikesFlush());
   }
@@ -125,10 +125,7 @@ public final class RoomEdge extends AbstractBehavior<RoomEdge.Command> {
         .onMessageEquals(Heartbeat.INSTANCE, this::onHeartbeat)
         .onMessageEquals(FlushLikes.INSTANCE, this::onFlushLikes)
         .onMessageEquals(Release.INSTANCE, this::onRelease)
-        .onMessageEquals(FlushBatch.INSTANCE, () -> {
-          flush();
-          return this;
-        })
+        .onMessageEquals(FlushBatch.INSTANCE, this::onFlushBatch)
         .onSignal(PostStop.class, s -> {
           cancelRelease();
           return this;
@@ -137,8 +134,6 @@ public final class RoomEdge extends AbstractBehavior<RoomEdge.Command> {
   }
 
   private Behavior<Command> onAttach(Attach a) {
-    // Everything released so far reaches the current viewers first; the newcomer gets the ring.
-    flush();
     Frame snap = a.snapshot();
     long since = a.since() > snap.seq ? -1 : a.since();
     if (receivedSeq < 0) {
@@ -157,22 +152,14 @@ public final class RoomEdge extends AbstractBehavior<RoomEdge.Command> {
     for (int i = 0; i < ringCount; i++) {
       a.session().offer(ring[(ringHead + i) % ring.length]);
     }
-    sessionIndex.put(a.session(), sessions.size());
-    sessions.add(a.session());
+    // Its group may not have had the newest released frames yet: they reach the newcomer twice,
+    // and its session skips what it has (by seq).
+    viewers.add(a.session(), releasedSeq);
     return this;
   }
 
   private Behavior<Command> onDetach(Detach d) {
-    Integer idx = sessionIndex.remove(d.session());
-    if (idx != null) {
-      int last = sessions.size() - 1;
-      ViewerSession moved = sessions.get(last);
-      sessions.set(idx, moved);
-      sessions.remove(last);
-      if (moved != d.session()) {
-        sessionIndex.put(moved, idx);
-      }
-    }
+    viewers.remove(d.session());
     return this;
   }
 
@@ -221,30 +208,76 @@ public final class RoomEdge extends AbstractBehavior<RoomEdge.Command> {
     if (f.createdAtMillis > 0 && f.releaseAtMillis == 0) {
       FanoutStats.fanoutLatencyMillis.accept(Math.max(0, System.currentTimeMillis() - f.createdAtMillis));
     }
-    pending[pendingCount++] = f;
-    long window = settings.batchWindowMillis(sessions.size());
-    if (f.releaseAtMillis > 0 || window == 0 || pendingCount == pending.length) {
-      // A time-gated frame (a sale opening) goes out at its instant, not a window later.
-      flush();
-    } else if (pendingCount == 1) {
-      timers.startSingleTimer(FlushBatch.INSTANCE, Duration.ofMillis(window));
+    long window = settings.batchWindowMillis(viewers.viewers());
+    if (f.releaseAtMillis > 0 || window == 0) {
+      // A time-gated frame (a sale opening) goes out to everyone at its instant, not a turn later.
+      flushAll();
+      return;
+    }
+    List<FlushGroups.Group> groups = viewers.groups();
+    for (int i = 0, n = groups.size(); i < n; i++) {
+      FlushGroups.Group g = groups.get(i);
+      if (releasedSeq - g.sentSeq >= batch.length) {
+        flushGroup(g); // a full batch goes at once
+      }
+    }
+    if (settings.viewerBatchGroupSize() == 0) {
+      // One group whose window opens with the first frame it lacks.
+      if (!groups.isEmpty() && releasedSeq - groups.get(0).sentSeq == 1) {
+        timers.startSingleTimer(FlushBatch.INSTANCE, Duration.ofMillis(window));
+      }
+    } else if (!viewers.turning()) {
+      onFlushBatch();
     }
   }
 
-  /** Hands the pending frames to every local viewer as one message (one shared rendering). */
-  private void flush() {
-    if (pendingCount == 0) {
-      return;
+  private Behavior<Command> onFlushBatch() {
+    if (settings.viewerBatchGroupSize() == 0) {
+      flushAll();
+      return this;
     }
-    Frame out = Frame.batch(pending, 0, pendingCount);
-    for (int i = 0; i < pendingCount; i++) {
-      pending[i] = null;
+    long window = settings.batchWindowMillis(viewers.viewers());
+    due.clear();
+    long wait = viewers.takeTurns(System.nanoTime(), releasedSeq, window * 1_000_000, due);
+    for (int i = 0, n = due.size(); i < n; i++) {
+      flushGroup(due.get(i));
     }
-    pendingCount = 0;
-    timers.cancel(FlushBatch.INSTANCE);
-    for (int i = 0, n = sessions.size(); i < n; i++) {
-      sessions.get(i).offer(out);
+    due.clear();
+    if (wait >= 0) {
+      timers.startSingleTimer(FlushBatch.INSTANCE, Duration.ofNanos(wait));
     }
+    return this;
+  }
+
+  /** Hands every group what it lacks. */
+  private void flushAll() {
+    List<FlushGroups.Group> groups = viewers.groups();
+    for (int i = 0, n = groups.size(); i < n; i++) {
+      flushGroup(groups.get(i));
+    }
+  }
+
+  /**
+   * Hands a group's viewers the released frames they lack, from the ring, as one message (one
+   * shared rendering; more than {@code batch-max} frames go as several).
+   */
+  private void flushGroup(FlushGroups.Group g) {
+    long from = Math.max(g.sentSeq, releasedSeq - ringCount); // the ring holds a full batch at least
+    while (from < releasedSeq) {
+      int n = (int) Math.min(batch.length, releasedSeq - from);
+      int first = (int) ((ringHead + ringCount - (releasedSeq - from)) % ring.length);
+      for (int i = 0; i < n; i++) {
+        batch[i] = ring[(first + i) % ring.length];
+      }
+      Frame out = Frame.batch(batch, 0, n);
+      Arrays.fill(batch, 0, n, null);
+      ArrayList<ViewerSession> members = g.members;
+      for (int i = 0, m = members.size(); i < m; i++) {
+        members.get(i).offer(out);
+      }
+      from += n;
+    }
+    g.sentSeq = releasedSeq;
   }
 
   private void scheduleRelease() {
@@ -279,15 +312,20 @@ public final class RoomEdge extends AbstractBehavior<RoomEdge.Command> {
       return this;
     }
     getContext().getLog().info("room {} edge reset to snapshot at seq {} (had {})", roomId, snap.seq, receivedSeq);
-    flush();
+    flushAll();
     receivedSeq = snap.seq;
     releasedSeq = snap.seq;
     held.clear();
     cancelRelease();
     ringCount = 0;
     early.headMap(snap.seq, true).clear();
-    for (int i = 0, n = sessions.size(); i < n; i++) {
-      sessions.get(i).offer(snap);
+    List<FlushGroups.Group> groups = viewers.groups();
+    for (int i = 0, n = groups.size(); i < n; i++) {
+      FlushGroups.Group g = groups.get(i);
+      g.sentSeq = snap.seq;
+      for (int j = 0, m = g.members.size(); j < m; j++) {
+        g.members.get(j).offer(snap);
+      }
     }
     return onFrames(new Frames(List.of()));
   }
@@ -316,6 +354,6 @@ public final class RoomEdge extends AbstractBehavior<RoomEdge.Command> {
   }
 
   private void subscribe() {
-    room.tell(new LiveRoom.SubscribeEdge(getContext().getSelf(), receivedSeq, sessions.size()));
+    room.tell(new LiveRoom.SubscribeEdge(getContext().getSelf(), receivedSeq, viewers.viewers()));
   }
 }
