@@ -105,20 +105,32 @@ public final class FanoutBench implements Callable<Integer> {
       long leanEventsBefore = lean.events();
       long start = System.nanoTime();
       // The p99 of each few seconds of the run: a tail made by a few bad seconds (a GC pause, a compile
-      // burst) reads differently from one that is high throughout.
+      // burst) reads differently from one that is high throughout. The last one also holds the
+      // deliveries of the 2 s after the load stops, as the whole run's figure does.
       List<Long> windows = new ArrayList<>();
-      java.util.concurrent.ScheduledExecutorService sampler = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
       long[][] last = {latency.counts()};
-      sampler.scheduleAtFixedRate(() -> {
+      Runnable sample = () -> {
         long[] now = latency.counts();
         synchronized (windows) {
           windows.add(LatencyRecorder.quantileBetween(last[0], now, 0.99));
+          last[0] = now;
         }
-        last[0] = now;
-      }, windowSeconds, windowSeconds, java.util.concurrent.TimeUnit.SECONDS);
-      long commentsSent = chat.drive(seconds);
-      sampler.shutdownNow();
+      };
+      java.util.concurrent.ScheduledExecutorService sampler = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "bench-fanout-sampler");
+        t.setDaemon(true);
+        return t;
+      });
+      long commentsSent;
+      try {
+        sampler.scheduleAtFixedRate(sample, windowSeconds, windowSeconds, java.util.concurrent.TimeUnit.SECONDS);
+        commentsSent = chat.drive(seconds);
+      } finally {
+        sampler.shutdownNow();
+      }
+      sampler.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
       Thread.sleep(2000);
+      sample.run();
       double elapsed = (System.nanoTime() - start) / 1e9;
       long delivered = Viewer.totalReceived(audience) + lean.events() - deliveredBefore;
       long messages = lean.messages() - messagesBefore;

@@ -7,18 +7,30 @@ import java.util.List;
 /**
  * The viewers of one room on one node, in flush groups that take turns. Every group gets what the
  * edge released as one message per turn, and the turns are spread evenly over the batch window:
- * with 3,300 viewers in groups of 256, one group every ~8 ms rather than all 3,300 sockets in one
+ * with 3,300 viewers in groups of 256, one group every ~10 ms rather than all 3,300 sockets in one
  * burst. A burst that size is tens of milliseconds of socket writes on a busy node, and the viewer
  * written last waits through all of it; spread out, the writes keep pace with the window and an
  * event waits for its group's turn (at most one window) and a few hundred writes.
  *
- * <p>Turns go round the groups in order, one every {@code window / groups}; a group whose turn
- * comes with nothing new is skipped, and when every group has everything the turns stop until the
- * next event, whose group is then the next in order. So a group gets at most one message per
- * window, and the first event after a quiet spell goes out at once. Not thread-safe: owned by the
- * edge actor.
+ * <p>Turns go round the groups in order, one every {@code window / groups} (the edge's timer
+ * fires on the actor scheduler's tick, 10 ms, so shorter turns are taken several at a time); a
+ * group whose turn comes with nothing new is skipped, and when every group has everything the
+ * turns stop until the next event, whose group is then the next in order: at once, or when the
+ * turn after the last one taken falls due if that is later. So a group gets at most one message
+ * per window from its turns (a full batch or a sale's opening goes at once besides). Not
+ * thread-safe: owned by the edge actor.
  */
 final class FlushGroups {
+
+  private static final class Place {
+    final Group group;
+    int index;
+
+    Place(Group group, int index) {
+      this.group = group;
+      this.index = index;
+    }
+  }
 
   /** Viewers that get their batches together. */
   static final class Group {
@@ -33,10 +45,11 @@ final class FlushGroups {
 
   private final int groupSize;
   private final ArrayList<Group> groups = new ArrayList<>();
-  private final HashMap<ViewerSession, Group> groupOf = new HashMap<>();
+  /** Where each viewer is: its group and its index in the group's members. */
+  private final HashMap<ViewerSession, Place> places = new HashMap<>();
   private int viewers;
-  /** Turns taken so far; the next goes to group {@code turn % groups}. */
-  private long turn;
+  /** Index of the group whose turn is next. */
+  private int cursor;
   private long nextTurnNanos;
   /** A timer is running for the next turn. */
   private boolean turning;
@@ -56,7 +69,7 @@ final class FlushGroups {
    * {@code releasedSeq}) when they are all full.
    */
   void add(ViewerSession s, long releasedSeq) {
-    if (groupOf.containsKey(s)) {
+    if (places.containsKey(s)) {
       return;
     }
     Group target = null;
@@ -70,25 +83,36 @@ final class FlushGroups {
       target = new Group(releasedSeq);
       groups.add(target);
     }
+    places.put(s, new Place(target, target.members.size()));
     target.members.add(s);
-    groupOf.put(s, target);
     viewers++;
   }
 
   /** Removes a viewer; a group left empty is dropped. */
   void remove(ViewerSession s) {
-    Group g = groupOf.remove(s);
-    if (g == null) {
+    Place p = places.remove(s);
+    if (p == null) {
       return;
     }
-    ArrayList<ViewerSession> m = g.members;
-    int i = m.indexOf(s);
+    ArrayList<ViewerSession> m = p.group.members;
     int last = m.size() - 1;
-    m.set(i, m.get(last));
+    if (p.index != last) {
+      ViewerSession moved = m.get(last);
+      m.set(p.index, moved);
+      places.get(moved).index = p.index;
+    }
     m.remove(last);
     viewers--;
     if (m.isEmpty()) {
-      groups.remove(g);
+      int at = groups.indexOf(p.group);
+      groups.remove(at);
+      // The turns go on in the same order: the group that was next is still next.
+      if (at < cursor) {
+        cursor--;
+      }
+      if (cursor >= groups.size()) {
+        cursor = 0;
+      }
     }
   }
 
@@ -142,7 +166,10 @@ final class FlushGroups {
       nextTurnNanos = now;
     }
     for (int taken = 0; taken < k && now - nextTurnNanos >= 0; taken++) {
-      Group g = groups.get((int) (turn++ % k));
+      if (cursor >= k) {
+        cursor = 0;
+      }
+      Group g = groups.get(cursor++);
       if (g.sentSeq < releasedSeq) {
         out.add(g);
       }

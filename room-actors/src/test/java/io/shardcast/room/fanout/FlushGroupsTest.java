@@ -159,4 +159,52 @@ class FlushGroupsTest {
     assertEquals(-1, fg.takeTurns(T0 + 1100 * MS, 3, WINDOW, out));
     assertEquals(1, out.size());
   }
+
+  @Test
+  void aGroupThatEmptiesDoesNotChangeWhoseTurnIsNext() {
+    FlushGroups fg = new FlushGroups(2);
+    List<ViewerSession> v = viewers(8); // four groups of two: A, B, C, D
+    v.forEach(s -> fg.add(s, 0));
+    List<FlushGroups.Group> groups = new ArrayList<>(fg.groups());
+    List<FlushGroups.Group> out = new ArrayList<>();
+    fg.takeTurns(T0, 1, WINDOW, out);
+    assertEquals(List.of(groups.get(0)), out, "A first");
+    out.get(0).sentSeq = 1;
+    // A (before the cursor) and D (after it) empty out: B is still next, then C.
+    for (ViewerSession s : List.copyOf(groups.get(0).members)) {
+      fg.remove(s);
+    }
+    for (ViewerSession s : List.copyOf(groups.get(3).members)) {
+      fg.remove(s);
+    }
+    assertEquals(List.of(groups.get(1), groups.get(2)), fg.groups());
+    out.clear();
+    fg.takeTurns(T0 + 25 * MS, 1, WINDOW, out);
+    assertEquals(List.of(groups.get(1)), out, "B next");
+    out.get(0).sentSeq = 1;
+    out.clear();
+    assertEquals(-1, fg.takeTurns(T0 + 75 * MS, 1, WINDOW, out));
+    assertEquals(List.of(groups.get(2)), out, "then C");
+  }
+
+  @Test
+  void viewersLeavingInAnyOrderLeaveTheOthersInTheirGroups() {
+    FlushGroups fg = new FlushGroups(0);
+    List<ViewerSession> v = viewers(1000);
+    v.forEach(s -> fg.add(s, 0));
+    for (int i = 0; i < 1000; i += 3) {
+      fg.remove(v.get(i));
+    }
+    List<ViewerSession> left = fg.groups().get(0).members;
+    assertEquals(666, left.size());
+    assertEquals(666, fg.viewers());
+    for (int i = 0; i < 1000; i++) {
+      assertEquals(i % 3 != 0, left.contains(v.get(i)), "viewer " + i);
+    }
+    for (int i = 0; i < 1000; i++) {
+      fg.remove(v.get(i));
+    }
+    assertTrue(fg.groups().isEmpty());
+    assertEquals(0, fg.viewers());
+  }
 }
