@@ -63,7 +63,7 @@ public record GatewaySettings(
     if (s.maxFrameBytes < 16 || s.viewerMaxHandshakeBytes < 256 || s.viewerIoThreads < 1
         || s.viewerWritesBetweenReads < 0) {
       throw new IllegalArgumentException("shardcast.gateway: max-frame-bytes >= 16, viewer-max-handshake-bytes >= 256,"
-          + " viewer-io-threads >= 0 and viewer-writes-between-reads >= 0 are required");
+          + " viewer-io-threads >= 1 and viewer-writes-between-reads >= 0 are required");
     }
     return s;
   }

@@ -56,7 +56,7 @@ final class FlushGroups {
   /** {@link #nextTurnNanos} has been set once. */
   private boolean started;
 
-  /** @param groupSize viewers per group; 0 puts every viewer in one group */
+  /** @param groupSize viewers per group; 0 puts every viewer in one group (one turn per window) */
   FlushGroups(int groupSize) {
     if (groupSize < 0) {
       throw new IllegalArgumentException("group size " + groupSize);
@@ -127,16 +127,6 @@ final class FlushGroups {
 
   List<Group> groups() {
     return groups;
-  }
-
-  /** True when every group has been handed everything up to {@code releasedSeq}. */
-  boolean caughtUp(long releasedSeq) {
-    for (int i = 0, n = groups.size(); i < n; i++) {
-      if (groups.get(i).sentSeq < releasedSeq) {
-        return false;
-      }
-    }
-    return true;
   }
 
   /**

@@ -95,6 +95,13 @@ public final class RoomEdge extends AbstractBehavior<RoomEdge.Command> {
   private final ArrayDeque<Frame> held = new ArrayDeque<>();
   /** Scratch for the frames of one batch (taken from the ring). */
   private final Frame[] batch;
+  /**
+   * The last batch made, and the seqs it spans: groups that lack the same frames (after a sale's
+   * opening went to all of them, say) share one rendering.
+   */
+  private Frame lastBatch;
+  private long lastBatchFrom = -1;
+  private long lastBatchTo = -1;
   private long likes;
   private long lastResyncMillis;
 
@@ -221,21 +228,12 @@ public final class RoomEdge extends AbstractBehavior<RoomEdge.Command> {
         flushGroup(g); // a full batch goes at once
       }
     }
-    if (settings.viewerBatchGroupSize() == 0) {
-      // One group whose window opens with the first frame it lacks.
-      if (!groups.isEmpty() && releasedSeq - groups.get(0).sentSeq == 1) {
-        timers.startSingleTimer(FlushBatch.INSTANCE, Duration.ofMillis(window));
-      }
-    } else if (!viewers.turning()) {
+    if (!viewers.turning()) {
       onFlushBatch();
     }
   }
 
   private Behavior<Command> onFlushBatch() {
-    if (settings.viewerBatchGroupSize() == 0) {
-      flushAll();
-      return this;
-    }
     long window = settings.batchWindowMillis(viewers.viewers());
     due.clear();
     long wait = viewers.takeTurns(System.nanoTime(), releasedSeq, window * 1_000_000, due);
@@ -265,12 +263,18 @@ public final class RoomEdge extends AbstractBehavior<RoomEdge.Command> {
     long from = Math.max(g.sentSeq, releasedSeq - ringCount); // the ring holds a full batch at least
     while (from < releasedSeq) {
       int n = (int) Math.min(batch.length, releasedSeq - from);
-      int first = (int) ((ringHead + ringCount - (releasedSeq - from)) % ring.length);
-      for (int i = 0; i < n; i++) {
-        batch[i] = ring[(first + i) % ring.length];
+      Frame out = lastBatch;
+      if (from != lastBatchFrom || from + n != lastBatchTo) {
+        int first = (int) ((ringHead + ringCount - (releasedSeq - from)) % ring.length);
+        for (int i = 0; i < n; i++) {
+          batch[i] = ring[(first + i) % ring.length];
+        }
+        out = Frame.batch(batch, 0, n);
+        Arrays.fill(batch, 0, n, null);
+        lastBatch = out;
+        lastBatchFrom = from;
+        lastBatchTo = from + n;
       }
-      Frame out = Frame.batch(batch, 0, n);
-      Arrays.fill(batch, 0, n, null);
       ArrayList<ViewerSession> members = g.members;
       for (int i = 0, m = members.size(); i < m; i++) {
         members.get(i).offer(out);
@@ -318,6 +322,9 @@ public final class RoomEdge extends AbstractBehavior<RoomEdge.Command> {
     held.clear();
     cancelRelease();
     ringCount = 0;
+    lastBatch = null;
+    lastBatchFrom = -1;
+    lastBatchTo = -1;
     early.headMap(snap.seq, true).clear();
     List<FlushGroups.Group> groups = viewers.groups();
     for (int i = 0, n = groups.size(); i < n; i++) {
