@@ -129,9 +129,11 @@ public final class DemoCommand implements Callable<Integer> {
       if (io.shardcast.media.client.Ffmpeg.ffmpeg().isPresent()) {
         camera = io.shardcast.media.client.Ffmpeg.publishRtmp(publishUrl, "640x360", 25, 50, "600k",
             dir.resolve("camera.log"));
-        say("the host is on camera: ffmpeg publishes a test pattern to %s", cluster.node(0).rtmp());
+        say("the host is on camera: ffmpeg publishes a test pattern to %s (%s)", cluster.node(0).rtmp(),
+            io.shardcast.media.client.Ffmpeg.origin());
       } else {
-        say("no ffmpeg on the PATH: the room has no video (publish to %s with OBS or ffmpeg)", publishUrl);
+        say("the room has no video, %s (publish to %s with OBS or ffmpeg)",
+            io.shardcast.media.client.Ffmpeg.origin(), publishUrl);
       }
 
       // Chatters: full clients that comment, like, and check every event they get.

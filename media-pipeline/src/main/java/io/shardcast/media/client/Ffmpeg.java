@@ -46,6 +46,21 @@ public final class Ffmpeg {
     return b;
   }
 
+  /**
+   * Where the ffmpeg in use comes from, for a person to read: the PATH's, or the build from Maven
+   * with the directory it was unpacked to; or why there is none.
+   */
+  public static String origin() {
+    Optional<String> exe = ffmpeg();
+    if (exe.isEmpty()) {
+      return "no ffmpeg on the PATH or the classpath" + bytedecoProblem;
+    }
+    Path dir = bytedecoDir;
+    return dir != null && exe.get().startsWith(dir.toString())
+        ? "ffmpeg from Maven (org.bytedeco:ffmpeg), unpacked in " + dir
+        : exe.get() + " (on the PATH)";
+  }
+
   /** Why bytedeco's build could not be loaded, when it could not (e.g. a system library it links is missing). */
   private static volatile String bytedecoProblem = "";
 
@@ -85,7 +100,7 @@ public final class Ffmpeg {
       if (!(e instanceof ClassNotFoundException)) {
         // Its libraries link a few system ones it does not bundle (PulseAudio, ALSA, xcb clients).
         bytedecoProblem = "; bytedeco's ffmpeg build is there but does not load (" + cause.getMessage()
-            + "): install ffmpeg, or the system library it names (e.g. libpulse.so.0: Debian's libpulse0)";
+            + "): install ffmpeg, or the system library it names (setup/provision media installs them)";
       }
       return Optional.empty();
     }
