@@ -116,6 +116,12 @@ public final class LiveRoom extends EventSourcedBehavior<LiveRoom.Command, RoomE
   /** An edge (one per node with viewers) announcing itself; sent on start, every second, and on a gap. */
   public record SubscribeEdge(ActorRef<RoomEdge.Command> edge, long afterSeq, int viewers) implements Command {}
 
+  /**
+   * An edge asking for the frames after {@code afterSeq} it never had (a viewer resumes there from
+   * before the edge's oldest frame): answered from the room's recent frames with {@link RoomEdge.History}.
+   */
+  public record GetFrames(long afterSeq, ActorRef<RoomEdge.Command> replyTo) implements Command {}
+
   /** A node starts ingesting the room's media: checked against the host token; the node becomes the origin. */
   public record MediaPublish(String hostToken, ActorRef<MediaNode> router, String endpoint, ActorRef<Reply> replyTo)
       implements Command {}
@@ -275,6 +281,7 @@ public final class LiveRoom extends EventSourcedBehavior<LiveRoom.Command, RoomE
         .onCommand(GetSoldOutHint.class, this::onGetSoldOutHint)
         .onCommand(GetOrders.class, this::onGetOrders)
         .onCommand(SubscribeEdge.class, this::onSubscribeEdge)
+        .onCommand(GetFrames.class, this::onGetFrames)
         .onCommand(EdgeGone.class, (s, c) -> {
           edges.remove(c.edge());
           return Effect().none();
@@ -734,6 +741,20 @@ public final class LiveRoom extends EventSourcedBehavior<LiveRoom.Command, RoomE
       String json = snapshotJson(state).toString();
       c.edge().tell(new RoomEdge.Reset(new Frame(state.seq, json, true, 0, true, 0)));
     }
+    return Effect().none();
+  }
+
+  private Effect<RoomEvent, RoomState> onGetFrames(RoomState state, GetFrames c) {
+    List<Frame> after = new ArrayList<>();
+    for (Frame f : ring) {
+      if (f.seq > c.afterSeq()) {
+        after.add(f);
+      }
+    }
+    Frame first = ring.peekFirst();
+    boolean complete = c.afterSeq() >= 0 && c.afterSeq() <= state.seq
+        && (c.afterSeq() == state.seq || (first != null && first.seq <= c.afterSeq() + 1));
+    c.replyTo().tell(new RoomEdge.History(c.afterSeq(), after, complete));
     return Effect().none();
   }
 

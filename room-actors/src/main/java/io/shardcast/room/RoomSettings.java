@@ -18,6 +18,7 @@ public record RoomSettings(
     Duration edgeHeartbeat,
     Duration edgeLikesFlush,
     Duration edgeIdleTimeout,
+    Duration edgeHistoryTimeout,
     int viewerQueueCapacity,
     int viewerChatLimit,
     Duration viewerMaxChatAge,
@@ -55,6 +56,7 @@ public record RoomSettings(
         c.getDuration("edge.heartbeat-interval"),
         c.getDuration("edge.likes-flush-interval"),
         c.getDuration("edge.idle-timeout"),
+        c.getDuration("edge.history-timeout"),
         c.getInt("viewer.queue-capacity"),
         c.getInt("viewer.chat-limit"),
         c.getDuration("viewer.max-chat-age"),
@@ -67,6 +69,9 @@ public record RoomSettings(
         c.getDuration("media-route-settle"));
     if (s.mediaRouteSettle.isNegative() || s.mediaRouteSettle.compareTo(s.mediaRouteExpiry) > 0) {
       throw new IllegalArgumentException("shardcast.room.media-route-settle must be 0..media-route-expiry");
+    }
+    if (s.edgeHistoryTimeout.isNegative() || s.edgeHistoryTimeout.isZero()) {
+      throw new IllegalArgumentException("shardcast.room.edge.history-timeout must be > 0");
     }
     if (s.frameRingSize < 16 || s.edgeRingSize < 16) {
       throw new IllegalArgumentException("shardcast.room frame-ring-size and edge.ring-size must be >= 16");

@@ -249,4 +249,22 @@ class LiveRoomTest {
     ref.tell(new LiveRoom.GetOrders("s", probe.ref()));
     assertEquals(100, JSON.readTree(probe.receiveMessage().body()).get("orders").size());
   }
+
+  @Test
+  void anEdgeAskingForFramesItNeverHadGetsTheRoomsRecentOnesOrLearnsTheyAreGone() {
+    for (int k = 0; k < 4; k++) {
+      assertEquals(200, host(new Announce("news " + k)).status());
+    }
+    long seq = room.getState().seq;
+    TestProbe<io.shardcast.room.fanout.RoomEdge.Command> edge = testKit.createTestProbe();
+    room.runCommand(new LiveRoom.GetFrames(seq - 3, edge.ref()));
+    var history = edge.expectMessageClass(io.shardcast.room.fanout.RoomEdge.History.class);
+    assertTrue(history.complete(), "the room still has them");
+    assertEquals(List.of(seq - 2, seq - 1, seq), history.frames().stream().map(f -> f.seq).toList());
+    assertTrue(history.frames().get(2).json.contains("news 3"), history.frames().get(2).json);
+
+    room.runCommand(new LiveRoom.GetFrames(seq + 5, edge.ref()));
+    assertFalse(edge.expectMessageClass(io.shardcast.room.fanout.RoomEdge.History.class).complete(),
+        "a seq the room never reached is not answered as if it were");
+  }
 }

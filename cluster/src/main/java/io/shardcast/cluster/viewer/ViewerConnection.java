@@ -64,6 +64,11 @@ final class ViewerConnection {
   private ViewerSession session;
   private ViewerInput input;
   private boolean attached;
+  /**
+   * The seq this viewer resumed after (-1 for a new viewer): until the edge has delivered it anything,
+   * a hint must still name it, or the viewer's next node would start it over from a snapshot.
+   */
+  private long resumedSince = -1;
   /** Set once this viewer is asked to move: where to, and why. */
   private String reconnectBase;
   private String reconnectReason;
@@ -352,6 +357,7 @@ final class ViewerConnection {
       writeQueued();
       if (state == State.OPEN) {
         attached = true;
+        resumedSince = since <= snapshot.seq ? since : -1;
         FanoutStats.JOINS.increment();
         loop.server.attach(roomId, session, since, snapshot);
       }
@@ -550,7 +556,7 @@ final class ViewerConnection {
     }
     if (session.overflowed()) {
       // Too slow even for commerce events: resume elsewhere (or here) from what was delivered.
-      stopWithNotice("{\"type\":\"reconnect\",\"reason\":\"slow-consumer\",\"since\":" + session.deliveredSeq() + "}");
+      stopWithNotice("{\"type\":\"reconnect\",\"reason\":\"slow-consumer\",\"since\":" + resumeSeq() + "}");
       return true;
     }
     Frame notice = session.closingNotice();
@@ -592,8 +598,13 @@ final class ViewerConnection {
     return roomId;
   }
 
+  /** Where this viewer resumes when it moves: the last seq delivered, or the one it came with. */
+  private long resumeSeq() {
+    return Math.max(session.deliveredSeq(), resumedSince);
+  }
+
   private String reconnectNotice() {
-    long since = session.deliveredSeq();
+    long since = resumeSeq();
     StringBuilder b = new StringBuilder(160).append("{\"type\":\"reconnect\",\"reason\":\"").append(reconnectReason)
         .append("\",\"since\":").append(since);
     if (reconnectBase != null) {

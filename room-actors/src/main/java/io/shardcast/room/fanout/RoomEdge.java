@@ -32,7 +32,7 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
  */
 public final class RoomEdge extends AbstractBehavior<RoomEdge.Command> {
 
-  /** Messages of the edge; {@link Frames} and {@link Reset} come from the room entity. */
+  /** Messages of the edge; {@link Frames}, {@link Reset} and {@link History} come from the room entity. */
   public sealed interface Command {}
 
   /** Persisted frames in seq order: live, or a catch-up. */
@@ -40,6 +40,12 @@ public final class RoomEdge extends AbstractBehavior<RoomEdge.Command> {
 
   /** The room could not fill a gap: continue from this snapshot. */
   public record Reset(Frame snapshot) implements Command, CborSerializable {}
+
+  /**
+   * The room's answer to {@link LiveRoom.GetFrames}: the frames it keeps after {@code afterSeq}, in
+   * seq order; {@code complete} when they start right after it (the room still had them all).
+   */
+  public record History(long afterSeq, List<Frame> frames, boolean complete) implements Command, CborSerializable {}
 
   /** A viewer connected to this node; {@code snapshot} is the room as fetched at connect time. */
   public record Attach(ViewerSession session, long since, Frame snapshot) implements Command {}
@@ -55,6 +61,8 @@ public final class RoomEdge extends AbstractBehavior<RoomEdge.Command> {
   private enum Release implements Command { INSTANCE }
 
   private enum FlushBatch implements Command { INSTANCE }
+
+  private enum HistoryTimeout implements Command { INSTANCE }
 
   /**
    * Sale openings are timed by this thread rather than the actor scheduler, whose 10 ms tick would
@@ -104,6 +112,12 @@ public final class RoomEdge extends AbstractBehavior<RoomEdge.Command> {
   private long lastBatchTo = -1;
   private long likes;
   private long lastResyncMillis;
+  /**
+   * Viewers resuming from before the oldest frame in the ring (moved here to an edge that is new or
+   * was reset), waiting for the room's recent frames; {@link #historyAfter} is what was asked for.
+   */
+  private final ArrayList<Attach> resuming = new ArrayList<>();
+  private long historyAfter = -1;
 
   private RoomEdge(ActorContext<Command> ctx, TimerScheduler<Command> timers, String roomId, RoomSettings settings) {
     super(ctx);
@@ -123,6 +137,7 @@ public final class RoomEdge extends AbstractBehavior<RoomEdge.Command> {
     return newReceiveBuilder()
         .onMessage(Frames.class, this::onFrames)
         .onMessage(Reset.class, this::onReset)
+        .onMessage(History.class, this::onHistory)
         .onMessage(Attach.class, this::onAttach)
         .onMessage(Detach.class, this::onDetach)
         .onMessage(Like.class, m -> {
@@ -133,6 +148,7 @@ public final class RoomEdge extends AbstractBehavior<RoomEdge.Command> {
         .onMessageEquals(FlushLikes.INSTANCE, this::onFlushLikes)
         .onMessageEquals(Release.INSTANCE, this::onRelease)
         .onMessageEquals(FlushBatch.INSTANCE, this::onFlushBatch)
+        .onMessageEquals(HistoryTimeout.INSTANCE, () -> serveResuming(false))
         .onSignal(PostStop.class, s -> {
           cancelRelease();
           return this;
@@ -141,20 +157,45 @@ public final class RoomEdge extends AbstractBehavior<RoomEdge.Command> {
   }
 
   private Behavior<Command> onAttach(Attach a) {
-    Frame snap = a.snapshot();
-    long since = a.since() > snap.seq ? -1 : a.since();
+    long since = since(a);
     if (receivedSeq < 0) {
       // First viewer on this node: start from what it already has, so the room only sends the rest.
-      long base = since >= 0 ? since : snap.seq;
+      long base = since >= 0 ? since : a.snapshot().seq;
       receivedSeq = base;
       releasedSeq = base;
       subscribe();
     }
-    long oldest = releasedSeq - ringCount; // seq just before the oldest frame in the ring
-    if (since >= 0 && since >= oldest) {
+    if (since >= 0 && since < oldestSeq()) {
+      // It resumes from before what this edge holds (the edge is new here, or was reset, and the
+      // viewer was moved from another node): the room's recent frames fill the gap, so the viewer
+      // gets exactly what it missed; one ask serves every viewer of a wave of moves.
+      resuming.add(a);
+      if (historyAfter < 0) {
+        askHistory(since);
+      }
+      return this;
+    }
+    attach(a);
+    return this;
+  }
+
+  /** The viewer's {@code since}, or -1 for none (or one past what the room had when it connected). */
+  private static long since(Attach a) {
+    return a.since() > a.snapshot().seq ? -1 : a.since();
+  }
+
+  /** The seq just before the oldest frame in the ring. */
+  private long oldestSeq() {
+    return releasedSeq - ringCount;
+  }
+
+  /** Starts a viewer: from its {@code since} when the ring reaches back to it, else from its snapshot. */
+  private void attach(Attach a) {
+    long since = since(a);
+    if (since >= 0 && since >= oldestSeq()) {
       a.session().resumeFrom(since);
     } else {
-      a.session().offer(snap);
+      a.session().offer(a.snapshot());
     }
     for (int i = 0; i < ringCount; i++) {
       a.session().offer(ring[(ringHead + i) % ring.length]);
@@ -162,11 +203,77 @@ public final class RoomEdge extends AbstractBehavior<RoomEdge.Command> {
     // Its group may not have had the newest released frames yet: they reach the newcomer twice,
     // and its session skips what it has (by seq).
     viewers.add(a.session(), releasedSeq);
+  }
+
+  private void askHistory(long afterSeq) {
+    historyAfter = afterSeq;
+    room.tell(new LiveRoom.GetFrames(afterSeq, getContext().getSelf()));
+    timers.startSingleTimer(HistoryTimeout.INSTANCE, settings.edgeHistoryTimeout());
+  }
+
+  private Behavior<Command> onHistory(History h) {
+    if (h.afterSeq() != historyAfter) {
+      return this; // the answer to an ask that timed out
+    }
+    timers.cancel(HistoryTimeout.INSTANCE);
+    if (h.complete()) {
+      prepend(h.afterSeq(), h.frames());
+    }
+    return serveResuming(h.complete());
+  }
+
+  /**
+   * Puts the room's frames from just after {@code afterSeq} up to the ring's oldest in front of the
+   * ring, as far as it has room: they were released long ago, and later viewers of the same wave
+   * resume from the ring without asking. Groups' positions are unchanged (they only look forward).
+   */
+  private void prepend(long afterSeq, List<Frame> frames) {
+    long oldest = oldestSeq();
+    int missing = (int) Math.min(oldest - afterSeq, ring.length - ringCount);
+    if (missing <= 0) {
+      return;
+    }
+    // The frames are consecutive from afterSeq + 1; the ring needs those in (oldest - missing, oldest].
+    int last = (int) (oldest - afterSeq) - 1; // index of the frame with seq == oldest
+    if (last >= frames.size() || frames.get(last).seq != oldest) {
+      return; // not the frames it should be: leave the ring as it is
+    }
+    for (int i = 0; i < missing; i++) {
+      ringHead = (ringHead - 1 + ring.length) % ring.length;
+      ring[ringHead] = frames.get(last - i);
+    }
+    ringCount += missing;
+  }
+
+  /**
+   * Starts the viewers that waited for the room's frames: from their {@code since} where the ring now
+   * reaches back to it. Those older than what was asked for (they came after the ask) are asked for
+   * once more when the room answered in full; the rest get their snapshot.
+   */
+  private Behavior<Command> serveResuming(boolean answered) {
+    long asked = historyAfter;
+    historyAfter = -1;
+    long lowest = Long.MAX_VALUE;
+    List<Attach> waiting = List.copyOf(resuming);
+    resuming.clear();
+    for (Attach a : waiting) {
+      long since = since(a);
+      if (answered && since >= 0 && since < asked && since < oldestSeq()) {
+        resuming.add(a);
+        lowest = Math.min(lowest, since);
+      } else {
+        attach(a);
+      }
+    }
+    if (!resuming.isEmpty()) {
+      askHistory(lowest);
+    }
     return this;
   }
 
   private Behavior<Command> onDetach(Detach d) {
     viewers.remove(d.session());
+    resuming.removeIf(a -> a.session() == d.session());
     return this;
   }
 
