@@ -362,10 +362,16 @@ public final class SvgChart {
     StringBuilder dots = new StringBuilder();
     boolean pen = false;
     double lastY = 0;
+    // A step's flat stretch is drawn once, to where its value changes (a day of seconds stays small).
+    String flatTo = null;
     for (int i = 0; i < s.x().length; i++) {
       double xv = s.x()[i];
       double yv = s.y()[i];
       if (!Double.isFinite(xv) || !Double.isFinite(yv)) {
+        if (flatTo != null) {
+          d.append('H').append(flatTo);
+          flatTo = null;
+        }
         pen = false; // a gap in the data is a gap in the line
         continue;
       }
@@ -385,15 +391,19 @@ public final class SvgChart {
         d.append('M').append(px(x)).append(' ').append(px(y));
         pen = true;
       } else if (s.shape() == Series.Shape.STEP) {
-        d.append('H').append(px(x));
         if (px(y).equals(px(lastY))) {
+          flatTo = px(x);
           continue;
         }
-        d.append('V').append(px(y));
+        d.append('H').append(px(x)).append('V').append(px(y));
+        flatTo = null;
       } else {
         d.append('L').append(px(x)).append(' ').append(px(y));
       }
       lastY = y;
+    }
+    if (flatTo != null) {
+      d.append('H').append(flatTo);
     }
     if (s.shape() == Series.Shape.POINTS) {
       svg.append("<path class=\"series\" d=\"").append(dots).append("\" fill=\"").append(colour)

@@ -173,6 +173,15 @@ class SvgChartTest {
   }
 
   @Test
+  void aStepHoldsItsValueUntilTheNextChangeThenJumps() throws Exception {
+    Document doc = parse(new SvgChart("steps", "x", "y").xRange(0, 4).yRange(0, 4)
+        .add(Series.step("a", new double[] {0, 1, 2, 3, 4}, new double[] {1, 1, 1, 3, 3})).toSvg());
+    String d = byClass(doc, "path", "series").get(0).getAttribute("d");
+    // Flat from 0 to 3, up to 3, flat to 4: one jump and two flat stretches, not a segment a second.
+    assertTrue(d.matches("M[0-9.]+ [0-9.]+H[0-9.]+V[0-9.]+H[0-9.]+"), d);
+  }
+
+  @Test
   void aValueThatIsNotANumberBreaksTheLine() throws Exception {
     Document doc = parse(new SvgChart("gap", "x", "y")
         .add(Series.line("a", new double[] {0, 1, 2, 3, 4}, new double[] {1, 2, Double.NaN, 2, 1}))
