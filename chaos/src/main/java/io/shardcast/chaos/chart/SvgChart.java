@@ -42,6 +42,8 @@ public final class SvgChart {
   /** Pixels between ticks the axes aim at. */
   private static final int X_TICK_SPACING_PX = 90;
   private static final int Y_TICK_SPACING_PX = 50;
+  /** The share of the data's range left free beyond each end the data sets. */
+  private static final double EDGE_ROOM = 0.03;
   /** Span labels take turns on this many rows, so neighbouring spans' labels do not overprint. */
   private static final int SPAN_LABEL_ROWS = 3;
 
@@ -209,6 +211,17 @@ public final class SvgChart {
     }
     double fixedMin = isX ? xMin : yMin;
     double fixedMax = isX ? xMax : yMax;
+    if (hi > lo) {
+      // Room at the ends the data sets, so a dot on the extreme is not drawn on the axis or the border.
+      // Never across zero: counts and times that start at zero keep their axis there.
+      double pad = (hi - lo) * EDGE_ROOM;
+      if (!Double.isFinite(fixedMin)) {
+        lo = lo >= 0 ? Math.max(0, lo - pad) : lo - pad;
+      }
+      if (!Double.isFinite(fixedMax)) {
+        hi = hi <= 0 ? Math.min(0, hi + pad) : hi + pad;
+      }
+    }
     if (Double.isFinite(fixedMin)) {
       lo = fixedMin;
       hi = Math.max(hi, fixedMin);
