@@ -29,6 +29,8 @@ public final class SvgChart {
   private static final String GRID = "#e5e5e5";
   private static final String INK = "#333333";
 
+  /** A white outline behind a label drawn over the data, so lines crossing it do not hide it. */
+  private static final String HALO = " stroke=\"#ffffff\" stroke-width=\"3\" paint-order=\"stroke\"";
   private static final int TITLE_FONT_PX = 16;
   private static final int FONT_PX = 12;
   private static final int SMALL_FONT_PX = 11;
@@ -132,7 +134,9 @@ public final class SvgChart {
     List<int[]> legend = legendLayout(width - plotLeftGuess - MARGIN_PX);
     int legendRows = legend.isEmpty() ? 0 : legend.get(legend.size() - 1)[1] + 1;
     double left = plotLeftGuess;
-    double right = width - MARGIN_PX;
+    // The last x tick's label is centred on the plot's right edge: room for its right half.
+    String lastX = xt.label(xt.value(xt.count() - 1));
+    double right = width - Math.max(MARGIN_PX, Math.ceil(lastX.length() * CHAR_PX / 2) + 4);
     double top = MARGIN_PX + TITLE_FONT_PX + 8 + legendRows * LEGEND_ROW_PX + 6;
     double bottom = height - (MARGIN_PX + 2 * FONT_PX + 14);
     if (bottom - top < 40) {
@@ -327,7 +331,8 @@ public final class SvgChart {
       if (s.label() != null && !s.label().isEmpty()) {
         double y = p.top + SMALL_FONT_PX + 2 + (i % SPAN_LABEL_ROWS) * (SMALL_FONT_PX + 2);
         svg.append("<text x=\"").append(px(a + 3)).append("\" y=\"").append(px(y)).append("\" font-size=\"")
-            .append(SMALL_FONT_PX).append("\" fill=\"").append(SPAN_FILL).append("\">").append(xml(s.label()))
+            .append(SMALL_FONT_PX).append("\" fill=\"").append(SPAN_FILL).append('"').append(HALO).append('>')
+            .append(xml(s.label()))
             .append("</text>\n");
       }
     }
@@ -449,7 +454,8 @@ public final class SvgChart {
         double ty = p.top + 4;
         double tx = x - 3;
         svg.append("<text x=\"").append(px(tx)).append("\" y=\"").append(px(ty)).append("\" font-size=\"")
-            .append(SMALL_FONT_PX).append("\" fill=\"").append(INK).append("\" text-anchor=\"end\" transform=\"rotate(-90 ")
+            .append(SMALL_FONT_PX).append("\" fill=\"").append(INK).append('"').append(HALO)
+            .append(" text-anchor=\"end\" transform=\"rotate(-90 ")
             .append(px(tx)).append(' ').append(px(ty)).append(")\">").append(xml(m.label())).append("</text>\n");
       }
     }
