@@ -135,7 +135,7 @@ public final class SvgChart {
     int legendRows = legend.isEmpty() ? 0 : legend.get(legend.size() - 1)[1] + 1;
     double left = plotLeftGuess;
     // The last x tick's label is centred on the plot's right edge: room for its right half.
-    String lastX = xt.label(xt.value(xt.count() - 1));
+    String lastX = xt.count() > 0 ? xt.label(xt.value(xt.count() - 1)) : "";
     double right = width - Math.max(MARGIN_PX, Math.ceil(lastX.length() * CHAR_PX / 2) + 4);
     double top = MARGIN_PX + TITLE_FONT_PX + 8 + legendRows * LEGEND_ROW_PX + 6;
     double bottom = height - (MARGIN_PX + 2 * FONT_PX + 14);

@@ -170,6 +170,9 @@ class SvgChartTest {
     List<Double> ys = tickValues(doc, "y-tick");
     assertTrue(ys.get(0) <= 40 && ys.get(ys.size() - 1) >= 88);
     assertThrows(IllegalArgumentException.class, () -> Series.line("bad", new double[1], new double[2]));
+    // The smallest picture, with fixed ends no round tick falls between: still a chart.
+    parse(new SvgChart("tiny", "x", "y").size(200, 150).xRange(0.01, 0.43)
+        .add(Series.line("a", new double[] {0.1, 0.2}, new double[] {1, 2})).toSvg());
   }
 
   @Test
