@@ -2,6 +2,8 @@ package io.shardcast.chaos;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.shardcast.chaos.chart.AvailabilityChart;
+import io.shardcast.chaos.chart.SvgChart;
 import io.shardcast.chaos.check.AvailabilityChecker;
 import io.shardcast.chaos.check.MediaChecker;
 import io.shardcast.chaos.check.OrderChecker;
@@ -15,8 +17,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** A run's verdicts and fault costs, as report.json and report.md. */
+/** A run's verdicts and fault costs, as report.json and report.md, and its availability as availability.svg. */
 public final class Report {
+
+  /** The picture of the room's availability, next to report.md. */
+  public static final String AVAILABILITY_CHART = "availability.svg";
 
   private final JsonNode meta;
   private final List<Verdict> verdicts;
@@ -24,10 +29,12 @@ public final class Report {
   private final long firstT;
   private final Map<String, Long> operations;
   private final List<String> harnessErrors;
+  private final SvgChart availability;
 
   private Report(JsonNode meta, List<Verdict> verdicts, List<AvailabilityChecker.FaultCost> costs, long firstT,
-      Map<String, Long> operations, List<String> harnessErrors) {
+      Map<String, Long> operations, List<String> harnessErrors, SvgChart availability) {
     this.harnessErrors = harnessErrors;
+    this.availability = availability;
     this.meta = meta;
     this.verdicts = verdicts;
     this.costs = costs;
@@ -67,7 +74,9 @@ public final class Report {
     List<AvailabilityChecker.FaultCost> costs = new ArrayList<>();
     List<Verdict> verdicts = List.of(OrderChecker.check(history), ViewerChecker.check(history),
         SplitBrainChecker.check(history), AvailabilityChecker.check(history, costs), MediaChecker.check(history));
-    return new Report(meta, verdicts, costs, first == Long.MAX_VALUE ? 0 : first, ops, errors);
+    long firstT = first == Long.MAX_VALUE ? 0 : first;
+    return new Report(meta, verdicts, costs, firstT, ops, errors,
+        AvailabilityChart.of(history, meta.path("scenario").asText("?"), firstT));
   }
 
   /** Whether every invariant held, and the scenario ran as planned. */
@@ -131,7 +140,8 @@ public final class Report {
       v.violations().forEach((k, c) -> md.append("| ").append(v.checker()).append(" | ").append(k).append(" | ")
           .append(c).append(c > 0 ? " **violated**" : "").append(" |\n"));
     }
-    md.append("\n## Faults\n\n| at (s) | fault | target | room unavailable (ms) | longest outage (ms) | "
+    md.append("\n## Faults\n\n![the room's answers to the prober over the run, faults shaded](")
+        .append(AVAILABILITY_CHART).append(")\n\n| at (s) | fault | target | room unavailable (ms) | longest outage (ms) | "
         + "capacity back after (ms) |\n|---:|---|---|---:|---:|---:|\n");
     for (AvailabilityChecker.FaultCost c : costs) {
       md.append("| ").append(String.format("%.1f", (c.startMillis() - firstT) / 1000.0)).append(" | ").append(c.name())
@@ -173,5 +183,6 @@ public final class Report {
     Files.writeString(dir.resolve("report.json"),
         History.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(toJson()));
     Files.writeString(dir.resolve("report.md"), toMarkdown());
+    availability.write(dir.resolve(AVAILABILITY_CHART));
   }
 }

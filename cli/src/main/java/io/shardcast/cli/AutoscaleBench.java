@@ -13,7 +13,7 @@ import io.shardcast.chaos.load.LocalCluster;
 import io.shardcast.chaos.load.RestClient;
 import io.shardcast.chaos.load.RoomScript;
 import io.shardcast.chaos.load.Viewer;
-import java.io.Writer;
+import java.io.StringWriter;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,6 +64,12 @@ public final class AutoscaleBench implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "7") long seed;
   @Option(names = "--series", description = "a directory to write each run's per-second CSV into")
   Path seriesDir;
+  @Option(names = "--charts", paramLabel = "DIR", description = "a directory to draw one SVG per trace into, "
+      + "autoscale-TRACE.svg: the demand each second in nodes' worth of safe load (the oracle's nodes) against "
+      + "each controller's serving nodes and all its nodes, sale reveals marked, and for each sale the minutes "
+      + "around it, autoscale-TRACE-sale-N.svg; with --live-starts or --live-activations, the traces run again "
+      + "with the measured times are drawn as autoscale-TRACE-measured.svg (and -sale-N-measured.svg)")
+  Path chartsDir;
   @Option(names = "--live-starts", defaultValue = "0",
       description = "also measure this many cold starts of a real `shardcast node` process joining a running "
           + "node, decision to /ready (the figure --cold-start-seconds models), then drain each with viewers "
@@ -103,8 +109,17 @@ public final class AutoscaleBench implements Callable<Integer> {
         return 2;
       }
     }
+    for (Path dir : new Path[] {seriesDir, chartsDir}) {
+      if (dir != null && Files.exists(dir) && !Files.isDirectory(dir)) {
+        System.err.println("bench autoscale: " + dir + " is a file; --series and --charts want a directory");
+        return 2;
+      }
+    }
     if (seriesDir != null) {
       Files.createDirectories(seriesDir);
+    }
+    if (chartsDir != null) {
+      Files.createDirectories(chartsDir);
     }
     if (liveStarts < 0) {
       System.err.println("bench autoscale: --live-starts must be >= 0");
@@ -116,7 +131,7 @@ public final class AutoscaleBench implements Callable<Integer> {
         + "%.1f s +/- %.0f%%, activation %.1f s, drain %.1f s; baseline ready after %.0f s, target %.2f%n",
         settings.safeLoad().viewers(), settings.safeLoad().joinsPerSecond(), settings.safeLoad().eventsInPerSecond(),
         coldStart, coldStartJitter * 100, activation, drain, baselineReady, baselineTarget);
-    boolean allMet = simulate(settings, model, runs);
+    boolean allMet = simulate(settings, model, runs, "");
     if (activations != null || startsAndDrains != null) {
       // The same traces with the start-up, activation and drain times just measured on this machine.
       double cold = coldStart;
@@ -136,13 +151,17 @@ public final class AutoscaleBench implements Callable<Integer> {
           startsAndDrains != null ? "their mean and spread" : "not measured", activated,
           activations != null ? "p50 to /join naming it" : "not measured", drained,
           startsAndDrains != null ? "the slowest" : "not measured");
-      simulate(settings, measured, runs);
+      simulate(settings, measured, runs, "-measured");
     }
     return allMet ? 0 : 1;
   }
 
-  /** Runs every trace with the policy, the baseline and the oracle; prints the table; whether every target was met. */
-  private boolean simulate(AutoscalerSettings settings, ClusterModel model, List<Trace> runs) throws Exception {
+  /**
+   * Runs every trace with the policy, the baseline and the oracle; prints the table; draws each trace
+   * when asked (file names end in {@code chartSuffix}); whether every target was met.
+   */
+  private boolean simulate(AutoscalerSettings settings, ClusterModel model, List<Trace> runs, String chartSuffix)
+      throws Exception {
     System.out.println("| trace | controller | overloaded node-s | peak stress | node-hours | x oracle | max nodes | actions |");
     System.out.println("|---|---|---|---|---|---|---|---|");
     boolean allMet = true;
@@ -150,8 +169,12 @@ public final class AutoscaleBench implements Callable<Integer> {
       SimResult oracle = Simulation.oracle(trace, model);
       // Both controllers start from the nodes the first second needs at the policy's target utilization.
       int initial = Math.max(settings.minActive(), nodesAtStart(trace, model, settings.targetUtilization()));
-      SimResult policy = run(trace, model, new PolicyController(settings), initial, settings.minStandby());
-      SimResult baseline = run(trace, model, new ReactiveBaseline(baselineTarget, settings.minActive()), initial, 0);
+      StringWriter policySeries = new StringWriter();
+      StringWriter baselineSeries = new StringWriter();
+      SimResult policy = run(trace, model, new PolicyController(settings), initial, settings.minStandby(),
+          policySeries);
+      SimResult baseline = run(trace, model, new ReactiveBaseline(baselineTarget, settings.minActive()), initial, 0,
+          baselineSeries);
       for (SimResult r : List.of(policy, baseline, oracle)) {
         System.out.printf(Locale.ROOT, "| %s | %s | %.0f | %.2f | %.3f | %.2f | %d | %d |%n", r.trace(), r.controller(),
             r.overloadedNodeSeconds(), r.peakStress(), r.nodeHours(), r.nodeHours() / oracle.nodeHours(), r.maxNodes(),
@@ -166,6 +189,18 @@ public final class AutoscaleBench implements Callable<Integer> {
       System.out.printf(Locale.ROOT, "%s: overloaded %.0f node-s (baseline %.0f), node-hours %.2fx oracle: %s%n",
           trace.name(), policy.overloadedNodeSeconds(), baseline.overloadedNodeSeconds(),
           policy.nodeHours() / oracle.nodeHours(), met ? "targets met" : "TARGETS MISSED");
+      if (chartsDir != null) {
+        List<AutoscaleChart.Run> drawn = List.of(AutoscaleChart.Run.parse(policy.controller(), policySeries.toString()),
+            AutoscaleChart.Run.parse(baseline.controller(), baselineSeries.toString()));
+        Path file = chartsDir.resolve(AutoscaleChart.fileName(trace.name(), chartSuffix));
+        AutoscaleChart.of(trace, model, drawn).write(file);
+        System.out.println("chart: " + file);
+        for (int i = 0; i < trace.sales().size(); i++) {
+          Path sale = chartsDir.resolve(AutoscaleChart.fileName(trace.name(), "-sale-" + (i + 1) + chartSuffix));
+          AutoscaleChart.aroundSale(trace, model, drawn, i).write(sale);
+          System.out.println("chart: " + sale);
+        }
+      }
     }
     return allMet;
   }
@@ -334,16 +369,17 @@ public final class AutoscaleBench implements Callable<Integer> {
     }
   }
 
-  private SimResult run(Trace trace, ClusterModel model, Simulation.Controller controller, int active, int standby)
-      throws Exception {
+  /** One controller over one trace; its per-second series goes to {@code series} and, with --series, to a file. */
+  private SimResult run(Trace trace, ClusterModel model, Simulation.Controller controller, int active, int standby,
+      StringWriter series) throws Exception {
     Simulation sim = new Simulation(trace, model);
     sim.provision(active, standby);
-    if (seriesDir == null) {
-      return sim.run(controller, null);
+    boolean wanted = seriesDir != null || chartsDir != null;
+    SimResult result = sim.run(controller, wanted ? series : null);
+    if (seriesDir != null) {
+      Files.writeString(seriesDir.resolve(trace.name() + "-" + controller.name() + ".csv"), series.toString());
     }
-    try (Writer w = Files.newBufferedWriter(seriesDir.resolve(trace.name() + "-" + controller.name() + ".csv"))) {
-      return sim.run(controller, w);
-    }
+    return result;
   }
 
   private static int nodesAtStart(Trace trace, ClusterModel model, double utilization) {

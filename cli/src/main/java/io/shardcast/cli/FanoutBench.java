@@ -10,15 +10,20 @@ import io.shardcast.chaos.load.Viewer;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code shardcast bench fanout}: one room, N viewers over local node processes, comments and likes
- * flowing in; reports delivery rate, comment-to-viewer latency and heap per idle viewer.
+ * flowing in; reports delivery rate, comment-to-viewer latency and heap per idle viewer. Runs can be
+ * kept in a results CSV and drawn: latency against viewers over many runs.
  */
 @Command(name = "fanout", mixinStandardHelpOptions = true, description = "One room, many viewers: delivery and latency.")
 public final class FanoutBench implements Callable<Integer> {
@@ -43,10 +48,43 @@ public final class FanoutBench implements Callable<Integer> {
   int clientPollMillis;
   @Option(names = "--window-seconds", defaultValue = "5", description = "the p99 is also printed for each this many seconds")
   int windowSeconds;
+  @Option(names = "--results", paramLabel = "FILE", description = "append this run's line to this CSV (made, with "
+      + "its header, if new): " + FanoutResult.HEADER + "; latencies are comment -> viewer")
+  Path results;
+  @Option(names = "--build", paramLabel = "LABEL", description = "the build measured, for --results (default: "
+      + "`git describe --always --dirty` of the current directory, else unknown); runs of one build are drawn together")
+  String build;
+  @Option(names = "--note", paramLabel = "TEXT", description = "for --results: where the line came from (default: "
+      + "the command line)")
+  String note;
+  @Option(names = "--chart", paramLabel = "FILE", description = "draw p50 and p99 against viewers, one colour per "
+      + "build, from every line of --results into this SVG, after the run")
+  Path chart;
+  @Option(names = "--chart-only", description = "draw --chart from --results and stop: no benchmark run")
+  boolean chartOnly;
+
+  @Spec CommandSpec spec;
 
 
   @Override
   public Integer call() throws Exception {
+    if ((chart != null || chartOnly) && results == null) {
+      System.err.println("bench fanout: --chart and --chart-only draw from a --results FILE; give one");
+      return 2;
+    }
+    if (chartOnly && chart == null) {
+      System.err.println("bench fanout: --chart-only needs --chart FILE to draw into");
+      return 2;
+    }
+    for (Path file : new Path[] {results, chart}) {
+      if (file != null && Files.isDirectory(file)) {
+        System.err.println("bench fanout: " + file + " is a directory; --results and --chart want a file");
+        return 2;
+      }
+    }
+    if (chartOnly) {
+      return draw();
+    }
     if (viewers < 1 || nodes < 1 || seconds < 1 || clientThreads < 1 || commentsPerSecond < 0 || likesPerSecond < 0
         || windowSeconds < 1 || clientPollMillis < 0) {
       System.err.println("bench fanout: --viewers, --nodes, --seconds, --client-threads, --window-seconds must be >= 1;"
@@ -155,7 +193,49 @@ public final class FanoutBench implements Callable<Integer> {
           commentsSent, 100.0 * latency.count() / Math.max(1, commentsSent * (double) connected));
       audience.forEach(Viewer::close);
       lean.close();
-      return 0;
+      if (results != null && latency.count() == 0) {
+        System.out.println("results: nothing measured, no line added to " + results);
+      } else if (results != null) {
+        String why = note != null ? note : "bench fanout " + String.join(" ", spec.commandLine().getParseResult()
+            .originalArgs()) + (connected < viewers ? " (" + connected + " connected)" : "");
+        new FanoutResult(LocalDate.now().toString(), build != null ? build : gitDescribe(), viewers, nodes,
+            latency.quantile(0.5), latency.quantile(0.9), latency.quantile(0.99), latency.quantile(1.0), why)
+            .appendTo(results);
+        System.out.println("results: a line added to " + results);
+      }
+      return chart != null ? draw() : 0;
+    }
+  }
+
+  /** Draws {@link #chart} from every line of {@link #results}; a missing or malformed file is a usage error. */
+  private int draw() throws Exception {
+    if (!Files.isRegularFile(results)) {
+      System.err.println("bench fanout: no results file at " + results);
+      return 2;
+    }
+    List<FanoutResult> lines;
+    try {
+      lines = FanoutResult.read(results);
+    } catch (IllegalArgumentException e) {
+      System.err.println("bench fanout: " + e.getMessage());
+      return 2;
+    }
+    FanoutChart.of(lines).write(chart);
+    System.out.println("chart: " + chart + " (" + lines.size() + " runs from " + results + ")");
+    return 0;
+  }
+
+  /** The checkout's commit, as git names it (with -dirty for local changes), or "unknown". */
+  private static String gitDescribe() {
+    try {
+      Process git = new ProcessBuilder("git", "describe", "--always", "--dirty").redirectErrorStream(true).start();
+      String out = new String(git.getInputStream().readAllBytes()).strip();
+      return git.waitFor(5, TimeUnit.SECONDS) && git.exitValue() == 0 && !out.isEmpty() ? out : "unknown";
+    } catch (Exception e) {
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      return "unknown";
     }
   }
 

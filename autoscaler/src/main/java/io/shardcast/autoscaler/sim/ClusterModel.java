@@ -30,9 +30,13 @@ public record ClusterModel(
     }
   }
 
+  /** This second's demand in nodes' worth of safe load (a fraction): its largest load over a node's safe load. */
+  public double demandNodes(int viewers, int joins, int events) {
+    return Math.max(viewers / safe.viewers(), Math.max(joins / safe.joinsPerSecond(), events / safe.eventsInPerSecond()));
+  }
+
   /** Nodes of exactly safe load needed for this second's demand, spread perfectly: the oracle. */
   int oracleNodes(int viewers, int joins, int events) {
-    double n = Math.max(viewers / safe.viewers(), Math.max(joins / safe.joinsPerSecond(), events / safe.eventsInPerSecond()));
-    return Math.max(1, (int) Math.ceil(n - 1e-9));
+    return Math.max(1, (int) Math.ceil(demandNodes(viewers, joins, events) - 1e-9));
   }
 }
