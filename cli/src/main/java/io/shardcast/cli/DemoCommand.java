@@ -477,7 +477,7 @@ public final class DemoCommand implements Callable<Integer> {
               measured.add(u);
               say("  [+%5.1fs] %s serving: %s in %.2f s (decision to serving%s)", (at - startMillis) / 1000.0,
                   u.path("node").asText().replace("pekko://shardcast@", ""), u.path("kind").asText(),
-                  u.path("seconds").asDouble(), busyMeanwhile(u));
+                  u.path("seconds").asDouble(), u.path("kind").asText().equals("cold-start") ? busyMeanwhile(u) : "");
             }
           }
         } catch (Exception e) {
