@@ -290,7 +290,7 @@ public final class LiveRoom extends EventSourcedBehavior<LiveRoom.Command, RoomE
         .onCommand(MediaPublish.class, this::onMediaPublish)
         .onCommand(MediaOrigin.class, (s, c) -> {
           if (c.live()) {
-            media.origin(c.router(), c.endpoint(), System.currentTimeMillis());
+            media.origin(c.router(), c.endpoint(), s.camera, System.currentTimeMillis());
           } else {
             media.originGone(c.endpoint());
           }
@@ -425,7 +425,7 @@ public final class LiveRoom extends EventSourcedBehavior<LiveRoom.Command, RoomE
       return Effect().reply(c.replyTo(), Reply.error(403, "FORBIDDEN", "wrong host token for room " + roomId));
     }
     long now = System.currentTimeMillis();
-    media.origin(c.router(), c.endpoint(), now);
+    media.origin(c.router(), c.endpoint(), state.camera, now);
     return Effect().reply(c.replyTo(), Reply.ok(media.describe(state.camera, now)));
   }
 

@@ -22,7 +22,7 @@ public final class SvgChart {
   public static final int DEFAULT_WIDTH = 960;
   public static final int DEFAULT_HEIGHT = 480;
 
-  /** Okabe and Ito's colours, told apart with most kinds of colour blindness; black first. */
+  /** Colours told apart with most kinds of colour blindness; black first. */
   private static final String[] PALETTE = {"#000000", "#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00",
       "#56b4e9", "#7f7f7f"};
   private static final String SPAN_FILL = "#d55e00";

@@ -34,8 +34,12 @@ public final class MediaRoute {
     this.settledAtMillis = startedMillis + settleMillis;
   }
 
-  /** The origin announced (or refreshed) itself; a new origin is told of every subscriber. */
-  public void origin(ActorRef<MediaNode> router, String endpoint, long now) {
+  /**
+   * The origin announced (or refreshed) itself; a new origin is told of every subscriber, and of the
+   * active {@code camera}: a switch sent while this incarnation of the room did not know it yet (it
+   * had just moved here) reached nobody.
+   */
+  public void origin(ActorRef<MediaNode> router, String endpoint, String camera, long now) {
     expire(now);
     boolean changed = !endpoint.equals(originEndpoint) || origin == null || !origin.router().equals(router);
     heardFromOrigin = true;
@@ -47,6 +51,7 @@ public final class MediaRoute {
           router.tell(new MediaNode.RelayTo(roomId, edge));
         }
       }
+      router.tell(new MediaNode.CameraIs(roomId, camera));
     }
   }
 
@@ -64,9 +69,13 @@ public final class MediaRoute {
    */
   public ObjectNode watch(ActorRef<MediaNode> router, String endpoint, String camera, long now) {
     expire(now);
-    subscribers.put(endpoint, new Member(router, now));
+    Member before = subscribers.put(endpoint, new Member(router, now));
     if (origin != null && !endpoint.equals(originEndpoint)) {
       origin.router().tell(new MediaNode.RelayTo(roomId, endpoint));
+    }
+    if (before == null || !before.router().equals(router)) {
+      // A subscriber this incarnation did not know may have missed a camera switch (see origin).
+      router.tell(new MediaNode.CameraIs(roomId, camera));
     }
     return describe(camera, now).put("local", endpoint.equals(originEndpoint));
   }

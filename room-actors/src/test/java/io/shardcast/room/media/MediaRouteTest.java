@@ -31,7 +31,7 @@ class MediaRouteTest {
     assertFalse(asked.path("live").asBoolean());
     assertTrue(asked.path("settling").asBoolean(), "an edge asking before the origin's refresh is told to ask again");
 
-    route.origin(origin.ref(), "origin:1", 2_000);
+    route.origin(origin.ref(), "origin:1", "main", 2_000);
     // The edge that asked is already a subscriber: the origin is told to relay to it.
     assertEquals(new MediaNode.RelayTo("r1", "edge:1"), origin.receiveMessage());
     JsonNode live = route.watch(edge.ref(), "edge:1", "main", 2_100);
@@ -53,10 +53,33 @@ class MediaRouteTest {
   void anOriginThatStopsRightAfterTheStartIsNotLiveAtOnce() {
     MediaRoute route = new MediaRoute("r3", 10_000, 3_000, 1_000);
     TestProbe<MediaNode> origin = KIT.createTestProbe();
-    route.origin(origin.ref(), "origin:1", 1_100);
+    route.origin(origin.ref(), "origin:1", "main", 1_100);
     route.originGone("origin:1");
     JsonNode gone = route.describe("main", 1_200);
     assertFalse(gone.path("live").asBoolean());
     assertFalse(gone.has("settling"), "the room heard from its origin: its leaving is final");
+  }
+
+  @Test
+  void aCameraSwitchThatReachedNobodyWhileTheRoomMovedReachesEachNodeAtItsFirstRefresh() {
+    // The room has just started on another node: its route knows no node yet, so the host's switch
+    // is told to nobody.
+    MediaRoute moved = new MediaRoute("r4", 10_000, 3_000, 1_000);
+    TestProbe<MediaNode> origin = KIT.createTestProbe();
+    TestProbe<MediaNode> edge = KIT.createTestProbe();
+    moved.cameraSwitched("close-up");
+
+    moved.origin(origin.ref(), "origin:1", "close-up", 1_500);
+    assertEquals(new MediaNode.CameraIs("r4", "close-up"), origin.receiveMessage());
+    moved.watch(edge.ref(), "edge:1", "close-up", 1_600);
+    assertEquals(new MediaNode.RelayTo("r4", "edge:1"), origin.receiveMessage());
+    assertEquals(new MediaNode.CameraIs("r4", "close-up"), edge.receiveMessage());
+
+    // Refreshes of nodes it knows are not answered again.
+    moved.origin(origin.ref(), "origin:1", "close-up", 3_500);
+    moved.watch(edge.ref(), "edge:1", "close-up", 3_600);
+    assertEquals(new MediaNode.RelayTo("r4", "edge:1"), origin.receiveMessage());
+    origin.expectNoMessage(java.time.Duration.ofMillis(100));
+    edge.expectNoMessage(java.time.Duration.ofMillis(100));
   }
 }
