@@ -542,8 +542,9 @@ public final class DemoCommand implements Callable<Integer> {
       List<String> out = new ArrayList<>();
       for (JsonNode u : measured) {
         if (u.path("kind").asText().equals(kind)) {
+          String busy = kind.equals("cold-start") ? busyMeanwhile(u) : "";
           out.add(String.format("%.2f s%s", u.path("seconds").asDouble(),
-              kind.equals("cold-start") ? " (" + busyMeanwhile(u).substring(2) + ")" : ""));
+              busy.isEmpty() ? "" : " (" + busy.substring(", ".length()) + ")"));
         }
       }
       return out.isEmpty() ? "none" : out.size() + ": " + String.join(", ", out);
@@ -560,7 +561,10 @@ public final class DemoCommand implements Callable<Integer> {
       return max;
     }
 
-    /** How busy this machine's CPUs were from a start-up's decision to its serving: a slow start's context. */
+    /**
+     * How busy this machine's CPUs were from a start-up's decision to its serving, as {@code ", CPUs N%
+     * busy meanwhile"}: a slow start's context; empty when no second was sampled in between.
+     */
     private String busyMeanwhile(JsonNode startup) {
       long servedAt = startup.path("at").asLong();
       double busy = cpu.busyBetween(servedAt - (long) (startup.path("seconds").asDouble() * 1000), servedAt);

@@ -55,7 +55,7 @@ final class MachineCpu extends Thread {
     interrupt();
   }
 
-  /** The mean busy share of the CPUs between the two instants, or -1 when nothing was sampled (not Linux). */
+  /** The mean busy share of the CPUs between the two instants, or -1 when no second ended in between (or not Linux). */
   double busyBetween(long fromMillis, long toMillis) {
     double sum = 0;
     int n = 0;
