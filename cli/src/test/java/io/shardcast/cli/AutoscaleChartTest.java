@@ -1,5 +1,7 @@
 package io.shardcast.cli;
 
+import static io.shardcast.chaos.chart.SvgDocuments.byClass;
+import static io.shardcast.chaos.chart.SvgDocuments.parse;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,36 +15,17 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
-import org.w3c.dom.NodeList;
 import picocli.CommandLine;
 
 /** {@code bench autoscale --charts} draws each trace's demand against each controller's nodes, sales marked. */
 class AutoscaleChartTest {
 
-  static Document parse(String svg) throws Exception {
-    DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
-    f.setNamespaceAware(true);
-    return f.newDocumentBuilder().parse(new ByteArrayInputStream(svg.getBytes(StandardCharsets.UTF_8)));
-  }
 
-  static List<Element> byClass(Document doc, String tag, String cls) {
-    NodeList all = doc.getElementsByTagNameNS("http://www.w3.org/2000/svg", tag);
-    List<Element> out = new ArrayList<>();
-    for (int i = 0; i < all.getLength(); i++) {
-      Element e = (Element) all.item(i);
-      if (e.getAttribute("class").equals(cls)) {
-        out.add(e);
-      }
-    }
-    return out;
-  }
 
   @Test
   void aTraceIsDrawnWithItsDemandEachControllersNodesAndItsSale() throws Exception {

@@ -1,7 +1,7 @@
 package io.shardcast.cli;
 
-import static io.shardcast.cli.AutoscaleChartTest.byClass;
-import static io.shardcast.cli.AutoscaleChartTest.parse;
+import static io.shardcast.chaos.chart.SvgDocuments.byClass;
+import static io.shardcast.chaos.chart.SvgDocuments.parse;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,7 +1,7 @@
 package io.shardcast.chaos.chart;
 
-import static io.shardcast.chaos.chart.SvgChartTest.byClass;
-import static io.shardcast.chaos.chart.SvgChartTest.parse;
+import static io.shardcast.chaos.chart.SvgDocuments.byClass;
+import static io.shardcast.chaos.chart.SvgDocuments.parse;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -116,7 +116,7 @@ class AvailabilityChartTest {
     assertTrue(answered.getTextContent().startsWith("answered (the slowest of each"), answered.getTextContent());
     long points = answered.getAttribute("d").chars().filter(c -> c == 'L').count() + 1;
     assertTrue(points <= AvailabilityChart.MAX_PROBES_DRAWN, points + " points");
-    List<Double> ys = SvgChartTest.tickValues(doc, "y-tick");
+    List<Double> ys = SvgDocuments.tickValues(doc, "y-tick");
     assertTrue(ys.get(ys.size() - 1) >= 900, "the one slow probe is kept: y axis to " + ys);
   }
 

@@ -1,24 +1,22 @@
 package io.shardcast.chaos.chart;
 
+import static io.shardcast.chaos.chart.SvgDocuments.byClass;
+import static io.shardcast.chaos.chart.SvgDocuments.parse;
+import static io.shardcast.chaos.chart.SvgDocuments.tickValues;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayInputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
-import org.w3c.dom.NodeList;
 
 /** The chart writer makes well-formed, deterministic SVG with round ticks covering the data, whatever the input. */
 class SvgChartTest {
@@ -33,32 +31,8 @@ class SvgChartTest {
         .marker(new Marker(3, "sale reveals"));
   }
 
-  static Document parse(String svg) throws Exception {
-    DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
-    f.setNamespaceAware(true);
-    return f.newDocumentBuilder().parse(new ByteArrayInputStream(svg.getBytes(StandardCharsets.UTF_8)));
-  }
 
-  /** The elements of a kind with a given class attribute. */
-  static List<Element> byClass(Document doc, String tag, String cls) {
-    NodeList all = doc.getElementsByTagNameNS("http://www.w3.org/2000/svg", tag);
-    List<Element> out = new ArrayList<>();
-    for (int i = 0; i < all.getLength(); i++) {
-      Element e = (Element) all.item(i);
-      if (e.getAttribute("class").equals(cls)) {
-        out.add(e);
-      }
-    }
-    return out;
-  }
 
-  static List<Double> tickValues(Document doc, String cls) {
-    List<Double> out = new ArrayList<>();
-    for (Element e : byClass(doc, "text", cls)) {
-      out.add(Double.parseDouble(e.getTextContent().replace(",", "")));
-    }
-    return out;
-  }
 
   @Test
   void wellFormedSvgWithOnePathAndOneLegendEntryPerSeries() throws Exception {
