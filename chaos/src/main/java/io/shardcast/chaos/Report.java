@@ -2,8 +2,7 @@ package io.shardcast.chaos;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.shardcast.chaos.chart.AvailabilityChart;
-import io.shardcast.chaos.chart.SvgChart;
+import io.shardcast.testkit.chart.SvgChart;
 import io.shardcast.chaos.check.AvailabilityChecker;
 import io.shardcast.chaos.check.MediaChecker;
 import io.shardcast.chaos.check.OrderChecker;

@@ -6,6 +6,7 @@ import io.shardcast.chaos.run.ChaosOptions;
 import io.shardcast.chaos.run.ChaosRun;
 import io.shardcast.chaos.run.NetworkLab;
 import io.shardcast.chaos.run.Scenario;
+import io.shardcast.testkit.cluster.NodeProgram;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -117,7 +118,7 @@ public final class ChaosCommand implements Runnable {
       StringBuilder summary = new StringBuilder();
       for (Scenario sc : scenarios) {
         try {
-          Report r = new ChaosRun(options, sc, dir.resolve(sc.id()), System.out, useNetns).run();
+          Report r = new ChaosRun(NodeProgram.of(Shardcast.class), options, sc, dir.resolve(sc.id()), System.out, useNetns).run();
           ok &= r.ok();
           summary.append(String.format("  %-22s %s%n", sc.id(), line(r)));
         } catch (Exception e) {

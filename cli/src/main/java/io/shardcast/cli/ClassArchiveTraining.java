@@ -1,9 +1,9 @@
 package io.shardcast.cli;
 
-import io.shardcast.chaos.load.LocalCluster;
-import io.shardcast.chaos.load.RestClient;
-import io.shardcast.chaos.load.RoomScript;
-import io.shardcast.chaos.load.Viewer;
+import io.shardcast.testkit.cluster.LocalCluster;
+import io.shardcast.testkit.load.RestClient;
+import io.shardcast.testkit.load.RoomScript;
+import io.shardcast.testkit.load.Viewer;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;

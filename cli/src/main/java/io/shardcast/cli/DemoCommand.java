@@ -1,12 +1,13 @@
 package io.shardcast.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.shardcast.chaos.load.LatencyRecorder;
-import io.shardcast.chaos.load.LeanViewers;
-import io.shardcast.chaos.load.LocalCluster;
-import io.shardcast.chaos.load.RestClient;
-import io.shardcast.chaos.load.RoomScript;
-import io.shardcast.chaos.load.Viewer;
+import io.shardcast.testkit.load.LatencyRecorder;
+import io.shardcast.testkit.load.LeanViewers;
+import io.shardcast.testkit.cluster.LocalCluster;
+import io.shardcast.testkit.cluster.NodeProgram;
+import io.shardcast.testkit.load.RestClient;
+import io.shardcast.testkit.load.RoomScript;
+import io.shardcast.testkit.load.Viewer;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -119,7 +120,7 @@ public final class DemoCommand implements Callable<Integer> {
     say("starting %d active node(s) and %d standby (H2 journal in %s, logs there)...", nodes, standby, dir);
     long t0 = System.nanoTime();
     long t0Millis = System.currentTimeMillis();
-    try (LocalCluster cluster = LocalCluster.start(nodes, dir, httpPort, jvm, nodeArgs)) {
+    try (LocalCluster cluster = LocalCluster.start(NodeProgram.of(Shardcast.class), nodes, dir, httpPort, jvm, nodeArgs)) {
       for (int i = 0; i < standby; i++) {
         List<String> args = new ArrayList<>(nodeArgs);
         args.addAll(List.of("--role", "standby"));
@@ -144,14 +145,14 @@ public final class DemoCommand implements Callable<Integer> {
       // The host goes on camera: ffmpeg publishes a test pattern to the first node over RTMP, when installed.
       String publishUrl = cluster.node(0).rtmp() + "/" + room.roomId() + "?token=" + room.hostToken();
       Process camera = null;
-      if (io.shardcast.media.client.Ffmpeg.ffmpeg().isPresent()) {
-        camera = io.shardcast.media.client.Ffmpeg.publishRtmp(publishUrl, "640x360", 25, 50, "600k",
+      if (io.shardcast.testkit.media.Ffmpeg.ffmpeg().isPresent()) {
+        camera = io.shardcast.testkit.media.Ffmpeg.publishRtmp(publishUrl, "640x360", 25, 50, "600k",
             dir.resolve("camera.log"));
         say("the host is on camera: ffmpeg publishes a test pattern to %s (%s)", cluster.node(0).rtmp(),
-            io.shardcast.media.client.Ffmpeg.origin());
+            io.shardcast.testkit.media.Ffmpeg.origin());
       } else {
         say("the room has no video, %s (publish to %s with OBS or ffmpeg)",
-            io.shardcast.media.client.Ffmpeg.origin(), publishUrl);
+            io.shardcast.testkit.media.Ffmpeg.origin(), publishUrl);
       }
 
       // Chatters: full clients that comment, like, and check every event they get.
@@ -336,9 +337,9 @@ public final class DemoCommand implements Callable<Integer> {
         }
         boolean videoOk = false;
         if (camera == null) {
-          say("no video viewer: the room had no camera (%s)", io.shardcast.media.client.Ffmpeg.origin());
+          say("no video viewer: the room had no camera (%s)", io.shardcast.testkit.media.Ffmpeg.origin());
         } else {
-          io.shardcast.media.client.Ffmpeg.Decoded seen = io.shardcast.media.client.Ffmpeg.decode(
+          io.shardcast.testkit.media.Ffmpeg.Decoded seen = io.shardcast.testkit.media.Ffmpeg.decode(
               watchAt.media() + "/live/" + room.roomId() + ".flv", 3, dir, "demo-viewer");
           say("a video viewer on node %d decoded %d frames in 3 s over HTTP-FLV%s", watchAt.index() + 1,
               seen.videoFrames(), seen.clean() ? ", without an error" : ": " + seen.errors().strip());

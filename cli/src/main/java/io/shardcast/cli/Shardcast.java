@@ -1,5 +1,7 @@
 package io.shardcast.cli;
 
+import io.shardcast.bench.BenchCommand;
+import io.shardcast.testkit.cluster.NodeProgram;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -9,15 +11,16 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "shardcast 0.1.0",
     description = "Elastic actor cluster for e-commerce live streaming.",
-    subcommands = {NodeCommand.class, DemoCommand.class, ChaosCommand.class, BenchCommand.class,
-        ClassArchiveTraining.class})
+    subcommands = {NodeCommand.class, DemoCommand.class, ChaosCommand.class, ClassArchiveTraining.class})
 public final class Shardcast implements Runnable {
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
-    int code = new CommandLine(new Shardcast()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+    int code = new CommandLine(new Shardcast())
+        .addSubcommand(new BenchCommand(NodeProgram.of(Shardcast.class)))
+        .setCaseInsensitiveEnumValuesAllowed(true).execute(args);
     if (code != 0 || !NodeCommand.keepsRunning(args)) {
       System.exit(code);
     }

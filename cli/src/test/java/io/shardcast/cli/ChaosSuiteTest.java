@@ -9,6 +9,7 @@ import io.shardcast.chaos.run.ChaosOptions;
 import io.shardcast.chaos.run.ChaosRun;
 import io.shardcast.chaos.run.NetworkLab;
 import io.shardcast.chaos.run.Scenario;
+import io.shardcast.testkit.cluster.NodeProgram;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Assumptions;
@@ -32,7 +33,7 @@ class ChaosSuiteTest {
     ChaosOptions options = new ChaosOptions(List.of(scenario), 3, 30, 7, "postgres", out, 16, 10, 1, "on", 8,
         null, "postgres");
     assertTrue(options.problems(netns).isEmpty(), options.problems(netns).toString());
-    Report r = new ChaosRun(options, scenario, out.resolve(scenario.id()), System.out, true).run();
+    Report r = new ChaosRun(NodeProgram.of(Shardcast.class), options, scenario, out.resolve(scenario.id()), System.out, true).run();
     StringBuilder found = new StringBuilder();
     for (Verdict v : r.verdicts()) {
       if (!v.ok()) {

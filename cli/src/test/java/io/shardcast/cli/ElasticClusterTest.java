@@ -3,10 +3,11 @@ package io.shardcast.cli;
 import static org.junit.jupiter.api.Assertions.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.shardcast.chaos.load.LeanViewers;
-import io.shardcast.chaos.load.LocalCluster;
-import io.shardcast.chaos.load.RestClient;
-import io.shardcast.chaos.load.RoomScript;
+import io.shardcast.testkit.load.LeanViewers;
+import io.shardcast.testkit.cluster.LocalCluster;
+import io.shardcast.testkit.cluster.NodeProgram;
+import io.shardcast.testkit.load.RestClient;
+import io.shardcast.testkit.load.RoomScript;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -63,7 +64,7 @@ class ElasticClusterTest {
     Path conf = dataDir.resolve("elastic.conf");
     Files.writeString(conf, CONFIG);
     List<String> jvm = List.of("-Xms128m", "-Xmx384m", "-XX:TieredStopAtLevel=1");
-    cluster = LocalCluster.start(1, dataDir, 0, jvm, List.of("--config", conf.toString(), "--scaler", "local"));
+    cluster = LocalCluster.start(NodeProgram.of(Shardcast.class), 1, dataDir, 0, jvm, List.of("--config", conf.toString(), "--scaler", "local"));
     cluster.awaitReady(Duration.ofSeconds(120));
     String gateway = cluster.node(0).http();
     RestClient rest = new RestClient();

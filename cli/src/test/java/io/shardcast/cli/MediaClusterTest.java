@@ -4,10 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.shardcast.chaos.load.LocalCluster;
-import io.shardcast.chaos.load.RestClient;
-import io.shardcast.chaos.load.RoomScript;
-import io.shardcast.media.client.Ffmpeg;
+import io.shardcast.testkit.cluster.LocalCluster;
+import io.shardcast.testkit.cluster.NodeProgram;
+import io.shardcast.testkit.load.RestClient;
+import io.shardcast.testkit.load.RoomScript;
+import io.shardcast.testkit.media.Ffmpeg;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,7 +33,7 @@ class MediaClusterTest {
 
   @BeforeAll
   static void start() throws Exception {
-    cluster = LocalCluster.start(2, dataDir, 0, List.of("-Xms128m", "-Xmx384m", "-XX:TieredStopAtLevel=1",
+    cluster = LocalCluster.start(NodeProgram.of(Shardcast.class), 2, dataDir, 0, List.of("-Xms128m", "-Xmx384m", "-XX:TieredStopAtLevel=1",
         LocalCluster.FIXED_SIZE), List.of());
     cluster.awaitReady(Duration.ofSeconds(180));
   }
@@ -135,7 +136,7 @@ class MediaClusterTest {
     assertTrue(flv.clean() && flv.videoFrames() >= 90, "RTP ingest, HTTP-FLV from the edge: " + flv);
     Ffmpeg.Decoded rtmp = Ffmpeg.decode(edge.rtmp() + "/" + room.roomId(), 4, work, "rtp-edge-rtmp");
     assertTrue(rtmp.clean() && rtmp.videoFrames() >= 90, "RTP ingest, RTMP from the edge: " + rtmp);
-    try (io.shardcast.media.client.RtpPlayer player = new io.shardcast.media.client.RtpPlayer(
+    try (io.shardcast.testkit.media.RtpPlayer player = new io.shardcast.testkit.media.RtpPlayer(
         new java.net.InetSocketAddress(edge.host(), edge.rtpPort()), room.roomId(), 250)) {
       Thread.sleep(4000);
       assertTrue(player.videoFramesComplete() >= 75 && player.videoFramesDropped() == 0,

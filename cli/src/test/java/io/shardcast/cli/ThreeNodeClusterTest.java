@@ -4,10 +4,11 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.shardcast.chaos.load.LocalCluster;
-import io.shardcast.chaos.load.RestClient;
-import io.shardcast.chaos.load.RoomScript;
-import io.shardcast.chaos.load.Viewer;
+import io.shardcast.testkit.cluster.LocalCluster;
+import io.shardcast.testkit.cluster.NodeProgram;
+import io.shardcast.testkit.load.RestClient;
+import io.shardcast.testkit.load.RoomScript;
+import io.shardcast.testkit.load.Viewer;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,7 +34,7 @@ class ThreeNodeClusterTest {
 
   @BeforeAll
   static void start() throws Exception {
-    cluster = LocalCluster.start(3, dataDir, 0, List.of("-Xms128m", "-Xmx512m", "-XX:TieredStopAtLevel=1",
+    cluster = LocalCluster.start(NodeProgram.of(Shardcast.class), 3, dataDir, 0, List.of("-Xms128m", "-Xmx512m", "-XX:TieredStopAtLevel=1",
         LocalCluster.FIXED_SIZE),
         List.of());
     cluster.awaitReady(Duration.ofSeconds(180));

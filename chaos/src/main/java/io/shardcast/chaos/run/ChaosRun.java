@@ -3,11 +3,12 @@ package io.shardcast.chaos.run;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.shardcast.chaos.History;
 import io.shardcast.chaos.Report;
-import io.shardcast.chaos.load.LocalCluster;
-import io.shardcast.chaos.load.RestClient;
-import io.shardcast.media.fec.LossProxy;
-import io.shardcast.media.client.Ffmpeg;
-import io.shardcast.media.client.RtpPlayer;
+import io.shardcast.testkit.cluster.LocalCluster;
+import io.shardcast.testkit.cluster.NodeProgram;
+import io.shardcast.testkit.load.RestClient;
+import io.shardcast.testkit.media.LossProxy;
+import io.shardcast.testkit.media.Ffmpeg;
+import io.shardcast.testkit.media.RtpPlayer;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.http.HttpClient;
@@ -86,9 +87,13 @@ public final class ChaosRun {
   private Process mediaPublisher;
   private final List<LossProxy> mediaProxies = new ArrayList<>();
   private final List<RtpPlayer> mediaPlayers = new ArrayList<>();
+  /** How the cluster's node processes start. */
+  private final NodeProgram nodes;
   private final List<Long> mediaPlayerStarts = new ArrayList<>();
 
-  public ChaosRun(ChaosOptions options, Scenario scenario, Path dir, PrintStream log, boolean netns) {
+  public ChaosRun(NodeProgram nodes, ChaosOptions options, Scenario scenario, Path dir, PrintStream log,
+      boolean netns) {
+    this.nodes = nodes;
     this.options = options;
     this.scenario = scenario;
     this.dir = dir;
@@ -177,7 +182,7 @@ public final class ChaosRun {
     say("starting " + n + " nodes (" + options.journal() + " journal" + (options.postgresUrl() != null ? " at "
         + options.postgresUrl() : "") + (netns ? ", each in its own network namespace"
         : ", on loopback") + ")");
-    cluster = LocalCluster.start(n, dir.resolve("nodes"), 0, List.of("-Xms128m", "-Xmx512m",
+    cluster = LocalCluster.start(nodes, n, dir.resolve("nodes"), 0, List.of("-Xms128m", "-Xmx512m",
         "-XX:TieredStopAtLevel=1", LocalCluster.FIXED_SIZE, "-Dshardcast.ops.token=" + opsToken), nodeArgs, placement);
     cluster.awaitReady(Duration.ofSeconds(180));
     targets = new Targets(cluster);

@@ -1,6 +1,6 @@
 package io.shardcast.chaos.run;
 
-import io.shardcast.chaos.load.LocalCluster;
+import io.shardcast.testkit.cluster.LocalCluster;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;

@@ -1,0 +1,246 @@
+package io.shardcast.bench;
+
+import io.shardcast.testkit.load.ChatLoad;
+import io.shardcast.testkit.load.Heap;
+import io.shardcast.testkit.load.LatencyRecorder;
+import io.shardcast.testkit.load.LeanViewers;
+import io.shardcast.testkit.cluster.LocalCluster;
+import io.shardcast.testkit.load.RoomScript;
+import io.shardcast.testkit.load.Viewer;
+import java.net.http.HttpClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code shardcast bench fanout}: one room, N viewers over local node processes, comments and likes
+ * flowing in; reports delivery rate, comment-to-viewer latency and heap per idle viewer. Runs can be
+ * kept in a results CSV and drawn: latency against viewers over many runs.
+ */
+@Command(name = "fanout", mixinStandardHelpOptions = true, description = "One room, many viewers: delivery and latency.")
+public final class FanoutBench implements Callable<Integer> {
+
+  @ParentCommand
+  BenchCommand bench;
+
+  @Option(names = "--viewers", defaultValue = "10000") int viewers;
+  @Option(names = "--nodes", defaultValue = "3") int nodes;
+  @Option(names = "--comments-per-second", defaultValue = "200") int commentsPerSecond;
+  @Option(names = "--likes-per-second", defaultValue = "5000") int likesPerSecond;
+  @Option(names = "--seconds", defaultValue = "30") int seconds;
+  @Option(names = "--warmup-seconds", defaultValue = "60",
+      description = "load run before measuring, so the JIT has compiled the hot paths (after 10 s the "
+          + "compiler threads still took a fifth of this machine's CPU, after 60 s a tenth)")
+  int warmupSeconds;
+  @Option(names = "--node-heap", defaultValue = "2g") String nodeHeap;
+  @Option(names = "--node-property", description = "a -Dkey=value for every node, e.g. shardcast.room.viewer.batch-window=0ms")
+  List<String> nodeProperties = new ArrayList<>();
+  @Option(names = "--client-threads", defaultValue = "4", description = "selector threads of the receive-only viewers")
+  int clientThreads;
+  @Option(names = "--client-poll-millis", defaultValue = "2",
+      description = "the receive-only viewers' threads look at their sockets this often (adding up to that much to "
+          + "each latency) instead of waking for each readable one (0): see LeanViewers")
+  int clientPollMillis;
+  @Option(names = "--window-seconds", defaultValue = "5", description = "the p99 is also printed for each this many seconds")
+  int windowSeconds;
+  @Option(names = "--results", paramLabel = "FILE", description = "append this run's line to this CSV (made, with "
+      + "its header, if new): " + FanoutResult.HEADER + "; latencies are comment -> viewer")
+  Path results;
+  @Option(names = "--build", paramLabel = "LABEL", description = "the build measured, for --results (default: "
+      + "`git describe --always --dirty` of the current directory, else unknown); runs of one build are drawn together")
+  String build;
+  @Option(names = "--note", paramLabel = "TEXT", description = "for --results: where the line came from (default: "
+      + "the command line)")
+  String note;
+  @Option(names = "--chart", paramLabel = "FILE", description = "draw p50 and p99 against viewers, one colour per "
+      + "build, from every line of --results into this SVG, after the run")
+  Path chart;
+  @Option(names = "--chart-only", description = "draw --chart from --results and stop: no benchmark run")
+  boolean chartOnly;
+
+  @Spec CommandSpec spec;
+
+
+  @Override
+  public Integer call() throws Exception {
+    if ((chart != null || chartOnly) && results == null) {
+      System.err.println("bench fanout: --chart and --chart-only draw from a --results FILE; give one");
+      return 2;
+    }
+    if (chartOnly && chart == null) {
+      System.err.println("bench fanout: --chart-only needs --chart FILE to draw into");
+      return 2;
+    }
+    for (Path file : new Path[] {results, chart}) {
+      if (file != null && Files.isDirectory(file)) {
+        System.err.println("bench fanout: " + file + " is a directory; --results and --chart want a file");
+        return 2;
+      }
+    }
+    if (chartOnly) {
+      return draw();
+    }
+    if (viewers < 1 || nodes < 1 || seconds < 1 || clientThreads < 1 || commentsPerSecond < 0 || likesPerSecond < 0
+        || windowSeconds < 1 || clientPollMillis < 0) {
+      System.err.println("bench fanout: --viewers, --nodes, --seconds, --client-threads, --window-seconds must be >= 1;"
+          + " rates and --client-poll-millis >= 0");
+      return 2;
+    }
+    Path dir = Files.createTempDirectory("shardcast-bench-fanout");
+    List<String> jvm = new ArrayList<>(List.of("-Xms" + nodeHeap, "-Xmx" + nodeHeap, LocalCluster.FIXED_SIZE));
+    nodeProperties.forEach(p -> jvm.add("-D" + p));
+    try (LocalCluster cluster = LocalCluster.start(bench.nodes(), nodes, dir, 0, jvm, List.of())) {
+      cluster.awaitReady(java.time.Duration.ofSeconds(180));
+      RoomScript room = new RoomScript(cluster.node(0).http()).create("bench");
+      long[] heapBefore = new long[nodes];
+      for (int i = 0; i < nodes; i++) {
+        heapBefore[i] = Heap.usedAfterGc(cluster.node(i).process());
+      }
+      LatencyRecorder latency = new LatencyRecorder();
+      // A few JDK WebSocket viewers send the comments and likes (and receive like everyone else);
+      // the rest are receive-only viewers on one NIO thread, so the client is not the bottleneck.
+      // Enough senders that none exceeds the per-viewer rate limit (2 comments/s, 20 messages/s).
+      int senders = ChatLoad.sendersFor(viewers, commentsPerSecond, likesPerSecond);
+      HttpClient ws = HttpClient.newHttpClient();
+      List<Viewer> audience = new ArrayList<>();
+      LeanViewers lean = new LeanViewers(latency, clientThreads, clientPollMillis);
+      long connectStart = System.nanoTime();
+      for (int j = 0; j < senders; j++) {
+        audience.add(new Viewer("s" + j, latency, false).connect(ws, cluster.node(j % nodes).ws(), room.roomId(), -1).get());
+      }
+      for (int j = senders; j < viewers; j++) {
+        lean.connect(cluster.node(j % nodes).ws(), room.roomId(), "v" + j);
+      }
+      long deadline = System.nanoTime() + 120_000_000_000L;
+      while (lean.openCount() < viewers - senders && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+      }
+      int connected = senders + (int) lean.openCount();
+      double connectSeconds = (System.nanoTime() - connectStart) / 1e9;
+      Thread.sleep(2000);
+      long heapDelta = 0;
+      for (int i = 0; i < nodes; i++) {
+        heapDelta += Heap.usedAfterGc(cluster.node(i).process()) - heapBefore[i];
+      }
+      System.out.printf("connected %d viewers in %.1f s; heap per idle viewer %.1f KiB%n", connected,
+          connectSeconds, heapDelta / 1024.0 / Math.max(1, connected));
+
+      ChatLoad chat = new ChatLoad(audience, commentsPerSecond, likesPerSecond);
+      if (warmupSeconds > 0) {
+        chat.drive(warmupSeconds);
+        Thread.sleep(2000);
+        latency.reset();
+        lean.roomToViewer().reset();
+        System.out.printf("warmed up for %d s%n", warmupSeconds);
+      }
+      long deliveredBefore = Viewer.totalReceived(audience) + lean.events();
+      long messagesBefore = lean.messages();
+      long leanEventsBefore = lean.events();
+      long start = System.nanoTime();
+      // The p99 of each few seconds of the run: a tail made by a few bad seconds (a GC pause, a compile
+      // burst) reads differently from one that is high throughout. The last one also holds the
+      // deliveries of the 2 s after the load stops, as the whole run's figure does.
+      List<Long> windows = new ArrayList<>();
+      long[][] last = {latency.counts()};
+      Runnable sample = () -> {
+        long[] now = latency.counts();
+        synchronized (windows) {
+          windows.add(LatencyRecorder.quantileBetween(last[0], now, 0.99));
+          last[0] = now;
+        }
+      };
+      java.util.concurrent.ScheduledExecutorService sampler = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "bench-fanout-sampler");
+        t.setDaemon(true);
+        return t;
+      });
+      long commentsSent;
+      try {
+        sampler.scheduleAtFixedRate(sample, windowSeconds, windowSeconds, java.util.concurrent.TimeUnit.SECONDS);
+        commentsSent = chat.drive(seconds);
+      } finally {
+        sampler.shutdownNow();
+      }
+      sampler.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
+      Thread.sleep(2000);
+      sample.run();
+      double elapsed = (System.nanoTime() - start) / 1e9;
+      long delivered = Viewer.totalReceived(audience) + lean.events() - deliveredBefore;
+      long messages = lean.messages() - messagesBefore;
+      long outOfOrder = audience.stream().mapToLong(Viewer::outOfOrder).sum() + lean.outOfOrder();
+      long open = audience.stream().filter(Viewer::isOpen).count() + lean.openCount();
+      System.out.printf("viewers %d (open at end %d), nodes %d, comments/s %d, likes/s %d, %d s%n", connected,
+          open, nodes, commentsPerSecond, likesPerSecond, seconds);
+      System.out.printf("WebSocket messages/s to the receive-only viewers %.0f (%.1f events per message)%n",
+          messages / elapsed, (lean.events() - leanEventsBefore) / (double) Math.max(1, messages));
+      System.out.printf("events delivered/s %.0f; comment->viewer latency p50 %d ms p99 %d ms (%d samples); "
+          + "out of order %d%n", delivered / elapsed, latency.quantile(0.5), latency.quantile(0.99), latency.count(),
+          outOfOrder);
+      System.out.printf("  of which room -> viewer (from the room's accept stamp): p50 %d ms p99 %d ms%n",
+          lean.roomToViewer().quantile(0.5), lean.roomToViewer().quantile(0.99));
+      synchronized (windows) {
+        System.out.printf("  comment->viewer p99 of each %d s: %s ms%n", windowSeconds, windows);
+      }
+      long rejected = audience.stream().mapToLong(Viewer::errors).sum();
+      System.out.printf("error frames to senders %d%s%n", rejected, rejected > 0 ? " (last: " + audience.stream()
+          .filter(v -> v.lastError() != null).findFirst().map(Viewer::lastError).orElse("") + ")" : "");
+      System.out.printf("comments sent %d; delivered to %.1f%% of (comments x viewers); the rest sampled away%n",
+          commentsSent, 100.0 * latency.count() / Math.max(1, commentsSent * (double) connected));
+      audience.forEach(Viewer::close);
+      lean.close();
+      if (results != null && latency.count() == 0) {
+        System.out.println("results: nothing measured, no line added to " + results);
+      } else if (results != null) {
+        String why = note != null ? note : "bench fanout " + String.join(" ", spec.commandLine().getParseResult()
+            .originalArgs()) + (connected < viewers ? " (" + connected + " connected)" : "");
+        new FanoutResult(LocalDate.now().toString(), build != null ? build : gitDescribe(), viewers, nodes,
+            latency.quantile(0.5), latency.quantile(0.9), latency.quantile(0.99), latency.quantile(1.0), why)
+            .appendTo(results);
+        System.out.println("results: a line added to " + results);
+      }
+      return chart != null ? draw() : 0;
+    }
+  }
+
+  /** Draws {@link #chart} from every line of {@link #results}; a missing or malformed file is a usage error. */
+  private int draw() throws Exception {
+    if (!Files.isRegularFile(results)) {
+      System.err.println("bench fanout: no results file at " + results);
+      return 2;
+    }
+    List<FanoutResult> lines;
+    try {
+      lines = FanoutResult.read(results);
+    } catch (IllegalArgumentException e) {
+      System.err.println("bench fanout: " + e.getMessage());
+      return 2;
+    }
+    FanoutChart.of(lines).write(chart);
+    System.out.println("chart: " + chart + " (" + lines.size() + " runs from " + results + ")");
+    return 0;
+  }
+
+  /** The checkout's commit, as git names it (with -dirty for local changes), or "unknown". */
+  private static String gitDescribe() {
+    try {
+      Process git = new ProcessBuilder("git", "describe", "--always", "--dirty").redirectErrorStream(true).start();
+      String out = new String(git.getInputStream().readAllBytes()).strip();
+      return git.waitFor(5, TimeUnit.SECONDS) && git.exitValue() == 0 && !out.isEmpty() ? out : "unknown";
+    } catch (Exception e) {
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      return "unknown";
+    }
+  }
+
+}

@@ -1,4 +1,0 @@
-package io.shardcast.chaos.chart;
-
-/** A labelled vertical line at one x: an instant such as a sale's reveal. */
-public record Marker(double at, String label) {}

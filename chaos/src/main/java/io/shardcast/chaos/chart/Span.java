@@ -1,4 +1,0 @@
-package io.shardcast.chaos.chart;
-
-/** A shaded stretch of the x axis with a label: a fault's window, say. */
-public record Span(double from, double to, String label) {}

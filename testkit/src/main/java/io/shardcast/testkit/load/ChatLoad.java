@@ -1,0 +1,61 @@
+package io.shardcast.testkit.load;
+
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+/** Comments and likes at set rates, sent by a few real WebSocket viewers in 10 ms ticks. */
+public final class ChatLoad {
+
+  private static final long TICK_NANOS = 10_000_000;
+  private static final int LIKES_PER_MESSAGE = 10;
+
+  private final List<Viewer> senders;
+  private final int commentsPerSecond;
+  private final int likesPerSecond;
+
+  public ChatLoad(List<Viewer> senders, int commentsPerSecond, int likesPerSecond) {
+    this.senders = senders;
+    this.commentsPerSecond = commentsPerSecond;
+    this.likesPerSecond = likesPerSecond;
+  }
+
+  /**
+   * Senders needed so that none goes over the per-viewer rate limits (2 comments/s, 20 messages/s):
+   * one per comment per second, at least 20.
+   */
+  public static int sendersFor(int viewers, int commentsPerSecond, int likesPerSecond) {
+    return Math.min(viewers, Math.max(20, Math.max(commentsPerSecond, likesPerSecond / LIKES_PER_MESSAGE / 10)));
+  }
+
+  /** Sends for {@code seconds}; returns the comments sent. */
+  public long drive(double seconds) throws InterruptedException {
+    long start = System.nanoTime();
+    long end = start + (long) (seconds * 1e9);
+    double commentsPerTick = commentsPerSecond / 100.0;
+    double likeMessagesPerTick = likesPerSecond / (double) LIKES_PER_MESSAGE / 100.0;
+    long commentsSent = 0;
+    double commentDebt = 0;
+    double likeDebt = 0;
+    long next = start;
+    while (System.nanoTime() < end) {
+      commentDebt += commentsPerTick;
+      likeDebt += likeMessagesPerTick;
+      while (commentDebt >= 1) {
+        senders.get(ThreadLocalRandom.current().nextInt(senders.size())).comment("bench");
+        commentDebt--;
+        commentsSent++;
+      }
+      while (likeDebt >= 1) {
+        senders.get(ThreadLocalRandom.current().nextInt(senders.size()))
+            .send("{\"type\":\"like\",\"count\":" + LIKES_PER_MESSAGE + "}");
+        likeDebt--;
+      }
+      next += TICK_NANOS;
+      long sleep = next - System.nanoTime();
+      if (sleep > 0) {
+        Thread.sleep(sleep / 1_000_000, (int) (sleep % 1_000_000));
+      }
+    }
+    return commentsSent;
+  }
+}
