@@ -1,10 +1,10 @@
 package io.shardcast.bench;
 
+import io.shardcast.testkit.cluster.LocalCluster;
 import io.shardcast.testkit.load.ChatLoad;
 import io.shardcast.testkit.load.Heap;
 import io.shardcast.testkit.load.LatencyRecorder;
 import io.shardcast.testkit.load.LeanViewers;
-import io.shardcast.testkit.cluster.LocalCluster;
 import io.shardcast.testkit.load.RoomScript;
 import io.shardcast.testkit.load.Viewer;
 import java.net.http.HttpClient;

@@ -1,9 +1,9 @@
 package io.shardcast.bench;
 
 import io.shardcast.media.MediaFrame;
-import io.shardcast.testkit.media.LossProxy;
 import io.shardcast.media.flv.FlvFile;
 import io.shardcast.testkit.media.Ffmpeg;
+import io.shardcast.testkit.media.LossProxy;
 import io.shardcast.testkit.media.RtpLossTrial;
 import java.nio.file.Files;
 import java.nio.file.Path;

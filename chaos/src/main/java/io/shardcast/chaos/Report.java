@@ -2,13 +2,14 @@ package io.shardcast.chaos;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.shardcast.testkit.chart.SvgChart;
 import io.shardcast.chaos.check.AvailabilityChecker;
 import io.shardcast.chaos.check.MediaChecker;
 import io.shardcast.chaos.check.OrderChecker;
 import io.shardcast.chaos.check.SplitBrainChecker;
 import io.shardcast.chaos.check.Verdict;
 import io.shardcast.chaos.check.ViewerChecker;
+import io.shardcast.chaos.history.History;
+import io.shardcast.testkit.chart.SvgChart;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

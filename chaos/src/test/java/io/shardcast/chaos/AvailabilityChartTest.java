@@ -1,5 +1,6 @@
 package io.shardcast.chaos;
 
+import io.shardcast.chaos.history.History;
 import static io.shardcast.testkit.chart.SvgDocuments.byClass;
 import static io.shardcast.testkit.chart.SvgDocuments.parse;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,7 +1,7 @@
 package io.shardcast.cli;
 
-import io.shardcast.chaos.History;
 import io.shardcast.chaos.Report;
+import io.shardcast.chaos.history.History;
 import io.shardcast.chaos.run.ChaosOptions;
 import io.shardcast.chaos.run.ChaosRun;
 import io.shardcast.chaos.run.NetworkLab;
@@ -17,8 +17,8 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code shardcast chaos}: the chaos-test suite (docs/chaos.md). */

@@ -1,10 +1,10 @@
 package io.shardcast.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.shardcast.testkit.load.LatencyRecorder;
-import io.shardcast.testkit.load.LeanViewers;
 import io.shardcast.testkit.cluster.LocalCluster;
 import io.shardcast.testkit.cluster.NodeProgram;
+import io.shardcast.testkit.load.LatencyRecorder;
+import io.shardcast.testkit.load.LeanViewers;
 import io.shardcast.testkit.load.RestClient;
 import io.shardcast.testkit.load.RoomScript;
 import io.shardcast.testkit.load.Viewer;

@@ -2,8 +2,8 @@ package io.shardcast.cli;
 
 import io.shardcast.bench.BenchCommand;
 import io.shardcast.testkit.cluster.NodeProgram;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** The one {@code shardcast} command. */
 @Command(

@@ -3,9 +3,9 @@ package io.shardcast.cli;
 import static org.junit.jupiter.api.Assertions.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.shardcast.testkit.load.LeanViewers;
 import io.shardcast.testkit.cluster.LocalCluster;
 import io.shardcast.testkit.cluster.NodeProgram;
+import io.shardcast.testkit.load.LeanViewers;
 import io.shardcast.testkit.load.RestClient;
 import io.shardcast.testkit.load.RoomScript;
 import java.net.URI;

@@ -1,7 +1,7 @@
 package io.shardcast.chaos.check;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.shardcast.chaos.History;
+import io.shardcast.chaos.history.History;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

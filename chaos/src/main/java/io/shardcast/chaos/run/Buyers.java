@@ -1,7 +1,7 @@
 package io.shardcast.chaos.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.shardcast.chaos.History;
+import io.shardcast.chaos.history.History;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

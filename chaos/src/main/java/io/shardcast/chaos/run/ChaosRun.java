@@ -1,13 +1,13 @@
 package io.shardcast.chaos.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.shardcast.chaos.History;
 import io.shardcast.chaos.Report;
+import io.shardcast.chaos.history.History;
 import io.shardcast.testkit.cluster.LocalCluster;
 import io.shardcast.testkit.cluster.NodeProgram;
 import io.shardcast.testkit.load.RestClient;
-import io.shardcast.testkit.media.LossProxy;
 import io.shardcast.testkit.media.Ffmpeg;
+import io.shardcast.testkit.media.LossProxy;
 import io.shardcast.testkit.media.RtpPlayer;
 import java.io.IOException;
 import java.io.PrintStream;

@@ -1,6 +1,6 @@
 package io.shardcast.chaos.run;
 
-import io.shardcast.chaos.History;
+import io.shardcast.chaos.history.History;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -2,7 +2,7 @@ package io.shardcast.chaos.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.shardcast.chaos.History;
+import io.shardcast.chaos.history.History;
 import io.shardcast.testkit.load.LeanViewers;
 import java.net.URI;
 import java.net.http.HttpClient;

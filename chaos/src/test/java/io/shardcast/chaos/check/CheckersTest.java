@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.shardcast.chaos.History;
 import io.shardcast.chaos.Report;
+import io.shardcast.chaos.history.History;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

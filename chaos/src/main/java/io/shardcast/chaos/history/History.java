@@ -1,4 +1,4 @@
-package io.shardcast.chaos;
+package io.shardcast.chaos.history;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
