@@ -1,13 +1,11 @@
 package io.shardcast.bench;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.ConfigFactory;
 import io.shardcast.cluster.ShardcastNode;
-import io.shardcast.room.HostOp;
 import io.shardcast.room.HostToken;
 import io.shardcast.room.LiveRoom;
-import io.shardcast.room.Reply;
+import io.shardcast.room.reply.RoomReply;
+import io.shardcast.room.state.HostOp;
 import io.shardcast.testkit.cluster.LocalCluster;
 import io.shardcast.testkit.load.LeanBuyers;
 import io.shardcast.testkit.load.RoomScript;
@@ -119,12 +117,12 @@ public final class FlashSaleBench implements Callable<Integer> {
     try {
       var room = ClusterSharding.get(node.system()).entityRefFor(LiveRoom.TYPE_KEY, "bench");
       Duration timeout = Duration.ofSeconds(30);
-      room.<Reply>ask(r -> new LiveRoom.CreateRoom("bench", HostToken.hash("t"), r), timeout).toCompletableFuture().get();
-      room.<Reply>ask(r -> new LiveRoom.Host("t", new HostOp.AddProduct("p", "Phone", 1, stock), r), timeout)
+      room.<RoomReply.ToCreate>ask(r -> new LiveRoom.CreateRoom("bench", HostToken.hash("t"), r), timeout).toCompletableFuture().get();
+      room.<RoomReply.ToHost>ask(r -> new LiveRoom.Host("t", new HostOp.AddProduct("p", "Phone", 1, stock), r), timeout)
           .toCompletableFuture().get();
       for (String sale : List.of("warm", "s")) {
         int quantity = sale.equals("warm") ? 100 : stock;
-        room.<Reply>ask(r -> new LiveRoom.Host("t", new HostOp.AnnounceFlashSale(sale, "p", quantity, 1, 1), r),
+        room.<RoomReply.ToHost>ask(r -> new LiveRoom.Host("t", new HostOp.AnnounceFlashSale(sale, "p", quantity, 1, 1), r),
             timeout).toCompletableFuture().get();
       }
       race(room, "warm", 20_000, timeout);
@@ -132,14 +130,14 @@ public final class FlashSaleBench implements Callable<Integer> {
       long[] acks = race(room, "s", orders, timeout);
       double seconds = (System.nanoTime() - start) / 1e9;
       Arrays.sort(acks);
-      Reply listed = room.<Reply>ask(r -> new LiveRoom.GetOrders("s", r), timeout).toCompletableFuture().get();
-      JsonNode body = new ObjectMapper().readTree(listed.body());
+      var listed = (RoomReply.SaleOrders) room.<RoomReply.ToOrders>ask(r -> new LiveRoom.GetOrders("s", r), timeout)
+          .toCompletableFuture().get();
       System.out.printf("direct: orders %d from %d users for %d units, one in-process node, concurrency %d%n", orders,
           users, stock, concurrency);
       System.out.printf("orders/s %.0f; ack p50 %d ms p99 %d ms; sold %d, listed %d, oversell %d%n", orders / seconds,
-          acks[acks.length / 2], acks[(int) (acks.length * 0.99)], body.path("sold").asLong(),
-          body.path("orders").size(), Math.max(0, body.path("sold").asLong() - stock));
-      return body.path("sold").asLong() <= stock ? 0 : 1;
+          acks[acks.length / 2], acks[(int) (acks.length * 0.99)], listed.sold(), listed.orders().size(),
+          Math.max(0, listed.sold() - stock));
+      return listed.sold() <= stock ? 0 : 1;
     } finally {
       node.stop();
     }
@@ -156,7 +154,7 @@ public final class FlashSaleBench implements Callable<Integer> {
       String orderId = sale + "-" + i;
       String user = "buyer-" + (i % users);
       long t0 = System.nanoTime();
-      room.<Reply>ask(r -> new LiveRoom.PlaceOrder(orderId, user, sale, 1, r), timeout).whenComplete((r, t) -> {
+      room.<RoomReply.ToOrder>ask(r -> new LiveRoom.PlaceOrder(orderId, user, sale, 1, r), timeout).whenComplete((r, t) -> {
         acks[n] = (System.nanoTime() - t0) / 1_000_000;
         inFlight.release();
         done.countDown();

@@ -1,8 +1,8 @@
 package io.shardcast.bench;
 
 import io.shardcast.media.MediaFrame;
-import io.shardcast.media.flv.FlvFile;
 import io.shardcast.testkit.media.Ffmpeg;
+import io.shardcast.testkit.media.FlvFile;
 import io.shardcast.testkit.media.LossProxy;
 import io.shardcast.testkit.media.RtpLossTrial;
 import java.nio.file.Files;

@@ -16,10 +16,11 @@ import io.shardcast.autoscaler.signal.NodeReport;
 import io.shardcast.autoscaler.signal.NodeRole;
 import io.shardcast.autoscaler.signal.Observation;
 import io.shardcast.autoscaler.signal.SaleWindow;
-import io.shardcast.room.CborSerializable;
+import io.shardcast.cluster.autoscale.NodeOrderAnswer.Refusal;
+import io.shardcast.cluster.autoscale.NodeOrderAnswer.Refused;
 import io.shardcast.room.LiveRoom;
-import io.shardcast.room.Reply;
 import io.shardcast.room.commerce.SaleCalendar;
+import io.shardcast.room.state.CborSerializable;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -86,7 +87,7 @@ public final class Autoscaler {
   public record GetAllocation(ActorRef<Allocation> replyTo) implements Command {}
 
   /** An operator's order: {@code activate}, {@code drain} or {@code retire} the node named. */
-  public record NodeOrder(String action, String node, boolean thenStandby, ActorRef<Reply> replyTo)
+  public record NodeOrder(String action, String node, boolean thenStandby, ActorRef<NodeOrderAnswer> replyTo)
       implements Command {}
 
   /** {@code GET /api/autoscaler} as JSON. */
@@ -475,7 +476,7 @@ public final class Autoscaler {
         backendFailures, backendRetryAtMillis - now);
   }
 
-  private Reply onNodeOrder(NodeOrder o) {
+  private NodeOrderAnswer onNodeOrder(NodeOrder o) {
     Received target = null;
     for (Received r : reports.values()) {
       String id = r.report().nodeId();
@@ -484,7 +485,7 @@ public final class Autoscaler {
       }
     }
     if (target == null) {
-      return Reply.error(404, "UNKNOWN_NODE", "no node " + o.node() + " reports to the autoscaler");
+      return new Refused(Refusal.UNKNOWN_NODE, "no node " + o.node() + " reports to the autoscaler");
     }
     String id = target.report().nodeId();
     NodeRole role = effectiveRole(target);
@@ -493,38 +494,36 @@ public final class Autoscaler {
     switch (o.action()) {
       case "activate" -> {
         if (role != NodeRole.STANDBY) {
-          return Reply.error(409, "NOT_STANDBY", id + " is " + role + "; only a standby can be activated");
+          return new Refused(Refusal.NOT_STANDBY, id + " is " + role + "; only a standby can be activated");
         }
         action = new Action.Activate(id);
       }
       case "drain" -> {
         if (role != NodeRole.ACTIVE) {
-          return Reply.error(409, "NOT_ACTIVE", id + " is " + role + "; only an active node can be drained");
+          return new Refused(Refusal.NOT_ACTIVE, id + " is " + role + "; only an active node can be drained");
         }
         long others = reports.values().stream().filter(r -> r != null && effectiveRole(r) == NodeRole.ACTIVE
             && fresh(r, now) && !r.report().nodeId().equals(id)).count();
         if (others == 0) {
-          return Reply.error(409, "LAST_ACTIVE", id + " is the only active node: activate another first");
+          return new Refused(Refusal.LAST_ACTIVE, id + " is the only active node: activate another first");
         }
         action = new Action.Drain(id, o.thenStandby());
       }
       case "retire" -> {
         if (role != NodeRole.STANDBY) {
-          return Reply.error(409, "NOT_STANDBY", id + " is " + role + "; only a standby can be retired (drain it)");
+          return new Refused(Refusal.NOT_STANDBY, id + " is " + role + "; only a standby can be retired (drain it)");
         }
         action = new Action.Retire(id);
       }
       default -> {
-        return Reply.error(404, "NOT_FOUND", "node orders are activate, drain and retire, not " + o.action());
+        return new Refused(Refusal.NOT_FOUND, "node orders are activate, drain and retire, not " + o.action());
       }
     }
     log.info("autoscaler: operator order {} {}", o.action(), id);
     if (!act(action, now)) {
-      return Reply.error(409, "UNDER_WAY", "an order for " + id + " is under way already");
+      return new Refused(Refusal.UNDER_WAY, "an order for " + id + " is under way already");
     }
-    ObjectNode out = Reply.object();
-    out.put("node", id).put("order", o.action()).put("accepted", true);
-    return new Reply(202, out.toString());
+    return new NodeOrderAnswer.Accepted(id, o.action());
   }
 
   // ---- the views others ask for ---------------------------------------------------------------

@@ -1,8 +1,8 @@
 package io.shardcast.cluster.autoscale;
 
 import io.shardcast.autoscaler.signal.NodeLoad;
+import io.shardcast.room.RoomEdges;
 import io.shardcast.room.commerce.SaleCalendar;
-import io.shardcast.room.fanout.RoomEdges;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

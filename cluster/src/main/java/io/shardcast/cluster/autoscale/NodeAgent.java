@@ -2,7 +2,7 @@ package io.shardcast.cluster.autoscale;
 
 import io.shardcast.autoscaler.signal.NodeRole;
 import io.shardcast.cluster.viewer.ViewerServer;
-import io.shardcast.room.CborSerializable;
+import io.shardcast.room.state.CborSerializable;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;

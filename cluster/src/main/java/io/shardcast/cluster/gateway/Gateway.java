@@ -8,11 +8,13 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.shardcast.cluster.autoscale.Autoscaler;
 import io.shardcast.cluster.autoscale.JoinDesk;
+import io.shardcast.cluster.autoscale.NodeOrderAnswer;
 import io.shardcast.cluster.metrics.NodeMetrics;
-import io.shardcast.room.HostOp;
 import io.shardcast.room.HostToken;
+import io.shardcast.room.Ids;
 import io.shardcast.room.LiveRoom;
-import io.shardcast.room.Reply;
+import io.shardcast.room.reply.RoomReply;
+import io.shardcast.room.state.HostOp;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -27,8 +29,8 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.cluster.Member;
-import org.apache.pekko.cluster.sharding.typed.GetClusterShardingStats;
 import org.apache.pekko.cluster.sharding.ShardRegion;
+import org.apache.pekko.cluster.sharding.typed.GetClusterShardingStats;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
@@ -117,7 +119,7 @@ public final class Gateway extends AllDirectives {
   // ---- rooms ----------------------------------------------------------------------------------
 
   private Route roomRoutes(String roomId) {
-    if (!LiveRoom.validId(roomId)) {
+    if (!Ids.valid(roomId)) {
       return error(400, "BAD_ROOM_ID", "room ids are 1..64 of [A-Za-z0-9_-]");
     }
     return concat(
@@ -127,10 +129,10 @@ public final class Gateway extends AllDirectives {
             post(() -> jsonBody(b -> placeOrder(roomId, b))),
             get(() -> parameterOptional("saleId", saleId -> saleId.isEmpty()
                 ? error(400, "BAD_REQUEST", "saleId query parameter is required")
-                : read(roomId, r -> new LiveRoom.GetOrders(saleId.get(), r)))))),
+                : this.<RoomReply.ToOrders>read(roomId, r -> new LiveRoom.GetOrders(saleId.get(), r)))))),
         path(segment("coupons").slash(segment()).slash("claim"), couponId -> post(() -> jsonBody(b -> {
           String user = id(b, "userId");
-          return ask(roomId, r -> new LiveRoom.ClaimCoupon(user, couponId, r));
+          return this.<RoomReply.ToClaim>ask(roomId, r -> new LiveRoom.ClaimCoupon(user, couponId, r));
         }))),
         path("products", () -> hostOp(roomId, b -> new HostOp.AddProduct(
             id(b, "productId"), text(b, "name"), longField(b, "priceCents", 0), intField(b, "stock", 0)))),
@@ -157,15 +159,15 @@ public final class Gateway extends AllDirectives {
     String roomId = body.has("roomId") ? id(body, "roomId") : newRoomId();
     String token = HostToken.generate();
     String hash = HostToken.hash(token);
-    CompletionStage<Reply> reply = sharding.entityRefFor(LiveRoom.TYPE_KEY, roomId)
+    CompletionStage<RoomReply.ToCreate> reply = sharding.entityRefFor(LiveRoom.TYPE_KEY, roomId)
         .ask(r -> new LiveRoom.CreateRoom(title, hash, r), settings.askTimeout());
     return onComplete(reply, t -> {
       if (t.isFailure()) {
         return timeout(roomId);
       }
-      Reply r = t.get();
-      if (r.status() != 201) {
-        return complete(r);
+      if (!(t.get() instanceof RoomReply.Created created) || !created.isNew()) {
+        // Refused, or a room of that id with this (fresh, so another) token: only ever with a chosen roomId.
+        return complete(RoomAnswers.http(t.get()));
       }
       ObjectNode out = JSON.createObjectNode();
       out.put("roomId", roomId).put("hostToken", token).put("title", title);
@@ -174,7 +176,7 @@ public final class Gateway extends AllDirectives {
         out.put("rtmp", "rtmp://" + host + ":" + rtmpPort + "/live/" + roomId + "?token=" + token);
         out.put("flv", "http://" + host + ":" + mediaHttpPort + "/live/" + roomId + ".flv");
       }
-      return complete(new Reply(201, out.toString()));
+      return complete(JsonReply.created(out));
     });
   }
 
@@ -199,20 +201,21 @@ public final class Gateway extends AllDirectives {
       }
       return jsonBody(b -> {
         HostOp op = parse.apply(b);
-        return ask(roomId, r -> new LiveRoom.Host(token.get(), op, r));
+        return this.<RoomReply.ToHost>ask(roomId, r -> new LiveRoom.Host(token.get(), op, r));
       });
     }));
   }
 
-  private Route ask(String roomId, Function<ActorRef<Reply>, LiveRoom.Command> command) {
-    CompletionStage<Reply> reply = sharding.entityRefFor(LiveRoom.TYPE_KEY, roomId).ask(command::apply,
+  private <R extends RoomReply> Route ask(String roomId, Function<ActorRef<R>, LiveRoom.Command> command) {
+    CompletionStage<R> reply = sharding.entityRefFor(LiveRoom.TYPE_KEY, roomId).ask(command::apply,
         settings.askTimeout());
-    return onComplete(reply, t -> t.isSuccess() ? complete(t.get()) : timeout(roomId));
+    return onComplete(reply, t -> t.isSuccess() ? complete(RoomAnswers.http(t.get())) : timeout(roomId));
   }
 
   /** A read of the room, re-sent until answered ({@link RoomReads}). */
-  private Route read(String roomId, Function<ActorRef<Reply>, LiveRoom.Command> command) {
-    return onComplete(reads.ask(roomId, command), t -> t.isSuccess() ? complete(t.get()) : timeout(roomId));
+  private <R extends RoomReply> Route read(String roomId, Function<ActorRef<R>, LiveRoom.Command> command) {
+    return onComplete(reads.ask(roomId, command),
+        t -> t.isSuccess() ? complete(RoomAnswers.http(t.get())) : timeout(roomId));
   }
 
   private Route timeout(String roomId) {
@@ -228,7 +231,7 @@ public final class Gateway extends AllDirectives {
     CompletionStage<Autoscaler.State> state = AskPattern.ask(autoscaler, Autoscaler.GetState::new,
         settings.askTimeout(), system.scheduler());
     return onComplete(state, t -> t.isSuccess()
-        ? complete(new Reply(200, t.get().json()))
+        ? complete(new JsonReply(200, t.get().json()))
         : error(503, "TIMEOUT", "the autoscaler did not answer in time (it may be moving to another node)"));
   }
 
@@ -274,11 +277,24 @@ public final class Gateway extends AllDirectives {
     if (!thenText.equals("leave") && !thenText.equals("standby")) {
       return error(400, "BAD_REQUEST", "then must be leave or standby");
     }
-    CompletionStage<Reply> reply = AskPattern.ask(autoscaler,
+    CompletionStage<NodeOrderAnswer> reply = AskPattern.ask(autoscaler,
         r -> new Autoscaler.NodeOrder(action, node.asText(), thenText.equals("standby"), r), settings.askTimeout(),
         system.scheduler());
-    return onComplete(reply, t -> t.isSuccess() ? complete(t.get())
+    return onComplete(reply, t -> t.isSuccess() ? complete(nodeOrder(t.get()))
         : error(503, "TIMEOUT", "the autoscaler did not answer in time (it may be moving to another node)"));
+  }
+
+  /** Accepted 202; an unknown node or order 404; an order the node's role does not allow 409. */
+  private static JsonReply nodeOrder(NodeOrderAnswer answer) {
+    if (answer instanceof NodeOrderAnswer.Accepted a) {
+      return JsonReply.accepted(JsonReply.object().put("node", a.node()).put("order", a.order()).put("accepted", true));
+    }
+    NodeOrderAnswer.Refused r = (NodeOrderAnswer.Refused) answer;
+    int status = switch (r.reason()) {
+      case UNKNOWN_NODE, NOT_FOUND -> 404;
+      case NOT_STANDBY, NOT_ACTIVE, LAST_ACTIVE, UNDER_WAY -> 409;
+    };
+    return JsonReply.error(status, r.reason().name(), r.message());
   }
 
   /** Which node a viewer of the room should connect to (and send its orders to). */
@@ -295,7 +311,7 @@ public final class Gateway extends AllDirectives {
       out.put("node", c.nodeId())
           .put("ws", c.viewerBase().replaceFirst("^http", "ws") + "/ws/rooms/" + roomId + "?user=<userId>")
           .put("orders", c.viewerBase() + "/api/rooms/" + roomId + "/orders");
-      return complete(new Reply(200, out.toString()));
+      return complete(JsonReply.ok(out));
     });
   }
 
@@ -330,7 +346,7 @@ public final class Gateway extends AllDirectives {
           r.put("rooms", rooms);
         });
       }
-      return complete(new Reply(200, out.toString()));
+      return complete(JsonReply.ok(out));
     });
   }
 
@@ -390,7 +406,7 @@ public final class Gateway extends AllDirectives {
 
   static String id(JsonNode b, String field) {
     JsonNode v = b.get(field);
-    if (v == null || !v.isTextual() || !LiveRoom.validId(v.asText())) {
+    if (v == null || !v.isTextual() || !Ids.valid(v.asText())) {
       throw new BadInput("BAD_REQUEST", "'" + field + "' is required: 1..64 of [A-Za-z0-9_-]");
     }
     return v.asText();
@@ -437,26 +453,26 @@ public final class Gateway extends AllDirectives {
     return v.asInt();
   }
 
-  private Route complete(Reply reply) {
+  private Route complete(JsonReply reply) {
     return complete(HttpResponse.create().withStatus(reply.status())
         .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, reply.body())));
   }
 
   private Route error(int status, String code, String message) {
-    return complete(Reply.error(status, code, message));
+    return complete(JsonReply.error(status, code, message));
   }
 
   private static ExceptionHandler exceptions() {
     return ExceptionHandler.newBuilder()
-        .match(BadInput.class, e -> completeStatic(Reply.error(400, e.code, e.getMessage())))
+        .match(BadInput.class, e -> completeStatic(JsonReply.error(400, e.code, e.getMessage())))
         .matchAny(e -> {
           log.error("gateway error", e);
-          return completeStatic(Reply.error(500, "INTERNAL", "internal error; it was logged"));
+          return completeStatic(JsonReply.error(500, "INTERNAL", "internal error; it was logged"));
         })
         .build();
   }
 
-  private static Route completeStatic(Reply reply) {
+  private static Route completeStatic(JsonReply reply) {
     return new AllDirectives() {}.complete(HttpResponse.create().withStatus(reply.status())
         .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, reply.body())));
   }
@@ -471,7 +487,7 @@ public final class Gateway extends AllDirectives {
           ? strict.getData().utf8String() : response.status().reason();
       String code = "HTTP_" + response.status().intValue();
       return response.withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON,
-          Reply.error(response.status().intValue(), code, text).body()));
+          JsonReply.error(response.status().intValue(), code, text).body()));
     });
   }
 }

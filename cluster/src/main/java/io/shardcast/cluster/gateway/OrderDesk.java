@@ -3,10 +3,10 @@ package io.shardcast.cluster.gateway;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.shardcast.cluster.metrics.NodeMetrics;
 import io.shardcast.room.LiveRoom;
-import io.shardcast.room.Reply;
 import io.shardcast.room.RoomSettings;
-import io.shardcast.room.commerce.OrderResult;
 import io.shardcast.room.commerce.SoldOutHint;
+import io.shardcast.room.reply.OrderResult;
+import io.shardcast.room.reply.RoomReply;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -18,7 +18,7 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 /**
  * Takes buyers' orders for both of the node's listeners (the REST gateway and the viewer listener):
  * validates them, answers a sold-out sale's orders from its hint, asks the room for the rest, and
- * counts every answer. Every outcome is a {@link Reply}, errors included.
+ * counts every answer. Every outcome is a {@link JsonReply}, errors included.
  */
 public final class OrderDesk {
 
@@ -41,7 +41,7 @@ public final class OrderDesk {
   }
 
   /** Places the order in {@code body} (a JSON object); a malformed one is answered 400 at once. */
-  public CompletionStage<Reply> place(String roomId, JsonNode body) {
+  public CompletionStage<JsonReply> place(String roomId, JsonNode body) {
     String orderId;
     String userId;
     String saleId;
@@ -55,27 +55,29 @@ public final class OrderDesk {
         throw new Gateway.BadInput("BAD_QUANTITY", "quantity must be a positive integer");
       }
     } catch (Gateway.BadInput e) {
-      return CompletableFuture.completedFuture(Reply.error(400, e.code, e.getMessage()));
+      return CompletableFuture.completedFuture(JsonReply.error(400, e.code, e.getMessage()));
     }
     String saleKey = roomId + '\u0000' + saleId;
     SoldOutHint hint = soldOut.get(saleKey);
     if (hint != null) {
       // Sold out for good: answer as the room would, without the round trip (most of a race).
-      Reply r = hint.answer(orderId, userId, quantity, roomSettings.maxOrderQuantity());
+      RoomReply.ToOrder r = hint.answer(orderId, userId, quantity, roomSettings.maxOrderQuantity());
       count(r);
       metrics.orderAnsweredFromHint();
-      return CompletableFuture.completedFuture(r);
+      return CompletableFuture.completedFuture(RoomAnswers.http(r));
     }
     return sharding.entityRefFor(LiveRoom.TYPE_KEY, roomId)
-        .<Reply>ask(r -> new LiveRoom.PlaceOrder(orderId, userId, saleId, quantity, r), settings.askTimeout())
+        .<RoomReply.ToOrder>ask(r -> new LiveRoom.PlaceOrder(orderId, userId, saleId, quantity, r),
+            settings.askTimeout())
         .handle((r, failure) -> {
           if (failure != null) {
-            return Reply.error(503, "TIMEOUT", "order " + orderId + " outcome unknown; retry with the same orderId");
+            return JsonReply.error(503, "TIMEOUT",
+                "order " + orderId + " outcome unknown; retry with the same orderId");
           }
           if (count(r) == OrderResult.SOLD_OUT) {
             fetchSoldOutHint(roomId, saleId, saleKey);
           }
-          return r;
+          return RoomAnswers.http(r);
         });
   }
 
@@ -97,19 +99,11 @@ public final class OrderDesk {
         });
   }
 
-  /** Counts an order's answer in the metrics; returns its result, or null for an error. */
-  private OrderResult count(Reply r) {
-    int at = r.body().indexOf("\"result\":\"");
-    if (r.status() == 200 && at >= 0) {
-      int start = at + 10;
-      int end = r.body().indexOf('"', start);
-      try {
-        OrderResult result = OrderResult.valueOf(r.body().substring(start, end));
-        metrics.orderAnswered(result);
-        return result;
-      } catch (IllegalArgumentException ignored) {
-        // not an order result
-      }
+  /** Counts an order's answer in the metrics; returns its result, or null for a refusal. */
+  private OrderResult count(RoomReply.ToOrder r) {
+    if (r instanceof RoomReply.OrderAnswer answer) {
+      metrics.orderAnswered(answer.result());
+      return answer.result();
     }
     return null;
   }

@@ -1,7 +1,7 @@
 package io.shardcast.cluster.gateway;
 
 import io.shardcast.room.LiveRoom;
-import io.shardcast.room.Reply;
+import io.shardcast.room.reply.RoomReply;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -33,7 +33,7 @@ public final class RoomReads {
   }
 
   /** Asks room {@code roomId} with {@code command}, again every interval until answered or timed out. */
-  public CompletionStage<Reply> ask(String roomId, Function<ActorRef<Reply>, LiveRoom.Command> command) {
+  public <R extends RoomReply> CompletionStage<R> ask(String roomId, Function<ActorRef<R>, LiveRoom.Command> command) {
     var room = sharding.entityRefFor(LiveRoom.TYPE_KEY, roomId);
     return untilAnswered(left -> room.ask(command::apply, left), timeout, every);
   }

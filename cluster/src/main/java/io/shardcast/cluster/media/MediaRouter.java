@@ -1,15 +1,13 @@
 package io.shardcast.cluster.media;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.shardcast.media.MediaDirectory;
 import io.shardcast.media.MediaHub;
 import io.shardcast.media.MediaRoom;
 import io.shardcast.media.TrackKey;
 import io.shardcast.media.relay.AeronRelay;
 import io.shardcast.room.LiveRoom;
-import io.shardcast.room.Reply;
 import io.shardcast.room.media.MediaNode;
+import io.shardcast.room.reply.RoomReply;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -34,7 +32,6 @@ public final class MediaRouter implements MediaDirectory {
   /** Refreshes routes; internal. */
   private enum Refresh implements MediaNode { INSTANCE }
 
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration REFRESH = Duration.ofSeconds(2);
   /** A node keeps receiving a room this long after its last viewer left (a viewer reloading the page). */
   private static final long LINGER_MILLIS = 5_000;
@@ -106,14 +103,18 @@ public final class MediaRouter implements MediaDirectory {
   @Override
   public CompletionStage<Decision> authorizePublish(String roomId, String token, TrackKey key) {
     return room(roomId)
-        .<Reply>ask(r -> new LiveRoom.MediaPublish(token, self, relay.endpoint(), r), askTimeout)
+        .<RoomReply.ToMedia>ask(r -> new LiveRoom.MediaPublish(token, self, relay.endpoint(), r), askTimeout)
         .thenApply(r -> {
-          if (r.ok()) {
-            camera(roomId, r);
+          if (r instanceof RoomReply.Route route) {
+            camera(roomId, route);
             return Decision.OK;
           }
-          return new Decision(r.status() == 403 ? Verdict.FORBIDDEN : r.status() == 404 ? Verdict.UNKNOWN_ROOM
-              : Verdict.UNAVAILABLE, message(r));
+          RoomReply.Rejected refused = (RoomReply.Rejected) r;
+          return new Decision(switch (refused.reason()) {
+            case FORBIDDEN -> Verdict.FORBIDDEN;
+            case ROOM_NOT_FOUND -> Verdict.UNKNOWN_ROOM;
+            default -> Verdict.UNAVAILABLE;
+          }, refused.message());
         });
   }
 
@@ -133,20 +134,21 @@ public final class MediaRouter implements MediaDirectory {
 
   private CompletionStage<Decision> watch(String roomId, int retries) {
     return room(roomId)
-        .<Reply>ask(r -> new LiveRoom.MediaWatch(self, relay.endpoint(), true, r), askTimeout)
+        .<RoomReply.ToMedia>ask(r -> new LiveRoom.MediaWatch(self, relay.endpoint(), true, r), askTimeout)
         .thenCompose(r -> {
-          if (!r.ok()) {
-            return done(new Decision(r.status() == 404 ? Verdict.UNKNOWN_ROOM : Verdict.UNAVAILABLE, message(r)));
+          if (!(r instanceof RoomReply.Route route)) {
+            RoomReply.Rejected refused = (RoomReply.Rejected) r;
+            return done(new Decision(refused.reason() == RoomReply.Reason.ROOM_NOT_FOUND ? Verdict.UNKNOWN_ROOM
+                : Verdict.UNAVAILABLE, refused.message()));
           }
-          JsonNode route = parse(r);
-          if (!route.path("live").asBoolean()) {
-            if (route.path("settling").asBoolean() && retries < MAX_SETTLE_RETRIES) {
+          if (!route.live()) {
+            if (route.settling() && retries < MAX_SETTLE_RETRIES) {
               return CompletableFuture.runAsync(() -> { }, SETTLE_RETRY).thenCompose(x -> watch(roomId, retries + 1));
             }
             room(roomId).tell(new LiveRoom.MediaWatch(self, relay.endpoint(), false, null));
             return done(new Decision(Verdict.NOT_LIVE, "room " + roomId + " is not live: nobody publishes its media"));
           }
-          camera(roomId, r);
+          camera(roomId, route);
           watched.put(roomId, System.currentTimeMillis());
           return done(Decision.OK);
         });
@@ -177,22 +179,10 @@ public final class MediaRouter implements MediaDirectory {
     }
   }
 
-  private void camera(String roomId, Reply r) {
-    String camera = parse(r).path("camera").asText(null);
+  private void camera(String roomId, RoomReply.Route route) {
+    String camera = route.camera();
     if (camera != null && TrackKey.valid(camera)) {
       hub.room(roomId).activeCamera(camera);
     }
-  }
-
-  private static JsonNode parse(Reply r) {
-    try {
-      return JSON.readTree(r.body());
-    } catch (Exception e) {
-      return JSON.createObjectNode();
-    }
-  }
-
-  private static String message(Reply r) {
-    return parse(r).path("message").asText("status " + r.status());
   }
 }

@@ -1,8 +1,8 @@
 package io.shardcast.cluster.metrics;
 
 import io.shardcast.room.LiveRoom;
-import io.shardcast.room.commerce.OrderResult;
 import io.shardcast.room.fanout.FanoutStats;
+import io.shardcast.room.reply.OrderResult;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;

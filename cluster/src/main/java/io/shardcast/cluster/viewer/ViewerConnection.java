@@ -3,8 +3,9 @@ package io.shardcast.cluster.viewer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.shardcast.cluster.gateway.JsonReply;
+import io.shardcast.room.Ids;
 import io.shardcast.room.LiveRoom;
-import io.shardcast.room.Reply;
 import io.shardcast.room.fanout.FanoutStats;
 import io.shardcast.room.fanout.Frame;
 import io.shardcast.room.fanout.ViewerSession;
@@ -216,18 +217,18 @@ final class ViewerConnection {
       order = null;
     }
     body = null;
-    if (!LiveRoom.validId(orderRoomId)) {
-      answerOrder(Reply.error(400, "BAD_ROOM_ID", "room ids are 1..64 of [A-Za-z0-9_-]"));
+    if (!Ids.valid(orderRoomId)) {
+      answerOrder(JsonReply.error(400, "BAD_ROOM_ID", "room ids are 1..64 of [A-Za-z0-9_-]"));
     } else if (order == null || !order.isObject()) {
-      answerOrder(Reply.error(400, "BAD_JSON", "request body must be a JSON object"));
+      answerOrder(JsonReply.error(400, "BAD_JSON", "request body must be a JSON object"));
     } else {
       loop.server.placeOrder(orderRoomId, order).whenComplete((reply, failure) -> loop.execute(() ->
-          answerOrder(failure == null ? reply : Reply.error(500, "INTERNAL", "the order could not be taken"))));
+          answerOrder(failure == null ? reply : JsonReply.error(500, "INTERNAL", "the order could not be taken"))));
     }
   }
 
   /** Writes an order's answer and gets ready for the connection's next request. */
-  private void answerOrder(Reply reply) {
+  private void answerOrder(JsonReply reply) {
     if (state != State.ANSWERING) {
       return;
     }
@@ -283,12 +284,12 @@ final class ViewerConnection {
       respond(426, "BAD_WEBSOCKET_VERSION", "WebSocket version 13 is required", "Sec-WebSocket-Version: 13\r\n");
       return;
     }
-    if (!LiveRoom.validId(room)) {
+    if (!Ids.valid(room)) {
       respond(400, "BAD_ROOM_ID", "room ids are 1..64 of [A-Za-z0-9_-]", "");
       return;
     }
     String user = req.query().get("user");
-    if (user == null || !LiveRoom.validId(user)) {
+    if (user == null || !Ids.valid(user)) {
       respond(400, "BAD_USER", "user query parameter is required: 1..64 of [A-Za-z0-9_-]", "");
       return;
     }
@@ -333,7 +334,7 @@ final class ViewerConnection {
         return;
       }
       if (read.frame() == null) {
-        respondRaw(read.reply().status(), read.reply().body(), "");
+        respondRaw(read.refusal().status(), read.refusal().body(), "");
         return;
       }
       Frame snapshot = read.frame();

@@ -5,11 +5,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.shardcast.cluster.gateway.GatewaySettings;
 import io.shardcast.cluster.metrics.NodeMetrics;
+import io.shardcast.room.Ids;
 import io.shardcast.room.LiveRoom;
-import io.shardcast.room.TokenBucket;
+import io.shardcast.room.RoomEdges;
 import io.shardcast.room.RoomSettings;
+import io.shardcast.room.TokenBucket;
 import io.shardcast.room.fanout.Frame;
-import io.shardcast.room.fanout.RoomEdges;
 import io.shardcast.room.fanout.ViewerSession;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
@@ -103,7 +104,7 @@ final class ViewerInput {
         JsonNode gift = msg.path("gift");
         JsonNode count = msg.path("count");
         int n = count.isMissingNode() ? 1 : count.isInt() ? count.asInt() : -1;
-        if (!gift.isTextual() || !LiveRoom.validId(gift.asText()) || n < 1 || n > 999) {
+        if (!gift.isTextual() || !Ids.valid(gift.asText()) || n < 1 || n > 999) {
           reject("BAD_GIFT", "gift needs \"gift\" (an id) and \"count\" 1..999");
         } else {
           room.tell(new LiveRoom.SendGift(userId, gift.asText(), n));

@@ -1,18 +1,19 @@
 package io.shardcast.cluster.viewer;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.shardcast.cluster.autoscale.NodeAgent;
 import io.shardcast.cluster.gateway.GatewaySettings;
+import io.shardcast.cluster.gateway.JsonReply;
 import io.shardcast.cluster.gateway.OrderDesk;
+import io.shardcast.cluster.gateway.RoomAnswers;
 import io.shardcast.cluster.gateway.RoomReads;
 import io.shardcast.cluster.metrics.NodeMetrics;
 import io.shardcast.room.LiveRoom;
-import io.shardcast.room.Reply;
+import io.shardcast.room.RoomEdges;
 import io.shardcast.room.RoomSettings;
 import io.shardcast.room.fanout.Frame;
-import io.shardcast.room.fanout.RoomEdges;
 import io.shardcast.room.fanout.ViewerSession;
+import io.shardcast.room.reply.RoomReply;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
@@ -63,7 +64,7 @@ public final class ViewerServer implements AutoCloseable, NodeAgent.Viewers {
     this.reads = new RoomReads(system, settings);
     this.snapshots = new SharedReads<>(roomId -> {
       NodeMetrics.SNAPSHOT_READS.increment();
-      return reads.ask(roomId, LiveRoom.GetSnapshot::new).thenApply(Snapshot::of);
+      return reads.<RoomReply.ToSnapshot>ask(roomId, LiveRoom.GetSnapshot::new).thenApply(Snapshot::of);
     }, settings.readResendInterval().isZero() ? settings.askTimeout().toNanos() : settings.readResendInterval().toNanos());
     this.edges = edges;
     this.settings = settings;
@@ -150,23 +151,16 @@ public final class ViewerServer implements AutoCloseable, NodeAgent.Viewers {
    * The room's answer to a snapshot read, parsed once for every viewer sharing it: the frame they
    * are all sent (one object, so its wire form is built once too), or null when the room refused.
    */
-  record Snapshot(Reply reply, Frame frame) {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
-    static Snapshot of(Reply reply) {
-      if (!reply.ok()) {
-        return new Snapshot(reply, null);
+  record Snapshot(JsonReply refusal, Frame frame) {
+    static Snapshot of(RoomReply.ToSnapshot reply) {
+      if (reply instanceof RoomReply.Snapshot s) {
+        return new Snapshot(null, new Frame(s.seq(), s.json(), true, 0, true, 0));
       }
-      try {
-        long seq = JSON.readTree(reply.body()).get("seq").asLong();
-        return new Snapshot(reply, new Frame(seq, reply.body(), true, 0, true, 0));
-      } catch (IOException e) {
-        throw new java.io.UncheckedIOException("a snapshot the room sent does not parse", e);
-      }
+      return new Snapshot(RoomAnswers.http(reply), null);
     }
   }
 
-  CompletionStage<Reply> placeOrder(String roomId, JsonNode order) {
+  CompletionStage<JsonReply> placeOrder(String roomId, JsonNode order) {
     return orders.place(roomId, order);
   }
 

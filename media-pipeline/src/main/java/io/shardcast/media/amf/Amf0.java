@@ -1,6 +1,6 @@
 package io.shardcast.media.amf;
 
-import io.shardcast.media.MediaFormatException;
+import io.shardcast.media.format.MediaFormatException;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

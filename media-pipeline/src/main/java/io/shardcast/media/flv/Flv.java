@@ -1,6 +1,6 @@
 package io.shardcast.media.flv;
 
-import io.shardcast.media.MediaFormatException;
+import io.shardcast.media.format.MediaFormatException;
 
 /** FLV tags as RTMP carries them (the message payload is the tag body): validation and flags. */
 public final class Flv {

@@ -1,6 +1,6 @@
 package io.shardcast.media.rtmp;
 
-import io.shardcast.media.MediaFormatException;
+import io.shardcast.media.format.MediaFormatException;
 import java.nio.ByteBuffer;
 import java.util.function.Consumer;
 

@@ -1,6 +1,6 @@
 package io.shardcast.media.rtp;
 
-import io.shardcast.media.MediaFormatException;
+import io.shardcast.media.format.MediaFormatException;
 
 /**
  * RTP (RFC 3550) fixed header reading and writing on byte arrays, with the checks a receiver

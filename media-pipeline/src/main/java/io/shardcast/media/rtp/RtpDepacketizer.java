@@ -1,7 +1,7 @@
 package io.shardcast.media.rtp;
 
-import io.shardcast.media.MediaFormatException;
 import io.shardcast.media.flv.Flv;
+import io.shardcast.media.format.MediaFormatException;
 import java.io.ByteArrayOutputStream;
 import java.util.Arrays;
 

@@ -1,8 +1,8 @@
 package io.shardcast.media.serve;
 
 import io.shardcast.media.MediaClock;
-import io.shardcast.media.MediaFormatException;
 import io.shardcast.media.MediaRoom;
+import io.shardcast.media.format.MediaFormatException;
 import io.shardcast.media.play.LayerSelector;
 import io.shardcast.media.play.Playback;
 import java.io.IOException;

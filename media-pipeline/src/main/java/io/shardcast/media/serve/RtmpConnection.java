@@ -1,13 +1,13 @@
 package io.shardcast.media.serve;
 
 import io.shardcast.media.MediaDirectory;
-import io.shardcast.media.MediaFormatException;
 import io.shardcast.media.MediaFrame;
 import io.shardcast.media.MediaRoom;
 import io.shardcast.media.OriginPublisher;
 import io.shardcast.media.TrackKey;
 import io.shardcast.media.amf.Amf0;
 import io.shardcast.media.flv.Flv;
+import io.shardcast.media.format.MediaFormatException;
 import io.shardcast.media.rtmp.ChunkReader;
 import io.shardcast.media.rtmp.ChunkWriter;
 import io.shardcast.media.rtmp.RtmpMessage;

@@ -1,7 +1,6 @@
 package io.shardcast.media.serve;
 
 import io.shardcast.media.MediaDirectory;
-import io.shardcast.media.MediaFormatException;
 import io.shardcast.media.MediaFrame;
 import io.shardcast.media.MediaHub;
 import io.shardcast.media.MediaRoom;
@@ -9,6 +8,7 @@ import io.shardcast.media.OriginPublisher;
 import io.shardcast.media.TrackKey;
 import io.shardcast.media.fec.ProtectedReceiver;
 import io.shardcast.media.fec.ProtectedSender;
+import io.shardcast.media.format.MediaFormatException;
 import io.shardcast.media.play.Playback;
 import io.shardcast.media.rtp.Rtcp;
 import io.shardcast.media.rtp.RtpDepacketizer;

@@ -1,10 +1,10 @@
 package io.shardcast.media.fuzz;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import io.shardcast.media.MediaFormatException;
 import io.shardcast.media.amf.Amf0;
 import io.shardcast.media.fec.ProtectedReceiver;
 import io.shardcast.media.flv.Flv;
+import io.shardcast.media.format.MediaFormatException;
 import io.shardcast.media.rtmp.ChunkReader;
 import io.shardcast.media.rtmp.RtmpMessage;
 import io.shardcast.media.rtp.RtpDepacketizer;

@@ -1,6 +1,6 @@
 package io.shardcast.room.commerce;
 
-import io.shardcast.room.RoomState;
+import io.shardcast.room.state.RoomState;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

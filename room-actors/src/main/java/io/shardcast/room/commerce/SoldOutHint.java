@@ -1,8 +1,12 @@
 package io.shardcast.room.commerce;
 
-import io.shardcast.room.CborSerializable;
-import io.shardcast.room.Reply;
-import io.shardcast.room.RoomEvent.OrderConfirmed;
+import io.shardcast.room.reply.OrderResult;
+import io.shardcast.room.reply.RoomReply;
+import io.shardcast.room.reply.RoomReply.OrderAnswer;
+import io.shardcast.room.reply.RoomReply.Reason;
+import io.shardcast.room.reply.RoomReply.Rejected;
+import io.shardcast.room.state.CborSerializable;
+import io.shardcast.room.state.RoomEvent.OrderConfirmed;
 import java.util.Map;
 
 /**
@@ -25,13 +29,13 @@ public record SoldOutHint(
   }
 
   /** The room's answer to this order, in the room's order of checks (see {@code LiveRoom}). */
-  public Reply answer(String orderId, String userId, int quantity, int maxOrderQuantity) {
+  public RoomReply.ToOrder answer(String orderId, String userId, int quantity, int maxOrderQuantity) {
     OrderConfirmed earlier = orders.get(orderId);
     if (earlier != null) {
       return order(earlier.orderId(), earlier.userId(), earlier.quantity(), OrderResult.CONFIRMED);
     }
     if (quantity < 1 || quantity > maxOrderQuantity) {
-      return Reply.error(400, "BAD_QUANTITY", "quantity must be 1.." + maxOrderQuantity);
+      return new Rejected(Reason.BAD_QUANTITY, "quantity must be 1.." + maxOrderQuantity);
     }
     if (boughtByUser.getOrDefault(userId, 0) + quantity > perUserLimit) {
       return order(orderId, userId, quantity, OrderResult.LIMIT_REACHED);
@@ -39,7 +43,7 @@ public record SoldOutHint(
     return order(orderId, userId, quantity, OrderResult.SOLD_OUT);
   }
 
-  private Reply order(String orderId, String userId, int quantity, OrderResult result) {
-    return Reply.order(orderId, saleId, userId, quantity, result, 0);
+  private OrderAnswer order(String orderId, String userId, int quantity, OrderResult result) {
+    return new OrderAnswer(orderId, saleId, userId, quantity, result, 0);
   }
 }

@@ -20,7 +20,7 @@ import java.util.List;
  * per window from its turns (a full batch or a sale's opening goes at once besides). Not
  * thread-safe: owned by the edge actor.
  */
-final class FlushGroups {
+public final class FlushGroups {
 
   private static final class Place {
     final Group group;
@@ -33,10 +33,10 @@ final class FlushGroups {
   }
 
   /** Viewers that get their batches together. */
-  static final class Group {
-    final ArrayList<ViewerSession> members = new ArrayList<>();
+  public static final class Group {
+    public final ArrayList<ViewerSession> members = new ArrayList<>();
     /** Highest seq handed to this group's viewers. */
-    long sentSeq;
+    public long sentSeq;
 
     Group(long sentSeq) {
       this.sentSeq = sentSeq;
@@ -57,7 +57,7 @@ final class FlushGroups {
   private boolean started;
 
   /** @param groupSize viewers per group; 0 puts every viewer in one group (one turn per window) */
-  FlushGroups(int groupSize) {
+  public FlushGroups(int groupSize) {
     if (groupSize < 0) {
       throw new IllegalArgumentException("group size " + groupSize);
     }
@@ -68,7 +68,7 @@ final class FlushGroups {
    * Adds a viewer to the smallest group, or to a new group (which has seen everything up to
    * {@code releasedSeq}) when they are all full.
    */
-  void add(ViewerSession s, long releasedSeq) {
+  public void add(ViewerSession s, long releasedSeq) {
     if (places.containsKey(s)) {
       return;
     }
@@ -89,7 +89,7 @@ final class FlushGroups {
   }
 
   /** Removes a viewer; a group left empty is dropped. */
-  void remove(ViewerSession s) {
+  public void remove(ViewerSession s) {
     Place p = places.remove(s);
     if (p == null) {
       return;
@@ -117,15 +117,15 @@ final class FlushGroups {
   }
 
   /** A turn is scheduled: the edge's timer will call {@link #takeTurns}. */
-  boolean turning() {
+  public boolean turning() {
     return turning;
   }
 
-  int viewers() {
+  public int viewers() {
     return viewers;
   }
 
-  List<Group> groups() {
+  public List<Group> groups() {
     return groups;
   }
 
@@ -135,7 +135,7 @@ final class FlushGroups {
    * until the next turn, or -1 when no turn is needed: every group has everything, or will once
    * {@code out} is flushed. The caller flushes {@code out} and sets their {@link Group#sentSeq}.
    */
-  long takeTurns(long now, long releasedSeq, long windowNanos, List<Group> out) {
+  public long takeTurns(long now, long releasedSeq, long windowNanos, List<Group> out) {
     int k = groups.size();
     if (k == 0) {
       turning = false;

@@ -3,7 +3,7 @@ package io.shardcast.room.fanout;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import io.shardcast.room.CborSerializable;
+import io.shardcast.room.state.CborSerializable;
 import java.util.Arrays;
 import java.util.function.Function;
 

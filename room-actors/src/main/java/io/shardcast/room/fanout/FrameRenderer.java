@@ -3,9 +3,9 @@ package io.shardcast.room.fanout;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.shardcast.room.RoomEvent;
-import io.shardcast.room.RoomEvent.*;
-import io.shardcast.room.RoomState;
+import io.shardcast.room.state.RoomEvent;
+import io.shardcast.room.state.RoomEvent.*;
+import io.shardcast.room.state.RoomState;
 
 /** Renders room events and snapshots into the JSON frames of the viewer protocol (docs/protocol in the README). */
 public final class FrameRenderer {

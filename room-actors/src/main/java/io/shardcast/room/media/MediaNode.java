@@ -1,6 +1,6 @@
 package io.shardcast.room.media;
 
-import io.shardcast.room.CborSerializable;
+import io.shardcast.room.state.CborSerializable;
 
 /** What a room tells a node's media router: relay the room to a node, stop, or switch camera. */
 public interface MediaNode extends CborSerializable {

@@ -1,9 +1,9 @@
 package io.shardcast.room.media;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.shardcast.room.Reply;
+import io.shardcast.room.reply.RoomReply;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.pekko.actor.typed.ActorRef;
 
@@ -67,7 +67,7 @@ public final class MediaRoute {
    * A node with viewers (re)subscribed; the origin is told to relay to it (idempotent there).
    * Returns the route as the node needs it.
    */
-  public ObjectNode watch(ActorRef<MediaNode> router, String endpoint, String camera, long now) {
+  public RoomReply.Route watch(ActorRef<MediaNode> router, String endpoint, String camera, long now) {
     expire(now);
     Member before = subscribers.put(endpoint, new Member(router, now));
     if (origin != null && !endpoint.equals(originEndpoint)) {
@@ -77,7 +77,7 @@ public final class MediaRoute {
       // A subscriber this incarnation did not know may have missed a camera switch (see origin).
       router.tell(new MediaNode.CameraIs(roomId, camera));
     }
-    return describe(camera, now).put("local", endpoint.equals(originEndpoint));
+    return describe(camera, now);
   }
 
   /** A node's last viewer of the room left. */
@@ -102,19 +102,10 @@ public final class MediaRoute {
     return origin != null;
   }
 
-  /**
-   * {"live", "origin", "subscribers":[...], "camera"}, and {"settling": true} while the room has just
-   * started here and no origin has announced itself yet (one may be publishing all the same).
-   */
-  public ObjectNode describe(String camera, long now) {
-    ObjectNode n = Reply.object().put("live", origin != null).put("camera", camera);
-    if (!heardFromOrigin && now < settledAtMillis) {
-      n.put("settling", true);
-    }
-    n.put("origin", originEndpoint);
-    var subs = n.putArray("subscribers");
-    subscribers.keySet().forEach(subs::add);
-    return n;
+  /** The route as it stands at {@code now}, with the room's active {@code camera}. */
+  public RoomReply.Route describe(String camera, long now) {
+    boolean settling = !heardFromOrigin && now < settledAtMillis;
+    return new RoomReply.Route(origin != null, settling, camera, originEndpoint, List.copyOf(subscribers.keySet()));
   }
 
   private void expire(long now) {

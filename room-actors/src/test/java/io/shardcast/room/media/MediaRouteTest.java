@@ -2,7 +2,7 @@ package io.shardcast.room.media;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import io.shardcast.room.reply.RoomReply.Route;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.junit.jupiter.api.AfterAll;
@@ -27,26 +27,26 @@ class MediaRouteTest {
     TestProbe<MediaNode> origin = KIT.createTestProbe();
     TestProbe<MediaNode> edge = KIT.createTestProbe();
 
-    JsonNode asked = route.watch(edge.ref(), "edge:1", "main", 1_200);
-    assertFalse(asked.path("live").asBoolean());
-    assertTrue(asked.path("settling").asBoolean(), "an edge asking before the origin's refresh is told to ask again");
+    Route asked = route.watch(edge.ref(), "edge:1", "main", 1_200);
+    assertFalse(asked.live());
+    assertTrue(asked.settling(), "an edge asking before the origin's refresh is told to ask again");
 
     route.origin(origin.ref(), "origin:1", "main", 2_000);
     // The edge that asked is already a subscriber: the origin is told to relay to it.
     assertEquals(new MediaNode.RelayTo("r1", "edge:1"), origin.receiveMessage());
-    JsonNode live = route.watch(edge.ref(), "edge:1", "main", 2_100);
-    assertTrue(live.path("live").asBoolean());
-    assertFalse(live.has("settling"));
-    assertEquals("origin:1", live.path("origin").asText());
+    Route live = route.watch(edge.ref(), "edge:1", "main", 2_100);
+    assertTrue(live.live());
+    assertFalse(live.settling());
+    assertEquals("origin:1", live.origin());
   }
 
   @Test
   void aRoomNobodyPublishesToIsNotLiveOnceTheSettleTimeHasPassed() {
     MediaRoute route = new MediaRoute("r2", 10_000, 3_000, 1_000);
-    assertTrue(route.describe("main", 3_999).path("settling").asBoolean());
-    JsonNode later = route.describe("main", 4_000);
-    assertFalse(later.path("live").asBoolean());
-    assertFalse(later.has("settling"), "after the settle time no origin means not live");
+    assertTrue(route.describe("main", 3_999).settling());
+    Route later = route.describe("main", 4_000);
+    assertFalse(later.live());
+    assertFalse(later.settling(), "after the settle time no origin means not live");
   }
 
   @Test
@@ -55,9 +55,9 @@ class MediaRouteTest {
     TestProbe<MediaNode> origin = KIT.createTestProbe();
     route.origin(origin.ref(), "origin:1", "main", 1_100);
     route.originGone("origin:1");
-    JsonNode gone = route.describe("main", 1_200);
-    assertFalse(gone.path("live").asBoolean());
-    assertFalse(gone.has("settling"), "the room heard from its origin: its leaving is final");
+    Route gone = route.describe("main", 1_200);
+    assertFalse(gone.live());
+    assertFalse(gone.settling(), "the room heard from its origin: its leaving is final");
   }
 
   @Test

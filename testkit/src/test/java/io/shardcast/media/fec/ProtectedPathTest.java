@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shardcast.media.MediaFrame;
-import io.shardcast.media.flv.FlvFile;
 import io.shardcast.testkit.media.Ffmpeg;
+import io.shardcast.testkit.media.FlvFile;
 import io.shardcast.testkit.media.LossProxy;
 import io.shardcast.testkit.media.RtpLossTrial;
 import java.io.OutputStream;

@@ -279,7 +279,7 @@ class MediaServerTest {
       assertTrue(player.videoFramesComplete() >= 100, "frames: " + player.videoFramesComplete());
       Path got = dir.resolve("rtp-player.flv");
       try (java.io.OutputStream o = Files.newOutputStream(got)) {
-        io.shardcast.media.flv.FlvFile.write(player.frames(), o);
+        io.shardcast.testkit.media.FlvFile.write(player.frames(), o);
       }
       Ffmpeg.Decoded d = Ffmpeg.decode(got.toString(), 30, dir, "rtp-player");
       assertTrue(d.clean(), "what the RTP player got decodes: " + d);

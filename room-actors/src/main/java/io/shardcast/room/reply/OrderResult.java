@@ -1,4 +1,4 @@
-package io.shardcast.room.commerce;
+package io.shardcast.room.reply;
 
 /** Outcome of a flash-sale order, as the buyer sees it. */
 public enum OrderResult {

@@ -1,8 +1,10 @@
-package io.shardcast.room.fanout;
+package io.shardcast.room;
 
-import io.shardcast.room.CborSerializable;
-import io.shardcast.room.LiveRoom;
-import io.shardcast.room.RoomSettings;
+import io.shardcast.room.fanout.FanoutStats;
+import io.shardcast.room.fanout.FlushGroups;
+import io.shardcast.room.fanout.Frame;
+import io.shardcast.room.fanout.ViewerSession;
+import io.shardcast.room.state.CborSerializable;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -13,8 +15,8 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;

@@ -1,7 +1,8 @@
-package io.shardcast.room.fanout;
+package io.shardcast.room;
 
-import io.shardcast.room.LiveRoom;
-import io.shardcast.room.RoomSettings;
+import io.shardcast.room.fanout.FanoutStats;
+import io.shardcast.room.fanout.Frame;
+import io.shardcast.room.fanout.ViewerSession;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Iterator;

@@ -1,4 +1,4 @@
-package io.shardcast.room;
+package io.shardcast.room.state;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;

@@ -1,6 +1,6 @@
-package io.shardcast.room;
+package io.shardcast.room.state;
 
-import io.shardcast.room.RoomEvent.*;
+import io.shardcast.room.state.RoomEvent.*;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;

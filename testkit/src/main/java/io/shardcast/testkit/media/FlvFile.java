@@ -1,7 +1,8 @@
-package io.shardcast.media.flv;
+package io.shardcast.testkit.media;
 
-import io.shardcast.media.MediaFormatException;
 import io.shardcast.media.MediaFrame;
+import io.shardcast.media.flv.Flv;
+import io.shardcast.media.format.MediaFormatException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;

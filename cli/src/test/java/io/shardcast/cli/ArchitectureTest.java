@@ -1,0 +1,64 @@
+package io.shardcast.cli;
+
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The dependency picture of ../shared/DESIGN.md ("Modules"), checked over every module's production
+ * classes (cli sees them all): module arrows point one way, and no two packages depend on each other,
+ * directly or around a loop. cli may use testkit: {@code shardcast demo} drives a local cluster with
+ * its load clients, as the chaos suite and the benchmarks do.
+ */
+class ArchitectureTest {
+
+  private static JavaClasses production;
+
+  @BeforeAll
+  static void importClasses() {
+    production = new ClassFileImporter()
+        .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        .withImportOption(location -> !location.contains("-tests.jar"))
+        .importPackages("io.shardcast");
+    // A rule over no classes passes: make sure every module was found (as classes or as its jar).
+    for (String module : List.of("media", "room", "autoscaler", "cluster", "testkit", "chaos", "bench", "cli")) {
+      assertTrue(production.stream().anyMatch(c -> c.getPackageName().startsWith("io.shardcast." + module)),
+          "no classes of io.shardcast." + module + " on the test's class path");
+    }
+  }
+
+  @Test
+  void modulesDependOnEachOtherOnlyAlongTheDesignsArrows() {
+    layeredArchitecture().consideringOnlyDependenciesInLayers()
+        .layer("media-pipeline").definedBy("io.shardcast.media..")
+        .layer("room-actors").definedBy("io.shardcast.room..")
+        .layer("autoscaler").definedBy("io.shardcast.autoscaler..")
+        .layer("cluster").definedBy("io.shardcast.cluster..")
+        .layer("testkit").definedBy("io.shardcast.testkit..")
+        .layer("chaos").definedBy("io.shardcast.chaos..")
+        .layer("bench").definedBy("io.shardcast.bench..")
+        .layer("cli").definedBy("io.shardcast.cli..")
+        .whereLayer("cli").mayNotBeAccessedByAnyLayer()
+        .whereLayer("bench").mayOnlyBeAccessedByLayers("cli")
+        .whereLayer("chaos").mayOnlyBeAccessedByLayers("cli")
+        .whereLayer("testkit").mayOnlyBeAccessedByLayers("chaos", "bench", "cli")
+        .whereLayer("cluster").mayOnlyBeAccessedByLayers("bench", "cli")
+        .whereLayer("autoscaler").mayOnlyBeAccessedByLayers("cluster", "bench", "cli")
+        .whereLayer("room-actors").mayOnlyBeAccessedByLayers("cluster", "bench", "cli")
+        .whereLayer("media-pipeline").mayOnlyBeAccessedByLayers("room-actors", "cluster", "testkit", "chaos", "bench",
+            "cli")
+        .check(production);
+  }
+
+  @Test
+  void noPackageCycles() {
+    slices().matching("io.shardcast.(**)").should().beFreeOfCycles().check(production);
+  }
+}

@@ -1,0 +1,101 @@
+package io.shardcast.room;
+
+import io.shardcast.room.reply.RoomReply.Reason;
+import io.shardcast.room.reply.RoomReply.Rejected;
+import io.shardcast.room.state.HostOp;
+import io.shardcast.room.state.HostOp.*;
+import io.shardcast.room.state.RoomEvent;
+import io.shardcast.room.state.RoomEvent.*;
+import io.shardcast.room.state.RoomState;
+
+/**
+ * Checks a host's operation against the room's state (the host token is checked before): the event
+ * it makes, or why it is refused. Pure: the room persists what this decides.
+ */
+final class HostOps {
+
+  /** Exactly one of {@code event} and {@code rejected} is set. */
+  record Decision(RoomEvent event, Rejected rejected) {
+    static Decision accept(RoomEvent event) {
+      return new Decision(event, null);
+    }
+
+    static Decision reject(Reason reason, String message) {
+      return new Decision(null, new Rejected(reason, message));
+    }
+
+    static Decision bad(String message) {
+      return reject(Reason.BAD_REQUEST, message);
+    }
+  }
+
+  private HostOps() {}
+
+  /** The decision for {@code op} on {@code state}, the event to be numbered {@code state.seq + 1}. */
+  static Decision decide(RoomState state, HostOp op, long nowMillis) {
+    long seq = state.seq + 1;
+    if (op instanceof AddProduct p) {
+      if (!Ids.valid(p.productId()) || blankOrLong(p.name(), 200) || p.priceCents() < 0 || p.stock() < 0) {
+        return Decision.bad("productId, name (<= 200 chars), priceCents >= 0 and stock >= 0 are required");
+      }
+      return Decision.accept(new ProductAdded(seq, p.productId(), p.name(), p.priceCents(), p.stock()));
+    } else if (op instanceof PinProduct p) {
+      if (!state.products.containsKey(p.productId())) {
+        return Decision.reject(Reason.UNKNOWN_PRODUCT, "no product " + p.productId());
+      }
+      return Decision.accept(new ProductPinned(seq, p.productId()));
+    } else if (op instanceof IssueCoupon p) {
+      if (!Ids.valid(p.couponId()) || p.count() <= 0 || p.discountCents() < 0) {
+        return Decision.bad("couponId, count > 0 and discountCents >= 0 are required");
+      }
+      if (state.coupons.containsKey(p.couponId())) {
+        return Decision.reject(Reason.COUPON_EXISTS, "coupon " + p.couponId() + " exists");
+      }
+      return Decision.accept(new CouponIssued(seq, p.couponId(), p.productId(), p.discountCents(), p.count()));
+    } else if (op instanceof StartLuckyBag p) {
+      if (!Ids.valid(p.bagId()) || blankOrLong(p.keyword(), 32) || p.winners() <= 0 || p.winners() > 1000
+          || p.durationMillis() < 1000 || p.durationMillis() > 3_600_000 || blankOrLong(p.prize(), 200)) {
+        return Decision.bad(
+            "bagId, keyword (<= 32 chars), prize, winners 1..1000 and durationMs 1000..3600000 are required");
+      }
+      if (state.bags.containsKey(p.bagId())) {
+        return Decision.reject(Reason.BAG_EXISTS, "lucky bag " + p.bagId() + " exists");
+      }
+      return Decision.accept(new LuckyBagStarted(seq, p.bagId(), p.keyword(), nowMillis + p.durationMillis(),
+          p.winners(), p.prize()));
+    } else if (op instanceof AnnounceFlashSale p) {
+      RoomState.Product product = state.products.get(p.productId());
+      if (!Ids.valid(p.saleId()) || p.quantity() <= 0 || p.perUserLimit() <= 0 || p.revealAtMillis() <= 0) {
+        return Decision.bad("saleId, productId, quantity > 0, perUserLimit > 0 and revealAt are required");
+      }
+      if (product == null) {
+        return Decision.reject(Reason.UNKNOWN_PRODUCT, "no product " + p.productId());
+      }
+      if (state.sales.containsKey(p.saleId())) {
+        return Decision.reject(Reason.SALE_EXISTS, "flash sale " + p.saleId() + " exists");
+      }
+      return Decision.accept(new FlashSaleAnnounced(seq, p.saleId(), p.productId(), p.quantity(), p.perUserLimit(),
+          product.priceCents, p.revealAtMillis()));
+    } else if (op instanceof Announce p) {
+      if (blankOrLong(p.text(), 500)) {
+        return Decision.bad("text must be 1..500 characters");
+      }
+      return Decision.accept(new HostAnnounced(seq, p.text()));
+    } else if (op instanceof SwitchCamera p) {
+      if (!Ids.valid(p.camera())) {
+        return Decision.bad("camera must be 1..64 of [A-Za-z0-9_-]");
+      }
+      return Decision.accept(new CameraSwitched(seq, p.camera()));
+    } else if (op instanceof AddCohost p) {
+      if (!Ids.valid(p.userId())) {
+        return Decision.bad("userId must be 1..64 of [A-Za-z0-9_-]");
+      }
+      return Decision.accept(new CohostAdded(seq, p.userId()));
+    }
+    return Decision.bad("unknown host operation");
+  }
+
+  private static boolean blankOrLong(String s, int max) {
+    return s == null || s.isBlank() || s.length() > max;
+  }
+}
