@@ -21,16 +21,18 @@ import org.apache.pekko.cluster.sharding.typed.GetShardRegionState;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 
 /**
- * Shardcast's own metrics, recorded through the Kamon API and served in Prometheus format on the
- * gateway's {@code /metrics}. Hot paths only bump {@link LongAdder}s; a once-a-second tick folds
- * them into the Kamon instruments.
+ * One node's metrics, recorded through the Kamon API and served in Prometheus format on the
+ * gateway's {@code /metrics}. Hot paths only bump this node's {@link LongAdder}s (its own and its
+ * {@link FanoutStats}); a once-a-second tick folds them into the Kamon instruments. Nodes sharing a
+ * JVM (the cluster tests) count apart; Kamon's instruments, one registry per JVM, add them up.
  */
 public final class NodeMetrics {
 
   /** Viewer events accepted by this node's gateway (comments, likes, gifts). */
-  public static final LongAdder EVENTS_IN = new LongAdder();
+  private final LongAdder eventsInSoFar = new LongAdder();
   /** Room snapshot reads sent for joining viewers (the viewers joining meanwhile share one). */
-  public static final LongAdder SNAPSHOT_READS = new LongAdder();
+  private final LongAdder snapshotReadsSoFar = new LongAdder();
+  private final FanoutStats fanout = new FanoutStats();
 
   private static final AtomicBoolean KAMON_STARTED = new AtomicBoolean();
   private static volatile PrometheusReporter reporter;
@@ -89,7 +91,7 @@ public final class NodeMetrics {
     for (OrderResult r : OrderResult.values()) {
       orders.put(r, Kamon.counter("shardcast.orders", "orders answered, by result").withTag("result", r.name()));
     }
-    FanoutStats.fanoutLatencyMillis = fanoutLatency::record;
+    fanout.onFanoutLatency(fanoutLatency::record);
   }
 
   /** Starts Kamon once per JVM and the per-node tick. */
@@ -104,6 +106,26 @@ public final class NodeMetrics {
     Duration tick = system.settings().config().getDuration("shardcast.metrics.tick");
     system.scheduler().scheduleWithFixedDelay(tick, tick, () -> metrics.tick(system), system.executionContext());
     return metrics;
+  }
+
+  /** This node's fan-out counters, for its room edges and viewer connections to record into. */
+  public FanoutStats fanout() {
+    return fanout;
+  }
+
+  /** A viewer event (comment, like, gift) accepted by this node's gateway. */
+  public void eventAccepted() {
+    eventsInSoFar.increment();
+  }
+
+  /** Viewer events accepted by this node since it started. */
+  public long eventsIn() {
+    return eventsInSoFar.sum();
+  }
+
+  /** A room snapshot read sent for joining viewers. */
+  public void snapshotRead() {
+    snapshotReadsSoFar.increment();
   }
 
   public void orderAnswered(OrderResult result) {
@@ -127,14 +149,14 @@ public final class NodeMetrics {
   }
 
   private void tick(ActorSystem<?> system) {
-    viewers.update(FanoutStats.CONNECTED_VIEWERS.get());
-    edges.update(FanoutStats.ACTIVE_EDGES.get());
-    lastEventsIn = fold(eventsIn, EVENTS_IN.sum(), lastEventsIn);
-    lastSnapshotReads = fold(snapshotReads, SNAPSHOT_READS.sum(), lastSnapshotReads);
-    lastFramesOut = fold(framesOut, FanoutStats.FRAMES_OUT.sum(), lastFramesOut);
-    lastMessagesOut = fold(messagesOut, FanoutStats.MESSAGES_OUT.sum(), lastMessagesOut);
-    lastChatDropped = fold(chatDropped, FanoutStats.CHAT_DROPPED.sum(), lastChatDropped);
-    lastSlowCloses = fold(slowCloses, FanoutStats.SLOW_CONSUMER_CLOSES.sum(), lastSlowCloses);
+    viewers.update(fanout.connectedViewers.get());
+    edges.update(fanout.activeEdges.get());
+    lastEventsIn = fold(eventsIn, eventsInSoFar.sum(), lastEventsIn);
+    lastSnapshotReads = fold(snapshotReads, snapshotReadsSoFar.sum(), lastSnapshotReads);
+    lastFramesOut = fold(framesOut, fanout.framesOut.sum(), lastFramesOut);
+    lastMessagesOut = fold(messagesOut, fanout.messagesOut.sum(), lastMessagesOut);
+    lastChatDropped = fold(chatDropped, fanout.chatDropped.sum(), lastChatDropped);
+    lastSlowCloses = fold(slowCloses, fanout.slowConsumerCloses.sum(), lastSlowCloses);
     io.shardcast.cluster.media.MediaPlane m = media;
     if (m != null) {
       mediaViewers.update(m.server().viewers());
