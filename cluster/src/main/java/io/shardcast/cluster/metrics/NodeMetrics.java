@@ -1,5 +1,7 @@
 package io.shardcast.cluster.metrics;
 
+import io.shardcast.media.serve.DeliveryLatency;
+import io.shardcast.media.serve.MediaServer;
 import io.shardcast.room.LiveRoom;
 import io.shardcast.room.commerce.OrderResult;
 import io.shardcast.room.fanout.FanoutStats;
@@ -71,10 +73,12 @@ public final class NodeMetrics {
       .withTag("direction", "dropped");
   private final Counter rtpMalformed =
       Kamon.counter("shardcast.media.rtp.malformed", "RTP datagrams dropped as malformed").withoutTags();
-  private final Gauge deliveryP50 = Kamon.gauge("shardcast.media.delivery.latency",
-      "ingest to viewer socket over the last tick, ms", MeasurementUnit.time().milliseconds()).withTag("quantile", "0.5");
-  private final Gauge deliveryP99 = Kamon.gauge("shardcast.media.delivery.latency",
-      "ingest to viewer socket over the last tick, ms", MeasurementUnit.time().milliseconds()).withTag("quantile", "0.99");
+  /** Microseconds: the media plane measures in 100 us buckets, finer than whole milliseconds. */
+  private final Histogram deliveryLatency = Kamon.histogram("shardcast.media.delivery.latency",
+      "ingest to viewer socket", MeasurementUnit.time().microseconds()).withoutTags();
+  /** The media server's delivery counts at this tick and at the last; reused, so a tick allocates none. */
+  private final long[] deliveryCounts = DeliveryLatency.empty();
+  private final long[] lastDeliveryCounts = DeliveryLatency.empty();
   private long lastMediaBytes;
   private long lastRelaySent;
   private long lastRelayReceived;
@@ -167,13 +171,7 @@ public final class NodeMetrics {
       lastRelayReceived = fold(relayReceived, m.relay().framesReceived(), lastRelayReceived);
       lastRelayDropped = fold(relayDropped, m.relay().framesDropped(), lastRelayDropped);
       lastRtpMalformed = fold(rtpMalformed, m.server().rtpMalformed(), lastRtpMalformed);
-      double p50 = m.server().deliveryMillis(0.5);
-      double p99 = m.server().deliveryMillis(0.99);
-      if (!Double.isNaN(p99)) {
-        deliveryP50.update(p50);
-        deliveryP99.update(p99);
-      }
-      m.server().resetDelivery();
+      foldDelivery(m.server());
     }
     AskPattern.<org.apache.pekko.cluster.sharding.typed.ClusterShardingQuery, ShardRegion.CurrentShardRegionState>ask(
             ClusterSharding.get(system).shardState(),
@@ -184,6 +182,18 @@ public final class NodeMetrics {
           shards.update(state.getShards().size());
           rooms.update(state.getShards().stream().mapToInt(s -> s.getEntityIds().size()).sum());
         });
+  }
+
+  /** Records the frames delivered since the last tick into the histogram, each at its bucket's delay. */
+  private void foldDelivery(MediaServer server) {
+    server.deliveryCounts(deliveryCounts);
+    for (int i = 0; i < deliveryCounts.length; i++) {
+      long now = deliveryCounts[i];
+      if (now > lastDeliveryCounts[i]) {
+        deliveryLatency.record(DeliveryLatency.upperMicros(i), now - lastDeliveryCounts[i]);
+      }
+      lastDeliveryCounts[i] = now;
+    }
   }
 
   private static long fold(Counter counter, long now, long last) {
