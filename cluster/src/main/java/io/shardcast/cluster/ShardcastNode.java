@@ -157,8 +157,8 @@ public final class ShardcastNode {
       gateway.viewerPort(viewers.port());
       MediaPlane media = null;
       if (config.getBoolean("shardcast.media.enabled")) {
-        media = MediaPlane.start(system, config, config.getString("shardcast.node.hostname"),
-            gatewaySettings.port() == 0 ? 0 : gatewaySettings.port() + 200, gatewaySettings.askTimeout());
+        media = MediaPlane.start(system, config, config.getString("shardcast.node.hostname"), gatewaySettings.port(),
+            gatewaySettings.askTimeout());
         MediaPlane plane = media;
         shutdown.addTask(CoordinatedShutdown.PhaseServiceRequestsDone(), "media-close", () -> {
           plane.close();

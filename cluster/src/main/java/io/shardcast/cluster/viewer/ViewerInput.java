@@ -105,8 +105,8 @@ final class ViewerInput {
         JsonNode gift = msg.path("gift");
         JsonNode count = msg.path("count");
         int n = count.isMissingNode() ? 1 : count.isInt() ? count.asInt() : -1;
-        if (!gift.isTextual() || !LiveRoom.validId(gift.asText()) || n < 1 || n > 999) {
-          reject("BAD_GIFT", "gift needs \"gift\" (an id) and \"count\" 1..999");
+        if (!gift.isTextual() || !LiveRoom.validId(gift.asText()) || n < 1 || n > settings.maxGiftsPerMessage()) {
+          reject("BAD_GIFT", "gift needs \"gift\" (an id) and \"count\" 1.." + settings.maxGiftsPerMessage());
         } else {
           room.tell(new LiveRoom.SendGift(userId, gift.asText(), n));
           metrics.eventAccepted();
