@@ -133,9 +133,9 @@ public final class ShardcastNode {
       if (JournalWarmup.wanted(config)) {
         JournalWarmup.run(system);
       }
-      ActorRef<RoomEdges.Command> edges = system.systemActorOf(RoomEdges.create(roomSettings), "room-edges",
-          Props.empty());
       NodeMetrics metrics = NodeMetrics.start(system);
+      ActorRef<RoomEdges.Command> edges = system.systemActorOf(RoomEdges.create(roomSettings, metrics.fanout()),
+          "room-edges", Props.empty());
       OrderDesk orders = new OrderDesk(system, gatewaySettings, roomSettings, metrics);
       Gateway gateway = new Gateway(system, gatewaySettings, metrics, orders, autoscaler, joins);
       ServerBinding binding = Http.get(system)
@@ -144,7 +144,7 @@ public final class ShardcastNode {
           .toCompletableFuture()
           .get(30, TimeUnit.SECONDS)
           .addToCoordinatedShutdown(Duration.ofSeconds(5), system);
-      ViewerServer viewers = ViewerServer.start(system, edges, gatewaySettings, roomSettings, orders);
+      ViewerServer viewers = ViewerServer.start(system, edges, gatewaySettings, roomSettings, orders, metrics);
       CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
       shutdown.addTask(CoordinatedShutdown.PhaseServiceUnbind(), "viewer-unbind", () -> {
         viewers.unbind();
@@ -157,8 +157,8 @@ public final class ShardcastNode {
       gateway.viewerPort(viewers.port());
       MediaPlane media = null;
       if (config.getBoolean("shardcast.media.enabled")) {
-        media = MediaPlane.start(system, config, config.getString("shardcast.node.hostname"),
-            gatewaySettings.port() == 0 ? 0 : gatewaySettings.port() + 200, gatewaySettings.askTimeout());
+        media = MediaPlane.start(system, config, config.getString("shardcast.node.hostname"), gatewaySettings.port(),
+            gatewaySettings.askTimeout());
         MediaPlane plane = media;
         shutdown.addTask(CoordinatedShutdown.PhaseServiceRequestsDone(), "media-close", () -> {
           plane.close();
@@ -172,7 +172,7 @@ public final class ShardcastNode {
         String viewerBase = "http://" + config.getString("shardcast.node.hostname") + ":" + viewers.port();
         String nodeId = system.address().toString();
         ActorRef<Object> reporter = system.systemActorOf(LoadReporter.create(autoscaler, nodeId, lifecycle,
-            viewerBase, viewers::viewers, edges), "load-reporter", Props.empty());
+            viewerBase, viewers::viewers, metrics, edges), "load-reporter", Props.empty());
         system.systemActorOf(NodeAgent.create(lifecycle, viewers, joins, nodeId, reporter, drainTimeout), "node-agent",
             Props.empty());
       }

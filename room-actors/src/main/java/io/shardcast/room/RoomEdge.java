@@ -82,13 +82,14 @@ public final class RoomEdge extends AbstractBehavior<RoomEdge.Command> {
     return clock;
   }
 
-  public static Behavior<Command> create(String roomId, RoomSettings settings) {
-    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new RoomEdge(ctx, timers, roomId, settings)));
+  public static Behavior<Command> create(String roomId, RoomSettings settings, FanoutStats stats) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new RoomEdge(ctx, timers, roomId, settings, stats)));
   }
 
   private final TimerScheduler<Command> timers;
   private final String roomId;
   private final RoomSettings settings;
+  private final FanoutStats stats;
   private final EntityRef<LiveRoom.Command> room;
   /** The local viewers, in the groups that take turns to get the released frames. */
   private final FlushGroups viewers;
@@ -121,11 +122,13 @@ public final class RoomEdge extends AbstractBehavior<RoomEdge.Command> {
   private final ArrayList<Attach> resuming = new ArrayList<>();
   private long historyAfter = -1;
 
-  private RoomEdge(ActorContext<Command> ctx, TimerScheduler<Command> timers, String roomId, RoomSettings settings) {
+  private RoomEdge(ActorContext<Command> ctx, TimerScheduler<Command> timers, String roomId, RoomSettings settings,
+      FanoutStats stats) {
     super(ctx);
     this.timers = timers;
     this.roomId = roomId;
     this.settings = settings;
+    this.stats = stats;
     this.room = ClusterSharding.get(ctx.getSystem()).entityRefFor(LiveRoom.TYPE_KEY, roomId);
     this.ring = new Frame[settings.edgeRingSize()];
     this.batch = new Frame[settings.viewerBatchMax()];
@@ -322,7 +325,7 @@ public final class RoomEdge extends AbstractBehavior<RoomEdge.Command> {
     }
     releasedSeq = f.seq;
     if (f.createdAtMillis > 0 && f.releaseAtMillis == 0) {
-      FanoutStats.fanoutLatencyMillis.accept(Math.max(0, System.currentTimeMillis() - f.createdAtMillis));
+      stats.fanoutLatency(Math.max(0, System.currentTimeMillis() - f.createdAtMillis));
     }
     long window = settings.batchWindowMillis(viewers.viewers());
     if (f.releaseAtMillis > 0 || window == 0) {

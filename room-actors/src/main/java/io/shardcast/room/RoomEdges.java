@@ -46,7 +46,8 @@ public final class RoomEdges {
     }
   }
 
-  public static Behavior<Command> create(RoomSettings settings) {
+  /** @param stats this node's fan-out counters, which edges and viewers are counted in */
+  public static Behavior<Command> create(RoomSettings settings, FanoutStats stats) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       Map<String, Edge> edges = new HashMap<>();
       long[] generation = {0};
@@ -54,12 +55,12 @@ public final class RoomEdges {
       return Behaviors.receive(Command.class)
           .onMessage(Attach.class, a -> {
             Edge edge = edges.computeIfAbsent(a.roomId(), id -> {
-              FanoutStats.ACTIVE_EDGES.incrementAndGet();
-              return new Edge(ctx.spawn(RoomEdge.create(id, settings), "edge-" + id + "-" + (++generation[0]),
+              stats.activeEdges.incrementAndGet();
+              return new Edge(ctx.spawn(RoomEdge.create(id, settings, stats), "edge-" + id + "-" + (++generation[0]),
                   DispatcherSelector.fromConfig(LiveRoom.DISPATCHER)));
             });
             edge.viewers++;
-            FanoutStats.CONNECTED_VIEWERS.incrementAndGet();
+            stats.connectedViewers.incrementAndGet();
             edge.ref.tell(new RoomEdge.Attach(a.session(), a.since(), a.snapshot()));
             return Behaviors.same();
           })
@@ -67,7 +68,7 @@ public final class RoomEdges {
             Edge edge = edges.get(d.roomId());
             if (edge != null) {
               edge.ref.tell(new RoomEdge.Detach(d.session()));
-              FanoutStats.CONNECTED_VIEWERS.decrementAndGet();
+              stats.connectedViewers.decrementAndGet();
               if (--edge.viewers == 0) {
                 edge.idleSinceMillis = System.currentTimeMillis();
               }
@@ -94,7 +95,7 @@ public final class RoomEdges {
               if (e.viewers == 0 && e.idleSinceMillis < cutoff) {
                 ctx.stop(e.ref);
                 it.remove();
-                FanoutStats.ACTIVE_EDGES.decrementAndGet();
+                stats.activeEdges.decrementAndGet();
               }
             }
             return Behaviors.same();

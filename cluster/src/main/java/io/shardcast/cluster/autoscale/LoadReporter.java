@@ -1,6 +1,7 @@
 package io.shardcast.cluster.autoscale;
 
 import io.shardcast.autoscaler.signal.NodeLoad;
+import io.shardcast.cluster.metrics.NodeMetrics;
 import io.shardcast.room.RoomEdges;
 import io.shardcast.room.commerce.SaleCalendar;
 import java.time.Duration;
@@ -36,20 +37,24 @@ public final class LoadReporter {
 
   private LoadReporter() {}
 
-  /** @param viewers this node's connected viewers */
+  /**
+   * @param viewers this node's connected viewers
+   * @param metrics this node's metrics, whose counters give its load
+   */
   public static Behavior<Object> create(ActorRef<Autoscaler.Command> autoscaler, String nodeId, NodeLifecycle lifecycle,
-      String viewerBase, IntSupplier viewers, ActorRef<RoomEdges.Command> edges) {
+      String viewerBase, IntSupplier viewers, NodeMetrics metrics, ActorRef<RoomEdges.Command> edges) {
     // Reports name the node agent, which introduces itself as it starts.
     return Behaviors.receive(Object.class)
-        .onMessage(AgentIs.class, a -> running(autoscaler, nodeId, lifecycle, viewerBase, viewers, edges, a.agent()))
+        .onMessage(AgentIs.class,
+            a -> running(autoscaler, nodeId, lifecycle, viewerBase, viewers, metrics, edges, a.agent()))
         .build();
   }
 
   private static Behavior<Object> running(ActorRef<Autoscaler.Command> autoscaler, String nodeId,
-      NodeLifecycle lifecycle, String viewerBase, IntSupplier viewers, ActorRef<RoomEdges.Command> edges,
-      ActorRef<NodeAgent.Command> agent) {
+      NodeLifecycle lifecycle, String viewerBase, IntSupplier viewers, NodeMetrics metrics,
+      ActorRef<RoomEdges.Command> edges, ActorRef<NodeAgent.Command> agent) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
-      NodeLoadProbe probe = new NodeLoadProbe(viewers);
+      NodeLoadProbe probe = new NodeLoadProbe(viewers, metrics);
       SaleCalendar calendar = SaleCalendar.get(ctx.getSystem());
       timers.startTimerAtFixedRate(Tick.INSTANCE, INTERVAL);
       var lastRooms = new Object() {

@@ -2,7 +2,6 @@ package io.shardcast.cluster.autoscale;
 
 import io.shardcast.autoscaler.signal.NodeLoad;
 import io.shardcast.cluster.metrics.NodeMetrics;
-import io.shardcast.room.fanout.FanoutStats;
 import java.lang.management.ManagementFactory;
 import java.util.function.IntSupplier;
 
@@ -14,19 +13,28 @@ import java.util.function.IntSupplier;
 final class NodeLoadProbe {
 
   private final IntSupplier viewers;
+  private final NodeMetrics metrics;
   private final com.sun.management.OperatingSystemMXBean os =
       (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
   private long lastNanos = System.nanoTime();
-  private long lastJoins = FanoutStats.JOINS.sum();
-  private long lastEventsIn = NodeMetrics.EVENTS_IN.sum();
-  private long lastEventsOut = FanoutStats.FRAMES_OUT.sum();
-  private long lastBytesOut = FanoutStats.BYTES_OUT.sum();
+  private long lastJoins;
+  private long lastEventsIn;
+  private long lastEventsOut;
+  private long lastBytesOut;
 
   private NodeLoad last = NodeLoad.IDLE;
 
-  /** @param viewers this node's connected viewers (its viewer listener's count) */
-  NodeLoadProbe(IntSupplier viewers) {
+  /**
+   * @param viewers this node's connected viewers (its viewer listener's count)
+   * @param metrics this node's counters of events in, joins, events and bytes out
+   */
+  NodeLoadProbe(IntSupplier viewers, NodeMetrics metrics) {
     this.viewers = viewers;
+    this.metrics = metrics;
+    this.lastJoins = metrics.fanout().joins.sum();
+    this.lastEventsIn = metrics.eventsIn();
+    this.lastEventsOut = metrics.fanout().framesOut.sum();
+    this.lastBytesOut = metrics.fanout().bytesOut.sum();
   }
 
   /** The last sample, with the viewers connected now (for a report between samples). */
@@ -42,10 +50,10 @@ final class NodeLoadProbe {
     double seconds = Math.max(1e-3, (now - lastNanos) / 1e9);
     double lagMillis = Math.max(0, (now - lastNanos - intervalNanos) / 1e6);
     lastNanos = now;
-    long joins = FanoutStats.JOINS.sum();
-    long in = NodeMetrics.EVENTS_IN.sum();
-    long out = FanoutStats.FRAMES_OUT.sum();
-    long bytes = FanoutStats.BYTES_OUT.sum();
+    long joins = metrics.fanout().joins.sum();
+    long in = metrics.eventsIn();
+    long out = metrics.fanout().framesOut.sum();
+    long bytes = metrics.fanout().bytesOut.sum();
     NodeLoad load = new NodeLoad(viewers.getAsInt(), (joins - lastJoins) / seconds,
         (in - lastEventsIn) / seconds, (out - lastEventsOut) / seconds, (bytes - lastBytesOut) / seconds,
         Math.max(0, os.getProcessCpuLoad()), lagMillis);

@@ -16,6 +16,7 @@ public record GatewaySettings(
     double commentsPerSecond,
     double commentBurst,
     int maxLikesPerMessage,
+    int maxGiftsPerMessage,
     int viewerPort,
     int viewerIoThreads,
     int viewerAcceptBacklog,
@@ -23,9 +24,6 @@ public record GatewaySettings(
     Duration viewerIdleTimeout,
     int viewerMaxHandshakeBytes,
     int viewerWritesBetweenReads) {
-
-  /** The viewer port when {@code viewer-port} is not set: this far above the gateway port. */
-  public static final int VIEWER_PORT_OFFSET = 100;
 
   public static GatewaySettings from(Config root) {
     Config c = root.getConfig("shardcast.gateway");
@@ -41,6 +39,7 @@ public record GatewaySettings(
         c.getDouble("viewer-comments-per-second"),
         c.getDouble("viewer-comment-burst"),
         c.getInt("max-likes-per-message"),
+        c.getInt("max-gifts-per-message"),
         viewerPort(c),
         ioThreads(c.getInt("viewer-io-threads")),
         c.getInt("viewer-accept-backlog"),
@@ -73,7 +72,7 @@ public record GatewaySettings(
       return c.getInt("viewer-port");
     }
     int http = c.getInt("port");
-    return http == 0 ? 0 : http + VIEWER_PORT_OFFSET;
+    return http == 0 ? 0 : http + c.getInt("viewer-port-offset");
   }
 
   /** 0 means half the cores, at least one. */

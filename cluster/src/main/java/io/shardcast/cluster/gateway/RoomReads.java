@@ -22,6 +22,27 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
  */
 public final class RoomReads {
 
+  /** The time re-sends are sent and given up by: the real one in production, one a test moves. */
+  interface Timer {
+    /** Now, in nanoseconds of an arbitrary origin (as {@link System#nanoTime}). */
+    long nanoTime();
+
+    /** Runs {@code task} once {@code nanos} have passed. */
+    void after(long nanos, Runnable task);
+  }
+
+  private static final Timer SYSTEM = new Timer() {
+    @Override
+    public long nanoTime() {
+      return System.nanoTime();
+    }
+
+    @Override
+    public void after(long nanos, Runnable task) {
+      CompletableFuture.delayedExecutor(nanos, TimeUnit.NANOSECONDS).execute(task);
+    }
+  };
+
   private final ClusterSharding sharding;
   private final Duration timeout;
   private final Duration every;
@@ -45,17 +66,23 @@ public final class RoomReads {
    */
   static <T> CompletableFuture<T> untilAnswered(Function<Duration, CompletionStage<T>> attempt, Duration timeout,
       Duration every) {
+    return untilAnswered(attempt, timeout, every, SYSTEM);
+  }
+
+  /** As {@link #untilAnswered(Function, Duration, Duration)}, timed by {@code timer}. */
+  static <T> CompletableFuture<T> untilAnswered(Function<Duration, CompletionStage<T>> attempt, Duration timeout,
+      Duration every, Timer timer) {
     CompletableFuture<T> answer = new CompletableFuture<>();
-    send(attempt, answer, System.nanoTime() + timeout.toNanos(), every.toNanos());
+    send(attempt, answer, timer.nanoTime() + timeout.toNanos(), every.toNanos(), timer);
     return answer;
   }
 
   private static <T> void send(Function<Duration, CompletionStage<T>> attempt, CompletableFuture<T> answer,
-      long deadline, long everyNanos) {
+      long deadline, long everyNanos, Timer timer) {
     if (answer.isDone()) {
       return;
     }
-    long left = deadline - System.nanoTime();
+    long left = deadline - timer.nanoTime();
     if (left <= 0) {
       answer.completeExceptionally(new TimeoutException("no answer in time"));
       return;
@@ -66,7 +93,6 @@ public final class RoomReads {
       }
     });
     long wait = everyNanos > 0 ? Math.min(everyNanos, left) : left;
-    CompletableFuture.delayedExecutor(wait, TimeUnit.NANOSECONDS)
-        .execute(() -> send(attempt, answer, deadline, everyNanos));
+    timer.after(wait, () -> send(attempt, answer, deadline, everyNanos, timer));
   }
 }

@@ -16,26 +16,22 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 /** A node's media plane: the hub of local tracks, the Aeron relay, the RTMP and HTTP-FLV server, the router. */
 public record MediaPlane(MediaHub hub, AeronRelay relay, MediaServer server) implements AutoCloseable {
 
-  /** Starts it; {@code defaultHttpPort} applies when {@code shardcast.media.http-port} is 0. */
-  public static MediaPlane start(ActorSystem<?> system, Config config, String hostname, int defaultHttpPort,
+  /**
+   * Starts it. Media HTTP and RTP ports left 0 are the node's {@code gatewayPort} plus their
+   * {@code shardcast.media.*-port-offset} (ephemeral when {@code gatewayPort} is 0); a relay port
+   * left 0 is the Artery port plus {@code relay-port-offset}.
+   */
+  public static MediaPlane start(ActorSystem<?> system, Config config, String hostname, int gatewayPort,
       Duration askTimeout) throws IOException {
-    MediaSettings settings = MediaSettings.from(config);
-    if (settings.httpPort() == 0) {
-      settings = settings.withPorts(settings.rtmpPort(), defaultHttpPort);
-    }
-    if (settings.rtpPort() == 0 && defaultHttpPort != 0) {
-      settings = settings.withPorts(settings.rtmpPort(), settings.httpPort(), defaultHttpPort + 100);
-    }
+    Config media = config.getConfig("shardcast.media");
+    MediaSettings settings = withNodePorts(MediaSettings.from(config), media, gatewayPort);
     MediaHub hub = new MediaHub(settings.trackFrames());
-    int relayPort = config.getInt("shardcast.media.relay-port");
-    if (relayPort == 0) {
-      relayPort = config.getInt("pekko.remote.artery.canonical.port") + 1000;
-    }
+    int relayPort = relayPort(config);
     Path shm = Path.of("/dev/shm");
     Path base = Files.isDirectory(shm) && Files.isWritable(shm) ? shm : Path.of(System.getProperty("java.io.tmpdir"));
     Path dir = base.resolve("shardcast-aeron-" + ProcessHandle.current().pid() + "-" + relayPort);
     AeronRelay relay = new AeronRelay(hub, dir, settings.iface(), hostname, relayPort,
-        (int) config.getBytes("shardcast.media.relay-term-length").longValue());
+        (int) media.getBytes("relay-term-length").longValue());
     try {
       MediaRouter router = new MediaRouter(hub, relay, ClusterSharding.get(system), askTimeout);
       router.attach(system.systemActorOf(router.behavior(), "media-router", Props.empty()));
@@ -44,6 +40,23 @@ public record MediaPlane(MediaHub hub, AeronRelay relay, MediaServer server) imp
       relay.close();
       throw e;
     }
+  }
+
+  /** {@code settings} with the media HTTP and RTP ports left 0 put above a fixed {@code gatewayPort}. */
+  static MediaSettings withNodePorts(MediaSettings settings, Config media, int gatewayPort) {
+    if (gatewayPort == 0) {
+      return settings;
+    }
+    int http = settings.httpPort() == 0 ? gatewayPort + media.getInt("http-port-offset") : settings.httpPort();
+    int rtp = settings.rtpPort() == 0 ? gatewayPort + media.getInt("rtp-port-offset") : settings.rtpPort();
+    return settings.withPorts(settings.rtmpPort(), http, rtp);
+  }
+
+  /** {@code shardcast.media.relay-port}, or when it is 0 the Artery port plus {@code relay-port-offset}. */
+  static int relayPort(Config config) {
+    int port = config.getInt("shardcast.media.relay-port");
+    return port != 0 ? port
+        : config.getInt("pekko.remote.artery.canonical.port") + config.getInt("shardcast.media.relay-port-offset");
   }
 
   @Override

@@ -1,5 +1,7 @@
 package io.shardcast.cluster.metrics;
 
+import io.shardcast.media.serve.DeliveryLatency;
+import io.shardcast.media.serve.MediaServer;
 import io.shardcast.room.LiveRoom;
 import io.shardcast.room.fanout.FanoutStats;
 import io.shardcast.room.reply.OrderResult;
@@ -21,16 +23,18 @@ import org.apache.pekko.cluster.sharding.typed.GetShardRegionState;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 
 /**
- * Shardcast's own metrics, recorded through the Kamon API and served in Prometheus format on the
- * gateway's {@code /metrics}. Hot paths only bump {@link LongAdder}s; a once-a-second tick folds
- * them into the Kamon instruments.
+ * One node's metrics, recorded through the Kamon API and served in Prometheus format on the
+ * gateway's {@code /metrics}. Hot paths only bump this node's {@link LongAdder}s (its own and its
+ * {@link FanoutStats}); a once-a-second tick folds them into the Kamon instruments. Nodes sharing a
+ * JVM (the cluster tests) count apart; Kamon's instruments, one registry per JVM, add them up.
  */
 public final class NodeMetrics {
 
   /** Viewer events accepted by this node's gateway (comments, likes, gifts). */
-  public static final LongAdder EVENTS_IN = new LongAdder();
+  private final LongAdder eventsInSoFar = new LongAdder();
   /** Room snapshot reads sent for joining viewers (the viewers joining meanwhile share one). */
-  public static final LongAdder SNAPSHOT_READS = new LongAdder();
+  private final LongAdder snapshotReadsSoFar = new LongAdder();
+  private final FanoutStats fanout = new FanoutStats();
 
   private static final AtomicBoolean KAMON_STARTED = new AtomicBoolean();
   private static volatile PrometheusReporter reporter;
@@ -69,10 +73,12 @@ public final class NodeMetrics {
       .withTag("direction", "dropped");
   private final Counter rtpMalformed =
       Kamon.counter("shardcast.media.rtp.malformed", "RTP datagrams dropped as malformed").withoutTags();
-  private final Gauge deliveryP50 = Kamon.gauge("shardcast.media.delivery.latency",
-      "ingest to viewer socket over the last tick, ms", MeasurementUnit.time().milliseconds()).withTag("quantile", "0.5");
-  private final Gauge deliveryP99 = Kamon.gauge("shardcast.media.delivery.latency",
-      "ingest to viewer socket over the last tick, ms", MeasurementUnit.time().milliseconds()).withTag("quantile", "0.99");
+  /** Microseconds: the media plane measures in 100 us buckets, finer than whole milliseconds. */
+  private final Histogram deliveryLatency = Kamon.histogram("shardcast.media.delivery.latency",
+      "ingest to viewer socket", MeasurementUnit.time().microseconds()).withoutTags();
+  /** The media server's delivery counts at this tick and at the last; reused, so a tick allocates none. */
+  private final long[] deliveryCounts = DeliveryLatency.empty();
+  private final long[] lastDeliveryCounts = DeliveryLatency.empty();
   private long lastMediaBytes;
   private long lastRelaySent;
   private long lastRelayReceived;
@@ -89,7 +95,7 @@ public final class NodeMetrics {
     for (OrderResult r : OrderResult.values()) {
       orders.put(r, Kamon.counter("shardcast.orders", "orders answered, by result").withTag("result", r.name()));
     }
-    FanoutStats.fanoutLatencyMillis = fanoutLatency::record;
+    fanout.onFanoutLatency(fanoutLatency::record);
   }
 
   /** Starts Kamon once per JVM and the per-node tick. */
@@ -104,6 +110,26 @@ public final class NodeMetrics {
     Duration tick = system.settings().config().getDuration("shardcast.metrics.tick");
     system.scheduler().scheduleWithFixedDelay(tick, tick, () -> metrics.tick(system), system.executionContext());
     return metrics;
+  }
+
+  /** This node's fan-out counters, for its room edges and viewer connections to record into. */
+  public FanoutStats fanout() {
+    return fanout;
+  }
+
+  /** A viewer event (comment, like, gift) accepted by this node's gateway. */
+  public void eventAccepted() {
+    eventsInSoFar.increment();
+  }
+
+  /** Viewer events accepted by this node since it started. */
+  public long eventsIn() {
+    return eventsInSoFar.sum();
+  }
+
+  /** A room snapshot read sent for joining viewers. */
+  public void snapshotRead() {
+    snapshotReadsSoFar.increment();
   }
 
   public void orderAnswered(OrderResult result) {
@@ -127,14 +153,14 @@ public final class NodeMetrics {
   }
 
   private void tick(ActorSystem<?> system) {
-    viewers.update(FanoutStats.CONNECTED_VIEWERS.get());
-    edges.update(FanoutStats.ACTIVE_EDGES.get());
-    lastEventsIn = fold(eventsIn, EVENTS_IN.sum(), lastEventsIn);
-    lastSnapshotReads = fold(snapshotReads, SNAPSHOT_READS.sum(), lastSnapshotReads);
-    lastFramesOut = fold(framesOut, FanoutStats.FRAMES_OUT.sum(), lastFramesOut);
-    lastMessagesOut = fold(messagesOut, FanoutStats.MESSAGES_OUT.sum(), lastMessagesOut);
-    lastChatDropped = fold(chatDropped, FanoutStats.CHAT_DROPPED.sum(), lastChatDropped);
-    lastSlowCloses = fold(slowCloses, FanoutStats.SLOW_CONSUMER_CLOSES.sum(), lastSlowCloses);
+    viewers.update(fanout.connectedViewers.get());
+    edges.update(fanout.activeEdges.get());
+    lastEventsIn = fold(eventsIn, eventsInSoFar.sum(), lastEventsIn);
+    lastSnapshotReads = fold(snapshotReads, snapshotReadsSoFar.sum(), lastSnapshotReads);
+    lastFramesOut = fold(framesOut, fanout.framesOut.sum(), lastFramesOut);
+    lastMessagesOut = fold(messagesOut, fanout.messagesOut.sum(), lastMessagesOut);
+    lastChatDropped = fold(chatDropped, fanout.chatDropped.sum(), lastChatDropped);
+    lastSlowCloses = fold(slowCloses, fanout.slowConsumerCloses.sum(), lastSlowCloses);
     io.shardcast.cluster.media.MediaPlane m = media;
     if (m != null) {
       mediaViewers.update(m.server().viewers());
@@ -145,13 +171,7 @@ public final class NodeMetrics {
       lastRelayReceived = fold(relayReceived, m.relay().framesReceived(), lastRelayReceived);
       lastRelayDropped = fold(relayDropped, m.relay().framesDropped(), lastRelayDropped);
       lastRtpMalformed = fold(rtpMalformed, m.server().rtpMalformed(), lastRtpMalformed);
-      double p50 = m.server().deliveryMillis(0.5);
-      double p99 = m.server().deliveryMillis(0.99);
-      if (!Double.isNaN(p99)) {
-        deliveryP50.update(p50);
-        deliveryP99.update(p99);
-      }
-      m.server().resetDelivery();
+      foldDelivery(m.server());
     }
     AskPattern.<org.apache.pekko.cluster.sharding.typed.ClusterShardingQuery, ShardRegion.CurrentShardRegionState>ask(
             ClusterSharding.get(system).shardState(),
@@ -162,6 +182,18 @@ public final class NodeMetrics {
           shards.update(state.getShards().size());
           rooms.update(state.getShards().stream().mapToInt(s -> s.getEntityIds().size()).sum());
         });
+  }
+
+  /** Records the frames delivered since the last tick into the histogram, each at its bucket's delay. */
+  private void foldDelivery(MediaServer server) {
+    server.deliveryCounts(deliveryCounts);
+    for (int i = 0; i < deliveryCounts.length; i++) {
+      long now = deliveryCounts[i];
+      if (now > lastDeliveryCounts[i]) {
+        deliveryLatency.record(DeliveryLatency.upperMicros(i), now - lastDeliveryCounts[i]);
+      }
+      lastDeliveryCounts[i] = now;
+    }
   }
 
   private static long fold(Counter counter, long now, long last) {

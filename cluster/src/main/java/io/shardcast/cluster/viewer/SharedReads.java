@@ -4,6 +4,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 
 /**
  * One read in flight per key: callers asking for a key while its read is under way get that read's
@@ -18,15 +19,22 @@ final class SharedReads<K, V> {
 
   private final Function<K, CompletionStage<V>> read;
   private final long maxAgeNanos;
+  /** Where a read's age is measured: {@link System#nanoTime}, or a clock a test moves. */
+  private final LongSupplier nanoClock;
   private final ConcurrentHashMap<K, Read<V>> inFlight = new ConcurrentHashMap<>();
 
   SharedReads(Function<K, CompletionStage<V>> read, long maxAgeNanos) {
+    this(read, maxAgeNanos, System::nanoTime);
+  }
+
+  SharedReads(Function<K, CompletionStage<V>> read, long maxAgeNanos, LongSupplier nanoClock) {
     this.read = read;
     this.maxAgeNanos = maxAgeNanos;
+    this.nanoClock = nanoClock;
   }
 
   CompletableFuture<V> get(K key) {
-    long now = System.nanoTime();
+    long now = nanoClock.getAsLong();
     Read<V> fresh = new Read<>(new CompletableFuture<>(), now);
     Read<V> r = inFlight.compute(key, (k, current) ->
         current != null && !current.answer().isDone() && now - current.startedNanos() < maxAgeNanos ? current : fresh);

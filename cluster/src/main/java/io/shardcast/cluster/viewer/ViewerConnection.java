@@ -41,6 +41,8 @@ final class ViewerConnection {
 
   private final ViewerLoop loop;
   private final SocketChannel channel;
+  /** The node's fan-out counters, held here so a write bumps them without a lookup. */
+  private final FanoutStats stats;
   SelectionKey key;
   /** When an upgrade in progress or a lingering close gives up; watched by the loop. */
   long deadlineNanos;
@@ -94,6 +96,7 @@ final class ViewerConnection {
   ViewerConnection(ViewerLoop loop, SocketChannel channel) {
     this.loop = loop;
     this.channel = channel;
+    this.stats = loop.server.fanout();
     this.head = new byte[loop.server.settings().viewerMaxHandshakeBytes()];
     this.deadlineNanos = System.nanoTime() + loop.server.settings().viewerHandshakeTimeout().toNanos();
   }
@@ -359,7 +362,7 @@ final class ViewerConnection {
       if (state == State.OPEN) {
         attached = true;
         resumedSince = since <= snapshot.seq ? since : -1;
-        FanoutStats.JOINS.increment();
+        stats.joins.increment();
         loop.server.attach(roomId, session, since, snapshot);
       }
     } catch (Exception e) {
@@ -551,8 +554,8 @@ final class ViewerConnection {
     Frame f = session.poll();
     if (f != null) {
       pending = f.wire(WIRE);
-      FanoutStats.FRAMES_OUT.add(f.size());
-      FanoutStats.MESSAGES_OUT.increment();
+      stats.framesOut.add(f.size());
+      stats.messagesOut.increment();
       return true;
     }
     if (session.overflowed()) {
@@ -635,7 +638,7 @@ final class ViewerConnection {
       out.put(pending, pendingOffset, n).flip();
       int written = channel.write(out);
       pendingOffset += written;
-      FanoutStats.BYTES_OUT.add(written);
+      stats.bytesOut.add(written);
       if (written < n) {
         return false;
       }

@@ -34,18 +34,20 @@ final class ViewerInput {
   private final EntityRef<LiveRoom.Command> room;
   private final ActorRef<RoomEdges.Command> edges;
   private final GatewaySettings settings;
+  private final NodeMetrics metrics;
   private final int maxCommentChars;
   private final TokenBucket messages;
   private final TokenBucket comments;
 
   ViewerInput(String roomId, String userId, ViewerSession session, EntityRef<LiveRoom.Command> room,
-      ActorRef<RoomEdges.Command> edges, GatewaySettings settings, RoomSettings roomSettings) {
+      ActorRef<RoomEdges.Command> edges, GatewaySettings settings, RoomSettings roomSettings, NodeMetrics metrics) {
     this.roomId = roomId;
     this.userId = userId;
     this.session = session;
     this.room = room;
     this.edges = edges;
     this.settings = settings;
+    this.metrics = metrics;
     this.maxCommentChars = roomSettings.maxCommentChars();
     this.messages = new TokenBucket(settings.messagesPerSecond(), settings.messageBurst());
     this.comments = new TokenBucket(settings.commentsPerSecond(), settings.commentBurst());
@@ -87,7 +89,7 @@ final class ViewerInput {
           reject("RATE_LIMITED", "too many comments; slow down");
         } else {
           room.tell(new LiveRoom.PostComment(userId, text.asText()));
-          NodeMetrics.EVENTS_IN.increment();
+          metrics.eventAccepted();
         }
       }
       case "like" -> {
@@ -97,18 +99,18 @@ final class ViewerInput {
           reject("BAD_LIKE", "like count must be 1.." + settings.maxLikesPerMessage());
         } else {
           edges.tell(new RoomEdges.Like(roomId, n));
-          NodeMetrics.EVENTS_IN.increment();
+          metrics.eventAccepted();
         }
       }
       case "gift" -> {
         JsonNode gift = msg.path("gift");
         JsonNode count = msg.path("count");
         int n = count.isMissingNode() ? 1 : count.isInt() ? count.asInt() : -1;
-        if (!gift.isTextual() || !Ids.valid(gift.asText()) || n < 1 || n > 999) {
-          reject("BAD_GIFT", "gift needs \"gift\" (an id) and \"count\" 1..999");
+        if (!gift.isTextual() || !Ids.valid(gift.asText()) || n < 1 || n > settings.maxGiftsPerMessage()) {
+          reject("BAD_GIFT", "gift needs \"gift\" (an id) and \"count\" 1.." + settings.maxGiftsPerMessage());
         } else {
           room.tell(new LiveRoom.SendGift(userId, gift.asText(), n));
-          NodeMetrics.EVENTS_IN.increment();
+          metrics.eventAccepted();
         }
       }
       case "ping" -> session.offer(PONG);

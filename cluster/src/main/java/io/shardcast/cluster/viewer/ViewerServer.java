@@ -11,6 +11,7 @@ import io.shardcast.cluster.metrics.NodeMetrics;
 import io.shardcast.room.LiveRoom;
 import io.shardcast.room.RoomEdges;
 import io.shardcast.room.RoomSettings;
+import io.shardcast.room.fanout.FanoutStats;
 import io.shardcast.room.fanout.Frame;
 import io.shardcast.room.fanout.ViewerSession;
 import io.shardcast.room.reply.RoomReply;
@@ -46,6 +47,7 @@ public final class ViewerServer implements AutoCloseable, NodeAgent.Viewers {
   private final GatewaySettings settings;
   private final RoomSettings roomSettings;
   private final OrderDesk orders;
+  private final NodeMetrics metrics;
   private final RoomReads reads;
   /** Snapshot reads for joining viewers, one in flight per room. */
   private final SharedReads<String, Snapshot> snapshots;
@@ -58,12 +60,14 @@ public final class ViewerServer implements AutoCloseable, NodeAgent.Viewers {
   private final AtomicInteger viewers = new AtomicInteger();
 
   private ViewerServer(ActorSystem<?> system, ActorRef<RoomEdges.Command> edges, GatewaySettings settings,
-      RoomSettings roomSettings, OrderDesk orders, ServerSocketChannel listener) throws IOException {
+      RoomSettings roomSettings, OrderDesk orders, NodeMetrics metrics, ServerSocketChannel listener)
+      throws IOException {
     this.orders = orders;
+    this.metrics = metrics;
     this.sharding = ClusterSharding.get(system);
     this.reads = new RoomReads(system, settings);
     this.snapshots = new SharedReads<>(roomId -> {
-      NodeMetrics.SNAPSHOT_READS.increment();
+      metrics.snapshotRead();
       return reads.<RoomReply.ToSnapshot>ask(roomId, LiveRoom.GetSnapshot::new).thenApply(Snapshot::of);
     }, settings.readResendInterval().isZero() ? settings.askTimeout().toNanos() : settings.readResendInterval().toNanos());
     this.edges = edges;
@@ -78,9 +82,9 @@ public final class ViewerServer implements AutoCloseable, NodeAgent.Viewers {
     this.acceptor.setDaemon(true);
   }
 
-  /** Binds {@code settings.viewerPort()} and starts serving viewers. */
+  /** Binds {@code settings.viewerPort()} and starts serving viewers, counted in this node's {@code metrics}. */
   public static ViewerServer start(ActorSystem<?> system, ActorRef<RoomEdges.Command> edges,
-      GatewaySettings settings, RoomSettings roomSettings, OrderDesk orders) throws IOException {
+      GatewaySettings settings, RoomSettings roomSettings, OrderDesk orders, NodeMetrics metrics) throws IOException {
     ServerSocketChannel listener = ServerSocketChannel.open();
     try {
       listener.setOption(StandardSocketOptions.SO_REUSEADDR, true);
@@ -90,7 +94,7 @@ public final class ViewerServer implements AutoCloseable, NodeAgent.Viewers {
       throw new IOException("cannot bind the viewer port " + settings.iface() + ":" + settings.viewerPort()
           + ": " + e.getMessage(), e);
     }
-    ViewerServer server = new ViewerServer(system, edges, settings, roomSettings, orders, listener);
+    ViewerServer server = new ViewerServer(system, edges, settings, roomSettings, orders, metrics, listener);
     for (ViewerLoop loop : server.loops) {
       loop.thread.start();
     }
@@ -104,6 +108,11 @@ public final class ViewerServer implements AutoCloseable, NodeAgent.Viewers {
 
   GatewaySettings settings() {
     return settings;
+  }
+
+  /** This node's fan-out counters, which its viewer connections record into. */
+  FanoutStats fanout() {
+    return metrics.fanout();
   }
 
   private void acceptLoop() {
@@ -166,12 +175,12 @@ public final class ViewerServer implements AutoCloseable, NodeAgent.Viewers {
 
   ViewerSession newSession(String roomId, String userId) {
     return new ViewerSession(roomId, userId, roomSettings.viewerQueueCapacity(), roomSettings.viewerChatLimit(),
-        roomSettings.viewerMaxChatAge().toMillis());
+        roomSettings.viewerMaxChatAge().toMillis(), metrics.fanout());
   }
 
   ViewerInput newInput(String roomId, String userId, ViewerSession session) {
     return new ViewerInput(roomId, userId, session, sharding.entityRefFor(LiveRoom.TYPE_KEY, roomId), edges,
-        settings, roomSettings);
+        settings, roomSettings, metrics);
   }
 
   void attach(String roomId, ViewerSession session, long since, Frame snapshot) {
@@ -185,8 +194,8 @@ public final class ViewerServer implements AutoCloseable, NodeAgent.Viewers {
   }
 
   /**
-   * Viewers connected to this listener now: this node's own count (the process-wide
-   * {@code FanoutStats} gauge adds up every node in the JVM, which differs when tests run several).
+   * Viewers connected to this listener now (counted as they attach, before the edge has them: the
+   * edges' {@code FanoutStats#connectedViewers} follows a moment later).
    */
   @Override
   public int viewers() {

@@ -1,52 +1,78 @@
 package io.shardcast.cluster.gateway;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
 
+/** A read of a room is sent again every interval until answered or timed out, on a clock the test moves. */
 class RoomReadsTest {
 
-  @Test
-  void aReadLostWithItsNodeIsAnsweredByTheNextCopyLongBeforeTheTimeout() throws Exception {
-    AtomicInteger attempts = new AtomicInteger();
-    long start = System.nanoTime();
-    String answer = RoomReads.untilAnswered(left -> attempts.incrementAndGet() == 1
-        ? new CompletableFuture<String>() // sent to the lost node: never answered
-        : CompletableFuture.completedFuture("room"), Duration.ofSeconds(5), Duration.ofMillis(100))
-        .get(2, TimeUnit.SECONDS);
-    assertEquals("room", answer);
-    assertEquals(2, attempts.get());
-    assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(1), "answered by the second copy, not the timeout");
+  private final ManualTimer timer = new ManualTimer();
+  /** Each copy sent, with the time it was given, answered or not by the test. */
+  private final List<CompletableFuture<String>> copies = new ArrayList<>();
+  private final List<Duration> given = new ArrayList<>();
+
+  private CompletableFuture<String> read(Duration timeout, Duration every) {
+    return RoomReads.untilAnswered(left -> {
+      given.add(left);
+      CompletableFuture<String> copy = new CompletableFuture<>();
+      copies.add(copy);
+      return copy;
+    }, timeout, every, timer);
   }
 
   @Test
-  void aSlowRoomIsAnsweredByItsFirstCopyWhileMoreAreSent() throws Exception {
-    AtomicInteger attempts = new AtomicInteger();
-    String answer = RoomReads.untilAnswered(left -> {
-      attempts.incrementAndGet();
-      return CompletableFuture.supplyAsync(() -> "slow", CompletableFuture.delayedExecutor(250, TimeUnit.MILLISECONDS));
-    }, Duration.ofSeconds(5), Duration.ofMillis(50)).get(2, TimeUnit.SECONDS);
-    assertEquals("slow", answer);
-    assertTrue(attempts.get() >= 2 && attempts.get() <= 10, "copies sent while waiting: " + attempts.get());
+  void aReadLostWithItsNodeIsAnsweredByTheCopySentOneIntervalLaterNotByTheTimeout() throws Exception {
+    CompletableFuture<String> answer = read(Duration.ofSeconds(5), Duration.ofMillis(100));
+    // The first copy went to the node being lost: never answered.
+    timer.advance(Duration.ofMillis(99));
+    assertEquals(1, copies.size());
+    timer.advance(Duration.ofMillis(1));
+    assertEquals(2, copies.size(), "a second copy, one interval later");
+    copies.get(1).complete("room");
+    assertEquals("room", answer.getNow(null), "answered 100 ms in, not after the 5 s timeout");
   }
 
   @Test
-  void withNoResendOneAttemptIsMadeAndTheTimeoutEndsIt() {
-    AtomicInteger attempts = new AtomicInteger();
-    var answer = RoomReads.untilAnswered(left -> {
-      attempts.incrementAndGet();
-      return new CompletableFuture<String>();
-    }, Duration.ofMillis(300), Duration.ZERO);
-    ExecutionException e = assertThrows(ExecutionException.class, () -> answer.get(2, TimeUnit.SECONDS));
-    assertInstanceOf(java.util.concurrent.TimeoutException.class, e.getCause());
-    assertEquals(1, attempts.get());
+  void copiesAreSentEveryIntervalWhileTheRoomIsSlowAndStopOnceOneIsAnswered() {
+    CompletableFuture<String> answer = read(Duration.ofSeconds(5), Duration.ofMillis(50));
+    timer.advance(Duration.ofMillis(200));
+    assertEquals(5, copies.size(), "at 0, 50, 100, 150 and 200 ms");
+    copies.get(0).complete("slow");
+    assertEquals("slow", answer.getNow(null), "the first copy's answer serves");
+    timer.advance(Duration.ofSeconds(1));
+    assertEquals(5, copies.size(), "no copy after the answer");
+  }
+
+  @Test
+  void eachCopyIsGivenTheTimeLeftAndTheTimeoutEndsTheRead() {
+    CompletableFuture<String> answer = read(Duration.ofMillis(250), Duration.ofMillis(100));
+    timer.advance(Duration.ofMillis(249));
+    assertEquals(List.of(Duration.ofMillis(250), Duration.ofMillis(150), Duration.ofMillis(50)), given);
+    assertFalse(answer.isDone());
+    timer.advance(Duration.ofMillis(1));
+    ExecutionException e = assertThrows(ExecutionException.class, answer::get);
+    assertInstanceOf(TimeoutException.class, e.getCause());
+    assertEquals(3, copies.size(), "none sent at the timeout");
+  }
+
+  @Test
+  void withNoResendOneCopyIsSentAndTheTimeoutEndsTheRead() {
+    CompletableFuture<String> answer = read(Duration.ofMillis(300), Duration.ZERO);
+    timer.advance(Duration.ofMillis(299));
+    assertFalse(answer.isDone());
+    timer.advance(Duration.ofMillis(1));
+    ExecutionException e = assertThrows(ExecutionException.class, answer::get);
+    assertInstanceOf(TimeoutException.class, e.getCause());
+    assertEquals(1, copies.size());
   }
 }

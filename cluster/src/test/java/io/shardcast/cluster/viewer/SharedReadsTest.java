@@ -11,13 +11,15 @@ import org.junit.jupiter.api.Test;
 class SharedReadsTest {
 
   final List<CompletableFuture<String>> sent = new ArrayList<>();
+  /** The clock reads' ages are measured by: moved by the test, never by waiting. */
+  long nowNanos = 1_000_000_000L;
 
   SharedReads<String, String> reads(long maxAgeNanos) {
     return new SharedReads<>(room -> {
       CompletableFuture<String> f = new CompletableFuture<>();
       sent.add(f);
       return f;
-    }, maxAgeNanos);
+    }, maxAgeNanos, () -> nowNanos);
   }
 
   @Test
@@ -49,15 +51,21 @@ class SharedReadsTest {
   }
 
   @Test
-  void aReadOlderThanTheMaximumAgeIsNotSharedAnyMore() throws Exception {
-    SharedReads<String, String> reads = reads(TimeUnit.MILLISECONDS.toNanos(50));
+  void aJoinerAfterTheReadInFlightReachedTheMaximumAgeSendsANewReadWhichLaterJoinersShare() throws Exception {
+    long maxAge = TimeUnit.MILLISECONDS.toNanos(50);
+    SharedReads<String, String> reads = reads(maxAge);
     CompletableFuture<String> first = reads.get("room-a");
-    Thread.sleep(80);
+    nowNanos += maxAge - 1;
+    assertSame(first, reads.get("room-a"), "a joiner just before the maximum age shares the read in flight");
+    assertEquals(1, sent.size());
+    nowNanos += 1;
     // The first read is still unanswered, but a joiner now would inherit less of its own time: a new read.
     CompletableFuture<String> second = reads.get("room-a");
     assertEquals(2, sent.size());
     assertNotSame(first, second);
-    assertSame(second, reads.get("room-a"), "the new read is shared in turn");
+    nowNanos += maxAge - 1;
+    assertSame(second, reads.get("room-a"), "the new read is shared in turn, for its own maximum age");
+    assertEquals(2, sent.size());
     sent.get(1).complete("newer");
     sent.get(0).complete("older");
     assertEquals("newer", second.get());

@@ -26,8 +26,14 @@ public final class DeliveryLatency {
     java.util.Arrays.fill(counts, 0);
   }
 
-  static long[] empty() {
+  /** An array for the counts of every bucket (see {@link MediaServer#deliveryCounts}). */
+  public static long[] empty() {
     return new long[BUCKETS + 1];
+  }
+
+  /** The largest delay bucket {@code bucket} holds, in microseconds (the last holds everything past it). */
+  public static long upperMicros(int bucket) {
+    return (bucket + 1L) * BUCKET_MICROS;
   }
 
   /** The {@code q} quantile (0..1) of {@code counts} in milliseconds; NaN when empty. */
@@ -44,7 +50,7 @@ public final class DeliveryLatency {
     for (int i = 0; i < counts.length; i++) {
       seen += counts[i];
       if (seen >= rank) {
-        return (i + 1) * BUCKET_MICROS / 1000.0;
+        return upperMicros(i) / 1000.0;
       }
     }
     return counts.length * BUCKET_MICROS / 1000.0;

@@ -169,6 +169,18 @@ public final class MediaServer implements AutoCloseable {
     return DeliveryLatency.quantileMillis(sum, q);
   }
 
+  /**
+   * Frames written since start (or the last {@link #resetDelivery}) by ingest-to-viewer-socket delay:
+   * {@code into[i]} becomes the count of {@link DeliveryLatency} bucket {@code i}, whose delays reach
+   * {@link DeliveryLatency#upperMicros}. {@code into} comes from {@link DeliveryLatency#empty()}.
+   */
+  public void deliveryCounts(long[] into) {
+    java.util.Arrays.fill(into, 0);
+    for (MediaLoop loop : loops) {
+      loop.latency.addTo(into);
+    }
+  }
+
   /** Starts a new measurement window for {@link #deliveryMillis} (racy; for benchmarks). */
   public void resetDelivery() {
     for (MediaLoop loop : loops) {

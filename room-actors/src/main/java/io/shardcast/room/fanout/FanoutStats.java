@@ -1,26 +1,38 @@
 package io.shardcast.room.fanout;
 
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.LongConsumer;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongConsumer;
 
-/** Counters of this node's fan-out, read by the metrics reporter; updated without allocation. */
+/**
+ * Counters of one node's fan-out, owned by the node and handed to what records into them (its room
+ * edges, viewer sessions and connections); read by its metrics reporter and load probe. Updated
+ * without allocation. One instance per node, so nodes sharing a JVM (the cluster tests) count apart.
+ */
 public final class FanoutStats {
-  public static final AtomicInteger CONNECTED_VIEWERS = new AtomicInteger();
-  public static final AtomicInteger ACTIVE_EDGES = new AtomicInteger();
+
+  public final AtomicInteger connectedViewers = new AtomicInteger();
+  public final AtomicInteger activeEdges = new AtomicInteger();
   /** Events written to viewers (a batch counts its events). */
-  public static final LongAdder FRAMES_OUT = new LongAdder();
+  public final LongAdder framesOut = new LongAdder();
   /** WebSocket messages written to viewers (a batch is one). */
-  public static final LongAdder MESSAGES_OUT = new LongAdder();
-  public static final LongAdder CHAT_DROPPED = new LongAdder();
+  public final LongAdder messagesOut = new LongAdder();
+  public final LongAdder chatDropped = new LongAdder();
   /** Viewer connections accepted (upgrades completed). */
-  public static final LongAdder JOINS = new LongAdder();
+  public final LongAdder joins = new LongAdder();
   /** Bytes written to viewer connections. */
-  public static final LongAdder BYTES_OUT = new LongAdder();
-  public static final LongAdder SLOW_CONSUMER_CLOSES = new LongAdder();
+  public final LongAdder bytesOut = new LongAdder();
+  public final LongAdder slowConsumerCloses = new LongAdder();
 
-  /** Milliseconds from a frame's persistence to its release at an edge; set by the metrics reporter. */
-  public static volatile LongConsumer fanoutLatencyMillis = ms -> {};
+  private volatile LongConsumer fanoutLatencyMillis = ms -> {};
 
-  private FanoutStats() {}
+  /** Where {@link #fanoutLatency} records go; set by the node's metrics reporter. */
+  public void onFanoutLatency(LongConsumer millis) {
+    this.fanoutLatencyMillis = millis;
+  }
+
+  /** Milliseconds from a frame's persistence to its release at one of this node's edges. */
+  public void fanoutLatency(long millis) {
+    fanoutLatencyMillis.accept(millis);
+  }
 }

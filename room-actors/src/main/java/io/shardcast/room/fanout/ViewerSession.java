@@ -13,6 +13,7 @@ public final class ViewerSession {
   private final Frame[] queue;
   private final int chatLimit;
   private final long maxChatAgeMillis;
+  private final FanoutStats stats;
   private int head;
   private int size;
   /**
@@ -31,8 +32,10 @@ public final class ViewerSession {
   /**
    * @param maxChatAgeMillis chat older than this when the socket can take it is sampled away
    *     instead of sent late; 0 disables the age bound
+   * @param stats the node's fan-out counters, where chat sampled away and slow-consumer closes are counted
    */
-  public ViewerSession(String roomId, String userId, int capacity, int chatLimit, long maxChatAgeMillis) {
+  public ViewerSession(String roomId, String userId, int capacity, int chatLimit, long maxChatAgeMillis,
+      FanoutStats stats) {
     if (chatLimit > capacity || capacity < 1) {
       throw new IllegalArgumentException("chat limit " + chatLimit + " must be within capacity " + capacity);
     }
@@ -41,6 +44,7 @@ public final class ViewerSession {
     this.queue = new Frame[capacity];
     this.chatLimit = chatLimit;
     this.maxChatAgeMillis = maxChatAgeMillis;
+    this.stats = stats;
   }
 
   public String roomId() {
@@ -100,7 +104,7 @@ public final class ViewerSession {
       }
       if (size == queue.length) {
         overflowed = true;
-        FanoutStats.SLOW_CONSUMER_CLOSES.increment();
+        stats.slowConsumerCloses.increment();
       } else {
         queue[(head + size) % queue.length] = frame;
         size++;
@@ -136,7 +140,7 @@ public final class ViewerSession {
 
   private void dropChat(int n) {
     chatDropped += n;
-    FanoutStats.CHAT_DROPPED.add(n);
+    stats.chatDropped.add(n);
   }
 
   /** Asks the connection to close after what is queued, sending {@code notice} last. */

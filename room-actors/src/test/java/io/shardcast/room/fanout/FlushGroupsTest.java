@@ -18,7 +18,7 @@ class FlushGroupsTest {
   private static List<ViewerSession> viewers(int n) {
     List<ViewerSession> l = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      l.add(new ViewerSession("room", "u" + i, 8, 4, 0));
+      l.add(new ViewerSession("room", "u" + i, 8, 4, 0, new FanoutStats()));
     }
     return l;
   }

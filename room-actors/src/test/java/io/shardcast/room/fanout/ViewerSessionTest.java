@@ -27,7 +27,7 @@ class ViewerSessionTest {
 
   @Test
   void chatIsSampledWhenTheQueueFillsButCommerceIsNot() {
-    ViewerSession s = new ViewerSession("r", "u", 8, 4, 0);
+    ViewerSession s = new ViewerSession("r", "u", 8, 4, 0, new FanoutStats());
     long now = System.currentTimeMillis();
     for (long seq = 1; seq <= 6; seq++) {
       s.offer(chat(seq, now));
@@ -41,7 +41,7 @@ class ViewerSessionTest {
 
   @Test
   void aViewerTooSlowForCommerceIsClosedToResumeNotSilentlyShortchanged() {
-    ViewerSession s = new ViewerSession("r", "u", 4, 2, 0);
+    ViewerSession s = new ViewerSession("r", "u", 4, 2, 0, new FanoutStats());
     for (long seq = 1; seq <= 5; seq++) {
       s.offer(sale(seq));
     }
@@ -52,7 +52,7 @@ class ViewerSessionTest {
 
   @Test
   void replaysAreIdempotentAndResumeSkipsWhatTheViewerHas() {
-    ViewerSession s = new ViewerSession("r", "u", 16, 16, 0);
+    ViewerSession s = new ViewerSession("r", "u", 16, 16, 0, new FanoutStats());
     s.resumeFrom(3);
     for (long seq = 1; seq <= 5; seq++) {
       s.offer(sale(seq));
@@ -64,7 +64,7 @@ class ViewerSessionTest {
 
   @Test
   void lateChatIsDroppedAtSendTimeButLateCommerceIsStillSent() {
-    ViewerSession s = new ViewerSession("r", "u", 16, 16, 1000);
+    ViewerSession s = new ViewerSession("r", "u", 16, 16, 1000, new FanoutStats());
     long old = System.currentTimeMillis() - 5000;
     s.offer(chat(1, old));
     s.offer(new Frame(2, "{}", true, 0, false, old));
@@ -75,7 +75,7 @@ class ViewerSessionTest {
 
   @Test
   void anEmptyQueueWakesItsConsumerOnTheNextOffer() {
-    ViewerSession s = new ViewerSession("r", "u", 4, 4, 0);
+    ViewerSession s = new ViewerSession("r", "u", 4, 4, 0, new FanoutStats());
     int[] wakes = {0};
     s.onWakeup(() -> wakes[0]++);
     assertNull(s.poll());
@@ -111,7 +111,7 @@ class ViewerSessionTest {
 
   @Test
   void aViewerThatIsBehindGetsTheCommerceOfABatchButNotItsChat() {
-    ViewerSession s = new ViewerSession("r", "u", 8, 2, 0);
+    ViewerSession s = new ViewerSession("r", "u", 8, 2, 0, new FanoutStats());
     long now = System.currentTimeMillis();
     s.offer(Frame.batch(new Frame[] {chat(1, now), chat(2, now)}, 0, 2));
     s.offer(Frame.batch(new Frame[] {chat(3, now), chat(4, now)}, 0, 2));
@@ -124,7 +124,7 @@ class ViewerSessionTest {
 
   @Test
   void aBatchOverlappingWhatTheViewerHasDeliversOnlyTheNewEvents() {
-    ViewerSession s = new ViewerSession("r", "u", 16, 16, 0);
+    ViewerSession s = new ViewerSession("r", "u", 16, 16, 0, new FanoutStats());
     s.resumeFrom(2);
     s.offer(Frame.batch(new Frame[] {sale(1), sale(2), sale(3), sale(4)}, 0, 4));
     s.offer(Frame.batch(new Frame[] {sale(3), sale(4)}, 0, 2));
@@ -134,7 +134,7 @@ class ViewerSessionTest {
 
   @Test
   void aStaleBatchLosesItsChatButKeepsItsCommerce() {
-    ViewerSession s = new ViewerSession("r", "u", 16, 16, 1000);
+    ViewerSession s = new ViewerSession("r", "u", 16, 16, 1000, new FanoutStats());
     long old = System.currentTimeMillis() - 5000;
     s.offer(Frame.batch(new Frame[] {chat(1, old), sale(2), chat(3, old)}, 0, 3));
     assertEquals(List.of(2L), drainEvents(s));
@@ -143,7 +143,7 @@ class ViewerSessionTest {
 
   @Test
   void aSaleOpeningDoesNotWaitBehindQueuedChat() {
-    ViewerSession s = new ViewerSession("r", "u", 16, 16, 0);
+    ViewerSession s = new ViewerSession("r", "u", 16, 16, 0, new FanoutStats());
     long now = System.currentTimeMillis();
     s.offer(Frame.batch(new Frame[] {chat(1, now), sale(2)}, 0, 2));
     s.offer(Frame.batch(new Frame[] {chat(3, now), chat(4, now)}, 0, 2));
