@@ -62,7 +62,7 @@ final class FrameScanner {
     return type >= 0 && startsWith(b, type + TYPE.length, prefix);
   }
 
-  /** The text {@code skip} bytes after {@code at} up to the next quote; "" when {@code at} is -1 or no quote follows. */
+  /** The text {@code skip} bytes after {@code at} up to the next quote; "" when {@code at} is -1 or none follows. */
   static String string(byte[] b, int at, int skip, int end) {
     int from = at + skip;
     int to = at < 0 ? -1 : indexOf(b, from, end, QUOTE);

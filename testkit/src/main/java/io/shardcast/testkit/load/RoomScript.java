@@ -41,7 +41,8 @@ public final class RoomScript {
   }
 
   public RoomScript create(String title) throws IOException, InterruptedException {
-    RestClient.Response r = rest.post(baseUrl + "/api/rooms", null, JsonNodeFactory.instance.objectNode().put("title", title));
+    RestClient.Response r = rest.post(baseUrl + "/api/rooms", null,
+        JsonNodeFactory.instance.objectNode().put("title", title));
     require(r, 201, "create room");
     roomId = r.body().get("roomId").asText();
     hostToken = r.body().get("hostToken").asText();

@@ -30,7 +30,8 @@ class ViewerTest {
   @Test
   void fieldsAreReadWhereverTheyStandAndNotFromInsideOtherFields() {
     Viewer v = new Viewer("v", null, true);
-    v.onMessage("{ \"seq\" : 12, \"text\" : \"\\\"seq\\\":99 \\\"type\\\":\\\"snapshot\\\"\", \"type\" : \"comment\" }");
+    v.onMessage("{ \"seq\" : 12, \"text\" : \"\\\"seq\\\":99 \\\"type\\\":\\\"snapshot\\\"\","
+        + " \"type\" : \"comment\" }");
     v.onMessage("{\"at\":5,\"seq\":11,\"type\":\"comment\",\"text\":\"late\"}");
     assertEquals(12, v.lastSeq());
     assertEquals(2, v.sequenced());
