@@ -95,7 +95,8 @@ final class Buyers {
     int tries = attempt;
     String user = "buyer-" + buyer;
     var gw = targets.any(random);
-    String body = "{\"orderId\":\"" + id + "\",\"userId\":\"" + user + "\",\"saleId\":\"" + sale + "\",\"quantity\":1}";
+    String body = History.JSON.createObjectNode().put("orderId", id).put("userId", user).put("saleId", sale)
+        .put("quantity", 1).toString();
     long start = System.currentTimeMillis();
     history.add(History.record("op").put("op", "order").put("phase", "invoke").put("orderId", id)
         .put("userId", user).put("saleId", sale).put("attempt", tries).put("gateway", gw.address()));

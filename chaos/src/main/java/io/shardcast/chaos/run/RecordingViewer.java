@@ -147,13 +147,17 @@ final class RecordingViewer implements WebSocket.Listener {
       return;
     }
     String op = dice < 3 ? "comment" : "like";
-    String msg = dice < 3 ? "{\"type\":\"comment\",\"text\":\"" + id + " at " + System.currentTimeMillis() + "\"}"
-        : "{\"type\":\"like\",\"count\":1}";
+    ObjectNode msg = History.JSON.createObjectNode().put("type", op);
+    if (dice < 3) {
+      msg.put("text", id + " at " + System.currentTimeMillis());
+    } else {
+      msg.put("count", 1);
+    }
     long start = System.currentTimeMillis();
     history.add(History.record("op").put("op", op).put("phase", "invoke").put("viewer", id));
     synchronized (this) {
       // Fire and forget, as the protocol has it: complete once the frame is on the socket.
-      ws.sendText(msg, true).whenComplete((w, t) -> history.add(History.record("op").put("op", op)
+      ws.sendText(msg.toString(), true).whenComplete((w, t) -> history.add(History.record("op").put("op", op)
           .put("phase", t == null ? "ok" : "fail").put("viewer", id).put("ms", System.currentTimeMillis() - start)));
     }
   }

@@ -1,5 +1,6 @@
 package io.shardcast.testkit.load;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -8,6 +9,9 @@ public final class ChatLoad {
 
   private static final long TICK_NANOS = 10_000_000;
   private static final int LIKES_PER_MESSAGE = 10;
+  /** Every like message is the same: written once. */
+  private static final String LIKES = JsonNodeFactory.instance.objectNode().put("type", "like")
+      .put("count", LIKES_PER_MESSAGE).toString();
 
   private final List<Viewer> senders;
   private final int commentsPerSecond;
@@ -46,8 +50,7 @@ public final class ChatLoad {
         commentsSent++;
       }
       while (likeDebt >= 1) {
-        senders.get(ThreadLocalRandom.current().nextInt(senders.size()))
-            .send("{\"type\":\"like\",\"count\":" + LIKES_PER_MESSAGE + "}");
+        senders.get(ThreadLocalRandom.current().nextInt(senders.size())).send(LIKES);
         likeDebt--;
       }
       next += TICK_NANOS;

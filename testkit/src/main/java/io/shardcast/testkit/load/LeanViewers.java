@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.ByteBuffer;
-import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -15,54 +13,24 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 
 /**
- * Many receive-only viewers on one selector thread, for benchmarks where the load client must not
- * be the bottleneck: a plain-NIO WebSocket client that reads server frames straight from the
- * bytes, without a String per message. For each event it checks {@code seq} order (the same check
- * as {@link Viewer}) and, for comments, records the latency from the timestamp in the text.
- * Everything it receives is read; nothing is buffered beyond a frame that spans two reads.
+ * Many receive-only viewers on a few selector threads, for benchmarks where the load client must
+ * not be the bottleneck: a plain-NIO WebSocket client that reads server frames straight from the
+ * bytes, without a String per message ({@link ViewerLoop}, {@link FrameScanner}). For each event it
+ * checks {@code seq} order (the same check as {@link Viewer}) and, for comments, records the
+ * latency from the timestamp in the text ({@link LeanViewer}). Viewers told to move follow the
+ * hint; refused ones retry with growing waits.
  */
 public final class LeanViewers implements AutoCloseable {
 
-  private static final byte[] SEQ = "\"seq\":".getBytes(StandardCharsets.US_ASCII);
-  private static final byte[] TYPE = "\"type\":\"".getBytes(StandardCharsets.US_ASCII);
-  private static final byte[] STAMP = " t=".getBytes(StandardCharsets.US_ASCII);
-  private static final byte[] HEADERS_END = {'\r', '\n', '\r', '\n'};
-  private static final byte[] AT = "\"at\":".getBytes(StandardCharsets.US_ASCII);
-  private static final byte[] REVEAL_AT = "\"revealAt\":".getBytes(StandardCharsets.US_ASCII);
-  private static final byte[] WS_URL = "\"ws\":\"".getBytes(StandardCharsets.US_ASCII);
-  private static final byte[] DRAIN_REASON = "\"reason\":\"drain\"".getBytes(StandardCharsets.US_ASCII);
-
-  private final Loop[] loops;
-  private final long pollNanos;
-  private final LatencyRecorder commentLatency;
-  private final LatencyRecorder roomToViewer = new LatencyRecorder();
-  private final LatencyRecorder saleOpenDelay = new LatencyRecorder();
-  private final LongAdder saleOpenEarly = new LongAdder();
-  private final java.util.concurrent.atomic.LongAccumulator saleOpenMax =
-      new java.util.concurrent.atomic.LongAccumulator(Math::max, Long.MIN_VALUE);
-  private final java.util.concurrent.atomic.LongAccumulator saleOpenMin =
-      new java.util.concurrent.atomic.LongAccumulator(Math::min, Long.MAX_VALUE);
-  private final List<Conn> conns = new ArrayList<>();
-  private final LongAdder events = new LongAdder();
-  private final LongAdder messages = new LongAdder();
-  private final LongAdder outOfOrder = new LongAdder();
-  private final AtomicLong open = new AtomicLong();
-  private final LongAdder reconnects = new LongAdder();
-  private final LongAdder gaps = new LongAdder();
-  private final LongAdder refused = new LongAdder();
-  private final LongAdder gaveUp = new LongAdder();
-  private final LongAdder lost = new LongAdder();
-  private final LongAdder resumeSnapshots = new LongAdder();
-  private final java.util.concurrent.atomic.LongAccumulator firstHintMillis =
-      new java.util.concurrent.atomic.LongAccumulator(Math::min, Long.MAX_VALUE);
-  private final java.util.concurrent.atomic.LongAccumulator lastHintMillis =
-      new java.util.concurrent.atomic.LongAccumulator(Math::max, Long.MIN_VALUE);
   private static final int MAX_ATTEMPTS = 5;
+  private static final int RECEIVE_BUFFER_BYTES = 64 * 1024;
+
+  private final ViewerLoop[] loops;
+  private final AudienceStats stats;
+  private final List<LeanViewer> viewers = new ArrayList<>();
   /**
    * Reconnections (hints followed, refusals retried) run here, never on a selector thread: asking
    * /join and opening a socket block.
@@ -76,115 +44,6 @@ public final class LeanViewers implements AutoCloseable {
   private volatile Function<String, String> resolver = room -> null;
   private volatile boolean running = true;
   private int nextLoop;
-
-  private static final class Conn {
-    final SocketChannel ch;
-    final String roomId;
-    final String user;
-    volatile boolean upgraded;
-    byte[] carry = new byte[0];
-    int carryLen;
-    volatile long lastSeq = -1;
-    volatile boolean ended;
-    /** Connection attempts for this viewer before this one (retries after a refusal). */
-    final int attempt;
-    /** Opened to resume (a hint followed, or a retry of one) from {@link #lastSeq}. */
-    final boolean resuming;
-    /** Set by a reconnect hint: the URL to resume at ("" when the hint named no node). */
-    String moveTo;
-
-    Conn(SocketChannel ch, String roomId, String user, long lastSeq, int attempt, boolean resuming) {
-      this.ch = ch;
-      this.roomId = roomId;
-      this.user = user;
-      this.lastSeq = lastSeq;
-      this.attempt = attempt;
-      this.resuming = resuming;
-    }
-  }
-
-  /**
-   * One selector thread and its connections. What it counts for every event (events, messages,
-   * latencies) it keeps in plain fields and adds to the shared totals once per select round: two
-   * threads counting 300,000 events a second on shared atomics spent more CPU on that than on
-   * reading the sockets. Anomalies (gaps, events out of order) are rare and counted at once.
-   */
-  private final class Loop implements Runnable {
-    final Selector selector = Selector.open();
-    final Thread thread;
-    final List<Conn> pendingRegistrations = new ArrayList<>();
-    final ByteBuffer readBuf = ByteBuffer.allocateDirect(256 * 1024);
-    final byte[] scratch = new byte[256 * 1024];
-    final LatencyRecorder.Local commentLatencyLocal = commentLatency == null ? null : commentLatency.local();
-    final LatencyRecorder.Local roomToViewerLocal = roomToViewer.local();
-    long eventsLocal;
-    long messagesLocal;
-
-    Loop(int i) throws IOException {
-      thread = new Thread(this, "lean-viewers-" + i);
-      thread.setDaemon(true);
-    }
-
-    @Override
-    public void run() {
-      try {
-        while (running) {
-          if (pollNanos > 0) {
-            java.util.concurrent.locks.LockSupport.parkNanos(pollNanos);
-            selector.selectNow(this::ready);
-          } else {
-            selector.select(this::ready, 100);
-          }
-          synchronized (this) {
-            for (Conn c : pendingRegistrations) {
-              c.ch.register(selector, SelectionKey.OP_READ, c);
-            }
-            pendingRegistrations.clear();
-          }
-          flush();
-        }
-      } catch (IOException e) {
-        throw new IllegalStateException(e);
-      }
-    }
-
-    private void ready(SelectionKey k) {
-      Conn c = (Conn) k.attachment();
-      boolean ended;
-      try {
-        ended = !read(c, this);
-      } catch (IOException e) {
-        ended = true;
-      }
-      if (ended) {
-        k.cancel();
-        if (end(c) && running) {
-          if (c.moveTo != null) {
-            reconnect(c, c.moveTo, 0, 0); // a hint: go at once
-          } else if (!c.upgraded) {
-            reconnect(c, "", c.attempt + 1, 250L << c.attempt); // refused: back off, ask /join
-          } else {
-            lost.increment(); // closed without a hint (a node killed): a real client would rejoin
-          }
-        }
-      }
-    }
-
-    private void flush() {
-      if (commentLatencyLocal != null) {
-        commentLatencyLocal.flush();
-      }
-      roomToViewerLocal.flush();
-      if (eventsLocal != 0) {
-        events.add(eventsLocal);
-        eventsLocal = 0;
-      }
-      if (messagesLocal != 0) {
-        messages.add(messagesLocal);
-        messagesLocal = 0;
-      }
-    }
-  }
 
   /**
    * @param threads selector threads; with the nodes on the same cores, more than one keeps the
@@ -202,12 +61,11 @@ public final class LeanViewers implements AutoCloseable {
    *     devices). Adds up to this much to every latency measured.
    */
   public LeanViewers(LatencyRecorder commentLatency, int threads, int pollMillis) throws IOException {
-    this.commentLatency = commentLatency;
-    this.pollNanos = pollMillis * 1_000_000L;
-    this.loops = new Loop[threads];
+    this.stats = new AudienceStats(commentLatency);
+    this.loops = new ViewerLoop[threads];
     for (int i = 0; i < threads; i++) {
-      loops[i] = new Loop(i);
-      loops[i].thread.start();
+      loops[i] = new ViewerLoop(i, stats, pollMillis * 1_000_000L, this::ended);
+      loops[i].start();
     }
   }
 
@@ -229,58 +87,71 @@ public final class LeanViewers implements AutoCloseable {
     this.resolver = roomToViewerBase;
   }
 
+  /** A selector thread saw {@code v}'s connection end: follow its hint, retry a refusal, or count it lost. */
+  private void ended(LeanViewer v) {
+    if (end(v) && running) {
+      if (v.moveTo != null) {
+        reconnect(v, v.moveTo, 0, 0); // a hint: go at once
+      } else if (!v.upgraded) {
+        reconnect(v, "", v.attempt + 1, 250L << v.attempt); // refused: back off, ask /join
+      } else {
+        stats.lost.increment(); // closed without a hint (a node killed): a real client would rejoin
+      }
+    }
+  }
+
   /** Closes a connection once (and forgets it); false if it had ended already. */
-  private boolean end(Conn c) {
-    synchronized (c) {
-      if (c.ended) {
+  private boolean end(LeanViewer v) {
+    synchronized (v) {
+      if (v.ended) {
         return false;
       }
-      c.ended = true;
+      v.ended = true;
     }
-    synchronized (conns) {
-      conns.remove(c);
+    synchronized (viewers) {
+      viewers.remove(v);
     }
     try {
-      c.ch.close();
+      v.ch.close();
     } catch (IOException ignored) {
       // closed anyway
     }
-    if (c.upgraded) {
-      open.decrementAndGet();
+    if (v.upgraded) {
+      stats.open.decrementAndGet();
     } else {
-      refused.increment();
+      stats.refused.increment();
     }
     return true;
   }
 
   /** Disconnects up to {@code n} connected viewers (they leave, as viewers do); returns how many. */
   public int leave(int n) {
-    List<Conn> leaving = new ArrayList<>();
-    synchronized (conns) {
-      for (Conn c : conns) {
+    List<LeanViewer> leaving = new ArrayList<>();
+    synchronized (viewers) {
+      for (LeanViewer v : viewers) {
         if (leaving.size() == n) {
           break;
         }
-        if (c.upgraded && !c.ended) {
-          leaving.add(c);
+        if (v.upgraded && !v.ended) {
+          leaving.add(v);
         }
       }
     }
     int left = 0;
-    for (Conn c : leaving) {
-      left += end(c) ? 1 : 0; // end() forgets the connection: not while iterating them
+    for (LeanViewer v : leaving) {
+      left += end(v) ? 1 : 0; // end() forgets the connection: not while iterating them
     }
     return left;
   }
 
   /**
-   * Resumes viewer {@code c} elsewhere after {@code delayMillis}: at {@code url} (a hint's), or where
+   * Resumes viewer {@code v} elsewhere after {@code delayMillis}: at {@code url} (a hint's), or where
    * the resolver (/join) says when it is empty, from the last seq it received. A connection that
    * fails is tried again, with growing waits, up to {@link #MAX_ATTEMPTS} times, then given up.
    */
-  private void reconnect(Conn c, String url, int attempt, long delayMillis) {
+  private void reconnect(LeanViewer v, String url, int attempt, long delayMillis) {
     if (attempt > MAX_ATTEMPTS) {
-      gaveUp.increment();
+      stats.gaveUp.increment();
       return;
     }
     reconnector.schedule(() -> {
@@ -290,16 +161,16 @@ public final class LeanViewers implements AutoCloseable {
       try {
         String target = url;
         if (target.isEmpty()) {
-          String base = resolver.apply(c.roomId);
+          String base = resolver.apply(v.roomId);
           if (base == null) {
-            gaveUp.increment();
+            stats.gaveUp.increment();
             return;
           }
-          target = viewerUrl(base, c.roomId, c.user, c.lastSeq);
+          target = viewerUrl(base, v.roomId, v.user, v.lastSeq);
         }
-        connect(URI.create(target), c.roomId, c.user, c.lastSeq, attempt, c.resuming || c.moveTo != null);
+        connect(URI.create(target), v.roomId, v.user, v.lastSeq, attempt, v.resuming || v.moveTo != null);
       } catch (IOException | RuntimeException e) {
-        reconnect(c, "", attempt + 1, 250L << attempt);
+        reconnect(v, "", attempt + 1, 250L << attempt);
       }
     }, delayMillis, TimeUnit.MILLISECONDS);
   }
@@ -308,15 +179,24 @@ public final class LeanViewers implements AutoCloseable {
       throws IOException {
     SocketChannel ch = SocketChannel.open(new InetSocketAddress(u.getHost(), u.getPort()));
     try {
-      register(ch, u, new Conn(ch, roomId, user, lastSeq, attempt, resuming));
+      upgrade(ch, u);
+      ViewerLoop loop;
+      LeanViewer v;
+      synchronized (viewers) {
+        loop = loops[nextLoop++ % loops.length];
+        v = new LeanViewer(ch, roomId, user, lastSeq, attempt, resuming, stats, loop.counts);
+        viewers.add(v);
+      }
+      loop.register(v);
     } catch (IOException | RuntimeException e) {
       ch.close();
       throw e;
     }
   }
 
-  private void register(SocketChannel ch, URI u, Conn c) throws IOException {
-    ch.socket().setReceiveBufferSize(64 * 1024);
+  /** Writes the WebSocket upgrade request, blocking; the channel is non-blocking afterwards. */
+  private static void upgrade(SocketChannel ch, URI u) throws IOException {
+    ch.socket().setReceiveBufferSize(RECEIVE_BUFFER_BYTES);
     byte[] nonce = new byte[16];
     ThreadLocalRandom.current().nextBytes(nonce);
     String req = "GET " + u.getRawPath() + "?" + u.getRawQuery() + " HTTP/1.1\r\n"
@@ -329,273 +209,39 @@ public final class LeanViewers implements AutoCloseable {
       ch.write(out);
     }
     ch.configureBlocking(false);
-    Loop loop;
-    synchronized (conns) {
-      conns.add(c);
-      loop = loops[nextLoop++ % loops.length];
-    }
-    synchronized (loop) {
-      loop.pendingRegistrations.add(c);
-    }
-    loop.selector.wakeup();
-  }
-
-  /** Reads what is available; false at end of stream. */
-  private boolean read(Conn c, Loop loop) throws IOException {
-    ByteBuffer readBuf = loop.readBuf;
-    readBuf.clear();
-    int n = c.ch.read(readBuf);
-    if (n < 0) {
-      return false;
-    }
-    readBuf.flip();
-    byte[] b = loop.scratch;
-    int len = c.carryLen;
-    if (len + n > b.length) {
-      throw new IOException("frame larger than " + b.length + " bytes");
-    }
-    System.arraycopy(c.carry, 0, b, 0, len);
-    readBuf.get(b, len, n);
-    len += n;
-    int pos = 0;
-    if (!c.upgraded) {
-      int end = indexOf(b, 0, len, HEADERS_END);
-      if (end < 0) {
-        keep(c, b, 0, len);
-        return true;
-      }
-      if (!startsWith(b, 0, "HTTP/1.1 101")) {
-        return false;
-      }
-      c.upgraded = true;
-      open.incrementAndGet();
-      if (c.resuming) {
-        reconnects.increment();
-      }
-      pos = end + 4;
-    }
-    while (len - pos >= 2) {
-      int opcode = b[pos] & 0x0f;
-      int l7 = b[pos + 1] & 0x7f;
-      int header = 2;
-      long plen = l7;
-      if (l7 == 126) {
-        if (len - pos < 4) {
-          break;
-        }
-        plen = ((b[pos + 2] & 0xff) << 8) | (b[pos + 3] & 0xff);
-        header = 4;
-      } else if (l7 == 127) {
-        if (len - pos < 10) {
-          break;
-        }
-        plen = 0;
-        for (int i = 0; i < 8; i++) {
-          plen = (plen << 8) | (b[pos + 2 + i] & 0xff);
-        }
-        header = 10;
-      }
-      if (len - pos < header + plen) {
-        break;
-      }
-      int start = pos + header;
-      int end = (int) (start + plen);
-      if (opcode == 1) {
-        onText(c, loop, b, start, end);
-      } else if (opcode == 8) {
-        return false;
-      }
-      pos = end;
-    }
-    keep(c, b, pos, len);
-    return true;
-  }
-
-  private static void keep(Conn c, byte[] b, int from, int to) {
-    int n = to - from;
-    if (n > c.carry.length) {
-      c.carry = new byte[Math.max(n, 2 * c.carry.length)];
-    }
-    System.arraycopy(b, from, c.carry, 0, n);
-    c.carryLen = n;
-  }
-
-  /** One text message: an event object or an array of them. */
-  private void onText(Conn c, Loop loop, byte[] b, int start, int end) {
-    loop.messagesLocal++;
-    boolean array = b[start] == '[';
-    int base = array ? 1 : 0;
-    int depth = 0;
-    int eventStart = -1;
-    boolean inString = false;
-    for (int i = start; i < end; i++) {
-      byte x = b[i];
-      if (inString) {
-        if (x == '\\') {
-          i++;
-        } else if (x == '"') {
-          inString = false;
-        }
-      } else if (x == '"') {
-        inString = true;
-      } else if (x == '{' || x == '[') {
-        if (depth++ == base) {
-          eventStart = i;
-        }
-      } else if (x == '}' || x == ']') {
-        if (--depth == base && eventStart >= 0) {
-          onEvent(c, loop, b, eventStart, i + 1);
-          eventStart = -1;
-        }
-      }
-    }
-  }
-
-  private void onEvent(Conn c, Loop loop, byte[] b, int start, int end) {
-    loop.eventsLocal++;
-    int t = indexOf(b, start, end, TYPE);
-    boolean snapshot = t >= 0 && startsWith(b, t + TYPE.length, "snapshot");
-    boolean comment = t >= 0 && startsWith(b, t + TYPE.length, "comment\"");
-    if (t >= 0 && startsWith(b, t + TYPE.length, "reconnect\"")) {
-      // Drained or shed: the server closes next; resume where the hint says.
-      int w = indexOf(b, start, end, WS_URL);
-      int from = w + WS_URL.length;
-      int to = w < 0 ? -1 : indexOf(b, from, end, new byte[] {'"'});
-      c.moveTo = to < 0 ? "" : new String(b, from, to - from, StandardCharsets.US_ASCII);
-      if (indexOf(b, start, end, DRAIN_REASON) >= 0) {
-        long now = System.currentTimeMillis();
-        firstHintMillis.accumulate(now);
-        lastHintMillis.accumulate(now);
-      }
-      return;
-    }
-    if (t >= 0 && startsWith(b, t + TYPE.length, "saleOpen\"")) {
-      // How far from the announced instant this viewer saw the sale open (never before it).
-      long delay = System.currentTimeMillis() - number(b, indexOf(b, start, end, REVEAL_AT), REVEAL_AT.length, end);
-      if (delay < 0) {
-        saleOpenEarly.increment();
-      }
-      saleOpenDelay.record(delay);
-      saleOpenMax.accumulate(delay);
-      saleOpenMin.accumulate(delay);
-    }
-    // The server writes an event's seq last and a snapshot's near its start: look from that side.
-    long seq = number(b, snapshot ? indexOf(b, start, end, SEQ) : lastIndexOf(b, start, end, SEQ), SEQ.length, end);
-    if (seq > 0) {
-      if (snapshot) {
-        if (c.resuming && c.lastSeq >= 0) {
-          resumeSnapshots.increment(); // resumed with since, yet given the whole room instead
-        }
-        c.lastSeq = Math.max(c.lastSeq, seq);
-      } else if (seq <= c.lastSeq) {
-        outOfOrder.increment(); // rare: counted at once, so a check that follows sees it
-      } else {
-        if (c.lastSeq >= 0 && seq > c.lastSeq + 1) {
-          gaps.increment();
-        }
-        c.lastSeq = seq;
-      }
-    }
-    if (comment) {
-      long now = System.currentTimeMillis();
-      int stamp = indexOf(b, start, end, STAMP);
-      if (loop.commentLatencyLocal != null) {
-        long sent = number(b, stamp, STAMP.length, end);
-        if (sent > 0) {
-          loop.commentLatencyLocal.record(now - sent);
-        }
-      }
-      long at = number(b, indexOf(b, stamp < 0 ? start : stamp, end, AT), AT.length, end);
-      if (at > 0) {
-        loop.roomToViewerLocal.record(now - at);
-      }
-    }
-  }
-
-  private static long number(byte[] b, int at, int skip, int end) {
-    if (at < 0) {
-      return -1;
-    }
-    long v = 0;
-    int i = at + skip;
-    if (i >= end || b[i] < '0' || b[i] > '9') {
-      return -1;
-    }
-    for (; i < end && b[i] >= '0' && b[i] <= '9'; i++) {
-      v = v * 10 + (b[i] - '0');
-    }
-    return v;
-  }
-
-  private static int indexOf(byte[] b, int from, int to, byte[] pat) {
-    outer:
-    for (int i = from; i <= to - pat.length; i++) {
-      for (int j = 0; j < pat.length; j++) {
-        if (b[i + j] != pat[j]) {
-          continue outer;
-        }
-      }
-      return i;
-    }
-    return -1;
-  }
-
-  private static int lastIndexOf(byte[] b, int from, int to, byte[] pat) {
-    outer:
-    for (int i = to - pat.length; i >= from; i--) {
-      for (int j = 0; j < pat.length; j++) {
-        if (b[i + j] != pat[j]) {
-          continue outer;
-        }
-      }
-      return i;
-    }
-    return -1;
-  }
-
-  private static boolean startsWith(byte[] b, int at, String s) {
-    if (at + s.length() > b.length) {
-      return false;
-    }
-    for (int i = 0; i < s.length(); i++) {
-      if (b[at + i] != s.charAt(i)) {
-        return false;
-      }
-    }
-    return true;
   }
 
   /** Events received by all viewers (a batch counts each event it carries). */
   public long events() {
-    return events.sum();
+    return stats.events.sum();
   }
 
-  /** Latency of comments from the room's timestamp (when it accepted them) to these viewers. */
   /** Milliseconds from each sale's {@code revealAt} to its {@code saleOpen} reaching a viewer (0 if early). */
   public LatencyRecorder saleOpenDelay() {
-    return saleOpenDelay;
+    return stats.saleOpenDelay;
   }
 
   /** saleOpen events that arrived before their {@code revealAt}: an unfair sale. */
   public long saleOpenEarly() {
-    return saleOpenEarly.sum();
+    return stats.saleOpenEarly.sum();
   }
 
   /** Earliest and latest saleOpen arrival relative to revealAt, in ms (signed). */
   public long[] saleOpenRange() {
-    return new long[] {saleOpenMin.get(), saleOpenMax.get()};
+    return new long[] {stats.saleOpenMin.get(), stats.saleOpenMax.get()};
   }
 
+  /** Latency of comments from the room's timestamp (when it accepted them) to these viewers. */
   public LatencyRecorder roomToViewer() {
-    return roomToViewer;
+    return stats.roomToViewer;
   }
 
   public long messages() {
-    return messages.sum();
+    return stats.messages.sum();
   }
 
   public long outOfOrder() {
-    return outOfOrder.sum();
+    return stats.outOfOrder.sum();
   }
 
   /**
@@ -603,15 +249,15 @@ public final class LeanViewers implements AutoCloseable {
    * holes by design; with chat below the node's limits, and across reconnects, there must be none.
    */
   public long gaps() {
-    return gaps.sum();
+    return stats.gaps.sum();
   }
 
   /** Connected viewers that have reached {@code seq}. */
   public int countAtLeast(long seq) {
     int n = 0;
-    synchronized (conns) {
-      for (Conn c : conns) {
-        if (c.upgraded && !c.ended && c.lastSeq >= seq) {
+    synchronized (viewers) {
+      for (LeanViewer v : viewers) {
+        if (v.upgraded && !v.ended && v.lastSeq >= seq) {
           n++;
         }
       }
@@ -622,10 +268,10 @@ public final class LeanViewers implements AutoCloseable {
   /** The lowest seq any connected viewer has reached (-1 with none connected). */
   public long minSeqOfOpen() {
     long min = Long.MAX_VALUE;
-    synchronized (conns) {
-      for (Conn c : conns) {
-        if (c.upgraded && !c.ended) {
-          min = Math.min(min, c.lastSeq);
+    synchronized (viewers) {
+      for (LeanViewer v : viewers) {
+        if (v.upgraded && !v.ended) {
+          min = Math.min(min, v.lastSeq);
         }
       }
     }
@@ -634,7 +280,7 @@ public final class LeanViewers implements AutoCloseable {
 
   /** Viewers that resumed on another node after a reconnect hint (upgraded there). */
   public long reconnects() {
-    return reconnects.sum();
+    return stats.reconnects.sum();
   }
 
   /**
@@ -643,13 +289,13 @@ public final class LeanViewers implements AutoCloseable {
    * rebalance, are not counted).
    */
   public long hintSpreadMillis() {
-    long first = firstHintMillis.get();
-    return first == Long.MAX_VALUE ? -1 : lastHintMillis.get() - first;
+    long first = stats.firstHintMillis.get();
+    return first == Long.MAX_VALUE ? -1 : stats.lastHintMillis.get() - first;
   }
 
   /** Viewers whose connection closed without a hint (a node lost); they were not reconnected. */
   public long lost() {
-    return lost.sum();
+    return stats.lost.sum();
   }
 
   /**
@@ -657,43 +303,38 @@ public final class LeanViewers implements AutoCloseable {
    * resume did not find them (a gap larger than the node's buffer, or a resume that failed).
    */
   public long resumeSnapshots() {
-    return resumeSnapshots.sum();
+    return stats.resumeSnapshots.sum();
   }
 
   /** Viewers that could not connect even after retrying via the resolver. */
   public long gaveUp() {
-    return gaveUp.sum();
+    return stats.gaveUp.sum();
   }
 
   /** Connections that ended before their upgrade: refused (a node not serving, a bad room) or unreachable. */
   public long refused() {
-    return refused.sum();
+    return stats.refused.sum();
   }
 
   /** Viewers whose upgrade succeeded and that are still connected. */
   public long openCount() {
-    return open.get();
+    return stats.open.get();
   }
 
   @Override
   public void close() throws IOException {
     running = false;
     reconnector.shutdownNow();
-    for (Loop l : loops) {
-      l.selector.wakeup();
-      try {
-        l.thread.join(2000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+    for (ViewerLoop l : loops) {
+      l.stop();
+    }
+    synchronized (viewers) {
+      for (LeanViewer v : viewers) {
+        v.ch.close();
       }
     }
-    synchronized (conns) {
-      for (Conn c : conns) {
-        c.ch.close();
-      }
-    }
-    for (Loop l : loops) {
-      l.selector.close();
+    for (ViewerLoop l : loops) {
+      l.close();
     }
   }
 }

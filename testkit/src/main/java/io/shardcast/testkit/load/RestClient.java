@@ -1,5 +1,6 @@
 package io.shardcast.testkit.load;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -41,8 +42,22 @@ public final class RestClient {
     return parse(http.send(request(url, hostToken, json), HttpResponse.BodyHandlers.ofString()));
   }
 
+  /** Posts {@code body}, written by Jackson. */
+  public Response post(String url, String hostToken, JsonNode body) throws IOException, InterruptedException {
+    return post(url, hostToken, JSON.writeValueAsString(body));
+  }
+
   public CompletableFuture<Response> postAsync(String url, String json) {
     return http.sendAsync(request(url, null, json), HttpResponse.BodyHandlers.ofString()).thenApply(RestClient::parse);
+  }
+
+  /** Posts {@code body}, written by Jackson; a body it cannot write is a failed future. */
+  public CompletableFuture<Response> postAsync(String url, JsonNode body) {
+    try {
+      return postAsync(url, JSON.writeValueAsString(body));
+    } catch (JsonProcessingException e) {
+      return CompletableFuture.failedFuture(e);
+    }
   }
 
   private HttpRequest request(String url, String hostToken, String json) {

@@ -1,6 +1,8 @@
 package io.shardcast.testkit.load;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
@@ -39,7 +41,8 @@ public final class RoomScript {
   }
 
   public RoomScript create(String title) throws IOException, InterruptedException {
-    RestClient.Response r = rest.post(baseUrl + "/api/rooms", null, "{\"title\":\"" + title + "\"}");
+    RestClient.Response r = rest.post(baseUrl + "/api/rooms", null,
+        JsonNodeFactory.instance.objectNode().put("title", title));
     require(r, 201, "create room");
     roomId = r.body().get("roomId").asText();
     hostToken = r.body().get("hostToken").asText();
@@ -107,8 +110,8 @@ public final class RoomScript {
       inFlight.acquire();
       int n = i;
       String gw = gateways.get(i % gateways.size());
-      String body = "{\"orderId\":\"" + prefix + "-" + i + "\",\"userId\":\"buyer-" + (i % users)
-          + "\",\"saleId\":\"" + saleId + "\",\"quantity\":1}";
+      ObjectNode body = JsonNodeFactory.instance.objectNode().put("orderId", prefix + "-" + i)
+          .put("userId", "buyer-" + (i % users)).put("saleId", saleId).put("quantity", 1);
       long start = System.nanoTime();
       all[i] = rest.postAsync(gw + "/api/rooms/" + roomId + "/orders", body).whenComplete((r, t) -> {
         inFlight.release();

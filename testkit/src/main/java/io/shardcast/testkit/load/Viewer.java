@@ -1,5 +1,10 @@
 package io.shardcast.testkit.load;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -16,6 +21,11 @@ import java.util.concurrent.CompletionStage;
  * commenter put in the text, and remembers when the sale opened for it.
  */
 public final class Viewer implements WebSocket.Listener {
+
+  /** Frames are read as JSON trees, so no field's place in the object matters. */
+  private static final ObjectReader READER = new ObjectMapper().reader();
+  /** What {@link #comment} puts before the send time in a comment's text. */
+  private static final String STAMP = " t=";
 
   private final String user;
   private final LatencyRecorder commentLatency;
@@ -84,8 +94,10 @@ public final class Viewer implements WebSocket.Listener {
     return unsent;
   }
 
+  /** Comments {@code text}, stamped with the send time so receivers can measure its latency. */
   public void comment(String text) {
-    send("{\"type\":\"comment\",\"text\":\"" + text + " t=" + System.currentTimeMillis() + "\"}");
+    send(JsonNodeFactory.instance.objectNode().put("type", "comment")
+        .put("text", text + STAMP + System.currentTimeMillis()).toString());
   }
 
   public void close() {
@@ -116,13 +128,7 @@ public final class Viewer implements WebSocket.Listener {
     if (last) {
       String msg = partial.toString();
       partial.setLength(0);
-      if (msg.startsWith("[")) {
-        for (String event : splitArray(msg)) {
-          onFrame(event);
-        }
-      } else {
-        onFrame(msg);
-      }
+      onMessage(msg);
     }
     webSocket.request(1);
     return null;
@@ -146,13 +152,38 @@ public final class Viewer implements WebSocket.Listener {
     closed = true;
   }
 
-  private void onFrame(String json) {
+  /** One text message: an event, or a batch of them as an array. */
+  void onMessage(String msg) {
+    JsonNode n;
+    try {
+      n = READER.readTree(msg);
+    } catch (JsonProcessingException e) {
+      // A viewer would notice a message it cannot read: count it, as the server's own errors are.
+      received++;
+      if (keepFrames) {
+        frames.add(msg);
+      }
+      errors++;
+      lastError = "unreadable: " + msg;
+      return;
+    }
+    if (n.isArray()) {
+      for (JsonNode event : n) {
+        onFrame(event, event.toString());
+      }
+    } else {
+      onFrame(n, msg);
+    }
+  }
+
+  private void onFrame(JsonNode event, String json) {
     received++;
     if (keepFrames) {
       frames.add(json);
     }
-    String type = stringField(json, "type");
-    long seq = longField(json, "seq");
+    String type = event.path("type").textValue();
+    JsonNode seqField = event.path("seq");
+    long seq = seqField.isIntegralNumber() ? seqField.asLong() : -1;
     if ("error".equals(type)) {
       errors++;
       lastError = json;
@@ -172,7 +203,7 @@ public final class Viewer implements WebSocket.Listener {
       }
     }
     if ("reconnect".equals(type)) {
-      String ws = stringField(json, "ws");
+      String ws = event.path("ws").textValue();
       if (ws != null) {
         moveTo = ws;
       }
@@ -180,78 +211,24 @@ public final class Viewer implements WebSocket.Listener {
     if ("saleOpen".equals(type) && saleOpenAtMillis == 0) {
       saleOpenAtMillis = System.currentTimeMillis();
     } else if ("comment".equals(type) && commentLatency != null) {
-      int t = json.indexOf(" t=");
-      if (t > 0) {
-        long sent = 0;
-        for (int i = t + 3; i < json.length() && Character.isDigit(json.charAt(i)); i++) {
-          sent = sent * 10 + (json.charAt(i) - '0');
-        }
+      long sent = sentAt(event.path("text").asText(""));
+      if (sent >= 0) {
         commentLatency.record(System.currentTimeMillis() - sent);
       }
     }
   }
 
-  /**
-   * The top-level objects of a JSON array message (a batch of events), as strings: a scan that
-   * tracks nesting and string literals, not a full parse.
-   */
-  static List<String> splitArray(String json) {
-    List<String> out = new ArrayList<>();
-    int depth = 0;
-    int start = -1;
-    boolean inString = false;
-    for (int i = 1; i < json.length(); i++) {
-      char c = json.charAt(i);
-      if (inString) {
-        if (c == '\\') {
-          i++;
-        } else if (c == '"') {
-          inString = false;
-        }
-      } else if (c == '"') {
-        inString = true;
-      } else if (c == '{' || c == '[') {
-        if (depth++ == 0) {
-          start = i;
-        }
-      } else if (c == '}' || c == ']') {
-        if (depth == 0) {
-          break; // the array's own closing bracket
-        }
-        if (--depth == 0) {
-          out.add(json.substring(start, i + 1));
-        }
-      }
-    }
-    return out;
-  }
-
-  static String stringField(String json, String name) {
-    String key = "\"" + name + "\":\"";
-    int i = json.indexOf(key);
-    if (i < 0) {
-      return null;
-    }
-    int start = i + key.length();
-    int end = json.indexOf('"', start);
-    return end < 0 ? null : json.substring(start, end);
-  }
-
-  static long longField(String json, String name) {
-    String key = "\"" + name + "\":";
-    int i = json.indexOf(key);
-    if (i < 0) {
+  /** The send time {@link #comment} put at the end of a comment's text, or -1 when it has none. */
+  private static long sentAt(String text) {
+    int t = text.indexOf(STAMP);
+    if (t < 0) {
       return -1;
     }
-    long v = 0;
-    int j = i + key.length();
-    if (j >= json.length() || !Character.isDigit(json.charAt(j))) {
-      return -1;
+    long sent = 0;
+    for (int i = t + STAMP.length(); i < text.length() && Character.isDigit(text.charAt(i)); i++) {
+      sent = sent * 10 + (text.charAt(i) - '0');
     }
-    for (; j < json.length() && Character.isDigit(json.charAt(j)); j++) {
-      v = v * 10 + (json.charAt(j) - '0');
-    }
-    return v;
+    return sent;
   }
 
   /** Frames received by all the given viewers. */
