@@ -26,7 +26,8 @@ final class NodesNeeded {
   int withHeadroom(double[] demand) {
     int n = 0;
     for (int i = 0; i < Demand.COUNT; i++) {
-      n = Math.max(n, (int) Math.ceil(demand[i] / settings.safeLoad().additive(i) + settings.headroomNodes() - EPSILON));
+      n = Math.max(n,
+          (int) Math.ceil(demand[i] / settings.safeLoad().additive(i) + settings.headroomNodes() - EPSILON));
     }
     return n;
   }

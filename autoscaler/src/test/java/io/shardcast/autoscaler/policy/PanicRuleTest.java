@@ -89,7 +89,8 @@ class PanicRuleTest {
     Census nodes = census(0, active("a0", 0, 2000), active("a1", 0, 2000),
         standby("s0", 0, 0), standby("s1", 0, 0), standby("s2", 0, 0));
     assertEquals(new Capacity(5, 5), rule(Reports.DEFAULTS).everyStandbyServes(new Capacity(2, 5), nodes));
-    assertEquals(new Capacity(5, 6), rule(Reports.with("min-standby = 1")).everyStandbyServes(new Capacity(2, 5), nodes));
+    assertEquals(new Capacity(5, 6),
+        rule(Reports.with("min-standby = 1")).everyStandbyServes(new Capacity(2, 5), nodes));
     assertEquals(new Capacity(5, 5), rule(Reports.with("min-standby = 1\nmax-nodes = 5"))
         .everyStandbyServes(new Capacity(2, 5), nodes), "never past max-nodes");
   }
