@@ -33,7 +33,8 @@ public record AutoscalerSettings(
     Duration saleLead,
     Duration saleBurst,
     Duration saleBaselineWindow,
-    int timelineSize) {
+    int timelineSize,
+    double roomTrendSmoothing) {
 
   public AutoscalerSettings {
     List<String> errors = new ArrayList<>();
@@ -95,6 +96,9 @@ public record AutoscalerSettings(
     if (timelineSize < 1) {
       errors.add("timeline-size (" + timelineSize + ") must be >= 1");
     }
+    if (!(roomTrendSmoothing > 0 && roomTrendSmoothing <= 1)) {
+      errors.add("room-trend-smoothing (" + roomTrendSmoothing + ") must be in (0, 1]");
+    }
     if (!errors.isEmpty()) {
       throw new IllegalArgumentException("invalid shardcast.autoscaler configuration: " + String.join("; ", errors));
     }
@@ -137,7 +141,8 @@ public record AutoscalerSettings(
         c.getDuration("sale.lead"),
         c.getDuration("sale.burst"),
         c.getDuration("sale.baseline-window"),
-        c.getInt("timeline-size"));
+        c.getInt("timeline-size"),
+        c.getDouble("room-trend-smoothing"));
   }
 
   private static void positive(List<String> errors, String name, Duration d) {

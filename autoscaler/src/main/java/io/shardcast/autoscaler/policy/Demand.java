@@ -22,4 +22,9 @@ final class Demand {
     into[EVENTS_OUT] += load.eventsOutPerSecond();
     into[EGRESS] += load.egressBytesPerSecond();
   }
+
+  /** Interactions per viewer in {@code demand}; 0 without viewers. */
+  static double eventsPerViewer(double[] demand) {
+    return demand[VIEWERS] > 0 ? demand[EVENTS_IN] / demand[VIEWERS] : 0;
+  }
 }

@@ -9,9 +9,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import java.util.function.Function;
-import java.util.function.Supplier;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -26,6 +24,8 @@ import org.junit.jupiter.api.Test;
 class NodeAgentTest {
 
   private static ActorTestKit kit;
+  /** How long a step may take before the test fails (the agent acts within a 250 ms check). */
+  private static final Duration AWAIT = Duration.ofSeconds(5);
 
   @BeforeAll
   static void start() {
@@ -64,12 +64,14 @@ class NodeAgentTest {
   private static final class SlowTable implements NodeAgent.Destinations {
     volatile CompletableFuture<Boolean> fetching = new CompletableFuture<>();
     final AtomicInteger asked = new AtomicInteger();
+    /** Each ask's number, as the agent makes it. */
+    final TestProbe<Integer> asks = kit.createTestProbe();
 
     @Override
     public CompletionStage<Boolean> refresh() {
       // Read before counting: the test swaps the fetch once it sees the count.
       CompletableFuture<Boolean> f = fetching;
-      asked.incrementAndGet();
+      asks.getRef().tell(asked.incrementAndGet());
       return f;
     }
 
@@ -78,45 +80,55 @@ class NodeAgentTest {
       return "ws://127.0.0.1:9002";
     }
 
-    /** Answers the fetch under way once the agent has asked {@code asks} times in all. */
-    void answerAfter(int asks) {
-      awaitTrue(() -> asked.get() >= asks,
-          () -> "the agent asked for the table " + asked.get() + " times, expected " + asks);
+    /** Answers the fetch under way once the agent has asked {@code count} times in all. */
+    void answerAfter(int count) {
+      int seen = 0;
+      while (seen < count) {
+        seen = asks.receiveMessage(AWAIT);
+      }
       CompletableFuture<Boolean> done = fetching;
       fetching = new CompletableFuture<>();
       done.complete(true);
     }
   }
 
-  /** A node agent with its viewers, its slow join table and the probe its hints reach. */
+  /** A node agent with its viewers, its slow join table and the probes its hints and reports reach. */
   private static final class Node {
     final TestProbe<Hinted> hints = kit.createTestProbe();
     final NodeLifecycle lifecycle = new NodeLifecycle(NodeRole.ACTIVE);
     final Connected viewers = new Connected(hints.getRef());
     final SlowTable table = new SlowTable();
+    /** The node's load reporter, which the agent tells to report at once on every change of role. */
+    final TestProbe<Object> reporter = kit.createTestProbe();
     final ActorRef<NodeAgent.Command> agent;
 
     Node(String nodeId) {
-      TestProbe<Object> reporter = kit.createTestProbe();
       agent = kit.spawn(NodeAgent.create(lifecycle, viewers, table, nodeId, reporter.getRef(), Duration.ofSeconds(30)));
+      assertInstanceOf(LoadReporter.AgentIs.class, reporter.receiveMessage(AWAIT));
+    }
+
+    /** Waits for the agent's next change of role and checks it is to {@code role}. */
+    void awaitRole(NodeRole role) {
+      reporter.expectMessage(AWAIT, LoadReporter.ReportNow.INSTANCE);
+      assertEquals(role, lifecycle.role());
     }
 
     /** Orders a drain of {@code connected} viewers, hinted over {@code spreadMillis}; returns once it drains. */
     void drain(int connected, long spreadMillis) {
       viewers.count.set(connected);
       agent.tell(new NodeAgent.Drain(true, spreadMillis));
-      awaitRole(lifecycle, NodeRole.DRAINING);
+      awaitRole(NodeRole.DRAINING);
     }
 
     /** The viewers leave (on their own or hinted): the drained node stands by. */
     void viewersLeave() {
       viewers.count.set(0);
-      awaitRole(lifecycle, NodeRole.STANDBY);
+      awaitRole(NodeRole.STANDBY);
     }
 
     void activate() {
       agent.tell(new NodeAgent.Activate());
-      awaitRole(lifecycle, NodeRole.ACTIVE);
+      awaitRole(NodeRole.ACTIVE);
     }
   }
 
@@ -173,22 +185,5 @@ class NodeAgentTest {
     assertTrue(got.contains(new Hinted(5, "ws://127.0.0.1:9002", "drain")), "the next drain's first share: " + got);
     // The first drain's "everyone" never goes out: only the next drain's own shares (5, then 4...).
     assertTrue(got.stream().allMatch(h -> h.max() <= 5), "a stale drain's hint went out: " + got);
-  }
-
-  private static void awaitRole(NodeLifecycle lifecycle, NodeRole role) {
-    awaitTrue(() -> lifecycle.role() == role, () -> "the node is " + lifecycle.role() + ", expected " + role);
-  }
-
-  private static void awaitTrue(BooleanSupplier condition, Supplier<String> failure) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-    while (!condition.getAsBoolean()) {
-      assertTrue(System.nanoTime() < deadline, failure);
-      try {
-        Thread.sleep(10);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        fail(e);
-      }
-    }
   }
 }
