@@ -28,7 +28,7 @@ class ArchitectureTest {
         .withImportOption(location -> !location.contains("-tests.jar"))
         .importPackages("io.shardcast");
     // A rule over no classes passes: make sure every module was found (as classes or as its jar).
-    for (String module : List.of("media", "room", "autoscaler", "cluster", "testkit", "chaos", "bench", "cli")) {
+    for (String module : List.of("wire", "media", "room", "autoscaler", "cluster", "testkit", "chaos", "bench", "cli")) {
       assertTrue(production.stream().anyMatch(c -> c.getPackageName().startsWith("io.shardcast." + module)),
           "no classes of io.shardcast." + module + " on the test's class path");
     }
@@ -37,6 +37,7 @@ class ArchitectureTest {
   @Test
   void modulesDependOnEachOtherOnlyAlongTheDesignsArrows() {
     layeredArchitecture().consideringOnlyDependenciesInLayers()
+        .layer("wire").definedBy("io.shardcast.wire..")
         .layer("media-pipeline").definedBy("io.shardcast.media..")
         .layer("room-actors").definedBy("io.shardcast.room..")
         .layer("autoscaler").definedBy("io.shardcast.autoscaler..")
@@ -45,6 +46,7 @@ class ArchitectureTest {
         .layer("chaos").definedBy("io.shardcast.chaos..")
         .layer("bench").definedBy("io.shardcast.bench..")
         .layer("cli").definedBy("io.shardcast.cli..")
+        .whereLayer("wire").mayNotAccessAnyLayer()
         .whereLayer("cli").mayNotBeAccessedByAnyLayer()
         .whereLayer("bench").mayOnlyBeAccessedByLayers("cli")
         .whereLayer("chaos").mayOnlyBeAccessedByLayers("cli")

@@ -2,6 +2,7 @@ package io.shardcast.media;
 
 import io.shardcast.media.flv.Flv;
 import io.shardcast.media.rtmp.ChunkWriter;
+import io.shardcast.wire.WebSocket;
 import java.nio.ByteBuffer;
 
 /**
@@ -127,16 +128,8 @@ public final class MediaFrame {
 
   private ByteBuffer wsFlv() {
     int payload = Flv.TAG_HEADER_BYTES + body.length + Flv.PREVIOUS_TAG_SIZE_BYTES;
-    int header = payload < 126 ? 2 : payload <= 0xFFFF ? 4 : 10;
-    ByteBuffer b = flvTag(header);
-    b.put(0, (byte) 0x82); // FIN, binary
-    if (header == 2) {
-      b.put(1, (byte) payload);
-    } else if (header == 4) {
-      b.put(1, (byte) 126).putShort(2, (short) payload);
-    } else {
-      b.put(1, (byte) 127).putLong(2, payload);
-    }
+    ByteBuffer b = flvTag(WebSocket.headerLength(payload));
+    WebSocket.putHeader(b, 0, WebSocket.OP_BINARY, payload);
     return b;
   }
 

@@ -2,18 +2,20 @@ package io.shardcast.cluster.viewer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.shardcast.cluster.gateway.JsonReply;
 import io.shardcast.room.Ids;
 import io.shardcast.room.LiveRoom;
 import io.shardcast.room.fanout.FanoutStats;
 import io.shardcast.room.fanout.Frame;
 import io.shardcast.room.fanout.ViewerSession;
+import io.shardcast.wire.HttpAnswer;
+import io.shardcast.wire.HttpRequestHead;
+import io.shardcast.wire.WebSocket;
+import io.shardcast.wire.WebSocketReader;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,13 +25,16 @@ import org.slf4j.LoggerFactory;
  * the room looked up before the 101), then WebSocket messages in and the session's frames out.
  * Bad input gets an HTTP error or an error frame; only protocol violations close the socket.
  */
-final class ViewerConnection {
+final class ViewerConnection implements WebSocketReader.Listener {
 
   private static final Logger log = LoggerFactory.getLogger(ViewerConnection.class);
   private static final ObjectMapper JSON = new ObjectMapper();
   /** A frame's wire form: encoded by the first viewer that sends it, then shared. */
-  private static final Function<Frame, byte[]> WIRE = f -> WebSocketCodec.textFrame(f.json);
-  private static final byte[] HEAD_END = {'\r', '\n', '\r', '\n'};
+  static final Function<Frame, byte[]> WIRE = f -> WebSocket.textFrame(f.json);
+  /** The paths this port serves: a room's viewer socket and its orders. */
+  static final String ROOM_PATH_PREFIX = "/ws/rooms/";
+  static final String ORDERS_PATH_PREFIX = "/api/rooms/";
+  static final String ORDERS_PATH_SUFFIX = "/orders";
   /** The closing notice of a viewer asked to move; rendered per viewer, with its own seq. */
   private static final Frame RECONNECT = new Frame(0, "{\"type\":\"reconnect\"}", true, 0, false, 0);
 
@@ -78,14 +83,8 @@ final class ViewerConnection {
 
   /** Bytes of an incomplete frame, kept until the rest arrives; null almost always. */
   private byte[] carry;
-  /** Payload bytes of a discarded frame still to skip. */
-  private long skip;
-  /** Opcode of the message being received (text or binary), or -1 between messages. */
-  private int messageOpcode = -1;
-  private int messageLength;
-  private boolean messageTooLarge;
-  /** Payload of a fragmented message being assembled; allocated only for fragmented messages. */
-  private byte[] fragments;
+  /** Reads the viewer's frames once the socket is a WebSocket; created then. */
+  private WebSocketReader reader;
 
   private byte[] pending;
   private int pendingOffset;
@@ -142,21 +141,21 @@ final class ViewerConnection {
     int n = Math.min(buf.remaining(), head.length - headLength);
     buf.get(head, headLength, n);
     headLength += n;
-    int end = indexOf(head, from, headLength, HEAD_END);
+    int end = HttpRequestHead.indexOfEnd(head, from, headLength);
     if (end < 0) {
       if (headLength == head.length) {
         respond(431, "HEADERS_TOO_LARGE", "the request head is larger than " + head.length + " bytes", "");
       }
       return;
     }
-    RequestHead req = RequestHead.parse(head, end);
-    if (req.method() == null) {
+    HttpRequestHead req = HttpRequestHead.parse(head, end);
+    if (!req.isHttp()) {
       respond(400, "BAD_REQUEST", "not an HTTP/1.1 request", "");
       return;
     }
-    String orderRoom = req.orderRoomId();
+    String orderRoom = req.segment(ORDERS_PATH_PREFIX, ORDERS_PATH_SUFFIX);
     if (orderRoom != null) {
-      startOrder(req, orderRoom, end + HEAD_END.length, buf);
+      startOrder(req, orderRoom, end + HttpRequestHead.END_BYTES, buf);
       return;
     }
     // Bytes after an upgrade request's head are ignored: a client sends nothing before the 101.
@@ -167,8 +166,8 @@ final class ViewerConnection {
 
   // ---- orders (POST /api/rooms/{id}/orders on a keep-alive connection) --------------------------
 
-  private void startOrder(RequestHead req, String roomId, int bodyStart, ByteBuffer buf) throws IOException {
-    closeAfterOrder = req.headerHasToken("connection", "close") || req.version().equals("HTTP/1.0");
+  private void startOrder(HttpRequestHead req, String roomId, int bodyStart, ByteBuffer buf) throws IOException {
+    closeAfterOrder = req.wantsClose();
     if (!req.method().equals("POST")) {
       respond(405, "METHOD_NOT_ALLOWED", "orders are POSTed", "Allow: POST\r\n");
       return;
@@ -241,13 +240,7 @@ final class ViewerConnection {
         respondRaw(reply.status(), reply.body(), "");
         return;
       }
-      byte[] json = reply.body().getBytes(StandardCharsets.UTF_8);
-      byte[] h = ("HTTP/1.1 " + reply.status() + " " + reason(reply.status())
-          + "\r\nContent-Type: application/json\r\nContent-Length: " + json.length + "\r\n\r\n")
-          .getBytes(StandardCharsets.US_ASCII);
-      pending = new byte[h.length + json.length];
-      System.arraycopy(h, 0, pending, 0, h.length);
-      System.arraycopy(json, 0, pending, h.length, json.length);
+      pending = HttpAnswer.json(reply.status(), reply.body(), "", false);
       pendingOffset = 0;
       state = State.HEAD;
       deadlineNanos = System.nanoTime() + loop.server.settings().viewerIdleTimeout().toNanos();
@@ -267,8 +260,8 @@ final class ViewerConnection {
     }
   }
 
-  private void upgrade(RequestHead req) throws IOException {
-    String room = req.roomId();
+  private void upgrade(HttpRequestHead req) throws IOException {
+    String room = req.segment(ROOM_PATH_PREFIX, "");
     if (room == null) {
       respond(404, "NOT_FOUND", "this port serves /ws/rooms/{roomId}?user={userId} and POST /api/rooms/{roomId}/orders",
           "");
@@ -278,8 +271,7 @@ final class ViewerConnection {
       respond(405, "METHOD_NOT_ALLOWED", "a WebSocket upgrade is a GET", "Allow: GET\r\n");
       return;
     }
-    if (!req.headerHasToken("upgrade", "websocket") || !req.headerHasToken("connection", "upgrade")
-        || req.header("sec-websocket-key") == null) {
+    if (!WebSocket.isUpgrade(req)) {
       respond(400, "NOT_WEBSOCKET", "expected a WebSocket upgrade request", "");
       return;
     }
@@ -320,13 +312,13 @@ final class ViewerConnection {
     userId = user;
     state = State.ANSWERING;
     key.interestOps(0);
-    String accept = WebSocketCodec.acceptKey(req.header("sec-websocket-key"));
+    String wsKey = req.header("sec-websocket-key");
     long resumeFrom = since;
     loop.server.snapshot(room).whenComplete((reply, failure) ->
-        loop.execute(() -> onSnapshot(reply, failure, accept, resumeFrom, true)));
+        loop.execute(() -> onSnapshot(reply, failure, wsKey, resumeFrom, true)));
   }
 
-  private void onSnapshot(ViewerServer.Snapshot read, Throwable failure, String accept, long since,
+  private void onSnapshot(ViewerServer.Snapshot read, Throwable failure, String wsKey, long since,
       boolean mayReadAgain) {
     if (state != State.ANSWERING) {
       return; // timed out or shut down meanwhile
@@ -345,16 +337,16 @@ final class ViewerConnection {
         // A shared read sent before this viewer's request: it resumes after events that read does not
         // have yet. A read sent now does (the room wrote them before the viewer saw them).
         loop.server.snapshot(roomId).whenComplete((again, failed) ->
-            loop.execute(() -> onSnapshot(again, failed, accept, since, false)));
+            loop.execute(() -> onSnapshot(again, failed, wsKey, since, false)));
         return;
       }
       loop.untrack(this);
-      pending = ("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-          + "Sec-WebSocket-Accept: " + accept + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+      pending = WebSocket.upgradeAnswer(wsKey);
       pendingOffset = 0;
       session = loop.server.newSession(roomId, userId);
       input = loop.server.newInput(roomId, userId, session);
       session.onWakeup(() -> loop.wake(this));
+      reader = new WebSocketReader(loop.payload.length);
       state = State.OPEN;
       key.interestOps(SelectionKey.OP_READ);
       // Polls the empty session once, so the edge's first offer wakes this connection.
@@ -371,150 +363,63 @@ final class ViewerConnection {
     }
   }
 
-  private void readFrames(ByteBuffer buf) throws IOException {
-    int max = loop.payload.length;
-    while (state == State.OPEN) {
-      if (skip > 0) {
-        int s = (int) Math.min(skip, buf.remaining());
-        buf.position(buf.position() + s);
-        skip -= s;
-        if (skip > 0) {
-          return;
-        }
-      }
-      int p = buf.position();
-      int available = buf.remaining();
-      if (available < 2) {
-        break;
-      }
-      int b0 = buf.get(p) & 0xff;
-      int b1 = buf.get(p + 1) & 0xff;
-      boolean fin = (b0 & 0x80) != 0;
-      int opcode = b0 & 0x0f;
-      if ((b0 & 0x70) != 0 || (b1 & 0x80) == 0) {
-        protocolError("reserved bits set or an unmasked frame");
-        return;
-      }
-      int len7 = b1 & 0x7f;
-      int header = 2 + (len7 == 126 ? 2 : len7 == 127 ? 8 : 0) + 4;
-      if (available < header) {
-        break;
-      }
-      long len = len7 == 126 ? buf.getShort(p + 2) & 0xffff : len7 == 127 ? buf.getLong(p + 2) : len7;
-      if (len < 0) {
-        protocolError("negative frame length");
-        return;
-      }
-      boolean isControl = opcode >= 0x8;
-      // The message this frame belongs to; committed only once the frame is taken.
-      int msgOpcode = messageOpcode;
-      int msgLength = messageLength;
-      boolean msgTooLarge = messageTooLarge;
-      if (isControl) {
-        if (!fin || len > WebSocketCodec.MAX_CONTROL_PAYLOAD) {
-          protocolError("fragmented or oversized control frame");
-          return;
-        }
-      } else if (opcode == WebSocketCodec.OP_CONTINUATION) {
-        if (msgOpcode < 0) {
-          protocolError("continuation without a message");
-          return;
-        }
-      } else if (opcode == WebSocketCodec.OP_TEXT || opcode == WebSocketCodec.OP_BINARY) {
-        if (msgOpcode >= 0) {
-          protocolError("new message before the last one ended");
-          return;
-        }
-        msgOpcode = opcode;
-        msgLength = 0;
-        msgTooLarge = false;
-      } else {
-        protocolError("unknown opcode " + opcode);
-        return;
-      }
-      // Binary and oversized messages are read past, not buffered, and answered once complete.
-      boolean discard = !isControl
-          && (msgOpcode == WebSocketCodec.OP_BINARY || msgTooLarge || msgLength + len > max);
-      if (!discard && available < header + len) {
-        break; // wait for the rest of the frame
-      }
-      if (!isControl) {
-        messageOpcode = msgOpcode;
-        messageLength = msgLength;
-        messageTooLarge = msgTooLarge || (discard && msgOpcode == WebSocketCodec.OP_TEXT);
-      }
-      if (discard) {
-        buf.position(p + header);
-        skip = len;
-        if (fin) {
-          endDiscardedMessage();
-        }
-        continue;
-      }
-      int length = (int) len;
-      byte[] out = loop.payload;
-      int maskAt = p + header - 4;
-      int at = p + header;
-      for (int i = 0; i < length; i++) {
-        out[i] = (byte) (buf.get(at + i) ^ buf.get(maskAt + (i & 3)));
-      }
-      buf.position(at + length);
-      if (isControl) {
-        onControl(opcode, out, length);
-      } else if (fin && messageLength == 0) {
-        messageOpcode = -1;
-        input.onMessage(new ViewerInput.Inbound(new String(out, 0, length, StandardCharsets.UTF_8), null, null));
-      } else {
-        if (fragments == null) {
-          fragments = new byte[max];
-        }
-        System.arraycopy(out, 0, fragments, messageLength, length);
-        messageLength += length;
-        if (fin) {
-          String text = new String(fragments, 0, messageLength, StandardCharsets.UTF_8);
-          fragments = null;
-          messageOpcode = -1;
-          messageLength = 0;
-          input.onMessage(new ViewerInput.Inbound(text, null, null));
-        }
-      }
-    }
+  private void readFrames(ByteBuffer buf) {
+    reader.read(buf, loop.payload, this);
     if (state == State.OPEN && buf.hasRemaining()) {
       carry = new byte[buf.remaining()];
       buf.get(carry);
     }
   }
 
-  private void endDiscardedMessage() {
-    boolean binary = messageOpcode == WebSocketCodec.OP_BINARY;
-    messageOpcode = -1;
-    messageLength = 0;
-    fragments = null;
+  // ---- what the viewer's frames say (WebSocketReader.Listener; loop thread) ----------------------
+
+  @Override
+  public boolean reading() {
+    return state == State.OPEN;
+  }
+
+  @Override
+  public void onText(String text) {
+    input.onMessage(new ViewerInput.Inbound(text, null, null));
+  }
+
+  @Override
+  public void onRefused(boolean binary) {
     input.onMessage(binary
         ? new ViewerInput.Inbound(null, "BINARY_NOT_SUPPORTED", "send JSON text messages")
         : new ViewerInput.Inbound(null, "FRAME_TOO_LARGE", "messages are at most " + loop.payload.length + " bytes"));
   }
 
-  private void onControl(int opcode, byte[] payload, int length) throws IOException {
-    switch (opcode) {
-      case WebSocketCodec.OP_PING -> {
-        byte[] data = new byte[length];
-        System.arraycopy(payload, 0, data, 0, length);
-        control = WebSocketCodec.frame(WebSocketCodec.OP_PONG, data);
-        writeQueued();
-      }
-      case WebSocketCodec.OP_CLOSE -> {
-        // Echo the client's status code, then wait for it to close the TCP connection.
-        int code = length >= 2 ? ((payload[0] & 0xff) << 8) | (payload[1] & 0xff) : WebSocketCodec.CLOSE_NORMAL;
-        closeWith(WebSocketCodec.closeFrame(code));
-      }
-      default -> { } // pong: nothing to do
+  @Override
+  public void onPing(byte[] payload, int length) {
+    byte[] data = new byte[length];
+    System.arraycopy(payload, 0, data, 0, length);
+    control = WebSocket.frame(WebSocket.OP_PONG, data);
+    try {
+      writeQueued();
+    } catch (IOException e) {
+      fail(e);
     }
   }
 
-  private void protocolError(String why) throws IOException {
+  @Override
+  public void onClose(int code) {
+    // Echo the client's status code, then wait for it to close the TCP connection.
+    try {
+      closeWith(WebSocket.closeFrame(code));
+    } catch (IOException e) {
+      fail(e);
+    }
+  }
+
+  @Override
+  public void onProtocolError(String why) {
     log.info("room {} viewer {}: WebSocket protocol error, closing: {}", roomId, userId, why);
-    closeWith(WebSocketCodec.closeFrame(WebSocketCodec.CLOSE_PROTOCOL_ERROR));
+    try {
+      closeWith(WebSocket.closeFrame(WebSocket.CLOSE_PROTOCOL_ERROR));
+    } catch (IOException e) {
+      fail(e);
+    }
   }
 
   // ---- writing --------------------------------------------------------------------------------
@@ -608,11 +513,18 @@ final class ViewerConnection {
   }
 
   private String reconnectNotice() {
-    long since = resumeSeq();
-    StringBuilder b = new StringBuilder(160).append("{\"type\":\"reconnect\",\"reason\":\"").append(reconnectReason)
+    return reconnectNotice(reconnectReason, resumeSeq(), reconnectBase, roomId, userId);
+  }
+
+  /**
+   * The last frame a viewer asked to move gets: why, the seq it resumes after, and (when a target
+   * {@code wsBase} is known) the URL to reconnect to with that seq.
+   */
+  static String reconnectNotice(String reason, long since, String wsBase, String roomId, String userId) {
+    StringBuilder b = new StringBuilder(160).append("{\"type\":\"reconnect\",\"reason\":\"").append(reason)
         .append("\",\"since\":").append(since);
-    if (reconnectBase != null) {
-      b.append(",\"ws\":\"").append(reconnectBase).append("/ws/rooms/").append(roomId).append("?user=").append(userId);
+    if (wsBase != null) {
+      b.append(",\"ws\":\"").append(wsBase).append(ROOM_PATH_PREFIX).append(roomId).append("?user=").append(userId);
       if (since >= 0) {
         b.append("&since=").append(since);
       }
@@ -622,8 +534,8 @@ final class ViewerConnection {
   }
 
   private void stopWithNotice(String json) {
-    byte[] text = WebSocketCodec.textFrame(json);
-    byte[] close = WebSocketCodec.closeFrame(WebSocketCodec.CLOSE_GOING_AWAY);
+    byte[] text = WebSocket.textFrame(json);
+    byte[] close = WebSocket.closeFrame(WebSocket.CLOSE_GOING_AWAY);
     pending = new byte[text.length + close.length];
     System.arraycopy(text, 0, pending, 0, text.length);
     System.arraycopy(close, 0, pending, text.length, close.length);
@@ -656,22 +568,17 @@ final class ViewerConnection {
   // ---- closing --------------------------------------------------------------------------------
 
   private void respond(int status, String code, String message, String extraHeaders) throws IOException {
-    ObjectNode body = JSON.createObjectNode().put("type", "error").put("code", code).put("message", message);
     if (status >= 500 || status == 431) {
       log.info("viewer upgrade refused {} {}: {}", status, code, message);
     }
-    respondRaw(status, body.toString(), extraHeaders);
+    respondWith(HttpAnswer.error(status, code, message, extraHeaders));
   }
 
   private void respondRaw(int status, String json, String extraHeaders) throws IOException {
-    byte[] body = json.getBytes(StandardCharsets.UTF_8);
-    String headers = "HTTP/1.1 " + status + " " + reason(status) + "\r\n"
-        + "Content-Type: application/json\r\nContent-Length: " + body.length + "\r\n"
-        + extraHeaders + "Connection: close\r\n\r\n";
-    byte[] h = headers.getBytes(StandardCharsets.US_ASCII);
-    byte[] all = new byte[h.length + body.length];
-    System.arraycopy(h, 0, all, 0, h.length);
-    System.arraycopy(body, 0, all, h.length, body.length);
+    respondWith(HttpAnswer.json(status, json, extraHeaders, true));
+  }
+
+  private void respondWith(byte[] all) throws IOException {
     state = State.LINGER;
     key.interestOps(SelectionKey.OP_READ);
     pending = all;
@@ -722,7 +629,7 @@ final class ViewerConnection {
   void shutdown() {
     if (state == State.OPEN && pending == null) {
       try {
-        channel.write(ByteBuffer.wrap(WebSocketCodec.closeFrame(WebSocketCodec.CLOSE_GOING_AWAY)));
+        channel.write(ByteBuffer.wrap(WebSocket.closeFrame(WebSocket.CLOSE_GOING_AWAY)));
       } catch (IOException ignored) {
         // closing anyway
       }
@@ -753,37 +660,6 @@ final class ViewerConnection {
       attached = false;
       loop.server.detach(roomId, session);
     }
-  }
-
-  private static String reason(int status) {
-    return switch (status) {
-      case 400 -> "Bad Request";
-      case 401 -> "Unauthorized";
-      case 403 -> "Forbidden";
-      case 404 -> "Not Found";
-      case 405 -> "Method Not Allowed";
-      case 408 -> "Request Timeout";
-      case 411 -> "Length Required";
-      case 413 -> "Content Too Large";
-      case 500 -> "Internal Server Error";
-      case 426 -> "Upgrade Required";
-      case 431 -> "Request Header Fields Too Large";
-      case 503 -> "Service Unavailable";
-      default -> "Error";
-    };
-  }
-
-  private static int indexOf(byte[] b, int from, int to, byte[] needle) {
-    outer:
-    for (int i = from; i <= to - needle.length; i++) {
-      for (int j = 0; j < needle.length; j++) {
-        if (b[i + j] != needle[j]) {
-          continue outer;
-        }
-      }
-      return i;
-    }
-    return -1;
   }
 
   @Override

@@ -5,15 +5,13 @@ import io.shardcast.media.MediaFrame;
 import io.shardcast.media.MediaRoom;
 import io.shardcast.media.TrackKey;
 import io.shardcast.media.flv.Flv;
+import io.shardcast.wire.HttpAnswer;
+import io.shardcast.wire.HttpRequestHead;
+import io.shardcast.wire.WebSocket;
+import io.shardcast.wire.WebSocketReader;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.Base64;
-import java.util.HashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -25,18 +23,25 @@ import java.util.regex.Pattern;
  * parameters {@code camera} and {@code layer} pin a rendition; without them the viewer follows
  * the host's active camera at the layer its throughput holds.
  */
-final class HttpFlvConnection extends MediaConnection {
+final class HttpFlvConnection extends MediaConnection implements WebSocketReader.Listener {
 
   private static final int MAX_REQUEST_BYTES = 8 * 1024;
   private static final Pattern PATH = Pattern.compile("/(?:live/([A-Za-z0-9_-]{1,64})\\.flv|ws/live/([A-Za-z0-9_-]{1,64}))");
   private static final Pattern RTP_PATH = Pattern.compile("/rtp/([A-Za-z0-9_-]{1,64})");
-  private static final String WS_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
+  /** Browsers' players read the stream from other origins (the viewer page is served elsewhere). */
+  private static final String CORS = "Access-Control-Allow-Origin: *\r\n";
+  /** A WebSocket-FLV viewer sends nothing but control frames; anything longer is read past. */
+  private static final int MAX_VIEWER_MESSAGE_BYTES = 125;
   private static final byte[] WS_FLV_HEADER = wsFlvHeader();
 
   private ByteBuffer request = ByteBuffer.allocate(1024);
   private String roomId = "?";
   private boolean websocket;
   private boolean answered;
+  /** Reads a WebSocket-FLV viewer's frames (a close, a ping); null for HTTP-FLV. */
+  private WebSocketReader frames;
+  /** Bytes of an incomplete frame from the viewer, kept until the rest arrives; null almost always. */
+  private byte[] carry;
 
   HttpFlvConnection(MediaLoop loop, SocketChannel channel) {
     super(loop, channel);
@@ -50,13 +55,25 @@ final class HttpFlvConnection extends MediaConnection {
   @Override
   void onReadable() throws IOException {
     if (request == null) {
-      // After the request only a WebSocket close (or the peer going away) matters.
-      loop.scratch.clear();
-      int n = channel.read(loop.scratch);
+      // After the request only what a WebSocket viewer says (a close, a ping), or the peer going away, matters.
+      ByteBuffer in = loop.scratch;
+      in.clear();
+      if (carry != null) {
+        in.put(carry);
+        carry = null;
+      }
+      int n = channel.read(in);
       if (n < 0) {
         close("the viewer closed the connection");
-      } else if (websocket && n > 0 && (loop.scratch.get(0) & 0x0F) == 0x8) {
-        close("the viewer sent a WebSocket close");
+        return;
+      }
+      if (frames != null) {
+        in.flip();
+        frames.read(in, loop.viewerMessage, this);
+        if (!closed && in.hasRemaining()) {
+          carry = new byte[in.remaining()];
+          in.get(carry);
+        }
       }
       return;
     }
@@ -72,37 +89,27 @@ final class HttpFlvConnection extends MediaConnection {
       close("the viewer closed the connection before its request");
       return;
     }
-    String head = new String(request.array(), 0, request.position(), StandardCharsets.ISO_8859_1);
-    int end = head.indexOf("\r\n\r\n");
+    int end = HttpRequestHead.indexOfEnd(request.array(), Math.max(0, request.position() - n - 3),
+        request.position());
     if (end < 0) {
       return;
     }
+    HttpRequestHead head = HttpRequestHead.parse(request.array(), end);
     request = null;
-    handle(head.substring(0, end));
+    handle(head);
   }
 
-  private void handle(String head) {
-    String[] lines = head.split("\r\n");
-    String[] parts = lines[0].split(" ");
-    if (parts.length != 3 || !parts[2].startsWith("HTTP/1.")) {
+  private void handle(HttpRequestHead head) {
+    if (!head.isHttp()) {
       error(400, "BAD_REQUEST", "not an HTTP/1.x request line");
       return;
     }
-    Map<String, String> headers = new HashMap<>();
-    for (int i = 1; i < lines.length; i++) {
-      int colon = lines[i].indexOf(':');
-      if (colon > 0) {
-        headers.put(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).trim());
-      }
-    }
-    String target = parts[1];
-    int q = target.indexOf('?');
-    String path = q < 0 ? target : target.substring(0, q);
-    Map<String, String> query = params(q < 0 ? "" : target.substring(q + 1));
+    String path = head.path();
+    Map<String, String> query = head.query();
     Matcher rtp = RTP_PATH.matcher(path);
     if (rtp.matches()) {
       roomId = rtp.group(1);
-      if (!parts[0].equals("POST")) {
+      if (!head.method().equals("POST")) {
         error(405, "METHOD_NOT_ALLOWED", "POST /rtp/<roomId>?token=<hostToken> registers an RTP publisher");
         return;
       }
@@ -114,18 +121,18 @@ final class HttpFlvConnection extends MediaConnection {
       error(404, "NOT_FOUND", "media paths are /live/<roomId>.flv and /ws/live/<roomId>");
       return;
     }
-    if (!parts[0].equals("GET")) {
+    if (!head.method().equals("GET")) {
       error(405, "METHOD_NOT_ALLOWED", "only GET");
       return;
     }
     roomId = m.group(1) != null ? m.group(1) : m.group(2);
-    websocket = "websocket".equalsIgnoreCase(headers.get("upgrade"));
+    websocket = head.headerHasToken("upgrade", "websocket");
     if (m.group(2) != null && !websocket) {
       error(400, "WEBSOCKET_REQUIRED", "/ws/live/" + roomId + " needs a WebSocket upgrade; plain HTTP-FLV is /live/"
           + roomId + ".flv");
       return;
     }
-    String key = headers.get("sec-websocket-key");
+    String key = head.header("sec-websocket-key");
     if (websocket && key == null) {
       error(400, "BAD_WEBSOCKET", "a WebSocket upgrade without Sec-WebSocket-Key");
       return;
@@ -195,10 +202,7 @@ final class HttpFlvConnection extends MediaConnection {
           } else {
             answered = true;
             String body = "{\"roomId\":\"" + id + "\",\"port\":" + r + ",\"videoPayloadType\":96,\"audioPayloadType\":97}";
-            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-            send(ascii("HTTP/1.1 201 Created\r\nContent-Type: application/json\r\nContent-Length: " + bytes.length
-                + "\r\nAccess-Control-Allow-Origin: *\r\nConnection: close\r\n\r\n"));
-            send(bytes);
+            send(HttpAnswer.json(201, body, CORS, true));
             closeAfterFlush("RTP publisher registered on port " + r);
           }
         }));
@@ -207,13 +211,12 @@ final class HttpFlvConnection extends MediaConnection {
   private void start(MediaRoom room, String camera, String layer, String wsKey) {
     answered = true;
     if (websocket) {
-      send(ascii("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-          + "Sec-WebSocket-Accept: " + accept(wsKey) + "\r\n\r\n"));
+      send(WebSocket.upgradeAnswer(wsKey));
       send(WS_FLV_HEADER.clone());
+      frames = new WebSocketReader(MAX_VIEWER_MESSAGE_BYTES);
       play(room, camera, layer, MediaFrame.WS_FLV);
     } else {
-      send(ascii("HTTP/1.1 200 OK\r\nContent-Type: video/x-flv\r\nCache-Control: no-cache\r\n"
-          + "Access-Control-Allow-Origin: *\r\nConnection: close\r\n\r\n"));
+      send(HttpAnswer.head(200, "video/x-flv", -1, "Cache-Control: no-cache\r\n" + CORS, true));
       send(Flv.FILE_HEADER.clone());
       play(room, camera, layer, MediaFrame.FLV);
     }
@@ -227,11 +230,7 @@ final class HttpFlvConnection extends MediaConnection {
     answered = true;
     request = null;
     websocket = false;
-    String body = "{\"type\":\"error\",\"code\":\"" + code + "\",\"message\":\"" + message.replace("\"", "'") + "\"}";
-    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    send(ascii("HTTP/1.1 " + status + " " + code + "\r\nContent-Type: application/json\r\nContent-Length: "
-        + bytes.length + "\r\nAccess-Control-Allow-Origin: *\r\nConnection: close\r\n\r\n"));
-    send(bytes);
+    send(HttpAnswer.error(status, code, message, CORS));
     closeAfterFlush(status + " " + code + ": " + message);
   }
 
@@ -240,24 +239,41 @@ final class HttpFlvConnection extends MediaConnection {
     return !answered && super.setupTimedOut(nowMillis);
   }
 
-  private static byte[] ascii(String s) {
-    return s.getBytes(StandardCharsets.ISO_8859_1);
+  // ---- what a WebSocket-FLV viewer sends (WebSocketReader.Listener; loop thread) ------------------
+
+  @Override
+  public boolean reading() {
+    return !closed;
   }
 
-  private static String accept(String key) {
-    try {
-      MessageDigest sha1 = MessageDigest.getInstance("SHA-1");
-      return Base64.getEncoder().encodeToString(sha1.digest((key + WS_GUID).getBytes(StandardCharsets.ISO_8859_1)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+  @Override
+  public void onText(String text) {
+    // Nothing a viewer says changes its stream; the query string chose it.
+  }
+
+  @Override
+  public void onRefused(boolean binary) {
+    // As above.
+  }
+
+  @Override
+  public void onPing(byte[] payload, int length) {
+    byte[] data = new byte[length];
+    System.arraycopy(payload, 0, data, 0, length);
+    send(WebSocket.frame(WebSocket.OP_PONG, data));
+  }
+
+  @Override
+  public void onClose(int code) {
+    close("the viewer sent a WebSocket close (" + code + ")");
+  }
+
+  @Override
+  public void onProtocolError(String why) {
+    close("WebSocket protocol error: " + why);
   }
 
   private static byte[] wsFlvHeader() {
-    byte[] b = new byte[2 + Flv.FILE_HEADER.length];
-    b[0] = (byte) 0x82;
-    b[1] = (byte) Flv.FILE_HEADER.length;
-    System.arraycopy(Flv.FILE_HEADER, 0, b, 2, Flv.FILE_HEADER.length);
-    return b;
+    return WebSocket.frame(WebSocket.OP_BINARY, Flv.FILE_HEADER);
   }
 }

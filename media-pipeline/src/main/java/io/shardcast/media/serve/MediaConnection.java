@@ -233,23 +233,6 @@ abstract class MediaConnection {
     log.info("Media: {} from {} closed: {}", describe(), remote, reason);
   }
 
-  /** The parameters of a query string ({@code a=1&b=2}); a malformed escape leaves its parameter out. */
-  static java.util.Map<String, String> params(String query) {
-    java.util.Map<String, String> m = new java.util.HashMap<>();
-    for (String p : query.split("&")) {
-      int eq = p.indexOf('=');
-      if (eq > 0) {
-        try {
-          m.put(java.net.URLDecoder.decode(p.substring(0, eq), java.nio.charset.StandardCharsets.UTF_8),
-              java.net.URLDecoder.decode(p.substring(eq + 1), java.nio.charset.StandardCharsets.UTF_8));
-        } catch (IllegalArgumentException ignored) {
-          // left out
-        }
-      }
-    }
-    return m;
-  }
-
   /** A larger input buffer holding what {@code buffer} (being filled) holds so far. */
   static ByteBuffer grow(ByteBuffer buffer, int capacity) {
     ByteBuffer bigger = ByteBuffer.allocate(capacity);

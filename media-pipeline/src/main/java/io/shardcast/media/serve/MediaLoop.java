@@ -1,5 +1,6 @@
 package io.shardcast.media.serve;
 
+import io.shardcast.wire.WebSocket;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
@@ -37,6 +38,8 @@ final class MediaLoop implements Runnable {
   final Selector selector;
   /** Reads that are thrown away or parsed at once (viewers' input) go here, not into per-viewer buffers. */
   final ByteBuffer scratch = ByteBuffer.allocate(SCRATCH_BYTES);
+  /** A WebSocket viewer's control frame, unmasked (they carry at most 125 bytes). */
+  final byte[] viewerMessage = new byte[WebSocket.MAX_CONTROL_PAYLOAD];
   private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
   private final ArrayList<MediaConnection> connections = new ArrayList<>();
   private volatile boolean published;

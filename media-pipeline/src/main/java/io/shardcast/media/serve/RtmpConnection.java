@@ -11,6 +11,7 @@ import io.shardcast.media.format.MediaFormatException;
 import io.shardcast.media.rtmp.ChunkReader;
 import io.shardcast.media.rtmp.ChunkWriter;
 import io.shardcast.media.rtmp.RtmpMessage;
+import io.shardcast.wire.QueryString;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
@@ -384,7 +385,7 @@ final class RtmpConnection extends MediaConnection {
     static StreamName parse(String name) {
       int q = name.indexOf('?');
       String id = q < 0 ? name : name.substring(0, q);
-      Map<String, String> params = MediaConnection.params(q < 0 ? "" : name.substring(q + 1));
+      Map<String, String> params = QueryString.parse(q < 0 ? "" : name.substring(q + 1));
       String camera = params.get("camera");
       String layer = params.get("layer");
       String error = null;
