@@ -238,7 +238,7 @@ public final class AutoscaleBench implements Callable<Integer> {
         long startWall = System.currentTimeMillis();
         long start = System.nanoTime();
         RestClient.Response r = rest.post(gateway + "/api/autoscaler/nodes/activate", "bench",
-            "{\"node\":\"" + node + "\"}");
+            RoomScript.body().put("node", node));
         if (r.status() != 202) {
           throw new IllegalStateException("activation refused: " + r.body());
         }
@@ -252,7 +252,8 @@ public final class AutoscaleBench implements Callable<Integer> {
         confirmed[i] = measuredActivation(rest, gateway, node, startWall);
         System.out.printf(Locale.ROOT, "activation %d: confirmed serving after %d ms; /join names it after %d ms%n",
             i + 1, confirmed[i], joinable[i]);
-        rest.post(gateway + "/api/autoscaler/nodes/drain", "bench", "{\"node\":\"" + node + "\",\"then\":\"standby\"}");
+        rest.post(gateway + "/api/autoscaler/nodes/drain", "bench",
+            RoomScript.body().put("node", node).put("then", "standby"));
         awaitRole(rest, gateway, node, "STANDBY");
         // Until the gateway's join table (refreshed twice a second) no longer names it.
         long until = System.currentTimeMillis() + 10_000;
@@ -345,7 +346,7 @@ public final class AutoscaleBench implements Callable<Integer> {
         LocalCluster.Node n = added.get(i);
         String node = n.address();
         awaitRole(rest, gateway, node, "STANDBY");
-        rest.post(gateway + "/api/autoscaler/nodes/activate", "bench", "{\"node\":\"" + node + "\"}");
+        rest.post(gateway + "/api/autoscaler/nodes/activate", "bench", RoomScript.body().put("node", node));
         awaitRole(rest, gateway, node, "ACTIVE");
         List<Viewer> viewers = new ArrayList<>();
         for (int v = 0; v < DRAIN_VIEWERS; v++) {
@@ -354,7 +355,7 @@ public final class AutoscaleBench implements Callable<Integer> {
         }
         long start = System.nanoTime();
         RestClient.Response r = rest.post(gateway + "/api/autoscaler/nodes/drain", "bench",
-            "{\"node\":\"" + node + "\",\"then\":\"leave\"}");
+            RoomScript.body().put("node", node).put("then", "leave"));
         if (r.status() != 202) {
           throw new IllegalStateException("drain refused: " + r.body());
         }

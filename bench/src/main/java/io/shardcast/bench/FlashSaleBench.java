@@ -72,12 +72,14 @@ public final class FlashSaleBench implements Callable<Integer> {
       RoomScript room = new RoomScript(cluster.node(0).http()).create("flash bench");
       List<String> gateways = cluster.nodes().stream()
           .map(listener.equals("viewer") ? LocalCluster.Node::viewerHttp : LocalCluster.Node::http).toList();
-      room.host("products", "{\"productId\":\"p\",\"name\":\"Phone\",\"priceCents\":99900,\"stock\":" + stock + "}");
+      room.host("products", RoomScript.body().put("productId", "p").put("name", "Phone").put("priceCents", 99900)
+          .put("stock", stock));
       // Warm the JVMs and the connections with a small sale first.
-      room.host("flash-sales", "{\"saleId\":\"warm\",\"productId\":\"p\",\"quantity\":100,\"perUserLimit\":1,\"revealInMs\":0}");
+      room.host("flash-sales", RoomScript.body().put("saleId", "warm").put("productId", "p").put("quantity", 100)
+          .put("perUserLimit", 1).put("revealInMs", 0));
       race(room, gateways, "warm", 5000, 5000, "warm");
-      room.host("flash-sales", "{\"saleId\":\"s\",\"productId\":\"p\",\"quantity\":" + stock
-          + ",\"perUserLimit\":1,\"revealInMs\":0}");
+      room.host("flash-sales", RoomScript.body().put("saleId", "s").put("productId", "p").put("quantity", stock)
+          .put("perUserLimit", 1).put("revealInMs", 0));
       long start = System.nanoTime();
       RoomScript.Race race = race(room, gateways, "s", orders, users, "o");
       double seconds = (System.nanoTime() - start) / 1e9;

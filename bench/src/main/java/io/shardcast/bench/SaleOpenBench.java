@@ -49,7 +49,8 @@ public final class SaleOpenBench implements Callable<Integer> {
     try (LocalCluster cluster = LocalCluster.start(bench.nodes(), nodes, dir, 0, List.of("-Xms2g", "-Xmx2g", LocalCluster.FIXED_SIZE), List.of())) {
       cluster.awaitReady(Duration.ofSeconds(180));
       RoomScript room = new RoomScript(cluster.node(0).http()).create("sale-open bench");
-      room.host("products", "{\"productId\":\"p\",\"name\":\"Phone\",\"priceCents\":99900,\"stock\":1000000}");
+      room.host("products", RoomScript.body().put("productId", "p").put("name", "Phone").put("priceCents", 99900)
+          .put("stock", 1_000_000));
       int senders = ChatLoad.sendersFor(viewers, commentsPerSecond, likesPerSecond);
       HttpClient ws = HttpClient.newHttpClient();
       List<Viewer> audience = new ArrayList<>();
@@ -68,8 +69,8 @@ public final class SaleOpenBench implements Callable<Integer> {
         chat.drive(10); // warm-up
         lean.saleOpenDelay().reset();
         for (int s = 0; s < sales; s++) {
-          room.host("flash-sales", "{\"saleId\":\"sale-" + s + "\",\"productId\":\"p\",\"quantity\":10,"
-              + "\"perUserLimit\":1,\"revealInMs\":" + revealInMs + "}");
+          room.host("flash-sales", RoomScript.body().put("saleId", "sale-" + s).put("productId", "p").put("quantity", 10)
+              .put("perUserLimit", 1).put("revealInMs", revealInMs));
           chat.drive(revealInMs / 1000.0 + 2);
         }
         Thread.sleep(1000);

@@ -55,18 +55,20 @@ public final class ClassArchiveTraining implements Callable<Integer> {
       Thread.sleep(100);
     }
     RoomScript room = new RoomScript(base).create("class-archive-training");
-    room.host("products", "{\"productId\":\"p1\",\"name\":\"Training\",\"priceCents\":100,\"stock\":5}");
-    room.host("pin", "{\"productId\":\"p1\"}");
-    room.host("flash-sales", "{\"saleId\":\"s1\",\"productId\":\"p1\",\"quantity\":5,\"perUserLimit\":1,\"revealInMs\":0}");
+    room.host("products", RoomScript.body().put("productId", "p1").put("name", "Training").put("priceCents", 100)
+        .put("stock", 5));
+    room.host("pin", RoomScript.body().put("productId", "p1"));
+    room.host("flash-sales", RoomScript.body().put("saleId", "s1").put("productId", "p1").put("quantity", 5)
+        .put("perUserLimit", 1).put("revealInMs", 0));
     HttpClient client = HttpClient.newHttpClient();
     Viewer viewer = new Viewer("trainer", null, false).connect(client, "ws://127.0.0.1:" + p[1], room.roomId(), -1)
         .get(10, TimeUnit.SECONDS);
     viewer.comment("hello");
-    viewer.send("{\"type\":\"like\",\"count\":3}");
+    viewer.like(3);
     rest.post("http://127.0.0.1:" + p[1] + "/api/rooms/" + room.roomId() + "/orders", null,
-        "{\"orderId\":\"o1\",\"userId\":\"trainer\",\"saleId\":\"s1\"}");
+        RoomScript.body().put("orderId", "o1").put("userId", "trainer").put("saleId", "s1"));
     rest.post(base + "/api/rooms/" + room.roomId() + "/orders", null,
-        "{\"orderId\":\"o2\",\"userId\":\"trainer2\",\"saleId\":\"s1\"}");
+        RoomScript.body().put("orderId", "o2").put("userId", "trainer2").put("saleId", "s1"));
     room.snapshot();
     room.confirmedOrders("s1");
     rest.get(base + "/api/rooms/" + room.roomId() + "/join");

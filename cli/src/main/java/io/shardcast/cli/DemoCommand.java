@@ -137,10 +137,13 @@ public final class DemoCommand implements Callable<Integer> {
       decisions.start();
 
       RoomScript room = new RoomScript(gateway).create("Spring skincare live");
-      room.host("products", "{\"productId\":\"serum\",\"name\":\"Vitamin C serum\",\"priceCents\":2999,\"stock\":5000}");
-      room.host("products", "{\"productId\":\"mask\",\"name\":\"Sheet mask x10\",\"priceCents\":1299,\"stock\":800}");
-      room.host("pin", "{\"productId\":\"serum\"}");
-      room.host("coupons", "{\"couponId\":\"welcome\",\"productId\":\"serum\",\"discountCents\":500,\"count\":1000}");
+      room.host("products", RoomScript.body().put("productId", "serum").put("name", "Vitamin C serum")
+          .put("priceCents", 2999).put("stock", 5000));
+      room.host("products", RoomScript.body().put("productId", "mask").put("name", "Sheet mask x10")
+          .put("priceCents", 1299).put("stock", 800));
+      room.host("pin", RoomScript.body().put("productId", "serum"));
+      room.host("coupons", RoomScript.body().put("couponId", "welcome").put("productId", "serum")
+          .put("discountCents", 500).put("count", 1000));
       say("room %s created on node %s", room.roomId(), room.snapshot().path("node").asText());
       // The host goes on camera: ffmpeg publishes a test pattern to the first node over RTMP, when installed.
       String publishUrl = cluster.node(0).rtmp() + "/" + room.roomId() + "?token=" + room.hostToken();
@@ -237,8 +240,8 @@ public final class DemoCommand implements Callable<Integer> {
         }
 
         long revealAt = System.currentTimeMillis() + 5000;
-        room.host("flash-sales", "{\"saleId\":\"flash-1\",\"productId\":\"serum\",\"quantity\":" + stock
-            + ",\"perUserLimit\":1,\"revealAt\":" + revealAt + "}");
+        room.host("flash-sales", RoomScript.body().put("saleId", "flash-1").put("productId", "serum")
+            .put("quantity", stock).put("perUserLimit", 1).put("revealAt", revealAt));
         say("flash sale announced: %d units open in 5 s; %d buyers are waiting...", stock, buyers);
         for (int s = 3; s >= 1; s--) {
           Thread.sleep(Math.max(0, revealAt - (s * 1000L) - System.currentTimeMillis()));
@@ -273,7 +276,7 @@ public final class DemoCommand implements Callable<Integer> {
         say("  nodes now: %s", decisions.nodesLine());
         String endGateway = liveGateway(cluster, rest, gateway);
         room.useGateway(endGateway);
-        room.host("announcements", "{\"text\":\"thanks for watching!\"}");
+        room.host("announcements", RoomScript.body().put("text", "thanks for watching!"));
         long lastSeq = room.snapshot().path("seq").asLong();
         long deadline = System.currentTimeMillis() + 10_000;
         while (System.currentTimeMillis() < deadline && (crowd.countAtLeast(lastSeq) < crowd.openCount()
@@ -394,7 +397,7 @@ public final class DemoCommand implements Callable<Integer> {
     }
     for (int k = 0; k < comments; k++) {
       audience.get(ThreadLocalRandom.current().nextInt(audience.size())).comment("love it");
-      audience.get(ThreadLocalRandom.current().nextInt(audience.size())).send("{\"type\":\"like\",\"count\":5}");
+      audience.get(ThreadLocalRandom.current().nextInt(audience.size())).like(5);
     }
   }
 

@@ -130,7 +130,7 @@ class ElasticClusterTest {
       Thread host = new Thread(() -> {
         while (talking.get()) {
           try {
-            room.host("announcements", "{\"text\":\"note " + published.incrementAndGet() + "\"}");
+            room.host("announcements", RoomScript.body().put("text", "note " + published.incrementAndGet()));
             Thread.sleep(100);
           } catch (Exception e) {
             hostFailure.set(e);
@@ -141,7 +141,7 @@ class ElasticClusterTest {
       host.start();
       await("events flow", Duration.ofSeconds(10), () -> published.get() >= 5);
       RestClient.Response drain = rest.post(gateway + "/api/autoscaler/nodes/drain", OPS,
-          "{\"node\":\"" + standbyId + "\"}");
+          RoomScript.body().put("node", standbyId));
       assertEquals(202, drain.status(), drain.body().toString());
       int atDrain = published.get();
       int port = Integer.parseInt(standbyId.substring(standbyId.lastIndexOf(':') + 1));

@@ -163,7 +163,7 @@ class MediaClusterTest {
       }
     });
     Thread.sleep(3000);
-    room.host("camera", "{\"camera\":\"close-up\"}");
+    room.host("camera", RoomScript.body().put("camera", "close-up"));
     Ffmpeg.Probed p = probe.get();
     assertEquals(0, p.exitCode(), p.errors());
     assertTrue(p.errors().isBlank(), "no decode error through the switch: " + p.errors());

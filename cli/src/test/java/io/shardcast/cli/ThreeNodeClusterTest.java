@@ -53,7 +53,8 @@ class ThreeNodeClusterTest {
       throws Exception {
     List<String> gateways = cluster.nodes().stream().map(LocalCluster.Node::http).toList();
     RoomScript room = new RoomScript(gateways.get(1)).create("cluster test");
-    room.host("products", "{\"productId\":\"p\",\"name\":\"Phone\",\"priceCents\":100,\"stock\":100}");
+    room.host("products", RoomScript.body().put("productId", "p").put("name", "Phone").put("priceCents", 100)
+        .put("stock", 100));
 
     // Every node's load report reaches the autoscaler singleton, and a burst of joins asked of one
     // gateway is spread over the nodes.
@@ -82,10 +83,10 @@ class ThreeNodeClusterTest {
       viewers.add(new Viewer("viewer-" + i, null, true).connect(ws, cluster.node(i % 3).ws(), room.roomId(), -1).get());
     }
     long revealAt = System.currentTimeMillis() + 3000;
-    room.host("flash-sales", "{\"saleId\":\"s\",\"productId\":\"p\",\"quantity\":100,\"perUserLimit\":1,\"revealAt\":"
-        + revealAt + "}");
+    room.host("flash-sales", RoomScript.body().put("saleId", "s").put("productId", "p").put("quantity", 100)
+        .put("perUserLimit", 1).put("revealAt", revealAt));
     for (int i = 0; i < 5; i++) {
-      room.host("announcements", "{\"text\":\"note " + i + "\"}");
+      room.host("announcements", RoomScript.body().put("text", "note " + i));
       viewers.get(i).comment("hello-" + i);
     }
     Thread.sleep(Math.max(0, revealAt - System.currentTimeMillis()) + 50);
@@ -97,7 +98,7 @@ class ThreeNodeClusterTest {
     Set<String> confirmedBefore = orderIds(room.confirmedOrders("s"));
     assertEquals(100, confirmedBefore.size());
 
-    room.host("announcements", "{\"text\":\"before the kill\"}");
+    room.host("announcements", RoomScript.body().put("text", "before the kill"));
     awaitAllSeq(viewers, room.snapshot().path("seq").asLong());
     List<String> reference = events(viewers.get(0));
     assertTrue(reference.stream().anyMatch(e -> e.contains("saleOpen")), "sale open reached viewers");
@@ -121,7 +122,7 @@ class ThreeNodeClusterTest {
 
     // Viewers on surviving nodes kept their connections and continue without a gap.
     RestClient.Response post = room.rest().post(survivor.http() + "/api/rooms/" + room.roomId() + "/announcements",
-        room.hostToken(), "{\"text\":\"after the kill\"}");
+        room.hostToken(), RoomScript.body().put("text", "after the kill"));
     assertEquals(200, post.status(), post.body().toString());
     assertEquals(seqBefore + 1, post.body().path("seq").asLong());
     List<Viewer> survivors = new ArrayList<>();
@@ -153,7 +154,7 @@ class ThreeNodeClusterTest {
     assertEquals(confirmedBefore, orderIds(rest.get(last.http() + "/api/rooms/" + room.roomId() + "/orders?saleId=s")
         .body()), "the same confirmed orders after the hand-off");
     post = room.rest().post(last.http() + "/api/rooms/" + room.roomId() + "/announcements", room.hostToken(),
-        "{\"text\":\"after the hand-off\"}");
+        RoomScript.body().put("text", "after the hand-off"));
     assertEquals(200, post.status(), post.body().toString());
     assertEquals(seqHandedOff + 1, post.body().path("seq").asLong());
     List<Viewer> onLast = new ArrayList<>();

@@ -28,6 +28,8 @@ public final class MediaServer implements AutoCloseable {
   final MediaLoop[] loops;
   private final ServerSocketChannel rtmp;
   private final ServerSocketChannel http;
+  /** Set when Netty serves HTTP-FLV instead of the loops ({@code http-transport = netty}). */
+  private NettyFlvTransport netty;
   private final AtomicInteger nextLoop = new AtomicInteger();
   final AtomicInteger publishers = new AtomicInteger();
   final AtomicInteger viewers = new AtomicInteger();
@@ -52,9 +54,12 @@ public final class MediaServer implements AutoCloseable {
   /** Binds both ports and starts serving. */
   public static MediaServer start(MediaHub hub, MediaDirectory directory, MediaSettings settings) throws IOException {
     ServerSocketChannel rtmp = bind(settings.iface(), settings.rtmpPort(), "RTMP");
-    ServerSocketChannel http;
+    boolean netty = settings.httpTransport().equals("netty");
+    ServerSocketChannel http = null;
     try {
-      http = bind(settings.iface(), settings.httpPort(), "media HTTP");
+      if (!netty) {
+        http = bind(settings.iface(), settings.httpPort(), "media HTTP");
+      }
     } catch (IOException e) {
       rtmp.close();
       throw e;
@@ -64,7 +69,16 @@ public final class MediaServer implements AutoCloseable {
       loop.thread.start();
     }
     server.acceptor(rtmp, "shardcast-media-rtmp-accept", RtmpConnection::new).start();
-    server.acceptor(http, "shardcast-media-http-accept", HttpFlvConnection::new).start();
+    if (netty) {
+      try {
+        server.netty = new NettyFlvTransport(server, settings);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted binding the media HTTP port", e);
+      }
+    } else {
+      server.acceptor(http, "shardcast-media-http-accept", HttpFlvConnection::new).start();
+    }
     log.info("Media: RTMP on {}:{}, HTTP-FLV and WebSocket-FLV on {}:{}", settings.iface(), server.rtmpPort(),
         settings.iface(), server.httpPort());
     return server;
@@ -112,6 +126,9 @@ public final class MediaServer implements AutoCloseable {
     for (MediaLoop loop : loops) {
       loop.wake();
     }
+    if (netty != null) {
+      netty.wake();
+    }
     rtp.wake();
   }
 
@@ -135,7 +152,7 @@ public final class MediaServer implements AutoCloseable {
   }
 
   public int httpPort() {
-    return http.socket().getLocalPort();
+    return netty != null ? netty.port() : http.socket().getLocalPort();
   }
 
   public MediaHub hub() {
@@ -153,7 +170,7 @@ public final class MediaServer implements AutoCloseable {
 
   /** Media bytes written to viewers since start. */
   public long bytesOut() {
-    long sum = 0;
+    long sum = netty == null ? 0 : netty.bytesOut();
     for (MediaLoop loop : loops) {
       sum += loop.bytesOut;
     }
@@ -165,6 +182,9 @@ public final class MediaServer implements AutoCloseable {
     long[] sum = DeliveryLatency.empty();
     for (MediaLoop loop : loops) {
       loop.latency.addTo(sum);
+    }
+    if (netty != null) {
+      netty.addLatency(sum);
     }
     return DeliveryLatency.quantileMillis(sum, q);
   }
@@ -179,6 +199,9 @@ public final class MediaServer implements AutoCloseable {
     for (MediaLoop loop : loops) {
       loop.latency.addTo(into);
     }
+    if (netty != null) {
+      netty.addLatency(into);
+    }
   }
 
   /** Starts a new measurement window for {@link #deliveryMillis} (racy; for benchmarks). */
@@ -186,12 +209,15 @@ public final class MediaServer implements AutoCloseable {
     for (MediaLoop loop : loops) {
       loop.execute(loop.latency::reset);
     }
+    if (netty != null) {
+      netty.resetLatency();
+    }
   }
 
   /** CPU time the media loops have used, in nanoseconds. */
   public long loopCpuNanos() {
     java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
-    long sum = 0;
+    long sum = netty == null ? 0 : netty.cpuNanos();
     for (MediaLoop loop : loops) {
       sum += Math.max(0, mx.getThreadCpuTime(loop.thread.getId()));
     }
@@ -208,9 +234,14 @@ public final class MediaServer implements AutoCloseable {
       // closing anyway
     }
     try {
-      http.close();
+      if (http != null) {
+        http.close();
+      }
     } catch (IOException ignored) {
       // closing anyway
+    }
+    if (netty != null) {
+      netty.close();
     }
     for (MediaLoop loop : loops) {
       loop.stop();

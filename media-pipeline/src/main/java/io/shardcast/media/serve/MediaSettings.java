@@ -21,7 +21,8 @@ public record MediaSettings(
     Duration firstFrameTimeout,
     Duration setupTimeout,
     int sendBufferBytes,
-    Duration writeCoalesce) {
+    Duration writeCoalesce,
+    String httpTransport) {
 
   public static MediaSettings from(Config root) {
     Config c = root.getConfig("shardcast.media");
@@ -42,7 +43,8 @@ public record MediaSettings(
         c.getDuration("first-frame-timeout"),
         c.getDuration("setup-timeout"),
         (int) c.getBytes("send-buffer").longValue(),
-        c.getDuration("write-coalesce"));
+        c.getDuration("write-coalesce"),
+        c.getString("http-transport"));
   }
 
   public MediaSettings withPorts(int rtmp, int http) {
@@ -51,6 +53,7 @@ public record MediaSettings(
 
   public MediaSettings withPorts(int rtmp, int http, int rtp) {
     return new MediaSettings(iface, rtmp, http, rtp, ioThreads, trackFrames, maxMessageBytes, maxLag, layerDownBacklog,
-        layerCalmBacklog, layerMinHold, layerMaxHold, endGrace, firstFrameTimeout, setupTimeout, sendBufferBytes, writeCoalesce);
+        layerCalmBacklog, layerMinHold, layerMaxHold, endGrace, firstFrameTimeout, setupTimeout, sendBufferBytes, writeCoalesce,
+        httpTransport);
   }
 }

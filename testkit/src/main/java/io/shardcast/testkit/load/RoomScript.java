@@ -40,6 +40,11 @@ public final class RoomScript {
     return rest;
   }
 
+  /** A new, empty JSON object to fill and send. */
+  public static ObjectNode body() {
+    return JsonNodeFactory.instance.objectNode();
+  }
+
   public RoomScript create(String title) throws IOException, InterruptedException {
     RestClient.Response r = rest.post(baseUrl + "/api/rooms", null,
         JsonNodeFactory.instance.objectNode().put("title", title));
@@ -49,8 +54,9 @@ public final class RoomScript {
     return this;
   }
 
-  public JsonNode host(String op, String json) throws IOException, InterruptedException {
-    RestClient.Response r = rest.post(baseUrl + "/api/rooms/" + roomId + "/" + op, hostToken, json);
+  /** A host operation ({@code products}, {@code flash-sales}, ...) with its body; 200 is required. */
+  public JsonNode host(String op, ObjectNode body) throws IOException, InterruptedException {
+    RestClient.Response r = rest.post(baseUrl + "/api/rooms/" + roomId + "/" + op, hostToken, body);
     require(r, 200, op);
     return r.body();
   }

@@ -94,6 +94,11 @@ public final class Viewer implements WebSocket.Listener {
     return unsent;
   }
 
+  /** Likes the room {@code count} times in one message. */
+  public void like(int count) {
+    send(JsonNodeFactory.instance.objectNode().put("type", "like").put("count", count).toString());
+  }
+
   /** Comments {@code text}, stamped with the send time so receivers can measure its latency. */
   public void comment(String text) {
     send(JsonNodeFactory.instance.objectNode().put("type", "comment")
