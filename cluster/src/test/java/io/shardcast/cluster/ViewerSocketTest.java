@@ -13,6 +13,7 @@ import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -271,7 +272,7 @@ class ViewerSocketTest {
       for (byte b : slow) {
         v.out.write(b);
         v.out.flush();
-        Thread.sleep(2);
+        Thread.sleep(2); // pacing, not waiting: the trickle is what is under test (each byte its own read)
       }
       assertEquals("byte by byte", v.next("comment").path("text").asText());
       // Binary and oversized messages get error frames; the connection stays.
@@ -320,11 +321,8 @@ class ViewerSocketTest {
       assertEquals(0x8, close.opcode());
       assertEquals(1000, ((close.payload()[0] & 0xff) << 8) | (close.payload()[1] & 0xff));
     }
-    long deadline = System.currentTimeMillis() + 10_000;
-    while (get(base + "/api/rooms/" + roomId).body().path("viewers").asInt() != 0) {
-      assertTrue(System.currentTimeMillis() < deadline, "the room still counts the viewer who left");
-      Thread.sleep(200);
-    }
+    await("the room stops counting the viewer who left", Duration.ofSeconds(10),
+        () -> get(base + "/api/rooms/" + roomId).body().path("viewers").asInt() == 0);
   }
 
   @Test
@@ -386,20 +384,15 @@ class ViewerSocketTest {
   void theAutoscalerCountsThisNodesViewersAndPlacesJoinsOnIt() throws Exception {
     try (Raw v = Raw.viewer("counted")) {
       v.next("snapshot");
-      long deadline = System.currentTimeMillis() + 15_000;
-      JsonNode reported = null;
-      while (System.currentTimeMillis() < deadline) {
-        Http state = get(base + "/api/autoscaler");
-        // The singleton decides once every node had time to report (3 s after it starts).
-        if (state.status() == 200 && state.body().path("nodes").size() == 1
-            && state.body().path("nodes").get(0).path("viewers").asInt() >= 1
-            && state.body().path("latest").has("reason")) {
-          reported = state.body().path("nodes").get(0);
-          break;
-        }
-        Thread.sleep(200);
-      }
-      assertNotNull(reported, "the node's report reached the autoscaler with its viewer");
+      // The singleton decides once every node had time to report (3 s after it starts).
+      JsonNode reported = awaitValue("the node's report reaches the autoscaler with its viewer, and it decides",
+          Duration.ofSeconds(15), () -> {
+            Http state = get(base + "/api/autoscaler");
+            boolean decided = state.status() == 200 && state.body().path("nodes").size() == 1
+                && state.body().path("nodes").get(0).path("viewers").asInt() >= 1
+                && state.body().path("latest").has("reason");
+            return decided ? state.body().path("nodes").get(0) : null;
+          });
       assertEquals("ACTIVE", reported.path("role").asText());
       assertTrue(reported.path("counted").asBoolean());
       Http join = get(base + "/api/rooms/" + roomId + "/join");
