@@ -51,8 +51,7 @@ class GatewayTest {
   private record Room(String id, String token) {}
 
   private Room room() throws Exception {
-    Http r = post(base + "/api/rooms", null, "{\"title\":\"test room\"}");
-    assertEquals(201, r.status(), r.body().toString());
+    Http r = createRoom(base, "{\"title\":\"test room\"}");
     Room room = new Room(r.body().get("roomId").asText(), r.body().get("hostToken").asText());
     assertEquals(200, post(base + "/api/rooms/" + room.id + "/products", room.token,
         "{\"productId\":\"p1\",\"name\":\"Lipstick\",\"priceCents\":1999,\"stock\":100}").status());

@@ -98,6 +98,25 @@ final class TestNodes {
     return new Http(r.statusCode(), JSON.readTree(r.body()));
   }
 
+  /**
+   * Creates a room ({@code POST /api/rooms} with {@code json}) and returns the 201 answer. A node
+   * just started may take longer than its ask timeout to start its first room (sharding's first
+   * allocation, the journal's first write; more so on a busy machine): a 503 TIMEOUT is retried, as
+   * the API asks its clients to. Any other answer fails the test.
+   */
+  static Http createRoom(String base, String json) throws Exception {
+    return awaitValue("a room created; the node answered 503 TIMEOUT throughout", Duration.ofSeconds(60), () -> {
+      Http r = post(base + "/api/rooms", null, json);
+      if (r.status() == 503 && "TIMEOUT".equals(r.body().path("code").asText())) {
+        return null;
+      }
+      if (r.status() != 201) {
+        throw new AssertionError("creating a room: " + r.status() + " " + r.body());
+      }
+      return r;
+    });
+  }
+
   /** A real WebSocket viewer that queues every frame it receives. */
   static final class WsViewer implements WebSocket.Listener {
     final LinkedBlockingQueue<JsonNode> frames = new LinkedBlockingQueue<>();

@@ -45,8 +45,7 @@ class ViewerSocketTest {
     node = TestNodes.start(dataDir, Map.of("shardcast.gateway.viewer-handshake-timeout", "1s",
         "shardcast.gateway.viewer-writes-between-reads", 1, "shardcast.room.viewer.batch-group-size", 16));
     base = "http://127.0.0.1:" + node.httpPort();
-    Http r = post(base + "/api/rooms", null, "{\"title\":\"sockets\"}");
-    assertEquals(201, r.status(), r.body().toString());
+    Http r = createRoom(base, "{\"title\":\"sockets\"}");
     roomId = r.body().get("roomId").asText();
     hostToken = r.body().get("hostToken").asText();
     assertEquals("ws://127.0.0.1:" + node.viewerPort() + "/ws/rooms/" + roomId + "?user=<userId>",
@@ -406,7 +405,7 @@ class ViewerSocketTest {
 
   @Test
   void aViewerMovedHereFromAnotherNodeGetsExactlyWhatItMissedThoughThisNodesEdgeStartedLater() throws Exception {
-    Http created = post(base + "/api/rooms", null, "{\"title\":\"moved here\"}");
+    Http created = createRoom(base, "{\"title\":\"moved here\"}");
     String room = created.body().get("roomId").asText();
     String token = created.body().get("hostToken").asText();
     for (int k = 0; k < 5; k++) {
