@@ -362,20 +362,24 @@ class ViewerSocketTest {
     assertEquals(200, post(base + "/api/rooms/" + roomId + "/products", hostToken,
         "{\"productId\":\"bag\",\"name\":\"Bag\",\"priceCents\":900,\"stock\":5}").status());
     String orders = "/api/rooms/" + roomId + "/orders";
-    try (Raw v = Raw.viewer("early-bird"); Raw buyer = new Raw()) {
+    try (Raw v = Raw.viewer("early-bird")) {
       v.next("snapshot");
       // Announced 2 s ahead: the room hands the opening to the edge 0.5 s early; the edge holds it.
       assertEquals(200, post(base + "/api/rooms/" + roomId + "/flash-sales", hostToken,
           "{\"saleId\":\"bags\",\"productId\":\"bag\",\"quantity\":5,\"perUserLimit\":1,\"revealInMs\":2000}")
           .status());
       long revealAt = v.next("saleAnnounced").path("revealAt").asLong();
-      assertEquals("NOT_STARTED", order(buyer, orders, "{\"orderId\":\"b1\",\"userId\":\"eager\",\"saleId\":\"bags\"}"));
-      JsonNode open = v.next("saleOpen");
-      long seenAt = System.currentTimeMillis();
-      assertEquals(revealAt, open.path("revealAt").asLong());
-      assertTrue(seenAt >= revealAt, "the sale opened " + (revealAt - seenAt) + " ms before its instant");
-      assertEquals("CONFIRMED", order(buyer, orders, "{\"orderId\":\"b1\",\"userId\":\"eager\",\"saleId\":\"bags\"}"),
-          "the order refused before the opening is judged again after it");
+      // The buyer connects when it orders: a connection that has sent no request yet is cut off
+      // after the handshake timeout (1 s here), and a busy machine can take that long to get here.
+      try (Raw buyer = new Raw()) {
+        assertEquals("NOT_STARTED", order(buyer, orders, "{\"orderId\":\"b1\",\"userId\":\"eager\",\"saleId\":\"bags\"}"));
+        JsonNode open = v.next("saleOpen");
+        long seenAt = System.currentTimeMillis();
+        assertEquals(revealAt, open.path("revealAt").asLong());
+        assertTrue(seenAt >= revealAt, "the sale opened " + (revealAt - seenAt) + " ms before its instant");
+        assertEquals("CONFIRMED", order(buyer, orders, "{\"orderId\":\"b1\",\"userId\":\"eager\",\"saleId\":\"bags\"}"),
+            "the order refused before the opening is judged again after it");
+      }
     }
   }
 
@@ -458,7 +462,7 @@ class ViewerSocketTest {
     int crowd = 120;
     int rounds = 12;
     List<Raw> viewers = new ArrayList<>();
-    try (Raw buyer = new Raw()) {
+    try {
       for (int i = 0; i < crowd; i++) {
         viewers.add(Raw.viewer("crowd" + i));
       }
@@ -466,12 +470,16 @@ class ViewerSocketTest {
         v.next("snapshot");
       }
       // Each announcement is a round of writes to every viewer; pings and orders arrive meanwhile.
-      for (int k = 0; k < rounds; k++) {
-        assertEquals(200, post(base + "/api/rooms/" + roomId + "/announcements", hostToken,
-            "{\"text\":\"round " + k + "\"}").status());
-        viewers.get(k).sendFrame(1, true, "{\"type\":\"ping\"}");
-        assertEquals("CONFIRMED", order(buyer, orders,
-            "{\"orderId\":\"m" + k + "\",\"userId\":\"crowd" + k + "\",\"saleId\":\"mugs\"}"));
+      // The buyer connects now: a connection that has sent no request yet is cut off after the
+      // handshake timeout (1 s here), which connecting the crowd can outlast on a busy machine.
+      try (Raw buyer = new Raw()) {
+        for (int k = 0; k < rounds; k++) {
+          assertEquals(200, post(base + "/api/rooms/" + roomId + "/announcements", hostToken,
+              "{\"text\":\"round " + k + "\"}").status());
+          viewers.get(k).sendFrame(1, true, "{\"type\":\"ping\"}");
+          assertEquals("CONFIRMED", order(buyer, orders,
+              "{\"orderId\":\"m" + k + "\",\"userId\":\"crowd" + k + "\",\"saleId\":\"mugs\"}"));
+        }
       }
       for (int i = 0; i < crowd; i++) {
         Raw v = viewers.get(i);
