@@ -14,6 +14,7 @@ import java.net.http.WebSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -24,7 +25,40 @@ final class TestNodes {
   static final ObjectMapper JSON = new ObjectMapper();
   static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
+  /** How often {@link #await} looks again: short next to its timeouts, long enough not to load the node. */
+  private static final long POLL_MILLIS = 50;
+
   private TestNodes() {}
+
+  /** Something a test waits for: it holds, or not yet. */
+  @FunctionalInterface
+  interface Condition {
+    boolean holds() throws Exception;
+  }
+
+  /**
+   * Returns as soon as {@code condition} holds; fails with "not within <timeout>: {@code what}"
+   * if it still does not after {@code timeout}. For what happens asynchronously (an event
+   * reaching a viewer, a counter published); never a fixed sleep.
+   */
+  static void await(String what, Duration timeout, Condition condition) throws Exception {
+    awaitValue(what, timeout, () -> condition.holds() ? Boolean.TRUE : null);
+  }
+
+  /** The first non-null value {@code probe} returns, polled as {@link #await} does. */
+  static <T> T awaitValue(String what, Duration timeout, Callable<T> probe) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      T value = probe.call();
+      if (value != null) {
+        return value;
+      }
+      if (System.nanoTime() - deadline > 0) {
+        throw new AssertionError("not within " + timeout.toMillis() + " ms: " + what);
+      }
+      Thread.sleep(POLL_MILLIS);
+    }
+  }
 
   /** A single-node cluster (it seeds itself) with its journal in {@code dataDir} unless {@code extra} says otherwise. */
   static ShardcastNode.Running start(Path dataDir, Map<String, Object> extra) throws IOException {
@@ -62,6 +96,25 @@ final class TestNodes {
     }
     HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
     return new Http(r.statusCode(), JSON.readTree(r.body()));
+  }
+
+  /**
+   * Creates a room ({@code POST /api/rooms} with {@code json}) and returns the 201 answer. A node
+   * just started may take longer than its ask timeout to start its first room (sharding's first
+   * allocation, the journal's first write; more so on a busy machine): a 503 TIMEOUT is retried, as
+   * the API asks its clients to. Any other answer fails the test.
+   */
+  static Http createRoom(String base, String json) throws Exception {
+    return awaitValue("a room created; the node answered 503 TIMEOUT throughout", Duration.ofSeconds(60), () -> {
+      Http r = post(base + "/api/rooms", null, json);
+      if (r.status() == 503 && "TIMEOUT".equals(r.body().path("code").asText())) {
+        return null;
+      }
+      if (r.status() != 201) {
+        throw new AssertionError("creating a room: " + r.status() + " " + r.body());
+      }
+      return r;
+    });
   }
 
   /** A real WebSocket viewer that queues every frame it receives. */

@@ -7,6 +7,7 @@ import com.typesafe.config.ConfigFactory;
 import io.shardcast.media.MediaHub;
 import io.shardcast.media.MediaRoom;
 import io.shardcast.media.StaticDirectory;
+import io.shardcast.media.Track;
 import io.shardcast.media.TrackKey;
 import io.shardcast.testkit.media.Ffmpeg;
 import java.nio.file.Files;
@@ -17,8 +18,15 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** One node's media plane with real ffmpeg: publish over RTMP, watch over HTTP-FLV and RTMP. */
+/**
+ * One node's media plane with real ffmpeg: publish over RTMP, watch over HTTP-FLV and RTMP. Media
+ * plays in real time, so the tests wait for what they need (a keyframe, a measured layer, a viewer
+ * counted, frames received), each with a deadline; the only sleeps pace emulated slow links.
+ */
 class MediaServerTest {
+
+  /** How often {@link #await} looks again. */
+  private static final long POLL_MILLIS = 20;
 
   @TempDir Path dir;
   private MediaHub hub;
@@ -41,18 +49,52 @@ class MediaServerTest {
     server.close();
   }
 
+  /** Something a test waits for: it holds, or not yet. */
+  private interface Condition {
+    boolean holds() throws Exception;
+  }
+
+  /** What did not happen, for the failure of a wait (it may read a log). */
+  private interface NotHappened {
+    String describe() throws Exception;
+  }
+
+  /** Returns as soon as {@code condition} holds; fails with "not within <timeout>: <what did not happen>". */
+  private static void await(Duration timeout, Condition condition, NotHappened what) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!condition.holds()) {
+      if (System.nanoTime() - deadline > 0) {
+        throw new AssertionError("not within " + timeout.toSeconds() + " s: " + what.describe());
+      }
+      Thread.sleep(POLL_MILLIS);
+    }
+  }
+
   private void publish(String query) throws Exception {
     publisher = Ffmpeg.publishRtmp("rtmp://127.0.0.1:" + server.rtmpPort() + "/live/r1?token=secret" + query,
         "640x360", 25, 25, "800k", dir.resolve("publisher.log"));
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (System.nanoTime() < deadline) {
+    awaitKeyframe("publisher.log");
+  }
+
+  /** Waits until room r1 is live with a keyframe to start viewers on; {@code log} is its publisher's. */
+  private void awaitKeyframe(String log) throws Exception {
+    await(Duration.ofSeconds(20), () -> {
       MediaRoom room = hub.existing("r1");
-      if (room != null && room.live() && room.tracks().get(0).lastKeyframeSeq() >= 0) {
-        return;
+      return room != null && room.live() && room.tracks().get(0).lastKeyframeSeq() >= 0;
+    }, () -> "room r1 live with a keyframe; its publisher's log: " + Files.readString(dir.resolve(log)));
+  }
+
+  /** The measured rate of room r1's layer {@code layer}, bytes/s (0 while unmeasured or absent). */
+  private double rate(String layer) {
+    MediaRoom room = hub.existing("r1");
+    if (room != null) {
+      for (Track t : room.tracks()) {
+        if (t.key.layer().equals(layer)) {
+          return t.bytesPerSecond();
+        }
       }
-      Thread.sleep(100);
     }
-    throw new AssertionError("the publisher never got a keyframe in: " + Files.readString(dir.resolve("publisher.log")));
+    return 0;
   }
 
   /** Sends {@code bytes} to {@code port} and returns what came back before the server closed the connection. */
@@ -123,7 +165,7 @@ class MediaServerTest {
           sent += n;
           long due = start + sent * 1_000_000_000L / bytesPerSecond;
           long wait = due - System.nanoTime();
-          if (wait > 0) {
+          if (wait > 0) { // pacing, not waiting: this is the slow link under test
             Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
           }
         }
@@ -142,7 +184,10 @@ class MediaServerTest {
     Process lo = Ffmpeg.publishRtmp("rtmp://127.0.0.1:" + server.rtmpPort() + "/live/r1?token=secret&layer=lo",
         "320x240", 25, 25, "150k", dir.resolve("lo.log"));
     try {
-      Thread.sleep(3000); // both layers measured
+      // The viewer starts on the layer measured fastest and moves down to one measured slower.
+      await(Duration.ofSeconds(20), () -> rate("lo") > 0 && rate("hi") > rate("lo"),
+          () -> "both layers measured, hi above lo (hi " + rate("hi") + " B/s, lo " + rate("lo") + " B/s); lo's log: "
+              + Files.readString(dir.resolve("lo.log")));
       try (java.net.ServerSocket proxy = throttle(server.httpPort(), 60_000)) { // 480 kbit/s: below hi, above lo
         Ffmpeg.Probed p = Ffmpeg.frameWidths("http://127.0.0.1:" + proxy.getLocalPort() + "/live/r1.flv", 10, dir,
             "layers");
@@ -176,7 +221,8 @@ class MediaServerTest {
       slow.connect(new java.net.InetSocketAddress("127.0.0.1", server.httpPort()));
       slow.setSoTimeout(5000);
       slow.getOutputStream().write("GET /live/r1.flv HTTP/1.1\r\nHost: x\r\n\r\n".getBytes());
-      Thread.sleep(500); // registered first: the loop writes to it before the others
+      // Registered first, so the loop writes to it before the others.
+      await(Duration.ofSeconds(10), () -> server.viewers() == 1, () -> "the slow viewer counted as playing");
       for (int i = 0; i < 3; i++) {
         java.net.Socket s = new java.net.Socket("127.0.0.1", server.httpPort());
         s.getOutputStream().write("GET /live/r1.flv HTTP/1.1\r\nHost: x\r\n\r\n".getBytes());
@@ -201,18 +247,30 @@ class MediaServerTest {
       byte[] header = new byte[13];
       in.readFully(header);
       assertEquals("FLV", new String(header, 0, 3, java.nio.charset.StandardCharsets.US_ASCII));
+      // Tag after well-formed tag, through several keyframes (each larger than the send buffer).
       int tags = 0;
-      long until = System.nanoTime() + Duration.ofSeconds(8).toNanos();
-      while (System.nanoTime() < until) {
+      int keyframes = 0;
+      Duration timeout = Duration.ofSeconds(30);
+      long until = System.nanoTime() + timeout.toNanos();
+      while (tags < 300 || keyframes < 5) {
+        assertTrue(System.nanoTime() < until,
+            "not within " + timeout.toSeconds() + " s: 300 tags and 5 keyframes (got " + tags + " and " + keyframes + ")");
         int type = in.readUnsignedByte();
         int size = in.readUnsignedByte() << 16 | in.readUnsignedShort();
         assertTrue(type == 8 || type == 9 || type == 18, "tag " + tags + ": type " + type);
         assertTrue(size < 1 << 20, "tag " + tags + ": " + size + " bytes");
-        in.skipNBytes(7L + size); // timestamp, stream id, body
+        in.skipNBytes(7); // timestamp, stream id
+        if (type == 9 && size >= 2) {
+          int frameAndCodec = in.readUnsignedByte();
+          int avcPacketType = in.readUnsignedByte();
+          keyframes += frameAndCodec >> 4 == 1 && avcPacketType == 1 ? 1 : 0;
+          in.skipNBytes(size - 2);
+        } else {
+          in.skipNBytes(size);
+        }
         assertEquals(11 + size, in.readInt(), "tag " + tags + ": its PreviousTagSize");
         tags++;
       }
-      assertTrue(tags > 300, "only " + tags + " tags in 8 s");
     } finally {
       for (java.net.Socket s : fast) {
         s.close();
@@ -234,7 +292,7 @@ class MediaServerTest {
     @Override
     public int read(byte[] b, int off, int len) throws java.io.IOException {
       long wait = start + read * 1_000_000_000L / bytesPerSecond - System.nanoTime();
-      if (wait > 0) {
+      if (wait > 0) { // pacing, not waiting: this is the slow reader under test
         try {
           Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
         } catch (InterruptedException e) {
@@ -260,23 +318,19 @@ class MediaServerTest {
     String refused = exchange(server.httpPort(), "POST /rtp/r1?token=nope HTTP/1.1\r\nHost: x\r\n\r\n".getBytes());
     assertTrue(refused.startsWith("HTTP/1.1 403"), refused);
     publisher = Ffmpeg.publishRtp("127.0.0.1", port, "640x360", 25, 25, "800k", dir.resolve("rtp.log"));
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (hub.existing("r1") == null || !hub.existing("r1").live()) {
-      assertTrue(System.nanoTime() < deadline, "RTP ingest went live: " + Files.readString(dir.resolve("rtp.log")));
-      Thread.sleep(100);
-    }
-    Thread.sleep(1500);
+    awaitKeyframe("rtp.log");
     Ffmpeg.Decoded flv = Ffmpeg.decode("http://127.0.0.1:" + server.httpPort() + "/live/r1.flv", 3, dir, "rtp-flv");
     assertTrue(flv.clean() && flv.videoFrames() >= 65, "RTP ingest watched over HTTP-FLV: " + flv);
 
     try (io.shardcast.testkit.media.LossProxy proxy = new io.shardcast.testkit.media.LossProxy(
         new java.net.InetSocketAddress("127.0.0.1", server.rtpPort()), io.shardcast.testkit.media.LossProxy.random(0.10), 5, 3);
         io.shardcast.testkit.media.RtpPlayer player = new io.shardcast.testkit.media.RtpPlayer(proxy.address(), "r1", 250)) {
-      Thread.sleep(5000);
-      assertTrue(proxy.dropped() > 20, "the proxy dropped packets: " + proxy.dropped());
+      await(Duration.ofSeconds(30), () -> player.videoFramesComplete() >= 100 && proxy.dropped() > 20,
+          () -> "the player got 100 frames through a proxy that dropped 20 packets (got "
+              + player.videoFramesComplete() + " frames, lost " + player.videoFramesDropped() + "; the proxy dropped "
+              + proxy.dropped() + ")");
       assertEquals(0, player.videoFramesDropped(), "no frame lost: " + player.receiver().recovered() + " rebuilt, "
           + player.receiver().retransmitted() + " retransmitted");
-      assertTrue(player.videoFramesComplete() >= 100, "frames: " + player.videoFramesComplete());
       Path got = dir.resolve("rtp-player.flv");
       try (java.io.OutputStream o = Files.newOutputStream(got)) {
         io.shardcast.testkit.media.FlvFile.write(player.frames(), o);
@@ -291,9 +345,14 @@ class MediaServerTest {
     publish("");
     java.io.ByteArrayOutputStream flv = new java.io.ByteArrayOutputStream();
     java.util.concurrent.atomic.AtomicInteger messages = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicInteger videoFrames = new java.util.concurrent.atomic.AtomicInteger();
     java.net.http.WebSocket ws = java.net.http.HttpClient.newHttpClient().newWebSocketBuilder()
         .buildAsync(java.net.URI.create("ws://127.0.0.1:" + server.httpPort() + "/ws/live/r1"),
             new java.net.http.WebSocket.Listener() {
+              /** The start of the message being read: a tag's 11-byte header and the first two bytes of its body. */
+              private final byte[] head = new byte[13];
+              private int headBytes;
+
               @Override
               public java.util.concurrent.CompletionStage<?> onBinary(java.net.http.WebSocket w,
                   java.nio.ByteBuffer data, boolean last) {
@@ -302,22 +361,32 @@ class MediaServerTest {
                 synchronized (flv) {
                   flv.writeBytes(b);
                 }
+                for (int i = 0; i < b.length && headBytes < head.length; i++) {
+                  head[headBytes++] = b[i];
+                }
                 if (last) {
                   messages.incrementAndGet();
+                  if (headBytes == head.length && head[0] == 9 && head[12] == 1) { // a video tag with a frame
+                    videoFrames.incrementAndGet(); // counted once its bytes are all in flv
+                  }
+                  headBytes = 0;
                 }
                 w.request(1);
                 return null;
               }
             }).get(10, java.util.concurrent.TimeUnit.SECONDS);
-    Thread.sleep(3000);
+    await(Duration.ofSeconds(20), () -> videoFrames.get() >= 75,
+        () -> "the WebSocket viewer got 75 video frames (3 s of stream); it got " + videoFrames.get());
     ws.sendClose(java.net.http.WebSocket.NORMAL_CLOSURE, "done").get(5, java.util.concurrent.TimeUnit.SECONDS);
+    int framesSent = videoFrames.get();
     Path file = dir.resolve("ws.flv");
     synchronized (flv) {
       Files.write(file, flv.toByteArray());
     }
     assertTrue(messages.get() > 100, "one message per tag: " + messages.get());
     Ffmpeg.Decoded d = Ffmpeg.decode(file.toString(), 30, dir, "ws");
-    assertTrue(d.clean() && d.videoFrames() >= 60, "the WebSocket-FLV stream decodes: " + d);
+    assertTrue(d.clean() && d.videoFrames() >= framesSent,
+        "every one of the " + framesSent + " video frames the WebSocket-FLV viewer was sent decodes: " + d);
   }
 
   @Test
