@@ -105,7 +105,14 @@ final class RealPlayersRun {
           Thread.sleep(settings.warmupSeconds() * 1000L); // served, unmeasured: the JVM on compiled code
           warm = true;
         }
-        rows.add(print(window(served, players, settings.seconds())));
+        Row r = print(window(served, players, settings.seconds()));
+        rows.add(r);
+        if (r.keptUp() < r.viewers()) {
+          // More players would measure a server that already fails them: its ramp ends here.
+          System.out.printf("(%s: %d of %d players behind, %d exited; a new player says: %s)%n", r.server(),
+              r.viewers() - r.keptUp(), r.viewers(), r.exited(), players.diagnose());
+          break;
+        }
       }
     }
     return rows;

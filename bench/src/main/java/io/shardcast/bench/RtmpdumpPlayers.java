@@ -44,7 +44,8 @@ final class RtmpdumpPlayers implements AutoCloseable {
    * Starts players until there are {@code count}, {@code perBatch} at once with {@code pauseMillis}
    * between batches: each new player costs a fork, an exec, a handshake and the stream's first
    * keyframes, and a thousand at once would be measured as the server's start-up instead of its
-   * steady state. Fails if a player of a batch has already exited by the next one.
+   * steady state. A player that exits (it got nothing for {@link #PLAYER_TIMEOUT_SECONDS}, or was
+   * refused) stays counted, as a player that did not keep up.
    */
   void grow(int count, int perBatch, long pauseMillis) throws IOException, InterruptedException {
     String rtmpdump = command();
@@ -54,11 +55,6 @@ final class RtmpdumpPlayers implements AutoCloseable {
         players.add(start(rtmpdump, List.of("-q")));
       }
       Thread.sleep(pauseMillis);
-      int exited = players.size() - alive();
-      if (exited > 0) {
-        throw new IllegalStateException(exited + " of " + players.size() + " rtmpdump players exited; one of them "
-            + "said: " + diagnose());
-      }
     }
   }
 
@@ -99,7 +95,7 @@ final class RtmpdumpPlayers implements AutoCloseable {
   }
 
   /** What one more player says when it plays for 3 s with its messages on: why players fail. */
-  private String diagnose() throws IOException, InterruptedException {
+  String diagnose() throws IOException, InterruptedException {
     Process p = new ProcessBuilder(command(), "-r", url, "-v", "-m", "10", "-B", "3", "-o", NOWHERE.getPath())
         .redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes());
