@@ -48,7 +48,15 @@ final class Cores {
 
   /** {busy, total} clock ticks of {@code cpu} so far. */
   static long[] ticks(int cpu) throws IOException {
-    String prefix = "cpu" + cpu + " ";
+    return ticks("cpu" + cpu + " ");
+  }
+
+  /** {busy, total} clock ticks of every core together so far. */
+  static long[] machineTicks() throws IOException {
+    return ticks("cpu ");
+  }
+
+  private static long[] ticks(String prefix) throws IOException {
     for (String line : Files.readAllLines(Path.of("/proc/stat"))) {
       if (line.startsWith(prefix)) {
         String[] f = line.substring(prefix.length()).trim().split("\\s+");

@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
@@ -24,10 +25,15 @@ import picocli.CommandLine.Spec;
  * {@code -c copy}, which costs next to nothing) published over RTMP, watched over HTTP-FLV by N
  * lean viewers (one selector thread in this JVM). Reports the media loops' CPU per viewer,
  * viewers per core, heap per viewer, whether every viewer kept up, and the ingest-to-socket
- * delay (p50/p99).
+ * delay (p50/p99). With {@code --real-players}, the viewers are rtmpdump processes instead and each
+ * server's whole-process CPU is reported ({@link RealPlayersRun}).
  */
-@Command(name = "media", mixinStandardHelpOptions = true, description = "Media fan-out: viewers per core, memory, delay.")
+@Command(name = "media", mixinStandardHelpOptions = true, description = "Media fan-out: viewers per core (--capacity), "
+    + "what a server costs a machine with real players (--real-players), memory, delay.")
 public final class MediaBench implements Callable<Integer> {
+
+  @ParentCommand
+  BenchCommand bench;
 
   @Option(names = "--viewers", split = ",", description = "Viewer counts to measure (default 100,500,1000).")
   List<Integer> viewers = List.of(100, 500, 1000);
@@ -80,6 +86,30 @@ public final class MediaBench implements Callable<Integer> {
       + "the issue allows a server 30 ms).")
   long maxDelayMillis = 70;
 
+  @Option(names = "--real-players", description = "What each server costs on a real machine: viewers are real RTMP "
+      + "players, one rtmpdump process each writing the stream to /dev/null, started --player-batch at a time; "
+      + "Shardcast runs as a node process of its own, nginx-rtmp (with --nginx) as its master and one worker; each "
+      + "server's CPU is its whole processes' (/proc/PID/stat: every thread, the kernel's socket work included; the "
+      + "players' and the publisher's excluded). Reports per --viewers count (each grows from the last, the first "
+      + "served --warmup-seconds unmeasured) CPU ms per viewer-second, RSS, whether every player kept up (90%% of the "
+      + "stream's bytes), the players' CPU and how busy the machine was. --capacity instead counts the viewers one "
+      + "core holds when only the serving loop counts (the players are lean clients in this JVM): that bounds a "
+      + "server's loop, this bounds what a machine pays per viewer.")
+  boolean realPlayers;
+
+  @Option(names = "--player-batch", description = "With --real-players: players started at once (default 50), one "
+      + "batch every --player-batch-pause-ms, so their start-up is not measured as the server's load.")
+  int playerBatch = 50;
+
+  @Option(names = "--player-batch-pause-ms", description = "With --real-players: pause after each batch of players "
+      + "(default 1000).")
+  long playerBatchPauseMillis = 1000;
+
+  @Option(names = "--node-heap", description = "With --real-players: the Shardcast node's -Xmx (default 512m).")
+  String nodeHeap = "512m";
+
+  private static final int CLIP_SECONDS = 20;
+
   /** What one step measured. */
   private record Step(int viewers, int keptUp, double serverCores, double clientCoreBusy, String delay,
       double probeP50, double probeP99) {}
@@ -92,10 +122,28 @@ public final class MediaBench implements Callable<Integer> {
     if (capacity && across) {
       throw new ParameterException(spec.commandLine(), "--capacity measures one server on one core; --across needs two");
     }
+    if (realPlayers && (capacity || across || playerReadIntervalMillis != 0 || protocol.equals("flv")
+        && spec.commandLine().getParseResult().hasMatchedOption("--protocol"))) {
+      throw new ParameterException(spec.commandLine(), "--real-players plays RTMP with rtmpdump on one node; "
+          + "--capacity, --across, --player-read-interval and --protocol flv are for the lean in-JVM players");
+    }
+    if (realPlayers && (playerBatch < 1 || playerBatchPauseMillis < 0 || viewers.stream().anyMatch(n -> n < 1))) {
+      throw new ParameterException(spec.commandLine(), "--viewers and --player-batch must be >= 1, "
+          + "--player-batch-pause-ms >= 0");
+    }
     Path dir = Files.createTempDirectory("shardcast-media-bench");
     Path clip = dir.resolve("clip.flv");
-    System.out.println("encoding a 20 s 720p clip at " + bitrate + " once...");
-    Ffmpeg.encodeClip(clip, "testsrc2=size=1280x720:rate=30", 20, bitrate, 60);
+    System.out.println("encoding a " + CLIP_SECONDS + " s 720p clip at " + bitrate + " once...");
+    Ffmpeg.encodeClip(clip, "testsrc2=size=1280x720:rate=30", CLIP_SECONDS, bitrate, 60);
+    if (realPlayers) {
+      // What a player of the clip writes per second: the clip's FLV tags over its length.
+      double streamBytesPerSecond = Files.size(clip) / (double) CLIP_SECONDS;
+      System.out.printf("stream: %.0f kbit/s (audio and video); viewers over RTMP play%n",
+          streamBytesPerSecond * 8 / 1000);
+      new RealPlayersRun(new RealPlayersRun.Settings(viewers, seconds, warmupSeconds, playerBatch,
+          playerBatchPauseMillis, nodeHeap, nginx), streamBytesPerSecond).run(bench.nodes(), clip, dir);
+      return 0;
+    }
     if (nginx) {
       protocol = "rtmp";
     }
@@ -184,7 +232,7 @@ public final class MediaBench implements Callable<Integer> {
     return 0;
   }
 
-  private static Process publish(Path clip, String url, Path dir) throws Exception {
+  static Process publish(Path clip, String url, Path dir) throws Exception {
     return Ffmpeg.process(List.of(Ffmpeg.ffmpeg().orElseThrow(), "-hide_banner", "-loglevel", "error", "-re",
         "-stream_loop", "-1", "-i", clip.toString(), "-c", "copy", "-f", "flv", url)).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("publisher.log").toFile())).start();
@@ -228,19 +276,20 @@ public final class MediaBench implements Callable<Integer> {
       return master.children().findFirst().map(ProcessHandle::pid).orElse(master.pid());
     }
 
-    /** CPU time of the worker in nanoseconds (utime + stime from /proc). */
-    long cpuNanos() throws Exception {
-      String[] f = Files.readString(Path.of("/proc/" + workerPid() + "/stat")).replaceAll(".*\\) ", "").split(" ");
-      return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10_000_000L; // clock ticks of 10 ms
+    /** The master and its worker: nginx as a whole. */
+    List<Long> pids() {
+      List<Long> pids = new ArrayList<>(List.of(master.pid()));
+      master.children().forEach(c -> pids.add(c.pid()));
+      return pids;
     }
 
-    long rssBytes() throws Exception {
-      for (String line : Files.readAllLines(Path.of("/proc/" + workerPid() + "/status"))) {
-        if (line.startsWith("VmRSS:")) {
-          return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
-        }
-      }
-      return 0;
+    /** CPU time of the worker in nanoseconds (utime + stime from /proc). */
+    long cpuNanos() {
+      return ProcessUsage.cpuNanos(workerPid());
+    }
+
+    long rssBytes() {
+      return ProcessUsage.rssBytes(workerPid());
     }
 
     @Override
