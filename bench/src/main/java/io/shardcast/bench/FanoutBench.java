@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -24,8 +25,10 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code shardcast bench fanout}: one room, N viewers over local node processes, comments and likes
- * flowing in; reports delivery rate, comment-to-viewer latency and heap per idle viewer. Runs can be
- * kept in a results CSV and drawn: latency against viewers over many runs.
+ * flowing in; reports delivery rate, comment-to-viewer latency and heap per idle viewer. The
+ * receive-only viewers run in this JVM or, past what one process may open, in client processes
+ * ({@code --client-processes}). Runs can be kept in a results CSV and drawn: latency against
+ * viewers over many runs.
  */
 @Command(name = "fanout", mixinStandardHelpOptions = true, description = "One room, many viewers: delivery and latency.")
 public final class FanoutBench implements Callable<Integer> {
@@ -45,8 +48,14 @@ public final class FanoutBench implements Callable<Integer> {
   @Option(names = "--node-heap", defaultValue = "2g") String nodeHeap;
   @Option(names = "--node-property", description = "a -Dkey=value for every node, e.g. shardcast.room.viewer.batch-window=0ms")
   List<String> nodeProperties = new ArrayList<>();
-  @Option(names = "--client-threads", defaultValue = "4", description = "selector threads of the receive-only viewers")
+  @Option(names = "--client-threads", defaultValue = "4",
+      description = "selector threads of the receive-only viewers (in each client process)")
   int clientThreads;
+  @Option(names = "--client-processes", defaultValue = "1", paramLabel = "N",
+      description = "spread the receive-only viewers evenly over N client processes (JVMs of this program, started "
+          + "and ended by the bench; the senders stay in the bench's JVM), as one process may open only so many "
+          + "sockets (ulimit -n); 1: all in the bench's JVM. Latencies are merged from every sample, not averaged")
+  int clientProcesses;
   @Option(names = "--client-poll-millis", defaultValue = "2",
       description = "the receive-only viewers' threads look at their sockets this often (adding up to that much to "
           + "each latency) instead of waking for each readable one (0): see LeanViewers")
@@ -70,6 +79,8 @@ public final class FanoutBench implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
+  /** Files a client process holds besides its viewers' sockets: jars, selectors, pipes, with room to spare. */
+  private static final int FILES_BESIDES_VIEWERS = 500;
 
   @Override
   public Integer call() throws Exception {
@@ -91,9 +102,9 @@ public final class FanoutBench implements Callable<Integer> {
       return draw();
     }
     if (viewers < 1 || nodes < 1 || seconds < 1 || clientThreads < 1 || commentsPerSecond < 0 || likesPerSecond < 0
-        || windowSeconds < 1 || clientPollMillis < 0) {
-      System.err.println("bench fanout: --viewers, --nodes, --seconds, --client-threads, --window-seconds must be >= 1;"
-          + " rates and --client-poll-millis >= 0");
+        || windowSeconds < 1 || clientPollMillis < 0 || clientProcesses < 1) {
+      System.err.println("bench fanout: --viewers, --nodes, --seconds, --client-threads, --client-processes, "
+          + "--window-seconds must be >= 1; rates and --client-poll-millis >= 0");
       return 2;
     }
     Path dir = Files.createTempDirectory("shardcast-bench-fanout");
@@ -105,7 +116,12 @@ public final class FanoutBench implements Callable<Integer> {
       // the rest are receive-only viewers on a few NIO threads, so the client is not the bottleneck.
       // Enough senders that none exceeds the per-viewer rate limit (2 comments/s, 20 messages/s).
       int senders = ChatLoad.sendersFor(viewers, commentsPerSecond, likesPerSecond);
-      try (FanoutAudience lean = new LocalAudience(viewerBases, senders, viewers, clientThreads, clientPollMillis)) {
+      warnIfTooFewFiles(senders);
+      // Client processes start while the nodes do.
+      try (FanoutAudience lean = clientProcesses == 1
+          ? new LocalAudience(viewerBases, senders, viewers, clientThreads, clientPollMillis)
+          : ClientProcesses.start(bench.nodes(), clientCommand(), clientProcesses, viewerBases, senders, viewers,
+              clientThreads, clientPollMillis, dir)) {
         return run(cluster, lean, senders);
       }
     }
@@ -137,6 +153,14 @@ public final class FanoutBench implements Callable<Integer> {
     }
     System.out.printf("connected %d viewers in %.1f s; heap per idle viewer %.1f KiB%n", connected,
         connectSeconds, heapDelta / 1024.0 / Math.max(1, connected));
+    if (clientProcesses > 1) {
+      StringBuilder each = new StringBuilder();
+      for (AudienceReport r : lean.byClient()) {
+        each.append(each.length() == 0 ? "" : ", ").append(r.connected()).append('/').append(r.viewers());
+      }
+      System.out.printf("  receive-only viewers connected by %d client processes: %s; open-files limit %d%n",
+          clientProcesses, each, AudienceReport.merge(lean.byClient()).openFilesLimit());
+    }
 
     ChatLoad chat = new ChatLoad(audience, commentsPerSecond, likesPerSecond);
     if (warmupSeconds > 0) {
@@ -224,6 +248,30 @@ public final class FanoutBench implements Callable<Integer> {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while asking the viewers' clients", e);
     }
+  }
+
+  /**
+   * Warns when a process is to hold more viewers than it may open files (this JVM's limit, which its
+   * client processes inherit): those beyond would not connect.
+   */
+  private void warnIfTooFewFiles(int senders) {
+    long limit = LocalAudience.openFilesLimit();
+    int receivers = viewers - senders;
+    int perProcess = (receivers + clientProcesses - 1) / clientProcesses + (clientProcesses == 1 ? senders : 0);
+    if (limit > 0 && perProcess > limit - FILES_BESIDES_VIEWERS) {
+      System.err.printf("bench fanout: a process may open %d files (ulimit -n), and one is to hold about %d viewers: "
+          + "some will not connect; more --client-processes share them out%n", limit, perProcess);
+    }
+  }
+
+  /** How this program reaches {@code bench fanout-client}: this command's parents below the program, then its name. */
+  private List<String> clientCommand() {
+    List<String> path = new ArrayList<>();
+    for (CommandLine c = spec.commandLine().getParent(); c != null && c.getParent() != null; c = c.getParent()) {
+      path.add(0, c.getCommandName());
+    }
+    path.add(FanoutClient.NAME);
+    return path;
   }
 
   /** Draws {@link #chart} from every line of {@link #results}; a missing or malformed file is a usage error. */
