@@ -189,20 +189,15 @@ public final class LocalCluster implements AutoCloseable {
 
   private void launch(int i, int httpPort, int viewerPort, int remotePort, int mgmtPort, int rtmpPort, int mediaPort,
       int relayPort, int rtpPort, String seeds, List<String> nodeArgs) throws IOException {
-    List<String> cmd = new ArrayList<>(placement.prefix(i));
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.addAll(List.of("--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED")); // the media relay (Aeron) needs it
-    cmd.addAll(launcherOptions());
-    cmd.addAll(jvmOptions);
-    cmd.addAll(placement.jvmOptions(i));
-    cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
-    cmd.add(program.mainClass());
-    cmd.addAll(List.of("node", "--hostname", placement.host(i), "--http-port", "" + httpPort, "--viewer-port", "" + viewerPort,
-        "--remote-port", "" + remotePort, "--rtmp-port", "" + rtmpPort, "--media-port", "" + mediaPort,
-        "--relay-port", "" + relayPort, "--rtp-port", "" + rtpPort,
+    List<String> jvm = new ArrayList<>(jvmOptions);
+    jvm.addAll(placement.jvmOptions(i));
+    List<String> args = new ArrayList<>(List.of("node", "--hostname", placement.host(i), "--http-port", "" + httpPort,
+        "--viewer-port", "" + viewerPort, "--remote-port", "" + remotePort, "--rtmp-port", "" + rtmpPort,
+        "--media-port", "" + mediaPort, "--relay-port", "" + relayPort, "--rtp-port", "" + rtpPort,
         "--management-port", "" + mgmtPort, "--seed-nodes", seeds, "--data-dir", dataDir.toAbsolutePath().toString()));
-    cmd.addAll(nodeArgs);
+    args.addAll(nodeArgs);
+    List<String> cmd = new ArrayList<>(placement.prefix(i));
+    cmd.addAll(program.command(jvm, args));
     Path log = dataDir.resolve("node-" + (i + 1) + ".log");
     if (i >= nodes.size()) {
       Files.deleteIfExists(log); // a restarted node's log goes on in the same file
@@ -215,22 +210,6 @@ public final class LocalCluster implements AutoCloseable {
     } else {
       nodes.add(node);
     }
-  }
-
-  /**
-   * The launcher's JVM options that nodes share with this JVM (see {@code ./shardcast}): the
-   * class-data-sharing archive it maps (nodes started with the same classpath start faster with it)
-   * and its G1 refinement settings. None under a test runner.
-   */
-  private static List<String> launcherOptions() {
-    List<String> options = new ArrayList<>();
-    for (String arg : java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-      if (arg.startsWith("-XX:SharedArchiveFile=") || arg.startsWith("-Xlog:cds")
-          || arg.startsWith("-XX:G1ConcRefinement") || arg.contains("G1UseAdaptiveConcRefinement")) {
-        options.add(arg);
-      }
-    }
-    return options;
   }
 
   public List<Node> nodes() {
