@@ -53,8 +53,6 @@ public final class ViewerServer implements AutoCloseable, NodeAgent.Viewers {
   private final SharedReads<String, Snapshot> snapshots;
   private final ServerSocketChannel listener;
   private final ViewerLoop[] loops;
-  /** Set when Netty serves the port instead of the loops ({@code viewer-transport = netty}). */
-  private NettyViewerTransport netty;
   private final Thread acceptor;
   private volatile boolean accepting = true;
   /** Null while this node takes new viewers, else what it is (standby, draining). */
@@ -76,7 +74,7 @@ public final class ViewerServer implements AutoCloseable, NodeAgent.Viewers {
     this.settings = settings;
     this.roomSettings = roomSettings;
     this.listener = listener;
-    this.loops = new ViewerLoop[listener == null ? 0 : settings.viewerIoThreads()];
+    this.loops = new ViewerLoop[settings.viewerIoThreads()];
     for (int i = 0; i < loops.length; i++) {
       loops[i] = new ViewerLoop(this, i);
     }
@@ -87,16 +85,6 @@ public final class ViewerServer implements AutoCloseable, NodeAgent.Viewers {
   /** Binds {@code settings.viewerPort()} and starts serving viewers, counted in this node's {@code metrics}. */
   public static ViewerServer start(ActorSystem<?> system, ActorRef<RoomEdges.Command> edges,
       GatewaySettings settings, RoomSettings roomSettings, OrderDesk orders, NodeMetrics metrics) throws IOException {
-    if (system.settings().config().getString("shardcast.gateway.viewer-transport").equals("netty")) {
-      ViewerServer server = new ViewerServer(system, edges, settings, roomSettings, orders, metrics, null);
-      try {
-        server.netty = new NettyViewerTransport(server, settings);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IOException("interrupted binding the viewer port", e);
-      }
-      return server;
-    }
     ServerSocketChannel listener = ServerSocketChannel.open();
     try {
       listener.setOption(StandardSocketOptions.SO_REUSEADDR, true);
@@ -115,9 +103,6 @@ public final class ViewerServer implements AutoCloseable, NodeAgent.Viewers {
   }
 
   public int port() {
-    if (netty != null) {
-      return netty.port();
-    }
     return listener.socket().getLocalPort();
   }
 
@@ -237,10 +222,6 @@ public final class ViewerServer implements AutoCloseable, NodeAgent.Viewers {
    */
   @Override
   public void hintReconnect(int max, Function<String, String> target, String reason) {
-    if (netty != null) {
-      netty.hintReconnect(max, target, reason);
-      return;
-    }
     AtomicInteger budget = new AtomicInteger(max);
     for (ViewerLoop loop : loops) {
       loop.hintReconnect(budget, target, reason);
@@ -250,10 +231,6 @@ public final class ViewerServer implements AutoCloseable, NodeAgent.Viewers {
   /** Stops taking new viewers; those connected stay. */
   public void unbind() {
     accepting = false;
-    if (netty != null) {
-      netty.unbind();
-      return;
-    }
     try {
       listener.close();
     } catch (IOException ignored) {
@@ -264,10 +241,6 @@ public final class ViewerServer implements AutoCloseable, NodeAgent.Viewers {
   /** Stops taking viewers and closes every connection with a going-away frame. */
   @Override
   public void close() {
-    if (netty != null) {
-      netty.close();
-      return;
-    }
     unbind();
     for (ViewerLoop loop : loops) {
       loop.stop();

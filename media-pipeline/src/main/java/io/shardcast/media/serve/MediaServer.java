@@ -28,8 +28,6 @@ public final class MediaServer implements AutoCloseable {
   final MediaLoop[] loops;
   private final ServerSocketChannel rtmp;
   private final ServerSocketChannel http;
-  /** Set when Netty serves HTTP-FLV instead of the loops ({@code http-transport = netty}). */
-  private NettyFlvTransport netty;
   private final AtomicInteger nextLoop = new AtomicInteger();
   final AtomicInteger publishers = new AtomicInteger();
   final AtomicInteger viewers = new AtomicInteger();
@@ -54,12 +52,9 @@ public final class MediaServer implements AutoCloseable {
   /** Binds both ports and starts serving. */
   public static MediaServer start(MediaHub hub, MediaDirectory directory, MediaSettings settings) throws IOException {
     ServerSocketChannel rtmp = bind(settings.iface(), settings.rtmpPort(), "RTMP");
-    boolean netty = settings.httpTransport().equals("netty");
-    ServerSocketChannel http = null;
+    ServerSocketChannel http;
     try {
-      if (!netty) {
-        http = bind(settings.iface(), settings.httpPort(), "media HTTP");
-      }
+      http = bind(settings.iface(), settings.httpPort(), "media HTTP");
     } catch (IOException e) {
       rtmp.close();
       throw e;
@@ -69,16 +64,7 @@ public final class MediaServer implements AutoCloseable {
       loop.thread.start();
     }
     server.acceptor(rtmp, "shardcast-media-rtmp-accept", RtmpConnection::new).start();
-    if (netty) {
-      try {
-        server.netty = new NettyFlvTransport(server, settings);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IOException("interrupted binding the media HTTP port", e);
-      }
-    } else {
-      server.acceptor(http, "shardcast-media-http-accept", HttpFlvConnection::new).start();
-    }
+    server.acceptor(http, "shardcast-media-http-accept", HttpFlvConnection::new).start();
     log.info("Media: RTMP on {}:{}, HTTP-FLV and WebSocket-FLV on {}:{}", settings.iface(), server.rtmpPort(),
         settings.iface(), server.httpPort());
     return server;
@@ -126,9 +112,6 @@ public final class MediaServer implements AutoCloseable {
     for (MediaLoop loop : loops) {
       loop.wake();
     }
-    if (netty != null) {
-      netty.wake();
-    }
     rtp.wake();
   }
 
@@ -152,7 +135,7 @@ public final class MediaServer implements AutoCloseable {
   }
 
   public int httpPort() {
-    return netty != null ? netty.port() : http.socket().getLocalPort();
+    return http.socket().getLocalPort();
   }
 
   public MediaHub hub() {
@@ -170,7 +153,7 @@ public final class MediaServer implements AutoCloseable {
 
   /** Media bytes written to viewers since start. */
   public long bytesOut() {
-    long sum = netty == null ? 0 : netty.bytesOut();
+    long sum = 0;
     for (MediaLoop loop : loops) {
       sum += loop.bytesOut;
     }
@@ -182,9 +165,6 @@ public final class MediaServer implements AutoCloseable {
     long[] sum = DeliveryLatency.empty();
     for (MediaLoop loop : loops) {
       loop.latency.addTo(sum);
-    }
-    if (netty != null) {
-      netty.addLatency(sum);
     }
     return DeliveryLatency.quantileMillis(sum, q);
   }
@@ -199,9 +179,6 @@ public final class MediaServer implements AutoCloseable {
     for (MediaLoop loop : loops) {
       loop.latency.addTo(into);
     }
-    if (netty != null) {
-      netty.addLatency(into);
-    }
   }
 
   /** Starts a new measurement window for {@link #deliveryMillis} (racy; for benchmarks). */
@@ -209,15 +186,12 @@ public final class MediaServer implements AutoCloseable {
     for (MediaLoop loop : loops) {
       loop.execute(loop.latency::reset);
     }
-    if (netty != null) {
-      netty.resetLatency();
-    }
   }
 
   /** CPU time the media loops have used, in nanoseconds. */
   public long loopCpuNanos() {
     java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
-    long sum = netty == null ? 0 : netty.cpuNanos();
+    long sum = 0;
     for (MediaLoop loop : loops) {
       sum += Math.max(0, mx.getThreadCpuTime(loop.thread.getId()));
     }
@@ -234,14 +208,9 @@ public final class MediaServer implements AutoCloseable {
       // closing anyway
     }
     try {
-      if (http != null) {
-        http.close();
-      }
+      http.close();
     } catch (IOException ignored) {
       // closing anyway
-    }
-    if (netty != null) {
-      netty.close();
     }
     for (MediaLoop loop : loops) {
       loop.stop();

@@ -21,8 +21,7 @@ public record MediaSettings(
     Duration firstFrameTimeout,
     Duration setupTimeout,
     int sendBufferBytes,
-    Duration writeCoalesce,
-    String httpTransport) {
+    Duration writeCoalesce) {
 
   public static MediaSettings from(Config root) {
     Config c = root.getConfig("shardcast.media");
@@ -43,8 +42,7 @@ public record MediaSettings(
         c.getDuration("first-frame-timeout"),
         c.getDuration("setup-timeout"),
         (int) c.getBytes("send-buffer").longValue(),
-        c.getDuration("write-coalesce"),
-        c.getString("http-transport"));
+        c.getDuration("write-coalesce"));
   }
 
   public MediaSettings withPorts(int rtmp, int http) {
@@ -53,7 +51,6 @@ public record MediaSettings(
 
   public MediaSettings withPorts(int rtmp, int http, int rtp) {
     return new MediaSettings(iface, rtmp, http, rtp, ioThreads, trackFrames, maxMessageBytes, maxLag, layerDownBacklog,
-        layerCalmBacklog, layerMinHold, layerMaxHold, endGrace, firstFrameTimeout, setupTimeout, sendBufferBytes, writeCoalesce,
-        httpTransport);
+        layerCalmBacklog, layerMinHold, layerMaxHold, endGrace, firstFrameTimeout, setupTimeout, sendBufferBytes, writeCoalesce);
   }
 }
