@@ -615,7 +615,11 @@ final class ViewerConnection implements WebSocketReader.Listener {
     try {
       if (state == State.HEAD && headLength == 0 && served > 0) {
         close(); // an idle keep-alive connection: nothing to answer
-      } else if (state == State.HEAD || state == State.BODY || state == State.ANSWERING) {
+      } else if (state == State.ANSWERING) {
+        // The request was complete: it is this node that did not answer in time (the room's read).
+        respond(503, "TIMEOUT", "the room did not answer in time; try again (an order with the same orderId)",
+            "Retry-After: 1\r\n");
+      } else if (state == State.HEAD || state == State.BODY) {
         respond(408, "REQUEST_TIMEOUT", "the request did not complete in time", "");
       } else {
         close();
