@@ -165,7 +165,8 @@ class GatewayTest {
     assertEquals("u1", again.path("userId").asText());
     assertEquals(1, again.path("quantity").asInt());
     assertEquals("LIMIT_REACHED", post(orders, null,
-        "{\"orderId\":\"d" + round + "\",\"userId\":\"u1\",\"saleId\":\"s1\",\"quantity\":2}").body().path("result").asText());
+        "{\"orderId\":\"d" + round + "\",\"userId\":\"u1\",\"saleId\":\"s1\",\"quantity\":2}")
+        .body().path("result").asText());
     assertError(post(orders, null, "{\"orderId\":\"e\",\"userId\":\"u4\",\"saleId\":\"s1\",\"quantity\":99}"),
         400, "BAD_QUANTITY");
   }
@@ -218,7 +219,8 @@ class GatewayTest {
     seenByAlice.addAll(commentsUpTo(alice, "still here"));
     assertEquals(shown, texts(seenByBob));
     assertEquals(shown, texts(seenByAlice));
-    assertEquals(seenByBob.get(COMMENT_BURST).path("seq").asLong(), seenByAlice.get(COMMENT_BURST).path("seq").asLong());
+    assertEquals(seenByBob.get(COMMENT_BURST).path("seq").asLong(),
+        seenByAlice.get(COMMENT_BURST).path("seq").asLong());
     assertFalse(alice.closed);
     alice.send("{\"type\":\"ping\"}");
     assertEquals("pong", alice.next("pong").path("type").asText());

@@ -372,7 +372,8 @@ class ViewerSocketTest {
       // The buyer connects when it orders: a connection that has sent no request yet is cut off
       // after the handshake timeout (1 s here), and a busy machine can take that long to get here.
       try (Raw buyer = new Raw()) {
-        assertEquals("NOT_STARTED", order(buyer, orders, "{\"orderId\":\"b1\",\"userId\":\"eager\",\"saleId\":\"bags\"}"));
+        assertEquals("NOT_STARTED",
+            order(buyer, orders, "{\"orderId\":\"b1\",\"userId\":\"eager\",\"saleId\":\"bags\"}"));
         JsonNode open = v.next("saleOpen");
         long seenAt = System.currentTimeMillis();
         assertEquals(revealAt, open.path("revealAt").asLong());

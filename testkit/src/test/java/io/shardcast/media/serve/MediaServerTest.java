@@ -253,8 +253,8 @@ class MediaServerTest {
       Duration timeout = Duration.ofSeconds(30);
       long until = System.nanoTime() + timeout.toNanos();
       while (tags < 300 || keyframes < 5) {
-        assertTrue(System.nanoTime() < until,
-            "not within " + timeout.toSeconds() + " s: 300 tags and 5 keyframes (got " + tags + " and " + keyframes + ")");
+        assertTrue(System.nanoTime() < until, "not within " + timeout.toSeconds() + " s: 300 tags and 5 keyframes"
+            + " (got " + tags + " and " + keyframes + ")");
         int type = in.readUnsignedByte();
         int size = in.readUnsignedByte() << 16 | in.readUnsignedShort();
         assertTrue(type == 8 || type == 9 || type == 18, "tag " + tags + ": type " + type);
