@@ -32,7 +32,8 @@ final class RealPlayersRun {
       String nodeHeap, boolean nginx) {}
 
   /** One window of one server: {@code viewers} 0 is the stream alone. */
-  record Row(String server, int viewers, int keptUp, int exited, double slowestShare, double serverCores,
+  record Row(String server, int viewers, int keptUp, int exited, double slowestShare, double medianShare,
+      double serverCores,
       long rssBytes, double playerCores, double machineBusy, String loadAverage) {
 
     /** Whole-process CPU per viewer-second, in ms. */
@@ -59,7 +60,7 @@ final class RealPlayersRun {
         + "one node process (-Xmx%s)%s%n", settings.playersPerBatch(), settings.batchPauseMillis(), settings.nodeHeap(),
         settings.nginx() ? "; nginx-rtmp: its master and one worker" : "");
     System.out.println("CPU: each server's whole processes (/proc/PID/stat), players and publisher excluded; kept up: "
-        + "wrote >= 90% of the stream's bytes in the window (slowest: the least any player wrote, against the stream); "
+        + "wrote >= 90% of the stream's bytes in the window (slowest, median: what players wrote against the stream); "
         + "load average: 1, 5, 15 min at the window's end");
     System.out.println("| server | viewers | kept up | server CPU (cores) | CPU per viewer-second | RSS | players' CPU "
         + "(cores) | machine busy | load average |");
@@ -132,19 +133,21 @@ final class RealPlayersRun {
     long server1 = serverCpuNanos(served);
     double expected = streamBytesPerSecond * wall / 1e9;
     int keptUp = 0;
-    double slowest = bytes0.length == 0 ? 0 : Double.MAX_VALUE;
+    double[] shares = new double[bytes0.length];
     for (int i = 0; i < bytes0.length; i++) {
-      double share = bytes0[i] >= 0 && bytes1[i] >= 0 ? (bytes1[i] - bytes0[i]) / expected : 0;
-      slowest = Math.min(slowest, share);
-      if (share >= KEPT_UP_SHARE) {
+      shares[i] = bytes0[i] >= 0 && bytes1[i] >= 0 ? (bytes1[i] - bytes0[i]) / expected : 0;
+      if (shares[i] >= KEPT_UP_SHARE) {
         keptUp++;
       }
     }
+    java.util.Arrays.sort(shares);
+    double slowest = shares.length == 0 ? 0 : shares[0];
+    double median = shares.length == 0 ? 0 : shares[shares.length / 2];
     long rss = 0;
     for (long pid : served.pids()) {
       rss += ProcessUsage.rssBytes(pid);
     }
-    return new Row(served.name(), players.size(), keptUp, players.size() - players.alive(), slowest,
+    return new Row(served.name(), players.size(), keptUp, players.size() - players.alive(), slowest, median,
         (server1 - server0) / (double) wall, rss, (players1 - players0) / (double) wall,
         Cores.busy(machine0, machine1), ProcessUsage.loadAverage());
   }
@@ -165,7 +168,8 @@ final class RealPlayersRun {
     boolean alone = r.viewers() == 0;
     System.out.printf("| %s | %s | %s | %.3f | %s | %.0f MiB | %s | %.0f%%%s | %s |%n", r.server(),
         alone ? "0 (the stream alone)" : String.format("%,d", r.viewers()),
-        alone ? "-" : String.format("%d/%d (slowest %.0f%%)", r.keptUp(), r.viewers(), r.slowestShare() * 100)
+        alone ? "-" : String.format("%d/%d (slowest %.0f%%, median %.0f%%)", r.keptUp(), r.viewers(),
+            r.slowestShare() * 100, r.medianShare() * 100)
             + (r.exited() > 0 ? ", " + r.exited() + " exited" : ""),
         r.serverCores(), alone ? "-" : String.format("%.2f ms", r.cpuMillisPerViewerSecond()), r.rssBytes() / 1048576.0,
         alone ? "-" : String.format("%.2f", r.playerCores()), r.machineBusy() * 100,

@@ -19,6 +19,8 @@ final class RtmpdumpPlayers implements AutoCloseable {
   /** How long a player waits on a silent server before it gives up (rtmpdump's {@code -m}). */
   private static final int PLAYER_TIMEOUT_SECONDS = 30;
   private static final File NOWHERE = new File("/dev/null");
+  /** How long the player that says why others fail is given: past its timeout, less than a window. */
+  private static final int DIAGNOSIS_SECONDS = 15;
 
   private final String url;
   private final List<Process> players = new ArrayList<>();
@@ -94,15 +96,22 @@ final class RtmpdumpPlayers implements AutoCloseable {
         .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start();
   }
 
-  /** What one more player says when it plays for 3 s with its messages on: why players fail. */
+  /** What one more player says in its first seconds, its messages on: why players fail. */
   String diagnose() throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(command(), "-r", url, "-v", "-m", "10", "-B", "3", "-o", NOWHERE.getPath())
-        .redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes());
-    p.waitFor(20, TimeUnit.SECONDS);
-    p.destroyForcibly();
-    String[] lines = out.replace('\r', '\n').strip().split("\n");
-    return String.join(" / ", java.util.Arrays.asList(lines).subList(Math.max(0, lines.length - 4), lines.length));
+    Path said = Files.createTempFile("rtmpdump", ".log");
+    try {
+      Process p = new ProcessBuilder(command(), "-r", url, "-v", "-m", "10", "-o", NOWHERE.getPath())
+          .redirectErrorStream(true).redirectOutput(said.toFile()).start();
+      // A player that gets the stream plays on: what it said by then is enough.
+      if (!p.waitFor(DIAGNOSIS_SECONDS, TimeUnit.SECONDS)) {
+        p.destroy();
+        p.waitFor(5, TimeUnit.SECONDS);
+      }
+      String[] lines = Files.readString(said).replace('\r', '\n').strip().split("\n");
+      return String.join(" / ", java.util.Arrays.asList(lines).subList(Math.max(0, lines.length - 4), lines.length));
+    } finally {
+      Files.deleteIfExists(said);
+    }
   }
 
   int size() {
