@@ -294,8 +294,15 @@ public final class MediaBench implements Callable<Integer> {
 
     @Override
     public void close() {
-      master.descendants().forEach(ProcessHandle::destroyForcibly);
+      // The master first: a master that outlives its worker starts another, which then outlives it.
+      List<ProcessHandle> workers = master.descendants().toList();
       master.destroyForcibly();
+      try {
+        master.waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      workers.forEach(ProcessHandle::destroyForcibly);
     }
   }
 

@@ -54,7 +54,7 @@ final class RtmpdumpPlayers implements AutoCloseable {
     while (players.size() < count) {
       int batch = Math.min(perBatch, count - players.size());
       for (int i = 0; i < batch; i++) {
-        players.add(start(rtmpdump, List.of("-q")));
+        players.add(start(rtmpdump));
       }
       Thread.sleep(pauseMillis);
     }
@@ -67,7 +67,7 @@ final class RtmpdumpPlayers implements AutoCloseable {
     try {
       while (true) {
         if (probe == null || !probe.isAlive()) {
-          probe = start(command(), List.of("-q"));
+          probe = start(command());
         }
         Thread.sleep(500);
         if (ProcessUsage.bytesWritten(probe.pid()) > 0) {
@@ -86,10 +86,9 @@ final class RtmpdumpPlayers implements AutoCloseable {
     }
   }
 
-  private Process start(String rtmpdump, List<String> extra) throws IOException {
-    List<String> cmd = new ArrayList<>(List.of(rtmpdump, "-r", url, "-v", "-m",
-        Integer.toString(PLAYER_TIMEOUT_SECONDS), "-o", NOWHERE.getPath()));
-    cmd.addAll(extra);
+  private Process start(String rtmpdump) throws IOException {
+    List<String> cmd = List.of(rtmpdump, "-r", url, "-v", "-q", "-m", Integer.toString(PLAYER_TIMEOUT_SECONDS), "-o",
+        NOWHERE.getPath());
     // No pipes: a player's stdio goes nowhere, so this JVM holds no descriptor of it and -q keeps
     // rtmpdump's progress line out of the bytes it writes (wchar counts stderr too).
     return new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(NOWHERE))
