@@ -1,10 +1,7 @@
 package io.shardcast.cluster.viewer;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.shardcast.cluster.gateway.JsonReply;
-import io.shardcast.room.Ids;
-import io.shardcast.room.LiveRoom;
 import io.shardcast.room.fanout.FanoutStats;
 import io.shardcast.room.fanout.Frame;
 import io.shardcast.room.fanout.ViewerSession;
@@ -21,22 +18,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One viewer's socket, owned by one {@link ViewerLoop} thread: the HTTP upgrade (validated, with
- * the room looked up before the 101), then WebSocket messages in and the session's frames out.
- * Bad input gets an HTTP error or an error frame; only protocol violations close the socket.
+ * One connection on the viewer port, owned by one {@link ViewerLoop} thread, as a state machine:
+ * orders on a keep-alive connection, or the upgrade (the room looked up before the 101) and then
+ * WebSocket messages in and the session's frames out. What a request head asks is checked by
+ * {@link PortRequest}, an order's body is gathered by {@link OrderBody}, bytes go out through the
+ * {@link Outbox}. Bad input gets an HTTP error or an error frame; only protocol violations close
+ * the socket.
  */
 final class ViewerConnection implements WebSocketReader.Listener {
 
   private static final Logger log = LoggerFactory.getLogger(ViewerConnection.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
   /** A frame's wire form: encoded by the first viewer that sends it, then shared. */
   static final Function<Frame, byte[]> WIRE = f -> WebSocket.textFrame(f.json);
-  /** The paths this port serves: a room's viewer socket and its orders. */
-  static final String ROOM_PATH_PREFIX = "/ws/rooms/";
-  static final String ORDERS_PATH_PREFIX = "/api/rooms/";
-  static final String ORDERS_PATH_SUFFIX = "/orders";
-  /** The closing notice of a viewer asked to move; rendered per viewer, with its own seq. */
-  private static final Frame RECONNECT = new Frame(0, "{\"type\":\"reconnect\"}", true, 0, false, 0);
 
   /**
    * HEAD: reading a request head (an upgrade, or an order on a keep-alive connection); BODY: an
@@ -48,6 +41,7 @@ final class ViewerConnection implements WebSocketReader.Listener {
   private final SocketChannel channel;
   /** The node's fan-out counters, held here so a write bumps them without a lookup. */
   private final FanoutStats stats;
+  private final Outbox out;
   SelectionKey key;
   /** When an upgrade in progress or a lingering close gives up; watched by the loop. */
   long deadlineNanos;
@@ -59,11 +53,8 @@ final class ViewerConnection implements WebSocketReader.Listener {
   private State state = State.HEAD;
   private byte[] head;
   private int headLength;
-  /** The order being received on this connection: its room, body and whether to close after it. */
-  private String orderRoomId;
-  private byte[] body;
-  private int bodyLength;
-  private boolean closeAfterOrder;
+  /** The order being received on this connection. */
+  private OrderBody order;
   /** Requests answered on this keep-alive connection. */
   private int served;
 
@@ -85,17 +76,13 @@ final class ViewerConnection implements WebSocketReader.Listener {
   private byte[] carry;
   /** Reads the viewer's frames once the socket is a WebSocket; created then. */
   private WebSocketReader reader;
-
-  private byte[] pending;
-  private int pendingOffset;
-  private boolean closeAfterPending;
-  private byte[] control;
   private boolean writeInterest;
 
   ViewerConnection(ViewerLoop loop, SocketChannel channel) {
     this.loop = loop;
     this.channel = channel;
     this.stats = loop.server.fanout();
+    this.out = new Outbox(channel, stats);
     this.head = new byte[loop.server.settings().viewerMaxHandshakeBytes()];
     this.deadlineNanos = System.nanoTime() + loop.server.settings().viewerHandshakeTimeout().toNanos();
   }
@@ -148,83 +135,47 @@ final class ViewerConnection implements WebSocketReader.Listener {
       }
       return;
     }
-    HttpRequestHead req = HttpRequestHead.parse(head, end);
-    if (!req.isHttp()) {
-      respond(400, "BAD_REQUEST", "not an HTTP/1.1 request", "");
-      return;
+    int maxBody = (int) Math.min(Integer.MAX_VALUE, loop.server.settings().maxBodyBytes());
+    PortRequest req = PortRequest.of(HttpRequestHead.parse(head, end), maxBody);
+    if (req instanceof PortRequest.Refused r) {
+      respond(r.status(), r.code(), r.message(), r.extraHeaders());
+    } else if (req instanceof PortRequest.Order o) {
+      startOrder(o, end + HttpRequestHead.END_BYTES, buf);
+    } else {
+      // Bytes after an upgrade request's head are ignored: a client sends nothing before the 101.
+      buf.position(buf.limit());
+      head = null;
+      upgrade((PortRequest.Watch) req);
     }
-    String orderRoom = req.segment(ORDERS_PATH_PREFIX, ORDERS_PATH_SUFFIX);
-    if (orderRoom != null) {
-      startOrder(req, orderRoom, end + HttpRequestHead.END_BYTES, buf);
-      return;
-    }
-    // Bytes after an upgrade request's head are ignored: a client sends nothing before the 101.
-    buf.position(buf.limit());
-    head = null;
-    upgrade(req);
   }
 
   // ---- orders (POST /api/rooms/{id}/orders on a keep-alive connection) --------------------------
 
-  private void startOrder(HttpRequestHead req, String roomId, int bodyStart, ByteBuffer buf) throws IOException {
-    closeAfterOrder = req.wantsClose();
-    if (!req.method().equals("POST")) {
-      respond(405, "METHOD_NOT_ALLOWED", "orders are POSTed", "Allow: POST\r\n");
-      return;
-    }
-    String length = req.header("content-length");
-    int max = (int) Math.min(Integer.MAX_VALUE, loop.server.settings().maxBodyBytes());
-    long declared;
-    try {
-      declared = length == null || req.header("transfer-encoding") != null ? -1 : Long.parseLong(length.trim());
-    } catch (NumberFormatException e) {
-      declared = -1;
-    }
-    if (declared < 0) {
-      respond(411, "LENGTH_REQUIRED", "an order needs a Content-Length body", "");
-      return;
-    }
-    if (declared > max) {
-      respond(413, "BODY_TOO_LARGE", "request bodies are at most " + max + " bytes", "");
-      return;
-    }
-    orderRoomId = roomId;
-    body = new byte[(int) declared];
+  private void startOrder(PortRequest.Order req, int bodyStart, ByteBuffer buf) throws IOException {
+    order = new OrderBody(req);
     // The head buffer may already hold the body's start (and even a pipelined request after it).
-    int inHead = headLength - bodyStart;
-    int take = Math.min(inHead, body.length);
-    System.arraycopy(head, bodyStart, body, 0, take);
-    bodyLength = take;
-    byte[] after = new byte[inHead - take + buf.remaining()];
-    System.arraycopy(head, bodyStart + take, after, 0, inHead - take);
-    buf.get(after, inHead - take, buf.remaining());
+    ByteBuffer inHead = ByteBuffer.wrap(head, bodyStart, headLength - bodyStart);
+    order.fill(inHead);
+    byte[] after = new byte[inHead.remaining() + buf.remaining()];
+    int leftInHead = inHead.remaining();
+    inHead.get(after, 0, leftInHead);
+    buf.get(after, leftInHead, buf.remaining());
     headLength = 0;
     state = State.BODY;
     readBody(ByteBuffer.wrap(after));
   }
 
   private void readBody(ByteBuffer buf) throws IOException {
-    int n = Math.min(buf.remaining(), body.length - bodyLength);
-    buf.get(body, bodyLength, n);
-    bodyLength += n;
-    if (bodyLength < body.length) {
+    if (!order.fill(buf)) {
       return;
     }
     state = State.ANSWERING;
     keepForLater(buf);
-    JsonNode order;
-    try {
-      order = JSON.readTree(body);
-    } catch (IOException e) {
-      order = null;
-    }
-    body = null;
-    if (!Ids.valid(orderRoomId)) {
-      answerOrder(JsonReply.error(400, "BAD_ROOM_ID", "room ids are 1..64 of [A-Za-z0-9_-]"));
-    } else if (order == null || !order.isObject()) {
-      answerOrder(JsonReply.error(400, "BAD_JSON", "request body must be a JSON object"));
+    JsonNode placed = order.order();
+    if (placed == null) {
+      answerOrder(order.refusal());
     } else {
-      loop.server.placeOrder(orderRoomId, order).whenComplete((reply, failure) -> loop.execute(() ->
+      loop.server.placeOrder(order.head().roomId(), placed).whenComplete((reply, failure) -> loop.execute(() ->
           answerOrder(failure == null ? reply : JsonReply.error(500, "INTERNAL", "the order could not be taken"))));
     }
   }
@@ -236,12 +187,13 @@ final class ViewerConnection implements WebSocketReader.Listener {
     }
     try {
       served++;
-      if (closeAfterOrder) {
+      boolean closeAfter = order.head().closeAfter();
+      order = null;
+      if (closeAfter) {
         respondRaw(reply.status(), reply.body(), "");
         return;
       }
-      pending = HttpAnswer.json(reply.status(), reply.body(), "", false);
-      pendingOffset = 0;
+      out.put(HttpAnswer.json(reply.status(), reply.body(), "", false), false);
       state = State.HEAD;
       deadlineNanos = System.nanoTime() + loop.server.settings().viewerIdleTimeout().toNanos();
       loop.track(this);
@@ -260,62 +212,21 @@ final class ViewerConnection implements WebSocketReader.Listener {
     }
   }
 
-  private void upgrade(HttpRequestHead req) throws IOException {
-    String room = req.segment(ROOM_PATH_PREFIX, "");
-    if (room == null) {
-      respond(404, "NOT_FOUND", "this port serves /ws/rooms/{roomId}?user={userId} and POST /api/rooms/{roomId}/orders",
-          "");
-      return;
-    }
-    if (!req.method().equals("GET")) {
-      respond(405, "METHOD_NOT_ALLOWED", "a WebSocket upgrade is a GET", "Allow: GET\r\n");
-      return;
-    }
-    if (!WebSocket.isUpgrade(req)) {
-      respond(400, "NOT_WEBSOCKET", "expected a WebSocket upgrade request", "");
-      return;
-    }
-    if (!"13".equals(req.header("sec-websocket-version"))) {
-      respond(426, "BAD_WEBSOCKET_VERSION", "WebSocket version 13 is required", "Sec-WebSocket-Version: 13\r\n");
-      return;
-    }
-    if (!Ids.valid(room)) {
-      respond(400, "BAD_ROOM_ID", "room ids are 1..64 of [A-Za-z0-9_-]", "");
-      return;
-    }
-    String user = req.query().get("user");
-    if (user == null || !Ids.valid(user)) {
-      respond(400, "BAD_USER", "user query parameter is required: 1..64 of [A-Za-z0-9_-]", "");
-      return;
-    }
-    long since = -1;
-    String sinceText = req.query().get("since");
-    if (sinceText != null) {
-      try {
-        since = Long.parseLong(sinceText);
-      } catch (NumberFormatException e) {
-        respond(400, "BAD_SINCE", "since must be a sequence number", "");
-        return;
-      }
-      if (since < 0) {
-        respond(400, "BAD_SINCE", "since must be >= 0", "");
-        return;
-      }
-    }
+  // ---- watching (GET /ws/rooms/{id}: the upgrade, once the room has answered) --------------------
+
+  private void upgrade(PortRequest.Watch req) throws IOException {
     String notServing = loop.server.notServing();
     if (notServing != null) {
       respond(503, "NOT_SERVING", "this node is " + notServing + " and takes no new viewers; ask GET /api/rooms/"
-          + room + "/join on any node's gateway for one that does", "Retry-After: 1\r\n");
+          + req.roomId() + "/join on any node's gateway for one that does", "Retry-After: 1\r\n");
       return;
     }
-    roomId = room;
-    userId = user;
+    roomId = req.roomId();
+    userId = req.userId();
     state = State.ANSWERING;
     key.interestOps(0);
-    String wsKey = req.header("sec-websocket-key");
-    long resumeFrom = since;
-    loop.server.snapshot(room).whenComplete((reply, failure) ->
-        loop.execute(() -> onSnapshot(reply, failure, wsKey, resumeFrom, true)));
+    loop.server.snapshot(roomId).whenComplete((reply, failure) ->
+        loop.execute(() -> onSnapshot(reply, failure, req.wsKey(), req.since(), true)));
   }
 
   private void onSnapshot(ViewerServer.Snapshot read, Throwable failure, String wsKey, long since,
@@ -341,8 +252,7 @@ final class ViewerConnection implements WebSocketReader.Listener {
         return;
       }
       loop.untrack(this);
-      pending = WebSocket.upgradeAnswer(wsKey);
-      pendingOffset = 0;
+      out.put(WebSocket.upgradeAnswer(wsKey), false);
       session = loop.server.newSession(roomId, userId);
       input = loop.server.newInput(roomId, userId, session);
       session.onWakeup(() -> loop.wake(this));
@@ -394,7 +304,7 @@ final class ViewerConnection implements WebSocketReader.Listener {
   public void onPing(byte[] payload, int length) {
     byte[] data = new byte[length];
     System.arraycopy(payload, 0, data, 0, length);
-    control = WebSocket.frame(WebSocket.OP_PONG, data);
+    out.control(WebSocket.frame(WebSocket.OP_PONG, data));
     try {
       writeQueued();
     } catch (IOException e) {
@@ -431,22 +341,14 @@ final class ViewerConnection implements WebSocketReader.Listener {
   /** Writes what is pending and then the session's frames until the socket is full or all is sent. */
   void writeQueued() throws IOException {
     while (state != State.CLOSED) {
-      if (pending == null) {
-        if (control != null) {
-          pending = control;
-          control = null;
-        } else if (state != State.OPEN || !nextFromSession()) {
-          break;
-        }
-        pendingOffset = 0;
+      if (out.isEmpty() && !out.takeControl() && (state != State.OPEN || !nextFromSession())) {
+        break;
       }
-      if (!writePending()) {
+      if (!out.flush(loop.writeBuffer)) {
         setWriteInterest(true);
         return;
       }
-      pending = null;
-      if (closeAfterPending) {
-        closeAfterPending = false;
+      if (out.closeAfter()) {
         linger();
         return;
       }
@@ -454,23 +356,23 @@ final class ViewerConnection implements WebSocketReader.Listener {
     setWriteInterest(false);
   }
 
-  /** Takes the session's next frame into {@link #pending}; false when there is nothing to send. */
+  /** Puts the session's next frame in the outbox; false when there is nothing to send. */
   private boolean nextFromSession() {
     Frame f = session.poll();
     if (f != null) {
-      pending = f.wire(WIRE);
+      out.put(f.wire(WIRE), false);
       stats.framesOut.add(f.size());
       stats.messagesOut.increment();
       return true;
     }
     if (session.overflowed()) {
       // Too slow even for commerce events: resume elsewhere (or here) from what was delivered.
-      stopWithNotice("{\"type\":\"reconnect\",\"reason\":\"slow-consumer\",\"since\":" + resumeSeq() + "}");
+      stopWithNotice(ReconnectNotice.slowConsumer(resumeSeq()));
       return true;
     }
     Frame notice = session.closingNotice();
-    if (notice == RECONNECT) {
-      stopWithNotice(reconnectNotice());
+    if (notice == ReconnectNotice.MARKER) {
+      stopWithNotice(ReconnectNotice.json(reconnectReason, resumeSeq(), reconnectBase, roomId, userId));
       return true;
     }
     if (notice != null) {
@@ -493,7 +395,7 @@ final class ViewerConnection implements WebSocketReader.Listener {
     }
     reconnectBase = wsBase;
     reconnectReason = reason;
-    session.close(RECONNECT);
+    session.close(ReconnectNotice.MARKER);
     return true;
   }
 
@@ -512,50 +414,13 @@ final class ViewerConnection implements WebSocketReader.Listener {
     return Math.max(session.deliveredSeq(), resumedSince);
   }
 
-  private String reconnectNotice() {
-    return reconnectNotice(reconnectReason, resumeSeq(), reconnectBase, roomId, userId);
-  }
-
-  /**
-   * The last frame a viewer asked to move gets: why, the seq it resumes after, and (when a target
-   * {@code wsBase} is known) the URL to reconnect to with that seq.
-   */
-  static String reconnectNotice(String reason, long since, String wsBase, String roomId, String userId) {
-    StringBuilder b = new StringBuilder(160).append("{\"type\":\"reconnect\",\"reason\":\"").append(reason)
-        .append("\",\"since\":").append(since);
-    if (wsBase != null) {
-      b.append(",\"ws\":\"").append(wsBase).append(ROOM_PATH_PREFIX).append(roomId).append("?user=").append(userId);
-      if (since >= 0) {
-        b.append("&since=").append(since);
-      }
-      b.append('"');
-    }
-    return b.append('}').toString();
-  }
-
   private void stopWithNotice(String json) {
     byte[] text = WebSocket.textFrame(json);
     byte[] close = WebSocket.closeFrame(WebSocket.CLOSE_GOING_AWAY);
-    pending = new byte[text.length + close.length];
-    System.arraycopy(text, 0, pending, 0, text.length);
-    System.arraycopy(close, 0, pending, text.length, close.length);
-    closeAfterPending = true;
-  }
-
-  private boolean writePending() throws IOException {
-    ByteBuffer out = loop.writeBuffer;
-    while (pendingOffset < pending.length) {
-      out.clear();
-      int n = Math.min(out.capacity(), pending.length - pendingOffset);
-      out.put(pending, pendingOffset, n).flip();
-      int written = channel.write(out);
-      pendingOffset += written;
-      stats.bytesOut.add(written);
-      if (written < n) {
-        return false;
-      }
-    }
-    return true;
+    byte[] both = new byte[text.length + close.length];
+    System.arraycopy(text, 0, both, 0, text.length);
+    System.arraycopy(close, 0, both, text.length, close.length);
+    out.put(both, true);
   }
 
   private void setWriteInterest(boolean on) {
@@ -581,19 +446,14 @@ final class ViewerConnection implements WebSocketReader.Listener {
   private void respondWith(byte[] all) throws IOException {
     state = State.LINGER;
     key.interestOps(SelectionKey.OP_READ);
-    pending = all;
-    pendingOffset = 0;
-    closeAfterPending = true;
+    out.put(all, true);
     writeQueued();
   }
 
   private void closeWith(byte[] lastBytes) throws IOException {
     detach();
     state = State.LINGER;
-    control = null;
-    pending = lastBytes;
-    pendingOffset = 0;
-    closeAfterPending = true;
+    out.last(lastBytes);
     writeQueued();
   }
 
@@ -631,7 +491,7 @@ final class ViewerConnection implements WebSocketReader.Listener {
 
   /** Server stopping: a best-effort going-away frame, then closed. */
   void shutdown() {
-    if (state == State.OPEN && pending == null) {
+    if (state == State.OPEN && out.isEmpty()) {
       try {
         channel.write(ByteBuffer.wrap(WebSocket.closeFrame(WebSocket.CLOSE_GOING_AWAY)));
       } catch (IOException ignored) {
