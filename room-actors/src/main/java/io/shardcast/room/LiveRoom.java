@@ -19,7 +19,6 @@ import io.shardcast.room.state.RoomState;
 import io.shardcast.room.trace.RoomActivity;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -176,11 +175,9 @@ public final class LiveRoom extends EventSourcedBehavior<LiveRoom.Command, RoomE
   private final RoomSettings settings;
   private final String node;
   private final GroupCommit groupCommit;
-  private final Map<ActorRef<RoomEdge.Command>, Integer> edges = new HashMap<>();
+  private final EdgeSubscribers edges = new EdgeSubscribers();
   /** Viewer commands waiting for the next group commit. */
   private final List<Command> pending = new ArrayList<>();
-  /** The seq of the last frame sent to the edges. */
-  private long publishedSeq;
   private boolean flushQueued;
   /** A third of the idle passivation timeout. */
   private final Duration keepAwakeEvery;
@@ -305,7 +302,7 @@ public final class LiveRoom extends EventSourcedBehavior<LiveRoom.Command, RoomE
   private void onRecovered(State recovered) {
     RoomState state = recovered.room();
     live = true;
-    publishedSeq = state.seq;
+    edges.publishedUpTo(state.seq);
     activity.recovered(roomId, state.seq);
     SaleCalendar.get(ctx.getSystem()).update(roomId, state);
     long now = System.currentTimeMillis();
@@ -525,12 +522,8 @@ public final class LiveRoom extends EventSourcedBehavior<LiveRoom.Command, RoomE
 
   /** The viewer protocol's snapshot frame: the room as a joining viewer first sees it. */
   private String snapshotJson(RoomState state) {
-    int viewers = 0;
-    for (int v : edges.values()) {
-      viewers += v;
-    }
     return FrameRenderer.snapshot(roomId, state, node, System.currentTimeMillis())
-        .put("viewers", viewers)
+        .put("viewers", edges.viewers())
         .put("edges", edges.size())
         .toString();
   }
@@ -556,17 +549,10 @@ public final class LiveRoom extends EventSourcedBehavior<LiveRoom.Command, RoomE
     if (!state.created) {
       return Effect().none();
     }
-    if (edges.put(c.edge(), c.viewers()) == null) {
+    if (edges.subscribe(c.edge(), c.viewers())) {
       ctx.watchWith(c.edge(), new EdgeGone(c.edge()));
     }
-    if (c.afterSeq() == state.seq) {
-      return Effect().none();
-    }
-    if (s.recent().holdsAllAfter(c.afterSeq(), state.seq)) {
-      c.edge().tell(new RoomEdge.Frames(s.recent().after(c.afterSeq())));
-    } else {
-      c.edge().tell(new RoomEdge.Reset(new Frame(state.seq, snapshotJson(state), true, 0, true, 0)));
-    }
+    EdgeSubscribers.catchUp(c.edge(), c.afterSeq(), state.seq, s.recent(), seq -> snapshotJson(state));
     return Effect().none();
   }
 
@@ -613,19 +599,11 @@ public final class LiveRoom extends EventSourcedBehavior<LiveRoom.Command, RoomE
 
   /** Sends what the last write rendered to every edge: once per node, whatever its viewers. */
   private void publish(State s) {
-    if (s.room().seq <= publishedSeq) {
-      return;
-    }
-    List<Frame> frames = s.recent().after(publishedSeq);
-    publishedSeq = s.room().seq;
+    List<Frame> frames = edges.publish(s.room().seq, s.recent());
     if (activity.enabled()) {
       for (Frame f : frames) {
         activity.persisted(roomId, f.seq, !f.priority); // the journal has confirmed these
       }
-    }
-    RoomEdge.Frames message = new RoomEdge.Frames(List.copyOf(frames));
-    for (ActorRef<RoomEdge.Command> edge : edges.keySet()) {
-      edge.tell(message);
     }
   }
 
