@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -47,17 +48,11 @@ class AutoscalerActingTest {
 
   @Test
   void aBackendThatCannotStartNodesIsRetriedWithBackoffAndShownNeverKillingTheSingleton() throws Exception {
-    long deadline = System.currentTimeMillis() + 40_000;
-    JsonNode state = null;
-    while (System.currentTimeMillis() < deadline) {
+    JsonNode state = TestNodes.awaitValue("four failed starts", Duration.ofSeconds(40), () -> {
       TestNodes.Http r = get(base + "/api/autoscaler");
       assertEquals(200, r.status(), "the singleton answers throughout");
-      state = r.body();
-      if (state.path("backend").path("consecutiveFailures").asInt() >= 4) {
-        break;
-      }
-      Thread.sleep(250);
-    }
+      return r.body().path("backend").path("consecutiveFailures").asInt() >= 4 ? r.body() : null;
+    });
     JsonNode backend = state.path("backend");
     assertTrue(backend.path("consecutiveFailures").asInt() >= 4, "the failed start was tried again: " + backend);
     assertEquals("local", backend.path("name").asText());
@@ -83,23 +78,40 @@ class AutoscalerActingTest {
 
   @Test
   void aRoomWithASaleAheadStaysAwakeSoItsSaleStaysOnTheAutoscalersCalendar() throws Exception {
-    TestNodes.Http created = post(base + "/api/rooms", null, "{\"title\":\"quiet before the sale\"}");
-    assertEquals(201, created.status(), created.body().toString());
+    String ahead = roomWithSale("quiet before the sale", "later", 60_000);
+    // A room whose sale has opened has nothing pending: left alone, it passivates after the idle
+    // timeout and its sale leaves the calendar. Seeing that go is seeing the timeout pass.
+    String opened = roomWithSale("sale already open", "now", 0);
+    TestNodes.await("both sales reported to the autoscaler", Duration.ofSeconds(20),
+        () -> onCalendar(opened, "now") && onCalendar(ahead, "later"));
+    TestNodes.await("the room with nothing pending passivates and leaves the calendar", Duration.ofSeconds(30),
+        () -> !onCalendar(opened, "now"));
+    assertTrue(onCalendar(ahead, "later"),
+        "the sale a minute ahead is still on the calendar: " + get(base + "/api/autoscaler").body());
+  }
+
+  /** Creates a room with one flash sale opening in {@code revealInMs}; returns its id. */
+  static String roomWithSale(String title, String saleId, long revealInMs) throws Exception {
+    TestNodes.Http created = TestNodes.createRoom(base, "{\"title\":\"" + title + "\"}");
     String room = created.body().path("roomId").asText();
     String token = created.body().path("hostToken").asText();
     assertEquals(200, post(base + "/api/rooms/" + room + "/products", token,
         "{\"productId\":\"p\",\"name\":\"Kettle\",\"priceCents\":100,\"stock\":5}").status());
     assertEquals(200, post(base + "/api/rooms/" + room + "/flash-sales", token,
-        "{\"saleId\":\"later\",\"productId\":\"p\",\"quantity\":5,\"perUserLimit\":1,\"revealInMs\":60000}")
-        .status());
-    // Nobody touches the room for three idle timeouts: it must neither passivate nor drop its sale.
-    Thread.sleep(6_000);
-    boolean listed = false;
+        "{\"saleId\":\"" + saleId + "\",\"productId\":\"p\",\"quantity\":5,\"perUserLimit\":1,\"revealInMs\":"
+            + revealInMs + "}").status());
+    return room;
+  }
+
+  /** Whether the autoscaler's calendar lists the room's sale as open or ahead. */
+  static boolean onCalendar(String room, String sale) throws Exception {
     for (JsonNode s : get(base + "/api/autoscaler").body().path("sales")) {
-      listed |= s.path("room").asText().equals(room) && s.path("sale").asText().equals("later")
-          && !s.path("closed").asBoolean();
+      if (s.path("room").asText().equals(room) && s.path("sale").asText().equals(sale)
+          && !s.path("closed").asBoolean()) {
+        return true;
+      }
     }
-    assertTrue(listed, "the sale is on the calendar a minute before it opens: " + get(base + "/api/autoscaler").body());
+    return false;
   }
 
   @Test
@@ -115,15 +127,14 @@ class AutoscalerActingTest {
     assertEquals(404, post(base + "/api/autoscaler/nodes/explode", OPS, "{\"node\":\"x\"}").status());
 
     String self = node.system().address().toString();
-    long deadline = System.currentTimeMillis() + 20_000;
     TestNodes.Http unknown = post(activate, OPS, "{\"node\":\"127.0.0.1:1\"}");
     assertEquals(404, unknown.status());
     assertEquals("UNKNOWN_NODE", unknown.body().path("code").asText());
-    TestNodes.Http r;
-    do {
-      r = post(activate, OPS, "{\"node\":\"" + self + "\"}");
-      Thread.sleep(200);
-    } while (r.status() == 404 && System.currentTimeMillis() < deadline); // until the node has reported
+    // Until the node has reported, it is unknown.
+    TestNodes.Http r = TestNodes.awaitValue("the node's first report", Duration.ofSeconds(20), () -> {
+      TestNodes.Http answer = post(activate, OPS, "{\"node\":\"" + self + "\"}");
+      return answer.status() == 404 ? null : answer;
+    });
     assertEquals(409, r.status(), r.body().toString());
     assertEquals("NOT_STANDBY", r.body().path("code").asText());
     TestNodes.Http last = post(drain, OPS, "{\"node\":\"" + self + "\"}");

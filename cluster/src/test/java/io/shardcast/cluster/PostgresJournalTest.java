@@ -47,7 +47,7 @@ class PostgresJournalTest {
   void roomsSurviveANodeRestartWithEveryConfirmedOrder() throws Exception {
     ShardcastNode.Running first = TestNodes.start(dataDir, postgres());
     String base = "http://127.0.0.1:" + first.httpPort();
-    Http created = post(base + "/api/rooms", null, "{\"title\":\"pg room\"}");
+    Http created = TestNodes.createRoom(base, "{\"title\":\"pg room\"}");
     String room = created.body().get("roomId").asText();
     String token = created.body().get("hostToken").asText();
     post(base + "/api/rooms/" + room + "/products", token, "{\"productId\":\"p\",\"name\":\"Bag\",\"stock\":10}");
