@@ -138,7 +138,11 @@ class MediaClusterTest {
     assertTrue(rtmp.clean() && rtmp.videoFrames() >= 90, "RTP ingest, RTMP from the edge: " + rtmp);
     try (io.shardcast.testkit.media.RtpPlayer player = new io.shardcast.testkit.media.RtpPlayer(
         new java.net.InetSocketAddress(edge.host(), edge.rtpPort()), room.roomId(), 250)) {
-      Thread.sleep(4000);
+      // 3 s of video at 25 fps, however long a loaded machine takes to deliver it.
+      long until = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+      while (player.videoFramesComplete() < 75 && System.nanoTime() - until < 0) {
+        Thread.sleep(100);
+      }
       assertTrue(player.videoFramesComplete() >= 75 && player.videoFramesDropped() == 0,
           "RTP egress from the edge: " + player.videoFramesComplete() + " complete, " + player.videoFramesDropped()
               + " dropped");
