@@ -65,6 +65,15 @@ class GatewayTest {
   }
 
   @Test
+  void theClusterViewNamesTheOldestMemberWhichHostsTheSingletons() throws Exception {
+    JsonNode cluster = TestNodes.awaitValue("the node is an Up member", Duration.ofSeconds(20), () -> {
+      JsonNode c = get(base + "/api/cluster").body();
+      return c.path("oldest").isTextual() ? c : null;
+    });
+    assertEquals(cluster.path("self").asText(), cluster.path("oldest").asText(), "a one-node cluster: " + cluster);
+  }
+
+  @Test
   void hostOperationsNeedTheRoomsHostToken() throws Exception {
     Room room = room();
     String url = base + "/api/rooms/" + room.id + "/announcements";

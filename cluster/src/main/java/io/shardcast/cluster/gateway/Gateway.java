@@ -29,6 +29,7 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.cluster.Member;
+import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.sharding.ShardRegion;
 import org.apache.pekko.cluster.sharding.typed.GetClusterShardingStats;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
@@ -322,6 +323,15 @@ public final class Gateway extends AllDirectives {
     ObjectNode out = JSON.createObjectNode();
     out.put("self", cluster.selfMember().address().toString());
     out.put("leader", cluster.state().getLeader() == null ? null : cluster.state().getLeader().toString());
+    // The oldest Up member hosts the cluster singletons (shard coordinator, autoscaler): the operator
+    // rolls its node last, so they move once.
+    Member oldest = null;
+    for (Member m : cluster.state().getMembers()) {
+      if (m.status() == MemberStatus.up() && (oldest == null || m.isOlderThan(oldest))) {
+        oldest = m;
+      }
+    }
+    out.put("oldest", oldest == null ? null : oldest.address().toString());
     ArrayNode members = out.putArray("members");
     for (Member m : cluster.state().getMembers()) {
       ObjectNode n = members.addObject();
