@@ -3,10 +3,7 @@ package io.shardcast.autoscaler.scaler;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.AppsV1Api;
@@ -26,7 +23,6 @@ import io.kubernetes.client.openapi.models.V1StatefulSet;
 import io.kubernetes.client.openapi.models.V1StatefulSetSpec;
 import io.kubernetes.client.util.ClientBuilder;
 import java.net.ServerSocket;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -34,15 +30,15 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The Kubernetes backend against fabric8's API server emulation (CRUD mode: objects written are kept
- * and read back; the scale subresource added by {@link ScaleSubresource}). A real API server cannot
+ * The Kubernetes backend against fabric8's API server emulation (CRUD mode, extended by
+ * {@link ApiServerEmulation}). A real API server cannot
  * run here (no binaries, no container engine).
  */
 class KubernetesScalerTest {
 
   private static final Map<String, String> LABELS = Map.of("app", "shardcast");
   KubernetesMockServer server;
-  ScaleSubresource api;
+  ApiServerEmulation api;
   ApiClient client;
 
   @BeforeEach
@@ -50,9 +46,8 @@ class KubernetesScalerTest {
     CustomResourceDefinitionContext liveCluster = new CustomResourceDefinitionContext.Builder()
         .withGroup(KubernetesScaler.GROUP).withVersion(KubernetesScaler.VERSION).withPlural(KubernetesScaler.PLURAL)
         .withKind("LiveCluster").withScope("Namespaced").build();
-    api = new ScaleSubresource(new KubernetesCrudDispatcher(List.of(liveCluster)));
-    server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), api, false);
-    server.init();
+    api = new ApiServerEmulation(List.of(liveCluster));
+    server = api.start(false);
     client = new ClientBuilder().setBasePath(server.url("/").replaceAll("/$", "")).build();
   }
 
