@@ -35,6 +35,22 @@ public final class PodPlanner {
 
   /** The plan for {@code pods} under {@code desired} at {@code now}; {@code saleAhead}: a sale is open or close. */
   public static Plan plan(Desired desired, List<NodePod> pods, boolean saleAhead, long now) {
+    return plan(desired, pods, saleAhead, true, now);
+  }
+
+  /**
+   * As above; {@code reported}: the cluster's report was read. Without it no role is known, so
+   * nothing is chosen, drained or rolled (a serving node would look like one that never joined):
+   * only missing pods are created and gone ones deleted.
+   */
+  public static Plan plan(Desired desired, List<NodePod> pods, boolean saleAhead, boolean reported, long now) {
+    if (!reported && pods.stream().anyMatch(NodePod::ready)) {
+      Plan partial = plan(desired, pods, saleAhead, true, now);
+      List<Step> safe = partial.steps().stream().filter(s -> s instanceof Step.Create || s instanceof Step.Lower
+          || s instanceof Step.Delete d && gone(pods, d.pod())).toList();
+      return new Plan(safe, partial.progressing() == null ? null : "WaitingForClusterReport", partial.degraded(),
+          "the cluster's report could not be read: no node is chosen, drained or rolled until it can");
+    }
     List<Step> steps = new ArrayList<>();
     String degraded = degraded(desired, pods, now);
     if (desired.paused()) {
@@ -129,6 +145,11 @@ public final class PodPlanner {
       notes.add(degradedMessage(desired, pods, now));
     }
     return new Plan(steps, progressing, degraded, String.join("; ", notes));
+  }
+
+  private static boolean gone(List<NodePod> pods, String name) {
+    return pods.stream().anyMatch(p -> p.name().equals(name)
+        && (p.health() == Health.LEFT || p.health() == Health.FAILED));
   }
 
   /** The step that takes a chosen node away, given where it is. */

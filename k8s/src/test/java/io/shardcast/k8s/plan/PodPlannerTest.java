@@ -116,6 +116,20 @@ class PodPlannerTest {
   }
 
   @Test
+  void withoutTheClusterReportNoServingNodeIsTakenAwayButMissingPodsAreCreated() {
+    // Unread, every role is unknown: a serving node would look like one that never joined.
+    List<NodePod> pods = List.of(with(pod(0, "a", ClusterRole.ACTIVE, 5), Health.RUNNING, true, ClusterRole.UNKNOWN),
+        with(pod(1, "a", ClusterRole.ACTIVE, 50), Health.RUNNING, true, ClusterRole.UNKNOWN),
+        with(pod(2, "a", ClusterRole.ACTIVE, 50), Health.RUNNING, true, ClusterRole.UNKNOWN));
+    Plan plan = PodPlanner.plan(desired(2, 0, "b"), pods, false, false, NOW);
+    assertEquals(List.of(), plan.steps(), "no scale-in, no roll");
+    assertEquals("WaitingForClusterReport", plan.progressing());
+    plan = PodPlanner.plan(desired(4, 0, "a"), pods, false, false, NOW);
+    assertEquals(List.of(new Step.Create(3, ClusterRole.ACTIVE)), plan.steps(),
+        "scaling out needs no report; pods not reporting count as the role they started in");
+  }
+
+  @Test
   void aPausedClusterIsReportedNotChanged() {
     Desired paused = new Desired(3, 1, 0, "a", MIN, MIN, true);
     Plan plan = PodPlanner.plan(paused, List.of(), false, NOW);
