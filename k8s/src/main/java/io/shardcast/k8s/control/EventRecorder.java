@@ -26,10 +26,12 @@ final class EventRecorder {
   private final CoreV1Api core;
   private final LongSupplier clockMillis;
   private final AtomicLong sequence = new AtomicLong();
+  private final OperatorMetrics metrics;
 
-  EventRecorder(ApiClient client, LongSupplier clockMillis) {
+  EventRecorder(ApiClient client, LongSupplier clockMillis, OperatorMetrics metrics) {
     this.core = new CoreV1Api(client);
     this.clockMillis = clockMillis;
+    this.metrics = metrics;
   }
 
   void normal(LiveCluster c, String reason, String message) {
@@ -42,6 +44,7 @@ final class EventRecorder {
 
   private void record(LiveCluster c, String type, String reason, String message) {
     log.info("{}/{}: {} {}: {}", c.namespace(), c.name(), type, reason, message);
+    metrics.action(reason);
     long now = clockMillis.getAsLong();
     OffsetDateTime at = OffsetDateTime.ofInstant(Instant.ofEpochMilli(now), ZoneOffset.UTC);
     CoreV1Event event = new CoreV1Event().apiVersion("v1").kind("Event")

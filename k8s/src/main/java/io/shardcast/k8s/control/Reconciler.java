@@ -63,7 +63,7 @@ public final class Reconciler {
   private final LongSupplier clockMillis;
   private final JSON json = new JSON();
 
-  public Reconciler(ApiClient client, Pods pods, ClusterOps ops, LongSupplier clockMillis) {
+  public Reconciler(ApiClient client, Pods pods, ClusterOps ops, OperatorMetrics metrics, LongSupplier clockMillis) {
     this.client = client;
     this.core = new CoreV1Api(client);
     this.custom = new CustomObjectsApi(client);
@@ -71,7 +71,7 @@ public final class Reconciler {
     this.pods = pods;
     this.ops = ops;
     this.clockMillis = clockMillis;
-    this.events = new EventRecorder(client, clockMillis);
+    this.events = new EventRecorder(client, clockMillis, metrics);
   }
 
   /**
@@ -245,6 +245,9 @@ public final class Reconciler {
     nodes.sort((a, b) -> Integer.compare(Names.ordinal(c, a.pod()), Names.ordinal(c, b.pod())));
     int wanted = c.spec() == null ? 0 : SpecCheck.replicas(c.spec());
     boolean isReady = revision != null && ready >= wanted && live == wanted && active > 0;
+    if ("Running".equals(phase) && !isReady) {
+      phase = "Starting"; // nothing to change, but not every node is ready and serving yet
+    }
     String current = c.status() == null ? null : c.status().currentRevision();
     if (revision != null && updated == live && live == wanted) {
       current = revision;

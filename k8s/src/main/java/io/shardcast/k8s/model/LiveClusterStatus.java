@@ -15,7 +15,7 @@ import java.util.List;
  * @param selector the node pods' label selector (for the scale subresource and an HPA)
  * @param currentRevision the revision every pod was at when the last roll finished
  * @param updateRevision the revision of the current spec; pods of another are rolled
- * @param phase {@code Creating}, {@code Running}, {@code Scaling}, {@code Rolling}, {@code Degraded}, {@code Paused}, {@code Invalid}
+ * @param phase {@code Creating}, {@code Starting}, {@code Running}, {@code Scaling}, {@code Rolling}, {@code Degraded}, {@code Paused}, {@code Invalid}
  * @param nodes every node pod, with its role as the cluster reports it
  * @param conditions {@code Ready}, {@code Progressing} and {@code Degraded}
  */
