@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * ({@code SHARDCAST_ROLE=standby}); the autoscaler activates them.
  *
  * <p>Replicas only ever go up on {@link #start}: a pod scheduled but not yet joined counts, so a
- * singleton that moved does not start it twice. A node that left for good lowers them by one when it
+ * singleton that moved does not start it twice. Of a LiveCluster, the operator lowers them when a
+ * drained node's pod exits. Of a StatefulSet, a node that left for good lowers them by one when it
  * was the highest ordinal (a StatefulSet removes pods from the top; the autoscaler drains the
  * youngest node first, which is that pod). Pods that crash before they join (CrashLoopBackOff, a
  * failed container, an image that cannot be pulled) are reported as failed starts, checked at most
@@ -103,6 +104,12 @@ public final class KubernetesScaler implements Scaler {
 
   @Override
   public void removed(String nodeId) throws ApiException {
+    if (liveCluster) {
+      // The operator lowers the replicas itself when it sees the drained node's pod exit: it owns
+      // the pods and knows which one went, so the count drops exactly once.
+      log.info("kubernetes scaler: {} left; LiveCluster {}/{} is lowered by its operator", nodeId, namespace, name);
+      return;
+    }
     int current = replicas();
     int ordinal = ordinal(nodeId);
     if (ordinal >= 0 && ordinal == current - 1) {

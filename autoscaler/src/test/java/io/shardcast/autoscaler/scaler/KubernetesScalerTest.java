@@ -88,6 +88,12 @@ class KubernetesScalerTest {
     Object stored = new CustomObjectsApi(client).getNamespacedCustomObject(KubernetesScaler.GROUP,
         KubernetesScaler.VERSION, "live", KubernetesScaler.PLURAL, "sale-night").execute();
     assertEquals(5, ((Number) ((Map<?, ?>) ((Map<?, ?>) stored).get("spec")).get("replicas")).intValue());
+
+    new KubernetesScaler(client, "live", "livecluster", "sale-night", 0).removed("pekko://shardcast@10.0.0.7:25520");
+    stored = new CustomObjectsApi(client).getNamespacedCustomObject(KubernetesScaler.GROUP,
+        KubernetesScaler.VERSION, "live", KubernetesScaler.PLURAL, "sale-night").execute();
+    assertEquals(5, ((Number) ((Map<?, ?>) ((Map<?, ?>) stored).get("spec")).get("replicas")).intValue(),
+        "a node leaving is the operator's to count: it sees which pod exited");
   }
 
   @Test
