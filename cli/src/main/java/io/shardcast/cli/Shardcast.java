@@ -11,7 +11,8 @@ import picocli.CommandLine;
     mixinStandardHelpOptions = true,
     version = "shardcast 0.1.0",
     description = "Elastic actor cluster for e-commerce live streaming.",
-    subcommands = {NodeCommand.class, DemoCommand.class, ChaosCommand.class, ClassArchiveTraining.class})
+    subcommands = {NodeCommand.class, DemoCommand.class, OperatorCommand.class, ChaosCommand.class,
+        ClassArchiveTraining.class})
 public final class Shardcast implements Runnable {
 
   @CommandLine.Spec

@@ -28,7 +28,7 @@ class ArchitectureTest {
         .withImportOption(location -> !location.contains("-tests.jar"))
         .importPackages("io.shardcast");
     // A rule over no classes passes: make sure every module was found (as classes or as its jar).
-    for (String module : List.of("wire", "media", "room", "autoscaler", "cluster", "testkit", "chaos", "bench", "cli")) {
+    for (String module : List.of("wire", "media", "room", "autoscaler", "cluster", "k8s", "testkit", "chaos", "bench", "cli")) {
       assertTrue(production.stream().anyMatch(c -> c.getPackageName().startsWith("io.shardcast." + module)),
           "no classes of io.shardcast." + module + " on the test's class path");
     }
@@ -42,6 +42,7 @@ class ArchitectureTest {
         .layer("room-actors").definedBy("io.shardcast.room..")
         .layer("autoscaler").definedBy("io.shardcast.autoscaler..")
         .layer("cluster").definedBy("io.shardcast.cluster..")
+        .layer("k8s").definedBy("io.shardcast.k8s..")
         .layer("testkit").definedBy("io.shardcast.testkit..")
         .layer("chaos").definedBy("io.shardcast.chaos..")
         .layer("bench").definedBy("io.shardcast.bench..")
@@ -52,7 +53,8 @@ class ArchitectureTest {
         .whereLayer("chaos").mayOnlyBeAccessedByLayers("cli")
         .whereLayer("testkit").mayOnlyBeAccessedByLayers("chaos", "bench", "cli")
         .whereLayer("cluster").mayOnlyBeAccessedByLayers("bench", "cli")
-        .whereLayer("autoscaler").mayOnlyBeAccessedByLayers("cluster", "bench", "cli")
+        .whereLayer("k8s").mayOnlyBeAccessedByLayers("cli")
+        .whereLayer("autoscaler").mayOnlyBeAccessedByLayers("cluster", "k8s", "bench", "cli")
         .whereLayer("room-actors").mayOnlyBeAccessedByLayers("cluster", "bench", "cli")
         .whereLayer("media-pipeline").mayOnlyBeAccessedByLayers("room-actors", "cluster", "testkit", "chaos", "bench",
             "cli")

@@ -1,6 +1,5 @@
 package io.shardcast.k8s.model;
 
-import io.kubernetes.client.openapi.models.V1PodTemplateSpec;
 import io.kubernetes.client.openapi.models.V1ResourceRequirements;
 import java.util.Map;
 
@@ -25,13 +24,13 @@ import java.util.Map;
  * @param paused the operator reports but changes nothing
  * @param development allows the embedded H2 journal (one node's disk: not for production)
  * @param config extra node settings (HOCON paths to values), written into the node ConfigMap
- * @param podTemplate merged into every node pod: labels, annotations, affinity, tolerations, node
- *     selector, extra containers (sidecars), volumes, and the node container's extra env and mounts
+ * @param podTemplate merged into every node pod ({@link PodTemplate}): labels, annotations, affinity,
+ *     tolerations, node selector, sidecars, volumes, and the node container's extra env and mounts
  */
 public record LiveClusterSpec(String image, String imagePullPolicy, Integer replicas, Integer minReplicas,
     Integer maxReplicas, Integer standby, V1ResourceRequirements resources, Journal journal, SecretKey opsTokenSecret,
     Ports ports, Services services, Integer drainTimeoutSeconds, Integer readyTimeoutSeconds, Boolean paused,
-    Boolean development, Map<String, String> config, V1PodTemplateSpec podTemplate) {
+    Boolean development, Map<String, String> config, PodTemplate podTemplate) {
 
   /**
    * @param kind {@code postgres} (default) or {@code h2} (development only)

@@ -11,13 +11,13 @@ import io.kubernetes.client.openapi.models.V1ObjectFieldSelector;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1PodSpec;
-import io.kubernetes.client.openapi.models.V1PodTemplateSpec;
 import io.kubernetes.client.openapi.models.V1Probe;
 import io.kubernetes.client.openapi.models.V1SecretKeySelector;
 import io.kubernetes.client.openapi.models.V1Volume;
 import io.kubernetes.client.openapi.models.V1VolumeMount;
 import io.shardcast.k8s.model.LiveCluster;
 import io.shardcast.k8s.model.LiveClusterSpec;
+import io.shardcast.k8s.model.PodTemplate;
 import io.shardcast.k8s.plan.NodePod.ClusterRole;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -98,31 +98,31 @@ public final class NodePodFactory {
    * scheduling fields, extra containers and volumes; a container named {@value #CONTAINER} adds its
    * env and mounts to the node container.
    */
-  static void overlay(V1Pod pod, V1PodTemplateSpec template) {
+  static void overlay(V1Pod pod, PodTemplate template) {
     if (template == null) {
       return;
     }
-    if (template.getMetadata() != null) {
-      Map<String, String> labels = new LinkedHashMap<>(or(template.getMetadata().getLabels()));
+    if (template.metadata() != null) {
+      Map<String, String> labels = new LinkedHashMap<>(or(template.metadata().labels()));
       labels.putAll(pod.getMetadata().getLabels());
       pod.getMetadata().labels(labels);
-      Map<String, String> annotations = new LinkedHashMap<>(or(template.getMetadata().getAnnotations()));
+      Map<String, String> annotations = new LinkedHashMap<>(or(template.metadata().annotations()));
       annotations.putAll(pod.getMetadata().getAnnotations());
       pod.getMetadata().annotations(annotations);
     }
-    V1PodSpec t = template.getSpec();
+    PodTemplate.Spec t = template.spec();
     if (t == null) {
       return;
     }
     V1PodSpec spec = pod.getSpec();
-    spec.affinity(t.getAffinity()).tolerations(t.getTolerations()).nodeSelector(t.getNodeSelector())
-        .priorityClassName(t.getPriorityClassName()).securityContext(t.getSecurityContext())
-        .imagePullSecrets(t.getImagePullSecrets()).topologySpreadConstraints(t.getTopologySpreadConstraints());
-    if (t.getVolumes() != null) {
-      spec.getVolumes().addAll(t.getVolumes());
+    spec.affinity(t.affinity()).tolerations(t.tolerations()).nodeSelector(t.nodeSelector())
+        .priorityClassName(t.priorityClassName()).securityContext(t.securityContext())
+        .imagePullSecrets(t.imagePullSecrets()).topologySpreadConstraints(t.topologySpreadConstraints());
+    if (t.volumes() != null) {
+      spec.getVolumes().addAll(t.volumes());
     }
-    if (t.getContainers() != null) {
-      for (V1Container extra : t.getContainers()) {
+    if (t.containers() != null) {
+      for (V1Container extra : t.containers()) {
         if (CONTAINER.equals(extra.getName())) {
           V1Container node = spec.getContainers().get(0);
           if (extra.getEnv() != null) {
@@ -139,8 +139,8 @@ public final class NodePodFactory {
         }
       }
     }
-    if (t.getInitContainers() != null) {
-      spec.initContainers(t.getInitContainers());
+    if (t.initContainers() != null) {
+      spec.initContainers(t.initContainers());
     }
   }
 

@@ -1,0 +1,97 @@
+package io.shardcast.k8s.objects;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.kubernetes.client.openapi.models.V1Container;
+import io.kubernetes.client.openapi.models.V1EnvVar;
+import io.kubernetes.client.openapi.models.V1ObjectMeta;
+import io.kubernetes.client.openapi.models.V1Pod;
+import io.kubernetes.client.openapi.models.V1Toleration;
+import io.shardcast.k8s.model.LiveCluster;
+import io.shardcast.k8s.model.LiveClusterSpec;
+import io.shardcast.k8s.model.PodTemplate;
+import io.shardcast.k8s.plan.NodePod.ClusterRole;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class NodePodFactoryTest {
+
+  static LiveClusterSpec spec(String image, int replicas, PodTemplate template) {
+    return new LiveClusterSpec(image, null, replicas, null, null, null, null,
+        new LiveClusterSpec.Journal("postgres", "jdbc:postgresql://pg:5432/shardcast", null,
+            new LiveClusterSpec.SecretKey("pg", "password")),
+        new LiveClusterSpec.SecretKey("ops", "token"), null, null, null, null, null, null, Map.of(), template);
+  }
+
+  static LiveCluster cluster(LiveClusterSpec spec) {
+    return new LiveCluster(LiveCluster.API_VERSION, LiveCluster.KIND,
+        new V1ObjectMeta().name("shop").namespace("live").uid("uid-1"), spec, null);
+  }
+
+  @Test
+  void aNodePodRunsTheNodeOnItsOwnAddressFindingTheClusterThroughTheApi() {
+    V1Pod pod = NodePodFactory.of(cluster(spec("shardcast:2", 3, null)), 4, ClusterRole.STANDBY, "rev1");
+    assertEquals("shop-4", pod.getMetadata().getName());
+    assertEquals("shop-4", pod.getSpec().getHostname());
+    assertEquals("shop-nodes", pod.getSpec().getSubdomain());
+    assertEquals("OnFailure", pod.getSpec().getRestartPolicy(), "a node that left exits 0 and is not restarted");
+    assertEquals("rev1", pod.getMetadata().getLabels().get(Names.REVISION_LABEL));
+    assertEquals("uid-1", pod.getMetadata().getOwnerReferences().get(0).getUid());
+    V1Container node = pod.getSpec().getContainers().get(0);
+    String args = String.join(" ", node.getArgs());
+    assertTrue(args.startsWith("node --hostname $(POD_IP) --discovery kubernetes-api --scaler kubernetes --role standby"),
+        args);
+    assertTrue(args.contains("--postgres-url jdbc:postgresql://pg:5432/shardcast"), args);
+    assertEquals("pg", env(node, "SHARDCAST_POSTGRES_PASSWORD").getValueFrom().getSecretKeyRef().getName(),
+        "the password comes from its Secret, never a command line");
+    assertEquals("ops", env(node, "SHARDCAST_OPS_TOKEN").getValueFrom().getSecretKeyRef().getName());
+    assertEquals("/ready", node.getReadinessProbe().getHttpGet().getPath());
+    assertEquals("/alive", node.getLivenessProbe().getHttpGet().getPath());
+  }
+
+  @Test
+  void theSpecsPodTemplateAddsSchedulingSidecarsAndEnvButNeverOverridesTheOperatorsLabels() {
+    PodTemplate template = new PodTemplate(
+        new PodTemplate.Metadata(Map.of("team", "live", Names.CLUSTER_LABEL, "hijack"), Map.of("note", "x")),
+        new PodTemplate.Spec(null, List.of(new V1Toleration().key("dedicated").operator("Exists")),
+            Map.of("pool", "live"), "high", null, null, null,
+            List.of(new V1Container().name("node").env(List.of(new V1EnvVar().name("JAVA_OPTS").value("-Xmx3g"))),
+                new V1Container().name("log-shipper").image("shipper:1")),
+            null, null));
+    V1Pod pod = NodePodFactory.of(cluster(spec("shardcast:2", 3, template)), 0, ClusterRole.ACTIVE, "rev1");
+    assertEquals("live", pod.getMetadata().getLabels().get("team"));
+    assertEquals("shop", pod.getMetadata().getLabels().get(Names.CLUSTER_LABEL), "the selector label stays the operator's");
+    assertEquals("high", pod.getSpec().getPriorityClassName());
+    assertEquals("live", pod.getSpec().getNodeSelector().get("pool"));
+    assertEquals(List.of("node", "log-shipper"), pod.getSpec().getContainers().stream().map(V1Container::getName).toList());
+    assertEquals("-Xmx3g", env(pod.getSpec().getContainers().get(0), "JAVA_OPTS").getValue());
+  }
+
+  @Test
+  void scalingChangesNoRevisionAndANewImageOrSettingDoes() {
+    String base = Revision.of(spec("shardcast:2", 3, null));
+    assertEquals(base, Revision.of(spec("shardcast:2", 7, null)), "replicas are not in the pod");
+    assertNotEquals(base, Revision.of(spec("shardcast:3", 3, null)));
+    LiveClusterSpec withSetting = new LiveClusterSpec("shardcast:2", null, 3, null, null, null, null,
+        spec("shardcast:2", 3, null).journal(), new LiveClusterSpec.SecretKey("ops", "token"), null, null, null, null,
+        null, null, Map.of("shardcast.room.snapshot-every", "500"), null);
+    assertNotEquals(base, Revision.of(withSetting));
+  }
+
+  @Test
+  void theNodeConfigurationNamesTheClusterAndRefusesAMultiLineSetting() {
+    String text = NodeConfig.text(cluster(spec("shardcast:2", 3, null)));
+    assertTrue(text.contains("service-name = \"shop\""), text);
+    assertTrue(text.contains("pod-label-selector = \"shardcast.io/cluster=%s\""), text);
+    assertTrue(text.contains("kind = livecluster, name = \"shop\""), text);
+    assertNotNull(NodeConfig.problem(new LiveClusterSpec("i", null, 1, null, null, null, null, null, null, null, null,
+        null, null, null, null, Map.of("a.b", "1\npekko.x = 2"), null)));
+    assertNotNull(NodeConfig.problem(new LiveClusterSpec("i", null, 1, null, null, null, null, null, null, null, null,
+        null, null, null, null, Map.of("a b", "1"), null)));
+  }
+
+  static V1EnvVar env(V1Container c, String name) {
+    return c.getEnv().stream().filter(e -> e.getName().equals(name)).findFirst().orElseThrow();
+  }
+}
