@@ -40,7 +40,7 @@ import java.util.Set;
  *       in and out of a label selector; an idle watch answers a bookmark after a moment.
  *   <li>Garbage collection: deleting an object deletes what names it in {@code ownerReferences}.
  *   <li>A request the emulation cannot handle gets a 422 instead of no answer; a path's trailing
- *       slash is ignored.
+ *       slash is ignored; every answer says it is JSON.
  * </ul>
  * Every request is recorded for assertions, and {@link #failWith} makes it refuse everything.
  */
@@ -130,7 +130,8 @@ public class ApiServerEmulation extends KubernetesCrudDispatcher {
             new Buffer(body.getBytes(StandardCharsets.UTF_8)));
       }
       if (bare.endsWith("/scale")) {
-        return scale(request, bare.substring(0, bare.length() - "/scale".length()), body);
+        return scale(request, bare.substring(0, bare.length() - "/scale".length()), body)
+            .setHeader("Content-Type", "application/json");
       }
       String query = URI.create(path).getRawQuery();
       if (query != null && Arrays.asList(query.split("&")).contains("watch=true")
@@ -140,6 +141,10 @@ public class ApiServerEmulation extends KubernetesCrudDispatcher {
       MockResponse response = super.dispatch(request);
       if ("DELETE".equals(request.getMethod()) && response.code() < 300) {
         collectGarbage();
+      }
+      if (response.header("Content-Type") == null) {
+        // An API server always says it answers JSON; Pekko's Kubernetes discovery insists on it.
+        response.setHeader("Content-Type", "application/json");
       }
       return response;
     } catch (RuntimeException e) {

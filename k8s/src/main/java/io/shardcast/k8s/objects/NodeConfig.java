@@ -54,6 +54,8 @@ public final class NodeConfig {
         .append("}\n");
     b.append("pekko.management.cluster.bootstrap.contact-point.fallback-port = ").append(s.ports().management())
         .append('\n');
+    // Contact points by pod IP, as the nodes advertise themselves: pod DNS records are not on every cluster.
+    b.append("pekko.discovery.kubernetes-api.use-raw-ip = true\n");
     b.append("pekko.discovery.kubernetes-api.pod-label-selector = ").append(quote(Names.CLUSTER_LABEL + "=%s"))
         .append('\n');
     b.append("shardcast.autoscaler.scaler.backend = kubernetes\n");

@@ -62,6 +62,7 @@ public final class NodePodFactory {
     env.add(field("POD_IP", "status.podIP"));
     env.add(field("POD_NAME", "metadata.name"));
     env.add(field("POD_NAMESPACE", "metadata.namespace"));
+    env.add(field("SHARDCAST_K8S_NAMESPACE", "metadata.namespace")); // the autoscaler scales its own LiveCluster
     env.add(secret("SHARDCAST_OPS_TOKEN", s.opsTokenSecret()));
     if (s.journal().kind().equals("postgres")) {
       args.addAll(List.of("--postgres-url", s.journal().url(), "--postgres-user", s.journal().user()));

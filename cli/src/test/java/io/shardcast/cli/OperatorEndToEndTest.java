@@ -1,0 +1,202 @@
+package io.shardcast.cli;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.kubernetes.client.custom.V1Patch;
+import io.kubernetes.client.openapi.ApiClient;
+import io.kubernetes.client.openapi.apis.CoreV1Api;
+import io.kubernetes.client.openapi.apis.CustomObjectsApi;
+import io.kubernetes.client.openapi.models.V1ObjectMeta;
+import io.kubernetes.client.openapi.models.V1Pod;
+import io.kubernetes.client.openapi.models.V1Secret;
+import io.kubernetes.client.util.ClientBuilder;
+import io.kubernetes.client.util.PatchUtils;
+import io.shardcast.autoscaler.scaler.ApiServerEmulation;
+import io.shardcast.k8s.control.GatewayOps;
+import io.shardcast.k8s.control.Operator;
+import io.shardcast.k8s.control.OperatorMetrics;
+import io.shardcast.k8s.model.LiveCluster;
+import io.shardcast.testkit.cluster.NodeProgram;
+import io.shardcast.testkit.load.RestClient;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.yaml.snakeyaml.Yaml;
+
+/**
+ * The operator end to end on this machine: the emulated API server (HTTPS, as the nodes' Kubernetes
+ * discovery insists), the operator as deployed, and an emulated kubelet that runs every pod it
+ * creates as a real {@code shardcast node} process on its own loopback address. The nodes find
+ * each other through the Kubernetes API (Cluster Bootstrap), the operator reads them through their
+ * gateways.
+ */
+class OperatorEndToEndTest {
+
+  static final String NS = "live";
+  @TempDir static Path work;
+  static KubernetesMockServer server;
+  static ApiServerEmulation api;
+  static ApiClient client;
+  static CoreV1Api core;
+  static CustomObjectsApi custom;
+  static Operator operator;
+  static EmulatedKubelet kubelet;
+
+  @BeforeAll
+  static void start() throws Exception {
+    CustomResourceDefinitionContext liveClusters = new CustomResourceDefinitionContext.Builder()
+        .withGroup(LiveCluster.GROUP).withVersion(LiveCluster.VERSION).withPlural(LiveCluster.PLURAL)
+        .withKind(LiveCluster.KIND).withScope("Namespaced").withStatusSubresource(true).build();
+    api = new ApiServerEmulation(List.of(liveClusters));
+    server = api.start(true);
+    String url = server.url("/").replaceAll("/$", "");
+    Path ca = work.resolve("ca.pem");
+    Files.copy(Path.of(server.getSelfSignedCertificate().certificatePath()), ca);
+    client = new ClientBuilder().setBasePath(url).setVerifyingSsl(false).setReadTimeout(Duration.ZERO).build();
+    core = new CoreV1Api(client);
+    custom = new CustomObjectsApi(client);
+    core.createNamespacedSecret(NS, new V1Secret().apiVersion("v1").kind("Secret")
+        .metadata(new V1ObjectMeta().name("ops").namespace(NS))
+        .data(Map.of("token", "e2e-ops-token".getBytes(StandardCharsets.UTF_8)))).execute();
+    operator = new Operator(client, NS, "operator-e2e", new GatewayOps(Duration.ofSeconds(5), System::currentTimeMillis),
+        OperatorMetrics.start(com.typesafe.config.ConfigFactory.load()), Duration.ofSeconds(15),
+        Duration.ofSeconds(10), Duration.ofSeconds(1), System::currentTimeMillis);
+    operator.start();
+    kubelet = new EmulatedKubelet(client, NS, NodeProgram.of(Shardcast.class),
+        List.of("-Xms128m", "-Xmx384m", "-XX:TieredStopAtLevel=1"), work, url, ca, api.requests::add);
+    kubelet.start();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (kubelet != null) {
+      kubelet.close();
+    }
+    if (operator != null) {
+      operator.close();
+    }
+    if (server != null) {
+      server.destroy();
+    }
+    copyLogs();
+  }
+
+  static void copyLogs() throws Exception {
+    Path to = Path.of("target", "node-logs", "operator-e2e");
+    Files.createDirectories(to);
+    if (Files.isDirectory(work.resolve("pods"))) {
+      try (var dirs = Files.list(work.resolve("pods"))) {
+        for (Path d : dirs.toList()) {
+          if (Files.exists(d.resolve("node.log"))) {
+            Files.copy(d.resolve("node.log"), to.resolve(d.getFileName() + ".log"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+          }
+        }
+      }
+    }
+    Files.write(to.resolve("requests.log"), List.copyOf(api.requests));
+  }
+
+  static <T> T await(String what, Duration timeout, Callable<T> probe) throws Exception {
+    long until = System.nanoTime() + timeout.toNanos();
+    Exception last = null;
+    while (System.nanoTime() < until) {
+      try {
+        T value = probe.call();
+        if (value != null && !Boolean.FALSE.equals(value)) {
+          return value;
+        }
+      } catch (Exception e) {
+        last = e;
+      }
+      Thread.sleep(250);
+    }
+    throw new AssertionError("not within " + timeout.toSeconds() + " s: " + what + (last == null ? "" : " (" + last + ")"));
+  }
+
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> status() throws Exception {
+    Map<String, Object> lc = (Map<String, Object>) custom.getNamespacedCustomObject(LiveCluster.GROUP,
+        LiveCluster.VERSION, NS, LiveCluster.PLURAL, "shop").execute();
+    return lc.get("status") == null ? Map.of() : (Map<String, Object>) lc.get("status");
+  }
+
+  static List<V1Pod> pods() throws Exception {
+    return core.listNamespacedPod(NS).labelSelector("shardcast.io/cluster=shop").execute().getItems();
+  }
+
+  static String gateway(V1Pod p) {
+    return "http://" + p.getStatus().getPodIP() + ":8080";
+  }
+
+  /** The cluster as a node's gateway reports it: its Up members. */
+  static int upMembers(String gateway) throws Exception {
+    int up = 0;
+    for (JsonNode m : new RestClient().get(gateway + "/api/cluster").body().path("members")) {
+      up += m.path("status").asText().equals("Up") ? 1 : 0;
+    }
+    return up;
+  }
+
+  static boolean running(int replicas) throws Exception {
+    Map<String, Object> s = status();
+    return "Running".equals(s.get("phase")) && s.get("readyReplicas") instanceof Number n && n.intValue() == replicas
+        && ((Number) s.get("replicas")).intValue() == replicas;
+  }
+
+  @Test
+  void aLiveClusterFormsHealsAPodDeletedByHandAndScalesInByDrainingTheNodeFirst() throws Exception {
+    Map<String, Object> body = Map.of("apiVersion", LiveCluster.API_VERSION, "kind", LiveCluster.KIND,
+        "metadata", Map.of("name", "shop", "namespace", NS), "spec", new Yaml().load("""
+            image: shardcast:e2e
+            replicas: 2
+            standby: 0
+            development: true
+            journal: {kind: h2}
+            opsTokenSecret: {name: ops, key: token}
+            drainTimeoutSeconds: 60
+            """));
+    custom.createNamespacedCustomObject(LiveCluster.GROUP, LiveCluster.VERSION, NS, LiveCluster.PLURAL, body).execute();
+
+    // A serving cluster forms: two pods, ready, one Pekko cluster found through the Kubernetes API.
+    await("two ready nodes", Duration.ofSeconds(180), () -> running(2));
+    List<V1Pod> pods = pods();
+    await("one cluster of two", Duration.ofSeconds(60), () -> upMembers(gateway(pods.get(0))) == 2
+        && upMembers(gateway(pods.get(1))) == 2);
+
+    // A pod deleted by hand comes back, and its node joins the same cluster again.
+    core.deleteNamespacedPod("shop-1", NS).execute();
+    await("shop-1 back and ready", Duration.ofSeconds(180), () -> pods().stream().anyMatch(p ->
+        p.getMetadata().getName().equals("shop-1") && p.getStatus() != null && p.getStatus().getPodIP() != null
+            && !p.getStatus().getPodIP().equals(pods.get(1).getStatus().getPodIP())) && running(2));
+    V1Pod oldest = pods().stream().filter(p -> p.getMetadata().getName().equals("shop-0")).findFirst().orElseThrow();
+    await("one cluster of two again", Duration.ofSeconds(90), () -> upMembers(gateway(oldest)) == 2);
+
+    // Scale in: the node that is not the oldest drains and leaves; only then its pod is deleted.
+    PatchUtils.patch(Object.class, () -> custom.patchNamespacedCustomObjectScale(LiveCluster.GROUP, LiveCluster.VERSION,
+        NS, LiveCluster.PLURAL, "shop", new V1Patch("{\"spec\":{\"replicas\":1}}")).buildCall(null),
+        V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH, client);
+    await("one node", Duration.ofSeconds(120), () -> running(1) && pods().size() == 1);
+    assertEquals("shop-0", pods().get(0).getMetadata().getName(), "the oldest member stays");
+    int exited = api.requests.indexOf("KUBELET exited shop-1 0");
+    int deleted = -1;
+    for (int i = 0; i < api.requests.size(); i++) {
+      if (api.requests.get(i).startsWith("DELETE /api/v1/namespaces/live/pods/shop-1")) {
+        deleted = i;
+      }
+    }
+    assertTrue(exited >= 0 && deleted > exited, "the node left the cluster (exit 0) before its pod was deleted");
+    await("the cluster is one node", Duration.ofSeconds(30), () -> upMembers(gateway(oldest)) == 1);
+  }
+}
