@@ -155,8 +155,55 @@ class OperatorEndToEndTest {
         && ((Number) s.get("replicas")).intValue() == replicas;
   }
 
+  static void setImage(String image) throws Exception {
+    PatchUtils.patch(Object.class, () -> custom.patchNamespacedCustomObject(LiveCluster.GROUP, LiveCluster.VERSION, NS,
+        LiveCluster.PLURAL, "shop", new V1Patch("[{\"op\":\"replace\",\"path\":\"/spec/image\",\"value\":\""
+            + image + "\"}]")).buildCall(null), V1Patch.PATCH_FORMAT_JSON_PATCH, client);
+  }
+
+  /**
+   * The pods deleted so far, in order; a delete repeated before the operator's cache saw the first
+   * (answered 404) counts once.
+   */
+  static List<String> deletions() {
+    List<String> out = new java.util.ArrayList<>();
+    synchronized (api.requests) {
+      for (String r : api.requests) {
+        if (r.startsWith("DELETE /api/v1/namespaces/live/pods/")) {
+          String rest = r.substring("DELETE /api/v1/namespaces/live/pods/".length());
+          String pod = rest.substring(0, rest.indexOf(rest.contains("?") ? '?' : ' '));
+          if (out.isEmpty() || !out.get(out.size() - 1).equals(pod)) {
+            out.add(pod);
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The pod of the cluster's oldest member, as a node reports it; null while none does. */
+  static V1Pod oldestPod() throws Exception {
+    for (V1Pod p : pods()) {
+      if (p.getStatus() != null && p.getStatus().getPodIP() != null) {
+        try {
+          JsonNode cluster = new RestClient().get(gateway(p) + "/api/cluster").body();
+          api.requests.add("TEST cluster at " + p.getStatus().getPodIP() + ": " + cluster);
+          String oldest = cluster.path("oldest").asText();
+          for (V1Pod q : pods()) {
+            if (q.getStatus() != null && oldest.contains("@" + q.getStatus().getPodIP() + ":")) {
+              return q;
+            }
+          }
+        } catch (Exception e) {
+          api.requests.add("TEST cluster at " + p.getStatus().getPodIP() + ": " + e);
+        }
+      }
+    }
+    return null; // no node answers yet
+  }
+
   @Test
-  void aLiveClusterFormsHealsAPodDeletedByHandAndScalesInByDrainingTheNodeFirst() throws Exception {
+  void aLiveClusterFormsHealsRollsStopsAtABadImageAndScalesInByDrainingTheNodeFirst() throws Exception {
     Map<String, Object> body = Map.of("apiVersion", LiveCluster.API_VERSION, "kind", LiveCluster.KIND,
         "metadata", Map.of("name", "shop", "namespace", NS), "spec", new Yaml().load("""
             image: shardcast:e2e
@@ -180,19 +227,47 @@ class OperatorEndToEndTest {
     await("shop-1 back and ready", Duration.ofSeconds(180), () -> pods().stream().anyMatch(p ->
         p.getMetadata().getName().equals("shop-1") && p.getStatus() != null && p.getStatus().getPodIP() != null
             && !p.getStatus().getPodIP().equals(pods.get(1).getStatus().getPodIP())) && running(2));
-    V1Pod oldest = pods().stream().filter(p -> p.getMetadata().getName().equals("shop-0")).findFirst().orElseThrow();
-    await("one cluster of two again", Duration.ofSeconds(90), () -> upMembers(gateway(oldest)) == 2);
+    V1Pod first = pods().stream().filter(p -> p.getMetadata().getName().equals("shop-0")).findFirst().orElseThrow();
+    await("one cluster of two again", Duration.ofSeconds(90), () -> upMembers(gateway(first)) == 2);
+
+    // A new image rolls every node, one at a time, the oldest member last, the cluster serving throughout.
+    String before = (String) status().get("updateRevision");
+    setImage("shardcast:e2e-2");
+    await("rolled", Duration.ofSeconds(240), () -> {
+      Object now = status().get("updateRevision");
+      return running(2) && before != null && !before.equals(now) && now.equals(status().get("currentRevision"))
+          && pods().stream().allMatch(p -> now.equals(p.getMetadata().getLabels().get("shardcast.io/revision")));
+    });
+    List<String> rolled = deletions();
+    assertEquals(List.of("shop-1", "shop-0"), rolled, "shop-1 (deleted by hand, then rolled), the oldest last");
+    V1Pod newOldest = pods().stream().filter(p -> p.getMetadata().getName().equals("shop-1")).findFirst().orElseThrow();
+    await("one cluster of two after the roll", Duration.ofSeconds(60), () -> upMembers(gateway(newOldest)) == 2);
+
+    // An image that cannot be pulled stops the roll at its first pod, Degraded; the other node serves on.
+    setImage("shardcast:unpullable");
+    await("Degraded", Duration.ofSeconds(120), () -> "Degraded".equals(status().get("phase")));
+    long serving = pods().stream().filter(p -> p.getStatus() != null && p.getStatus().getConditions() != null
+        && p.getStatus().getConditions().stream().anyMatch(c -> c.getType().equals("Ready") && c.getStatus().equals("True")))
+        .count();
+    assertEquals(1, serving, "one node rolled onto the bad image, the other still serves");
+    // Fixed, the broken pod is replaced first and the roll completes.
+    setImage("shardcast:e2e-3");
+    await("rolled past the bad image", Duration.ofSeconds(240), () -> running(2)
+        && pods().stream().allMatch(p -> p.getSpec().getContainers().get(0).getImage().equals("shardcast:e2e-3")));
+    V1Pod oldest = await("a node names the oldest member", Duration.ofSeconds(30), OperatorEndToEndTest::oldestPod);
+    await("one cluster of two after the fix", Duration.ofSeconds(60), () -> upMembers(gateway(oldest)) == 2);
 
     // Scale in: the node that is not the oldest drains and leaves; only then its pod is deleted.
     PatchUtils.patch(Object.class, () -> custom.patchNamespacedCustomObjectScale(LiveCluster.GROUP, LiveCluster.VERSION,
         NS, LiveCluster.PLURAL, "shop", new V1Patch("{\"spec\":{\"replicas\":1}}")).buildCall(null),
         V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH, client);
     await("one node", Duration.ofSeconds(120), () -> running(1) && pods().size() == 1);
-    assertEquals("shop-0", pods().get(0).getMetadata().getName(), "the oldest member stays");
-    int exited = api.requests.indexOf("KUBELET exited shop-1 0");
+    assertEquals(oldest.getMetadata().getName(), pods().get(0).getMetadata().getName(), "the oldest member stays");
+    String gone = oldest.getMetadata().getName().equals("shop-0") ? "shop-1" : "shop-0";
+    int exited = api.requests.lastIndexOf("KUBELET exited " + gone + " 0");
     int deleted = -1;
     for (int i = 0; i < api.requests.size(); i++) {
-      if (api.requests.get(i).startsWith("DELETE /api/v1/namespaces/live/pods/shop-1")) {
+      if (api.requests.get(i).startsWith("DELETE /api/v1/namespaces/live/pods/" + gone)) {
         deleted = i;
       }
     }
