@@ -37,7 +37,9 @@ public final class OperatorMetrics {
    */
   public static synchronized OperatorMetrics start(Config config) {
     if (started == null) {
-      Config own = ConfigFactory.parseString("kamon.prometheus.start-embedded-http-server = no").withFallback(config);
+      // Scraped every few seconds like the nodes; Kamon's own default tick is a minute.
+      Config own = ConfigFactory.parseString("kamon.prometheus.start-embedded-http-server = no\n"
+          + "kamon.metric.tick-interval = 1s").withFallback(config);
       Kamon.initWithoutAttaching(own);
       PrometheusReporter reporter = new PrometheusReporter(PrometheusReporter.DefaultConfigPath(), own);
       Kamon.addReporter("shardcast-operator-prometheus", reporter);
