@@ -129,28 +129,16 @@ public final class WorkQueue<K> {
 
   /** Waits for a due key, marks it as being worked on and returns it; null once shut down. */
   public K take() throws InterruptedException {
-    lock.lock();
-    try {
-      while (!shutDown) {
-        K key = pollDue();
-        if (key != null) {
-          return key;
-        }
-        if (byDue.isEmpty()) {
-          changed.await();
-        } else {
-          changed.awaitNanos(Math.max(1, byDue.firstKey() - nanoClock.getAsLong()));
-        }
-      }
-      return null;
-    } finally {
-      lock.unlock();
-    }
+    return takeWithin(Long.MAX_VALUE);
   }
 
   /** Waits at most {@code timeout} for a due key; null if none came. */
   public K take(long timeout, TimeUnit unit) throws InterruptedException {
-    long until = System.nanoTime() + unit.toNanos(timeout);
+    return takeWithin(unit.toNanos(timeout));
+  }
+
+  private K takeWithin(long timeoutNanos) throws InterruptedException {
+    long until = System.nanoTime() + Math.min(timeoutNanos, Long.MAX_VALUE / 2);
     lock.lock();
     try {
       while (!shutDown) {
@@ -162,7 +150,9 @@ public final class WorkQueue<K> {
         if (left <= 0) {
           return null;
         }
-        changed.awaitNanos(byDue.isEmpty() ? left : Math.min(left, Math.max(1, byDue.firstKey() - nanoClock.getAsLong())));
+        // Wake when the first key is due (by the queue's clock) or the wait is over, whichever is first.
+        long due = byDue.isEmpty() ? left : Math.max(1, byDue.firstKey() - nanoClock.getAsLong());
+        changed.awaitNanos(Math.min(left, due));
       }
       return null;
     } finally {
