@@ -19,14 +19,27 @@ import io.shardcast.k8s.control.GatewayOps;
 import io.shardcast.k8s.control.Operator;
 import io.shardcast.k8s.control.OperatorMetrics;
 import io.shardcast.k8s.model.LiveCluster;
+import io.shardcast.chaos.Report;
+import io.shardcast.chaos.check.Verdict;
+import io.shardcast.chaos.history.History;
+import io.shardcast.chaos.run.ChaosPostgres;
+import io.shardcast.chaos.run.RoomLoad;
+import io.shardcast.k8s.objects.Names;
+import io.shardcast.testkit.cluster.LocalCluster;
 import io.shardcast.testkit.cluster.NodeProgram;
+import io.shardcast.testkit.load.LeanViewers;
+import io.shardcast.testkit.load.RoomScript;
 import io.shardcast.testkit.load.RestClient;
+import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Callable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -125,15 +138,23 @@ class OperatorEndToEndTest {
     throw new AssertionError("not within " + timeout.toSeconds() + " s: " + what + (last == null ? "" : " (" + last + ")"));
   }
 
-  @SuppressWarnings("unchecked")
   static Map<String, Object> status() throws Exception {
+    return status("shop");
+  }
+
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> status(String cluster) throws Exception {
     Map<String, Object> lc = (Map<String, Object>) custom.getNamespacedCustomObject(LiveCluster.GROUP,
-        LiveCluster.VERSION, NS, LiveCluster.PLURAL, "shop").execute();
+        LiveCluster.VERSION, NS, LiveCluster.PLURAL, cluster).execute();
     return lc.get("status") == null ? Map.of() : (Map<String, Object>) lc.get("status");
   }
 
   static List<V1Pod> pods() throws Exception {
-    return core.listNamespacedPod(NS).labelSelector("shardcast.io/cluster=shop").execute().getItems();
+    return pods("shop");
+  }
+
+  static List<V1Pod> pods(String cluster) throws Exception {
+    return core.listNamespacedPod(NS).labelSelector("shardcast.io/cluster=" + cluster).execute().getItems();
   }
 
   static String gateway(V1Pod p) {
@@ -150,14 +171,22 @@ class OperatorEndToEndTest {
   }
 
   static boolean running(int replicas) throws Exception {
-    Map<String, Object> s = status();
+    return running("shop", replicas);
+  }
+
+  static boolean running(String cluster, int replicas) throws Exception {
+    Map<String, Object> s = status(cluster);
     return "Running".equals(s.get("phase")) && s.get("readyReplicas") instanceof Number n && n.intValue() == replicas
         && ((Number) s.get("replicas")).intValue() == replicas;
   }
 
   static void setImage(String image) throws Exception {
+    setImage("shop", image);
+  }
+
+  static void setImage(String cluster, String image) throws Exception {
     PatchUtils.patch(Object.class, () -> custom.patchNamespacedCustomObject(LiveCluster.GROUP, LiveCluster.VERSION, NS,
-        LiveCluster.PLURAL, "shop", new V1Patch("[{\"op\":\"replace\",\"path\":\"/spec/image\",\"value\":\""
+        LiveCluster.PLURAL, cluster, new V1Patch("[{\"op\":\"replace\",\"path\":\"/spec/image\",\"value\":\""
             + image + "\"}]")).buildCall(null), V1Patch.PATCH_FORMAT_JSON_PATCH, client);
   }
 
@@ -273,5 +302,115 @@ class OperatorEndToEndTest {
     }
     assertTrue(exited >= 0 && deleted > exited, "the node left the cluster (exit 0) before its pod was deleted");
     await("the cluster is one node", Duration.ofSeconds(30), () -> upMembers(gateway(oldest)) == 1);
+  }
+
+  /**
+   * The autoscaler drives the operator, and a roll under load loses nothing: a LiveCluster on a
+   * real PostgreSQL journal, a room with recording viewers, buyers and flash sales (the chaos
+   * suite's load), and a crowd in a second room that two nodes cannot safely hold. The autoscaler
+   * raises replicas through the scale subresource and the operator adds a pod; the crowd leaves,
+   * the autoscaler chooses a node, it drains and leaves and only then its pod goes; a new image
+   * rolls every node. The chaos suite's checkers judge the whole history: no order lost, oversold
+   * or duplicated, no viewer missing an event.
+   */
+  @Test
+  void theAutoscalerScalesOutAndInThroughTheOperatorAndARollUnderLoadLosesNoOrderAndNoEvent() throws Exception {
+    String name = "sale";
+    Random random = new Random(11);
+    try (ChaosPostgres pg = new ChaosPostgres(work.resolve("postgres"), "127.0.0.1", LocalCluster.freePort())) {
+      pg.start();
+      core.createNamespacedSecret(NS, new V1Secret().apiVersion("v1").kind("Secret")
+          .metadata(new V1ObjectMeta().name("pg").namespace(NS))
+          .data(Map.of("password", "trusted-locally".getBytes(StandardCharsets.UTF_8)))).execute();
+      Map<String, Object> body = Map.of("apiVersion", LiveCluster.API_VERSION, "kind", LiveCluster.KIND,
+          "metadata", Map.of("name", name, "namespace", NS), "spec", new Yaml().load("""
+              image: shardcast:sale-1
+              replicas: 2
+              minReplicas: 2
+              maxReplicas: 3
+              standby: 0
+              journal: {kind: postgres, url: "%s", user: postgres, passwordSecret: {name: pg, key: password}}
+              opsTokenSecret: {name: ops, key: token}
+              drainTimeoutSeconds: 60
+              config:
+                shardcast.autoscaler.safe-load.viewers: "20"
+                shardcast.autoscaler.headroom-nodes: "0"
+                shardcast.autoscaler.scale-in.window: "15s"
+              """.formatted(pg.jdbcUrl())));
+      custom.createNamespacedCustomObject(LiveCluster.GROUP, LiveCluster.VERSION, NS, LiveCluster.PLURAL, body)
+          .execute();
+      await("two ready nodes", Duration.ofSeconds(180), () -> running(name, 2));
+
+      Path historyFile = work.resolve("sale-history.jsonl");
+      ScheduledExecutorService timer = Executors.newScheduledThreadPool(4);
+      HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2))
+          .version(HttpClient.Version.HTTP_1_1).build();
+      try (History history = new History(historyFile); ServingPods gateways = new ServingPods(core, NS, name)) {
+        RoomLoad load = RoomLoad.start(gateways, gateways.any(random).http(), "operator e2e", 12, 10, history, http,
+            new RestClient(Duration.ofSeconds(5)), timer, random);
+        await("a flash sale", Duration.ofSeconds(30), load::anySale);
+
+        // A crowd two nodes cannot safely hold: the autoscaler asks for a third, the operator starts it.
+        RoomScript crowdRoom = new RoomScript(gateways.any(random).http()).create("crowd");
+        try (LeanViewers crowd = new LeanViewers(null, 1)) {
+          crowd.resolveWith(r -> crowdRoom.joinBase());
+          for (int i = 0; i < 40; i++) {
+            crowd.connect(crowdRoom.joinBase(), crowdRoom.roomId(), "c" + i);
+          }
+          await("40 in the crowd", Duration.ofSeconds(30), () -> crowd.openCount() == 40);
+          await("three ready nodes", Duration.ofSeconds(180), () -> running(name, 3));
+          assertTrue(api.requests.stream().anyMatch(r -> r.startsWith("PATCH /apis/" + LiveCluster.GROUP + "/"
+              + LiveCluster.VERSION + "/namespaces/" + NS + "/" + LiveCluster.PLURAL + "/" + name + "/scale")),
+              "the autoscaler raised replicas through the scale subresource");
+        }
+
+        // The crowd goes and the sales end: the autoscaler chooses a node, it drains and leaves, then its pod goes.
+        load.stopSales();
+        List<String> three = pods(name).stream().map(p -> p.getMetadata().getName()).toList();
+        await("two nodes again", Duration.ofSeconds(240), () -> running(name, 2) && pods(name).size() == 2);
+        String gone = three.stream().filter(p -> {
+          try {
+            return pods(name).stream().noneMatch(q -> q.getMetadata().getName().equals(p));
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        }).findFirst().orElseThrow();
+        int exited = api.requests.indexOf("KUBELET exited " + gone + " 0");
+        int deleted = -1;
+        for (int i = 0; i < api.requests.size() && deleted < 0; i++) {
+          deleted = api.requests.get(i).startsWith("DELETE /api/v1/namespaces/" + NS + "/pods/" + gone) ? i : -1;
+        }
+        assertTrue(exited >= 0 && deleted > exited, gone + " left the cluster (exit 0) before its pod was deleted");
+
+        // A new image rolls every node while the viewers watch and the buyers buy.
+        String before = (String) status(name).get("updateRevision");
+        int rollFrom = api.requests.size();
+        setImage(name, "shardcast:sale-2");
+        await("rolled", Duration.ofSeconds(300), () -> {
+          Object now = status(name).get("updateRevision");
+          return running(name, 2) && !now.equals(before) && now.equals(status(name).get("currentRevision"))
+              && pods(name).stream().allMatch(p -> now.equals(p.getMetadata().getLabels().get(Names.REVISION_LABEL)));
+        });
+        assertTrue(api.requests.subList(rollFrom, api.requests.size()).stream().noneMatch(r -> r.startsWith("PATCH /apis/"
+            + LiveCluster.GROUP + "/" + LiveCluster.VERSION + "/namespaces/" + NS + "/" + LiveCluster.PLURAL + "/" + name
+            + "/scale")), "a roll's drains are not taken for lost capacity: the replicas stay");
+        load.stop();
+        load.recordFinalOrders();
+      } finally {
+        timer.shutdownNow();
+      }
+      Report report = Report.of(History.read(historyFile));
+      report.write(work.resolve("sale-report"));
+      for (Verdict v : report.verdicts()) {
+        if (v.checker().equals("orders") || v.checker().equals("viewers")) {
+          assertTrue(v.ok(), v.checker() + ": " + v.violations() + " " + v.examples()
+              + " (history in " + historyFile + ")");
+        }
+      }
+      Verdict orders = report.verdicts().stream().filter(v -> v.checker().equals("orders")).findFirst().orElseThrow();
+      assertTrue((long) orders.figures().get("acknowledgedConfirmed") > 0, "orders were confirmed: " + orders.figures());
+      Verdict viewers = report.verdicts().stream().filter(v -> v.checker().equals("viewers")).findFirst().orElseThrow();
+      assertTrue((long) viewers.figures().get("eventsReceived") > 100, "viewers saw the room: " + viewers.figures());
+    }
   }
 }

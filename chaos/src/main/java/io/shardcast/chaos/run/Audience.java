@@ -16,18 +16,18 @@ final class Audience {
 
   private final String roomId;
   private final History history;
-  private final Targets targets;
+  private final Gateways gateways;
   private final HttpClient http;
   private final ScheduledExecutorService timer;
   private final Random random;
   private final List<RecordingViewer> viewers = new ArrayList<>();
   private int next;
 
-  Audience(String roomId, History history, Targets targets, HttpClient http, ScheduledExecutorService timer,
+  Audience(String roomId, History history, Gateways gateways, HttpClient http, ScheduledExecutorService timer,
       Random random) {
     this.roomId = roomId;
     this.history = history;
-    this.targets = targets;
+    this.gateways = gateways;
     this.http = http;
     this.timer = timer;
     this.random = random;
@@ -61,7 +61,7 @@ final class Audience {
   }
 
   private void join(String id) {
-    RecordingViewer v = new RecordingViewer(id, roomId, history, targets, http, timer, random);
+    RecordingViewer v = new RecordingViewer(id, roomId, history, gateways, http, timer, random);
     synchronized (viewers) {
       viewers.add(v);
     }

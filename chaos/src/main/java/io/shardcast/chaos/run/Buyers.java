@@ -27,7 +27,7 @@ final class Buyers {
   private final int count;
   private final String roomId;
   private final History history;
-  private final Targets targets;
+  private final Gateways gateways;
   private final HttpClient http;
   private final ScheduledExecutorService timer;
   private final Random random;
@@ -36,12 +36,12 @@ final class Buyers {
   private volatile boolean stopped;
   private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
 
-  Buyers(int count, String roomId, History history, Targets targets, HttpClient http, ScheduledExecutorService timer,
+  Buyers(int count, String roomId, History history, Gateways gateways, HttpClient http, ScheduledExecutorService timer,
       Random random, Supplier<String> currentSale, long pauseMs) {
     this.count = count;
     this.roomId = roomId;
     this.history = history;
-    this.targets = targets;
+    this.gateways = gateways;
     this.http = http;
     this.timer = timer;
     this.random = random;
@@ -94,7 +94,7 @@ final class Buyers {
     String sale = saleId;
     int tries = attempt;
     String user = "buyer-" + buyer;
-    var gw = targets.any(random);
+    var gw = gateways.any(random);
     String body = History.JSON.createObjectNode().put("orderId", id).put("userId", user).put("saleId", sale)
         .put("quantity", 1).toString();
     long start = System.currentTimeMillis();

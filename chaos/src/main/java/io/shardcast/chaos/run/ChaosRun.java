@@ -31,10 +31,6 @@ public final class ChaosRun {
   static final int WARM_UP_S = 10;
   /** Seconds of load after everything is healed, before the clients stop. */
   static final int SETTLE_S = 8;
-  private static final long PROBE_PERIOD_MS = 100;
-  private static final long BUYER_PAUSE_MS = 300;
-  /** How long buyers with an order in flight get to learn its outcome once the load stops. */
-  private static final long BUYERS_DONE_TIMEOUT_MS = 30_000;
 
   private final ChaosOptions options;
   private final Scenario scenario;
@@ -60,10 +56,7 @@ public final class ChaosRun {
   private ChaosPostgres postgres;
   private LocalCluster cluster;
   private Targets targets;
-  private Audience audience;
-  private Prober prober;
-  private Buyers buyers;
-  private FlashSales sales;
+  private RoomLoad load;
   private MediaLossRig media;
   private ClusterUnderTest underTest;
 
@@ -105,7 +98,7 @@ public final class ChaosRun {
       log.say("settling for " + SETTLE_S + " s with the load on");
       Thread.sleep(SETTLE_S * 1000L);
       stopLoad();
-      sales.recordFinalOrders();
+      load.recordFinalOrders();
     } finally {
       teardown();
       try {
@@ -169,28 +162,17 @@ public final class ChaosRun {
   }
 
   private void startLoad() throws Exception {
-    HostClient host = HostClient.createRoom(rest, targets, random, cluster.node(0).http(), "chaos " + scenario.id());
-    String roomId = host.roomId();
-    history.add(History.record("meta").put("room", roomId));
-    sales = new FlashSales(host, history);
-    sales.stockProduct();
-    log.say("room " + roomId + ": " + options.viewers() + " viewers, " + options.buyers() + " buyers, a flash sale of "
-        + FlashSales.QUANTITY + " every " + FlashSales.EVERY_S + " s");
-    audience = new Audience(roomId, history, targets, http, timer, random);
-    audience.start(options.viewers());
-    prober = new Prober(roomId, history, targets, http, random, PROBE_PERIOD_MS);
-    prober.start();
-    buyers = new Buyers(options.buyers(), roomId, history, targets, http, timer, random, sales::current,
-        BUYER_PAUSE_MS);
-    buyers.start();
-    sales.start(timer);
+    load = RoomLoad.start(targets, cluster.node(0).http(), "chaos " + scenario.id(), options.viewers(),
+        options.buyers(), history, http, rest, timer, random);
+    log.say("room " + load.roomId() + ": " + options.viewers() + " viewers, " + options.buyers()
+        + " buyers, a flash sale of " + FlashSales.QUANTITY + " every " + FlashSales.EVERY_S + " s");
     if (scenario == Scenario.MEDIA_LOSS) {
       media = new MediaLossRig(dir, options.seed(), log);
-      media.start(cluster, rest, roomId, host.hostToken());
+      media.start(cluster, rest, load.roomId(), load.hostToken());
     }
     log.loadStarted();
     FaultLog faults = new FaultLog(history, log);
-    ClusterProbe probe = new ClusterProbe(cluster, targets, rest, prober, roomId);
+    ClusterProbe probe = new ClusterProbe(cluster, targets, rest, load.prober(), load.roomId());
     underTest = new ClusterUnderTest(cluster, targets, probe, new Victims(options.nodes(), options.faulty(), random,
         probe), new NodeSupervisor(cluster, targets, probe, faults), faults);
   }
@@ -207,9 +189,9 @@ public final class ChaosRun {
       case PARTITION_MINORITY -> new Partition(c, lab, c.victims()::minorityWithoutRoom);
       case PARTITION_MAJORITY -> new Partition(c, lab, c.victims()::minorityWithRoom);
       case PARTITION_FLAPPING -> new PartitionFlapping(c, lab);
-      case POSTGRES_RESTART -> new PostgresStop(postgres, sales, c.faults());
+      case POSTGRES_RESTART -> new PostgresStop(postgres, load.sales(), c.faults());
       case ROLLING_RESTART -> new RollingRestart(c, options.nodes());
-      case SCALE_IN_DURING_SALE -> new Drain(c, sales, rest, random, opsToken, delay);
+      case SCALE_IN_DURING_SALE -> new Drain(c, load.sales(), rest, random, opsToken, delay);
       case MEDIA_LOSS -> new MediaLoss(media, c.faults());
     };
   }
@@ -229,13 +211,7 @@ public final class ChaosRun {
   }
 
   private void stopLoad() throws InterruptedException {
-    buyers.stop();
-    long until = System.currentTimeMillis() + BUYERS_DONE_TIMEOUT_MS;
-    while (buyers.busy() > 0 && System.currentTimeMillis() < until) {
-      Thread.sleep(200);
-    }
-    audience.stop();
-    prober.stop();
+    load.stop();
     if (media != null) {
       media.record(history);
       media.close();

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -36,6 +37,7 @@ final class FlashSales {
   private final AtomicInteger counter = new AtomicInteger();
   private volatile String current;
   private volatile long scheduleStartedAt;
+  private ScheduledFuture<?> schedule;
 
   FlashSales(HostClient host, History history) {
     this.host = host;
@@ -48,9 +50,16 @@ final class FlashSales {
   }
 
   /** Announces a sale now and every {@link #EVERY_S} seconds on {@code timer}. */
-  void start(ScheduledExecutorService timer) {
+  synchronized void start(ScheduledExecutorService timer) {
     scheduleStartedAt = System.currentTimeMillis();
-    timer.scheduleAtFixedRate(this::announce, 0, EVERY_S, TimeUnit.SECONDS);
+    schedule = timer.scheduleAtFixedRate(this::announce, 0, EVERY_S, TimeUnit.SECONDS);
+  }
+
+  /** Announces no more sales; those announced stay, and buyers keep racing for the last. */
+  synchronized void stop() {
+    if (schedule != null) {
+      schedule.cancel(false);
+    }
   }
 
   /** The latest sale surely announced, or null before the first: what buyers race for. */

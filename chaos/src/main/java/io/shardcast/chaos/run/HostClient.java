@@ -18,26 +18,26 @@ final class HostClient {
   private static final long SET_UP_RETRY_MS = 500;
 
   private final RestClient rest;
-  private final Targets targets;
+  private final Gateways gateways;
   private final Random random;
   private final String roomId;
   private final String hostToken;
 
-  private HostClient(RestClient rest, Targets targets, Random random, String roomId, String hostToken) {
+  private HostClient(RestClient rest, Gateways gateways, Random random, String roomId, String hostToken) {
     this.rest = rest;
-    this.targets = targets;
+    this.gateways = gateways;
     this.random = random;
     this.roomId = roomId;
     this.hostToken = hostToken;
   }
 
   /** Creates a room called {@code title} through {@code gatewayHttp}, and its host. */
-  static HostClient createRoom(RestClient rest, Targets targets, Random random, String gatewayHttp, String title)
+  static HostClient createRoom(RestClient rest, Gateways gateways, Random random, String gatewayHttp, String title)
       throws IOException, InterruptedException {
     String url = gatewayHttp + "/api/rooms";
     JsonNode created = UnexpectedStatus.require(url,
         rest.post(url, null, History.JSON.createObjectNode().put("title", title)), 201);
-    return new HostClient(rest, targets, random, created.path("roomId").asText(), created.path("hostToken").asText());
+    return new HostClient(rest, gateways, random, created.path("roomId").asText(), created.path("hostToken").asText());
   }
 
   String roomId() {
@@ -74,11 +74,11 @@ final class HostClient {
 
   /** A sale's confirmed orders as a gateway answers ({@code orders}), or its refusal. */
   RestClient.Response orders(String saleId) throws IOException, InterruptedException {
-    return rest.get(targets.any(random).http() + "/api/rooms/" + roomId + "/orders?saleId=" + saleId);
+    return rest.get(gateways.any(random).http() + "/api/rooms/" + roomId + "/orders?saleId=" + saleId);
   }
 
   private void post(String op, ObjectNode body) throws IOException, InterruptedException {
-    String url = targets.any(random).http() + "/api/rooms/" + roomId + "/" + op;
+    String url = gateways.any(random).http() + "/api/rooms/" + roomId + "/" + op;
     UnexpectedStatus.require(url, rest.post(url, hostToken, body), 200);
   }
 }

@@ -38,7 +38,7 @@ final class NodeSupervisor {
     long until = System.currentTimeMillis() + RESTART_TIMEOUT_MS;
     while (!cluster.ready(n)) {
       if (!n.process().isAlive() || System.currentTimeMillis() > until) {
-        throw new IllegalStateException("node " + (i + 1) + " did not come back; see " + n.log());
+        throw new IllegalStateException("node " + (i + 1) + " did not come back: " + n.gone());
       }
       Thread.sleep(READY_POLL_MS);
     }

@@ -20,7 +20,7 @@ final class Prober implements Runnable {
 
   private final String roomId;
   private final History history;
-  private final Targets targets;
+  private final Gateways gateways;
   private final HttpClient http;
   private final Random random;
   private final long periodMs;
@@ -33,10 +33,10 @@ final class Prober implements Runnable {
   private volatile boolean stopped;
   private final Thread thread = new Thread(this, "chaos-prober");
 
-  Prober(String roomId, History history, Targets targets, HttpClient http, Random random, long periodMs) {
+  Prober(String roomId, History history, Gateways gateways, HttpClient http, Random random, long periodMs) {
     this.roomId = roomId;
     this.history = history;
-    this.targets = targets;
+    this.gateways = gateways;
     this.http = http;
     this.random = random;
     this.periodMs = periodMs;
@@ -58,7 +58,7 @@ final class Prober implements Runnable {
 
   /** The node the room runs on, as its state says ({@code host:port} of the node's Artery address), or null. */
   String roomHost() {
-    var gw = targets.any(random);
+    var gw = gateways.any(random);
     try {
       HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(gw.http() + "/api/rooms/" + roomId))
           .timeout(Duration.ofSeconds(3)).build(), HttpResponse.BodyHandlers.ofString());
@@ -98,7 +98,7 @@ final class Prober implements Runnable {
   /** One probe, answered on the HTTP client's threads; the next starts on time whatever this one does. */
   private void probe() {
     long start = System.currentTimeMillis();
-    var gw = targets.any(random);
+    var gw = gateways.any(random);
     inFlight.incrementAndGet();
     http.sendAsync(HttpRequest.newBuilder(URI.create(gw.http() + "/api/rooms/" + roomId))
         .timeout(Duration.ofMillis(TIMEOUT_MS)).build(), HttpResponse.BodyHandlers.discarding())

@@ -29,7 +29,7 @@ final class RecordingViewer implements WebSocket.Listener {
   private final String id;
   private final String roomId;
   private final History history;
-  private final Targets targets;
+  private final Gateways gateways;
   private final HttpClient http;
   private final ScheduledExecutorService timer;
   private final Random random;
@@ -44,12 +44,12 @@ final class RecordingViewer implements WebSocket.Listener {
   private volatile String connNode;
   private volatile long connSince;
 
-  RecordingViewer(String id, String roomId, History history, Targets targets, HttpClient http,
+  RecordingViewer(String id, String roomId, History history, Gateways gateways, HttpClient http,
       ScheduledExecutorService timer, Random random) {
     this.id = id;
     this.roomId = roomId;
     this.history = history;
-    this.targets = targets;
+    this.gateways = gateways;
     this.http = http;
     this.timer = timer;
     this.random = random;
@@ -96,7 +96,7 @@ final class RecordingViewer implements WebSocket.Listener {
 
   /** {@code /join} from a healthy gateway, or a healthy node's viewer port when placement does not answer. */
   private String placement() {
-    var gw = targets.any(random);
+    var gw = gateways.any(random);
     String ws = null;
     try {
       HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(gw.http() + "/api/rooms/" + roomId

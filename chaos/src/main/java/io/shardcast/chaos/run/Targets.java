@@ -12,7 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * right now (killed, paused, cut off, draining). Clients behind a load balancer see the same:
  * it stops sending them to a node that fails its health check.
  */
-public final class Targets {
+public final class Targets implements Gateways {
 
   private final LocalCluster cluster;
   private final Set<Integer> impaired = ConcurrentHashMap.newKeySet();
@@ -44,6 +44,7 @@ public final class Targets {
   }
 
   /** A healthy node chosen by {@code random}; the first node when none is healthy (the request will fail, as it should). */
+  @Override
   public LocalCluster.Node any(Random random) {
     List<LocalCluster.Node> h = healthy();
     if (h.isEmpty()) {

@@ -182,8 +182,9 @@ public final class Autoscaler {
     // Stamped on arrival, by one clock: a node's own clock may be off.
     long now = System.currentTimeMillis();
     boolean unseen = nodes.put(r, now);
-    if (unseen && r.role() != NodeRole.ACTIVE) {
-      // A node we have not seen: the oldest start we asked for has arrived.
+    if (unseen) {
+      // A node we have not seen: the oldest start we asked for has arrived (as a standby, or as an
+      // active node when its supervisor starts it so, as a LiveCluster's operator does without a pool).
       Long askedAt = backend.arrived();
       if (askedAt != null) {
         startups.record(StartupLog.Kind.COLD_START, r.nodeId(), now - askedAt, now);
@@ -234,7 +235,8 @@ public final class Autoscaler {
   /** Carries {@code a} out unless it is under way already; returns whether it was. */
   private boolean act(Action a, long now) {
     if (a instanceof Action.Start st) {
-      return backend.start(st.count(), now, () -> nodes.members(now));
+      // Nodes that have left the cluster may still look fresh for a moment: they are not kept.
+      return backend.start(st.count(), now, () -> nodes.members(now).stream().filter(this::isMember).toList());
     }
     return orders.send(a, nodes, now);
   }

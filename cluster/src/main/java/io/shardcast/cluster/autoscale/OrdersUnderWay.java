@@ -53,6 +53,11 @@ final class OrdersUnderWay {
     return retiring.containsKey(node);
   }
 
+  /** Whether {@code node} was told to leave for good (retired, or drained then leaving) and is still a member. */
+  boolean leaving(String node) {
+    return leaving.contains(node);
+  }
+
   /**
    * A node's report confirms what it was ordered: returns when its activation was sent if the report
    * confirms one (to measure it), else null.

@@ -104,10 +104,14 @@ final class ReportedCluster {
     return nodes;
   }
 
-  /** The fresh nodes not retiring, the oldest first: what a backend keeps when it starts more. */
+  /**
+   * The fresh nodes not retiring or leaving, the oldest first: what a backend keeps when it starts
+   * more. A node on its way out is not counted, or a backend that sets a total (a LiveCluster's
+   * replicas) would ask for one node too many whenever a drain overlaps a start.
+   */
   List<String> members(long now) {
     return byNode.values().stream()
-        .filter(r -> fresh(r, now) && !orders.retiring(r.report().nodeId()))
+        .filter(r -> fresh(r, now) && !orders.retiring(r.report().nodeId()) && !orders.leaving(r.report().nodeId()))
         .sorted(Comparator.comparingLong(r -> r.report().upSinceMillis()))
         .map(r -> r.report().nodeId()).toList();
   }

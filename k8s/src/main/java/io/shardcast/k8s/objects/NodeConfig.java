@@ -62,6 +62,8 @@ public final class NodeConfig {
     b.append("shardcast.autoscaler.scaler.kubernetes { kind = livecluster, name = ").append(quote(c.name()))
         .append(" }\n");
     b.append("shardcast.autoscaler.min-standby = ").append(s.standby()).append('\n');
+    // The autoscaler never drains below minReplicas: the operator would only start the node again.
+    b.append("shardcast.autoscaler.min-active = ").append(Math.max(1, s.minReplicas() - s.standby())).append('\n');
     b.append("shardcast.autoscaler.max-nodes = ").append(s.maxReplicas()).append('\n');
     b.append("shardcast.journal.kind = ").append(quote(s.journal().kind())).append('\n');
     if (!s.config().isEmpty()) {

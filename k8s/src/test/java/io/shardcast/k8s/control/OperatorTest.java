@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -77,8 +78,12 @@ class OperatorTest {
     }
   }
 
+  /** How far the operator's clock is ahead of the wall clock: the test moves time, it does not wait for it. */
+  final AtomicLong skew = new AtomicLong();
+
   @BeforeEach
   void start() throws Exception {
+    skew.set(0);
     CustomResourceDefinitionContext crd = new CustomResourceDefinitionContext.Builder()
         .withGroup(LiveCluster.GROUP).withVersion(LiveCluster.VERSION).withPlural(LiveCluster.PLURAL)
         .withKind(LiveCluster.KIND).withScope("Namespaced").withStatusSubresource(true).build();
@@ -96,7 +101,7 @@ class OperatorTest {
     }
     operator = new Operator(client, NS, "operator-test", cluster, OperatorMetrics.start(
         com.typesafe.config.ConfigFactory.load()), Duration.ofSeconds(15), Duration.ofSeconds(10),
-        Duration.ofMillis(200), System::currentTimeMillis);
+        Duration.ofMillis(200), () -> System.currentTimeMillis() + skew.get());
     operator.start();
   }
 
@@ -266,6 +271,31 @@ class OperatorTest {
     core.deleteNamespacedPod("shop-1", NS).execute();
     await("shop-1 is back", quietly(() -> pods().stream().anyMatch(p -> p.getMetadata().getName().equals("shop-1")
         && p.getStatus() == null || p.getMetadata().getName().equals("shop-1") && p.getStatus().getPodIP() == null)));
+  }
+
+  @Test
+  void anApiServerThatRefusesEverythingStopsTheLeaderAndTouchesNoPodAndItLeadsAgainWhenTheServerIsBack()
+      throws Exception {
+    apply(SPEC);
+    await("three pods", quietly(() -> pods().size() == 3));
+    runPods();
+    await("running", quietly(() -> "Running".equals(status().get("phase"))));
+    int outage = api.requests.size();
+    api.failWith = 503;
+    // The lease cannot be renewed: past its renew deadline the operator stops leading, and lives on.
+    await("renewals refused", () -> api.requests.subList(outage, api.requests.size()).stream()
+        .filter(r -> r.startsWith("PUT /apis/coordination.k8s.io/v1/namespaces/live/leases/")
+            || r.startsWith("GET /apis/coordination.k8s.io/v1/namespaces/live/leases/")).count() >= 3);
+    skew.addAndGet(Duration.ofSeconds(11).toMillis());
+    await("no longer leading", () -> !operator.leading());
+    api.failWith = 0;
+    await("leading again", operator::leading);
+    PatchUtils.patch(Object.class, () -> custom.patchNamespacedCustomObjectScale(LiveCluster.GROUP, LiveCluster.VERSION,
+        NS, LiveCluster.PLURAL, "shop", new V1Patch("{\"spec\":{\"replicas\":4}}")).buildCall(null),
+        V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH, client);
+    await("it acts again: a fourth pod", quietly(() -> pods().size() == 4));
+    assertFalse(api.requests.stream().anyMatch(r -> r.startsWith("DELETE /api/v1/namespaces/live/pods/")),
+        "no serving pod was deleted to get over the outage");
   }
 
   @Test

@@ -22,7 +22,8 @@ public final class LocalCluster implements AutoCloseable {
 
   /** One node process, its address and ports. */
   public record Node(int index, String host, int httpPort, int viewerPort, int remotePort, int managementPort,
-      int rtmpPort, int mediaPort, int relayPort, int rtpPort, Process process, Path log) {
+      int rtmpPort, int mediaPort, int relayPort, int rtpPort, Process process, Path log) implements Endpoint {
+    @Override
     public String http() {
       return "http://" + host + ":" + httpPort;
     }
@@ -43,11 +44,13 @@ public final class LocalCluster implements AutoCloseable {
     }
 
     /** Base URL of the node's viewer WebSockets. */
+    @Override
     public String ws() {
       return "ws://" + host + ":" + viewerPort;
     }
 
     /** The node's Artery address as {@code host:port}, as the cluster names it. */
+    @Override
     public String address() {
       return host + ":" + remotePort;
     }
@@ -55,7 +58,32 @@ public final class LocalCluster implements AutoCloseable {
     public String management() {
       return "http://" + host + ":" + managementPort;
     }
+
+    /**
+     * Why this node's process is gone, on one line for a test's failure summary: its exit code
+     * and the last warnings and errors of its log.
+     */
+    public String gone() {
+      String code = process.isAlive() ? "still running" : "exit code " + process.exitValue();
+      List<String> last = new ArrayList<>();
+      try {
+        for (String line : Files.readAllLines(log)) {
+          if (line.contains("WARN") || line.contains("ERROR") || line.contains("Exception")) {
+            last.add(line.strip());
+            if (last.size() > LOG_LINES_SHOWN) {
+              last.remove(0);
+            }
+          }
+        }
+      } catch (IOException e) {
+        last.add("(log unreadable: " + e.getMessage() + ")");
+      }
+      return code + "; last warnings: " + String.join(" | ", last) + "; see " + log;
+    }
   }
+
+  /** How many warning lines of a node's log a failure message carries. */
+  private static final int LOG_LINES_SHOWN = 6;
 
   /**
    * Where each node runs: the address it binds, a command prefix (e.g. {@code ip netns exec ns})
@@ -236,7 +264,7 @@ public final class LocalCluster implements AutoCloseable {
     for (Node n : nodes) {
       while (!ready(n)) {
         if (!n.process().isAlive()) {
-          throw new IllegalStateException("node " + (n.index() + 1) + " exited; see " + n.log());
+          throw new IllegalStateException("node " + (n.index() + 1) + " exited: " + n.gone());
         }
         if (System.nanoTime() > deadline) {
           throw new IllegalStateException("node " + (n.index() + 1) + " not ready in " + timeout + "; see " + n.log());
