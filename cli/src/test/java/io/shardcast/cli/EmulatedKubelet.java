@@ -72,6 +72,8 @@ final class EmulatedKubelet implements AutoCloseable {
     OffsetDateTime startedAt;
     int restarts;
     long restartAtMillis;
+    /** Not restarted while set: a machine that is down. */
+    volatile boolean held;
     Boolean readyReported;
     String phaseReported = "";
     String waitingReported = "";
@@ -157,6 +159,9 @@ final class EmulatedKubelet implements AutoCloseable {
         + "pekko.discovery.kubernetes-api.api-ca-path = \"" + caFile + "\"\n"
         + "pekko.discovery.kubernetes-api.api-token-path = \"" + dir.resolve("token") + "\"\n"
         + "pekko.discovery.kubernetes-api.pod-namespace-path = \"" + dir.resolve("namespace") + "\"\n"
+        + "pekko.coordination.lease.kubernetes.api-ca-path = \"" + caFile + "\"\n"
+        + "pekko.coordination.lease.kubernetes.api-token-path = \"" + dir.resolve("token") + "\"\n"
+        + "pekko.coordination.lease.kubernetes.namespace-path = \"" + dir.resolve("namespace") + "\"\n"
         // A pod's 0.0.0.0 is its own address only; here every pod shares the host's interfaces.
         + "shardcast.media.interface = \"" + r.ip + "\"\n");
     Files.writeString(dir.resolve("kubeconfig"), """
@@ -227,7 +232,7 @@ final class EmulatedKubelet implements AutoCloseable {
           record.accept("KUBELET exited " + pod.getMetadata().getName() + " " + code);
         }
         waiting = "CrashLoopBackOff";
-        if (now >= r.restartAtMillis) {
+        if (now >= r.restartAtMillis && !r.held) {
           r.restartAtMillis = 0;
           launch(pod, r);
         }
@@ -295,6 +300,22 @@ final class EmulatedKubelet implements AutoCloseable {
       reaper.setDaemon(true);
       reaper.start();
     }
+  }
+
+  /**
+   * Kills a pod's process as the loss of its machine would (SIGKILL: no leave, no handover) and
+   * keeps it down until {@link #release}.
+   */
+  void killAndHold(String pod) {
+    Running r = running.get(pod);
+    r.held = true;
+    record.accept("KUBELET SIGKILL " + pod);
+    r.process.destroyForcibly();
+  }
+
+  /** The killed pod's machine is back: the kubelet restarts its container. */
+  void release(String pod) {
+    running.get(pod).held = false;
   }
 
   /** The directory of a pod's process (its config and log). */

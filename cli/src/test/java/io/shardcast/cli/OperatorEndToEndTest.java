@@ -71,7 +71,11 @@ class OperatorEndToEndTest {
     CustomResourceDefinitionContext liveClusters = new CustomResourceDefinitionContext.Builder()
         .withGroup(LiveCluster.GROUP).withVersion(LiveCluster.VERSION).withPlural(LiveCluster.PLURAL)
         .withKind(LiveCluster.KIND).withScope("Namespaced").withStatusSubresource(true).build();
-    api = new ApiServerEmulation(List.of(liveClusters));
+    // The split-brain resolver's lease (lease-majority), as pekko-lease-kubernetes writes it.
+    CustomResourceDefinitionContext pekkoLeases = new CustomResourceDefinitionContext.Builder()
+        .withGroup("pekko.apache.org").withVersion("v1").withPlural("leases").withKind("Lease")
+        .withScope("Namespaced").build();
+    api = new ApiServerEmulation(List.of(liveClusters, pekkoLeases));
     server = api.start(true);
     String url = server.url("/").replaceAll("/$", "");
     Path ca = work.resolve("ca.pem");
@@ -170,6 +174,11 @@ class OperatorEndToEndTest {
     return up;
   }
 
+  /** The cluster as a node's gateway reports it: every member, reachable or not. */
+  static int members(String gateway) throws Exception {
+    return new RestClient().get(gateway + "/api/cluster").body().path("members").size();
+  }
+
   static boolean running(int replicas) throws Exception {
     return running("shop", replicas);
   }
@@ -258,6 +267,18 @@ class OperatorEndToEndTest {
             && !p.getStatus().getPodIP().equals(pods.get(1).getStatus().getPodIP())) && running(2));
     V1Pod first = pods().stream().filter(p -> p.getMetadata().getName().equals("shop-0")).findFirst().orElseThrow();
     await("one cluster of two again", Duration.ofSeconds(90), () -> upMembers(gateway(first)) == 2);
+
+    // A node lost hard (its machine gone: no leave, no handover): the survivor takes the split-brain
+    // resolver's lease in the API server, downs the lost node and serves on alone; once the machine
+    // is back, the pod's node starts again and joins.
+    String leases = "/apis/pekko.apache.org/v1/namespaces/" + NS + "/leases/";
+    kubelet.killAndHold("shop-1");
+    await("the survivor alone", Duration.ofSeconds(60), () -> members(gateway(first)) == 1);
+    assertTrue(api.requests.stream().anyMatch(r -> r.startsWith("POST " + leases) || r.startsWith("PUT " + leases)),
+        "the survivor decided through the lease");
+    kubelet.release("shop-1");
+    await("one cluster of two after the loss", Duration.ofSeconds(120), () -> running(2)
+        && upMembers(gateway(first)) == 2);
 
     // A new image rolls every node, one at a time, the oldest member last, the cluster serving throughout.
     String before = (String) status().get("updateRevision");

@@ -58,6 +58,10 @@ public final class NodeConfig {
     b.append("pekko.discovery.kubernetes-api.use-raw-ip = true\n");
     b.append("pekko.discovery.kubernetes-api.pod-label-selector = ").append(quote(Names.CLUSTER_LABEL + "=%s"))
         .append('\n');
+    // A partition is decided by whichever side holds a Lease in the API server (pekko.apache.org/v1):
+    // the cluster's one source of truth, so two halves never both keep the rooms.
+    b.append("pekko.cluster.split-brain-resolver.active-strategy = lease-majority\n");
+    b.append("pekko.coordination.lease.kubernetes.namespace = ").append(quote(c.namespace())).append('\n');
     b.append("shardcast.autoscaler.scaler.backend = kubernetes\n");
     b.append("shardcast.autoscaler.scaler.kubernetes { kind = livecluster, name = ").append(quote(c.name()))
         .append(" }\n");

@@ -85,6 +85,15 @@ class NodePodFactoryTest {
     assertTrue(text.contains("service-name = \"shop\""), text);
     assertTrue(text.contains("pod-label-selector = \"shardcast.io/cluster=%s\""), text);
     assertTrue(text.contains("kind = livecluster, name = \"shop\""), text);
+    com.typesafe.config.Config conf = com.typesafe.config.ConfigFactory.parseString(text);
+    assertEquals("lease-majority", conf.getString("pekko.cluster.split-brain-resolver.active-strategy"));
+    assertEquals(cluster(spec("shardcast:2", 3, null)).namespace(),
+        conf.getString("pekko.coordination.lease.kubernetes.namespace"), "the lease lives beside the cluster");
+    LiveClusterSpec threeAtLeast = new LiveClusterSpec("shardcast:2", null, 4, 3, 6, 1, null,
+        spec("shardcast:2", 4, null).journal(), new LiveClusterSpec.SecretKey("ops", "token"), null, null, null, null,
+        null, null, Map.of(), null);
+    assertEquals(2, com.typesafe.config.ConfigFactory.parseString(NodeConfig.text(cluster(threeAtLeast)))
+        .getInt("shardcast.autoscaler.min-active"), "the autoscaler keeps minReplicas less the standbys active");
     assertNotNull(NodeConfig.problem(new LiveClusterSpec("i", null, 1, null, null, null, null, null, null, null, null,
         null, null, null, null, Map.of("a.b", "1\npekko.x = 2"), null)));
     assertNotNull(NodeConfig.problem(new LiveClusterSpec("i", null, 1, null, null, null, null, null, null, null, null,
