@@ -15,6 +15,7 @@ import io.kubernetes.client.openapi.models.V1Secret;
 import io.kubernetes.client.util.ClientBuilder;
 import io.kubernetes.client.util.PatchUtils;
 import io.shardcast.autoscaler.scaler.ApiServerEmulation;
+import io.shardcast.autoscaler.scaler.CrdAdmission;
 import io.shardcast.k8s.control.GatewayOps;
 import io.shardcast.k8s.control.Operator;
 import io.shardcast.k8s.control.OperatorMetrics;
@@ -76,6 +77,9 @@ class OperatorEndToEndTest {
         .withGroup("pekko.apache.org").withVersion("v1").withPlural("leases").withKind("Lease")
         .withScope("Namespaced").build();
     api = new ApiServerEmulation(List.of(liveClusters, pekkoLeases));
+    // Both as the CRDs in k8s/crd define them: defaults, schema and CEL rules.
+    api.admit(CrdAdmission.of(Path.of("..", "k8s", "crd", "liveclusters.shardcast.io.yaml")));
+    api.admit(CrdAdmission.of(Path.of("..", "k8s", "crd", "leases.pekko.apache.org.yaml")));
     server = api.start(true);
     String url = server.url("/").replaceAll("/$", "");
     Path ca = work.resolve("ca.pem");

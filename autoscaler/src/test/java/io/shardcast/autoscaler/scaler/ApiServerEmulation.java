@@ -10,8 +10,10 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.crud.AttributeSet;
+import io.fabric8.zjsonpatch.JsonPatch;
 import io.fabric8.mockwebserver.dsl.HttpMethod;
 import io.fabric8.mockwebserver.http.Buffer;
+import io.fabric8.mockwebserver.http.Headers;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.net.URI;
@@ -52,6 +54,9 @@ public class ApiServerEmulation extends KubernetesCrudDispatcher {
   private record Change(long resourceVersion, String type, String object, AttributeSet oldKey, AttributeSet newKey) {}
 
   private final List<Change> journal = new ArrayList<>();
+  private final List<CrdAdmission> admissions = new java.util.concurrent.CopyOnWriteArrayList<>();
+  /** The request an admission let through, as it is to be carried on with (on the dispatching thread). */
+  private final ThreadLocal<RecordedRequest> admitted = new ThreadLocal<>();
   private final Set<String> deletedUids = Collections.synchronizedSet(new HashSet<>());
   /** Every request, as {@code METHOD path [content-type] body}. */
   public final List<String> requests = Collections.synchronizedList(new ArrayList<>());
@@ -129,6 +134,16 @@ public class ApiServerEmulation extends KubernetesCrudDispatcher {
         request = new RecordedRequest(request.getHttpVersion(), HttpMethod.valueOf(request.getMethod()), path, request.getHeaders(),
             new Buffer(body.getBytes(StandardCharsets.UTF_8)));
       }
+      for (CrdAdmission a : admissions) {
+        if (a.covers(bare) && List.of("POST", "PUT", "PATCH").contains(request.getMethod())) {
+          MockResponse refused = admit(a, request, bare, body);
+          if (refused != null) {
+            return refused;
+          }
+          request = admitted.get();
+          admitted.remove();
+        }
+      }
       if (bare.endsWith("/scale")) {
         return scale(request, bare.substring(0, bare.length() - "/scale".length()), body)
             .setHeader("Content-Type", "application/json");
@@ -150,6 +165,66 @@ public class ApiServerEmulation extends KubernetesCrudDispatcher {
     } catch (RuntimeException e) {
       return status(422, "the emulation could not handle this request: " + e);
     }
+  }
+
+  /** Makes creates and updates of a custom resource pass {@code admission} first, as a real API server does. */
+  public void admit(CrdAdmission admission) {
+    admissions.add(admission);
+  }
+
+  /**
+   * Defaults and validates what a create, replace or patch of the resource would store: null with
+   * the request to carry on with (the defaulted object; a patch as a replace) in {@link #admitted},
+   * or the 422 to answer.
+   */
+  private MockResponse admit(CrdAdmission a, RecordedRequest request, String bare, String body) {
+    JsonNode proposed;
+    try {
+      if (request.getMethod().equals("PATCH")) {
+        MockResponse current = super.dispatch(new RecordedRequest(request.getHttpVersion(), HttpMethod.GET, bare,
+            Headers.builder().build(), new Buffer(new byte[0])));
+        if (current.code() != 200) {
+          admitted.set(request); // not there: the dispatcher answers as it does
+          return null;
+        }
+        JsonNode stored = JSON.readTree(current.getBody().readUtf8());
+        JsonNode patch = JSON.readTree(body);
+        String type = String.valueOf(request.getHeader("Content-Type"));
+        proposed = type.startsWith("application/json-patch+json") ? JsonPatch.apply(patch, stored)
+            : mergePatch(stored.deepCopy(), patch);
+      } else {
+        proposed = JSON.readTree(body);
+      }
+    } catch (Exception e) {
+      return status(400, "the body is not what a " + request.getMethod() + " takes: " + e.getMessage());
+    }
+    ObjectNode defaulted = a.withDefaults(proposed);
+    List<CrdAdmission.Cause> causes = a.check(defaulted);
+    if (!causes.isEmpty()) {
+      return new MockResponse().setResponseCode(422).setHeader("Content-Type", "application/json")
+          .setBody(a.invalid(defaulted.path("metadata").path("name").asText(), causes));
+    }
+    HttpMethod method = request.getMethod().equals("POST") ? HttpMethod.POST : HttpMethod.PUT;
+    admitted.set(new RecordedRequest(request.getHttpVersion(), method, request.getPath(),
+        request.getHeaders().newBuilder().set("Content-Type", "application/json").build(),
+        new Buffer(defaulted.toString().getBytes(StandardCharsets.UTF_8))));
+    return null;
+  }
+
+  /** RFC 7386: {@code patch} merged into {@code target}. */
+  private static JsonNode mergePatch(JsonNode target, JsonNode patch) {
+    if (!patch.isObject()) {
+      return patch;
+    }
+    ObjectNode out = target.isObject() ? (ObjectNode) target : JSON.createObjectNode();
+    patch.fields().forEachRemaining(e -> {
+      if (e.getValue().isNull()) {
+        out.remove(e.getKey());
+      } else {
+        out.set(e.getKey(), mergePatch(out.path(e.getKey()), e.getValue()));
+      }
+    });
+    return out;
   }
 
   /** Deletes, until none is left, every object an owner of which was deleted. */

@@ -17,6 +17,7 @@ import io.kubernetes.client.openapi.models.V1Secret;
 import io.kubernetes.client.util.ClientBuilder;
 import io.kubernetes.client.util.PatchUtils;
 import io.shardcast.autoscaler.scaler.ApiServerEmulation;
+import io.shardcast.autoscaler.scaler.CrdAdmission;
 import io.shardcast.k8s.model.LiveCluster;
 import io.shardcast.k8s.objects.Names;
 import java.io.Reader;
@@ -88,6 +89,7 @@ class OperatorTest {
         .withGroup(LiveCluster.GROUP).withVersion(LiveCluster.VERSION).withPlural(LiveCluster.PLURAL)
         .withKind(LiveCluster.KIND).withScope("Namespaced").withStatusSubresource(true).build();
     api = new ApiServerEmulation(List.of(crd));
+    api.admit(CrdAdmission.of(Path.of("crd", "liveclusters.shardcast.io.yaml")));
     server = api.start(false);
     client = new ClientBuilder().setBasePath(server.url("/").replaceAll("/$", "")).setReadTimeout(Duration.ZERO)
         .build();
@@ -162,6 +164,13 @@ class OperatorTest {
         return null;
       }
     };
+  }
+
+  /** The requests from the {@code from}th on, copied while no one adds to them. */
+  List<String> since(int from) {
+    synchronized (api.requests) {
+      return List.copyOf(api.requests.subList(from, api.requests.size()));
+    }
   }
 
   /** As the kubelet: every pending node pod gets 127.0.1.{ordinal+1}, runs and turns ready; its node reports. */
@@ -283,8 +292,7 @@ class OperatorTest {
     int outage = api.requests.size();
     api.failWith = 503;
     // The lease cannot be renewed: past its renew deadline the operator stops leading, and lives on.
-    await("renewals refused", () -> api.requests.subList(outage, api.requests.size()).stream()
-        .filter(r -> r.startsWith("PUT /apis/coordination.k8s.io/v1/namespaces/live/leases/")
+    await("renewals refused", () -> since(outage).stream().filter(r -> r.startsWith("PUT /apis/coordination.k8s.io/v1/namespaces/live/leases/")
             || r.startsWith("GET /apis/coordination.k8s.io/v1/namespaces/live/leases/")).count() >= 3);
     skew.addAndGet(Duration.ofSeconds(11).toMillis());
     await("no longer leading", () -> !operator.leading());
