@@ -62,6 +62,14 @@ public final class Reconciler {
   private final EventRecorder events;
   private final LongSupplier clockMillis;
   private final JSON json = new JSON();
+  /**
+   * Pods this operator deleted, by uid, with when: the informer may show them for a moment longer,
+   * and a gone pod seen again would be deleted twice and, had the autoscaler drained it, lower the
+   * replicas twice.
+   */
+  private final Map<String, Long> deleted = new java.util.concurrent.ConcurrentHashMap<>();
+  /** How long a deleted pod's uid is remembered: far longer than any informer lags. */
+  private static final long DELETED_MEMORY_MILLIS = 10 * 60_000;
 
   public Reconciler(ApiClient client, Pods pods, ClusterOps ops, OperatorMetrics metrics, LongSupplier clockMillis) {
     this.client = client;
@@ -99,7 +107,14 @@ public final class Reconciler {
         degradedReason = "MissingSecret";
       }
     }
-    List<V1Pod> mine = pods.of(c);
+    long at = clockMillis.getAsLong();
+    deleted.values().removeIf(t -> at - t > DELETED_MEMORY_MILLIS);
+    List<V1Pod> mine = new ArrayList<>();
+    for (V1Pod p : pods.of(c)) {
+      if (!deleted.containsKey(String.valueOf(p.getMetadata().getUid()))) {
+        mine.add(p);
+      }
+    }
     if (problem != null) {
       // Nothing is changed for a spec the operator cannot carry out: serving nodes stay as they are.
       V1Condition before = StatusConditions.find(c.status() == null ? null : c.status().conditions(), "Degraded");
@@ -175,7 +190,11 @@ public final class Reconciler {
           ops.retire(gateway(anyServing(byName, retire.pod()), s), address(byName.get(retire.pod()), report), opsToken);
           events.normal(c, "Retiring", "standby pod " + retire.pod() + " leaves the cluster");
         } else if (step instanceof Step.Delete delete) {
+          V1Pod gone = byName.get(delete.pod());
           core.deleteNamespacedPod(delete.pod(), ns).gracePeriodSeconds((int) NodePodFactory.GRACE_SECONDS).execute();
+          if (gone != null) {
+            deleted.put(String.valueOf(gone.getMetadata().getUid()), now);
+          }
           events.normal(c, "Deleted", "pod " + delete.pod() + ": " + delete.why());
         } else if (step instanceof Step.Lower lower) {
           int to = Math.max(s.minReplicas(), SpecCheck.replicas(s) - 1);

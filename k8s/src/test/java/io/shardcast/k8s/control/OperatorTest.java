@@ -253,6 +253,8 @@ class OperatorTest {
         && ((Number) status().get("replicas")).intValue() == 2));
     assertFalse(api.requests.stream().anyMatch(r -> r.startsWith("PATCH") && r.contains("/scale")
         && r.contains("\"replicas\":1")), "the replicas are not lowered again");
+    assertEquals(1, since(0).stream().filter(r -> r.startsWith("DELETE /api/v1/namespaces/live/pods/shop-2")).count(),
+        "the pod is deleted once, however late the informer shows it gone");
   }
 
   @Test
