@@ -416,7 +416,8 @@ class OperatorEndToEndTest {
           return running(name, 2) && !now.equals(before) && now.equals(status(name).get("currentRevision"))
               && pods(name).stream().allMatch(p -> now.equals(p.getMetadata().getLabels().get(Names.REVISION_LABEL)));
         });
-        assertTrue(api.requests.subList(rollFrom, api.requests.size()).stream().noneMatch(r -> r.startsWith("PATCH /apis/"
+        List<String> sinceRoll = List.copyOf(api.requests);
+        assertTrue(sinceRoll.subList(rollFrom, sinceRoll.size()).stream().noneMatch(r -> r.startsWith("PATCH /apis/"
             + LiveCluster.GROUP + "/" + LiveCluster.VERSION + "/namespaces/" + NS + "/" + LiveCluster.PLURAL + "/" + name
             + "/scale")), "a roll's drains are not taken for lost capacity: the replicas stay");
         load.stop();

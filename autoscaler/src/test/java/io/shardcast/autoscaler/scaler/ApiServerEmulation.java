@@ -58,10 +58,15 @@ public class ApiServerEmulation extends KubernetesCrudDispatcher {
   /** The request an admission let through, as it is to be carried on with (on the dispatching thread). */
   private final ThreadLocal<RecordedRequest> admitted = new ThreadLocal<>();
   private final Set<String> deletedUids = Collections.synchronizedSet(new HashSet<>());
-  /** Every request, as {@code METHOD path [content-type] body}. */
-  public final List<String> requests = Collections.synchronizedList(new ArrayList<>());
+  /**
+   * Every request, in order, as {@code METHOD path [content-type] body}; safe to read while
+   * requests arrive (copy on write; take {@code List.copyOf} before a subList).
+   */
+  public final List<String> requests = new java.util.concurrent.CopyOnWriteArrayList<>();
   /** When set, every request is answered with this status (an API server refusing). */
   public volatile int failWith;
+  /** The next request starting with each key ("PUT /apis/...") is answered with its status instead, once. */
+  public final Map<String, Integer> failOnce = new java.util.concurrent.ConcurrentHashMap<>();
   /** How long an idle watch is held before its bookmark. */
   public volatile Duration watchHold = Duration.ofMillis(250);
 
@@ -124,6 +129,14 @@ public class ApiServerEmulation extends KubernetesCrudDispatcher {
         : " " + request.getHeader("Content-Type")) + " " + body);
     if (failWith != 0) {
       return status(failWith, "refused by the test");
+    }
+    String line = request.getMethod() + " " + path;
+    for (Map.Entry<String, Integer> once : failOnce.entrySet()) {
+      if (line.startsWith(once.getKey()) && failOnce.remove(once.getKey(), once.getValue())) {
+        return status(once.getValue(), once.getValue() == 409
+            ? "Operation cannot be fulfilled: the object has been modified; please apply your changes to the latest version and try again"
+            : "refused once by the test");
+      }
     }
     try {
       String bare = path.contains("?") ? path.substring(0, path.indexOf('?')) : path;

@@ -31,6 +31,8 @@ public final class ChaosRun {
   static final int WARM_UP_S = 10;
   /** Seconds of load after everything is healed, before the clients stop. */
   static final int SETTLE_S = 8;
+  /** How long healing may take until every node serves again (a draining node leaves first). */
+  private static final long HEAL_TIMEOUT_MS = 180_000;
 
   private final ChaosOptions options;
   private final Scenario scenario;
@@ -206,8 +208,7 @@ public final class ChaosRun {
     if (postgres != null) {
       postgres.start();
     }
-    underTest.supervisor().restartDead();
-    cluster.awaitReady(Duration.ofSeconds(120));
+    underTest.supervisor().restartUntilAllServe(HEAL_TIMEOUT_MS);
   }
 
   private void stopLoad() throws InterruptedException {

@@ -3,6 +3,7 @@ package io.shardcast.chaos.run;
 import io.shardcast.chaos.history.History;
 import io.shardcast.testkit.cluster.LocalCluster;
 import io.shardcast.testkit.load.RestClient;
+import java.io.IOException;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
@@ -28,8 +29,16 @@ record Drain(ClusterUnderTest cluster, FlashSales sales, RestClient rest, Random
     cluster.targets().impair(i);
     cluster.faults().start("drain", "drain", FaultLog.node(i));
     String url = cluster.targets().any(random).http() + "/api/autoscaler/nodes/drain";
-    UnexpectedStatus.require(url, rest.post(url, opsToken,
-        History.JSON.createObjectNode().put("node", n.address()).put("then", "leave")), 202);
+    try {
+      UnexpectedStatus.require(url, rest.post(url, opsToken,
+          History.JSON.createObjectNode().put("node", n.address()).put("then", "leave")), 202);
+    } catch (UnexpectedStatus refused) {
+      throw refused;
+    } catch (IOException e) {
+      // No answer: the drain may be under way all the same. The node is waited for like any other,
+      // and replaced if it stays (a refusal still ends the scenario early).
+      cluster.faults().say("the drain of node " + (i + 1) + " got no answer (" + e + "); waiting for it anyway");
+    }
     n.process().waitFor(LEAVE_TIMEOUT_S, TimeUnit.SECONDS);
     if (n.process().isAlive()) {
       cluster.faults().say("node " + (i + 1) + " did not leave within " + LEAVE_TIMEOUT_S

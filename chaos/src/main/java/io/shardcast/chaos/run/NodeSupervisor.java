@@ -108,11 +108,28 @@ final class NodeSupervisor {
     }
   }
 
-  /** Starts every node whose process is gone again. */
-  void restartDead() throws Exception {
-    for (LocalCluster.Node n : cluster.nodes()) {
-      if (!n.process().isAlive()) {
-        restart(n.index());
+  /**
+   * Until every node serves: starts again each node whose process is gone, including one that
+   * exits while this waits (a node a drain sent away, whose request's answer was lost), and waits
+   * for the others, as a supervisor keeps its processes up.
+   */
+  void restartUntilAllServe(long timeoutMs) throws Exception {
+    long until = System.currentTimeMillis() + timeoutMs;
+    for (int i = 0; i < cluster.nodes().size(); i++) {
+      while (true) {
+        LocalCluster.Node n = cluster.node(i);
+        if (!n.process().isAlive()) {
+          restart(i);
+          break;
+        }
+        if (cluster.ready(n)) {
+          break;
+        }
+        if (System.currentTimeMillis() > until) {
+          throw new IllegalStateException("node " + (i + 1) + " not serving within " + timeoutMs / 1000 + " s: "
+              + n.gone());
+        }
+        Thread.sleep(READY_POLL_MS);
       }
     }
   }

@@ -168,9 +168,8 @@ class OperatorTest {
 
   /** The requests from the {@code from}th on, copied while no one adds to them. */
   List<String> since(int from) {
-    synchronized (api.requests) {
-      return List.copyOf(api.requests.subList(from, api.requests.size()));
-    }
+    List<String> all = List.copyOf(api.requests);
+    return all.subList(from, all.size());
   }
 
   /** As the kubelet: every pending node pod gets 127.0.1.{ordinal+1}, runs and turns ready; its node reports. */
@@ -306,6 +305,21 @@ class OperatorTest {
     await("it acts again: a fourth pod", quietly(() -> pods().size() == 4));
     assertFalse(api.requests.stream().anyMatch(r -> r.startsWith("DELETE /api/v1/namespaces/live/pods/")),
         "no serving pod was deleted to get over the outage");
+  }
+
+  @Test
+  void aConflictOrAnErrorOnAWriteIsRetriedUntilItLands() throws Exception {
+    String statusPut = "PUT /apis/shardcast.io/v1alpha1/namespaces/live/liveclusters/shop/status";
+    String podPost = "POST /api/v1/namespaces/live/pods";
+    api.failOnce.put(statusPut, 409);
+    api.failOnce.put(podPost, 500);
+    apply(SPEC);
+    await("three pods", quietly(() -> pods().size() == 3));
+    runPods();
+    await("running", quietly(() -> "Running".equals(status().get("phase"))));
+    assertTrue(api.failOnce.isEmpty(), "both writes were refused once");
+    assertTrue(since(0).stream().filter(r -> r.startsWith(statusPut)).count() >= 2, "the status was written again");
+    assertTrue(since(0).stream().filter(r -> r.startsWith(podPost)).count() >= 4, "the refused pod was created again");
   }
 
   @Test
