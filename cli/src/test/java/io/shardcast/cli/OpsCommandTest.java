@@ -115,8 +115,9 @@ class OpsCommandTest {
   }
 
   @Test
-  void aRefusedOrderIsExitCode1WithTheClustersReasonAndAUsageErrorIs2() {
+  void aRefusedOrderIsExitCode1WithTheClustersReasonAndAUsageErrorIs2() throws Exception {
     String server = cluster.node(0).http();
+    reportedStatus(server); // the autoscaler knows both nodes, so the refusals below are about their roles
     String node = cluster.node(1).address();
     Run noToken = ops("nodes", "activate", node, "--server", server);
     assertEquals(1, noToken.code());
@@ -128,6 +129,9 @@ class OpsCommandTest {
     assertEquals(1, unknown.code());
     assertTrue(unknown.err().contains("UNKNOWN_NODE"), unknown.err());
     assertEquals(2, ops("nodes", "--output", "xml", "--server", server).code());
+    Run help = ops("nodes", "drain", "--help");
+    assertEquals(0, help.code());
+    assertTrue(help.out().contains("--then"), "out: " + help.out() + " err: " + help.err());
     assertEquals(2, ops("nodes", "drain", node, "--then", "away", "--server", server, "--token", TOKEN).code());
   }
 

@@ -6,7 +6,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** A bash (and zsh, through bashcompinit) completion script for the whole {@code shardcast} command. */
-@Command(name = "completion", description = "Print a bash/zsh completion script for shardcast.",
+@Command(name = "completion", mixinStandardHelpOptions = true, description = "Print a bash/zsh completion script for shardcast.",
     footer = {"", "Examples:", "  source <(shardcast ops completion)",
         "  shardcast ops completion > /etc/bash_completion.d/shardcast"})
 final class CompletionCommand implements Runnable {

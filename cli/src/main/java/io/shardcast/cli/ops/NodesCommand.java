@@ -8,7 +8,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code ops nodes}: every node; {@code ops nodes drain|activate|retire NODE}: an order, as the autoscaler gives them. */
-@Command(name = "nodes", description = "The nodes: role, viewers, stress, shards and rooms.",
+@Command(name = "nodes", mixinStandardHelpOptions = true, description = "The nodes: role, viewers, stress, shards and rooms.",
     subcommands = {NodesCommand.Drain.class, NodesCommand.Activate.class, NodesCommand.Retire.class},
     footer = {"", "Examples:", "  shardcast ops nodes", "  shardcast ops nodes drain 10.0.0.7:25520 --then leave"})
 final class NodesCommand extends OpsAction {
@@ -40,7 +40,7 @@ final class NodesCommand extends OpsAction {
     }
   }
 
-  @Command(name = "drain", description = "Drain an active node: no new viewers, every viewer hinted elsewhere (they "
+  @Command(name = "drain", mixinStandardHelpOptions = true, description = "Drain an active node: no new viewers, every viewer hinted elsewhere (they "
       + "resume by seq), rooms handed off; then it leaves or stands by.")
   static final class Drain extends Order {
     @Option(names = "--then", paramLabel = "leave|standby", defaultValue = "standby",
@@ -61,7 +61,7 @@ final class NodesCommand extends OpsAction {
     }
   }
 
-  @Command(name = "activate", description = "Activate a standby node: it takes viewers and rooms.")
+  @Command(name = "activate", mixinStandardHelpOptions = true, description = "Activate a standby node: it takes viewers and rooms.")
   static final class Activate extends Order {
     @Override
     String action() {
@@ -69,7 +69,7 @@ final class NodesCommand extends OpsAction {
     }
   }
 
-  @Command(name = "retire", description = "Retire a standby node: it leaves the cluster.")
+  @Command(name = "retire", mixinStandardHelpOptions = true, description = "Retire a standby node: it leaves the cluster.")
   static final class Retire extends Order {
     @Override
     String action() {

@@ -8,7 +8,7 @@ import picocli.CommandLine.Spec;
  * {@code shardcast ops}: the cluster's ops CLI, against one or more gateways. Exit codes: 0 done, 1
  * failed or refused, 2 usage, 3 no server answered.
  */
-@Command(name = "ops", description = "Operate a running cluster through its gateways.",
+@Command(name = "ops", mixinStandardHelpOptions = true, description = "Operate a running cluster through its gateways.",
     subcommands = {StatusCommand.class, NodesCommand.class, CompletionCommand.class},
     footer = {"", "Exit codes: 0 done, 1 failed or refused, 2 usage, 3 no server answered.",
         "Environment: SHARDCAST_SERVER (gateways, comma-separated), SHARDCAST_OPS_TOKEN."})

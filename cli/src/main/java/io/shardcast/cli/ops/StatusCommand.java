@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
  * stressed nodes, a failing scaler, an autoscaler that only advises), then every node with its role,
  * viewers, stress and its bottleneck, shards and rooms, then the autoscaler's latest decision.
  */
-@Command(name = "status", description = "The cluster at a glance: problems first, then the nodes and the autoscaler.",
+@Command(name = "status", mixinStandardHelpOptions = true, description = "The cluster at a glance: problems first, then the nodes and the autoscaler.",
     footer = {"", "Examples:", "  shardcast ops status --server http://127.0.0.1:8080",
         "  SHARDCAST_SERVER=http://10.0.0.5:8080 shardcast ops status -o json | jq '.problems'"})
 final class StatusCommand extends OpsAction {
