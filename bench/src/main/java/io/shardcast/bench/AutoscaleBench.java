@@ -278,7 +278,7 @@ public final class AutoscaleBench implements Callable<Integer> {
       throws Exception {
     long until = System.currentTimeMillis() + 5_000;
     while (System.currentTimeMillis() < until) {
-      for (JsonNode u : rest.get(gateway + "/api/autoscaler").body().path("startups")) {
+      for (JsonNode u : rest.get(gateway + "/api/autoscaler", "bench").body().path("startups")) {
         if (u.path("kind").asText().equals("activation") && u.path("node").asText().endsWith("@" + node)
             && u.path("at").asLong() >= sinceMillis) {
           return Math.round(u.path("seconds").asDouble() * 1000);
@@ -292,7 +292,7 @@ public final class AutoscaleBench implements Callable<Integer> {
   private static void awaitRole(RestClient rest, String gateway, String node, String role) throws Exception {
     long until = System.currentTimeMillis() + 60_000;
     while (System.currentTimeMillis() < until) {
-      for (JsonNode n : rest.get(gateway + "/api/autoscaler").body().path("nodes")) {
+      for (JsonNode n : rest.get(gateway + "/api/autoscaler", "bench").body().path("nodes")) {
         if (n.path("node").asText().endsWith("@" + node) && n.path("role").asText().equals(role)) {
           return;
         }

@@ -132,7 +132,7 @@ public final class FlashSaleBench implements Callable<Integer> {
       long[] acks = race(room, "s", orders, timeout);
       double seconds = (System.nanoTime() - start) / 1e9;
       Arrays.sort(acks);
-      var listed = (RoomReply.SaleOrders) room.<RoomReply.ToOrders>ask(r -> new LiveRoom.GetOrders("s", r), timeout)
+      var listed = (RoomReply.SaleOrders) room.<RoomReply.ToOrders>ask(r -> new LiveRoom.GetOrders("s", LiveRoom.OrdersReader.OPERATOR, null, r), timeout)
           .toCompletableFuture().get();
       System.out.printf("direct: orders %d from %d users for %d units, one in-process node, concurrency %d%n", orders,
           users, stock, concurrency);

@@ -133,7 +133,7 @@ public final class DemoCommand implements Callable<Integer> {
       RestClient rest = new RestClient();
       MachineCpu cpu = new MachineCpu();
       cpu.start();
-      Decisions decisions = new Decisions(rest, () -> liveGateway(cluster, rest, cluster.node(0).http()), t0Millis, cpu);
+      Decisions decisions = new Decisions(rest, cluster.opsToken(), () -> liveGateway(cluster, rest, cluster.node(0).http()), t0Millis, cpu);
       decisions.start();
 
       RoomScript room = new RoomScript(gateway).create("Spring skincare live");
@@ -326,13 +326,14 @@ public final class DemoCommand implements Callable<Integer> {
         say("the room: REST  %s/api/rooms/%s", endGateway, room.roomId());
         say("          join  %s/api/rooms/%s/join (where a viewer should connect)", endGateway, room.roomId());
         say("          host token %s", room.hostToken());
-        say("          autoscaler %s/api/autoscaler, metrics %s/metrics, cluster %s/api/cluster", endGateway, endGateway,
-            endGateway);
+        say("          metrics %s/metrics", endGateway);
+        say("          ops  ./shardcast ops status --server %s --token %s", endGateway, cluster.opsToken());
+        say("          viewers are ANONYMOUS in the demo (any userId; docs/security.md for platform tokens)");
         say("          node logs  %s", dir);
         // Watch from another node than the origin (node 1) that serves after the scale-in (a node
         // still draining is alive for a few seconds more, then gone).
         LocalCluster.Node watchAt = cluster.node(0);
-        for (JsonNode n : rest.get(endGateway + "/api/autoscaler").body().path("nodes")) {
+        for (JsonNode n : rest.get(endGateway + "/api/autoscaler", cluster.opsToken()).body().path("nodes")) {
           LocalCluster.Node serving = n.path("role").asText().equals("ACTIVE") ? cluster.byAddress(n.path("node").asText()) : null;
           if (serving != null && serving.index() > 0 && serving.process().isAlive()) {
             watchAt = serving;
@@ -348,7 +349,7 @@ public final class DemoCommand implements Callable<Integer> {
               seen.videoFrames(), seen.clean() ? ", without an error" : ": " + seen.errors().strip());
           videoOk = seen.clean() && seen.videoFrames() > 0;
         }
-        JsonNode route = rest.get(endGateway + "/api/rooms/" + room.roomId() + "/media").body();
+        JsonNode route = rest.get(endGateway + "/api/rooms/" + room.roomId() + "/media", cluster.opsToken()).body();
         say("the video: %s (origin %s, relayed to %s)", route.path("live").asBoolean() ? "live" : "not live",
             route.path("origin").asText("-"), route.path("subscribers"));
         say("          publish   %s", publishUrl);
@@ -407,7 +408,7 @@ public final class DemoCommand implements Callable<Integer> {
     candidates.addAll(cluster.liveGateways());
     for (String g : candidates) {
       try {
-        if (rest.get(g + "/api/cluster").status() == 200) {
+        if (rest.get(g + "/api/cluster", cluster.opsToken()).status() == 200) {
           return g;
         }
       } catch (Exception e) {
@@ -434,6 +435,7 @@ public final class DemoCommand implements Callable<Integer> {
   /** Prints the autoscaler's decisions and measured start-ups as they happen. */
   private static final class Decisions extends Thread {
     private final RestClient rest;
+    private final String opsToken;
     private final java.util.function.Supplier<String> gateways;
     private String gateway;
     private final long startMillis;
@@ -447,8 +449,10 @@ public final class DemoCommand implements Callable<Integer> {
 
     private final MachineCpu cpu;
 
-    Decisions(RestClient rest, java.util.function.Supplier<String> gateways, long startMillis, MachineCpu cpu) {
+    Decisions(RestClient rest, String opsToken, java.util.function.Supplier<String> gateways, long startMillis,
+        MachineCpu cpu) {
       super("demo-decisions");
+      this.opsToken = opsToken;
       this.cpu = cpu;
       this.startMillis = startMillis;
       setDaemon(true);
@@ -461,7 +465,7 @@ public final class DemoCommand implements Callable<Integer> {
     public void run() {
       while (running) {
         try {
-          JsonNode s = rest.get(gateway + "/api/autoscaler").body();
+          JsonNode s = rest.get(gateway + "/api/autoscaler", opsToken).body();
           last = s;
           peakServing = Math.max(peakServing, serving());
           for (JsonNode p : s.path("timeline")) {

@@ -170,7 +170,7 @@ class ElasticClusterTest {
 
   private static JsonNode state(RestClient rest, String gateway) {
     try {
-      return rest.get(gateway + "/api/autoscaler").body();
+      return rest.get(gateway + "/api/autoscaler", OPS).body();
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
@@ -178,7 +178,7 @@ class ElasticClusterTest {
 
   private static List<String> roles(RestClient rest, String gateway) {
     try {
-      JsonNode nodes = rest.get(gateway + "/api/autoscaler").body().path("nodes");
+      JsonNode nodes = rest.get(gateway + "/api/autoscaler", OPS).body().path("nodes");
       return java.util.stream.StreamSupport.stream(nodes.spliterator(), false).map(n -> n.path("role").asText())
           .sorted().toList();
     } catch (Exception e) {
@@ -197,7 +197,7 @@ class ElasticClusterTest {
 
   private static int viewersOn(RestClient rest, String gateway, String nodeId) throws Exception {
     Thread.sleep(1500); // a report's worth
-    for (JsonNode n : rest.get(gateway + "/api/autoscaler").body().path("nodes")) {
+    for (JsonNode n : rest.get(gateway + "/api/autoscaler", OPS).body().path("nodes")) {
       if (n.path("node").asText().equals(nodeId)) {
         return n.path("viewers").asInt();
       }

@@ -61,7 +61,7 @@ class MediaClusterTest {
     RestClient rest = new RestClient();
     long until = System.currentTimeMillis() + 30_000;
     while (true) {
-      JsonNode route = rest.get(node.http() + "/api/rooms/" + room.roomId() + "/media").body();
+      JsonNode route = rest.get(node.http() + "/api/rooms/" + room.roomId() + "/media", cluster.opsToken()).body();
       if (route.path("live").asBoolean()) {
         Thread.sleep(1500); // a first keyframe
         return;
@@ -105,7 +105,7 @@ class MediaClusterTest {
           java.net.URI.create(edge.http() + "/metrics")).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
     }
 
-    JsonNode route = new RestClient().get(origin.http() + "/api/rooms/" + room.roomId() + "/media").body();
+    JsonNode route = new RestClient().get(origin.http() + "/api/rooms/" + room.roomId() + "/media", cluster.opsToken()).body();
     assertEquals(origin.host() + ":" + origin.relayPort(), route.path("origin").asText(), route.toString());
     assertTrue(route.path("subscribers").toString().contains(":" + edge.relayPort()), route.toString());
 

@@ -172,7 +172,7 @@ class OperatorEndToEndTest {
   /** The cluster as a node's gateway reports it: its Up members. */
   static int upMembers(String gateway) throws Exception {
     int up = 0;
-    for (JsonNode m : new RestClient().get(gateway + "/api/cluster").body().path("members")) {
+    for (JsonNode m : new RestClient().get(gateway + "/api/cluster", "e2e-ops-token").body().path("members")) {
       up += m.path("status").asText().equals("Up") ? 1 : 0;
     }
     return up;
@@ -180,7 +180,7 @@ class OperatorEndToEndTest {
 
   /** The cluster as a node's gateway reports it: every member, reachable or not. */
   static int members(String gateway) throws Exception {
-    return new RestClient().get(gateway + "/api/cluster").body().path("members").size();
+    return new RestClient().get(gateway + "/api/cluster", "e2e-ops-token").body().path("members").size();
   }
 
   static boolean running(int replicas) throws Exception {
@@ -228,7 +228,7 @@ class OperatorEndToEndTest {
     for (V1Pod p : pods()) {
       if (p.getStatus() != null && p.getStatus().getPodIP() != null) {
         try {
-          JsonNode cluster = new RestClient().get(gateway(p) + "/api/cluster").body();
+          JsonNode cluster = new RestClient().get(gateway(p) + "/api/cluster", "e2e-ops-token").body();
           api.requests.add("TEST cluster at " + p.getStatus().getPodIP() + ": " + cluster);
           String oldest = cluster.path("oldest").asText();
           for (V1Pod q : pods()) {

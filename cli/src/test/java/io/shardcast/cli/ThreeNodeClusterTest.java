@@ -60,7 +60,7 @@ class ThreeNodeClusterTest {
     // gateway is spread over the nodes.
     RestClient rest = new RestClient();
     long until = System.currentTimeMillis() + 30_000;
-    while (rest.get(gateways.get(0) + "/api/autoscaler").body().path("nodes").size() < 3) {
+    while (rest.get(gateways.get(0) + "/api/autoscaler", cluster.opsToken()).body().path("nodes").size() < 3) {
       assertTrue(System.currentTimeMillis() < until, "all three nodes report to the autoscaler");
       Thread.sleep(250);
     }
@@ -117,7 +117,7 @@ class ThreeNodeClusterTest {
     JsonNode snap = awaitRoomElsewhere(rest, survivor, room.roomId(), hostNode, Duration.ofSeconds(90));
     assertNotNull(snap, "room came back on another node");
     assertEquals(seqBefore, snap.path("seq").asLong(), "all persisted events recovered");
-    RestClient.Response orders = rest.get(survivor.http() + "/api/rooms/" + room.roomId() + "/orders?saleId=s");
+    RestClient.Response orders = rest.get(survivor.http() + "/api/rooms/" + room.roomId() + "/orders?saleId=s", room.hostToken());
     assertEquals(confirmedBefore, orderIds(orders.body()), "the same confirmed orders");
 
     // Viewers on surviving nodes kept their connections and continue without a gap.
@@ -151,7 +151,7 @@ class ThreeNodeClusterTest {
     snap = awaitRoomElsewhere(rest, last, room.roomId(), secondHost, Duration.ofSeconds(60));
     assertNotNull(snap, "room handed off to the last node");
     assertEquals(seqHandedOff, snap.path("seq").asLong(), "every event handed off");
-    assertEquals(confirmedBefore, orderIds(rest.get(last.http() + "/api/rooms/" + room.roomId() + "/orders?saleId=s")
+    assertEquals(confirmedBefore, orderIds(rest.get(last.http() + "/api/rooms/" + room.roomId() + "/orders?saleId=s", room.hostToken())
         .body()), "the same confirmed orders after the hand-off");
     post = room.rest().post(last.http() + "/api/rooms/" + room.roomId() + "/announcements", room.hostToken(),
         RoomScript.body().put("text", "after the hand-off"));

@@ -5,6 +5,8 @@ import com.typesafe.config.ConfigFactory;
 import io.shardcast.autoscaler.policy.AutoscalerSettings;
 import io.shardcast.autoscaler.scaler.ScalerSettings;
 import io.shardcast.autoscaler.signal.NodeRole;
+import io.shardcast.cluster.access.Access;
+import io.shardcast.cluster.access.PlayAccess;
 import io.shardcast.cluster.autoscale.Autoscaler;
 import io.shardcast.cluster.autoscale.JoinDesk;
 import io.shardcast.cluster.autoscale.LoadReporter;
@@ -14,6 +16,7 @@ import io.shardcast.cluster.autoscale.RoomAllocation;
 import io.shardcast.cluster.autoscale.Scalers;
 import io.shardcast.cluster.gateway.Gateway;
 import io.shardcast.cluster.gateway.GatewaySettings;
+import io.shardcast.cluster.gateway.MetricsAccess;
 import io.shardcast.cluster.gateway.OrderDesk;
 import io.shardcast.cluster.journal.JournalConfig;
 import io.shardcast.cluster.journal.JournalWarmup;
@@ -108,6 +111,8 @@ public final class ShardcastNode {
       JournalConfig.createSchema(config);
     }
     ScalerSettings scalerSettings = ScalerSettings.from(config);
+    Access access = Access.from(config, System::currentTimeMillis);
+    PlayAccess play = PlayAccess.from(config, access);
     NodeRole initialRole = parseRole(config.getString("shardcast.node.role"));
     long rebalanceMinViewers = config.getLong("shardcast.placement.rebalance-min-viewers");
     int rebalanceMaxMoves = config.getInt("shardcast.placement.rebalance-max-moves");
@@ -136,15 +141,25 @@ public final class ShardcastNode {
       NodeMetrics metrics = NodeMetrics.start(system);
       ActorRef<RoomEdges.Command> edges = system.systemActorOf(RoomEdges.create(roomSettings, metrics.fanout()),
           "room-edges", Props.empty());
-      OrderDesk orders = new OrderDesk(system, gatewaySettings, roomSettings, metrics);
-      Gateway gateway = new Gateway(system, gatewaySettings, metrics, orders, autoscaler, joins);
+      OrderDesk orders = new OrderDesk(system, gatewaySettings, roomSettings, metrics, access);
+      Gateway gateway = new Gateway(system, gatewaySettings, metrics, orders, access, play, autoscaler,
+          joins);
       ServerBinding binding = Http.get(system)
           .newServerAt(gatewaySettings.iface(), gatewaySettings.port())
           .bind(gateway.routes())
           .toCompletableFuture()
           .get(30, TimeUnit.SECONDS)
           .addToCoordinatedShutdown(Duration.ofSeconds(5), system);
-      ViewerServer viewers = ViewerServer.start(system, edges, gatewaySettings, roomSettings, orders, metrics);
+      MetricsAccess metricsAccess = MetricsAccess.from(config);
+      if (metricsAccess.mode() == MetricsAccess.Mode.INTERNAL) {
+        ServerBinding metricsBinding = Http.get(system).newServerAt(metricsAccess.iface(), metricsAccess.port())
+            .bind(gateway.metricsRoutes()).toCompletableFuture().get(30, TimeUnit.SECONDS)
+            .addToCoordinatedShutdown(Duration.ofSeconds(5), system);
+        log.info("metrics on the internal port http://{}:{}/metrics only", metricsAccess.iface(),
+            metricsBinding.localAddress().getPort());
+      }
+      ViewerServer viewers = ViewerServer.start(system, edges, gatewaySettings, roomSettings, orders, access,
+          metrics);
       CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
       shutdown.addTask(CoordinatedShutdown.PhaseServiceUnbind(), "viewer-unbind", () -> {
         viewers.unbind();
@@ -158,7 +173,7 @@ public final class ShardcastNode {
       MediaPlane media = null;
       if (config.getBoolean("shardcast.media.enabled")) {
         media = MediaPlane.start(system, config, config.getString("shardcast.node.hostname"), gatewaySettings.port(),
-            gatewaySettings.askTimeout());
+            gatewaySettings.askTimeout(), play.gate());
         MediaPlane plane = media;
         shutdown.addTask(CoordinatedShutdown.PhaseServiceRequestsDone(), "media-close", () -> {
           plane.close();
@@ -176,6 +191,7 @@ public final class ShardcastNode {
         system.systemActorOf(NodeAgent.create(lifecycle, viewers, joins, nodeId, reporter, drainTimeout), "node-agent",
             Props.empty());
       }
+      access.logMode();
       status.gatewayBound = true;
       PekkoManagement.get(system).start().toCompletableFuture().get(30, TimeUnit.SECONDS);
       if (discovery.equals("kubernetes-api")) {

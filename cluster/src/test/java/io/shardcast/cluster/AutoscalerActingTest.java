@@ -49,7 +49,7 @@ class AutoscalerActingTest {
   @Test
   void aBackendThatCannotStartNodesIsRetriedWithBackoffAndShownNeverKillingTheSingleton() throws Exception {
     JsonNode state = TestNodes.awaitValue("four failed starts", Duration.ofSeconds(40), () -> {
-      TestNodes.Http r = get(base + "/api/autoscaler");
+      TestNodes.Http r = get(base + "/api/autoscaler", OPS);
       assertEquals(200, r.status(), "the singleton answers throughout");
       return r.body().path("backend").path("consecutiveFailures").asInt() >= 4 ? r.body() : null;
     });
@@ -87,7 +87,7 @@ class AutoscalerActingTest {
     TestNodes.await("the room with nothing pending passivates and leaves the calendar", Duration.ofSeconds(30),
         () -> !onCalendar(opened, "now"));
     assertTrue(onCalendar(ahead, "later"),
-        "the sale a minute ahead is still on the calendar: " + get(base + "/api/autoscaler").body());
+        "the sale a minute ahead is still on the calendar: " + get(base + "/api/autoscaler", OPS).body());
   }
 
   /** Creates a room with one flash sale opening in {@code revealInMs}; returns its id. */
@@ -105,7 +105,7 @@ class AutoscalerActingTest {
 
   /** Whether the autoscaler's calendar lists the room's sale as open or ahead. */
   static boolean onCalendar(String room, String sale) throws Exception {
-    for (JsonNode s : get(base + "/api/autoscaler").body().path("sales")) {
+    for (JsonNode s : get(base + "/api/autoscaler", OPS).body().path("sales")) {
       if (s.path("room").asText().equals(room) && s.path("sale").asText().equals(sale)
           && !s.path("closed").asBoolean()) {
         return true;
@@ -119,7 +119,9 @@ class AutoscalerActingTest {
     String activate = base + "/api/autoscaler/nodes/activate";
     String drain = base + "/api/autoscaler/nodes/drain";
     assertEquals(401, post(activate, null, "{\"node\":\"x\"}").status());
-    assertEquals(403, post(activate, "wrong", "{\"node\":\"x\"}").status());
+    TestNodes.Http wrong = post(activate, "wrong", "{\"node\":\"x\"}");
+    assertEquals(401, wrong.status());
+    assertEquals("TOKEN_INVALID", wrong.body().path("code").asText());
     TestNodes.Http bad = post(activate, OPS, "{}");
     assertEquals(400, bad.status());
     assertEquals("BAD_REQUEST", bad.body().path("code").asText());

@@ -37,8 +37,12 @@ class GatewayTest {
 
   @BeforeAll
   static void start() throws Exception {
+    // The sold-out test asks as the same users many times a second: the per-user budgets
+    // (AccessControlTest) would answer it instead of the room.
     node = TestNodes.start(dataDir, Map.of("shardcast.gateway.viewer-comment-burst", COMMENT_BURST,
-        "shardcast.gateway.viewer-comments-per-second", 0.001));
+        "shardcast.gateway.viewer-comments-per-second", 0.001,
+        "shardcast.access.limits.orders-per-user-per-second", 10_000,
+        "shardcast.access.limits.order-burst-per-user", 10_000));
     base = "http://127.0.0.1:" + node.httpPort();
     ws = "ws://127.0.0.1:" + node.viewerPort();
   }
@@ -67,7 +71,7 @@ class GatewayTest {
   @Test
   void theClusterViewNamesTheOldestMemberWhichHostsTheSingletons() throws Exception {
     JsonNode cluster = TestNodes.awaitValue("the node is an Up member", Duration.ofSeconds(20), () -> {
-      JsonNode c = get(base + "/api/cluster").body();
+      JsonNode c = get(base + "/api/cluster", TestNodes.OPS).body();
       return c.path("oldest").isTextual() ? c : null;
     });
     assertEquals(cluster.path("self").asText(), cluster.path("oldest").asText(), "a one-node cluster: " + cluster);
@@ -120,7 +124,7 @@ class GatewayTest {
         "{\"orderId\":\"b\",\"userId\":\"u1\",\"saleId\":\"s1\"}").body().path("result").asText());
     assertEquals("UNKNOWN_SALE", post(rooms + "/orders", null,
         "{\"orderId\":\"c\",\"userId\":\"u2\",\"saleId\":\"nope\"}").body().path("result").asText());
-    JsonNode orders = get(rooms + "/orders?saleId=s1").body();
+    JsonNode orders = get(rooms + "/orders?saleId=s1", room.token).body();
     assertEquals(1, orders.path("orders").size());
     assertEquals("a", orders.path("orders").get(0).path("orderId").asText());
     // Prometheus metrics count the answers by result (Kamon publishes them once a second; its
@@ -161,7 +165,7 @@ class GatewayTest {
     });
     // The hint, once fetched, answers every later order of the sale: this round is the hint's alone.
     askWhatASoldOutSaleIsAsked(orders, round.getAndIncrement());
-    assertEquals(2, get(orders + "?saleId=s1").body().path("orders").size(), "nothing more was sold");
+    assertEquals(2, get(orders + "?saleId=s1", room.token).body().path("orders").size(), "nothing more was sold");
   }
 
   /** Questions about sale s1 (2 units, at most 2 a user, sold to u1 and u2), each with the room's answer. */

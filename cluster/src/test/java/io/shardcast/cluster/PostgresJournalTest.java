@@ -76,7 +76,7 @@ class PostgresJournalTest {
     ShardcastNode.Running second = TestNodes.start(dataDir, postgres());
     try {
       String base2 = "http://127.0.0.1:" + second.httpPort();
-      JsonNode orders = get(base2 + "/api/rooms/" + room + "/orders?saleId=s").body();
+      JsonNode orders = get(base2 + "/api/rooms/" + room + "/orders?saleId=s", token).body();
       Set<String> listed = new HashSet<>();
       orders.path("orders").forEach(o -> listed.add(o.path("orderId").asText()));
       assertEquals(confirmed, listed);

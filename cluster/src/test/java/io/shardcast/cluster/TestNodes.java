@@ -23,6 +23,8 @@ import java.util.concurrent.TimeUnit;
 final class TestNodes {
 
   static final ObjectMapper JSON = new ObjectMapper();
+  /** The ops token of every node these tests start (unless a test gives its own). */
+  static final String OPS = "test-ops-token";
   static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
   /** How often {@link #await} looks again: short next to its timeouts, long enough not to load the node. */
@@ -76,6 +78,7 @@ final class TestNodes {
             "pekko.management.http.port", management,
             "pekko.cluster.seed-nodes", java.util.List.of("pekko://shardcast@127.0.0.1:" + remote),
             "pekko.coordinated-shutdown.exit-jvm", "off",
+            "shardcast.ops.token", OPS,
             "shardcast.media.enabled", "off")));
     return ShardcastNode.start(c);
   }
@@ -83,8 +86,16 @@ final class TestNodes {
   record Http(int status, JsonNode body) {}
 
   static Http get(String url) throws Exception {
-    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    return get(url, null);
+  }
+
+  /** A GET with {@code Authorization: Bearer <token>} (an ops or host token; none when null). */
+  static Http get(String url, String token) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url));
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token);
+    }
+    HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
     return new Http(r.statusCode(), JSON.readTree(r.body()));
   }
 

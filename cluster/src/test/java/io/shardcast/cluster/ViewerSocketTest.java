@@ -224,6 +224,8 @@ class ViewerSocketTest {
         "METHOD_NOT_ALLOWED");
     assertRefused(Raw.upgrade("/api/rooms", v13), 404, "NOT_FOUND");
     assertRefused(Raw.upgrade("/ws/rooms/" + roomId + "?user=no%20spaces", v13), 400, "BAD_USER");
+    // Anonymous viewers (development) name themselves; one who does not is refused.
+    assertRefused(Raw.upgrade("/ws/rooms/" + roomId, v13), 400, "BAD_USER");
     assertRefused(Raw.upgrade("/ws/rooms/" + roomId + "?user=a&since=-3", v13), 400, "BAD_SINCE");
     assertRefused(Raw.upgrade("/ws/rooms/" + roomId + "?user=a&since=soon", v13), 400, "BAD_SINCE");
     assertRefused(Raw.upgrade("/ws/rooms/bad!room?user=a", v13), 400, "BAD_ROOM_ID");
@@ -351,7 +353,7 @@ class ViewerSocketTest {
           "the connection served every request above");
     }
     // The room lists exactly the confirmed orders.
-    assertEquals(2, get(base + orders + "?saleId=lamps").body().path("orders").size());
+    assertEquals(2, get(base + orders + "?saleId=lamps", hostToken).body().path("orders").size());
     assertRefused("POST " + orders + " HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n", 411, "LENGTH_REQUIRED");
     assertRefused("POST " + orders + " HTTP/1.1\r\nHost: x\r\nContent-Length: 999999\r\n\r\n", 413, "BODY_TOO_LARGE");
     assertRefused("GET " + orders + " HTTP/1.1\r\nHost: x\r\n\r\n", 405, "METHOD_NOT_ALLOWED");
@@ -391,7 +393,7 @@ class ViewerSocketTest {
       // The singleton decides once every node had time to report (3 s after it starts).
       JsonNode reported = awaitValue("the node's report reaches the autoscaler with its viewer, and it decides",
           Duration.ofSeconds(15), () -> {
-            Http state = get(base + "/api/autoscaler");
+            Http state = get(base + "/api/autoscaler", TestNodes.OPS);
             boolean decided = state.status() == 200 && state.body().path("nodes").size() == 1
                 && state.body().path("nodes").get(0).path("viewers").asInt() >= 1
                 && state.body().path("latest").has("reason");

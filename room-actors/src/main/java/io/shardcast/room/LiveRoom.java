@@ -113,7 +113,25 @@ public final class LiveRoom extends EventSourcedBehavior<LiveRoom.Command, RoomE
   /** Asks for a sale's {@link SoldOutHint}, so a gateway can answer its later orders itself. */
   public record GetSoldOutHint(String saleId, ActorRef<SoldOutHint> replyTo) implements Command {}
 
-  public record GetOrders(String saleId, ActorRef<RoomReply.ToOrders> replyTo) implements Command {}
+  /**
+   * A sale's confirmed orders, as {@code reader} may see them: the host (its token is checked here)
+   * and operators (checked by the gateway) see every buyer's; a buyer sees its own.
+   *
+   * @param credential the host token for {@link OrdersReader#HOST}, the buyer's verified user id for
+   *     {@link OrdersReader#BUYER}, unused for {@link OrdersReader#OPERATOR}
+   */
+  public record GetOrders(String saleId, OrdersReader reader, String credential, ActorRef<RoomReply.ToOrders> replyTo)
+      implements Command {}
+
+  /** Who reads a sale's orders. */
+  public enum OrdersReader {
+    /** The room's host, with its host token. */
+    HOST,
+    /** An operator the gateway verified ({@code ops:read}). */
+    OPERATOR,
+    /** A buyer the gateway verified: its own orders only. */
+    BUYER
+  }
 
   /** An edge (one per node with viewers) announcing itself; sent on start, every second, and on a gap. */
   public record SubscribeEdge(ActorRef<RoomEdge.Command> edge, long afterSeq, int viewers) implements Command {}
@@ -536,9 +554,15 @@ public final class LiveRoom extends EventSourcedBehavior<LiveRoom.Command, RoomE
     if (sale == null) {
       return Effect().reply(c.replyTo(), new Rejected(Reason.UNKNOWN_SALE, "no flash sale " + c.saleId()));
     }
-    List<RoomReply.SoldOrder> orders = new ArrayList<>(sale.orders.size());
+    if (c.reader() == OrdersReader.HOST && !HostToken.matches(c.credential(), s.room().hostTokenHash)) {
+      return Effect().reply(c.replyTo(), forbidden());
+    }
+    String only = c.reader() == OrdersReader.BUYER ? c.credential() : null;
+    List<RoomReply.SoldOrder> orders = new ArrayList<>(only == null ? sale.orders.size() : 1);
     for (OrderConfirmed o : sale.orders.values()) {
-      orders.add(new RoomReply.SoldOrder(o.orderId(), o.userId(), o.quantity(), o.atMillis()));
+      if (only == null || only.equals(o.userId())) {
+        orders.add(new RoomReply.SoldOrder(o.orderId(), o.userId(), o.quantity(), o.atMillis()));
+      }
     }
     return Effect().reply(c.replyTo(),
         new RoomReply.SaleOrders(roomId, sale.saleId, sale.quantity, sale.sold, sale.remaining(), orders));

@@ -9,10 +9,15 @@ public final class TokenBucket {
   private long lastNanos;
 
   public TokenBucket(double ratePerSecond, double burst) {
+    this(ratePerSecond, burst, System.nanoTime());
+  }
+
+  /** A full bucket at {@code nowNanos} (the clock later passed to {@link #tryTake}). */
+  public TokenBucket(double ratePerSecond, double burst, long nowNanos) {
     this.ratePerNano = ratePerSecond / 1e9;
     this.burst = burst;
     this.tokens = burst;
-    this.lastNanos = System.nanoTime();
+    this.lastNanos = nowNanos;
   }
 
   public boolean tryTake(long nowNanos) {

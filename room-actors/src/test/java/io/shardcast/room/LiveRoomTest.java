@@ -117,10 +117,28 @@ class LiveRoomTest {
     assertEquals(OrderResult.CONFIRMED, order("o5", "bob", "open", 1).result());
     assertEquals(OrderResult.SOLD_OUT, order("o6", "carol", "open", 1).result());
 
-    RoomReply.ToOrders orders = room.<RoomReply.ToOrders>runCommand(r -> new LiveRoom.GetOrders("open", r)).reply();
+    RoomReply.ToOrders orders = room.<RoomReply.ToOrders>runCommand(r -> new LiveRoom.GetOrders("open", LiveRoom.OrdersReader.OPERATOR, null, r)).reply();
     RoomReply.SaleOrders list = assertInstanceOf(RoomReply.SaleOrders.class, orders);
     assertEquals(3, list.sold());
     assertEquals(List.of("o2", "o5"), list.orders().stream().map(RoomReply.SoldOrder::orderId).toList());
+  }
+
+  @Test
+  void everyBuyersOrdersAreTheHostsAndOperatorsToReadAndEachBuyerReadsItsOwn() {
+    host(new AnnounceFlashSale("open", "p1", 5, 2, System.currentTimeMillis() - 1));
+    order("a1", "alice", "open", 1);
+    order("b1", "bob", "open", 2);
+
+    RoomReply.SaleOrders asHost = assertInstanceOf(RoomReply.SaleOrders.class, room.<RoomReply.ToOrders>runCommand(
+        r -> new LiveRoom.GetOrders("open", LiveRoom.OrdersReader.HOST, TOKEN, r)).reply());
+    assertEquals(List.of("alice", "bob"), asHost.orders().stream().map(RoomReply.SoldOrder::userId).sorted().toList());
+    RoomReply.Rejected wrongHost = assertInstanceOf(RoomReply.Rejected.class, room.<RoomReply.ToOrders>runCommand(
+        r -> new LiveRoom.GetOrders("open", LiveRoom.OrdersReader.HOST, "guess", r)).reply());
+    assertEquals(RoomReply.Reason.FORBIDDEN, wrongHost.reason());
+    RoomReply.SaleOrders asBob = assertInstanceOf(RoomReply.SaleOrders.class, room.<RoomReply.ToOrders>runCommand(
+        r -> new LiveRoom.GetOrders("open", LiveRoom.OrdersReader.BUYER, "bob", r)).reply());
+    assertEquals(List.of("b1"), asBob.orders().stream().map(RoomReply.SoldOrder::orderId).toList());
+    assertEquals(3, asBob.sold()); // the sale's totals are public; the other buyers are not
   }
 
   @Test
@@ -295,7 +313,7 @@ class LiveRoomTest {
       }
       assertEquals(100, results.get(OrderResult.CONFIRMED));
       assertEquals(buyers - 100, results.get(OrderResult.SOLD_OUT));
-      ref.tell(new LiveRoom.GetOrders("s", probe.ref().narrow()));
+      ref.tell(new LiveRoom.GetOrders("s", LiveRoom.OrdersReader.OPERATOR, null, probe.ref().narrow()));
       assertEquals(100, ((RoomReply.SaleOrders) probe.receiveMessage()).orders().size());
       // 2,000 orders sent at once are written in a few group commits, not one write per order.
       assertTrue(orderWrites.get() >= 1 && orderWrites.get() < 100,

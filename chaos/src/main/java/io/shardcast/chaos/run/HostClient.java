@@ -74,7 +74,7 @@ final class HostClient {
 
   /** A sale's confirmed orders as a gateway answers ({@code orders}), or its refusal. */
   RestClient.Response orders(String saleId) throws IOException, InterruptedException {
-    return rest.get(gateways.any(random).http() + "/api/rooms/" + roomId + "/orders?saleId=" + saleId);
+    return rest.get(gateways.any(random).http() + "/api/rooms/" + roomId + "/orders?saleId=" + saleId, hostToken);
   }
 
   private void post(String op, ObjectNode body) throws IOException, InterruptedException {

@@ -51,7 +51,7 @@ final class MediaLossRig implements AutoCloseable {
     publisher = Ffmpeg.publishRtmp(origin.rtmp() + "/" + roomId + "?token=" + hostToken, "640x360", FPS, FPS,
         "600k", publisherLog);
     long until = System.currentTimeMillis() + LIVE_TIMEOUT_MS;
-    while (!rest.get(origin.http() + "/api/rooms/" + roomId + "/media").body().path("live").asBoolean()) {
+    while (!rest.get(origin.http() + "/api/rooms/" + roomId + "/media", cluster.opsToken()).body().path("live").asBoolean()) {
       if (System.currentTimeMillis() > until || !publisher.isAlive()) {
         throw new IllegalStateException("the media publisher did not go live: " + Files.readString(publisherLog));
       }

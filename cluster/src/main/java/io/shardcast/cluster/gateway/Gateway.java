@@ -6,6 +6,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.shardcast.cluster.access.Access;
+import io.shardcast.cluster.access.AuditLog;
+import io.shardcast.cluster.access.Identity;
+import io.shardcast.cluster.access.PlayAccess;
+import io.shardcast.cluster.access.Scope;
+import io.shardcast.cluster.access.Verdict;
 import io.shardcast.cluster.autoscale.Autoscaler;
 import io.shardcast.cluster.autoscale.JoinDesk;
 import io.shardcast.cluster.autoscale.NodeOrderAnswer;
@@ -15,8 +21,6 @@ import io.shardcast.room.Ids;
 import io.shardcast.room.LiveRoom;
 import io.shardcast.room.reply.RoomReply;
 import io.shardcast.room.state.HostOp;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
@@ -66,7 +70,9 @@ public final class Gateway extends AllDirectives {
   private final NodeMetrics metrics;
   private final OrderDesk orders;
   private final ActorRef<Autoscaler.Command> autoscaler;
-  private final byte[] opsToken;
+  private final Access access;
+  private final PlayAccess play;
+  private final MetricsAccess metricsAccess;
   private final JoinDesk joins;
   private final RoomReads reads;
   private volatile int viewerPort;
@@ -78,10 +84,12 @@ public final class Gateway extends AllDirectives {
    * @param joins join placement, or null when the autoscaler is off
    */
   public Gateway(ActorSystem<?> system, GatewaySettings settings, NodeMetrics metrics, OrderDesk orders,
-      ActorRef<Autoscaler.Command> autoscaler, JoinDesk joins) {
+      Access access, PlayAccess play, ActorRef<Autoscaler.Command> autoscaler, JoinDesk joins) {
     this.orders = orders;
+    this.play = play;
     this.autoscaler = autoscaler;
-    this.opsToken = system.settings().config().getString("shardcast.ops.token").getBytes(StandardCharsets.UTF_8);
+    this.access = access;
+    this.metricsAccess = MetricsAccess.from(system.settings().config());
     this.joins = joins;
     this.system = system;
     this.sharding = ClusterSharding.get(system);
@@ -92,26 +100,31 @@ public final class Gateway extends AllDirectives {
 
   /** Thrown by body parsing; becomes a 400 with its code. */
   static final class BadInput extends RuntimeException {
+    final int status;
     final String code;
 
     BadInput(String code, String message) {
+      this(400, code, message);
+    }
+
+    BadInput(int status, String code, String message) {
       super(message, null, false, false);
+      this.status = status;
       this.code = code;
     }
   }
 
   public Route routes() {
     return handleExceptions(exceptions(), () -> handleRejections(rejections(), () -> concat(
-        path("metrics", () -> get(() -> complete(HttpResponse.create().withEntity(
-            HttpEntities.create(PROMETHEUS, metrics.scrape()))))),
+        path("metrics", () -> get(this::metricsRoute)),
         pathPrefix("api", () -> concat(
-            path("cluster", () -> get(this::clusterInfo)),
+            path("cluster", () -> get(() -> authorized(Scope.OPS_READ, null, who -> clusterInfo()))),
             pathPrefix("autoscaler", () -> concat(
-                pathEnd(() -> get(this::autoscalerState)),
-                path(segment("nodes").slash(segment()), action -> post(() -> opsAuthorized(
-                    () -> jsonBody(b -> nodeOrder(action, b))))))),
+                pathEnd(() -> get(() -> authorized(Scope.OPS_READ, null, who -> autoscalerState()))),
+                path(segment("nodes").slash(segment()), action -> post(() -> authorized(Scope.OPS_WRITE,
+                    "ops.node." + action, who -> jsonBody(b -> nodeOrder(who, action, b))))))),
             pathPrefix("rooms", () -> concat(
-                pathEnd(() -> post(() -> extractHost(host -> jsonBody(b -> createRoom(b, host))))),
+                pathEnd(() -> post(() -> roomCreator(() -> extractHost(host -> jsonBody(b -> createRoom(b, host)))))),
                 pathPrefix(segment(), roomId -> roomRoutes(roomId)))))),
         pathPrefix(segment("ws").slash("rooms").slash(segment()), roomId -> viewerSocketElsewhere(roomId)),
         path(segment("live").slash(segment()), file -> get(() -> mediaElsewhere(file))))));
@@ -126,33 +139,31 @@ public final class Gateway extends AllDirectives {
     return concat(
         pathEnd(() -> get(() -> read(roomId, LiveRoom.GetSnapshot::new))),
         path("join", () -> get(() -> join(roomId))),
-        path("orders", () -> concat(
-            post(() -> jsonBody(b -> placeOrder(roomId, b))),
-            get(() -> parameterOptional("saleId", saleId -> saleId.isEmpty()
-                ? error(400, "BAD_REQUEST", "saleId query parameter is required")
-                : this.<RoomReply.ToOrders>read(roomId, r -> new LiveRoom.GetOrders(saleId.get(), r)))))),
-        path(segment("coupons").slash(segment()).slash("claim"), couponId -> post(() -> jsonBody(b -> {
-          String user = id(b, "userId");
-          return this.<RoomReply.ToClaim>ask(roomId, r -> new LiveRoom.ClaimCoupon(user, couponId, r));
-        }))),
-        path("products", () -> hostOp(roomId, b -> new HostOp.AddProduct(
+        pathPrefix("orders", () -> concat(
+            pathEnd(() -> concat(
+                post(() -> withBearer(token -> jsonBody(b -> placeOrder(roomId, b, token.orElse(null))))),
+                get(() -> saleOrders(roomId)))),
+            path("mine", () -> get(() -> myOrders(roomId))))),
+        path(segment("coupons").slash(segment()).slash("claim"), couponId -> post(() -> withBearer(
+            token -> jsonBody(b -> onSuccess(orders.claim(roomId, couponId, b, token.orElse(null)), this::complete))))),
+        path("products", () -> hostOp(roomId, "products", b -> new HostOp.AddProduct(
             id(b, "productId"), text(b, "name"), longField(b, "priceCents", 0), intField(b, "stock", 0)))),
-        path("pin", () -> hostOp(roomId, b -> new HostOp.PinProduct(id(b, "productId")))),
-        path("coupons", () -> hostOp(roomId, b -> new HostOp.IssueCoupon(id(b, "couponId"),
+        path("pin", () -> hostOp(roomId, "pin", b -> new HostOp.PinProduct(id(b, "productId")))),
+        path("coupons", () -> hostOp(roomId, "coupons", b -> new HostOp.IssueCoupon(id(b, "couponId"),
             optionalText(b, "productId"), longField(b, "discountCents", 0), intField(b, "count", 1)))),
-        path("lucky-bags", () -> hostOp(roomId, b -> new HostOp.StartLuckyBag(id(b, "bagId"), text(b, "keyword"),
+        path("lucky-bags", () -> hostOp(roomId, "lucky-bags", b -> new HostOp.StartLuckyBag(id(b, "bagId"), text(b, "keyword"),
             longField(b, "durationMs", 60_000), intField(b, "winners", 1), text(b, "prize")))),
-        path("flash-sales", () -> hostOp(roomId, b -> {
+        path("flash-sales", () -> hostOp(roomId, "flash-sales", b -> {
           long revealAt = b.has("revealInMs")
               ? System.currentTimeMillis() + longField(b, "revealInMs", 0)
               : longField(b, "revealAt", -1);
           return new HostOp.AnnounceFlashSale(id(b, "saleId"), id(b, "productId"), intField(b, "quantity", -1),
               intField(b, "perUserLimit", 1), revealAt);
         })),
-        path("announcements", () -> hostOp(roomId, b -> new HostOp.Announce(text(b, "text")))),
-        path("media", () -> get(() -> read(roomId, LiveRoom.GetMediaRoute::new))),
-        path("camera", () -> hostOp(roomId, b -> new HostOp.SwitchCamera(id(b, "camera")))),
-        path("cohosts", () -> hostOp(roomId, b -> new HostOp.AddCohost(id(b, "userId")))));
+        path("announcements", () -> hostOp(roomId, "announcements", b -> new HostOp.Announce(text(b, "text")))),
+        path("media", () -> get(() -> authorized(Scope.OPS_READ, null, who -> read(roomId, LiveRoom.GetMediaRoute::new)))),
+        path("camera", () -> hostOp(roomId, "camera", b -> new HostOp.SwitchCamera(id(b, "camera")))),
+        path("cohosts", () -> hostOp(roomId, "cohosts", b -> new HostOp.AddCohost(id(b, "userId")))));
   }
 
   private Route createRoom(JsonNode body, String host) {
@@ -175,7 +186,9 @@ public final class Gateway extends AllDirectives {
       out.put("rest", "/api/rooms/" + roomId).put("ws", viewerUrl(host, roomId) + "?user=<userId>");
       if (mediaHttpPort != 0) {
         out.put("rtmp", "rtmp://" + host + ":" + rtmpPort + "/live/" + roomId + "?token=" + token);
-        out.put("flv", "http://" + host + ":" + mediaHttpPort + "/live/" + roomId + ".flv");
+        String signed = play.query(roomId, System.currentTimeMillis());
+        out.put("flv", "http://" + host + ":" + mediaHttpPort + "/live/" + roomId + ".flv"
+            + (signed.isEmpty() ? "" : "?" + signed));
       }
       return complete(JsonReply.created(out));
     });
@@ -190,21 +203,141 @@ public final class Gateway extends AllDirectives {
     return b.toString();
   }
 
-  private Route placeOrder(String roomId, JsonNode b) {
-    return onSuccess(orders.place(roomId, b), this::complete);
+  private Route placeOrder(String roomId, JsonNode b, String token) {
+    return onSuccess(orders.place(roomId, b, token), this::complete);
   }
 
-  private Route hostOp(String roomId, Function<JsonNode, HostOp> parse) {
-    return post(() -> optionalHeaderValueByName("Authorization", auth -> {
-      Optional<String> token = bearer(auth);
+  /**
+   * {@code GET .../orders?saleId=}: every buyer's orders, for the room's host (its host token) or an
+   * operator with {@code ops:read}; anyone else is refused (viewers read {@code orders/mine}).
+   */
+  private Route saleOrders(String roomId) {
+    return parameterOptional("saleId", saleId -> withBearer(token -> {
+      if (saleId.isEmpty()) {
+        return error(400, "BAD_REQUEST", "saleId query parameter is required");
+      }
       if (token.isEmpty()) {
+        return error(401, "TOKEN_MISSING", "a sale's orders are for its host ('Authorization: Bearer <hostToken>') "
+            + "or an operator; a buyer reads its own at /api/rooms/" + roomId + "/orders/mine?saleId=");
+      }
+      if (access.operator(token.get(), Scope.OPS_READ) instanceof Verdict.Accepted) {
+        return this.<RoomReply.ToOrders>read(roomId, r -> new LiveRoom.GetOrders(saleId.get(), LiveRoom.OrdersReader.OPERATOR, null, r));
+      }
+      return this.<RoomReply.ToOrders>read(roomId, r -> new LiveRoom.GetOrders(saleId.get(), LiveRoom.OrdersReader.HOST, token.get(), r));
+    }));
+  }
+
+  /** {@code GET .../orders/mine?saleId=}: the verified buyer's own orders (anonymous viewers: {@code ?userId=}). */
+  private Route myOrders(String roomId) {
+    return parameterOptional("saleId", saleId -> parameterOptional("userId", named -> withBearer(token -> {
+      if (saleId.isEmpty()) {
+        return error(400, "BAD_REQUEST", "saleId query parameter is required");
+      }
+      if (named.isPresent() && !Ids.valid(named.get())) {
+        return error(400, "BAD_USER", "userId must be 1..64 of [A-Za-z0-9_-]");
+      }
+      Verdict who = access.viewer(token.orElse(null), named.orElse(null));
+      if (who instanceof Verdict.Refused r) {
+        return error(r.refusal().status(), r.refusal().code(), r.refusal().message());
+      }
+      String userId = Access.userIdOf(((Verdict.Accepted) who).identity());
+      return this.<RoomReply.ToOrders>read(roomId, r -> new LiveRoom.GetOrders(saleId.get(), LiveRoom.OrdersReader.BUYER, userId, r));
+    })));
+  }
+
+  /** A host operation ({@code what}: its path), answered by the room (which checks the host token) and audited. */
+  private Route hostOp(String roomId, String what, Function<JsonNode, HostOp> parse) {
+    String action = "host." + what;
+    return post(() -> remote(ip -> withBearer(token -> {
+      if (token.isEmpty()) {
+        AuditLog.record("unverified", action, roomId, null, 401, "UNAUTHORIZED", ip);
         return error(401, "UNAUTHORIZED", "host operations need 'Authorization: Bearer <hostToken>'");
       }
       return jsonBody(b -> {
         HostOp op = parse.apply(b);
-        return this.<RoomReply.ToHost>ask(roomId, r -> new LiveRoom.Host(token.get(), op, r));
+        CompletionStage<RoomReply.ToHost> reply = sharding.entityRefFor(LiveRoom.TYPE_KEY, roomId)
+            .ask(r -> new LiveRoom.Host(token.get(), op, r), settings.askTimeout());
+        return onComplete(reply, t -> {
+          JsonReply answer = t.isSuccess() ? RoomAnswers.http(t.get())
+              : JsonReply.error(503, "TIMEOUT", "room " + roomId + " did not answer in time; retry");
+          boolean host = t.isSuccess() && !(t.get() instanceof RoomReply.Rejected rj
+              && rj.reason() == RoomReply.Reason.FORBIDDEN);
+          AuditLog.record(host ? "host:" + roomId : "unverified", action, roomId, null, answer.status(),
+              errorCode(answer), ip);
+          return complete(answer);
+        });
       });
-    }));
+    })));
+  }
+
+  /** The client's address for the audit log, or null when unknown. */
+  private Route remote(Function<String, Route> inner) {
+    return extractClientIP(ip -> inner.apply(ip.getAddress().map(java.net.InetAddress::getHostAddress).orElse(null)));
+  }
+
+  /** The error code of an answer, or null when it succeeded. */
+  private static String errorCode(JsonReply answer) {
+    if (answer.status() < 400) {
+      return null;
+    }
+    try {
+      return JSON.readTree(answer.body()).path("code").asText(null);
+    } catch (Exception e) {
+      return null;
+    }
+  }
+
+  /**
+   * Room creation: open with anonymous viewers (development); with platform viewer tokens, for
+   * operators with {@code ops:write} (the platform's back office creates its sellers' rooms).
+   */
+  private Route roomCreator(Supplier<Route> inner) {
+    if (access.viewerMode() == Access.ViewerMode.ANONYMOUS) {
+      return inner.get();
+    }
+    return authorized(Scope.OPS_WRITE, "ops.room.create", who -> inner.get());
+  }
+
+  /** {@code /metrics} as {@code shardcast.access.metrics} says: open, for the metrics scope, or on its own port. */
+  private Route metricsRoute() {
+    return switch (metricsAccess.mode()) {
+      case OPEN -> metricsPage();
+      case TOKEN -> authorized(Scope.METRICS, null, who -> metricsPage());
+      case INTERNAL -> error(404, "METRICS_ELSEWHERE", "metrics are served on the internal port "
+          + metricsAccess.port() + " (shardcast.access.metrics)");
+    };
+  }
+
+  /** The internal metrics port's routes ({@code shardcast.access.metrics.mode = internal}). */
+  public Route metricsRoutes() {
+    return handleRejections(rejections(), () -> path("metrics", () -> get(this::metricsPage)));
+  }
+
+  private Route metricsPage() {
+    return complete(HttpResponse.create().withEntity(HttpEntities.create(PROMETHEUS, metrics.scrape())));
+  }
+
+  /** The request's bearer token, if any. */
+  private Route withBearer(Function<Optional<String>, Route> inner) {
+    return optionalHeaderValueByName("Authorization", auth -> inner.apply(bearer(auth)));
+  }
+
+  /**
+   * Runs {@code inner} for an operator holding {@code scope}; anyone else gets 401/403 with a code,
+   * and when {@code action} names an action (not a read) the refusal is audited.
+   */
+  private Route authorized(Scope scope, String action, Function<Identity, Route> inner) {
+    return withBearer(token -> {
+      Verdict v = access.operator(token.orElse(null), scope);
+      if (v instanceof Verdict.Refused r) {
+        Route refused = error(r.refusal().status(), r.refusal().code(), r.refusal().message());
+        return action == null ? refused : remote(ip -> {
+          AuditLog.record("unverified", action, null, null, r.refusal().status(), r.refusal().code(), ip);
+          return refused;
+        });
+      }
+      return inner.apply(((Verdict.Accepted) v).identity());
+    });
   }
 
   private <R extends RoomReply> Route ask(String roomId, Function<ActorRef<R>, LiveRoom.Command> command) {
@@ -241,28 +374,11 @@ public final class Gateway extends AllDirectives {
     return authorization.filter(a -> a.startsWith("Bearer ")).map(a -> a.substring(7).trim()).filter(t -> !t.isEmpty());
   }
 
-  /** Ops endpoints need {@code Authorization: Bearer <shardcast.ops.token>}; with no token set they are off. */
-  private Route opsAuthorized(Supplier<Route> inner) {
-    return optionalHeaderValueByName("Authorization", auth -> {
-      if (opsToken.length == 0) {
-        return error(403, "OPS_DISABLED", "ops endpoints are off: set shardcast.ops.token (SHARDCAST_OPS_TOKEN)");
-      }
-      Optional<String> token = bearer(auth);
-      if (token.isEmpty()) {
-        return error(401, "UNAUTHORIZED", "ops endpoints need 'Authorization: Bearer <ops token>'");
-      }
-      if (!MessageDigest.isEqual(token.get().getBytes(StandardCharsets.UTF_8), opsToken)) {
-        return error(403, "FORBIDDEN", "wrong ops token");
-      }
-      return inner.get();
-    });
-  }
-
   /**
    * {@code POST /api/autoscaler/nodes/{activate|drain|retire}} with {@code {"node": "<address or
    * host:port>", "then": "leave|standby"}}: an operator's order, carried out like the autoscaler's own.
    */
-  private Route nodeOrder(String action, JsonNode b) {
+  private Route nodeOrder(Identity who, String action, JsonNode b) {
     if (autoscaler == null) {
       return error(404, "AUTOSCALER_OFF", "the autoscaler is disabled (shardcast.autoscaler.enabled = off)");
     }
@@ -281,8 +397,12 @@ public final class Gateway extends AllDirectives {
     CompletionStage<NodeOrderAnswer> reply = AskPattern.ask(autoscaler,
         r -> new Autoscaler.NodeOrder(action, node.asText(), thenText.equals("standby"), r), settings.askTimeout(),
         system.scheduler());
-    return onComplete(reply, t -> t.isSuccess() ? complete(nodeOrder(t.get()))
-        : error(503, "TIMEOUT", "the autoscaler did not answer in time (it may be moving to another node)"));
+    return remote(ip -> onComplete(reply, t -> {
+      JsonReply answer = t.isSuccess() ? nodeOrder(t.get())
+          : JsonReply.error(503, "TIMEOUT", "the autoscaler did not answer in time (it may be moving to another node)");
+      AuditLog.record(who.name(), "ops.node." + action, null, node.asText(), answer.status(), errorCode(answer), ip);
+      return complete(answer);
+    }));
   }
 
   /** Accepted 202; an unknown node or order 404; an order the node's role does not allow 409. */
@@ -310,8 +430,13 @@ public final class Gateway extends AllDirectives {
       Autoscaler.Candidate c = t.get().get();
       ObjectNode out = JSON.createObjectNode();
       out.put("node", c.nodeId())
-          .put("ws", c.viewerBase().replaceFirst("^http", "ws") + "/ws/rooms/" + roomId + "?user=<userId>")
+          .put("ws", c.viewerBase().replaceFirst("^http", "ws") + "/ws/rooms/" + roomId
+              + (access.viewerMode() == Access.ViewerMode.ANONYMOUS ? "?user=<userId>" : "?token=<viewer token>"))
           .put("orders", c.viewerBase() + "/api/rooms/" + roomId + "/orders");
+      if (play.signed()) {
+        // Appended to any of the room's media URLs (HTTP-FLV, WebSocket-FLV, RTMP play) on any node.
+        out.put("play", play.query(roomId, System.currentTimeMillis()));
+      }
       return complete(JsonReply.ok(out));
     });
   }
@@ -409,7 +534,7 @@ public final class Gateway extends AllDirectives {
       try {
         return handler.apply(node);
       } catch (BadInput e) {
-        return error(400, e.code, e.getMessage());
+        return error(e.status, e.code, e.getMessage());
       }
     }));
   }
@@ -474,7 +599,7 @@ public final class Gateway extends AllDirectives {
 
   private static ExceptionHandler exceptions() {
     return ExceptionHandler.newBuilder()
-        .match(BadInput.class, e -> completeStatic(JsonReply.error(400, e.code, e.getMessage())))
+        .match(BadInput.class, e -> completeStatic(JsonReply.error(e.status, e.code, e.getMessage())))
         .matchAny(e -> {
           log.error("gateway error", e);
           return completeStatic(JsonReply.error(500, "INTERNAL", "internal error; it was logged"));

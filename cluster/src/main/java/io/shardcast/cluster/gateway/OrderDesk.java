@@ -1,6 +1,8 @@
 package io.shardcast.cluster.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.shardcast.cluster.access.Access;
+import io.shardcast.cluster.access.Verdict;
 import io.shardcast.cluster.metrics.NodeMetrics;
 import io.shardcast.room.LiveRoom;
 import io.shardcast.room.RoomSettings;
@@ -16,9 +18,11 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 
 /**
- * Takes buyers' orders for both of the node's listeners (the REST gateway and the viewer listener):
- * validates them, answers a sold-out sale's orders from its hint, asks the room for the rest, and
- * counts every answer. Every outcome is a {@link JsonReply}, errors included.
+ * Takes buyers' orders and coupon claims for both of the node's listeners (the REST gateway and the
+ * viewer listener): binds each to the verified buyer ({@link Access}; a body naming another user is
+ * refused before anything reaches the room), keeps each buyer to its budget, validates, answers a
+ * sold-out sale's orders from its hint, asks the room for the rest, and counts every answer. Every
+ * outcome is a {@link JsonReply}, errors included.
  */
 public final class OrderDesk {
 
@@ -29,33 +33,39 @@ public final class OrderDesk {
   private final GatewaySettings settings;
   private final RoomSettings roomSettings;
   private final NodeMetrics metrics;
+  private final Access access;
   /** Sold-out sales by room and sale id: their orders are answered here (see {@link SoldOutHint}). */
   private final Map<String, SoldOutHint> soldOut = new ConcurrentHashMap<>();
   private final Set<String> fetchingHints = ConcurrentHashMap.newKeySet();
 
-  public OrderDesk(ActorSystem<?> system, GatewaySettings settings, RoomSettings roomSettings, NodeMetrics metrics) {
+  public OrderDesk(ActorSystem<?> system, GatewaySettings settings, RoomSettings roomSettings, NodeMetrics metrics,
+      Access access) {
+    this.access = access;
     this.sharding = ClusterSharding.get(system);
     this.settings = settings;
     this.roomSettings = roomSettings;
     this.metrics = metrics;
   }
 
-  /** Places the order in {@code body} (a JSON object); a malformed one is answered 400 at once. */
-  public CompletionStage<JsonReply> place(String roomId, JsonNode body) {
+  /**
+   * Places the order in {@code body} (a JSON object) for the buyer {@code bearer} names (anonymous
+   * viewers: the body's {@code userId}); a malformed one is answered 400 at once.
+   */
+  public CompletionStage<JsonReply> place(String roomId, JsonNode body, String bearer) {
     String orderId;
     String userId;
     String saleId;
     int quantity;
     try {
+      userId = buyer(body, bearer);
       orderId = Gateway.id(body, "orderId");
-      userId = Gateway.id(body, "userId");
       saleId = Gateway.id(body, "saleId");
       quantity = Gateway.intField(body, "quantity", 1);
       if (quantity < 1) {
         throw new Gateway.BadInput("BAD_QUANTITY", "quantity must be a positive integer");
       }
     } catch (Gateway.BadInput e) {
-      return CompletableFuture.completedFuture(JsonReply.error(400, e.code, e.getMessage()));
+      return CompletableFuture.completedFuture(JsonReply.error(e.status, e.code, e.getMessage()));
     }
     String saleKey = roomId + '\u0000' + saleId;
     SoldOutHint hint = soldOut.get(saleKey);
@@ -79,6 +89,39 @@ public final class OrderDesk {
           }
           return RoomAnswers.http(r);
         });
+  }
+
+  /** Claims coupon {@code couponId} for the buyer {@code bearer} names (anonymous: the body's {@code userId}). */
+  public CompletionStage<JsonReply> claim(String roomId, String couponId, JsonNode body, String bearer) {
+    String userId;
+    try {
+      userId = buyer(body, bearer);
+    } catch (Gateway.BadInput e) {
+      return CompletableFuture.completedFuture(JsonReply.error(e.status, e.code, e.getMessage()));
+    }
+    return sharding.entityRefFor(LiveRoom.TYPE_KEY, roomId)
+        .<RoomReply.ToClaim>ask(r -> new LiveRoom.ClaimCoupon(userId, couponId, r), settings.askTimeout())
+        .handle((r, failure) -> failure != null
+            ? JsonReply.error(503, "TIMEOUT", "room " + roomId + " did not answer in time; retry")
+            : RoomAnswers.http(r));
+  }
+
+  /**
+   * The verified buyer of a request, within its budget; else the refusal as a {@link Gateway.BadInput}
+   * with its status (401/403 credentials, 429 over budget, 400 a malformed {@code userId}).
+   */
+  private String buyer(JsonNode body, String bearer) {
+    String claimed = body.hasNonNull("userId") ? Gateway.id(body, "userId") : null;
+    Verdict v = access.viewer(bearer, claimed);
+    if (v instanceof Verdict.Refused r) {
+      throw new Gateway.BadInput(r.refusal().status(), r.refusal().code(), r.refusal().message());
+    }
+    String userId = Access.userIdOf(((Verdict.Accepted) v).identity());
+    if (!access.mayBuy(userId, System.nanoTime())) {
+      metrics.buyerRateLimited();
+      throw new Gateway.BadInput(429, "RATE_LIMITED", "too many orders or claims from " + userId + "; slow down");
+    }
+    return userId;
   }
 
   /** Fetches a sale's sold-out hint once per node (a few hundred of them are kept). */

@@ -2,6 +2,7 @@ package io.shardcast.cluster.media;
 
 import com.typesafe.config.Config;
 import io.shardcast.media.MediaHub;
+import io.shardcast.media.play.PlayGate;
 import io.shardcast.media.relay.AeronRelay;
 import io.shardcast.media.serve.MediaServer;
 import io.shardcast.media.serve.MediaSettings;
@@ -17,12 +18,12 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 public record MediaPlane(MediaHub hub, AeronRelay relay, MediaServer server) implements AutoCloseable {
 
   /**
-   * Starts it. Media HTTP and RTP ports left 0 are the node's {@code gatewayPort} plus their
+   * Starts it, serving the players {@code gate} lets watch. Media HTTP and RTP ports left 0 are the node's {@code gatewayPort} plus their
    * {@code shardcast.media.*-port-offset} (ephemeral when {@code gatewayPort} is 0); a relay port
    * left 0 is the Artery port plus {@code relay-port-offset}.
    */
   public static MediaPlane start(ActorSystem<?> system, Config config, String hostname, int gatewayPort,
-      Duration askTimeout) throws IOException {
+      Duration askTimeout, PlayGate gate) throws IOException {
     Config media = config.getConfig("shardcast.media");
     MediaSettings settings = withNodePorts(MediaSettings.from(config), media, gatewayPort);
     MediaHub hub = new MediaHub(settings.trackFrames());
@@ -35,7 +36,7 @@ public record MediaPlane(MediaHub hub, AeronRelay relay, MediaServer server) imp
     try {
       MediaRouter router = new MediaRouter(hub, relay, ClusterSharding.get(system), askTimeout);
       router.attach(system.systemActorOf(router.behavior(), "media-router", Props.empty()));
-      return new MediaPlane(hub, relay, MediaServer.start(hub, router, settings));
+      return new MediaPlane(hub, relay, MediaServer.start(hub, router, settings, gate));
     } catch (IOException | RuntimeException e) {
       relay.close();
       throw e;

@@ -57,6 +57,10 @@ public final class NodeMetrics {
   private final Counter ordersFromHint = Kamon.counter("shardcast.orders.sold.out.hint",
       "orders of sold-out sales answered by the gateway without a room round trip").withoutTags();
   private final Map<OrderResult, Counter> orders = new EnumMap<>(OrderResult.class);
+  private final Counter buyersLimited = Kamon.counter("shardcast.users.rate.limited",
+      "actions refused by a user's budget on this node").withTag("action", "buy");
+  private final Counter commentersLimited = Kamon.counter("shardcast.users.rate.limited",
+      "actions refused by a user's budget on this node").withTag("action", "comment");
   private volatile io.shardcast.cluster.media.MediaPlane media;
   private final Gauge mediaViewers =
       Kamon.gauge("shardcast.media.viewers", "HTTP-FLV, WebSocket-FLV and RTMP players").withoutTags();
@@ -134,6 +138,16 @@ public final class NodeMetrics {
 
   public void orderAnswered(OrderResult result) {
     orders.get(result).increment();
+  }
+
+  /** An order or claim refused by its buyer's per-user budget. */
+  public void buyerRateLimited() {
+    buyersLimited.increment();
+  }
+
+  /** A comment refused by its viewer's per-user budget (across the viewer's sockets). */
+  public void commenterRateLimited() {
+    commentersLimited.increment();
   }
 
   /** An order of a sold-out sale answered by this gateway from its hint, without asking the room. */

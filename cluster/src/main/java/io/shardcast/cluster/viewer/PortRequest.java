@@ -16,14 +16,30 @@ sealed interface PortRequest {
   String ORDERS_PATH_PREFIX = "/api/rooms/";
   String ORDERS_PATH_SUFFIX = "/orders";
 
-  /** A viewer's upgrade: the room, the viewer, the seq it resumes after (-1: new) and its key. */
-  record Watch(String roomId, String userId, long since, String wsKey) implements PortRequest {}
+  /**
+   * A viewer's upgrade: the room, the user it names (null: its token's), its token (the
+   * {@code token} query parameter, as browsers cannot set headers on a WebSocket, else an
+   * {@code Authorization: Bearer} header; null without), the seq it resumes after (-1: new) and
+   * its key. Who it is gets checked next, against the node's access settings.
+   */
+  record Watch(String roomId, String userId, String token, long since, String wsKey) implements PortRequest {
+    @Override
+    public String toString() {
+      return "Watch[" + roomId + ", " + userId + ", since " + since + "]"; // never the token
+    }
+  }
 
   /**
    * An order's head: its room (checked with the body, so a bad id still keeps the connection),
-   * the body's length, and whether the client closes after the answer.
+   * the body's length, whether the client closes after the answer, and the buyer's token (an
+   * {@code Authorization: Bearer} header; null without).
    */
-  record Order(String roomId, int length, boolean closeAfter) implements PortRequest {}
+  record Order(String roomId, int length, boolean closeAfter, String token) implements PortRequest {
+    @Override
+    public String toString() {
+      return "Order[" + roomId + ", " + length + " bytes]"; // never the token
+    }
+  }
 
   /** The answer to a request this port does not take; the connection closes after it. */
   record Refused(int status, String code, String message, String extraHeaders) implements PortRequest {}
@@ -40,7 +56,7 @@ sealed interface PortRequest {
     String room = req.segment(ROOM_PATH_PREFIX, "");
     if (room == null) {
       return new Refused(404, "NOT_FOUND",
-          "this port serves /ws/rooms/{roomId}?user={userId} and POST /api/rooms/{roomId}/orders", "");
+          "this port serves /ws/rooms/{roomId} (?user={userId} or ?token={viewer token}) and POST /api/rooms/{roomId}/orders", "");
     }
     return watch(req, room);
   }
@@ -62,7 +78,17 @@ sealed interface PortRequest {
     if (declared > maxBody) {
       return new Refused(413, "BODY_TOO_LARGE", "request bodies are at most " + maxBody + " bytes", "");
     }
-    return new Order(roomId, (int) declared, req.wantsClose());
+    return new Order(roomId, (int) declared, req.wantsClose(), bearer(req));
+  }
+
+  /** The token of an {@code Authorization: Bearer} header, or null. */
+  private static String bearer(HttpRequestHead req) {
+    String auth = req.header("authorization");
+    if (auth == null || auth.length() <= 7 || !auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      return null;
+    }
+    String token = auth.substring(7).trim();
+    return token.isEmpty() ? null : token;
   }
 
   private static PortRequest watch(HttpRequestHead req, String room) {
@@ -80,8 +106,12 @@ sealed interface PortRequest {
       return new Refused(400, "BAD_ROOM_ID", "room ids are 1..64 of [A-Za-z0-9_-]", "");
     }
     String user = req.query().get("user");
-    if (user == null || !Ids.valid(user)) {
-      return new Refused(400, "BAD_USER", "user query parameter is required: 1..64 of [A-Za-z0-9_-]", "");
+    if (user != null && !Ids.valid(user)) {
+      return new Refused(400, "BAD_USER", "user must be 1..64 of [A-Za-z0-9_-]", "");
+    }
+    String token = req.query().get("token");
+    if (token == null || token.isEmpty()) {
+      token = bearer(req);
     }
     long since = -1;
     String sinceText = req.query().get("since");
@@ -95,6 +125,6 @@ sealed interface PortRequest {
         return new Refused(400, "BAD_SINCE", "since must be >= 0", "");
       }
     }
-    return new Watch(room, user, since, req.header("sec-websocket-key"));
+    return new Watch(room, user, token, since, req.header("sec-websocket-key"));
   }
 }

@@ -1,6 +1,10 @@
 package io.shardcast.cluster.viewer;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.shardcast.cluster.access.Access;
+import io.shardcast.cluster.access.Identity;
+import io.shardcast.cluster.access.Scope;
+import io.shardcast.cluster.access.Verdict;
 import io.shardcast.cluster.gateway.JsonReply;
 import io.shardcast.room.fanout.FanoutStats;
 import io.shardcast.room.fanout.Frame;
@@ -60,6 +64,7 @@ final class ViewerConnection implements WebSocketReader.Listener {
 
   private String roomId;
   private String userId;
+  private Identity identity;
   private ViewerSession session;
   private ViewerInput input;
   private boolean attached;
@@ -175,7 +180,7 @@ final class ViewerConnection implements WebSocketReader.Listener {
     if (placed == null) {
       answerOrder(order.refusal());
     } else {
-      loop.server.placeOrder(order.head().roomId(), placed).whenComplete((reply, failure) -> loop.execute(() ->
+      loop.server.placeOrder(order.head().roomId(), placed, order.head().token()).whenComplete((reply, failure) -> loop.execute(() ->
           answerOrder(failure == null ? reply : JsonReply.error(500, "INTERNAL", "the order could not be taken"))));
     }
   }
@@ -221,8 +226,14 @@ final class ViewerConnection implements WebSocketReader.Listener {
           + req.roomId() + "/join on any node's gateway for one that does", "Retry-After: 1\r\n");
       return;
     }
+    Verdict who = loop.server.access().watcher(req.token(), req.userId());
+    if (who instanceof Verdict.Refused r) {
+      respond(r.refusal().status(), r.refusal().code(), r.refusal().message(), "");
+      return;
+    }
+    identity = ((Verdict.Accepted) who).identity();
     roomId = req.roomId();
-    userId = req.userId();
+    userId = Access.userIdOf(identity);
     state = State.ANSWERING;
     key.interestOps(0);
     loop.server.snapshot(roomId).whenComplete((reply, failure) ->
@@ -254,7 +265,7 @@ final class ViewerConnection implements WebSocketReader.Listener {
       loop.untrack(this);
       out.put(WebSocket.upgradeAnswer(wsKey), false);
       session = loop.server.newSession(roomId, userId);
-      input = loop.server.newInput(roomId, userId, session);
+      input = loop.server.newInput(roomId, userId, !identity.may(Scope.VIEWER), session);
       session.onWakeup(() -> loop.wake(this));
       reader = new WebSocketReader(loop.payload.length);
       state = State.OPEN;

@@ -3,6 +3,7 @@ package io.shardcast.cluster.viewer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.shardcast.cluster.access.Access;
 import io.shardcast.cluster.gateway.GatewaySettings;
 import io.shardcast.cluster.metrics.NodeMetrics;
 import io.shardcast.room.Ids;
@@ -30,19 +31,24 @@ final class ViewerInput {
 
   private final String roomId;
   private final String userId;
+  private final boolean readOnly;
   private final ViewerSession session;
   private final EntityRef<LiveRoom.Command> room;
   private final ActorRef<RoomEdges.Command> edges;
   private final GatewaySettings settings;
   private final NodeMetrics metrics;
+  private final Access access;
   private final int maxCommentChars;
   private final TokenBucket messages;
   private final TokenBucket comments;
 
-  ViewerInput(String roomId, String userId, ViewerSession session, EntityRef<LiveRoom.Command> room,
-      ActorRef<RoomEdges.Command> edges, GatewaySettings settings, RoomSettings roomSettings, NodeMetrics metrics) {
+  ViewerInput(String roomId, String userId, boolean readOnly, ViewerSession session, EntityRef<LiveRoom.Command> room,
+      ActorRef<RoomEdges.Command> edges, GatewaySettings settings, RoomSettings roomSettings, Access access,
+      NodeMetrics metrics) {
     this.roomId = roomId;
     this.userId = userId;
+    this.readOnly = readOnly;
+    this.access = access;
     this.session = session;
     this.room = room;
     this.edges = edges;
@@ -78,6 +84,10 @@ final class ViewerInput {
       return;
     }
     String type = msg.get("type").asText();
+    if (readOnly && !type.equals("ping")) {
+      reject("READ_ONLY", "this connection watches only (an operator's): it cannot comment, like or send gifts");
+      return;
+    }
     switch (type) {
       case "comment" -> {
         JsonNode text = msg.get("text");
@@ -87,6 +97,9 @@ final class ViewerInput {
           reject("COMMENT_TOO_LONG", "comments are at most " + maxCommentChars + " characters");
         } else if (!comments.tryTake(now)) {
           reject("RATE_LIMITED", "too many comments; slow down");
+        } else if (!access.mayComment(userId, now)) {
+          metrics.commenterRateLimited();
+          reject("RATE_LIMITED", "too many comments from " + userId + "; slow down");
         } else {
           room.tell(new LiveRoom.PostComment(userId, text.asText()));
           metrics.eventAccepted();

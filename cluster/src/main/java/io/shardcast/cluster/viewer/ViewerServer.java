@@ -1,6 +1,7 @@
 package io.shardcast.cluster.viewer;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.shardcast.cluster.access.Access;
 import io.shardcast.cluster.autoscale.NodeAgent;
 import io.shardcast.cluster.gateway.GatewaySettings;
 import io.shardcast.cluster.gateway.JsonReply;
@@ -47,6 +48,7 @@ public final class ViewerServer implements AutoCloseable, NodeAgent.Viewers {
   private final GatewaySettings settings;
   private final RoomSettings roomSettings;
   private final OrderDesk orders;
+  private final Access access;
   private final NodeMetrics metrics;
   private final RoomReads reads;
   /** Snapshot reads for joining viewers, one in flight per room. */
@@ -60,9 +62,10 @@ public final class ViewerServer implements AutoCloseable, NodeAgent.Viewers {
   private final AtomicInteger viewers = new AtomicInteger();
 
   private ViewerServer(ActorSystem<?> system, ActorRef<RoomEdges.Command> edges, GatewaySettings settings,
-      RoomSettings roomSettings, OrderDesk orders, NodeMetrics metrics, ServerSocketChannel listener)
+      RoomSettings roomSettings, OrderDesk orders, Access access, NodeMetrics metrics, ServerSocketChannel listener)
       throws IOException {
     this.orders = orders;
+    this.access = access;
     this.metrics = metrics;
     this.sharding = ClusterSharding.get(system);
     this.reads = new RoomReads(system, settings);
@@ -84,7 +87,8 @@ public final class ViewerServer implements AutoCloseable, NodeAgent.Viewers {
 
   /** Binds {@code settings.viewerPort()} and starts serving viewers, counted in this node's {@code metrics}. */
   public static ViewerServer start(ActorSystem<?> system, ActorRef<RoomEdges.Command> edges,
-      GatewaySettings settings, RoomSettings roomSettings, OrderDesk orders, NodeMetrics metrics) throws IOException {
+      GatewaySettings settings, RoomSettings roomSettings, OrderDesk orders, Access access, NodeMetrics metrics)
+      throws IOException {
     ServerSocketChannel listener = ServerSocketChannel.open();
     try {
       listener.setOption(StandardSocketOptions.SO_REUSEADDR, true);
@@ -94,7 +98,8 @@ public final class ViewerServer implements AutoCloseable, NodeAgent.Viewers {
       throw new IOException("cannot bind the viewer port " + settings.iface() + ":" + settings.viewerPort()
           + ": " + e.getMessage(), e);
     }
-    ViewerServer server = new ViewerServer(system, edges, settings, roomSettings, orders, metrics, listener);
+    ViewerServer server = new ViewerServer(system, edges, settings, roomSettings, orders, access, metrics,
+        listener);
     for (ViewerLoop loop : server.loops) {
       loop.thread.start();
     }
@@ -108,6 +113,11 @@ public final class ViewerServer implements AutoCloseable, NodeAgent.Viewers {
 
   GatewaySettings settings() {
     return settings;
+  }
+
+  /** Who may watch and buy here. */
+  Access access() {
+    return access;
   }
 
   /** This node's fan-out counters, which its viewer connections record into. */
@@ -169,8 +179,8 @@ public final class ViewerServer implements AutoCloseable, NodeAgent.Viewers {
     }
   }
 
-  CompletionStage<JsonReply> placeOrder(String roomId, JsonNode order) {
-    return orders.place(roomId, order);
+  CompletionStage<JsonReply> placeOrder(String roomId, JsonNode order, String token) {
+    return orders.place(roomId, order, token);
   }
 
   ViewerSession newSession(String roomId, String userId) {
@@ -178,9 +188,10 @@ public final class ViewerServer implements AutoCloseable, NodeAgent.Viewers {
         roomSettings.viewerMaxChatAge().toMillis(), metrics.fanout());
   }
 
-  ViewerInput newInput(String roomId, String userId, ViewerSession session) {
-    return new ViewerInput(roomId, userId, session, sharding.entityRefFor(LiveRoom.TYPE_KEY, roomId), edges,
-        settings, roomSettings, metrics);
+  /** What {@code userId} sends; an observer ({@code readOnly}: an operator watching) may only ping. */
+  ViewerInput newInput(String roomId, String userId, boolean readOnly, ViewerSession session) {
+    return new ViewerInput(roomId, userId, readOnly, session, sharding.entityRefFor(LiveRoom.TYPE_KEY, roomId), edges,
+        settings, roomSettings, access, metrics);
   }
 
   void attach(String roomId, ViewerSession session, long since, Frame snapshot) {

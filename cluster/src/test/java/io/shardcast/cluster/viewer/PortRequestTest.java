@@ -23,15 +23,26 @@ class PortRequestTest {
 
   @Test
   void aViewerUpgradeNamesTheRoomTheViewerAndWhereItResumes() {
-    assertEquals(new PortRequest.Watch("sale-1", "u7", -1, "dGhlIHNhbXBsZSBub25jZQ=="),
+    assertEquals(new PortRequest.Watch("sale-1", "u7", null, -1, "dGhlIHNhbXBsZSBub25jZQ=="),
         check("GET /ws/rooms/sale-1?user=u7 HTTP/1.1\r\n" + UPGRADE));
-    assertEquals(new PortRequest.Watch("sale-1", "u7", 42, "dGhlIHNhbXBsZSBub25jZQ=="),
+    assertEquals(new PortRequest.Watch("sale-1", "u7", null, 42, "dGhlIHNhbXBsZSBub25jZQ=="),
         check("GET /ws/rooms/sale-1?user=u7&since=42 HTTP/1.1\r\n" + UPGRADE));
   }
 
   @Test
+  void aViewerTokenComesFromTheQueryAsBrowsersSendItOrFromTheAuthorizationHeader() {
+    assertEquals(new PortRequest.Watch("sale-1", null, "eyJ.a.b", -1, "dGhlIHNhbXBsZSBub25jZQ=="),
+        check("GET /ws/rooms/sale-1?token=eyJ.a.b HTTP/1.1\r\n" + UPGRADE));
+    assertEquals(new PortRequest.Watch("sale-1", "u7", "eyJ.c.d", 3, "dGhlIHNhbXBsZSBub25jZQ=="),
+        check("GET /ws/rooms/sale-1?user=u7&since=3 HTTP/1.1\r\nAuthorization: Bearer eyJ.c.d\r\n" + UPGRADE));
+    assertEquals(new PortRequest.Order("sale-1", 2, false, "eyJ.e.f"),
+        check("POST /api/rooms/sale-1/orders HTTP/1.1\r\nContent-Length: 2\r\nAuthorization: Bearer eyJ.e.f"));
+    // Who the token names is checked next, against the node's access settings: never printed.
+    assertFalse(check("GET /ws/rooms/sale-1?token=eyJ.a.b HTTP/1.1\r\n" + UPGRADE).toString().contains("eyJ"));
+  }
+
+  @Test
   void aBadUpgradeIsRefusedWithTheStatusAndCodeTheClientReads() {
-    assertEquals("400 BAD_USER", refusal("GET /ws/rooms/sale-1 HTTP/1.1\r\n" + UPGRADE));
     assertEquals("400 BAD_USER", refusal("GET /ws/rooms/sale-1?user=a%20b HTTP/1.1\r\n" + UPGRADE));
     assertEquals("400 BAD_ROOM_ID", refusal("GET /ws/rooms/sale.1?user=u HTTP/1.1\r\n" + UPGRADE));
     assertEquals("400 BAD_SINCE", refusal("GET /ws/rooms/r?user=u&since=x HTTP/1.1\r\n" + UPGRADE));
@@ -46,12 +57,12 @@ class PortRequestTest {
 
   @Test
   void anOrderHeadCarriesItsLengthAndWhetherTheClientCloses() {
-    assertEquals(new PortRequest.Order("sale-1", 12, false),
+    assertEquals(new PortRequest.Order("sale-1", 12, false, null),
         check("POST /api/rooms/sale-1/orders HTTP/1.1\r\nContent-Length: 12"));
-    assertEquals(new PortRequest.Order("sale-1", 0, true),
+    assertEquals(new PortRequest.Order("sale-1", 0, true, null),
         check("POST /api/rooms/sale-1/orders HTTP/1.1\r\nContent-Length: 0\r\nConnection: close"));
     // A bad room id is answered after the body, so the keep-alive connection survives it.
-    assertEquals(new PortRequest.Order("bad.id", 2, false),
+    assertEquals(new PortRequest.Order("bad.id", 2, false, null),
         check("POST /api/rooms/bad.id/orders HTTP/1.1\r\nContent-Length: 2"));
   }
 

@@ -30,9 +30,9 @@ public final class GatewayOps implements ClusterOps {
   }
 
   @Override
-  public ClusterReport read(String gateway) throws IOException {
-    JsonObject autoscaler = get(gateway + "/api/autoscaler");
-    JsonObject cluster = get(gateway + "/api/cluster");
+  public ClusterReport read(String gateway, String opsToken) throws IOException {
+    JsonObject autoscaler = get(gateway + "/api/autoscaler", opsToken);
+    JsonObject cluster = get(gateway + "/api/cluster", opsToken);
     Map<String, ClusterReport.Node> byHost = new HashMap<>();
     for (JsonElement e : autoscaler.getAsJsonArray("nodes")) {
       JsonObject n = e.getAsJsonObject();
@@ -76,8 +76,9 @@ public final class GatewayOps implements ClusterOps {
     }
   }
 
-  private JsonObject get(String url) throws IOException {
-    HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(url)).timeout(timeout).GET().build());
+  private JsonObject get(String url, String opsToken) throws IOException {
+    HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(url)).timeout(timeout)
+        .header("Authorization", "Bearer " + opsToken).GET().build());
     if (response.statusCode() != 200) {
       throw new IOException("GET " + url + ": " + response.statusCode() + " " + response.body());
     }

@@ -134,7 +134,7 @@ public final class Reconciler {
     for (V1Pod p : mine) {
       if (PodView.ready(p) && p.getStatus().getPodIP() != null && p.getMetadata().getDeletionTimestamp() == null) {
         try {
-          report = ops.read(gateway(p, s));
+          report = ops.read(gateway(p, s), opsToken);
           break;
         } catch (IOException e) {
           log.debug("{}/{}: no report from {}: {}", c.namespace(), c.name(), p.getMetadata().getName(), e.toString());

@@ -61,7 +61,8 @@ class OperatorTest {
     volatile boolean saleAhead;
 
     @Override
-    public ClusterReport read(String gateway) {
+    public ClusterReport read(String gateway, String token) {
+      assertEquals("ops-secret", token);
       return new ClusterReport(Map.copyOf(byHost), "127.0.1.1", saleAhead);
     }
 

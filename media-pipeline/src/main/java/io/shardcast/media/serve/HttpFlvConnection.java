@@ -4,6 +4,7 @@ import io.shardcast.media.MediaDirectory;
 import io.shardcast.media.MediaFrame;
 import io.shardcast.media.MediaRoom;
 import io.shardcast.media.TrackKey;
+import io.shardcast.media.play.PlayGate;
 import io.shardcast.media.flv.Flv;
 import io.shardcast.wire.HttpAnswer;
 import io.shardcast.wire.HttpRequestHead;
@@ -141,6 +142,11 @@ final class HttpFlvConnection extends MediaConnection implements WebSocketReader
     String layer = query.get("layer");
     if ((camera != null && !TrackKey.valid(camera)) || (layer != null && !TrackKey.valid(layer))) {
       error(400, "BAD_TRACK", "camera and layer must be 1..32 of [A-Za-z0-9_-]");
+      return;
+    }
+    PlayGate.Refused refused = loop.server.gate.check(roomId, query, System.currentTimeMillis());
+    if (refused != null) {
+      error(refused.status(), refused.code(), refused.message());
       return;
     }
     MediaRoom room = loop.server.hub.existing(roomId);

@@ -2,6 +2,7 @@ package io.shardcast.media.serve;
 
 import io.shardcast.media.MediaDirectory;
 import io.shardcast.media.MediaHub;
+import io.shardcast.media.play.PlayGate;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
@@ -25,6 +26,8 @@ public final class MediaServer implements AutoCloseable {
   final MediaHub hub;
   final MediaDirectory directory;
   final MediaSettings settings;
+  /** Who may watch (HTTP-FLV, WebSocket-FLV, RTMP play). */
+  final PlayGate gate;
   final MediaLoop[] loops;
   private final ServerSocketChannel rtmp;
   private final ServerSocketChannel http;
@@ -34,9 +37,10 @@ public final class MediaServer implements AutoCloseable {
   private volatile boolean open = true;
   final RtpService rtp;
 
-  private MediaServer(MediaHub hub, MediaDirectory directory, MediaSettings settings, ServerSocketChannel rtmp,
-      ServerSocketChannel http) throws IOException {
+  private MediaServer(MediaHub hub, MediaDirectory directory, MediaSettings settings, PlayGate gate,
+      ServerSocketChannel rtmp, ServerSocketChannel http) throws IOException {
     this.hub = hub;
+    this.gate = gate;
     this.directory = directory;
     this.settings = settings;
     this.rtmp = rtmp;
@@ -49,8 +53,14 @@ public final class MediaServer implements AutoCloseable {
     hub.onPublish(this::wakeAll);
   }
 
-  /** Binds both ports and starts serving. */
+  /** Binds both ports and starts serving, to every player. */
   public static MediaServer start(MediaHub hub, MediaDirectory directory, MediaSettings settings) throws IOException {
+    return start(hub, directory, settings, PlayGate.OPEN);
+  }
+
+  /** Binds both ports and starts serving, to the players {@code gate} lets watch. */
+  public static MediaServer start(MediaHub hub, MediaDirectory directory, MediaSettings settings, PlayGate gate)
+      throws IOException {
     ServerSocketChannel rtmp = bind(settings.iface(), settings.rtmpPort(), "RTMP");
     ServerSocketChannel http;
     try {
@@ -59,7 +69,7 @@ public final class MediaServer implements AutoCloseable {
       rtmp.close();
       throw e;
     }
-    MediaServer server = new MediaServer(hub, directory, settings, rtmp, http);
+    MediaServer server = new MediaServer(hub, directory, settings, gate, rtmp, http);
     for (MediaLoop loop : server.loops) {
       loop.thread.start();
     }

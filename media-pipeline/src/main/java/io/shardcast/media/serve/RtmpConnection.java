@@ -8,6 +8,7 @@ import io.shardcast.media.TrackKey;
 import io.shardcast.media.amf.Amf0;
 import io.shardcast.media.flv.Flv;
 import io.shardcast.media.format.MediaFormatException;
+import io.shardcast.media.play.PlayGate;
 import io.shardcast.media.rtmp.ChunkReader;
 import io.shardcast.media.rtmp.ChunkWriter;
 import io.shardcast.media.rtmp.RtmpMessage;
@@ -278,6 +279,12 @@ final class RtmpConnection extends MediaConnection {
       closeAfterFlush("play refused: " + s.error());
       return;
     }
+    PlayGate.Refused refused = loop.server.gate.check(roomId, s.params(), System.currentTimeMillis());
+    if (refused != null) {
+      sendStatus(1, "error", "NetStream.Play.Failed", refused.code() + ": " + refused.message());
+      closeAfterFlush("play refused: " + refused.code());
+      return;
+    }
     MediaRoom r = loop.server.hub.existing(roomId);
     if (r != null && r.live()) {
       startPlay(r, s);
@@ -376,7 +383,8 @@ final class RtmpConnection extends MediaConnection {
   }
 
   /** A stream name as publishers and players send it: {@code <roomId>?token=..&camera=..&layer=..}. */
-  record StreamName(String roomId, String token, String camera, String layer, String error) {
+  record StreamName(String roomId, String token, String camera, String layer, String error,
+      Map<String, String> params) {
 
     TrackKey trackKey() {
       return new TrackKey(camera != null ? camera : TrackKey.DEFAULT_CAMERA, layer != null ? layer : TrackKey.DEFAULT_LAYER);
@@ -395,7 +403,7 @@ final class RtmpConnection extends MediaConnection {
       } else if ((camera != null && !TrackKey.valid(camera)) || (layer != null && !TrackKey.valid(layer))) {
         error = "camera and layer must be 1..32 of [A-Za-z0-9_-]";
       }
-      return new StreamName(id, params.get("token"), camera, layer, error);
+      return new StreamName(id, params.get("token"), camera, layer, error, params);
     }
   }
 }

@@ -86,4 +86,17 @@ class ParserFuzzTest {
       r.poll(now);
     }
   }
+
+  private static final io.shardcast.media.play.SignedPlayUrl PLAY_URLS = new io.shardcast.media.play.SignedPlayUrl(
+      "a-play-secret-the-nodes-share-32b+".getBytes(java.nio.charset.StandardCharsets.UTF_8), null);
+
+  /** A player's query string: never throws, and nothing unsigned plays. */
+  @FuzzTest(maxDuration = "30s")
+  void signedPlayUrls(byte[] data) {
+    String text = new String(data, java.nio.charset.StandardCharsets.UTF_8);
+    java.util.Map<String, String> params = io.shardcast.wire.QueryString.parse(text);
+    if (PLAY_URLS.check("r1", params, 1_000) == null) {
+      throw new AssertionError("an unsigned query played: " + text);
+    }
+  }
 }

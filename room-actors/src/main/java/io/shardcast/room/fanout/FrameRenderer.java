@@ -3,6 +3,7 @@ package io.shardcast.room.fanout;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.shardcast.room.Ids;
 import io.shardcast.room.state.RoomEvent;
 import io.shardcast.room.state.RoomEvent.*;
 import io.shardcast.room.state.RoomState;
@@ -31,7 +32,7 @@ public final class FrameRenderer {
       n.put("type", "coupon").put("couponId", e.couponId()).put("productId", e.productId());
       n.put("discountCents", e.discountCents()).put("count", e.count());
     } else if (event instanceof CouponClaimed e) {
-      n.put("type", "couponClaimed").put("couponId", e.couponId()).put("userId", e.userId());
+      n.put("type", "couponClaimed").put("couponId", e.couponId()).put("userId", Ids.masked(e.userId()));
       n.put("remaining", e.remaining());
     } else if (event instanceof LuckyBagStarted e) {
       n.put("type", "luckyBag").put("bagId", e.bagId()).put("keyword", e.keyword());
@@ -52,7 +53,7 @@ public final class FrameRenderer {
       n.put("type", "saleProgress").put("saleId", e.saleId()).put("remaining", e.remaining());
       n.put("sold", e.soldInBatch());
       ArrayNode w = n.putArray("justBought");
-      e.recentBuyers().forEach(w::add);
+      e.recentBuyers().forEach(b -> w.add(Ids.masked(b)));
     } else if (event instanceof CommentPosted e) {
       n.put("type", "comment").put("userId", e.userId()).put("text", e.text()).put("at", e.atMillis());
       priority = false;

@@ -111,12 +111,17 @@ public final class LocalCluster implements AutoCloseable {
    */
   public static final String FIXED_SIZE = "-Dshardcast.autoscaler.acting=off";
 
+  private static final String OPS_TOKEN_OPTION = "-Dshardcast.ops.token=";
+
   /** Ports a node takes: gateway, viewers, Artery, management, RTMP, media HTTP, media relay and RTP (UDP). */
   private static final int PORTS = 8;
   private final List<Node> nodes = new ArrayList<>();
   private final NodeProgram program;
   private final Path dataDir;
   private final List<String> jvmOptions;
+  private final String opsToken;
+  /** Whether {@link #opsToken} was made up here (and goes to the nodes as SHARDCAST_OPS_TOKEN). */
+  private final boolean madeUpToken;
   private final List<String> nodeArgs;
   private final Placement placement;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -126,10 +131,28 @@ public final class LocalCluster implements AutoCloseable {
       Placement placement) {
     this.program = program;
     this.dataDir = dataDir;
-    this.jvmOptions = jvmOptions;
+    String token = null;
+    for (String o : jvmOptions) {
+      if (o.startsWith(OPS_TOKEN_OPTION)) {
+        token = o.substring(OPS_TOKEN_OPTION.length());
+      }
+    }
+    this.madeUpToken = token == null;
+    this.opsToken = token == null ? "local-" + java.util.UUID.randomUUID() : token;
+    this.jvmOptions = List.copyOf(jvmOptions);
     this.nodeArgs = nodeArgs;
     this.placement = placement;
     Runtime.getRuntime().addShutdownHook(reaper);
+  }
+
+  /**
+   * The ops token of every node ({@code shardcast.ops.token}: both ops scopes): the one given in
+   * the JVM options ({@code -Dshardcast.ops.token=}), else one made up for this cluster and given
+   * to the nodes as {@code SHARDCAST_OPS_TOKEN} (a config file given to the nodes that sets its
+   * own takes precedence; its holder knows that one).
+   */
+  public String opsToken() {
+    return opsToken;
   }
 
   /**
@@ -230,8 +253,12 @@ public final class LocalCluster implements AutoCloseable {
     if (i >= nodes.size()) {
       Files.deleteIfExists(log); // a restarted node's log goes on in the same file
     }
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+    ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    if (madeUpToken) {
+      builder.environment().put("SHARDCAST_OPS_TOKEN", opsToken);
+    }
+    Process p = builder.start();
     Node node = new Node(i, placement.host(i), httpPort, viewerPort, remotePort, mgmtPort, rtmpPort, mediaPort, relayPort, rtpPort, p, log);
     if (i < nodes.size()) {
       nodes.set(i, node);

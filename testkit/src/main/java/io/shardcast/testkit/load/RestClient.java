@@ -34,8 +34,16 @@ public final class RestClient {
   }
 
   public Response get(String url) throws IOException, InterruptedException {
-    return parse(http.send(HttpRequest.newBuilder(URI.create(url)).timeout(timeout).build(),
-        HttpResponse.BodyHandlers.ofString()));
+    return get(url, null);
+  }
+
+  /** A GET with {@code Authorization: Bearer <token>} (an ops or host token; none when null). */
+  public Response get(String url, String token) throws IOException, InterruptedException {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(timeout);
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token);
+    }
+    return parse(http.send(b.build(), HttpResponse.BodyHandlers.ofString()));
   }
 
   public Response post(String url, String hostToken, String json) throws IOException, InterruptedException {

@@ -85,8 +85,9 @@ public final class RoomScript {
     return r.body();
   }
 
+  /** Every buyer's confirmed orders of a sale, read with the room's host token. */
   public JsonNode confirmedOrders(String saleId) throws IOException, InterruptedException {
-    RestClient.Response r = rest.get(baseUrl + "/api/rooms/" + roomId + "/orders?saleId=" + saleId);
+    RestClient.Response r = rest.get(baseUrl + "/api/rooms/" + roomId + "/orders?saleId=" + saleId, hostToken);
     require(r, 200, "orders");
     return r.body();
   }
