@@ -63,7 +63,7 @@ class OpsCommandTest {
   static JsonNode reportedStatus(String server) throws Exception {
     long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (true) {
-      Run r = ops("status", "--server", server, "-o", "json");
+      Run r = ops("status", "--server", server, "--token", TOKEN, "-o", "json");
       assertEquals(0, r.code(), r.err());
       JsonNode doc = new ObjectMapper().readTree(r.out());
       boolean reported = doc.path("nodes").size() == 2;
@@ -84,11 +84,11 @@ class OpsCommandTest {
     assertEquals(2, doc.path("nodes").size(), doc.toString());
     for (JsonNode n : doc.path("nodes")) {
       assertEquals("ACTIVE", n.path("role").asText(), n.toString());
-      assertEquals("Up", n.path("status").asText());
+      assertEquals("Up", n.path("memberStatus").asText());
     }
     assertTrue(doc.path("problems").toString().contains("ADVISORY"), "a fixed-size cluster's autoscaler only advises");
 
-    Run table = ops("status", "--server", server);
+    Run table = ops("status", "--server", server, "--token", TOKEN);
     assertEquals(0, table.code(), table.err());
     String[] lines = table.out().split("\n");
     assertTrue(lines[0].startsWith("INFO  the autoscaler only advises"), table.out());
@@ -97,8 +97,9 @@ class OpsCommandTest {
     for (LocalCluster.Node n : cluster.nodes()) {
       assertTrue(table.out().contains(n.address()), n.address() + " in\n" + table.out());
     }
+    assertTrue(table.out().contains("2 nodes (2 active, 0 standby)"), table.out());
 
-    Run yaml = ops("nodes", "--server", server, "-o", "yaml");
+    Run yaml = ops("nodes", "--server", server, "--token", TOKEN, "-o", "yaml");
     assertEquals(0, yaml.code(), yaml.err());
     Map<String, Object> parsed = new Yaml().load(yaml.out());
     assertEquals(2, ((List<?>) parsed.get("nodes")).size(), yaml.out());
@@ -107,7 +108,7 @@ class OpsCommandTest {
   @Test
   void theNextServerIsTriedAndNoneAnsweringIsExitCode3() {
     String closed = "http://127.0.0.1:" + freePort();
-    Run next = ops("nodes", "--server", closed + "," + cluster.node(1).http());
+    Run next = ops("nodes", "--server", closed + "," + cluster.node(1).http(), "--token", TOKEN);
     assertEquals(0, next.code(), next.err());
     Run none = ops("nodes", "--server", closed);
     assertEquals(3, none.code());
@@ -119,6 +120,10 @@ class OpsCommandTest {
     String server = cluster.node(0).http();
     reportedStatus(server); // the autoscaler knows both nodes, so the refusals below are about their roles
     String node = cluster.node(1).address();
+    Run noRead = ops("status", "--server", server);
+    assertEquals(1, noRead.code());
+    assertTrue(noRead.err().contains("401 TOKEN_MISSING") && noRead.err().contains("--token or SHARDCAST_OPS_TOKEN"),
+        noRead.err());
     Run noToken = ops("nodes", "activate", node, "--server", server);
     assertEquals(1, noToken.code());
     assertTrue(noToken.err().contains("--token or SHARDCAST_OPS_TOKEN"), noToken.err());
@@ -133,6 +138,143 @@ class OpsCommandTest {
     assertEquals(0, help.code());
     assertTrue(help.out().contains("--then"), "out: " + help.out() + " err: " + help.err());
     assertEquals(2, ops("nodes", "drain", node, "--then", "away", "--server", server, "--token", TOKEN).code());
+  }
+
+  @Test
+  void aNodeDrainedAndActivatedWithWaitIsInItsNewRoleWhenTheCommandReturns() throws Exception {
+    String server = cluster.node(0).http();
+    reportedStatus(server);
+    String node = cluster.node(1).address();
+    Run drain = ops("nodes", "drain", node, "--then", "standby", "--wait", "--timeout", "60s", "--server", server,
+        "--token", TOKEN, "-o", "json");
+    assertEquals(0, drain.code(), drain.err());
+    assertTrue(drain.err().contains("drain ") && drain.err().contains("STANDBY"), "progress on stderr: " + drain.err());
+    assertEquals("drain", new ObjectMapper().readTree(drain.out()).path("order").asText(), "stdout is one document");
+    assertEquals("STANDBY", role(server, node));
+    Run activate = ops("nodes", "activate", node, "--wait", "--timeout", "60s", "--server", server, "--token", TOKEN);
+    assertEquals(0, activate.code(), activate.err());
+    assertEquals("ACTIVE", role(server, node));
+  }
+
+  static String role(String server, String host) throws Exception {
+    Run r = ops("nodes", "--server", server, "--token", TOKEN, "-o", "json");
+    for (JsonNode n : new ObjectMapper().readTree(r.out()).path("nodes")) {
+      if (n.path("host").asText().equals(host)) {
+        return n.path("role").asText();
+      }
+    }
+    return "GONE";
+  }
+
+  @Test
+  void roomsSalesOrdersEventsMediaAndTopShowWhatTheRoomDid() throws Exception {
+    String server = cluster.node(0).http();
+    reportedStatus(server);
+    io.shardcast.testkit.load.RoomScript room = new io.shardcast.testkit.load.RoomScript(server).create("cli room");
+    room.host("products", io.shardcast.testkit.load.RoomScript.body().put("productId", "p").put("name", "Scarf")
+        .put("priceCents", 1500).put("stock", 10));
+    room.host("flash-sales", io.shardcast.testkit.load.RoomScript.body().put("saleId", "s1").put("productId", "p")
+        .put("quantity", 5).put("perUserLimit", 1).put("revealInMs", 0));
+    io.shardcast.testkit.load.RestClient rest = new io.shardcast.testkit.load.RestClient();
+    assertEquals(200, rest.post(server + "/api/rooms/" + room.roomId() + "/orders", null,
+        "{\"orderId\":\"o1\",\"userId\":\"buyer-1\",\"saleId\":\"s1\"}").status());
+    // A viewer, so the nodes report the room to the autoscaler.
+    java.net.http.WebSocket viewer = java.net.http.HttpClient.newHttpClient().newWebSocketBuilder()
+        .buildAsync(java.net.URI.create(cluster.node(0).ws() + "/ws/rooms/" + room.roomId() + "?user=watcher"),
+            new java.net.http.WebSocket.Listener() {}).get(10, java.util.concurrent.TimeUnit.SECONDS);
+    try {
+      ObjectMapper json = new ObjectMapper();
+      JsonNode listed = await("the room among the busiest", () -> {
+        Run r = ops("rooms", "--server", server, "--token", TOKEN, "-o", "json");
+        assertEquals(0, r.code(), r.err());
+        for (JsonNode n : json.readTree(r.out()).path("rooms")) {
+          if (n.path("roomId").asText().equals(room.roomId())) {
+            return n;
+          }
+        }
+        return null;
+      });
+      assertEquals(1, listed.path("viewers").asLong(), listed.toString());
+      assertFalse(listed.path("node").asText().isEmpty(), listed.toString());
+      Run roomsTable = ops("rooms", "--server", server, "--token", TOKEN);
+      assertTrue(roomsTable.out().contains("ROOM") && roomsTable.out().contains(room.roomId()), roomsTable.out());
+
+      Run one = ops("room", room.roomId(), "--server", server, "--token", TOKEN, "-o", "json");
+      assertEquals(0, one.code(), one.err());
+      JsonNode r = json.readTree(one.out());
+      assertEquals("ops/v1", r.path("apiVersion").asText());
+      assertEquals("cli room", r.path("snapshot").path("title").asText());
+      assertEquals(listed.path("node").asText(), r.path("node").asText(), "the node the room lives on");
+      Run oneTable = ops("room", room.roomId(), "--server", server, "--token", TOKEN);
+      assertTrue(oneTable.out().contains("Scarf") && oneTable.out().contains("4 of 5 left"), oneTable.out());
+
+      JsonNode sale = await("the sale on the calendar", () -> {
+        Run sales = ops("sales", "--server", server, "--token", TOKEN, "-o", "json");
+        for (JsonNode s : json.readTree(sales.out()).path("sales")) {
+          if (s.path("room").asText().equals(room.roomId())) {
+            return s;
+          }
+        }
+        return null;
+      });
+      assertEquals(1, sale.path("sold").asInt(), sale.toString());
+      assertEquals("OPEN", sale.path("status").asText(), sale.toString());
+
+      Run orders = ops("orders", room.roomId(), "--sale", "s1", "--server", server, "--token", TOKEN, "-o", "yaml");
+      assertEquals(0, orders.code(), orders.err());
+      Map<String, Object> parsed = new Yaml().load(orders.out());
+      assertEquals("buyer-1", ((Map<?, ?>) ((List<?>) parsed.get("orders")).get(0)).get("userId"), orders.out());
+
+      Run media = ops("media", room.roomId(), "--server", server, "--token", TOKEN);
+      assertEquals(0, media.code(), media.err());
+      assertTrue(media.out().contains("not live"), media.out());
+
+      Run events = ops("events", room.roomId(), "--since", "0", "--count", "3", "--server", server, "--token", TOKEN,
+          "-o", "json");
+      assertEquals(0, events.code(), events.err());
+      List<String> lines = events.out().lines().toList();
+      assertEquals(3, lines.size(), events.out());
+      for (int i = 0; i < 3; i++) {
+        assertEquals(i + 1, json.readTree(lines.get(i)).path("seq").asLong(), events.out());
+      }
+      Run eventsTable = ops("events", room.roomId(), "--since", "0", "--count", "1", "--server", server, "--token",
+          TOKEN);
+      assertTrue(eventsTable.out().contains("product"), eventsTable.out());
+
+      Run top = ops("top", "--iterations", "2", "--interval", "200ms", "--server", server, "--token", TOKEN);
+      assertEquals(0, top.code(), top.err());
+      assertEquals(2, top.out().split("shardcast top", -1).length - 1, top.out());
+      assertTrue(top.out().contains(room.roomId()), top.out());
+
+      Run timeline = ops("autoscaler", "timeline", "--server", server, "--token", TOKEN, "-o", "json");
+      assertEquals(0, timeline.code(), timeline.err());
+      assertTrue(json.readTree(timeline.out()).path("timeline").isArray(), timeline.out());
+
+      Run who = ops("whoami", "--server", server, "--token", TOKEN, "-o", "json");
+      JsonNode w = json.readTree(who.out());
+      assertEquals("ops:ops", w.path("identity").asText());
+      assertEquals(List.of("ops:read", "ops:write"), List.of(w.path("scopes").get(0).asText(), w.path("scopes").get(1)
+          .asText()));
+    } finally {
+      viewer.abort();
+    }
+  }
+
+  /** Something looked up until it is there. */
+  interface Probe<T> {
+    T get() throws Exception;
+  }
+
+  static <T> T await(String what, Probe<T> probe) throws Exception {
+    long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (true) {
+      T value = probe.get();
+      if (value != null) {
+        return value;
+      }
+      assertTrue(System.nanoTime() < until, "not within 30 s: " + what);
+      Thread.sleep(250);
+    }
   }
 
   @Test

@@ -22,6 +22,7 @@ import io.shardcast.cluster.journal.JournalConfig;
 import io.shardcast.cluster.journal.JournalWarmup;
 import io.shardcast.cluster.media.MediaPlane;
 import io.shardcast.cluster.metrics.NodeMetrics;
+import io.shardcast.cluster.ops.OpsApi;
 import io.shardcast.cluster.viewer.ViewerServer;
 import io.shardcast.room.LiveRoom;
 import io.shardcast.room.RoomEdges;
@@ -142,11 +143,11 @@ public final class ShardcastNode {
       ActorRef<RoomEdges.Command> edges = system.systemActorOf(RoomEdges.create(roomSettings, metrics.fanout()),
           "room-edges", Props.empty());
       OrderDesk orders = new OrderDesk(system, gatewaySettings, roomSettings, metrics, access);
-      Gateway gateway = new Gateway(system, gatewaySettings, metrics, orders, access, play, autoscaler,
-          joins);
+      Gateway gateway = new Gateway(system, gatewaySettings, metrics, orders, access, play, joins);
+      OpsApi ops = new OpsApi(system, gatewaySettings, access, autoscaler, numberOfShards);
       ServerBinding binding = Http.get(system)
           .newServerAt(gatewaySettings.iface(), gatewaySettings.port())
-          .bind(gateway.routes())
+          .bind(gateway.routes(ops.routes()))
           .toCompletableFuture()
           .get(30, TimeUnit.SECONDS)
           .addToCoordinatedShutdown(Duration.ofSeconds(5), system);

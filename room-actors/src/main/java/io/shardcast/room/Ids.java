@@ -21,15 +21,4 @@ public final class Ids {
     }
     return true;
   }
-
-  /**
-   * A user id as other viewers see it in buying notices ("someone just bought", a coupon claimed):
-   * enough to recognise oneself, not to learn who bought what ({@code buyer-17} is {@code bu***7}).
-   */
-  public static String masked(String userId) {
-    if (userId.length() < 5) {
-      return userId.charAt(0) + "***";
-    }
-    return userId.substring(0, 2) + "***" + userId.charAt(userId.length() - 1);
-  }
 }

@@ -37,6 +37,16 @@ public final class OpsClient {
     this.http = HttpClient.newBuilder().connectTimeout(timeout).version(HttpClient.Version.HTTP_1_1).build();
   }
 
+  /** The ops token requests carry, or null. */
+  String token() {
+    return token;
+  }
+
+  /** Whether a token was given (commands that need one say so before asking). */
+  boolean hasToken() {
+    return token != null && !token.isEmpty();
+  }
+
   public JsonNode get(String path) {
     return send(path, null);
   }

@@ -22,8 +22,8 @@ public final class OpsOptions {
       description = "table (default), json or yaml: the whole answer, for scripts.")
   Output.Format format;
 
-  @Option(names = "--request-timeout", paramLabel = "DURATION", defaultValue = "PT5S",
-      description = "How long one request may take (ISO-8601, e.g. PT10S). Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--request-timeout", paramLabel = "DURATION", defaultValue = "5s", converter = Durations.class,
+      description = "How long one request may take (500ms, 10s, PT10S). Default: ${DEFAULT-VALUE}.")
   Duration timeout;
 
   OpsClient client() {

@@ -84,6 +84,11 @@ public final class Output {
       rows.forEach(r -> line(out, r, width));
     }
 
+    /** Row {@code i} alone, cells separated as in a table: for output that goes on line by line. */
+    String rowLine(int i) {
+      return String.join("   ", rows.get(i));
+    }
+
     private static void line(PrintWriter out, List<String> cells, int[] width) {
       StringBuilder b = new StringBuilder();
       for (int i = 0; i < cells.size(); i++) {

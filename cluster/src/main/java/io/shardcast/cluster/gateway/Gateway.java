@@ -50,9 +50,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The node's REST gateway (Pekko HTTP): rooms, host operations, orders, the cluster, the
- * autoscaler, join placement and {@code /metrics}. Viewer WebSockets (and buyers' orders) are
- * served by the viewer listener. Every error is a status with a JSON body
+ * The node's REST gateway (Pekko HTTP): rooms, host operations, orders, join placement and
+ * {@code /metrics}; the ops API ({@code io.shardcast.cluster.ops}) is served alongside. Viewer
+ * WebSockets (and buyers' orders) are served by the viewer listener. Every error is a status with a JSON body
  * {@code {"type":"error","code":...,"message":...}}.
  */
 public final class Gateway extends AllDirectives {
@@ -69,8 +69,8 @@ public final class Gateway extends AllDirectives {
   private final GatewaySettings settings;
   private final NodeMetrics metrics;
   private final OrderDesk orders;
-  private final ActorRef<Autoscaler.Command> autoscaler;
   private final Access access;
+  private final AccessRoutes guard;
   private final PlayAccess play;
   private final MetricsAccess metricsAccess;
   private final JoinDesk joins;
@@ -80,15 +80,14 @@ public final class Gateway extends AllDirectives {
   private volatile int mediaHttpPort;
 
   /**
-   * @param autoscaler the autoscaler singleton's proxy, or null when the autoscaler is off
    * @param joins join placement, or null when the autoscaler is off
    */
   public Gateway(ActorSystem<?> system, GatewaySettings settings, NodeMetrics metrics, OrderDesk orders,
-      Access access, PlayAccess play, ActorRef<Autoscaler.Command> autoscaler, JoinDesk joins) {
+      Access access, PlayAccess play, JoinDesk joins) {
     this.orders = orders;
     this.play = play;
-    this.autoscaler = autoscaler;
     this.access = access;
+    this.guard = new AccessRoutes(access);
     this.metricsAccess = MetricsAccess.from(system.settings().config());
     this.joins = joins;
     this.system = system;
@@ -114,20 +113,21 @@ public final class Gateway extends AllDirectives {
     }
   }
 
-  public Route routes() {
-    return handleExceptions(exceptions(), () -> handleRejections(rejections(), () -> concat(
+  /**
+   * The gateway's routes, with {@code more} (the ops API) tried first, all inside the same
+   * JSON error handling.
+   */
+  public Route routes(Route... more) {
+    Route own = concat(
         path("metrics", () -> get(this::metricsRoute)),
-        pathPrefix("api", () -> concat(
-            path("cluster", () -> get(() -> authorized(Scope.OPS_READ, null, who -> clusterInfo()))),
-            pathPrefix("autoscaler", () -> concat(
-                pathEnd(() -> get(() -> authorized(Scope.OPS_READ, null, who -> autoscalerState()))),
-                path(segment("nodes").slash(segment()), action -> post(() -> authorized(Scope.OPS_WRITE,
-                    "ops.node." + action, who -> jsonBody(b -> nodeOrder(who, action, b))))))),
-            pathPrefix("rooms", () -> concat(
-                pathEnd(() -> post(() -> roomCreator(() -> extractHost(host -> jsonBody(b -> createRoom(b, host)))))),
-                pathPrefix(segment(), roomId -> roomRoutes(roomId)))))),
+        pathPrefix(segment("api").slash("rooms"), () -> concat(
+            pathEnd(() -> post(() -> roomCreator(() -> extractHost(host -> jsonBody(b -> createRoom(b, host)))))),
+            pathPrefix(segment(), roomId -> roomRoutes(roomId)))),
         pathPrefix(segment("ws").slash("rooms").slash(segment()), roomId -> viewerSocketElsewhere(roomId)),
-        path(segment("live").slash(segment()), file -> get(() -> mediaElsewhere(file))))));
+        path(segment("live").slash(segment()), file -> get(() -> mediaElsewhere(file))));
+    Route all = more.length == 0 ? own : concat(concat(more[0], java.util.Arrays.copyOfRange(more, 1, more.length)),
+        own);
+    return handleExceptions(exceptions(), () -> handleRejections(rejections(), () -> all));
   }
 
   // ---- rooms ----------------------------------------------------------------------------------
@@ -141,10 +141,10 @@ public final class Gateway extends AllDirectives {
         path("join", () -> get(() -> join(roomId))),
         pathPrefix("orders", () -> concat(
             pathEnd(() -> concat(
-                post(() -> withBearer(token -> jsonBody(b -> placeOrder(roomId, b, token.orElse(null))))),
+                post(() -> guard.withBearer(token -> jsonBody(b -> placeOrder(roomId, b, token.orElse(null))))),
                 get(() -> saleOrders(roomId)))),
             path("mine", () -> get(() -> myOrders(roomId))))),
-        path(segment("coupons").slash(segment()).slash("claim"), couponId -> post(() -> withBearer(
+        path(segment("coupons").slash(segment()).slash("claim"), couponId -> post(() -> guard.withBearer(
             token -> jsonBody(b -> onSuccess(orders.claim(roomId, couponId, b, token.orElse(null)), this::complete))))),
         path("products", () -> hostOp(roomId, "products", b -> new HostOp.AddProduct(
             id(b, "productId"), text(b, "name"), longField(b, "priceCents", 0), intField(b, "stock", 0)))),
@@ -161,7 +161,7 @@ public final class Gateway extends AllDirectives {
               intField(b, "perUserLimit", 1), revealAt);
         })),
         path("announcements", () -> hostOp(roomId, "announcements", b -> new HostOp.Announce(text(b, "text")))),
-        path("media", () -> get(() -> authorized(Scope.OPS_READ, null, who -> read(roomId, LiveRoom.GetMediaRoute::new)))),
+        path("media", () -> get(() -> guard.authorized(Scope.OPS_READ, null, who -> read(roomId, LiveRoom.GetMediaRoute::new)))),
         path("camera", () -> hostOp(roomId, "camera", b -> new HostOp.SwitchCamera(id(b, "camera")))),
         path("cohosts", () -> hostOp(roomId, "cohosts", b -> new HostOp.AddCohost(id(b, "userId")))));
   }
@@ -212,7 +212,7 @@ public final class Gateway extends AllDirectives {
    * operator with {@code ops:read}; anyone else is refused (viewers read {@code orders/mine}).
    */
   private Route saleOrders(String roomId) {
-    return parameterOptional("saleId", saleId -> withBearer(token -> {
+    return parameterOptional("saleId", saleId -> guard.withBearer(token -> {
       if (saleId.isEmpty()) {
         return error(400, "BAD_REQUEST", "saleId query parameter is required");
       }
@@ -229,7 +229,7 @@ public final class Gateway extends AllDirectives {
 
   /** {@code GET .../orders/mine?saleId=}: the verified buyer's own orders (anonymous viewers: {@code ?userId=}). */
   private Route myOrders(String roomId) {
-    return parameterOptional("saleId", saleId -> parameterOptional("userId", named -> withBearer(token -> {
+    return parameterOptional("saleId", saleId -> parameterOptional("userId", named -> guard.withBearer(token -> {
       if (saleId.isEmpty()) {
         return error(400, "BAD_REQUEST", "saleId query parameter is required");
       }
@@ -248,7 +248,7 @@ public final class Gateway extends AllDirectives {
   /** A host operation ({@code what}: its path), answered by the room (which checks the host token) and audited. */
   private Route hostOp(String roomId, String what, Function<JsonNode, HostOp> parse) {
     String action = "host." + what;
-    return post(() -> remote(ip -> withBearer(token -> {
+    return post(() -> guard.remote(ip -> guard.withBearer(token -> {
       if (token.isEmpty()) {
         AuditLog.record("unverified", action, roomId, null, 401, "UNAUTHORIZED", ip);
         return error(401, "UNAUTHORIZED", "host operations need 'Authorization: Bearer <hostToken>'");
@@ -268,11 +268,6 @@ public final class Gateway extends AllDirectives {
         });
       });
     })));
-  }
-
-  /** The client's address for the audit log, or null when unknown. */
-  private Route remote(Function<String, Route> inner) {
-    return extractClientIP(ip -> inner.apply(ip.getAddress().map(java.net.InetAddress::getHostAddress).orElse(null)));
   }
 
   /** The error code of an answer, or null when it succeeded. */
@@ -295,14 +290,14 @@ public final class Gateway extends AllDirectives {
     if (access.viewerMode() == Access.ViewerMode.ANONYMOUS) {
       return inner.get();
     }
-    return authorized(Scope.OPS_WRITE, "ops.room.create", who -> inner.get());
+    return guard.authorized(Scope.OPS_WRITE, "ops.room.create", who -> inner.get());
   }
 
   /** {@code /metrics} as {@code shardcast.access.metrics} says: open, for the metrics scope, or on its own port. */
   private Route metricsRoute() {
     return switch (metricsAccess.mode()) {
       case OPEN -> metricsPage();
-      case TOKEN -> authorized(Scope.METRICS, null, who -> metricsPage());
+      case TOKEN -> guard.authorized(Scope.METRICS, null, who -> metricsPage());
       case INTERNAL -> error(404, "METRICS_ELSEWHERE", "metrics are served on the internal port "
           + metricsAccess.port() + " (shardcast.access.metrics)");
     };
@@ -315,29 +310,6 @@ public final class Gateway extends AllDirectives {
 
   private Route metricsPage() {
     return complete(HttpResponse.create().withEntity(HttpEntities.create(PROMETHEUS, metrics.scrape())));
-  }
-
-  /** The request's bearer token, if any. */
-  private Route withBearer(Function<Optional<String>, Route> inner) {
-    return optionalHeaderValueByName("Authorization", auth -> inner.apply(bearer(auth)));
-  }
-
-  /**
-   * Runs {@code inner} for an operator holding {@code scope}; anyone else gets 401/403 with a code,
-   * and when {@code action} names an action (not a read) the refusal is audited.
-   */
-  private Route authorized(Scope scope, String action, Function<Identity, Route> inner) {
-    return withBearer(token -> {
-      Verdict v = access.operator(token.orElse(null), scope);
-      if (v instanceof Verdict.Refused r) {
-        Route refused = error(r.refusal().status(), r.refusal().code(), r.refusal().message());
-        return action == null ? refused : remote(ip -> {
-          AuditLog.record("unverified", action, null, null, r.refusal().status(), r.refusal().code(), ip);
-          return refused;
-        });
-      }
-      return inner.apply(((Verdict.Accepted) v).identity());
-    });
   }
 
   private <R extends RoomReply> Route ask(String roomId, Function<ActorRef<R>, LiveRoom.Command> command) {
@@ -354,68 +326,6 @@ public final class Gateway extends AllDirectives {
 
   private Route timeout(String roomId) {
     return error(503, "TIMEOUT", "room " + roomId + " did not answer in time; retry");
-  }
-
-  // ---- autoscaler -----------------------------------------------------------------------------
-
-  private Route autoscalerState() {
-    if (autoscaler == null) {
-      return error(404, "AUTOSCALER_OFF", "the autoscaler is disabled (shardcast.autoscaler.enabled = off)");
-    }
-    CompletionStage<Autoscaler.State> state = AskPattern.ask(autoscaler, Autoscaler.GetState::new,
-        settings.askTimeout(), system.scheduler());
-    return onComplete(state, t -> t.isSuccess()
-        ? complete(new JsonReply(200, t.get().json()))
-        : error(503, "TIMEOUT", "the autoscaler did not answer in time (it may be moving to another node)"));
-  }
-
-  /** The token of an {@code Authorization: Bearer <token>} header; empty when missing or blank. */
-  private static Optional<String> bearer(Optional<String> authorization) {
-    return authorization.filter(a -> a.startsWith("Bearer ")).map(a -> a.substring(7).trim()).filter(t -> !t.isEmpty());
-  }
-
-  /**
-   * {@code POST /api/autoscaler/nodes/{activate|drain|retire}} with {@code {"node": "<address or
-   * host:port>", "then": "leave|standby"}}: an operator's order, carried out like the autoscaler's own.
-   */
-  private Route nodeOrder(Identity who, String action, JsonNode b) {
-    if (autoscaler == null) {
-      return error(404, "AUTOSCALER_OFF", "the autoscaler is disabled (shardcast.autoscaler.enabled = off)");
-    }
-    if (!List.of("activate", "drain", "retire").contains(action)) {
-      return error(404, "NOT_FOUND", "node orders are activate, drain and retire");
-    }
-    JsonNode node = b.get("node");
-    if (node == null || !node.isTextual() || node.asText().isBlank() || node.asText().length() > 200) {
-      return error(400, "BAD_REQUEST", "node is required: a node address (pekko://shardcast@host:port) or host:port");
-    }
-    JsonNode then = b.get("then");
-    String thenText = then == null ? "leave" : then.asText();
-    if (!thenText.equals("leave") && !thenText.equals("standby")) {
-      return error(400, "BAD_REQUEST", "then must be leave or standby");
-    }
-    CompletionStage<NodeOrderAnswer> reply = AskPattern.ask(autoscaler,
-        r -> new Autoscaler.NodeOrder(action, node.asText(), thenText.equals("standby"), r), settings.askTimeout(),
-        system.scheduler());
-    return remote(ip -> onComplete(reply, t -> {
-      JsonReply answer = t.isSuccess() ? nodeOrder(t.get())
-          : JsonReply.error(503, "TIMEOUT", "the autoscaler did not answer in time (it may be moving to another node)");
-      AuditLog.record(who.name(), "ops.node." + action, null, node.asText(), answer.status(), errorCode(answer), ip);
-      return complete(answer);
-    }));
-  }
-
-  /** Accepted 202; an unknown node or order 404; an order the node's role does not allow 409. */
-  private static JsonReply nodeOrder(NodeOrderAnswer answer) {
-    if (answer instanceof NodeOrderAnswer.Accepted a) {
-      return JsonReply.accepted(JsonReply.object().put("node", a.node()).put("order", a.order()).put("accepted", true));
-    }
-    NodeOrderAnswer.Refused r = (NodeOrderAnswer.Refused) answer;
-    int status = switch (r.reason()) {
-      case UNKNOWN_NODE, NOT_FOUND -> 404;
-      case NOT_STANDBY, NOT_ACTIVE, LAST_ACTIVE, UNDER_WAY -> 409;
-    };
-    return JsonReply.error(status, r.reason().name(), r.message());
   }
 
   /** Which node a viewer of the room should connect to (and send its orders to). */
@@ -436,50 +346,6 @@ public final class Gateway extends AllDirectives {
       if (play.signed()) {
         // Appended to any of the room's media URLs (HTTP-FLV, WebSocket-FLV, RTMP play) on any node.
         out.put("play", play.query(roomId, System.currentTimeMillis()));
-      }
-      return complete(JsonReply.ok(out));
-    });
-  }
-
-  // ---- cluster --------------------------------------------------------------------------------
-
-  private Route clusterInfo() {
-    Cluster cluster = Cluster.get(system);
-    ObjectNode out = JSON.createObjectNode();
-    out.put("self", cluster.selfMember().address().toString());
-    out.put("leader", cluster.state().getLeader() == null ? null : cluster.state().getLeader().toString());
-    // The oldest Up member hosts the cluster singletons (shard coordinator, autoscaler): the operator
-    // rolls its node last, so they move once.
-    Member oldest = null;
-    for (Member m : cluster.state().getMembers()) {
-      if (m.status() == MemberStatus.up() && (oldest == null || m.isOlderThan(oldest))) {
-        oldest = m;
-      }
-    }
-    out.put("oldest", oldest == null ? null : oldest.address().toString());
-    ArrayNode members = out.putArray("members");
-    for (Member m : cluster.state().getMembers()) {
-      ObjectNode n = members.addObject();
-      n.put("address", m.address().toString()).put("status", m.status().toString());
-      n.put("reachable", !cluster.state().getUnreachable().contains(m));
-      ArrayNode roles = n.putArray("roles");
-      m.getRoles().stream().filter(r -> !r.startsWith("dc-")).forEach(roles::add);
-    }
-    CompletionStage<ShardRegion.ClusterShardingStats> stats = AskPattern.<org.apache.pekko.cluster.sharding.typed.ClusterShardingQuery, ShardRegion.ClusterShardingStats>ask(sharding.shardState(),
-        replyTo -> new GetClusterShardingStats(LiveRoom.TYPE_KEY, Duration.ofSeconds(2), replyTo),
-        Duration.ofSeconds(3), system.scheduler());
-    return onComplete(stats, t -> {
-      ArrayNode regions = out.putArray("shardRegions");
-      if (t.isSuccess()) {
-        t.get().getRegions().forEach((address, region) -> {
-          ObjectNode r = regions.addObject().put("address", address.toString());
-          r.put("shards", region.getStats().size());
-          int rooms = 0;
-          for (Object count : region.getStats().values()) {
-            rooms += ((Number) count).intValue();
-          }
-          r.put("rooms", rooms);
-        });
       }
       return complete(JsonReply.ok(out));
     });

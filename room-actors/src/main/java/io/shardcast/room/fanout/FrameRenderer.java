@@ -3,7 +3,6 @@ package io.shardcast.room.fanout;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.shardcast.room.Ids;
 import io.shardcast.room.state.RoomEvent;
 import io.shardcast.room.state.RoomEvent.*;
 import io.shardcast.room.state.RoomState;
@@ -32,7 +31,7 @@ public final class FrameRenderer {
       n.put("type", "coupon").put("couponId", e.couponId()).put("productId", e.productId());
       n.put("discountCents", e.discountCents()).put("count", e.count());
     } else if (event instanceof CouponClaimed e) {
-      n.put("type", "couponClaimed").put("couponId", e.couponId()).put("userId", Ids.masked(e.userId()));
+      n.put("type", "couponClaimed").put("couponId", e.couponId()).put("userId", masked(e.userId()));
       n.put("remaining", e.remaining());
     } else if (event instanceof LuckyBagStarted e) {
       n.put("type", "luckyBag").put("bagId", e.bagId()).put("keyword", e.keyword());
@@ -53,7 +52,7 @@ public final class FrameRenderer {
       n.put("type", "saleProgress").put("saleId", e.saleId()).put("remaining", e.remaining());
       n.put("sold", e.soldInBatch());
       ArrayNode w = n.putArray("justBought");
-      e.recentBuyers().forEach(b -> w.add(Ids.masked(b)));
+      e.recentBuyers().forEach(b -> w.add(masked(b)));
     } else if (event instanceof CommentPosted e) {
       n.put("type", "comment").put("userId", e.userId()).put("text", e.text()).put("at", e.atMillis());
       priority = false;
@@ -119,5 +118,16 @@ public final class FrameRenderer {
       comments.addObject().put("seq", c.seq()).put("userId", c.userId()).put("text", c.text());
     }
     return n;
+  }
+
+  /**
+   * A user id as other viewers see it in buying notices ("someone just bought", a coupon claimed):
+   * enough to recognise oneself, not to learn who bought what ({@code buyer-17} is {@code bu***7}).
+   */
+  static String masked(String userId) {
+    if (userId.length() < 5) {
+      return userId.charAt(0) + "***";
+    }
+    return userId.substring(0, 2) + "***" + userId.charAt(userId.length() - 1);
   }
 }
