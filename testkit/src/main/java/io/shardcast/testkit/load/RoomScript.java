@@ -45,9 +45,19 @@ public final class RoomScript {
     return JsonNodeFactory.instance.objectNode();
   }
 
+  /**
+   * Creates a room. A cluster that has just started may take longer than the ask timeout to start
+   * its first room (the first shard allocation and journal write on a busy machine): a 503
+   * {@code TIMEOUT} is retried, as the API asks of its clients, up to five times.
+   */
   public RoomScript create(String title) throws IOException, InterruptedException {
-    RestClient.Response r = rest.post(baseUrl + "/api/rooms", null,
-        JsonNodeFactory.instance.objectNode().put("title", title));
+    RestClient.Response r = null;
+    for (int attempt = 1; attempt <= 5; attempt++) {
+      r = rest.post(baseUrl + "/api/rooms", null, JsonNodeFactory.instance.objectNode().put("title", title));
+      if (r.status() != 503 || !"TIMEOUT".equals(r.body().path("code").asText())) {
+        break;
+      }
+    }
     require(r, 201, "create room");
     roomId = r.body().get("roomId").asText();
     hostToken = r.body().get("hostToken").asText();
