@@ -263,23 +263,11 @@ public final class Gateway extends AllDirectives {
           boolean host = t.isSuccess() && !(t.get() instanceof RoomReply.Rejected rj
               && rj.reason() == RoomReply.Reason.FORBIDDEN);
           AuditLog.record(host ? "host:" + roomId : "unverified", action, roomId, null, answer.status(),
-              errorCode(answer), ip);
+              answer.errorCode(), ip);
           return complete(answer);
         });
       });
     })));
-  }
-
-  /** The error code of an answer, or null when it succeeded. */
-  private static String errorCode(JsonReply answer) {
-    if (answer.status() < 400) {
-      return null;
-    }
-    try {
-      return JSON.readTree(answer.body()).path("code").asText(null);
-    } catch (Exception e) {
-      return null;
-    }
   }
 
   /**

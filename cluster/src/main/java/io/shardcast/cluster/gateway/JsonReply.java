@@ -12,6 +12,18 @@ public record JsonReply(int status, String body) {
     return status >= 200 && status < 300;
   }
 
+  /** The error code of a refusal ({@code code} of its body), or null when it succeeded. */
+  public String errorCode() {
+    if (ok()) {
+      return null;
+    }
+    try {
+      return JSON.readTree(body).path("code").asText(null);
+    } catch (Exception e) {
+      return null;
+    }
+  }
+
   public static JsonReply ok(ObjectNode body) {
     return new JsonReply(200, body.toString());
   }

@@ -334,7 +334,7 @@ public final class OpsApi extends AllDirectives {
       JsonReply answer = t.isSuccess() ? nodeOrder(t.get())
           : JsonReply.error(503, "TIMEOUT", "the autoscaler did not answer in time (it may be moving to another node)");
       AuditLog.record(who.name(), "ops.node." + action, null, node.asText(), answer.status(),
-          answer.ok() ? null : errorCode(answer), ip);
+          answer.errorCode(), ip);
       return guard.complete(answer);
     }));
   }
@@ -351,13 +351,5 @@ public final class OpsApi extends AllDirectives {
       case NOT_STANDBY, NOT_ACTIVE, LAST_ACTIVE, UNDER_WAY -> 409;
     };
     return JsonReply.error(status, r.reason().name(), r.message());
-  }
-
-  private static String errorCode(JsonReply answer) {
-    try {
-      return JSON.readTree(answer.body()).path("code").asText(null);
-    } catch (Exception e) {
-      return null;
-    }
   }
 }
