@@ -1,6 +1,7 @@
 package io.shardcast.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -86,7 +87,32 @@ class MediaClusterTest {
         throw new IllegalStateException(e);
       }
     });
-    Ffmpeg.Decoded flv = Ffmpeg.decode(edge.media() + "/live/" + room.roomId() + ".flv", 5, work, "edge-flv");
+    CompletableFuture<Ffmpeg.Decoded> flvPlay = CompletableFuture.supplyAsync(() -> {
+      try {
+        return Ffmpeg.decode(edge.media() + "/live/" + room.roomId() + ".flv", 5, work, "edge-flv");
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    // While both play, the ops CLI counts them on the edge's track, with the origin-to-edge lag.
+    JsonNode seen = null;
+    long mediaUntil = System.currentTimeMillis() + 4_000;
+    while (seen == null && System.currentTimeMillis() < mediaUntil) {
+      OpsCommandTest.Run media = OpsCommandTest.ops("media", room.roomId(), "--server", edge.http(), "--token",
+          cluster.opsToken(), "-o", "json");
+      assertEquals(0, media.code(), media.err());
+      for (JsonNode n : new com.fasterxml.jackson.databind.ObjectMapper().readTree(media.out()).path("nodes")) {
+        JsonNode layer = n.path("layers").path(0);
+        if (n.path("node").asText().endsWith(edge.address()) && layer.path("viewers").asInt() == 2) {
+          seen = n;
+        }
+      }
+      Thread.sleep(200);
+    }
+    assertNotNull(seen, "ops media counts the edge's two players on its layer");
+    assertEquals("main", seen.path("layers").path(0).path("camera").asText(), seen.toString());
+    assertTrue(seen.path("layers").path(0).path("arrivalLagMs").isNumber(), "the origin-to-edge lag: " + seen);
+    Ffmpeg.Decoded flv = flvPlay.get();
     assertTrue(flv.clean(), "HTTP-FLV from the edge decodes without error: " + flv);
     assertTrue(flv.videoFrames() >= 115, "5 s at 25 fps, decoded: " + flv.videoFrames());
     Ffmpeg.Decoded overRtmp = rtmp.get();

@@ -138,6 +138,9 @@ class OpsCommandTest {
     assertEquals(0, help.code());
     assertTrue(help.out().contains("--then"), "out: " + help.out() + " err: " + help.err());
     assertEquals(2, ops("nodes", "drain", node, "--then", "away", "--server", server, "--token", TOKEN).code());
+    Run advisory = ops("scale", "--active", "3", "--server", server, "--token", TOKEN);
+    assertEquals(1, advisory.code());
+    assertTrue(advisory.err().contains("409 NOT_ACTING"), "a fixed-size cluster is not scaled: " + advisory.err());
   }
 
   @Test

@@ -20,6 +20,7 @@ import io.shardcast.cluster.gateway.MetricsAccess;
 import io.shardcast.cluster.gateway.OrderDesk;
 import io.shardcast.cluster.journal.JournalConfig;
 import io.shardcast.cluster.journal.JournalWarmup;
+import io.shardcast.cluster.media.MediaInspector;
 import io.shardcast.cluster.media.MediaPlane;
 import io.shardcast.cluster.metrics.NodeMetrics;
 import io.shardcast.cluster.ops.OpsApi;
@@ -128,6 +129,9 @@ public final class ShardcastNode {
       ActorRef<Autoscaler.Command> autoscaler = null;
       JoinDesk joins = null;
       if (autoscalerSettings.enabled()) {
+        // Every node keeps a replica of the operator's scale hold (ScaleHolds): the replicator runs
+        // only where it was asked for, and a majority write needs it on the other nodes too.
+        org.apache.pekko.cluster.ddata.typed.javadsl.DistributedData.get(system);
         autoscaler = ClusterSingleton.get(system).init(SingletonActor.of(Autoscaler.create(autoscalerSettings,
             scalerSettings, () -> Scalers.create(scalerSettings, config), numberOfShards), "autoscaler"));
         joins = new JoinDesk(system, autoscaler, autoscalerSettings.safeLoad());
@@ -182,6 +186,8 @@ public final class ShardcastNode {
         });
         gateway.mediaPorts(plane.server().rtmpPort(), plane.server().httpPort());
         metrics.media(plane);
+        system.systemActorOf(MediaInspector.create(system.address().toString(), plane.hub(),
+            plane.server()), "media-inspector", Props.empty());
       }
       viewers.servingWhen(() -> lifecycle.serving() ? null : lifecycle.role().name().toLowerCase(Locale.ROOT));
       if (autoscaler != null) {

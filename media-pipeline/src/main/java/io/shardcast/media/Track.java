@@ -1,5 +1,7 @@
 package io.shardcast.media;
 
+import java.util.concurrent.atomic.AtomicInteger;
+
 /**
  * The frames of one rendition on this node: a ring shared by every local viewer (each holds only
  * its position), plus what a late joiner needs first (metadata, sequence headers, the latest
@@ -26,6 +28,10 @@ public final class Track {
   private long rateWindowStartMillis = -1;
   private long rateWindowBytes;
   private final Listener listener;
+  /** Local viewers watching this track now (their playback's current track). */
+  private final AtomicInteger viewers = new AtomicInteger();
+  /** How long the latest frame took from ingest at the origin to this node's track, in microseconds. */
+  private volatile long arrivalLagMicros = -1;
 
   /** Told of every frame a track takes (on the publisher's thread): wakes readers, relays to other nodes. */
   public interface Listener {
@@ -73,6 +79,9 @@ public final class Track {
     if (frame.kind != io.shardcast.media.flv.Flv.SCRIPT) {
       latestTimestamp = Math.max(latestTimestamp, frame.timestamp);
       measure(frame);
+      if (frame.ingestMicros > 0) {
+        arrivalLagMicros = Math.max(0, MediaClock.nowMicros() - frame.ingestMicros);
+      }
     }
     head = seq + 1;
     listener.onFrame(this, frame);
@@ -92,6 +101,25 @@ public final class Track {
       rateWindowStartMillis = t;
       rateWindowBytes = 0;
     }
+  }
+
+  /** A local viewer started watching this track. */
+  public void viewerJoined() {
+    viewers.incrementAndGet();
+  }
+
+  /** A local viewer stopped watching this track (left, or switched to another). */
+  public void viewerLeft() {
+    viewers.decrementAndGet();
+  }
+
+  public int viewers() {
+    return viewers.get();
+  }
+
+  /** Ingest at the origin to this node, for the latest frame, in microseconds; -1 before any. */
+  public long arrivalLagMicros() {
+    return arrivalLagMicros;
   }
 
   /** The frame at {@code seq}, or null when it is not (or no longer) in the ring. */

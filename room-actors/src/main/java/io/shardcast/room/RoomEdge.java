@@ -14,6 +14,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
@@ -82,14 +83,21 @@ public final class RoomEdge extends AbstractBehavior<RoomEdge.Command> {
     return clock;
   }
 
-  public static Behavior<Command> create(String roomId, RoomSettings settings, FanoutStats stats) {
-    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new RoomEdge(ctx, timers, roomId, settings, stats)));
+  /**
+   * @param released where the edge shows the highest seq it handed to viewers (read by its directory
+   *     for the room's events per second; one ordered write per frame, nothing allocated)
+   */
+  public static Behavior<Command> create(String roomId, RoomSettings settings, FanoutStats stats,
+      AtomicLong released) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new RoomEdge(ctx, timers, roomId, settings, stats,
+        released)));
   }
 
   private final TimerScheduler<Command> timers;
   private final String roomId;
   private final RoomSettings settings;
   private final FanoutStats stats;
+  private final AtomicLong releasedShown;
   private final EntityRef<LiveRoom.Command> room;
   /** The local viewers, in the groups that take turns to get the released frames. */
   private final FlushGroups viewers;
@@ -123,8 +131,9 @@ public final class RoomEdge extends AbstractBehavior<RoomEdge.Command> {
   private long historyAfter = -1;
 
   private RoomEdge(ActorContext<Command> ctx, TimerScheduler<Command> timers, String roomId, RoomSettings settings,
-      FanoutStats stats) {
+      FanoutStats stats, AtomicLong released) {
     super(ctx);
+    this.releasedShown = released;
     this.timers = timers;
     this.roomId = roomId;
     this.settings = settings;
@@ -324,6 +333,7 @@ public final class RoomEdge extends AbstractBehavior<RoomEdge.Command> {
       ringCount++;
     }
     releasedSeq = f.seq;
+    releasedShown.lazySet(f.seq);
     if (f.createdAtMillis > 0 && f.releaseAtMillis == 0) {
       stats.fanoutLatency(Math.max(0, System.currentTimeMillis() - f.createdAtMillis));
     }
@@ -431,6 +441,7 @@ public final class RoomEdge extends AbstractBehavior<RoomEdge.Command> {
     flushAll();
     receivedSeq = snap.seq;
     releasedSeq = snap.seq;
+    releasedShown.lazySet(snap.seq);
     held.clear();
     cancelRelease();
     ringCount = 0;

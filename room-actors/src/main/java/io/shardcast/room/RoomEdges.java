@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.DispatcherSelector;
@@ -31,18 +32,23 @@ public final class RoomEdges {
   /** Local viewers per room, for metrics and placement. */
   public record GetViewers(ActorRef<Viewers> replyTo) implements Command {}
 
-  /** Local viewers per room with at least one edge here. */
-  public record Viewers(Map<String, Integer> byRoom) {}
+  /**
+   * Local viewers per room with at least one edge here, and the highest seq each edge handed to its
+   * viewers (two readings a second apart give the room's events per second).
+   */
+  public record Viewers(Map<String, Integer> byRoom, Map<String, Long> seqByRoom) {}
 
   private enum Sweep implements Command { INSTANCE }
 
   private static final class Edge {
     final ActorRef<RoomEdge.Command> ref;
+    final AtomicLong seq;
     int viewers;
     long idleSinceMillis;
 
-    Edge(ActorRef<RoomEdge.Command> ref) {
+    Edge(ActorRef<RoomEdge.Command> ref, AtomicLong seq) {
       this.ref = ref;
+      this.seq = seq;
     }
   }
 
@@ -56,8 +62,9 @@ public final class RoomEdges {
           .onMessage(Attach.class, a -> {
             Edge edge = edges.computeIfAbsent(a.roomId(), id -> {
               stats.activeEdges.incrementAndGet();
-              return new Edge(ctx.spawn(RoomEdge.create(id, settings, stats), "edge-" + id + "-" + (++generation[0]),
-                  DispatcherSelector.fromConfig(LiveRoom.DISPATCHER)));
+              AtomicLong seq = new AtomicLong(-1);
+              return new Edge(ctx.spawn(RoomEdge.create(id, settings, stats, seq), "edge-" + id + "-"
+                  + (++generation[0]), DispatcherSelector.fromConfig(LiveRoom.DISPATCHER)), seq);
             });
             edge.viewers++;
             stats.connectedViewers.incrementAndGet();
@@ -84,8 +91,12 @@ public final class RoomEdges {
           })
           .onMessage(GetViewers.class, g -> {
             Map<String, Integer> counts = new HashMap<>();
-            edges.forEach((id, e) -> counts.put(id, e.viewers));
-            g.replyTo().tell(new Viewers(counts));
+            Map<String, Long> seqs = new HashMap<>();
+            edges.forEach((id, e) -> {
+              counts.put(id, e.viewers);
+              seqs.put(id, e.seq.get());
+            });
+            g.replyTo().tell(new Viewers(counts, seqs));
             return Behaviors.same();
           })
           .onMessageEquals(Sweep.INSTANCE, () -> {

@@ -16,4 +16,10 @@ record Capacity(int active, int provision) {
   Capacity provisioningActive() {
     return new Capacity(active, Math.max(provision, active));
   }
+
+  /** At least {@code floor} serving, with the same pool above them. */
+  Capacity atLeastActive(int floor) {
+    int raise = Math.max(0, floor - active);
+    return new Capacity(active + raise, provision + raise);
+  }
 }

@@ -51,6 +51,12 @@ final class ScaleInWindow {
     return windowFull && stepDue && !saleNear && !panic && !rising && draining == 0;
   }
 
+  /** Whether capacity may go towards an operator's number: as {@link #allows}, without waiting a whole window. */
+  boolean allowsOrdered(long now, boolean saleNear, boolean panic, boolean rising, int draining) {
+    boolean stepDue = lastScaleInMillis == Long.MIN_VALUE || now - lastScaleInMillis >= stepMillis;
+    return stepDue && !saleNear && !panic && !rising && draining == 0;
+  }
+
   /**
    * The targets for {@code need}: capacity above it stays, serving or in the pool, unless it may go;
    * then it goes no lower than the window's {@code held} need.

@@ -1,6 +1,7 @@
 package io.shardcast.autoscaler.policy;
 
 import io.shardcast.autoscaler.signal.Observation;
+import io.shardcast.autoscaler.signal.OperatorHold;
 import io.shardcast.autoscaler.signal.SaleWindow;
 import java.util.ArrayList;
 import java.util.List;
@@ -93,8 +94,20 @@ public final class ScalingPolicy {
     }
 
     boolean rising = forecasts.rising();
-    boolean mayScaleIn = window.allows(now, sales.near(), panic.inForce(), rising, census.draining());
-    Capacity target = ScaleInWindow.hold(need, held, census, mayScaleIn);
+    OperatorHold hold = o.hold() != null && o.hold().inForce(now) ? o.hold() : null;
+    boolean mayScaleIn;
+    Capacity target;
+    if (hold == null) {
+      mayScaleIn = window.allows(now, sales.near(), panic.inForce(), rising, census.draining());
+      target = ScaleInWindow.hold(need, held, census, mayScaleIn);
+    } else {
+      // The operator's number is a floor that also stands for the window: capacity above it goes by
+      // the usual waves, without waiting a whole window, and never around a sale.
+      mayScaleIn = window.allowsOrdered(now, sales.near(), panic.inForce(), rising, census.draining());
+      Capacity floor = need.atLeastActive(Math.min(hold.active(), settings.maxNodes()));
+      target = ScaleInWindow.hold(floor, floor, census, mayScaleIn);
+      why.add("operator " + hold.by() + " holds at least " + hold.active() + " active");
+    }
     if (panic.inForce() && rising) {
       target = panicRule.everyStandbyServes(target, census);
     }

@@ -52,10 +52,18 @@ public final class OpsClient {
   }
 
   public JsonNode post(String path, JsonNode body) {
-    return send(path, body);
+    return send(path, body, "POST");
+  }
+
+  public JsonNode delete(String path) {
+    return send(path, null, "DELETE");
   }
 
   private JsonNode send(String path, JsonNode body) {
+    return send(path, body, body == null ? "GET" : "POST");
+  }
+
+  private JsonNode send(String path, JsonNode body, String method) {
     List<String> tried = new java.util.ArrayList<>();
     for (String server : servers) {
       String url = server.replaceAll("/+$", "") + path;
@@ -65,7 +73,9 @@ public final class OpsClient {
         b.header("Authorization", "Bearer " + token);
       }
       if (body != null) {
-        b.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body.toString()));
+        b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body.toString()));
+      } else if (!method.equals("GET")) {
+        b.method(method, HttpRequest.BodyPublishers.noBody());
       }
       HttpResponse<String> r;
       try {

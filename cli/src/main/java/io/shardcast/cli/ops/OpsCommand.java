@@ -9,7 +9,7 @@ import picocli.CommandLine.Spec;
  * failed or refused, 2 usage, 3 no server answered.
  */
 @Command(name = "ops", mixinStandardHelpOptions = true, description = "Operate a running cluster through its gateways.",
-    subcommands = {StatusCommand.class, NodesCommand.class, RoomsCommand.class, RoomCommand.class, SalesCommand.class,
+    subcommands = {StatusCommand.class, NodesCommand.class, ScaleCommand.class, RoomsCommand.class, RoomCommand.class, SalesCommand.class,
         OrdersCommand.class, EventsCommand.class, MediaCommand.class, AutoscalerCommand.class, TopCommand.class,
         WhoamiCommand.class, CompletionCommand.class},
     footer = {"", "Exit codes: 0 done, 1 failed or refused, 2 usage, 3 no server answered.",

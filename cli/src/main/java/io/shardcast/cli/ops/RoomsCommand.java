@@ -8,12 +8,12 @@ import picocli.CommandLine.Option;
 
 /** {@code ops rooms}: the busiest rooms, with the node each lives on and the sales ahead. */
 @Command(name = "rooms", mixinStandardHelpOptions = true,
-    description = "The busiest rooms: viewers, trend (viewers a second), the node and shard, sales ahead.",
+    description = "The busiest rooms: viewers, trend (viewers a second), events a second, the node and shard, sales ahead.",
     footer = {"", "Examples:", "  shardcast ops rooms", "  shardcast ops rooms --sort trend --limit 5 -o json"})
 final class RoomsCommand extends OpsAction {
 
-  @Option(names = "--sort", paramLabel = "viewers|trend", defaultValue = "viewers",
-      description = "Order by viewers (default) or by trend, the growth in viewers a second.")
+  @Option(names = "--sort", paramLabel = "viewers|trend|events", defaultValue = "viewers",
+      description = "Order by viewers (default), by trend (the growth in viewers a second) or by events a second.")
   String sort;
 
   @Option(names = "--limit", paramLabel = "N", defaultValue = "20", description = "At most N rooms (1..100).")
@@ -26,10 +26,11 @@ final class RoomsCommand extends OpsAction {
   }
 
   static Output.Table table(JsonNode rooms) {
-    Output.Table t = new Output.Table("ROOM", "VIEWERS", "TREND/S", "NODE", "SHARD", "SALES AHEAD");
+    Output.Table t = new Output.Table("ROOM", "VIEWERS", "TREND/S", "EVENTS/S", "NODE", "SHARD", "SALES AHEAD");
     for (JsonNode r : rooms) {
       t.row(r.path("roomId").asText(), r.path("viewers").asLong(),
           String.format(Locale.ROOT, "%+.1f", r.path("trend").asDouble()),
+          String.format(Locale.ROOT, "%.1f", r.path("eventsPerSecond").asDouble()),
           OpsViewsText.host(r.path("node").asText()), r.path("shard").asText(), r.path("salesAhead").asInt());
     }
     return t;

@@ -27,8 +27,8 @@ final class TopCommand extends OpsAction {
   @Option(names = "--rooms", paramLabel = "N", defaultValue = "10", description = "Rooms shown. Default: ${DEFAULT-VALUE}.")
   int rooms;
 
-  @Option(names = "--sort", paramLabel = "viewers|trend", defaultValue = "viewers",
-      description = "Order rooms by viewers (default) or trend.")
+  @Option(names = "--sort", paramLabel = "viewers|trend|events", defaultValue = "viewers",
+      description = "Order rooms by viewers (default), trend or events a second.")
   String sort;
 
   @Override

@@ -12,6 +12,7 @@ import io.shardcast.autoscaler.signal.NodeLoad;
 import io.shardcast.autoscaler.signal.NodeReport;
 import io.shardcast.autoscaler.signal.NodeRole;
 import io.shardcast.autoscaler.signal.Observation;
+import io.shardcast.room.LiveRoom;
 import io.shardcast.room.commerce.SaleCalendar;
 import io.shardcast.room.state.CborSerializable;
 import java.util.ArrayList;
@@ -27,6 +28,10 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.cluster.Member;
 import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.ddata.LWWRegister;
+import org.apache.pekko.cluster.ddata.typed.javadsl.DistributedData;
+import org.apache.pekko.cluster.ddata.typed.javadsl.Replicator;
+import org.apache.pekko.cluster.ddata.typed.javadsl.ReplicatorMessageAdapter;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,7 +39,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The autoscaler, a cluster singleton. It collects every node's report, runs the policy each
  * interval, keeps the decisions as a timeline ({@code GET /api/autoscaler}, {@link StateView}) and
- * carries them out: activations, drains, sheds and retirements through each node's {@link NodeAgent}
+ * carries them out (towards an operator's hold on the number of active nodes, {@link ScaleHolds}, when
+ * one is set): activations, drains, sheds and retirements through each node's {@link NodeAgent}
  * ({@link OrdersUnderWay}), new nodes through the {@link Scaler} backend ({@link ScalerBackend},
  * retried with backoff when it fails). It answers the gateways' join placement and the room
  * allocation's view (node roles, room weights, rooms with a sale) from {@link ReportedCluster}.
@@ -52,8 +58,8 @@ public final class Autoscaler {
   /** Messages of the singleton. */
   public sealed interface Command extends CborSerializable {}
 
-  /** A room's viewers on the reporting node. */
-  public record RoomViewers(String roomId, int viewers) {}
+  /** A room's viewers on the reporting node, and the highest seq its edge there handed out (-1: none yet). */
+  public record RoomViewers(String roomId, int viewers, long seq) {}
 
   /** A node's state over the last second. */
   public record Report(String nodeId, NodeRole role, long roleSinceMillis, long upSinceMillis, NodeLoad load,
@@ -71,6 +77,19 @@ public final class Autoscaler {
   public record NodeOrder(String action, String node, boolean thenStandby, ActorRef<NodeOrderAnswer> replyTo)
       implements Command {}
 
+  /**
+   * An operator's {@code scale --active N} for {@code forMillis}; {@code active} 0 releases the hold.
+   * The policy carries it out with its own actions ({@link ScaleHolds}).
+   */
+  public record Scale(int active, long forMillis, String by, ActorRef<ScaleAnswer> replyTo) implements Command {}
+
+  /** The hold as Distributed Data has it (local only). */
+  record HoldSeen(Replicator.SubscribeResponse<LWWRegister<ScaleHold>> change) implements Command {}
+
+  /** A hold's write came back (local only). */
+  record HoldWritten(Replicator.UpdateResponse<LWWRegister<ScaleHold>> response, ScaleHold hold,
+      ActorRef<ScaleAnswer> replyTo) implements Command {}
+
   /** {@code GET /api/autoscaler} as JSON. */
   public record State(String json) implements CborSerializable {}
 
@@ -83,8 +102,17 @@ public final class Autoscaler {
    * What the room allocation needs: every counted node's role, the viewers of each shard's rooms,
    * and the shards holding a room whose flash sale is open or about to open (never moved).
    */
-  public record Allocation(Map<String, NodeRole> roles, Map<String, Long> shardViewers, Set<String> lockedShards)
-      implements CborSerializable {}
+  public record Allocation(Map<String, NodeRole> roles, Map<String, Long> shardViewers, Set<String> lockedShards,
+      Map<String, String> pinnedShards) implements CborSerializable {
+
+    /** Without operator moves. */
+    public Allocation(Map<String, NodeRole> roles, Map<String, Long> shardViewers, Set<String> lockedShards) {
+      this(roles, shardViewers, lockedShards, Map.of());
+    }
+  }
+
+  /** An operator's {@code room ID move --to NODE}: the room's shard moves at the allocation's next round. */
+  public record MoveRoom(String roomId, String node, String by, ActorRef<MoveAnswer> replyTo) implements Command {}
 
   private enum Tick implements Command { INSTANCE }
 
@@ -96,8 +124,9 @@ public final class Autoscaler {
 
   public static Behavior<Command> create(AutoscalerSettings settings, ScalerSettings scalerSettings,
       Supplier<Scaler> scaler, int numberOfShards) {
-    return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
-        new Autoscaler(ctx, settings, scalerSettings, scaler.get(), numberOfShards, timers).running()));
+    return Behaviors.setup(ctx -> DistributedData.<Command, LWWRegister<ScaleHold>>withReplicatorMessageAdapter(
+        replicator -> Behaviors.withTimers(timers -> new Autoscaler(ctx, settings, scalerSettings, scaler.get(),
+            numberOfShards, timers, replicator).running())));
   }
 
   private final ActorContext<Command> ctx;
@@ -113,11 +142,14 @@ public final class Autoscaler {
   private final RoomTrends rooms;
   private final OperatorOrders operatorOrders;
   private final StateView view;
+  private final ScaleHolds holds;
+  private final RequestedMoves moves = new RequestedMoves();
   private final long startedAtMillis = System.currentTimeMillis();
   private boolean warmedUp;
 
   private Autoscaler(ActorContext<Command> ctx, AutoscalerSettings settings, ScalerSettings scalerSettings,
-      Scaler scaler, int numberOfShards, TimerScheduler<Command> timers) {
+      Scaler scaler, int numberOfShards, TimerScheduler<Command> timers,
+      ReplicatorMessageAdapter<Command, LWWRegister<ScaleHold>> replicator) {
     this.ctx = ctx;
     this.settings = settings;
     this.acting = scalerSettings.acting();
@@ -131,7 +163,8 @@ public final class Autoscaler {
     this.startups = new StartupLog(policy.startupTimes());
     this.rooms = new RoomTrends(settings.roomTrendSmoothing());
     this.operatorOrders = new OperatorOrders(nodes, orders);
-    this.view = new StateView(settings, acting, nodes, orders, backend, rooms, startups, timeline);
+    this.holds = new ScaleHolds(settings, acting, replicator, DistributedData.get(ctx.getSystem()).selfUniqueAddress());
+    this.view = new StateView(settings, acting, nodes, orders, backend, rooms, startups, timeline, holds);
     timers.startTimerWithFixedDelay(Tick.INSTANCE, settings.interval());
     log.info("autoscaler singleton started on {} (backend {})", ctx.getSystem().address(),
         scaler == null ? "none: starts are advisory" : scaler.name());
@@ -163,8 +196,25 @@ public final class Autoscaler {
           o.replyTo().tell(operatorOrders.carryOut(o, System.currentTimeMillis()));
           return Behaviors.same();
         })
+        .onMessage(Scale.class, o -> {
+          holds.order(o, System.currentTimeMillis());
+          return Behaviors.same();
+        })
+        .onMessage(HoldSeen.class, h -> {
+          holds.seen(h.change());
+          return Behaviors.same();
+        })
+        .onMessage(HoldWritten.class, w -> {
+          holds.written(w);
+          return Behaviors.same();
+        })
         .onMessage(GetAllocation.class, g -> {
-          g.replyTo().tell(nodes.allocation(System.currentTimeMillis(), numberOfShards));
+          long now = System.currentTimeMillis();
+          g.replyTo().tell(nodes.allocation(now, numberOfShards, moves.pinned(now)));
+          return Behaviors.same();
+        })
+        .onMessage(MoveRoom.class, m -> {
+          m.replyTo().tell(move(m, System.currentTimeMillis()));
           return Behaviors.same();
         })
         .onMessage(Failures.class, f -> {
@@ -213,7 +263,7 @@ public final class Autoscaler {
     backend.expire(now);
     List<NodeReport> observed = nodes.forPolicy();
     observed.addAll(backend.startingNodes(now));
-    Plan plan = policy.decide(new Observation(now, observed, nodes.calendar(now)));
+    Plan plan = policy.decide(new Observation(now, observed, nodes.calendar(now), holds.forPolicy(now)));
     if (acting) {
       // The timeline shows what was carried out: an action already under way (a shed a moment ago,
       // a start while the backend works or backs off) is not repeated, nor shown again.
@@ -229,7 +279,7 @@ public final class Autoscaler {
     if (timeline.offer(plan) && !plan.actions().isEmpty()) {
       log.info("autoscaler {} {} :: {}", acting ? "does" : "would (not acting)", plan.actions(), plan.reason());
     }
-    rooms.observe(nodes.roomViewers(now));
+    rooms.observe(now, nodes.roomViewers(now), nodes.roomSeqs(now));
   }
 
   /** Carries {@code a} out unless it is under way already; returns whether it was. */
@@ -239,6 +289,45 @@ public final class Autoscaler {
       return backend.start(st.count(), now, () -> nodes.members(now).stream().filter(this::isMember).toList());
     }
     return orders.send(a, nodes, now);
+  }
+
+  /**
+   * Checks an operator's move against what the allocation would refuse anyway (a target that is not
+   * an active node or holds the coordinator, a room with a sale near) and hands it to the allocation.
+   */
+  private MoveAnswer move(MoveRoom m, long now) {
+    ReportedCluster.Received target = nodes.named(m.node());
+    if (target == null) {
+      return new MoveAnswer.Refused(MoveAnswer.Refusal.UNKNOWN_NODE, "no node " + m.node() + " reports to the autoscaler");
+    }
+    String id = target.report().nodeId();
+    if (nodes.role(target) != NodeRole.ACTIVE) {
+      return new MoveAnswer.Refused(MoveAnswer.Refusal.NOT_ACTIVE, id + " is " + nodes.role(target)
+          + "; rooms move only to an active node");
+    }
+    if (id.equals(oldestMember())) {
+      return new MoveAnswer.Refused(MoveAnswer.Refusal.COORDINATOR_NODE, id + " holds the shard coordinator and the "
+          + "singletons; rooms are kept off it (docs/chaos.md); pick another active node");
+    }
+    String shard = LiveRoom.shardOf(m.roomId(), numberOfShards);
+    if (nodes.allocation(now, numberOfShards, Map.of()).lockedShards().contains(shard)) {
+      return new MoveAnswer.Refused(MoveAnswer.Refusal.SALE_NEAR, "room " + m.roomId() + " (or a room sharing its "
+          + "shard " + shard + ") has a flash sale open or about to open; rooms never move then");
+    }
+    moves.request(shard, id, now);
+    log.info("autoscaler: operator {} moves room {} (shard {}) to {}", m.by(), m.roomId(), shard, id);
+    return new MoveAnswer.Accepted(m.roomId(), shard, id);
+  }
+
+  /** The oldest up member: it runs the shard coordinator. */
+  private String oldestMember() {
+    Member oldest = null;
+    for (Member m : Cluster.get(ctx.getSystem()).state().getMembers()) {
+      if (m.status() == MemberStatus.up() && (oldest == null || m.isOlderThan(oldest))) {
+        oldest = m;
+      }
+    }
+    return oldest == null ? null : oldest.address().toString();
   }
 
   private boolean everyMemberReported() {

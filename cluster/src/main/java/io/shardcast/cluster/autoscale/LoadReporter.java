@@ -33,7 +33,7 @@ public final class LoadReporter {
 
   private enum Tick { INSTANCE }
 
-  private record Rooms(Map<String, Integer> viewers, NodeLoad load) {}
+  private record Rooms(RoomEdges.Viewers viewers, NodeLoad load) {}
 
   private LoadReporter() {}
 
@@ -58,7 +58,7 @@ public final class LoadReporter {
       SaleCalendar calendar = SaleCalendar.get(ctx.getSystem());
       timers.startTimerAtFixedRate(Tick.INSTANCE, INTERVAL);
       var lastRooms = new Object() {
-        Map<String, Integer> value = Map.of();
+        RoomEdges.Viewers value = new RoomEdges.Viewers(Map.of(), Map.of());
       };
       return Behaviors.receive(Object.class)
           .onMessageEquals(Tick.INSTANCE, () -> {
@@ -86,14 +86,14 @@ public final class LoadReporter {
   /** The rooms' viewers for a report of {@code load}; null when the edges did not answer (the last ones serve). */
   private static void askRooms(ActorContext<Object> ctx, ActorRef<RoomEdges.Command> edges, NodeLoad load) {
     ctx.ask(RoomEdges.Viewers.class, edges, INTERVAL, RoomEdges.GetViewers::new,
-        (v, failure) -> new Rooms(v == null ? null : v.byRoom(), load));
+        (v, failure) -> new Rooms(v, load));
   }
 
-  private static List<Autoscaler.RoomViewers> busiest(Map<String, Integer> viewers) {
-    List<Autoscaler.RoomViewers> rooms = new ArrayList<>(viewers.size());
-    viewers.forEach((room, n) -> {
+  private static List<Autoscaler.RoomViewers> busiest(RoomEdges.Viewers viewers) {
+    List<Autoscaler.RoomViewers> rooms = new ArrayList<>(viewers.byRoom().size());
+    viewers.byRoom().forEach((room, n) -> {
       if (n > 0) {
-        rooms.add(new Autoscaler.RoomViewers(room, n));
+        rooms.add(new Autoscaler.RoomViewers(room, n, viewers.seqByRoom().getOrDefault(room, -1L)));
       }
     });
     rooms.sort((a, b) -> Integer.compare(b.viewers(), a.viewers()));

@@ -146,6 +146,19 @@ final class ReportedCluster {
     return viewers;
   }
 
+  /** The highest seq any fresh node's edge handed out, per room. */
+  Map<String, Long> roomSeqs(long now) {
+    Map<String, Long> seqs = new HashMap<>();
+    for (Received r : byNode.values()) {
+      if (fresh(r, now)) {
+        for (Autoscaler.RoomViewers rv : r.report().rooms()) {
+          seqs.merge(rv.roomId(), rv.seq(), Math::max);
+        }
+      }
+    }
+    return seqs;
+  }
+
   /** The gateways' join table: the fresh serving nodes not retiring, with their stress. */
   Autoscaler.Placement placement(long now) {
     List<Autoscaler.Candidate> out = new ArrayList<>();
@@ -160,9 +173,9 @@ final class ReportedCluster {
 
   /**
    * The room allocation's view: roles, viewers per shard, and the shards of rooms whose sale opens
-   * within {@code scale-in.window} or is open (never moved).
+   * within {@code scale-in.window} or is open (never moved), and the shards operators moved.
    */
-  Autoscaler.Allocation allocation(long now, int numberOfShards) {
+  Autoscaler.Allocation allocation(long now, int numberOfShards, Map<String, String> pinned) {
     Map<String, NodeRole> roles = new HashMap<>();
     Map<String, Long> shardViewers = new HashMap<>();
     for (Received r : byNode.values()) {
@@ -181,6 +194,6 @@ final class ReportedCluster {
         locked.add(LiveRoom.shardOf(s.roomId(), numberOfShards));
       }
     }
-    return new Autoscaler.Allocation(roles, shardViewers, locked);
+    return new Autoscaler.Allocation(roles, shardViewers, locked, pinned);
   }
 }

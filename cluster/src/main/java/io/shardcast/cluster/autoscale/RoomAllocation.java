@@ -23,7 +23,9 @@ import scala.jdk.javaapi.FutureConverters;
  * weighs its viewers, not 1); standby and draining nodes get none. Each rebalance round moves every
  * room off nodes that are no longer active; otherwise at most {@code maxMoves} rooms off the
  * coordinator's node (below), or else from the most to the least loaded active node, only when
- * that narrows a real imbalance; never a room whose flash sale is open or about to open.
+ * that narrows a real imbalance; never a room whose flash sale is open or about to open. A room an
+ * operator moved ({@code shardcast ops room ID move --to NODE}) goes to its node first and stays there
+ * while pinned (it still leaves a node that stops being active).
  *
  * <p>The node this strategy runs on (the oldest: it holds the shard coordinator and the
  * singletons) gets new rooms only when no other active node can take them, is never the target of
@@ -83,7 +85,7 @@ public final class RoomAllocation extends ShardCoordinator.AbstractShardAllocati
     return FutureConverters.asScala(view().thenApply(v -> {
       Map<String, ActorRef> regions = new HashMap<>();
       Map<String, List<String>> shards = byNode(current, regions);
-      String node = choose(v, nodeOf(requester), shards, system.address().toString());
+      String node = place(v, shardId, nodeOf(requester), shards, system.address().toString());
       return regions.getOrDefault(node, requester);
     }));
   }
@@ -105,6 +107,17 @@ public final class RoomAllocation extends ShardCoordinator.AbstractShardAllocati
       out.put(node, CollectionConverters.asJava(shards));
     });
     return out;
+  }
+
+  /** The node for {@code shardId}: where an operator moved it while that node is active, else {@link #choose}. */
+  static String place(Autoscaler.Allocation v, String shardId, String requester, Map<String, List<String>> shardsByNode,
+      String spare) {
+    String pinned = v.pinnedShards().get(shardId);
+    if (pinned != null && shardsByNode.containsKey(pinned) && v.roles().get(pinned) == NodeRole.ACTIVE
+        && !pinned.equals(spare)) {
+      return pinned;
+    }
+    return choose(v, requester, shardsByNode, spare);
   }
 
   /**
@@ -178,13 +191,25 @@ public final class RoomAllocation extends ShardCoordinator.AbstractShardAllocati
     if (!out.isEmpty() || most == null || least == null) {
       return out;
     }
+    // An operator's moves come first: each pinned shard not yet on its (active, not spare) node.
+    for (Map.Entry<String, String> pin : v.pinnedShards().entrySet()) {
+      String to = pin.getValue();
+      if (v.roles().get(to) == NodeRole.ACTIVE && !to.equals(spare) && shardsByNode.containsKey(to)
+          && !shardsByNode.get(to).contains(pin.getKey()) && !v.lockedShards().contains(pin.getKey())
+          && shardsByNode.values().stream().anyMatch(l -> l.contains(pin.getKey()))) {
+        out.add(pin.getKey());
+      }
+    }
+    if (!out.isEmpty()) {
+      return out;
+    }
     // Rooms on the coordinator's node leave it when another active node can take them: they were
     // placed there before it became the oldest (the previous oldest was lost), and there they would
     // be unavailable about 4 s longer if it failed. A few per round, never a room with a sale near.
     List<String> onSpare = spare == null ? null : shardsByNode.get(spare);
     if (onSpare != null && v.roles().get(spare) == NodeRole.ACTIVE) {
       for (String shard : onSpare) {
-        if (out.size() < maxMoves && !v.lockedShards().contains(shard)) {
+        if (out.size() < maxMoves && !v.lockedShards().contains(shard) && !v.pinnedShards().containsKey(shard)) {
           out.add(shard);
         }
       }
@@ -202,7 +227,8 @@ public final class RoomAllocation extends ShardCoordinator.AbstractShardAllocati
       long pickWeight = 0;
       for (String shard : shardsByNode.get(most)) {
         long w = v.shardViewers().getOrDefault(shard, 0L);
-        if (w > pickWeight && 2 * w < gap && !v.lockedShards().contains(shard) && !out.contains(shard)) {
+        if (w > pickWeight && 2 * w < gap && !v.lockedShards().contains(shard) && !out.contains(shard)
+            && !v.pinnedShards().containsKey(shard)) {
           pick = shard;
           pickWeight = w;
         }

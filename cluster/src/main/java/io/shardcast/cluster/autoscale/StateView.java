@@ -12,7 +12,7 @@ import io.shardcast.autoscaler.signal.SaleWindow;
 import java.util.Locale;
 
 /**
- * {@code GET /api/autoscaler}: whether it acts, the backend, every node with its load and stress,
+ * {@code GET /api/autoscaler}: whether it acts, the backend, the operator's hold, every node with its load and stress,
  * the busiest rooms, the sale calendar, the start-up times, and the decisions' timeline.
  */
 final class StateView {
@@ -25,9 +25,10 @@ final class StateView {
   private final RoomTrends rooms;
   private final StartupLog startups;
   private final Timeline timeline;
+  private final ScaleHolds holds;
 
   StateView(AutoscalerSettings settings, boolean acting, ReportedCluster nodes, OrdersUnderWay orders,
-      ScalerBackend backend, RoomTrends rooms, StartupLog startups, Timeline timeline) {
+      ScalerBackend backend, RoomTrends rooms, StartupLog startups, Timeline timeline, ScaleHolds holds) {
     this.settings = settings;
     this.acting = acting;
     this.nodes = nodes;
@@ -36,6 +37,7 @@ final class StateView {
     this.rooms = rooms;
     this.startups = startups;
     this.timeline = timeline;
+    this.holds = holds;
   }
 
   String json(long now) {
@@ -43,6 +45,13 @@ final class StateView {
     root.put("mode", !acting ? "advisory: decisions are shown, not carried out (acting = off)"
         : !backend.present() ? "acting; no backend: starts are shown, not carried out" : "acting");
     backend.describe(root.putObject("backend"), now);
+    ScaleHold hold = holds.current();
+    if (hold.inForce(now)) {
+      root.putObject("hold").put("active", hold.active()).put("until", hold.untilMillis()).put("by", hold.by())
+          .put("setAt", hold.setAtMillis());
+    } else {
+      root.putNull("hold");
+    }
     ArrayNode list = root.putArray("nodes");
     for (ReportedCluster.Received r : nodes.all()) {
       NodeLoad l = r.report().load();

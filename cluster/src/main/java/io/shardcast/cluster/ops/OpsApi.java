@@ -12,12 +12,16 @@ import io.shardcast.cluster.access.AuditLog;
 import io.shardcast.cluster.access.Identity;
 import io.shardcast.cluster.access.Scope;
 import io.shardcast.cluster.autoscale.Autoscaler;
+import io.shardcast.cluster.autoscale.MoveAnswer;
 import io.shardcast.cluster.autoscale.NodeOrderAnswer;
+import io.shardcast.cluster.autoscale.ScaleAnswer;
+import io.shardcast.cluster.autoscale.ScaleHold;
 import io.shardcast.cluster.gateway.AccessRoutes;
 import io.shardcast.cluster.gateway.GatewaySettings;
 import io.shardcast.cluster.gateway.JsonReply;
 import io.shardcast.cluster.gateway.RoomAnswers;
 import io.shardcast.cluster.gateway.RoomReads;
+import io.shardcast.cluster.media.MediaInspector;
 import io.shardcast.room.Ids;
 import io.shardcast.room.LiveRoom;
 import io.shardcast.room.reply.RoomReply;
@@ -47,6 +51,8 @@ public final class OpsApi extends AllDirectives {
   private static final ObjectMapper JSON = new ObjectMapper();
   /** Rooms listed at most. */
   private static final int MAX_ROOMS = 100;
+  /** Length of a scale hold when the body names none. */
+  private static final long DEFAULT_HOLD_SECONDS = 3600;
 
   private final ActorSystem<?> system;
   private final GatewaySettings settings;
@@ -55,6 +61,7 @@ public final class OpsApi extends AllDirectives {
   private final ClusterView cluster;
   private final RoomReads reads;
   private final int numberOfShards;
+  private final MediaNodes media;
 
   /** @param autoscaler the autoscaler singleton's proxy, or null when the autoscaler is off */
   public OpsApi(ActorSystem<?> system, GatewaySettings settings, Access access, ActorRef<Autoscaler.Command> autoscaler,
@@ -66,6 +73,7 @@ public final class OpsApi extends AllDirectives {
     this.cluster = new ClusterView(system);
     this.reads = new RoomReads(system, settings);
     this.numberOfShards = numberOfShards;
+    this.media = new MediaNodes(system, settings.askTimeout());
   }
 
   public Route routes() {
@@ -91,6 +99,10 @@ public final class OpsApi extends AllDirectives {
               return JsonReply.ok(out);
             })))),
             path(segment(), action -> post(() -> nodeOrderRoute(action))))),
+        path("scale", () -> concat(
+            post(() -> guard.authorized(Scope.OPS_WRITE, "ops.scale", who -> withSizeLimit(settings.maxBodyBytes(),
+                () -> entity(Unmarshaller.entityToString(), body -> scaleRoute(who, body))))),
+            delete(() -> guard.authorized(Scope.OPS_WRITE, "ops.scale.release", who -> scale(who, 0, 0))))),
         path("autoscaler", () -> get(() -> read(who -> onSuccess(autoscalerJson(), a -> a.isMissingNode()
             ? autoscalerSilent() : guard.complete(JsonReply.ok(withVersion(a))))))),
         path(segment("autoscaler").slash("timeline"), () -> get(() -> read(who -> parameterOptional("after",
@@ -170,8 +182,8 @@ public final class OpsApi extends AllDirectives {
   // ---- rooms ----------------------------------------------------------------------------------
 
   private Route rooms(String sort, String limitText) {
-    if (!sort.equals("viewers") && !sort.equals("trend")) {
-      return guard.complete(JsonReply.error(400, "BAD_REQUEST", "sort is viewers or trend"));
+    if (!sort.equals("viewers") && !sort.equals("trend") && !sort.equals("events")) {
+      return guard.complete(JsonReply.error(400, "BAD_REQUEST", "sort is viewers, trend or events"));
     }
     int limit;
     try {
@@ -208,9 +220,30 @@ public final class OpsApi extends AllDirectives {
                 LiveRoom.OrdersReader.OPERATOR, null, r)), t -> guard.complete(t.isSuccess()
                 ? RoomAnswers.http(t.get()) : JsonReply.error(503, "TIMEOUT", "room " + roomId
                     + " did not answer in time; retry"))))))),
+        path("move", () -> post(() -> guard.authorized(Scope.OPS_WRITE, "ops.room.move", who ->
+            withSizeLimit(settings.maxBodyBytes(), () -> entity(Unmarshaller.entityToString(),
+                body -> move(who, roomId, body)))))),
         path("media", () -> get(() -> read(who -> onComplete(reads.<RoomReply.ToMedia>ask(roomId,
-            LiveRoom.GetMediaRoute::new), t -> guard.complete(t.isSuccess() ? RoomAnswers.http(t.get())
+            LiveRoom.GetMediaRoute::new).thenCombine(media.inspect(roomId), (route, nodes) -> mediaView(route, nodes)),
+            t -> guard.complete(t.isSuccess() ? t.get()
             : JsonReply.error(503, "TIMEOUT", "room " + roomId + " did not answer in time; retry")))))));
+  }
+
+  /** The room's media route, with what each node's media plane holds of it and the viewers per layer over all. */
+  private static JsonReply mediaView(RoomReply route, List<MediaInspector.NodeMedia> nodes) {
+    JsonReply r = RoomAnswers.http(route);
+    if (!r.ok()) {
+      return r;
+    }
+    ObjectNode out = OpsViews.envelope();
+    try {
+      out.setAll((ObjectNode) JSON.readTree(r.body()));
+    } catch (Exception e) {
+      return JsonReply.error(500, "INTERNAL", "the room's answer could not be read");
+    }
+    out.set("nodes", OpsViews.mediaNodes(nodes));
+    out.set("layers", OpsViews.mediaLayers(nodes));
+    return JsonReply.ok(out);
   }
 
   private JsonReply roomView(String roomId, RoomReply snapshot, RoomReply route, ClusterView.Seen seen) {
@@ -233,6 +266,46 @@ public final class OpsApi extends AllDirectives {
     return JsonReply.ok(out);
   }
 
+  /** {@code POST .../rooms/{id}/move} with {@code {"node": "..."}}: carried out by the room allocation. */
+  private Route move(Identity who, String roomId, String body) {
+    JsonNode b;
+    try {
+      b = JSON.readTree(body);
+    } catch (Exception e) {
+      b = null;
+    }
+    if (b == null || !b.isObject()) {
+      return guard.complete(JsonReply.error(400, "BAD_JSON", "request body must be a JSON object"));
+    }
+    JsonNode node = b.get("node");
+    if (node == null || !node.isTextual() || node.asText().isBlank() || node.asText().length() > 200) {
+      return guard.complete(JsonReply.error(400, "BAD_REQUEST", "node is required: a node address "
+          + "(pekko://shardcast@host:port) or host:port"));
+    }
+    if (autoscaler == null) {
+      return guard.complete(JsonReply.error(404, "AUTOSCALER_OFF", "the autoscaler is disabled "
+          + "(shardcast.autoscaler.enabled = off), and with it the room allocation that moves rooms"));
+    }
+    CompletionStage<MoveAnswer> reply = AskPattern.ask(autoscaler,
+        r -> new Autoscaler.MoveRoom(roomId, node.asText(), who.name(), r), settings.askTimeout(), system.scheduler());
+    return guard.remote(ip -> onComplete(reply, t -> {
+      JsonReply answer = t.isSuccess() ? moveAnswer(t.get())
+          : JsonReply.error(503, "TIMEOUT", "the autoscaler did not answer in time (it may be moving to another node)");
+      AuditLog.record(who.name(), "ops.room.move", roomId, node.asText(), answer.status(), answer.errorCode(), ip);
+      return guard.complete(answer);
+    }));
+  }
+
+  private static JsonReply moveAnswer(MoveAnswer answer) {
+    if (answer instanceof MoveAnswer.Accepted a) {
+      return JsonReply.accepted(OpsViews.envelope().put("roomId", a.roomId()).put("shard", a.shard())
+          .put("node", a.node()).put("accepted", true));
+    }
+    MoveAnswer.Refused r = (MoveAnswer.Refused) answer;
+    int status = r.reason() == MoveAnswer.Refusal.UNKNOWN_NODE ? 404 : 409;
+    return JsonReply.error(status, r.reason().name(), r.message());
+  }
+
   // ---- sales ----------------------------------------------------------------------------------
 
   /** The sale calendar, each sale with its quantity, what is sold and left, and its status, from its room. */
@@ -244,7 +317,8 @@ public final class OpsApi extends AllDirectives {
     List<CompletableFuture<List<ObjectNode>>> rooms = new ArrayList<>();
     for (Map.Entry<String, List<JsonNode>> e : byRoom.entrySet()) {
       rooms.add(reads.<RoomReply.ToSnapshot>ask(e.getKey(), LiveRoom.GetSnapshot::new)
-          .handle((reply, failure) -> salesOf(e.getKey(), e.getValue(), reply)).toCompletableFuture());
+          .handle((reply, failure) -> salesOf(e.getKey(), e.getValue(), reply, System.currentTimeMillis()))
+          .toCompletableFuture());
     }
     return CompletableFuture.allOf(rooms.toArray(CompletableFuture[]::new)).thenApply(done -> {
       List<ObjectNode> all = new ArrayList<>();
@@ -257,7 +331,7 @@ public final class OpsApi extends AllDirectives {
     });
   }
 
-  private static List<ObjectNode> salesOf(String roomId, List<JsonNode> calendar, RoomReply snapshot) {
+  private static List<ObjectNode> salesOf(String roomId, List<JsonNode> calendar, RoomReply snapshot, long now) {
     Map<String, JsonNode> state = new HashMap<>();
     if (snapshot instanceof RoomReply.Snapshot s) {
       try {
@@ -277,14 +351,84 @@ public final class OpsApi extends AllDirectives {
       if (f != null) {
         long quantity = f.path("quantity").asLong();
         long remaining = f.path("remaining").asLong();
+        long sold = quantity - remaining;
         n.put("status", f.path("status").asText()).put("productId", f.path("productId").asText())
-            .put("quantity", quantity).put("sold", quantity - remaining).put("remaining", remaining);
+            .put("quantity", quantity).put("sold", sold).put("remaining", remaining);
+        // Orders per second since it opened, while it is open: the sale-night number to watch.
+        long openFor = now - c.path("revealAt").asLong();
+        n.put("ordersPerSecond", f.path("status").asText().equals("OPEN") && openFor > 0
+            ? Math.round(sold * 1000_000.0 / Math.max(1000, openFor)) / 1000.0 : 0);
       } else {
         n.put("status", "UNKNOWN");
       }
       out.add(n);
     }
     return out;
+  }
+
+  // ---- scale ----------------------------------------------------------------------------------
+
+  /** {@code POST .../scale} with {@code {"active": N, "forSeconds": S}}: hold at least N active nodes for S seconds. */
+  private Route scaleRoute(Identity who, String body) {
+    JsonNode b;
+    try {
+      b = JSON.readTree(body);
+    } catch (Exception e) {
+      b = null;
+    }
+    if (b == null || !b.isObject()) {
+      return guard.complete(JsonReply.error(400, "BAD_JSON", "request body must be a JSON object"));
+    }
+    JsonNode active = b.get("active");
+    if (active == null || !active.canConvertToInt() || !active.isIntegralNumber() || active.asInt() < 1) {
+      return guard.complete(JsonReply.error(400, "BAD_REQUEST", "active is required: the number of active "
+          + "nodes to hold, at least 1 (DELETE .../scale releases a hold)"));
+    }
+    JsonNode seconds = b.get("forSeconds");
+    if (seconds != null && (!seconds.isIntegralNumber() || !seconds.canConvertToLong() || seconds.asLong() < 1)) {
+      return guard.complete(JsonReply.error(400, "BAD_REQUEST", "forSeconds is a whole number of seconds, at least 1"));
+    }
+    long forSeconds = seconds == null ? DEFAULT_HOLD_SECONDS : seconds.asLong();
+    return scale(who, active.asInt(), Math.min(forSeconds, Long.MAX_VALUE / 1000) * 1000);
+  }
+
+  private Route scale(Identity who, int active, long forMillis) {
+    String action = active == 0 ? "ops.scale.release" : "ops.scale";
+    if (autoscaler == null) {
+      return guard.complete(JsonReply.error(404, "AUTOSCALER_OFF", "the autoscaler is disabled "
+          + "(shardcast.autoscaler.enabled = off)"));
+    }
+    CompletionStage<ScaleAnswer> reply = AskPattern.ask(autoscaler,
+        r -> new Autoscaler.Scale(active, forMillis, who.name(), r), settings.askTimeout().plusSeconds(3),
+        system.scheduler());
+    return guard.remote(ip -> onComplete(reply, t -> {
+      JsonReply answer = t.isSuccess() ? scaleAnswer(t.get())
+          : JsonReply.error(503, "TIMEOUT", "the autoscaler did not answer in time (it may be moving to another node)");
+      AuditLog.record(who.name(), action, null, active == 0 ? "release" : String.valueOf(active), answer.status(),
+          answer.errorCode(), ip);
+      return guard.complete(answer);
+    }));
+  }
+
+  private static JsonReply scaleAnswer(ScaleAnswer answer) {
+    if (answer instanceof ScaleAnswer.Held h) {
+      ObjectNode out = OpsViews.envelope();
+      ScaleHold hold = h.hold();
+      if (hold.active() == 0) {
+        out.putNull("hold");
+      } else {
+        out.putObject("hold").put("active", hold.active()).put("until", hold.untilMillis()).put("by", hold.by())
+            .put("setAt", hold.setAtMillis());
+      }
+      return JsonReply.accepted(out);
+    }
+    ScaleAnswer.Refused r = (ScaleAnswer.Refused) answer;
+    int status = switch (r.reason()) {
+      case OUT_OF_RANGE -> 400;
+      case NOT_ACTING -> 409;
+      case NOT_REPLICATED -> 503;
+    };
+    return JsonReply.error(status, r.reason().name(), r.message());
   }
 
   // ---- node orders ----------------------------------------------------------------------------

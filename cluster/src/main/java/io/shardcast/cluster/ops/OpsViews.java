@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.shardcast.cluster.media.MediaInspector;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -149,7 +150,7 @@ final class OpsViews {
   /**
    * The busiest rooms (as the autoscaler's reports count them), with the node each lives on
    * ({@code shardOf}: a room's shard; {@code nodeOfShard}: where each shard is), sorted by
-   * {@code sort} (viewers or trend), at most {@code limit}.
+   * {@code sort} (viewers, trend or events), at most {@code limit}.
    */
   static ObjectNode rooms(JsonNode autoscaler, Map<String, String> nodeOfShard, Function<String, String> shardOf,
       String sort, int limit) {
@@ -162,7 +163,8 @@ final class OpsViews {
       String id = r.path("room").asText();
       String shard = shardOf.apply(id);
       ObjectNode n = JSON.objectNode().put("roomId", id).put("viewers", r.path("viewers").asLong())
-          .put("trend", r.path("viewersPerSecond").asDouble()).put("shard", shard)
+          .put("trend", r.path("viewersPerSecond").asDouble())
+          .put("eventsPerSecond", r.path("eventsPerSecond").asDouble()).put("shard", shard)
           .put("node", nodeOfShard.getOrDefault(shard, ""));
       int open = 0;
       for (JsonNode s : salesByRoom.getOrDefault(id, List.of())) {
@@ -173,6 +175,7 @@ final class OpsViews {
     }
     Comparator<ObjectNode> order = sort.equals("trend")
         ? Comparator.comparingDouble(n -> -n.path("trend").asDouble())
+        : sort.equals("events") ? Comparator.comparingDouble(n -> -n.path("eventsPerSecond").asDouble())
         : Comparator.comparingLong(n -> -n.path("viewers").asLong());
     rooms.sort(order);
     ObjectNode out = envelope().put("sort", sort);
@@ -196,5 +199,52 @@ final class OpsViews {
     out.put("latestAt", last);
     out.put("mode", autoscaler.path("mode").asText("unknown"));
     return out;
+  }
+
+  /** Each node holding the room's media: its local players, its tracks and its delivery latency. */
+  static ArrayNode mediaNodes(List<MediaInspector.NodeMedia> nodes) {
+    ArrayNode out = JSON.arrayNode();
+    for (MediaInspector.NodeMedia m : nodes) {
+      if (!m.present()) {
+        continue;
+      }
+      ObjectNode n = out.addObject().put("node", m.node()).put("viewers", m.viewers());
+      number(n, "deliveryP50Ms", m.deliveryP50Ms());
+      number(n, "deliveryP99Ms", m.deliveryP99Ms());
+      ArrayNode layers = n.putArray("layers");
+      for (MediaInspector.Layer l : m.layers()) {
+        ObjectNode x = layers.addObject().put("camera", l.camera()).put("layer", l.layer()).put("viewers", l.viewers())
+            .put("bytesPerSecond", l.bytesPerSecond()).put("ended", l.ended());
+        number(x, "arrivalLagMs", l.arrivalLagMs() < 0 ? Double.NaN : l.arrivalLagMs());
+      }
+    }
+    return out;
+  }
+
+  /** Viewers per camera and layer over every node, the most watched first. */
+  static ArrayNode mediaLayers(List<MediaInspector.NodeMedia> nodes) {
+    Map<String, long[]> byLayer = new java.util.TreeMap<>();
+    for (MediaInspector.NodeMedia m : nodes) {
+      for (MediaInspector.Layer l : m.layers()) {
+        byLayer.computeIfAbsent(l.camera() + "/" + l.layer(), k -> new long[1])[0] += l.viewers();
+      }
+    }
+    List<Map.Entry<String, long[]>> sorted = new ArrayList<>(byLayer.entrySet());
+    sorted.sort((a, b) -> Long.compare(b.getValue()[0], a.getValue()[0]));
+    ArrayNode out = JSON.arrayNode();
+    for (Map.Entry<String, long[]> e : sorted) {
+      String[] parts = e.getKey().split("/", 2);
+      out.addObject().put("camera", parts[0]).put("layer", parts[1]).put("viewers", e.getValue()[0]);
+    }
+    return out;
+  }
+
+  /** A number rounded to 0.1, or null when there is none (NaN is not JSON). */
+  private static void number(ObjectNode n, String field, double v) {
+    if (Double.isNaN(v) || Double.isInfinite(v)) {
+      n.putNull(field);
+    } else {
+      n.put(field, Math.round(v * 10) / 10.0);
+    }
   }
 }

@@ -74,4 +74,28 @@ class RoomAllocationTest {
     assertEquals(Set.of(), RoomAllocation.moves(alone, Map.of("a", List.of("1"), "s", List.of()), 500, 5, "a"),
         "the only active node keeps its rooms");
   }
+
+  @Test
+  void aRoomAnOperatorMovedGoesToItsNodeFirstAndStaysThere() {
+    var roles = Map.of("a", NodeRole.ACTIVE, "b", NodeRole.ACTIVE, "c", NodeRole.ACTIVE, "d", NodeRole.DRAINING);
+    var shards = Map.of("a", List.of("1", "2"), "b", List.of("3"), "c", List.<String>of());
+    var view = new Autoscaler.Allocation(roles, Map.of("1", 5000L, "2", 10L, "3", 10L), Set.of(), Map.of("2", "b"));
+    assertEquals(Set.of("2"), RoomAllocation.moves(view, shards, 500, 1, null), "the operator's move, not one for load");
+    assertEquals("b", RoomAllocation.place(view, "2", "a", shards, null), "handed off, it lands on its node");
+    assertEquals("c", RoomAllocation.place(view, "9", "a", shards, null), "other rooms are placed as before");
+
+    var arrived = Map.of("a", List.of("1"), "b", List.of("2", "3"), "c", List.<String>of());
+    var heavy = new Autoscaler.Allocation(roles, Map.of("1", 10L, "2", 4000L, "3", 10L), Set.of(), Map.of("2", "b"));
+    Set<String> balancing = RoomAllocation.moves(heavy, arrived, 500, 1, null);
+    assertFalse(balancing.contains("2"), "while pinned the balancer leaves it where the operator put it: " + balancing);
+    assertEquals(Set.of("3"), balancing, "other rooms still move for load");
+
+    var saleNear = new Autoscaler.Allocation(roles, Map.of(), Set.of("2"), Map.of("2", "b"));
+    assertEquals(Set.of(), RoomAllocation.moves(saleNear, shards, 500, 1, null), "never a room with a sale near");
+    var toSpare = new Autoscaler.Allocation(roles, Map.of(), Set.of(), Map.of("2", "b"));
+    assertFalse(RoomAllocation.moves(toSpare, shards, 500, 1, "b").contains("2"), "never onto the coordinator's node");
+    var drained = new Autoscaler.Allocation(roles, Map.of(), Set.of(), Map.of("2", "d"));
+    assertNotEquals("d", RoomAllocation.place(drained, "2", "a", Map.of("a", List.of("1"), "d", List.<String>of()), null),
+        "a node that stopped being active loses its pins");
+  }
 }

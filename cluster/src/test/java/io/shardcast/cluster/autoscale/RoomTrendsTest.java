@@ -23,27 +23,37 @@ class RoomTrendsTest {
     double smoothing = AutoscalerSettings.from(ConfigFactory.load()).roomTrendSmoothing();
     assertEquals(0.3, smoothing, "the default");
     RoomTrends trends = new RoomTrends(smoothing);
-    trends.observe(Map.of("r", 100L));
-    trends.observe(Map.of("r", 200L)); // +100: 0.3 of it
-    trends.observe(Map.of("r", 300L)); // +100 again: 30 + 0.3 x (100 - 30)
+    trends.observe(1_000L, Map.of("r", 100L), Map.of());
+    trends.observe(2_000L, Map.of("r", 200L), Map.of()); // +100: 0.3 of it
+    trends.observe(3_000L, Map.of("r", 300L), Map.of()); // +100 again: 30 + 0.3 x (100 - 30)
     assertEquals(300, shown(trends).get(0).path("viewers").asLong());
     assertEquals(51.0, shown(trends).get(0).path("viewersPerSecond").asDouble());
 
     RoomTrends unsmoothed = new RoomTrends(1.0);
-    unsmoothed.observe(Map.of("r", 100L));
-    unsmoothed.observe(Map.of("r", 160L));
+    unsmoothed.observe(4_000L, Map.of("r", 100L), Map.of());
+    unsmoothed.observe(5_000L, Map.of("r", 160L), Map.of());
     assertEquals(60.0, shown(unsmoothed).get(0).path("viewersPerSecond").asDouble(), "1 shows the last change");
   }
 
   @Test
   void theBusiestRoomsComeFirstAndARoomNoNodeReportsIsForgotten() {
     RoomTrends trends = new RoomTrends(0.3);
-    trends.observe(Map.of("quiet", 10L, "busy", 900L, "gone", 50L));
-    trends.observe(Map.of("quiet", 10L, "busy", 900L));
+    trends.observe(6_000L, Map.of("quiet", 10L, "busy", 900L, "gone", 50L), Map.of());
+    trends.observe(7_000L, Map.of("quiet", 10L, "busy", 900L), Map.of());
     ArrayNode rooms = shown(trends);
     assertEquals(2, rooms.size());
     assertEquals("busy", rooms.get(0).path("room").asText());
     assertEquals("quiet", rooms.get(1).path("room").asText());
+  }
+
+  @Test
+  void aRoomsEventsPerSecondComeFromTheGrowthOfItsSeqAtTheEdges() {
+    RoomTrends trends = new RoomTrends(1.0);
+    trends.observe(1_000, Map.of("r", 10L), Map.of("r", 100L));
+    trends.observe(3_000, Map.of("r", 10L), Map.of("r", 700L)); // 600 events in 2 s
+    assertEquals(300.0, shown(trends).get(0).path("eventsPerSecond").asDouble());
+    trends.observe(4_000, Map.of("r", 10L), Map.of("r", 700L));
+    assertEquals(0.0, shown(trends).get(0).path("eventsPerSecond").asDouble(), "a quiet second");
   }
 
   @Test

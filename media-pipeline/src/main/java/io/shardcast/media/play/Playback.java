@@ -171,7 +171,9 @@ public final class Playback {
     boolean first = track == null;
     if (!first) {
       switches++;
+      track.viewerLeft();
     }
+    t.viewerJoined();
     track = t;
     target = null;
     next = t.lastKeyframeSeq();
@@ -222,6 +224,14 @@ public final class Playback {
   }
 
   /** Ingest instant of the last frame handed out (for the latency figure). */
+  /** The viewer is gone: it no longer counts on its track. */
+  public void leave() {
+    if (track != null) {
+      track.viewerLeft();
+      track = null;
+    }
+  }
+
   public long lastFrameIngestMicros() {
     return lastFrameIngestMicros;
   }

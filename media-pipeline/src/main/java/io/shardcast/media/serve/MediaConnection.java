@@ -218,6 +218,9 @@ abstract class MediaConnection {
       return;
     }
     closed = true;
+    if (playback != null) {
+      playback.leave();
+    }
     if (countedIn != null) {
       countedIn.viewerLeft();
       loop.server.viewers.decrementAndGet();

@@ -323,6 +323,7 @@ public final class RtpService implements AutoCloseable {
     }
 
     void close(String why) {
+      playback.leave();
       playback.room().viewerLeft();
       log.info("Media RTP: player {} ended: {}", to, why);
     }
