@@ -66,6 +66,8 @@ class OperatorEndToEndTest {
   static CustomObjectsApi custom;
   static Operator operator;
   static EmulatedKubelet kubelet;
+  /** A kubeconfig for the emulated API server, as an operator's laptop would have. */
+  static Path kubeconfig;
 
   @BeforeAll
   static void start() throws Exception {
@@ -84,6 +86,21 @@ class OperatorEndToEndTest {
     String url = server.url("/").replaceAll("/$", "");
     Path ca = work.resolve("ca.pem");
     Files.copy(Path.of(server.getSelfSignedCertificate().certificatePath()), ca);
+    kubeconfig = work.resolve("kubeconfig");
+    Files.writeString(kubeconfig, """
+        apiVersion: v1
+        kind: Config
+        clusters:
+        - name: emulated
+          cluster: {server: "%s", insecure-skip-tls-verify: true}
+        users:
+        - name: sre
+          user: {token: sre-token}
+        contexts:
+        - name: emulated
+          context: {cluster: emulated, user: sre, namespace: %s}
+        current-context: emulated
+        """.formatted(url, NS));
     client = new ClientBuilder().setBasePath(url).setVerifyingSsl(false).setReadTimeout(Duration.ZERO).build();
     core = new CoreV1Api(client);
     custom = new CustomObjectsApi(client);
@@ -263,6 +280,16 @@ class OperatorEndToEndTest {
     List<V1Pod> pods = pods();
     await("one cluster of two", Duration.ofSeconds(60), () -> upMembers(gateway(pods.get(0))) == 2
         && upMembers(gateway(pods.get(1))) == 2);
+
+    // The ops CLI finds the cluster's gateways and its ops token through the Kubernetes API, as kubectl would.
+    OpsCommandTest.Run viaKube = OpsCommandTest.ops("status", "--kube", "shop", "--kubeconfig", kubeconfig.toString(),
+        "-o", "json");
+    assertEquals(0, viaKube.code(), viaKube.err());
+    assertEquals(2, new com.fasterxml.jackson.databind.ObjectMapper().readTree(viaKube.out()).path("nodes").size(),
+        viaKube.out());
+    OpsCommandTest.Run noSuch = OpsCommandTest.ops("status", "--kube", "no-such", "--kubeconfig", kubeconfig.toString());
+    assertEquals(1, noSuch.code());
+    assertTrue(noSuch.err().contains("no LiveCluster no-such in namespace live"), noSuch.err());
 
     // A pod deleted by hand comes back, and its node joins the same cluster again.
     core.deleteNamespacedPod("shop-1", NS).execute();

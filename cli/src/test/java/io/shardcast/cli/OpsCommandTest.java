@@ -281,6 +281,48 @@ class OpsCommandTest {
   }
 
   @Test
+  void aContextFileNamesTheClusterAndItsTokenLikeAKubeconfig() throws Exception {
+    Path file = dataDir.resolve("contexts").resolve("config.yaml");
+    Path tokenFile = dataDir.resolve("ops-token");
+    java.nio.file.Files.writeString(tokenFile, TOKEN + "\n");
+    String closed = "http://127.0.0.1:" + freePort();
+    Run set = ops("config", "set-context", "local", "--server", cluster.node(0).http(), "--token-file",
+        tokenFile.toString(), "--config", file.toString());
+    assertEquals(0, set.code(), set.err());
+    assertTrue(set.out().contains("added context local") && set.out().contains("(current)"), set.out());
+    assertEquals(0, ops("config", "set-context", "nowhere", "--server", closed, "--token", "secret-inline",
+        "--config", file.toString()).code());
+    assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+        java.nio.file.Files.getPosixFilePermissions(file)), "the file may hold tokens");
+
+    Run status = ops("status", "--config", file.toString(), "-o", "json");
+    assertEquals(0, status.code(), "the current context's server and token: " + status.err());
+    assertEquals(2, new ObjectMapper().readTree(status.out()).path("nodes").size(), status.out());
+    assertEquals(3, ops("status", "--config", file.toString(), "--context", "nowhere").code(),
+        "the other context's server does not answer");
+    Run override = ops("status", "--config", file.toString(), "--context", "nowhere", "--server", cluster.node(1).http());
+    assertEquals(1, override.code(), "--server wins over the context's servers; its token still counts, as in kubectl");
+    assertTrue(override.err().contains("401 TOKEN_INVALID"), override.err());
+
+    Run list = ops("config", "get-contexts", "--config", file.toString());
+    assertEquals(0, list.code(), list.err());
+    assertTrue(list.out().contains("*") && list.out().contains("nowhere") && list.out().contains("inline"), list.out());
+    assertFalse(list.out().contains("secret-inline") || list.out().contains(TOKEN), "tokens are never shown");
+    assertEquals(0, ops("config", "use-context", "nowhere", "--config", file.toString()).code());
+    assertEquals(3, ops("nodes", "--config", file.toString()).code(), "now the current context is the closed one");
+    Run unknown = ops("config", "use-context", "prod", "--config", file.toString());
+    assertEquals(2, unknown.code());
+    assertTrue(unknown.err().contains("no context prod"), unknown.err());
+    assertEquals(2, ops("status", "--config", file.toString(), "--context", "prod").code());
+
+    Path broken = dataDir.resolve("broken.yaml");
+    java.nio.file.Files.writeString(broken, "contexts: [not, a, map]\n");
+    Run bad = ops("status", "--config", broken.toString());
+    assertEquals(2, bad.code());
+    assertTrue(bad.err().contains("contexts is a map"), bad.err());
+  }
+
+  @Test
   void completionIsABashScriptThatKnowsTheCommands() throws Exception {
     Run r = ops("completion");
     assertEquals(0, r.code(), r.err());

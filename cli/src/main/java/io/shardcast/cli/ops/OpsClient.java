@@ -29,7 +29,7 @@ public final class OpsClient {
 
   public OpsClient(List<String> servers, String token, Duration timeout) {
     if (servers.isEmpty()) {
-      throw new OpsFailure(ExitCodes.USAGE, "no server: give --server http://host:8080 or set SHARDCAST_SERVER");
+      throw new OpsFailure(ExitCodes.USAGE, "no server: give --server http://host:8080 or --kube LIVECLUSTER, set SHARDCAST_SERVER, or use a context (shardcast ops config set-context --help)");
     }
     this.servers = List.copyOf(servers);
     this.token = token;

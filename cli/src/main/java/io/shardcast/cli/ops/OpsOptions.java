@@ -1,5 +1,6 @@
 package io.shardcast.cli.ops;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,8 +27,39 @@ public final class OpsOptions {
       description = "How long one request may take (500ms, 10s, PT10S). Default: ${DEFAULT-VALUE}.")
   Duration timeout;
 
+  @Option(names = "--context", paramLabel = "NAME",
+      description = "A context of the context file (default: its current-context). See shardcast ops config.")
+  String context;
+
+  @Option(names = "--config", paramLabel = "FILE",
+      description = "The context file (default: SHARDCAST_CONFIG, else ~/.shardcast/config.yaml).")
+  Path config;
+
+  @Option(names = "--kube", paramLabel = "LIVECLUSTER",
+      description = "Find the gateways (and, if readable, the ops token) of this LiveCluster through the Kubernetes API.")
+  String kube;
+
+  @Option(names = {"-n", "--namespace"}, paramLabel = "NAMESPACE",
+      description = "The LiveCluster's namespace (default: the kubeconfig context's, else default).")
+  String namespace;
+
+  @Option(names = "--kubeconfig", paramLabel = "FILE",
+      description = "A kubeconfig file for --kube (default: in a pod its service account, else KUBECONFIG or ~/.kube/config).")
+  String kubeconfig;
+
+  /**
+   * The client, from the first source that names servers: {@code --server}, {@code --kube},
+   * {@code SHARDCAST_SERVER}, then the context file; the token likewise from {@code --token},
+   * {@code SHARDCAST_OPS_TOKEN}, the context, then the LiveCluster's Secret.
+   */
   OpsClient client() {
     List<String> s = new ArrayList<>(servers);
+    String t = token != null ? token : System.getenv("SHARDCAST_OPS_TOKEN");
+    if (s.isEmpty() && kube != null) {
+      KubeDiscovery.Found found = KubeDiscovery.find(kube, namespace, kubeconfig, t == null);
+      s.addAll(found.servers());
+      t = t != null ? t : found.token();
+    }
     String env = System.getenv("SHARDCAST_SERVER");
     if (s.isEmpty() && env != null && !env.isBlank()) {
       for (String one : env.split(",")) {
@@ -36,7 +68,24 @@ public final class OpsOptions {
         }
       }
     }
-    String t = token != null ? token : System.getenv("SHARDCAST_OPS_TOKEN");
+    if (s.isEmpty() || t == null) {
+      Path file = OpsContexts.path(config);
+      if (context != null || config != null || java.nio.file.Files.exists(file)) {
+        OpsContexts.Context c = OpsContexts.load(file).select(context);
+        if (c != null) {
+          boolean fromContext = s.isEmpty();
+          if (fromContext) {
+            s.addAll(c.servers());
+          }
+          t = t != null ? t : c.resolveToken();
+          if (fromContext && s.isEmpty() && c.kubeCluster() != null) {
+            KubeDiscovery.Found found = KubeDiscovery.find(c.kubeCluster(), c.kubeNamespace(), c.kubeconfig(), t == null);
+            s.addAll(found.servers());
+            t = t != null ? t : found.token();
+          }
+        }
+      }
+    }
     return new OpsClient(s, t, timeout);
   }
 }
