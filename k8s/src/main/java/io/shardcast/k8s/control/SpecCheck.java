@@ -34,6 +34,10 @@ public final class SpecCheck {
     if (s.opsTokenSecret() == null || s.opsTokenSecret().name() == null || s.opsTokenSecret().key() == null) {
       return "spec.opsTokenSecret (name, key) is required: the ops endpoints and the operator use the token";
     }
+    String access = accessProblem(s.access(), s.ports());
+    if (access != null) {
+      return access;
+    }
     switch (s.journal().kind()) {
       case "h2" -> {
         if (!s.development()) {
@@ -75,5 +79,35 @@ public final class SpecCheck {
   public static int replicas(LiveClusterSpec s) {
     LiveClusterSpec d = s.withDefaults();
     return Math.max(d.minReplicas(), Math.min(d.maxReplicas(), d.replicas()));
+  }
+
+  private static String accessProblem(LiveClusterSpec.Access a, LiveClusterSpec.Ports p) {
+    if (!a.viewers().equals("anonymous") && !a.viewers().equals("platform")) {
+      return "spec.access.viewers must be anonymous or platform, not " + a.viewers();
+    }
+    if (a.viewers().equals("platform") && a.viewerTokenSecret() == null && a.jwksUrl() == null) {
+      return "spec.access.viewers platform needs the platform's key: viewerTokenSecret (HS256) or jwksUrl (RS256/ES256)";
+    }
+    if (a.algorithms() != null) {
+      for (String alg : a.algorithms()) {
+        if (!List.of("HS256", "RS256", "ES256").contains(alg)) {
+          return "spec.access.algorithms take HS256, RS256 and ES256, not " + alg;
+        }
+      }
+    }
+    if (!List.of("open", "signed").contains(a.play())) {
+      return "spec.access.play must be open or signed, not " + a.play();
+    }
+    if (a.play().equals("signed") && a.playSecret() == null) {
+      return "spec.access.play signed needs playSecret (name, key): the Secret the nodes sign playback URLs with";
+    }
+    if (!List.of("open", "token", "internal").contains(a.metrics())) {
+      return "spec.access.metrics must be open, token or internal, not " + a.metrics();
+    }
+    if (a.metrics().equals("internal") && List.of(p.http(), p.viewer(), p.media(), p.rtmp(), p.rtp(), p.remote(),
+        p.relay(), p.management()).contains(a.metricsPort())) {
+      return "spec.access.metricsPort " + a.metricsPort() + " is one of spec.ports";
+    }
+    return null;
   }
 }

@@ -26,11 +26,13 @@ import java.util.Map;
  * @param config extra node settings (HOCON paths to values), written into the node ConfigMap
  * @param podTemplate merged into every node pod ({@link PodTemplate}): labels, annotations, affinity,
  *     tolerations, node selector, sidecars, volumes, and the node container's extra env and mounts
+ * @param access who may do what ({@link Access}; docs/security.md): viewer identity, signed playback,
+ *     metrics access
  */
 public record LiveClusterSpec(String image, String imagePullPolicy, Integer replicas, Integer minReplicas,
     Integer maxReplicas, Integer standby, V1ResourceRequirements resources, Journal journal, SecretKey opsTokenSecret,
     Ports ports, Services services, Integer drainTimeoutSeconds, Integer readyTimeoutSeconds, Boolean paused,
-    Boolean development, Map<String, String> config, PodTemplate podTemplate) {
+    Boolean development, Map<String, String> config, PodTemplate podTemplate, Access access) {
 
   /**
    * @param kind {@code postgres} (default) or {@code h2} (development only)
@@ -46,6 +48,25 @@ public record LiveClusterSpec(String image, String imagePullPolicy, Integer repl
   /** The node's ports; each defaults to the node's own default. */
   public record Ports(Integer http, Integer viewer, Integer media, Integer rtmp, Integer rtp, Integer remote,
       Integer relay, Integer management) {}
+
+  /**
+   * Access control of the nodes (docs/security.md).
+   *
+   * @param viewers {@code anonymous} (development; the default) or {@code platform}: a viewer is the
+   *     {@code sub} of a token its platform signed
+   * @param algorithms the token algorithms accepted: {@code HS256} with {@code viewerTokenSecret},
+   *     {@code RS256}/{@code ES256} with {@code jwksUrl}
+   * @param viewerTokenSecret the Secret key holding the HS256 secret the platform signs with
+   * @param jwksUrl the platform's public keys (a JWK set URL), for RS256/ES256
+   * @param issuer the {@code iss} every token must carry (empty: any)
+   * @param audience the {@code aud} every token must carry (default {@code shardcast})
+   * @param play {@code open} (default) or {@code signed}: media playback needs a signed URL or a viewer token
+   * @param playSecret the Secret key holding the playback signing secret (at least 32 bytes)
+   * @param metrics {@code open} (default), {@code token} or {@code internal} (its own port, {@code metricsPort})
+   * @param metricsPort the port of {@code /metrics} when {@code metrics} is {@code internal} (default 9464)
+   */
+  public record Access(String viewers, java.util.List<String> algorithms, SecretKey viewerTokenSecret, String jwksUrl,
+      String issuer, String audience, String play, SecretKey playSecret, String metrics, Integer metricsPort) {}
 
   /** The Service type of each public face: {@code ClusterIP}, {@code NodePort} or {@code LoadBalancer}. */
   public record Services(String gateway, String viewer, String rtmp, String media) {}
@@ -67,7 +88,14 @@ public record LiveClusterSpec(String image, String imagePullPolicy, Integer repl
         new Services(or(s.gateway(), "ClusterIP"), or(s.viewer(), "LoadBalancer"), or(s.rtmp(), "LoadBalancer"),
             or(s.media(), "LoadBalancer")),
         or(drainTimeoutSeconds, 300), or(readyTimeoutSeconds, 300), or(paused, false), or(development, false),
-        config == null ? Map.of() : config, podTemplate);
+        config == null ? Map.of() : config, podTemplate, accessWithDefaults());
+  }
+
+  private Access accessWithDefaults() {
+    Access a = access == null ? new Access(null, null, null, null, null, null, null, null, null, null) : access;
+    return new Access(or(a.viewers(), "anonymous"), a.algorithms(), a.viewerTokenSecret(), a.jwksUrl(), a.issuer(),
+        or(a.audience(), "shardcast"), or(a.play(), "open"), a.playSecret(), or(a.metrics(), "open"),
+        or(a.metricsPort(), 9464));
   }
 
   private static <T> T or(T value, T otherwise) {

@@ -70,6 +70,23 @@ public final class NodeConfig {
     b.append("shardcast.autoscaler.min-active = ").append(Math.max(1, s.minReplicas() - s.standby())).append('\n');
     b.append("shardcast.autoscaler.max-nodes = ").append(s.maxReplicas()).append('\n');
     b.append("shardcast.journal.kind = ").append(quote(s.journal().kind())).append('\n');
+    // spec.access (its secrets come as environment variables from their Secrets, never written here)
+    LiveClusterSpec.Access a = s.access();
+    b.append("shardcast.access.viewers = ").append(quote(a.viewers())).append('\n');
+    if (a.algorithms() != null && !a.algorithms().isEmpty()) {
+      b.append("shardcast.access.platform.algorithms = [")
+          .append(String.join(", ", a.algorithms().stream().map(NodeConfig::quote).toList())).append("]\n");
+    }
+    if (a.jwksUrl() != null) {
+      b.append("shardcast.access.platform.jwks-url = ").append(quote(a.jwksUrl())).append('\n');
+    }
+    if (a.issuer() != null) {
+      b.append("shardcast.access.platform.issuer = ").append(quote(a.issuer())).append('\n');
+    }
+    b.append("shardcast.access.platform.audience = ").append(quote(a.audience())).append('\n');
+    b.append("shardcast.access.play.mode = ").append(quote(a.play())).append('\n');
+    b.append("shardcast.access.metrics.mode = ").append(quote(a.metrics())).append('\n');
+    b.append("shardcast.access.metrics.port = ").append(a.metricsPort()).append('\n');
     if (!s.config().isEmpty()) {
       b.append("# spec.config\n");
       for (Map.Entry<String, String> e : new TreeMap<>(s.config()).entrySet()) {

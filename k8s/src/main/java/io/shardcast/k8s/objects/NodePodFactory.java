@@ -64,6 +64,12 @@ public final class NodePodFactory {
     env.add(field("POD_NAMESPACE", "metadata.namespace"));
     env.add(field("SHARDCAST_K8S_NAMESPACE", "metadata.namespace")); // the autoscaler scales its own LiveCluster
     env.add(secret("SHARDCAST_OPS_TOKEN", s.opsTokenSecret()));
+    if (s.access().viewerTokenSecret() != null) {
+      env.add(secret("SHARDCAST_VIEWER_TOKEN_SECRET", s.access().viewerTokenSecret()));
+    }
+    if (s.access().playSecret() != null) {
+      env.add(secret("SHARDCAST_PLAY_SECRET", s.access().playSecret()));
+    }
     if (s.journal().kind().equals("postgres")) {
       args.addAll(List.of("--postgres-url", s.journal().url(), "--postgres-user", s.journal().user()));
       if (s.journal().passwordSecret() != null) {
@@ -72,10 +78,7 @@ public final class NodePodFactory {
     }
     V1Container node = new V1Container().name(CONTAINER).image(s.image()).imagePullPolicy(s.imagePullPolicy())
         .args(args).env(env).resources(s.resources())
-        .ports(List.of(containerPort("http", p.http(), "TCP"), containerPort("viewer", p.viewer(), "TCP"),
-            containerPort("media", p.media(), "TCP"), containerPort("rtmp", p.rtmp(), "TCP"),
-            containerPort("rtp", p.rtp(), "UDP"), containerPort("remote", p.remote(), "TCP"),
-            containerPort("relay", p.relay(), "UDP"), containerPort("management", p.management(), "TCP")))
+        .ports(ports(s))
         .readinessProbe(probe("/ready", 2, 3))
         .livenessProbe(probe("/alive", 10, 6))
         .volumeMounts(new ArrayList<>(List.of(new V1VolumeMount().name("config").mountPath(NodeConfig.MOUNT)
@@ -152,6 +155,19 @@ public final class NodePodFactory {
   private static V1EnvVar field(String name, String path) {
     return new V1EnvVar().name(name).valueFrom(new V1EnvVarSource().fieldRef(new V1ObjectFieldSelector()
         .fieldPath(path)));
+  }
+
+  private static List<V1ContainerPort> ports(LiveClusterSpec s) {
+    LiveClusterSpec.Ports p = s.ports();
+    List<V1ContainerPort> out = new ArrayList<>(List.of(containerPort("http", p.http(), "TCP"),
+        containerPort("viewer", p.viewer(), "TCP"), containerPort("media", p.media(), "TCP"),
+        containerPort("rtmp", p.rtmp(), "TCP"), containerPort("rtp", p.rtp(), "UDP"),
+        containerPort("remote", p.remote(), "TCP"), containerPort("relay", p.relay(), "UDP"),
+        containerPort("management", p.management(), "TCP")));
+    if (s.access().metrics().equals("internal")) {
+      out.add(containerPort("metrics", s.access().metricsPort(), "TCP")); // for the scraper, inside the cluster
+    }
+    return out;
   }
 
   private static V1EnvVar secret(String name, LiveClusterSpec.SecretKey key) {

@@ -24,7 +24,7 @@ public final class Revision {
     JSON json = new JSON();
     List<Object> parts = List.of(String.valueOf(s.image()), s.imagePullPolicy(), json.serialize(s.resources()),
         s.journal(), String.valueOf(s.opsTokenSecret()), s.ports(), new TreeMap<>(s.config()), s.development(),
-        json.serialize(s.podTemplate()));
+        json.serialize(s.podTemplate()), String.valueOf(s.access()));
     try {
       byte[] digest = MessageDigest.getInstance("SHA-256").digest(parts.toString().getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(digest, 0, 5);

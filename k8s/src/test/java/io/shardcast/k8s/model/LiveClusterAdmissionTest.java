@@ -73,6 +73,10 @@ class LiveClusterAdmissionTest {
     assertEquals(10, ((Number) spec.get("maxReplicas")).intValue());
     assertEquals("IfNotPresent", spec.get("imagePullPolicy"));
     assertEquals("postgres", ((Map<String, Object>) spec.get("journal")).get("kind"));
+    Map<String, Object> access = (Map<String, Object>) spec.get("access");
+    assertEquals("anonymous", access.get("viewers"), "development access unless the spec says otherwise");
+    assertEquals("open", access.get("play"));
+    assertEquals("open", access.get("metrics"));
   }
 
   @Test
@@ -97,6 +101,14 @@ class LiveClusterAdmissionTest {
 
     ApiException noImage = refused("d", "opsTokenSecret: {name: ops, key: token}\njournal: {kind: h2}\n");
     assertTrue(noImage.getResponseBody().contains("image"), noImage.getResponseBody());
+
+    ApiException keyless = refused("e", base + "access: {viewers: platform}\n");
+    assertEquals(422, keyless.getCode());
+    assertTrue(keyless.getResponseBody().contains("platform viewers need viewerTokenSecret"), keyless.getResponseBody());
+    ApiException unsigned = refused("f", base + "access: {play: signed}\n");
+    assertTrue(unsigned.getResponseBody().contains("signed playback needs playSecret"), unsigned.getResponseBody());
+    ApiException metrics = refused("g", base + "access: {metrics: public}\n");
+    assertTrue(metrics.getResponseBody().contains("spec.access.metrics"), metrics.getResponseBody());
   }
 
   @Test

@@ -21,7 +21,7 @@ class NodePodFactoryTest {
     return new LiveClusterSpec(image, null, replicas, null, null, null, null,
         new LiveClusterSpec.Journal("postgres", "jdbc:postgresql://pg:5432/shardcast", null,
             new LiveClusterSpec.SecretKey("pg", "password")),
-        new LiveClusterSpec.SecretKey("ops", "token"), null, null, null, null, null, null, Map.of(), template);
+        new LiveClusterSpec.SecretKey("ops", "token"), null, null, null, null, null, null, Map.of(), template, null);
   }
 
   static LiveCluster cluster(LiveClusterSpec spec) {
@@ -69,13 +69,49 @@ class NodePodFactoryTest {
   }
 
   @Test
+  void specAccessReachesTheNodesSecretsAsEnvironmentNeverInTheConfigMap() {
+    LiveClusterSpec base = spec("shardcast:2", 3, null);
+    LiveClusterSpec.SecretKey viewerKey = new LiveClusterSpec.SecretKey("platform", "hs256");
+    LiveClusterSpec.SecretKey playKey = new LiveClusterSpec.SecretKey("play", "secret");
+    LiveClusterSpec locked = new LiveClusterSpec(base.image(), null, 3, null, null, null, null, base.journal(),
+        base.opsTokenSecret(), null, null, null, null, null, null, Map.of(), null,
+        new LiveClusterSpec.Access("platform", List.of("HS256"), viewerKey, null, "https://shop.example", null,
+            "signed", playKey, "internal", 9500));
+    assertNull(io.shardcast.k8s.control.SpecCheck.problem(locked));
+    V1Container node = NodePodFactory.of(cluster(locked), 0, ClusterRole.ACTIVE, "rev1").getSpec().getContainers()
+        .get(0);
+    assertEquals("platform", env(node, "SHARDCAST_VIEWER_TOKEN_SECRET").getValueFrom().getSecretKeyRef().getName());
+    assertEquals("hs256", env(node, "SHARDCAST_VIEWER_TOKEN_SECRET").getValueFrom().getSecretKeyRef().getKey());
+    assertEquals("play", env(node, "SHARDCAST_PLAY_SECRET").getValueFrom().getSecretKeyRef().getName());
+    assertTrue(node.getPorts().stream().anyMatch(p -> p.getName().equals("metrics") && p.getContainerPort() == 9500),
+        "the internal metrics port is declared for the scraper");
+    com.typesafe.config.Config config = com.typesafe.config.ConfigFactory.parseString(NodeConfig.text(cluster(locked)));
+    assertEquals("platform", config.getString("shardcast.access.viewers"));
+    assertEquals(List.of("HS256"), config.getStringList("shardcast.access.platform.algorithms"));
+    assertEquals("https://shop.example", config.getString("shardcast.access.platform.issuer"));
+    assertEquals("shardcast", config.getString("shardcast.access.platform.audience"));
+    assertEquals("signed", config.getString("shardcast.access.play.mode"));
+    assertEquals("internal", config.getString("shardcast.access.metrics.mode"));
+    assertEquals(9500, config.getInt("shardcast.access.metrics.port"));
+    assertFalse(NodeConfig.text(cluster(locked)).contains("hs256"), "no secret in the ConfigMap");
+    assertNotEquals(Revision.of(base), Revision.of(locked), "changing access rolls the nodes");
+
+    LiveClusterSpec keyless = new LiveClusterSpec(base.image(), null, 3, null, null, null, null, base.journal(),
+        base.opsTokenSecret(), null, null, null, null, null, null, Map.of(), null,
+        new LiveClusterSpec.Access("platform", null, null, null, null, null, null, null, null, null));
+    assertTrue(io.shardcast.k8s.control.SpecCheck.problem(keyless).contains("viewerTokenSecret"));
+    assertEquals("anonymous", com.typesafe.config.ConfigFactory.parseString(NodeConfig.text(cluster(base)))
+        .getString("shardcast.access.viewers"), "development access unless the spec says otherwise");
+  }
+
+  @Test
   void scalingChangesNoRevisionAndANewImageOrSettingDoes() {
     String base = Revision.of(spec("shardcast:2", 3, null));
     assertEquals(base, Revision.of(spec("shardcast:2", 7, null)), "replicas are not in the pod");
     assertNotEquals(base, Revision.of(spec("shardcast:3", 3, null)));
     LiveClusterSpec withSetting = new LiveClusterSpec("shardcast:2", null, 3, null, null, null, null,
         spec("shardcast:2", 3, null).journal(), new LiveClusterSpec.SecretKey("ops", "token"), null, null, null, null,
-        null, null, Map.of("shardcast.room.snapshot-every", "500"), null);
+        null, null, Map.of("shardcast.room.snapshot-every", "500"), null, null);
     assertNotEquals(base, Revision.of(withSetting));
   }
 
@@ -91,13 +127,13 @@ class NodePodFactoryTest {
         conf.getString("pekko.coordination.lease.kubernetes.namespace"), "the lease lives beside the cluster");
     LiveClusterSpec threeAtLeast = new LiveClusterSpec("shardcast:2", null, 4, 3, 6, 1, null,
         spec("shardcast:2", 4, null).journal(), new LiveClusterSpec.SecretKey("ops", "token"), null, null, null, null,
-        null, null, Map.of(), null);
+        null, null, Map.of(), null, null);
     assertEquals(2, com.typesafe.config.ConfigFactory.parseString(NodeConfig.text(cluster(threeAtLeast)))
         .getInt("shardcast.autoscaler.min-active"), "the autoscaler keeps minReplicas less the standbys active");
     assertNotNull(NodeConfig.problem(new LiveClusterSpec("i", null, 1, null, null, null, null, null, null, null, null,
-        null, null, null, null, Map.of("a.b", "1\npekko.x = 2"), null)));
+        null, null, null, null, Map.of("a.b", "1\npekko.x = 2"), null, null)));
     assertNotNull(NodeConfig.problem(new LiveClusterSpec("i", null, 1, null, null, null, null, null, null, null, null,
-        null, null, null, null, Map.of("a b", "1"), null)));
+        null, null, null, null, Map.of("a b", "1"), null, null)));
   }
 
   static V1EnvVar env(V1Container c, String name) {
