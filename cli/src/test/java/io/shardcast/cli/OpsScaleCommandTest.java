@@ -78,6 +78,8 @@ class OpsScaleCommandTest {
     assertTrue(up.err().contains("3 active, 0 on their way; target 3"), "progress on stderr: " + up.err());
     assertEquals(3, JSON.readTree(up.out()).path("hold").path("active").asInt(), up.out());
     assertEquals(List.of("ACTIVE", "ACTIVE", "ACTIVE"), roles(server));
+    OpsCommandTest.Run status = ops("status", "--server", server, "--token", TOKEN);
+    assertTrue(status.out().contains("operator hold: at least 3 active until"), status.out());
     JsonNode autoscaler = JSON.readTree(ops("autoscaler", "timeline", "--server", server, "--token", TOKEN, "-o",
         "json").out());
     assertTrue(autoscaler.toString().contains("operator ops:ops holds at least 3 active"), autoscaler.toString());

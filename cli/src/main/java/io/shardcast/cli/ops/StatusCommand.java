@@ -30,6 +30,11 @@ final class StatusCommand extends OpsAction {
       t.note("autoscaler: " + latest.path("reason").asText() + " (active target " + latest.path("activeTarget").asInt()
           + ")");
     }
+    JsonNode hold = doc.path("autoscaler").path("hold");
+    if (hold.isObject()) {
+      t.note("operator hold: at least " + hold.path("active").asInt() + " active until "
+          + java.time.Instant.ofEpochMilli(hold.path("until").asLong()) + " (by " + hold.path("by").asText() + ")");
+    }
     Output.print(out, options.format, doc, t);
   }
 }

@@ -144,6 +144,9 @@ final class OpsViews {
     if (autoscaler.has("latest")) {
       a.set("latest", autoscaler.get("latest"));
     }
+    if (autoscaler.has("hold")) {
+      a.set("hold", autoscaler.get("hold"));
+    }
     return out;
   }
 

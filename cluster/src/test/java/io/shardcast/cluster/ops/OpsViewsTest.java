@@ -39,6 +39,7 @@ class OpsViewsTest {
          'rooms':[{'room':'quiet','viewers':10,'viewersPerSecond':5},{'room':'hot','viewers':800,'viewersPerSecond':-2}],
          'sales':[{'room':'hot','sale':'s1','revealAt':100,'closed':false}],
          'latest':{'at':50,'reason':'steady'},
+         'hold':{'active':3,'until':7200000,'by':'ops:night','setAt':0},
          'timeline':[{'at':10,'reason':'a'},{'at':50,'reason':'steady'}]}
         """.formatted(A, B));
   }
@@ -58,6 +59,7 @@ class OpsViewsTest {
     assertEquals(16, totals.path("rooms").asInt());
     assertEquals(10, totals.path("shards").asInt());
     assertEquals("steady", status.path("autoscaler").path("latest").path("reason").asText());
+    assertEquals(3, status.path("autoscaler").path("hold").path("active").asInt());
     assertEquals(A, status.path("cluster").path("oldest").asText());
   }
 

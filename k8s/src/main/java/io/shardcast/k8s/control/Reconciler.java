@@ -27,6 +27,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -101,10 +102,11 @@ public final class Reconciler {
         problem = "Secret " + s.opsTokenSecret().name() + " with key " + s.opsTokenSecret().key()
             + " (spec.opsTokenSecret) is missing";
         degradedReason = "MissingSecret";
-      } else if (s.journal().passwordSecret() != null && secret(c, s.journal().passwordSecret()) == null) {
-        problem = "Secret " + s.journal().passwordSecret().name() + " with key " + s.journal().passwordSecret().key()
-            + " (spec.journal.passwordSecret) is missing";
-        degradedReason = "MissingSecret";
+      } else {
+        problem = missingSecret(c, s);
+        if (problem != null) {
+          degradedReason = "MissingSecret";
+        }
       }
     }
     long at = clockMillis.getAsLong();
@@ -300,6 +302,21 @@ public final class Reconciler {
   private void patch(String ns, String pod, String merge) throws ApiException {
     PatchUtils.patch(V1Pod.class, () -> core.patchNamespacedPod(pod, ns, new V1Patch(merge)).buildCall(null),
         V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH, client);
+  }
+
+  /** The first Secret the spec names besides the ops token that cannot be read, as a problem; null when all are there. */
+  private String missingSecret(LiveCluster c, LiveClusterSpec s) throws ApiException {
+    Map<String, LiveClusterSpec.SecretKey> named = new LinkedHashMap<>();
+    named.put("spec.journal.passwordSecret", s.journal().passwordSecret());
+    named.put("spec.access.viewerTokenSecret", s.access().viewerTokenSecret());
+    named.put("spec.access.playSecret", s.access().playSecret());
+    for (Map.Entry<String, LiveClusterSpec.SecretKey> e : named.entrySet()) {
+      LiveClusterSpec.SecretKey key = e.getValue();
+      if (key != null && secret(c, key) == null) {
+        return "Secret " + key.name() + " with key " + key.key() + " (" + e.getKey() + ") is missing";
+      }
+    }
+    return null;
   }
 
   private String secret(LiveCluster c, LiveClusterSpec.SecretKey key) throws ApiException {

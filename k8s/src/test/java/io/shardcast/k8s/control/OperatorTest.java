@@ -342,6 +342,15 @@ class OperatorTest {
     assertEquals(0, pods().size());
   }
 
+  @Test
+  void aMissingViewerTokenSecretIsNamedAndTouchesNoPod() throws Exception {
+    apply(SPEC + "access: {viewers: platform, viewerTokenSecret: {name: platform, key: hs256}}\n");
+    Map<String, Object> status = await("MissingSecret", quietly(() ->
+        status().get("conditions").toString().contains("reason=MissingSecret") ? status() : null));
+    assertTrue(status.get("conditions").toString().contains("spec.access.viewerTokenSecret"), status.toString());
+    assertEquals(0, pods().size());
+  }
+
   @SuppressWarnings("unchecked")
   static Map<String, Object> condition(Map<String, Object> status, String type) {
     for (Map<String, Object> c : (List<Map<String, Object>>) status.get("conditions")) {
