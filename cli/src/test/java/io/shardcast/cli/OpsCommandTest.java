@@ -159,6 +159,58 @@ class OpsCommandTest {
     assertEquals("ACTIVE", role(server, node));
   }
 
+  @Test
+  void eventsFollowResumesOnAnotherNodeWhenItsNodeDrainsMissingNothing() throws Exception {
+    String server = cluster.node(0).http();
+    reportedStatus(server);
+    io.shardcast.testkit.load.RoomScript room = new io.shardcast.testkit.load.RoomScript(server).create("followed");
+    room.host("products", io.shardcast.testkit.load.RoomScript.body().put("productId", "before").put("name", "Hat")
+        .put("priceCents", 900).put("stock", 3));
+    long seq = room.snapshot().path("seq").asLong();
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    picocli.CommandLine cl = Shardcast.commandLine();
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(err, true));
+    java.util.concurrent.CompletableFuture<Integer> code = java.util.concurrent.CompletableFuture.supplyAsync(() ->
+        cl.execute("ops", "events", room.roomId(), "--follow", "--since", String.valueOf(seq), "--count", "2",
+            "-o", "json", "--server", server, "--token", TOKEN));
+    String watching = await("the follower watching", () -> err.toString().contains("watching") ? err.toString() : null);
+    LocalCluster.Node watched = null;
+    for (LocalCluster.Node n : cluster.nodes()) {
+      if (watching.contains(n.ws() + "/")) {
+        watched = n;
+      }
+    }
+    assertNotNull(watched, watching);
+    room.host("products", io.shardcast.testkit.load.RoomScript.body().put("productId", "during").put("name", "Bag")
+        .put("priceCents", 900).put("stock", 3));
+    await("the first event", () -> out.toString().lines().count() == 1 ? true : null);
+
+    // The node it watches on drains: the follower takes the hint and resumes elsewhere.
+    Run drain = ops("nodes", "drain", watched.address(), "--then", "standby", "--wait", "--timeout", "60s",
+        "--server", server, "--token", TOKEN);
+    try {
+      assertEquals(0, drain.code(), drain.err());
+      room.host("products", io.shardcast.testkit.load.RoomScript.body().put("productId", "after").put("name", "Cap")
+          .put("priceCents", 900).put("stock", 3));
+      assertEquals(0, code.get(60, java.util.concurrent.TimeUnit.SECONDS), err.toString());
+      List<JsonNode> events = new java.util.ArrayList<>();
+      for (String line : out.toString().lines().toList()) {
+        events.add(new ObjectMapper().readTree(line));
+      }
+      assertEquals(2, events.size(), out.toString());
+      assertEquals(seq + 1, events.get(0).path("seq").asLong(), out.toString());
+      assertTrue(events.get(1).path("seq").asLong() > seq + 1, out.toString());
+      assertTrue(events.get(1).toString().contains("after"), "the event after the drain: " + out);
+      assertTrue(err.toString().contains("reconnect (drain)"), err.toString());
+      assertEquals(2, err.toString().lines().filter(l -> l.contains("watching")).count(), err.toString());
+    } finally {
+      assertEquals(0, ops("nodes", "activate", watched.address(), "--wait", "--timeout", "60s", "--server", server,
+          "--token", TOKEN).code());
+    }
+  }
+
   static String role(String server, String host) throws Exception {
     Run r = ops("nodes", "--server", server, "--token", TOKEN, "-o", "json");
     for (JsonNode n : new ObjectMapper().readTree(r.out()).path("nodes")) {

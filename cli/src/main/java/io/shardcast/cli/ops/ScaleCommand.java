@@ -61,9 +61,15 @@ final class ScaleCommand extends OpsAction {
     JsonNode h = answer.path("hold");
     if (await && !target.release) {
       long setAt = h.path("setAt").asLong();
+      // A decision counts once it was made after the autoscaler showed the hold: one made while the
+      // hold was still being written (its setAt is earlier than the write's end) did not see it.
+      long[] shownBy = {-1};
       new Waiter(spec.commandLine().getErr(), timeout).until("scale to " + target.active + " active", () -> {
         JsonNode a = client.get("/api/ops/v1/autoscaler");
         JsonNode latest = a.path("latest");
+        if (shownBy[0] < 0 && a.path("hold").path("setAt").asLong(-1) >= setAt) {
+          shownBy[0] = latest.path("at").asLong();
+        }
         int wanted = latest.path("activeTarget").asInt();
         int active = 0;
         int moving = 0;
@@ -72,7 +78,7 @@ final class ScaleCommand extends OpsAction {
           active += role.equals("ACTIVE") ? 1 : 0;
           moving += role.equals("ACTIVATING") || role.equals("DRAINING") ? 1 : 0;
         }
-        boolean decided = latest.path("at").asLong() >= setAt;
+        boolean decided = shownBy[0] >= 0 && latest.path("at").asLong() > shownBy[0];
         boolean done = decided && moving == 0 && active == wanted;
         return new Waiter.Progress(done, active + " active, " + moving + " on their way"
             + (decided ? "; target " + wanted + (wanted > target.active ? " (the audience needs more than the hold)" : "")
