@@ -268,14 +268,9 @@ public final class OpsApi extends AllDirectives {
 
   /** {@code POST .../rooms/{id}/move} with {@code {"node": "..."}}: carried out by the room allocation. */
   private Route move(Identity who, String roomId, String body) {
-    JsonNode b;
-    try {
-      b = JSON.readTree(body);
-    } catch (Exception e) {
-      b = null;
-    }
-    if (b == null || !b.isObject()) {
-      return guard.complete(JsonReply.error(400, "BAD_JSON", "request body must be a JSON object"));
+    JsonNode b = jsonObject(body);
+    if (b == null) {
+      return badJson();
     }
     JsonNode node = b.get("node");
     if (node == null || !node.isTextual() || node.asText().isBlank() || node.asText().length() > 200) {
@@ -370,14 +365,9 @@ public final class OpsApi extends AllDirectives {
 
   /** {@code POST .../scale} with {@code {"active": N, "forSeconds": S}}: hold at least N active nodes for S seconds. */
   private Route scaleRoute(Identity who, String body) {
-    JsonNode b;
-    try {
-      b = JSON.readTree(body);
-    } catch (Exception e) {
-      b = null;
-    }
-    if (b == null || !b.isObject()) {
-      return guard.complete(JsonReply.error(400, "BAD_JSON", "request body must be a JSON object"));
+    JsonNode b = jsonObject(body);
+    if (b == null) {
+      return badJson();
     }
     JsonNode active = b.get("active");
     if (active == null || !active.canConvertToInt() || !active.isIntegralNumber() || active.asInt() < 1) {
@@ -440,17 +430,23 @@ public final class OpsApi extends AllDirectives {
   private Route nodeOrderRoute(String action) {
     return guard.authorized(Scope.OPS_WRITE, "ops.node." + action, who -> withSizeLimit(settings.maxBodyBytes(),
         () -> entity(Unmarshaller.entityToString(), body -> {
-          JsonNode b;
-          try {
-            b = JSON.readTree(body);
-          } catch (Exception e) {
-            b = null;
-          }
-          if (b == null || !b.isObject()) {
-            return guard.complete(JsonReply.error(400, "BAD_JSON", "request body must be a JSON object"));
-          }
-          return nodeOrder(who, action, b);
+          JsonNode b = jsonObject(body);
+          return b == null ? badJson() : nodeOrder(who, action, b);
         })));
+  }
+
+  /** The body as a JSON object, or null when it is not one. */
+  private static JsonNode jsonObject(String body) {
+    try {
+      JsonNode b = JSON.readTree(body);
+      return b != null && b.isObject() ? b : null;
+    } catch (Exception e) {
+      return null;
+    }
+  }
+
+  private Route badJson() {
+    return guard.complete(JsonReply.error(400, "BAD_JSON", "request body must be a JSON object"));
   }
 
   private Route nodeOrder(Identity who, String action, JsonNode b) {
