@@ -355,6 +355,8 @@ public final class DemoCommand implements Callable<Integer> {
         say("          publish   %s", publishUrl);
         say("          watch     ffplay %s/live/%s.flv   (or rtmp: %s/%s), from any node", watchAt.media(),
             room.roomId(), watchAt.rtmp(), room.roomId());
+        say("          in a browser  %s/live/%s   (the viewer page, on any node's gateway)", watchAt.http(),
+            room.roomId());
         audience.forEach(Viewer::close);
         boolean ok = videoOk && spikeOnTime && confirmed == stock && listed == stock && outOfOrder == 0 && crowd.lost() == 0
             && crowd.gaveUp() == 0 && crowd.resumeSnapshots() == 0

@@ -79,6 +79,18 @@ class MediaClusterTest {
     RoomScript room = new RoomScript(edge.http()).create("media test");
     publish(origin, room, "", "640x360", "pub");
     awaitLive(edge, room);
+    // /join names a node's players beside its viewer socket: a page plays from the node it watches on.
+    JsonNode join = new RestClient().get(edge.http() + "/api/rooms/" + room.roomId() + "/join").body();
+    String viewerHost = java.net.URI.create(join.path("ws").asText().split("\\?")[0]).getAuthority();
+    LocalCluster.Node named = null;
+    for (LocalCluster.Node n : cluster.nodes()) {
+      if (n.ws().endsWith("//" + viewerHost)) {
+        named = n;
+      }
+    }
+    assertNotNull(named, join.toString());
+    assertEquals(named.media() + "/live/" + room.roomId() + ".flv", join.path("flv").asText(), join.toString());
+    assertEquals(named.media().replace("http://", "ws://") + "/ws/live/" + room.roomId(), join.path("wsFlv").asText());
 
     CompletableFuture<Ffmpeg.Decoded> rtmp = CompletableFuture.supplyAsync(() -> {
       try {

@@ -193,8 +193,10 @@ public final class ShardcastNode {
       if (autoscaler != null) {
         String viewerBase = "http://" + config.getString("shardcast.node.hostname") + ":" + viewers.port();
         String nodeId = system.address().toString();
+        String mediaBase = media == null ? ""
+            : "http://" + config.getString("shardcast.node.hostname") + ":" + media.server().httpPort();
         ActorRef<Object> reporter = system.systemActorOf(LoadReporter.create(autoscaler, nodeId, lifecycle,
-            viewerBase, viewers::viewers, metrics, edges), "load-reporter", Props.empty());
+            viewerBase, mediaBase, viewers::viewers, metrics, edges), "load-reporter", Props.empty());
         system.systemActorOf(NodeAgent.create(lifecycle, viewers, joins, nodeId, reporter, drainTimeout), "node-agent",
             Props.empty());
       }

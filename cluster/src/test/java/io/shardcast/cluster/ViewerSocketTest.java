@@ -285,6 +285,13 @@ class ViewerSocketTest {
       assertEquals("FRAME_TOO_LARGE", v.next("error").path("code").asText());
       v.sendFrame(0x1, true, "{\"type\":\"ping\"}");
       assertEquals("pong", v.next("pong").path("type").asText());
+      // A ping with the page's clock gets the node's clock back, for the page's offset to the cluster.
+      long before = System.currentTimeMillis();
+      v.sendFrame(0x1, true, "{\"type\":\"ping\",\"t\":1234.5}");
+      JsonNode timed = v.next("pong");
+      assertEquals(1234.5, timed.path("t").asDouble());
+      assertTrue(timed.path("serverTime").asLong() >= before && timed.path("serverTime").asLong()
+          <= System.currentTimeMillis(), timed.toString());
     }
   }
 

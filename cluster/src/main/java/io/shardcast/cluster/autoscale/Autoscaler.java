@@ -63,7 +63,7 @@ public final class Autoscaler {
 
   /** A node's state over the last second. */
   public record Report(String nodeId, NodeRole role, long roleSinceMillis, long upSinceMillis, NodeLoad load,
-      String viewerBase,
+      String viewerBase, String mediaBase,
       ActorRef<NodeAgent.Command> agent, List<RoomViewers> rooms, List<SaleCalendar.Entry> sales)
       implements Command {}
 
@@ -94,7 +94,7 @@ public final class Autoscaler {
   public record State(String json) implements CborSerializable {}
 
   /** A serving node that may take joins: its viewer listener and its stress at its last report. */
-  public record Candidate(String nodeId, String viewerBase, double stress) {}
+  public record Candidate(String nodeId, String viewerBase, String mediaBase, double stress) {}
 
   public record Placement(List<Candidate> candidates) implements CborSerializable {}
 

@@ -38,20 +38,22 @@ public final class LoadReporter {
   private LoadReporter() {}
 
   /**
+   * @param viewerBase {@code http://host:port} of this node's viewer listener
+   * @param mediaBase {@code http://host:port} of this node's HTTP-FLV/WebSocket-FLV listener, empty without media
    * @param viewers this node's connected viewers
    * @param metrics this node's metrics, whose counters give its load
    */
   public static Behavior<Object> create(ActorRef<Autoscaler.Command> autoscaler, String nodeId, NodeLifecycle lifecycle,
-      String viewerBase, IntSupplier viewers, NodeMetrics metrics, ActorRef<RoomEdges.Command> edges) {
+      String viewerBase, String mediaBase, IntSupplier viewers, NodeMetrics metrics, ActorRef<RoomEdges.Command> edges) {
     // Reports name the node agent, which introduces itself as it starts.
     return Behaviors.receive(Object.class)
         .onMessage(AgentIs.class,
-            a -> running(autoscaler, nodeId, lifecycle, viewerBase, viewers, metrics, edges, a.agent()))
+            a -> running(autoscaler, nodeId, lifecycle, viewerBase, mediaBase, viewers, metrics, edges, a.agent()))
         .build();
   }
 
   private static Behavior<Object> running(ActorRef<Autoscaler.Command> autoscaler, String nodeId,
-      NodeLifecycle lifecycle, String viewerBase, IntSupplier viewers, NodeMetrics metrics,
+      NodeLifecycle lifecycle, String viewerBase, String mediaBase, IntSupplier viewers, NodeMetrics metrics,
       ActorRef<RoomEdges.Command> edges, ActorRef<NodeAgent.Command> agent) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       NodeLoadProbe probe = new NodeLoadProbe(viewers, metrics);
@@ -76,7 +78,7 @@ public final class LoadReporter {
               lastRooms.value = r.viewers();
             }
             autoscaler.tell(new Autoscaler.Report(nodeId, lifecycle.role(), lifecycle.sinceMillis(),
-                lifecycle.upSinceMillis(), r.load(), viewerBase, agent, busiest(lastRooms.value), calendar.entries()));
+                lifecycle.upSinceMillis(), r.load(), viewerBase, mediaBase, agent, busiest(lastRooms.value), calendar.entries()));
             return Behaviors.same();
           })
           .build();

@@ -165,7 +165,7 @@ final class ReportedCluster {
     for (Received r : byNode.values()) {
       if (role(r) == NodeRole.ACTIVE && fresh(r, now) && !orders.retiring(r.report().nodeId())) {
         out.add(new Autoscaler.Candidate(r.report().nodeId(), r.report().viewerBase(),
-            settings.safeLoad().stress(r.report().load())));
+            r.report().mediaBase(), settings.safeLoad().stress(r.report().load())));
       }
     }
     return new Autoscaler.Placement(out);

@@ -65,6 +65,7 @@ public final class Gateway extends AllDirectives {
           ContentTypes.parse("text/plain; version=0.0.4; charset=UTF-8");
 
   private final ActorSystem<?> system;
+  private final WebPages pages = new WebPages();
   private final ClusterSharding sharding;
   private final GatewaySettings settings;
   private final NodeMetrics metrics;
@@ -124,7 +125,9 @@ public final class Gateway extends AllDirectives {
             pathEnd(() -> post(() -> roomCreator(() -> extractHost(host -> jsonBody(b -> createRoom(b, host)))))),
             pathPrefix(segment(), roomId -> roomRoutes(roomId)))),
         pathPrefix(segment("ws").slash("rooms").slash(segment()), roomId -> viewerSocketElsewhere(roomId)),
-        path(segment("live").slash(segment()), file -> get(() -> mediaElsewhere(file))));
+        path(segment("live").slash(segment()), file -> get(() -> file.endsWith(".flv") ? mediaElsewhere(file)
+            : pages.viewerPage(file))),
+        path(segment("assets").slash(segment()), name -> get(() -> pages.asset(name))));
     Route all = more.length == 0 ? own : concat(concat(more[0], java.util.Arrays.copyOfRange(more, 1, more.length)),
         own);
     return handleExceptions(exceptions(), () -> handleRejections(rejections(), () -> all));
@@ -331,9 +334,16 @@ public final class Gateway extends AllDirectives {
           .put("ws", c.viewerBase().replaceFirst("^http", "ws") + "/ws/rooms/" + roomId
               + (access.viewerMode() == Access.ViewerMode.ANONYMOUS ? "?user=<userId>" : "?token=<viewer token>"))
           .put("orders", c.viewerBase() + "/api/rooms/" + roomId + "/orders");
-      if (play.signed()) {
+      String playQuery = play.signed() ? play.query(roomId, System.currentTimeMillis()) : null;
+      if (playQuery != null) {
         // Appended to any of the room's media URLs (HTTP-FLV, WebSocket-FLV, RTMP play) on any node.
-        out.put("play", play.query(roomId, System.currentTimeMillis()));
+        out.put("play", playQuery);
+      }
+      if (!c.mediaBase().isEmpty()) {
+        // The same node's players: WebSocket-FLV for browsers (mpegts.js), HTTP-FLV for the rest.
+        String q = playQuery == null ? "" : "?" + playQuery;
+        out.put("flv", c.mediaBase() + "/live/" + roomId + ".flv" + q)
+            .put("wsFlv", c.mediaBase().replaceFirst("^http", "ws") + "/ws/live/" + roomId + q);
       }
       return complete(JsonReply.ok(out));
     });

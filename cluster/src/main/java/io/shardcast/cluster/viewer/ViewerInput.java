@@ -126,9 +126,23 @@ final class ViewerInput {
           metrics.eventAccepted();
         }
       }
-      case "ping" -> session.offer(PONG);
+      case "ping" -> session.offer(pong(msg.path("t")));
       default -> reject("UNKNOWN_TYPE", "unknown message type '" + abbreviate(type) + "'");
     }
+  }
+
+  /**
+   * {@code pong}; to a ping carrying the client's clock {@code t} (a number), also the node's clock
+   * {@code serverTime} (epoch ms, the clock sales open by), so a page can measure its offset
+   * NTP-style: offset = serverTime - (t + rtt / 2).
+   */
+  private static Frame pong(JsonNode t) {
+    if (!t.isNumber()) {
+      return PONG;
+    }
+    ObjectNode n = JSON.createObjectNode();
+    n.put("type", "pong").put("t", t.asDouble()).put("serverTime", System.currentTimeMillis());
+    return Frame.notice(n.toString());
   }
 
   private void reject(String code, String message) {

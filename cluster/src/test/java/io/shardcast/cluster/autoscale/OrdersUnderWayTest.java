@@ -45,7 +45,7 @@ class OrdersUnderWayTest {
     final TestProbe<NodeAgent.Command> agent = kit.createTestProbe();
 
     void report(String node, NodeRole role, long now) {
-      nodes.put(new Autoscaler.Report(node, role, 0, 0, NodeLoad.IDLE, "ws://" + node, agent.getRef(), List.of(),
+      nodes.put(new Autoscaler.Report(node, role, 0, 0, NodeLoad.IDLE, "ws://" + node, "", agent.getRef(), List.of(),
           List.of()), now);
     }
   }

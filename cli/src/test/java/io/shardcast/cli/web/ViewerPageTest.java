@@ -1,0 +1,136 @@
+package io.shardcast.cli.web;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.microsoft.playwright.APIResponse;
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Response;
+import io.shardcast.cli.Shardcast;
+import io.shardcast.testkit.cluster.LocalCluster;
+import io.shardcast.testkit.cluster.NodeProgram;
+import io.shardcast.testkit.load.RestClient;
+import io.shardcast.testkit.load.RoomScript;
+import io.shardcast.testkit.media.Ffmpeg;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The viewer page in Debian's Chromium against a real two-node cluster: the host publishes with
+ * ffmpeg to node 1, viewers open {@code /live/<roomId>} on node 2, watch, chat, and buy in a flash
+ * sale whose button opens on the cluster's clock.
+ */
+class ViewerPageTest {
+
+  @TempDir static Path dataDir;
+  @TempDir static Path work;
+  static LocalCluster cluster;
+  static Chromium chromium;
+
+  @BeforeAll
+  static void start() throws Exception {
+    chromium = Chromium.launch();
+    cluster = LocalCluster.start(NodeProgram.of(Shardcast.class), 2, dataDir, 0, List.of("-Xms128m", "-Xmx384m",
+        "-XX:TieredStopAtLevel=1", LocalCluster.FIXED_SIZE), List.of());
+    cluster.awaitReady(Duration.ofSeconds(180));
+  }
+
+  @AfterAll
+  static void stop() {
+    if (chromium != null) {
+      chromium.close();
+    }
+    if (cluster != null) {
+      cluster.close();
+      cluster.copyLogs(Path.of("target", "node-logs", "viewer-page"));
+    }
+  }
+
+  static final Page.WaitForFunctionOptions WITHIN_30_S = new Page.WaitForFunctionOptions().setTimeout(30_000);
+
+  @Test
+  void aViewerOnAnotherNodeWatchesChatsAndBuysWhenTheSaleOpensOnTheClustersClock() throws Exception {
+    LocalCluster.Node origin = cluster.node(0);
+    LocalCluster.Node other = cluster.node(1);
+    RoomScript room = new RoomScript(other.http()).create("Silk scarves");
+    room.host("products", RoomScript.body().put("productId", "scarf").put("name", "Silk scarf")
+        .put("priceCents", 12900).put("stock", 20));
+    room.host("pin", RoomScript.body().put("productId", "scarf"));
+    Process publisher = Ffmpeg.publishRtmp(origin.rtmp() + "/" + room.roomId() + "?token=" + room.hostToken(),
+        "640x360", 25, 25, "600k", work.resolve("publisher.log"));
+    try (BrowserContext a = chromium.viewer("en-US"); BrowserContext b = chromium.viewer("zh-CN")) {
+      Page viewer = a.newPage();
+      Response page = viewer.navigate(other.http() + "/live/" + room.roomId());
+      assertEquals(200, page.status());
+      assertTrue(page.headers().get("content-security-policy").contains("script-src 'self'"), page.headers().toString());
+
+      // Frames decoded in the page, from the room published to the other node.
+      viewer.waitForFunction("() => document.querySelector('[data-testid=status]')?.textContent === 'LIVE'", null,
+          WITHIN_30_S);
+      viewer.waitForFunction("() => { const v = document.querySelector('video');"
+          + " return v && v.getVideoPlaybackQuality().totalVideoFrames > 25; }", null, WITHIN_30_S);
+      assertTrue(viewer.locator("[data-testid=pinned]").textContent().contains("Silk scarf"));
+
+      // Another viewer's chat, hostile markup included, appears as text.
+      Page second = b.newPage();
+      second.navigate(other.http() + "/live/" + room.roomId());
+      second.waitForFunction("() => document.querySelector('[data-testid=status]')?.textContent === '直播中'", null,
+          WITHIN_30_S);
+      String hostile = "<img src=x onerror=\"window.pwned=1\">hello";
+      second.locator("[data-testid=say]").fill(hostile);
+      second.locator("[data-testid=send]").click();
+      viewer.waitForFunction("text => document.querySelector('[data-testid=chat]')?.textContent.includes(text)",
+          hostile, WITHIN_30_S);
+      assertEquals(0, ((Number) viewer.evaluate("() => document.querySelectorAll('[data-testid=chat] img').length"))
+          .intValue());
+      assertFalse((Boolean) viewer.evaluate("() => window.pwned === 1"));
+
+      // The sale: a countdown, then the button opens at revealAt on the cluster's clock, and buys.
+      long revealAt = System.currentTimeMillis() + 4_000;
+      room.host("flash-sales", RoomScript.body().put("saleId", "s1").put("productId", "scarf").put("quantity", 5)
+          .put("perUserLimit", 1).put("revealAt", revealAt));
+      viewer.waitForFunction("() => document.querySelector('[data-testid=buy]')?.textContent.startsWith('Starts in')",
+          null, WITHIN_30_S);
+      assertTrue((Boolean) viewer.evaluate("() => document.querySelector('[data-testid=buy]').disabled"));
+      viewer.waitForFunction("() => document.querySelector('[data-testid=buy]')?.disabled === false", null, WITHIN_30_S);
+      double opened = ((Number) viewer.evaluate("() => window.shardcast.buyEnabledAt.s1")).doubleValue();
+      assertTrue(opened >= revealAt - 100, "the button opened " + (revealAt - opened) + " ms before revealAt");
+      viewer.locator("[data-testid=buy]").click();
+      viewer.waitForFunction("() => document.querySelector('[data-testid=order-result]')?.textContent"
+          + " === 'Order confirmed'", null, WITHIN_30_S);
+      // What the viewer saw, kept with the build (docs/images/viewer-page.png is one of these).
+      viewer.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target", "screenshots", "viewer-page.png")));
+      String user = (String) viewer.evaluate("() => localStorage.getItem('shardcast.user')");
+      JsonNode orders = room.confirmedOrders("s1");
+      assertTrue(orders.toString().contains(user), "the host sees " + user + "'s order: " + orders);
+
+      // Its assets are cached for a year, its page revalidated.
+      String script = (String) viewer.evaluate("() => document.querySelector('script[type=module]').src");
+      APIResponse asset = a.request().get(script);
+      assertEquals(200, asset.status());
+      assertTrue(asset.headers().get("cache-control").contains("immutable"), asset.headers().toString());
+      assertEquals("no-cache", page.headers().get("cache-control"));
+    } finally {
+      publisher.destroyForcibly();
+    }
+  }
+
+  @Test
+  void anUnknownAssetOrABadRoomIdIsAJsonError() throws Exception {
+    RestClient rest = new RestClient();
+    RestClient.Response missing = rest.get(cluster.node(0).http() + "/assets/nothing-here.js");
+    assertEquals(404, missing.status());
+    assertEquals("NOT_FOUND", missing.body().path("code").asText());
+    RestClient.Response bad = rest.get(cluster.node(0).http() + "/live/bad%20room");
+    assertEquals(400, bad.status());
+    assertEquals("BAD_ROOM_ID", bad.body().path("code").asText());
+  }
+}

@@ -1,0 +1,39 @@
+// The page's words in Chinese and English; the viewer's language from ?lang=, else the browser's.
+
+const WORDS = {
+  en: {
+    live: 'LIVE', connecting: 'Connecting…', reconnecting: 'Reconnecting…', moving: 'Switching server…',
+    roomMissing: 'This room does not exist.', viewers: 'viewers', likes: 'likes', say: 'Say something…',
+    send: 'Send', like: 'Like', buy: 'Buy now', soldOut: 'Sold out', startsIn: 'Starts in', left: 'left',
+    ordered: 'Order confirmed', limit: 'You have reached the limit for this sale', notStarted: 'Not started yet',
+    failed: 'Could not order, trying again…', justBought: 'just bought', sent: 'sent', claim: 'Claim',
+    claimed: 'Claimed', exhausted: 'All claimed', off: 'off', unmute: 'Tap to unmute', noVideo: 'The host is not live',
+    pinned: 'Now showing', enterBag: 'Comment this to enter', host: 'Host', auto: 'Auto', quality: 'Quality',
+    tokenBad: 'Your sign-in has expired or is not valid: open the room again from the app.',
+  },
+  zh: {
+    live: '直播中', connecting: '连接中…', reconnecting: '重新连接中…', moving: '切换服务器…',
+    roomMissing: '直播间不存在。', viewers: '人在看', likes: '赞', say: '说点什么…',
+    send: '发送', like: '点赞', buy: '立即抢购', soldOut: '已抢光', startsIn: '距开抢', left: '剩余',
+    ordered: '下单成功', limit: '已达本场限购数量', notStarted: '尚未开始',
+    failed: '下单失败，正在重试…', justBought: '刚刚下单', sent: '送出', claim: '领取',
+    claimed: '已领取', exhausted: '已领完', off: '减', unmute: '点击开启声音', noVideo: '主播暂未开播',
+    pinned: '正在讲解', enterBag: '发送口令参与福袋', host: '主播', auto: '自动', quality: '清晰度',
+    tokenBad: '登录已过期或无效：请从应用重新进入直播间。',
+  },
+};
+
+export function language(search = globalThis.location?.search ?? '', browser = globalThis.navigator?.language ?? 'en') {
+  const asked = new URLSearchParams(search).get('lang');
+  const lang = (asked ?? browser).toLowerCase();
+  return lang.startsWith('zh') ? 'zh' : 'en';
+}
+
+export function words(lang) {
+  return WORDS[lang] ?? WORDS.en;
+}
+
+export function price(cents, lang) {
+  return new Intl.NumberFormat(lang === 'zh' ? 'zh-CN' : 'en-US', { style: 'currency', currency: 'CNY' })
+    .format(cents / 100);
+}

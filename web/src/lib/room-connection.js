@@ -1,0 +1,174 @@
+// A viewer's connection to a room, as docs/api.md asks a client to behave: ask /join where to
+// connect, resume with since=<last seq> after any interruption, follow a node's reconnect hint
+// (a drain, a rebalance) to the node it names, back off when nothing answers, and keep measuring
+// the page's offset to the cluster's clock over the same socket.
+
+const PING_EVERY_MS = 5000;
+const FIRST_PINGS = 4;
+const FIRST_PING_GAP_MS = 250;
+const MAX_BACKOFF_MS = 5000;
+
+export class RoomConnection {
+  /**
+   * @param {object} o
+   * @param {string} o.roomId
+   * @param {string} [o.gateway] the gateway's base URL ('' for the page's own origin)
+   * @param {string} [o.user] the anonymous viewer's id (development clusters)
+   * @param {string} [o.token] the platform-signed viewer token
+   * @param {import('./clock.js').ClockSync} o.clock
+   * @param {(e: object) => void} o.onEvent each room event once, in seq order (and snapshots)
+   * @param {(s: {state: string, detail?: string, join?: object}) => void} o.onStatus
+   */
+  constructor(o) {
+    Object.assign(this, o);
+    this.gateway = o.gateway ?? '';
+    this.since = -1;
+    this.hint = null;
+    this.failures = 0;
+    this.socket = null;
+    this.closed = false;
+    this.pings = [];
+  }
+
+  start() {
+    this.connect();
+  }
+
+  close() {
+    this.closed = true;
+    this.timers().forEach(clearTimeout);
+    this.socket?.close(1000);
+  }
+
+  send(message) {
+    if (this.socket?.readyState === WebSocket.OPEN) {
+      this.socket.send(JSON.stringify(message));
+      return true;
+    }
+    return false;
+  }
+
+  timers() {
+    return [this.pingTimer, this.retryTimer].filter(Boolean);
+  }
+
+  async connect() {
+    if (this.closed) {
+      return;
+    }
+    let base = this.hint;
+    this.hint = null;
+    if (!base) {
+      try {
+        if (!this.join) {
+          // A room that does not exist is said so once, not retried (the socket's 404 is not visible to a page).
+          const room = await fetch(`${this.gateway}/api/rooms/${encodeURIComponent(this.roomId)}`);
+          if (room.status === 404) {
+            this.retry('ROOM_NOT_FOUND', true);
+            return;
+          }
+        }
+        const r = await fetch(`${this.gateway}/api/rooms/${encodeURIComponent(this.roomId)}/join`);
+        const body = await r.json();
+        if (!r.ok) {
+          this.retry(`${body.code ?? r.status}: ${body.message ?? ''}`, body.code === 'ROOM_NOT_FOUND');
+          return;
+        }
+        this.join = body;
+        this.onStatus({ state: 'joined', join: body });
+        base = body.ws;
+      } catch (err) {
+        this.retry(String(err));
+        return;
+      }
+    }
+    const url = new URL(base.split('?')[0]);
+    if (this.token) {
+      url.searchParams.set('token', this.token);
+    } else {
+      url.searchParams.set('user', this.user);
+    }
+    if (this.since >= 0) {
+      url.searchParams.set('since', String(this.since));
+    }
+    const socket = new WebSocket(url);
+    this.socket = socket;
+    let opened = false;
+    socket.onopen = () => {
+      opened = true;
+      this.failures = 0;
+      this.onStatus({ state: 'live', detail: url.host });
+      this.schedulePings(0);
+    };
+    socket.onmessage = m => this.receive(m.data);
+    socket.onclose = ev => {
+      clearTimeout(this.pingTimer);
+      if (this.socket !== socket || this.closed) {
+        return;
+      }
+      if (this.hint) {
+        this.onStatus({ state: 'moving', detail: new URL(this.hint.split('?')[0]).host });
+        this.connect();
+      } else {
+        this.retry(opened ? `closed ${ev.code}` : 'could not connect', false);
+      }
+    };
+  }
+
+  retry(detail, fatal = false) {
+    if (this.closed) {
+      return;
+    }
+    this.onStatus({ state: fatal ? 'failed' : 'reconnecting', detail });
+    if (fatal) {
+      return;
+    }
+    const delay = Math.min(MAX_BACKOFF_MS, 250 * 2 ** Math.min(this.failures++, 5));
+    this.retryTimer = setTimeout(() => this.connect(), delay * (0.5 + Math.random() / 2));
+  }
+
+  schedulePings(sent) {
+    const gap = sent < FIRST_PINGS ? FIRST_PING_GAP_MS : PING_EVERY_MS;
+    this.pingTimer = setTimeout(() => {
+      this.send({ type: 'ping', t: Date.now() });
+      this.schedulePings(sent + 1);
+    }, sent === 0 ? 0 : gap);
+  }
+
+  receive(text) {
+    let msg;
+    try {
+      msg = JSON.parse(text);
+    } catch {
+      return;
+    }
+    for (const e of Array.isArray(msg) ? msg : [msg]) {
+      switch (e.type) {
+        case 'pong':
+          if (typeof e.t === 'number' && typeof e.serverTime === 'number') {
+            this.clock.add(e.t, Date.now(), e.serverTime);
+          }
+          break;
+        case 'reconnect':
+          this.since = typeof e.since === 'number' ? e.since : this.since;
+          this.hint = e.ws ?? null;
+          break;
+        case 'error':
+          this.onStatus({ state: 'error', detail: `${e.code}: ${e.message}` });
+          break;
+        case 'snapshot':
+          this.since = e.seq;
+          this.onEvent(e);
+          break;
+        default:
+          if (typeof e.seq === 'number') {
+            if (e.seq <= this.since) {
+              break;
+            }
+            this.since = e.seq;
+          }
+          this.onEvent(e);
+      }
+    }
+  }
+}

@@ -1,0 +1,286 @@
+// The viewer page, /live/<roomId>: the room's video, chat over it and beside it, likes, the pinned
+// product, coupons, lucky bags, buying notices, announcements and the flash sale, whose buy button
+// opens at revealAt on the cluster's clock.
+import { render } from 'preact';
+import { useEffect, useMemo, useReducer, useRef, useState } from 'preact/hooks';
+import { ClockSync } from '../lib/clock.js';
+import { language, price, words } from '../lib/i18n.js';
+import { canPlay, play, playUrl } from '../lib/player.js';
+import { RoomConnection } from '../lib/room-connection.js';
+import { applyEvent, currentSale, emptyRoom } from './room-state.js';
+import './viewer.css';
+
+const roomId = decodeURIComponent(location.pathname.split('/').filter(Boolean)[1] ?? '');
+const params = new URLSearchParams(location.hash.slice(1));
+const token = params.get('token') ?? undefined; // a platform-signed viewer token, kept out of server logs
+const lang = language();
+const t = words(lang);
+const clock = new ClockSync();
+// What browser tests (and curious operators) read: the cluster clock, and when the buy button opened.
+const probe = (window.shardcast = { clock, roomId, events: 0, buyEnabledAt: {}, lastSeq: -1 });
+
+function randomId(prefix) {
+  const bytes = crypto.getRandomValues(new Uint8Array(9));
+  return prefix + Array.from(bytes, b => b.toString(16).padStart(2, '0')).join('');
+}
+
+function anonymousUser() {
+  let id = localStorage.getItem('shardcast.user');
+  if (!id) {
+    id = randomId('guest-').slice(0, 14);
+    localStorage.setItem('shardcast.user', id);
+  }
+  return id;
+}
+
+const user = token ? undefined : anonymousUser();
+
+function headers() {
+  const h = { 'Content-Type': 'application/json' };
+  if (token) {
+    h.Authorization = `Bearer ${token}`;
+  }
+  return h;
+}
+
+/** POSTs body to the gateway; 5xx, 429 and network errors are retried with the same body (an order's id). */
+async function post(path, body, onRetry) {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const r = await fetch(path, { method: 'POST', headers: headers(), body: JSON.stringify(body) });
+      const answer = await r.json().catch(() => ({}));
+      if (r.ok || (r.status < 500 && r.status !== 429) || attempt >= 6) {
+        return { status: r.status, body: answer };
+      }
+    } catch (err) {
+      if (attempt >= 6) {
+        return { status: 0, body: { message: String(err) } };
+      }
+    }
+    onRetry?.();
+    await new Promise(res => setTimeout(res, Math.min(2000, 100 * 2 ** attempt)));
+  }
+}
+
+function Video({ join }) {
+  const ref = useRef(null);
+  const [muted, setMuted] = useState(true);
+  const [problem, setProblem] = useState(null);
+  const url = join?.wsFlv ? playUrl(join, { token }) : null;
+  useEffect(() => {
+    if (!url || !ref.current || !canPlay()) {
+      return undefined;
+    }
+    let stop = null;
+    let retry = null;
+    const start = () => {
+      setProblem(null);
+      stop = play(ref.current, url, reason => {
+        setProblem(reason);
+        stop?.();
+        stop = null;
+        retry = setTimeout(start, 1500);
+      });
+    };
+    start();
+    return () => {
+      clearTimeout(retry);
+      stop?.();
+    };
+  }, [url]);
+  return (
+    <div class="video">
+      <video ref={ref} playsInline autoPlay muted={muted} data-testid="video" />
+      {problem && <div class="video-note">{t.noVideo}</div>}
+      {muted && <button class="unmute" onClick={() => { setMuted(false); ref.current.muted = false; }}>{t.unmute}</button>}
+    </div>
+  );
+}
+
+function Danmaku({ comments }) {
+  return (
+    <div class="danmaku" aria-hidden="true">
+      {comments.slice(-8).map((c, i) => (
+        <div key={c.seq ?? i} class="bullet" style={`top:${(c.seq % 6) * 12 + 4}%`}>{c.text}</div>
+      ))}
+    </div>
+  );
+}
+
+function SaleBar({ sale, product, now, onBuy, result }) {
+  if (!sale) {
+    return null;
+  }
+  const open = sale.status === 'OPEN' || (sale.status === 'ANNOUNCED' && now >= sale.revealAt);
+  const soldOut = sale.status === 'SOLD_OUT' || sale.remaining <= 0;
+  if (open && !soldOut && probe.buyEnabledAt[sale.saleId] === undefined) {
+    probe.buyEnabledAt[sale.saleId] = clock.now();
+  }
+  const seconds = Math.max(0, Math.ceil((sale.revealAt - now) / 1000));
+  return (
+    <div class="sale" data-testid="sale">
+      <div class="sale-what">
+        <b>{product?.name ?? sale.productId}</b> <span class="price">{price(sale.priceCents, lang)}</span>
+        <span class="left">{t.left} {Math.max(0, sale.remaining)}/{sale.quantity}</span>
+      </div>
+      {soldOut ? <button disabled data-testid="buy">{t.soldOut}</button>
+        : open ? <button class="buy" data-testid="buy" onClick={() => onBuy(sale)}>{t.buy}</button>
+          : <button disabled data-testid="buy">{t.startsIn} {seconds}s</button>}
+      {result && <div class="result" data-testid="order-result">{result}</div>}
+    </div>
+  );
+}
+
+function App() {
+  const [room, dispatch] = useReducer(applyEvent, undefined, emptyRoom);
+  const [status, setStatus] = useState({ state: 'connecting' });
+  const [join, setJoin] = useState(null);
+  const [now, setNow] = useState(clock.now());
+  const [text, setText] = useState('');
+  const [pendingLikes, setPendingLikes] = useState(0);
+  const [orderResult, setOrderResult] = useState(null);
+  const [mine, setMine] = useState([]);
+  const connection = useMemo(() => new RoomConnection({
+    roomId, user, token, clock,
+    onEvent: e => {
+      probe.events++;
+      probe.lastSeq = e.seq ?? probe.lastSeq;
+      dispatch(e);
+    },
+    onStatus: s => {
+      if (s.join) {
+        setJoin(s.join);
+      }
+      setStatus(s);
+    },
+  }), []);
+  const [tokenProblem, setTokenProblem] = useState(null);
+  useEffect(() => {
+    if (token) {
+      // A bad or expired token is said at once: nothing the page offers would work with it.
+      fetch(`/api/rooms/${encodeURIComponent(roomId)}/orders/mine?saleId=-`, { headers: headers() })
+        .then(async r => {
+          if (r.status === 401 || r.status === 403) {
+            const body = await r.json().catch(() => ({}));
+            setTokenProblem(body.code ?? String(r.status));
+            connection.close();
+          }
+        })
+        .catch(() => {});
+    }
+    connection.start();
+    return () => connection.close();
+  }, [connection]);
+  // The countdown on the cluster's clock, and the buy button opened at revealAt to the frame.
+  useEffect(() => {
+    let frame = 0;
+    const tick = () => {
+      setNow(clock.now());
+      frame = requestAnimationFrame(tick);
+    };
+    frame = requestAnimationFrame(tick);
+    const timer = setInterval(() => setNow(clock.now()), 100); // background tabs get no frames
+    return () => {
+      cancelAnimationFrame(frame);
+      clearInterval(timer);
+    };
+  }, []);
+  // Likes are counted here and sent at most twice a second, as one message.
+  const likesRef = useRef(0);
+  useEffect(() => {
+    const timer = setInterval(() => {
+      if (likesRef.current > 0 && connection.send({ type: 'like', count: Math.min(100, likesRef.current) })) {
+        likesRef.current = Math.max(0, likesRef.current - 100);
+        setPendingLikes(likesRef.current);
+      }
+    }, 500);
+    return () => clearInterval(timer);
+  }, [connection]);
+
+  const sale = currentSale(room);
+  const pinned = room.pinned ? room.products[room.pinned] : null;
+  const buy = async s => {
+    const orderId = randomId('o-');
+    setOrderResult('…');
+    const r = await post(`/api/rooms/${encodeURIComponent(roomId)}/orders`,
+      { orderId, saleId: s.saleId, quantity: 1, ...(user ? { userId: user } : {}) },
+      () => setOrderResult(t.failed));
+    const result = r.body.result;
+    setOrderResult(result === 'CONFIRMED' ? t.ordered : result === 'SOLD_OUT' ? t.soldOut
+      : result === 'LIMIT_REACHED' ? t.limit : result === 'NOT_STARTED' ? t.notStarted
+        : `${r.body.code ?? r.status}: ${r.body.message ?? ''}`);
+    if (result === 'CONFIRMED') {
+      setMine(m => [...m, { orderId, saleId: s.saleId }]);
+    }
+  };
+  const claim = async c => {
+    await post(`/api/rooms/${encodeURIComponent(roomId)}/coupons/${encodeURIComponent(c.couponId)}/claim`,
+      user ? { userId: user } : {});
+  };
+  const sendComment = (message) => {
+    const clean = message.trim();
+    if (clean && connection.send({ type: 'comment', text: clean.slice(0, 200) })) {
+      setText('');
+    }
+  };
+  const note = room.notices.at(-1);
+  if (tokenProblem) {
+    return (
+      <main class="page failed">
+        <p class="token-problem" data-testid="token-problem">{t.tokenBad} ({tokenProblem})</p>
+      </main>
+    );
+  }
+  return (
+    <main class={`page ${status.state}`}>
+      <header>
+        <h1>{room.title || roomId}</h1>
+        <span class="badge" data-testid="status">
+          {status.state === 'live' ? t.live : status.state === 'moving' ? t.moving
+            : status.state === 'failed' ? t.roomMissing : status.state === 'reconnecting' ? t.reconnecting
+              : t.connecting}
+        </span>
+        <span class="likes">♥ {room.likes + pendingLikes}</span>
+      </header>
+      <section class="stage">
+        <Video join={join} />
+        <Danmaku comments={room.comments} />
+        {room.announcement && <div class="announcement" data-testid="announcement">{room.announcement}</div>}
+        {note && <div class="notice" key={note.seq}>
+          {note.kind === 'bought' ? `${note.users.join(', ')} ${t.justBought}` : `${note.userId} ${t.sent} ${note.gift} ×${note.count}`}
+        </div>}
+      </section>
+      {pinned && <section class="product" data-testid="pinned">
+        <span class="tag">{t.pinned}</span> <b>{pinned.name}</b>
+        <span class="price">{price(pinned.priceCents, lang)}</span>
+        <span class="left">{t.left} {pinned.stock}</span>
+      </section>}
+      <SaleBar sale={sale} product={sale ? room.products[sale.productId] : null} now={now} onBuy={buy}
+        result={orderResult} />
+      {Object.values(room.coupons).map(c => (
+        <section class="coupon" key={c.couponId}>
+          {price(c.discountCents, lang)} {t.off}
+          <button disabled={c.remaining <= 0} onClick={() => claim(c)}>{c.remaining > 0 ? t.claim : t.exhausted}</button>
+        </section>
+      ))}
+      {Object.values(room.bags).filter(b => !b.drawnWinners && b.endsAt > now).map(b => (
+        <section class="bag" key={b.bagId}>
+          🎁 {b.prize} <button onClick={() => sendComment(b.keyword)}>{t.enterBag}: {b.keyword}</button>
+        </section>
+      ))}
+      <ol class="chat" data-testid="chat">
+        {room.comments.slice(-30).map(c => <li key={c.seq}><b>{c.userId}</b> {c.text}</li>)}
+      </ol>
+      <form class="say" onSubmit={e => { e.preventDefault(); sendComment(text); }}>
+        <input value={text} maxLength={200} placeholder={t.say} aria-label={t.say} data-testid="say"
+          onInput={e => setText(e.currentTarget.value)} />
+        <button type="submit" data-testid="send">{t.send}</button>
+        <button type="button" class="like" aria-label={t.like} data-testid="like"
+          onClick={() => { likesRef.current++; setPendingLikes(likesRef.current); }}>♥</button>
+      </form>
+      {mine.length > 0 && <p class="mine" data-testid="mine">{mine.length} × {t.ordered}</p>}
+    </main>
+  );
+}
+
+render(<App />, document.getElementById('app'));

@@ -1,0 +1,101 @@
+// The room as a viewer sees it, rebuilt from the viewer socket's events: a pure function of the
+// previous state and one event, so the page (and its tests) can replay any sequence.
+
+const KEEP_COMMENTS = 100;
+const KEEP_NOTICES = 5;
+
+export function emptyRoom() {
+  return {
+    seq: -1, title: '', likes: 0, camera: '', pinned: null, products: {}, coupons: {}, sales: {}, bags: {},
+    comments: [], notices: [], announcement: null,
+  };
+}
+
+function byId(list, key) {
+  const out = {};
+  for (const item of list ?? []) {
+    out[item[key]] = { ...item };
+  }
+  return out;
+}
+
+function withNotice(state, notice) {
+  return { ...state, notices: [...state.notices, notice].slice(-KEEP_NOTICES) };
+}
+
+/** The state after one event; events at or below the state's seq (already applied) change nothing. */
+export function applyEvent(state, e) {
+  if (e.type === 'snapshot') {
+    return {
+      ...emptyRoom(), seq: e.seq, title: e.title ?? '', likes: e.likes ?? 0, camera: e.camera ?? '',
+      pinned: e.pinnedProductId ?? null, products: byId(e.products, 'productId'),
+      coupons: byId(e.coupons, 'couponId'), sales: byId(e.flashSales, 'saleId'), bags: byId(e.luckyBags, 'bagId'),
+      comments: (e.recentComments ?? []).map(c => ({ seq: c.seq, userId: c.userId, text: c.text })),
+    };
+  }
+  if (typeof e.seq === 'number') {
+    if (e.seq <= state.seq) {
+      return state;
+    }
+    state = { ...state, seq: e.seq };
+  }
+  switch (e.type) {
+    case 'product':
+      return { ...state, products: { ...state.products, [e.productId]: {
+        productId: e.productId, name: e.name, priceCents: e.priceCents, stock: e.stock } } };
+    case 'pin':
+      return { ...state, pinned: e.productId };
+    case 'coupon':
+      return { ...state, coupons: { ...state.coupons, [e.couponId]: {
+        couponId: e.couponId, productId: e.productId, discountCents: e.discountCents, count: e.count,
+        remaining: e.count } } };
+    case 'couponClaimed': {
+      const c = state.coupons[e.couponId];
+      return c ? { ...state, coupons: { ...state.coupons, [e.couponId]: { ...c, remaining: e.remaining } } } : state;
+    }
+    case 'luckyBag':
+      return { ...state, bags: { ...state.bags, [e.bagId]: {
+        bagId: e.bagId, keyword: e.keyword, endsAt: e.endsAt, winners: e.winners, prize: e.prize } } };
+    case 'luckyBagDrawn': {
+      const b = state.bags[e.bagId];
+      return b ? { ...state, bags: { ...state.bags, [e.bagId]: { ...b, drawnWinners: e.winners ?? [] } } } : state;
+    }
+    case 'saleAnnounced':
+      return { ...state, sales: { ...state.sales, [e.saleId]: {
+        saleId: e.saleId, productId: e.productId, quantity: e.quantity, remaining: e.quantity,
+        perUserLimit: e.perUserLimit, priceCents: e.priceCents, revealAt: e.revealAt, status: 'ANNOUNCED' } } };
+    case 'saleOpen': {
+      const s = state.sales[e.saleId];
+      return s ? { ...state, sales: { ...state.sales, [e.saleId]: { ...s, status: 'OPEN' } } } : state;
+    }
+    case 'saleProgress': {
+      const s = state.sales[e.saleId];
+      const next = s ? { ...state, sales: { ...state.sales, [e.saleId]: {
+        ...s, remaining: e.remaining, status: e.remaining <= 0 ? 'SOLD_OUT' : s.status } } } : state;
+      return (e.justBought ?? []).length > 0
+        ? withNotice(next, { kind: 'bought', users: e.justBought, saleId: e.saleId, seq: e.seq }) : next;
+    }
+    case 'comment':
+      return { ...state, comments: [...state.comments, { seq: e.seq, userId: e.userId, text: e.text }]
+        .slice(-KEEP_COMMENTS) };
+    case 'likes':
+      return { ...state, likes: e.total };
+    case 'gift':
+      return withNotice(state, { kind: 'gift', userId: e.userId, gift: e.gift, count: e.count, seq: e.seq });
+    case 'announcement':
+      return { ...state, announcement: e.text };
+    case 'camera':
+      return { ...state, camera: e.camera };
+    default:
+      return state;
+  }
+}
+
+/** The sale to show: an open one first, else the next announced, else the last sold out (null: none). */
+export function currentSale(state) {
+  const sales = Object.values(state.sales);
+  return sales.find(s => s.status === 'OPEN')
+    ?? sales.filter(s => s.status === 'ANNOUNCED').sort((a, b) => a.revealAt - b.revealAt)[0]
+    ?? sales.find(s => s.status === 'SOLD_OUT')
+    ?? null;
+}
