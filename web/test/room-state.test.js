@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { applyEvent, currentSale, emptyRoom } from '../src/viewer/room-state.js';
+import { applyEvent, emptyRoom, visibleSales } from '../src/viewer/room-state.js';
 
 const snapshot = {
   type: 'snapshot', seq: 3, title: 'Scarves', likes: 7, camera: 'main', pinnedProductId: 'p1',
@@ -14,10 +14,10 @@ test('a snapshot replaces the room and later events build on it in seq order', (
   let s = applyEvent(emptyRoom(), snapshot);
   assert.equal(s.title, 'Scarves');
   assert.equal(s.products.p1.name, 'Silk scarf');
-  assert.equal(currentSale(s).status, 'ANNOUNCED');
+  assert.equal(visibleSales(s)[0].status, 'ANNOUNCED');
   s = applyEvent(s, { type: 'saleOpen', seq: 4, saleId: 's1', revealAt: 5000 });
   s = applyEvent(s, { type: 'saleProgress', seq: 5, saleId: 's1', remaining: 0, sold: 5, justBought: ['bu***7'] });
-  assert.equal(currentSale(s).status, 'SOLD_OUT');
+  assert.deepEqual(visibleSales(s).map(x => x.status), ['SOLD_OUT'], 'the last sold out, when nothing else');
   assert.deepEqual(s.notices.at(-1).users, ['bu***7']);
   s = applyEvent(s, { type: 'comment', seq: 6, userId: 'u2', text: '<img src=x onerror=alert(1)>' });
   assert.equal(s.comments.at(-1).text, '<img src=x onerror=alert(1)>', 'kept as text; the page renders it as text');
@@ -32,13 +32,14 @@ test('an event already applied changes nothing', () => {
   assert.equal(s.comments.filter(c => c.text === 'once').length, 1);
 });
 
-test('the sale shown is the open one, else the soonest announced', () => {
+test('the sales shown are the open ones, then the announced ones soonest first', () => {
   let s = applyEvent(emptyRoom(), { ...snapshot, flashSales: [] });
+  assert.deepEqual(visibleSales(s), []);
   s = applyEvent(s, { type: 'saleAnnounced', seq: 4, saleId: 'late', productId: 'p1', quantity: 1, perUserLimit: 1,
     priceCents: 1, revealAt: 9000 });
   s = applyEvent(s, { type: 'saleAnnounced', seq: 5, saleId: 'soon', productId: 'p1', quantity: 1, perUserLimit: 1,
     priceCents: 1, revealAt: 6000 });
-  assert.equal(currentSale(s).saleId, 'soon');
+  assert.deepEqual(visibleSales(s).map(x => x.saleId), ['soon', 'late']);
   s = applyEvent(s, { type: 'saleOpen', seq: 6, saleId: 'late', revealAt: 9000 });
-  assert.equal(currentSale(s).saleId, 'late');
+  assert.deepEqual(visibleSales(s).map(x => x.saleId), ['late', 'soon'], 'an open sale does not hide the next');
 });

@@ -7,7 +7,7 @@ import { ClockSync } from '../lib/clock.js';
 import { language, price, words } from '../lib/i18n.js';
 import { canPlay, play, playUrl } from '../lib/player.js';
 import { RoomConnection } from '../lib/room-connection.js';
-import { applyEvent, currentSale, emptyRoom } from './room-state.js';
+import { applyEvent, emptyRoom, visibleSales } from './room-state.js';
 import './viewer.css';
 
 const roomId = decodeURIComponent(location.pathname.split('/').filter(Boolean)[1] ?? '');
@@ -17,7 +17,12 @@ const lang = language();
 const t = words(lang);
 const clock = new ClockSync();
 // What browser tests (and curious operators) read: the cluster clock, and when the buy button opened.
-const probe = (window.shardcast = { clock, roomId, events: 0, buyEnabledAt: {}, lastSeq: -1 });
+// buyEnabledAt: on the cluster's clock as the page estimates it; buyEnabledLocal: on the page's own;
+// saleOpenLocal: when the sale's saleOpen event arrived, on the page's own (the socket alone).
+const probe = (window.shardcast = {
+  clock, roomId, events: 0, gaps: 0, lastSeq: -1, node: null, buyEnabledAt: {}, buyEnabledLocal: {},
+  saleOpenLocal: {},
+});
 
 function randomId(prefix) {
   const bytes = crypto.getRandomValues(new Uint8Array(9));
@@ -107,18 +112,24 @@ function Danmaku({ comments }) {
   );
 }
 
-function SaleBar({ sale, product, now, onBuy, result }) {
-  if (!sale) {
-    return null;
-  }
+function SaleBar({ sale, product, now, onBuy, onReveal, result }) {
   const open = sale.status === 'OPEN' || (sale.status === 'ANNOUNCED' && now >= sale.revealAt);
   const soldOut = sale.status === 'SOLD_OUT' || sale.remaining <= 0;
   if (open && !soldOut && probe.buyEnabledAt[sale.saleId] === undefined) {
     probe.buyEnabledAt[sale.saleId] = clock.now();
+    probe.buyEnabledLocal[sale.saleId] = performance.timeOrigin + performance.now();
   }
+  // Re-rendered at revealAt to the millisecond, not at the next frame or tick.
+  useEffect(() => {
+    if (sale.status !== 'ANNOUNCED') {
+      return undefined;
+    }
+    const timer = setTimeout(onReveal, Math.max(0, sale.revealAt - clock.now()));
+    return () => clearTimeout(timer);
+  }, [sale.saleId, sale.status, sale.revealAt]);
   const seconds = Math.max(0, Math.ceil((sale.revealAt - now) / 1000));
   return (
-    <div class="sale" data-testid="sale">
+    <div class="sale" data-testid="sale" data-sale={sale.saleId}>
       <div class="sale-what">
         <b>{product?.name ?? sale.productId}</b> <span class="price">{price(sale.priceCents, lang)}</span>
         <span class="left">{t.left} {Math.max(0, sale.remaining)}/{sale.quantity}</span>
@@ -138,16 +149,27 @@ function App() {
   const [now, setNow] = useState(clock.now());
   const [text, setText] = useState('');
   const [pendingLikes, setPendingLikes] = useState(0);
-  const [orderResult, setOrderResult] = useState(null);
+  const [orderResults, setOrderResults] = useState({});
   const [mine, setMine] = useState([]);
   const connection = useMemo(() => new RoomConnection({
     roomId, user, token, clock,
     onEvent: e => {
       probe.events++;
-      probe.lastSeq = e.seq ?? probe.lastSeq;
+      if (e.type === 'saleOpen') {
+        probe.saleOpenLocal[e.saleId] = performance.timeOrigin + performance.now(); // the socket's own timing
+      }
+      if (typeof e.seq === 'number') {
+        if (e.type !== 'snapshot' && probe.lastSeq >= 0 && e.seq !== probe.lastSeq + 1) {
+          probe.gaps++;
+        }
+        probe.lastSeq = e.seq;
+      }
       dispatch(e);
     },
     onStatus: s => {
+      if (s.state === 'live') {
+        probe.node = s.detail;
+      }
       if (s.join) {
         setJoin(s.join);
       }
@@ -197,10 +219,11 @@ function App() {
     return () => clearInterval(timer);
   }, [connection]);
 
-  const sale = currentSale(room);
+  const sales = visibleSales(room);
   const pinned = room.pinned ? room.products[room.pinned] : null;
   const buy = async s => {
     const orderId = randomId('o-');
+    const setOrderResult = text => setOrderResults(all => ({ ...all, [s.saleId]: text }));
     setOrderResult('…');
     const r = await post(`/api/rooms/${encodeURIComponent(roomId)}/orders`,
       { orderId, saleId: s.saleId, quantity: 1, ...(user ? { userId: user } : {}) },
@@ -255,8 +278,8 @@ function App() {
         <span class="price">{price(pinned.priceCents, lang)}</span>
         <span class="left">{t.left} {pinned.stock}</span>
       </section>}
-      <SaleBar sale={sale} product={sale ? room.products[sale.productId] : null} now={now} onBuy={buy}
-        result={orderResult} />
+      {sales.map(sale => <SaleBar key={sale.saleId} sale={sale} product={room.products[sale.productId]} now={now}
+        onBuy={buy} onReveal={() => setNow(clock.now())} result={orderResults[sale.saleId]} />)}
       {Object.values(room.coupons).map(c => (
         <section class="coupon" key={c.couponId}>
           {price(c.discountCents, lang)} {t.off}

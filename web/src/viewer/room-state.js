@@ -91,11 +91,17 @@ export function applyEvent(state, e) {
   }
 }
 
-/** The sale to show: an open one first, else the next announced, else the last sold out (null: none). */
-export function currentSale(state) {
+/**
+ * The sales to show, in order: the open ones, then the announced ones soonest first; when there
+ * are none, the last one that sold out (so the viewer sees it went). Empty when the room has none.
+ */
+export function visibleSales(state) {
   const sales = Object.values(state.sales);
-  return sales.find(s => s.status === 'OPEN')
-    ?? sales.filter(s => s.status === 'ANNOUNCED').sort((a, b) => a.revealAt - b.revealAt)[0]
-    ?? sales.find(s => s.status === 'SOLD_OUT')
-    ?? null;
+  const open = sales.filter(s => s.status === 'OPEN');
+  const coming = sales.filter(s => s.status === 'ANNOUNCED').sort((a, b) => a.revealAt - b.revealAt);
+  if (open.length + coming.length > 0) {
+    return [...open, ...coming];
+  }
+  const soldOut = sales.filter(s => s.status === 'SOLD_OUT');
+  return soldOut.length > 0 ? [soldOut[soldOut.length - 1]] : [];
 }

@@ -124,6 +124,79 @@ class ViewerPageTest {
   }
 
   @Test
+  void aPageWhoseNodeDrainsMovesToAnotherAndMissesNoEvent() throws Exception {
+    LocalCluster.Node gateway = cluster.node(1);
+    RoomScript room = new RoomScript(gateway.http()).create("Drained");
+    room.host("products", RoomScript.body().put("productId", "p0").put("name", "First").put("priceCents", 100)
+        .put("stock", 1));
+    RestClient rest = new RestClient();
+    LocalCluster.Node watched = null;
+    try (BrowserContext context = chromium.viewer("en-US")) {
+      Page page = context.newPage();
+      page.navigate(gateway.http() + "/live/" + room.roomId());
+      page.waitForFunction("() => window.shardcast.node && window.shardcast.lastSeq >= 0", null, WITHIN_30_S);
+      String node = (String) page.evaluate("() => window.shardcast.node");
+      for (LocalCluster.Node n : cluster.nodes()) {
+        if (n.ws().endsWith("//" + node)) {
+          watched = n;
+        }
+      }
+      assertTrue(watched != null, "the page watches on a node of the cluster: " + node);
+
+      // The node drains (to standby) while the host keeps announcing products.
+      RestClient.Response drain = rest.post(gateway.http() + "/api/ops/v1/nodes/drain", cluster.opsToken(),
+          "{\"node\":\"" + watched.address() + "\",\"then\":\"standby\"}");
+      assertEquals(202, drain.status(), drain.body().toString());
+      for (int i = 1; i <= 10; i++) {
+        hostRetrying(room, "products", RoomScript.body().put("productId", "p" + i).put("name", "Product " + i)
+            .put("priceCents", 100).put("stock", 1));
+      }
+      page.waitForFunction("node => window.shardcast.node && window.shardcast.node !== node", node, WITHIN_30_S);
+      long last = room.snapshot().path("seq").asLong();
+      page.waitForFunction("last => window.shardcast.lastSeq >= last", (double) last, WITHIN_30_S);
+      assertEquals(0, ((Number) page.evaluate("() => window.shardcast.gaps")).intValue(),
+          "every event arrived, in order, across the move");
+    } finally {
+      if (watched != null) {
+        awaitRole(rest, gateway, watched, "STANDBY");
+        rest.post(gateway.http() + "/api/ops/v1/nodes/activate", cluster.opsToken(),
+            "{\"node\":\"" + watched.address() + "\"}");
+        awaitRole(rest, gateway, watched, "ACTIVE");
+      }
+    }
+  }
+
+  /** A host operation, retried while the room moves between nodes (503 TIMEOUT asks for a retry). */
+  static void hostRetrying(RoomScript room, String op, com.fasterxml.jackson.databind.node.ObjectNode body)
+      throws Exception {
+    for (int attempt = 0; ; attempt++) {
+      try {
+        room.host(op, body);
+        return;
+      } catch (IllegalStateException | java.io.IOException e) {
+        if (attempt >= 10) {
+          throw e;
+        }
+        Thread.sleep(300);
+      }
+    }
+  }
+
+  static void awaitRole(RestClient rest, LocalCluster.Node gateway, LocalCluster.Node node, String role)
+      throws Exception {
+    long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (System.nanoTime() < until) {
+      for (JsonNode n : rest.get(gateway.http() + "/api/ops/v1/nodes", cluster.opsToken()).body().path("nodes")) {
+        if (n.path("host").asText().equals(node.address()) && n.path("role").asText().equals(role)) {
+          return;
+        }
+      }
+      Thread.sleep(250);
+    }
+    throw new AssertionError(node.address() + " did not become " + role);
+  }
+
+  @Test
   void anUnknownAssetOrABadRoomIdIsAJsonError() throws Exception {
     RestClient rest = new RestClient();
     RestClient.Response missing = rest.get(cluster.node(0).http() + "/assets/nothing-here.js");

@@ -1,0 +1,126 @@
+package io.shardcast.cli.web;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.Page;
+import io.shardcast.cli.Shardcast;
+import io.shardcast.testkit.cluster.LocalCluster;
+import io.shardcast.testkit.cluster.NodeProgram;
+import io.shardcast.testkit.load.RoomScript;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Ten viewer pages, their gateways on three nodes, wait for the same flash sale: every page opens
+ * its buy button, none before {@code revealAt}. How far apart they open (the fairness the product
+ * promises real viewers) is measured, not asserted: each round goes to
+ * {@code target/bench/sale-open-browsers.json} and BENCHMARKS.md reports it, beside the same
+ * pages' arrival of the socket's {@code saleOpen} event (a page that waited for it). All pages share this
+ * machine's clock, which is also the nodes', so a page's own clock is the reference.
+ */
+class SaleOpenInBrowsersTest {
+
+  static final int PAGES = 10;
+  static final int ROUNDS = Integer.getInteger("shardcast.bench.rounds", 3);
+
+  @TempDir static Path dataDir;
+  static LocalCluster cluster;
+  static Chromium chromium;
+
+  @BeforeAll
+  static void start() throws Exception {
+    chromium = Chromium.launch();
+    cluster = LocalCluster.start(NodeProgram.of(Shardcast.class), 3, dataDir, 0, List.of("-Xms128m", "-Xmx320m",
+        "-XX:TieredStopAtLevel=1", LocalCluster.FIXED_SIZE), List.of());
+    cluster.awaitReady(Duration.ofSeconds(180));
+  }
+
+  @AfterAll
+  static void stop() {
+    if (chromium != null) {
+      chromium.close();
+    }
+    if (cluster != null) {
+      cluster.close();
+      cluster.copyLogs(Path.of("target", "node-logs", "sale-open-browsers"));
+    }
+  }
+
+  @Test
+  void tenPagesOnThreeNodesOpenTheBuyButtonAtRevealAtAndNoneBefore() throws Exception {
+    RoomScript room = new RoomScript(cluster.node(0).http()).create("Fair sale");
+    room.host("products", RoomScript.body().put("productId", "p").put("name", "Bag").put("priceCents", 100)
+        .put("stock", 1000));
+    List<BrowserContext> contexts = new ArrayList<>();
+    List<Page> pages = new ArrayList<>();
+    ArrayNode rounds = new ObjectMapper().createArrayNode();
+    try {
+      for (int i = 0; i < PAGES; i++) {
+        BrowserContext c = chromium.viewer("en-US");
+        contexts.add(c);
+        Page p = c.newPage();
+        p.navigate(cluster.node(i % 3).http() + "/live/" + room.roomId());
+        pages.add(p);
+      }
+      for (Page p : pages) {
+        // Connected, and the clock measured over a few exchanges.
+        p.waitForFunction("() => window.shardcast.lastSeq >= 0 && window.shardcast.clock.samples.length >= 4", null,
+            ViewerPageTest.WITHIN_30_S);
+      }
+      for (int round = 1; round <= ROUNDS; round++) {
+        String sale = "s" + round;
+        long revealAt = System.currentTimeMillis() + 5_000;
+        room.host("flash-sales", RoomScript.body().put("saleId", sale).put("productId", "p").put("quantity", 100)
+            .put("perUserLimit", 1).put("revealAt", revealAt));
+        double[] opened = new double[PAGES];
+        double[] arrived = new double[PAGES];
+        double[] errors = new double[PAGES];
+        for (int i = 0; i < PAGES; i++) {
+          Page p = pages.get(i);
+          try {
+            p.waitForFunction("s => window.shardcast.buyEnabledLocal[s] !== undefined", sale,
+                ViewerPageTest.WITHIN_30_S);
+          } catch (RuntimeException e) {
+            throw new AssertionError("page " + i + " of round " + round + " never opened its button: "
+                + p.evaluate("() => JSON.stringify({node: window.shardcast.node, lastSeq: window.shardcast.lastSeq,"
+                + " opened: window.shardcast.buyEnabledLocal, sale: document.querySelector('[data-testid=sale]')"
+                + "?.textContent, status: document.querySelector('[data-testid=status]')?.textContent})"), e);
+          }
+          opened[i] = ((Number) p.evaluate("s => window.shardcast.buyEnabledLocal[s]", sale)).doubleValue() - revealAt;
+          errors[i] = ((Number) p.evaluate("() => window.shardcast.clock.error")).doubleValue();
+          p.waitForFunction("s => window.shardcast.saleOpenLocal[s] !== undefined", sale, ViewerPageTest.WITHIN_30_S);
+          arrived[i] = ((Number) p.evaluate("s => window.shardcast.saleOpenLocal[s]", sale)).doubleValue() - revealAt;
+          // Before revealAt by more than the clock's own error bound would be unfair.
+          assertTrue(opened[i] >= -errors[i] - 1, "page " + i + " opened " + (-opened[i]) + " ms before revealAt");
+        }
+        Arrays.sort(opened);
+        Arrays.sort(arrived);
+        ObjectNode r = rounds.addObject().put("round", round).put("pages", PAGES)
+            .put("firstMs", opened[0]).put("medianMs", opened[PAGES / 2]).put("lastMs", opened[PAGES - 1])
+            .put("spreadMs", opened[PAGES - 1] - opened[0])
+            // The baseline: the same pages, had they opened the button when the socket's saleOpen arrived.
+            .put("eventFirstMs", arrived[0]).put("eventLastMs", arrived[PAGES - 1])
+            .put("eventSpreadMs", arrived[PAGES - 1] - arrived[0])
+            .put("maxClockErrorMs", Arrays.stream(errors).max().orElse(0));
+        System.out.println("sale-open in browsers: " + r);
+      }
+    } finally {
+      contexts.forEach(BrowserContext::close);
+      Path out = Path.of("target", "bench", "sale-open-browsers.json");
+      Files.createDirectories(out.getParent());
+      Files.writeString(out, rounds.toPrettyString());
+    }
+  }
+}
