@@ -112,6 +112,29 @@ class ViewerPageTest {
       JsonNode orders = room.confirmedOrders("s1");
       assertTrue(orders.toString().contains(user), "the host sees " + user + "'s order: " + orders);
 
+      // The host console, on the origin node's gateway: the order, then a product added, pinned and
+      // announced there, which the viewer's page shows.
+      Page console = a.newPage();
+      console.navigate(origin.http() + "/host/" + room.roomId() + "#token=" + room.hostToken());
+      console.waitForFunction("user => document.querySelector('[data-testid=orders]')?.textContent.includes(user)",
+          user, WITHIN_30_S);
+      assertTrue(console.locator("[data-testid=publish]").textContent().contains(origin.rtmp()),
+          console.locator("[data-testid=publish]").textContent());
+      console.locator("[data-testid=add-product] input[name=productId]").fill("hat");
+      console.locator("[data-testid=add-product] input[name=name]").fill("Straw hat");
+      console.locator("[data-testid=add-product] input[name=price]").fill("59");
+      console.locator("[data-testid=add-product] input[name=stock]").fill("5");
+      console.locator("[data-testid=add-product] button").click();
+      console.locator("[data-testid=pin-hat]").click();
+      viewer.waitForFunction("() => document.querySelector('[data-testid=pinned]')?.textContent.includes('Straw hat')",
+          null, WITHIN_30_S);
+      console.locator("[data-testid=announce] input").fill("Free shipping tonight");
+      console.locator("[data-testid=announce] button").click();
+      viewer.waitForFunction("() => document.querySelector('[data-testid=announcement]')?.textContent"
+          + " === 'Free shipping tonight'", null, WITHIN_30_S);
+      console.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target", "screenshots", "host-console.png"))
+          .setFullPage(true));
+
       // Its assets are cached for a year, its page revalidated.
       String script = (String) viewer.evaluate("() => document.querySelector('script[type=module]').src");
       APIResponse asset = a.request().get(script);
@@ -194,6 +217,21 @@ class ViewerPageTest {
       Thread.sleep(250);
     }
     throw new AssertionError(node.address() + " did not become " + role);
+  }
+
+  @Test
+  void theHostConsoleCreatesARoomAndOpensItWithItsHostToken() throws Exception {
+    try (BrowserContext context = chromium.viewer("zh-CN")) {
+      Page page = context.newPage();
+      page.navigate(cluster.node(0).http() + "/host");
+      page.locator("[data-testid=title]").fill("新品首发");
+      page.locator("[data-testid=create]").click();
+      page.waitForFunction("() => location.pathname.startsWith('/host/r-') && location.hash.startsWith('#token=')"
+          + " && document.querySelector('h1')?.textContent === '新品首发'", null, WITHIN_30_S);
+      Page without = context.newPage();
+      without.navigate(cluster.node(0).http() + new java.net.URI(page.url()).getPath());
+      without.waitForSelector("[data-testid=no-token]");
+    }
   }
 
   @Test

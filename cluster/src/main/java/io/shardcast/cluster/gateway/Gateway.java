@@ -127,6 +127,8 @@ public final class Gateway extends AllDirectives {
         pathPrefix(segment("ws").slash("rooms").slash(segment()), roomId -> viewerSocketElsewhere(roomId)),
         path(segment("live").slash(segment()), file -> get(() -> file.endsWith(".flv") ? mediaElsewhere(file)
             : pages.viewerPage(file))),
+        path("host", () -> get(pages::hostConsole)),
+        path(segment("host").slash(segment()), roomId -> get(() -> pages.hostConsole(roomId))),
         path(segment("assets").slash(segment()), name -> get(() -> pages.asset(name))));
     Route all = more.length == 0 ? own : concat(concat(more[0], java.util.Arrays.copyOfRange(more, 1, more.length)),
         own);
@@ -142,6 +144,7 @@ public final class Gateway extends AllDirectives {
     return concat(
         pathEnd(() -> get(() -> read(roomId, LiveRoom.GetSnapshot::new))),
         path("join", () -> get(() -> join(roomId))),
+        path("publish", () -> get(() -> publishSettings(roomId))),
         pathPrefix("orders", () -> concat(
             pathEnd(() -> concat(
                 post(() -> guard.withBearer(token -> jsonBody(b -> placeOrder(roomId, b, token.orElse(null))))),
@@ -167,6 +170,30 @@ public final class Gateway extends AllDirectives {
         path("media", () -> get(() -> guard.authorized(Scope.OPS_READ, null, who -> read(roomId, LiveRoom.GetMediaRoute::new)))),
         path("camera", () -> hostOp(roomId, "camera", b -> new HostOp.SwitchCamera(id(b, "camera")))),
         path("cohosts", () -> hostOp(roomId, "cohosts", b -> new HostOp.AddCohost(id(b, "userId")))));
+  }
+
+  /**
+   * {@code GET /api/rooms/{id}/publish}: where and how a host publishes from OBS or ffmpeg, through
+   * this node (any node takes a room's publish). Public: the secret half, the stream key's host
+   * token, is the host's own and never stored here in the clear.
+   */
+  private Route publishSettings(String roomId) {
+    if (rtmpPort == 0) {
+      return error(404, "NO_MEDIA", "this node serves no media (shardcast.media.enabled = off)");
+    }
+    return extractHost(host -> {
+      ObjectNode out = JSON.createObjectNode();
+      out.put("server", "rtmp://" + host + ":" + rtmpPort + "/live")
+          .put("streamKey", roomId + "?token=<hostToken>");
+      // What keeps latency low and every player happy: H.264 without B-frames, a keyframe every
+      // second or two (players start and switch layers at keyframes), AAC audio.
+      out.putObject("encoder").put("video", "H.264 (x264 or hardware), profile main or high, no B-frames")
+          .put("keyframeIntervalSeconds", 1).put("rateControl", "CBR").put("bitrateKbps", 2500)
+          .put("resolution", "1280x720 (720x1280 for a phone held upright)").put("fps", 30)
+          .put("x264Preset", "veryfast").put("x264Tune", "zerolatency")
+          .put("audio", "AAC-LC, 48 kHz, 128 kb/s");
+      return complete(JsonReply.ok(out));
+    });
   }
 
   private Route createRoom(JsonNode body, String host) {

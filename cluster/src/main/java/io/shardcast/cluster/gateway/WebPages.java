@@ -16,7 +16,8 @@ import org.apache.pekko.http.javadsl.server.Route;
 
 /**
  * The pages every node serves on its gateway port, built by the {@code web} module into
- * {@code io/shardcast/web}: {@code /live/<roomId>} (the viewer page) and their assets under
+ * {@code io/shardcast/web}: {@code /live/<roomId>} (the viewer page), {@code /host[/<roomId>]} (the
+ * host console) and their assets under
  * {@code /assets/<name>}. Assets carry a content hash in their names, so browsers keep them for a
  * year; pages are revalidated every time. Every answer carries a Content-Security-Policy that lets
  * a page run only its own scripts and styles (chat is hostile: even a comment that got through as
@@ -57,6 +58,19 @@ final class WebPages extends AllDirectives {
       return json(JsonReply.error(400, "BAD_ROOM_ID", "room ids are 1..64 of [A-Za-z0-9_-]"));
     }
     return page("live.html");
+  }
+
+  /** {@code /host}: the host console, which creates a room. */
+  Route hostConsole() {
+    return page("host.html");
+  }
+
+  /** {@code /host/<roomId>}: the host console of a room (the host token comes in the URL's fragment). */
+  Route hostConsole(String roomId) {
+    if (!Ids.valid(roomId)) {
+      return json(JsonReply.error(400, "BAD_ROOM_ID", "room ids are 1..64 of [A-Za-z0-9_-]"));
+    }
+    return page("host.html");
   }
 
   /** {@code /assets/<name>}: a built script, style or image, with its content type and a year's caching. */

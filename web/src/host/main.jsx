@@ -1,0 +1,247 @@
+// The host console, /host/<roomId>#token=<hostToken>: set up and run a room (products, pin,
+// coupons, lucky bags, flash sales on the calendar, announcements, camera), watch its numbers and
+// its orders, and the settings to publish from OBS. /host alone creates a room. The host token
+// stays in the URL's fragment, which never reaches a server log.
+import { render } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import { language, price, words } from '../lib/i18n.js';
+import { describe, request } from '../lib/http.js';
+import './host.css';
+
+const roomId = decodeURIComponent(location.pathname.split('/').filter(Boolean)[1] ?? '');
+const token = new URLSearchParams(location.hash.slice(1)).get('token') ?? '';
+const lang = language();
+const t = words(lang);
+const api = `/api/rooms/${encodeURIComponent(roomId)}`;
+const POLL_MS = 2000;
+
+function CreateRoom() {
+  const [title, setTitle] = useState('');
+  const [problem, setProblem] = useState(null);
+  const create = async e => {
+    e.preventDefault();
+    const r = await request('POST', '/api/rooms', { body: { title } });
+    if (r.status === 201) {
+      location.assign(`/host/${encodeURIComponent(r.body.roomId)}#token=${encodeURIComponent(r.body.hostToken)}`);
+    } else {
+      setProblem(describe(r));
+    }
+  };
+  return (
+    <main class="console">
+      <h1>{t.hostConsole}</h1>
+      <form onSubmit={create}>
+        <input value={title} required maxLength={100} placeholder={t.roomTitle} data-testid="title"
+          onInput={e => setTitle(e.currentTarget.value)} />
+        <button type="submit" data-testid="create">{t.createRoom}</button>
+      </form>
+      {problem && <p class="problem">{problem}</p>}
+    </main>
+  );
+}
+
+/** A small form: fields by name, posted as one host operation; the answer shown beside it. */
+function HostForm({ op, fields, label, toBody, testid }) {
+  const [values, setValues] = useState({});
+  const [answer, setAnswer] = useState(null);
+  const submit = async e => {
+    e.preventDefault();
+    const r = await request('POST', `${api}/${op}`, { token, body: toBody ? toBody(values) : values });
+    setAnswer(r.status === 200 ? '✓' : describe(r));
+  };
+  return (
+    <form class="op" onSubmit={submit} data-testid={testid}>
+      {fields.map(f => (
+        <input key={f.name} name={f.name} type={f.type ?? 'text'} required={!f.optional} placeholder={f.label}
+          value={values[f.name] ?? ''} onInput={e => setValues(v => ({ ...v, [f.name]: e.currentTarget.value }))} />
+      ))}
+      <button type="submit">{label}</button>
+      {answer && <span class="answer">{answer}</span>}
+    </form>
+  );
+}
+
+function Numbers({ room, rates }) {
+  const sales = room.flashSales ?? [];
+  const sold = sales.reduce((n, s) => n + (s.quantity - s.remaining), 0);
+  const stock = sales.reduce((n, s) => n + s.quantity, 0);
+  return (
+    <section class="numbers" data-testid="numbers">
+      <div><b>{rates.commentsPerSecond.toFixed(1)}</b> {t.commentsPerSecond}</div>
+      <div><b>{room.likes ?? 0}</b> {t.likes}</div>
+      <div><b data-testid="sold">{sold}</b>/{stock} {t.soldOfStock}</div>
+      <div><b>{(room.products ?? []).length}</b> {t.products}</div>
+    </section>
+  );
+}
+
+function Orders({ sales }) {
+  const [saleId, setSaleId] = useState('');
+  const [orders, setOrders] = useState(null);
+  const chosen = saleId || sales[0]?.saleId || '';
+  useEffect(() => {
+    if (!chosen) {
+      return undefined;
+    }
+    let stop = false;
+    const load = async () => {
+      const r = await request('GET', `${api}/orders?saleId=${encodeURIComponent(chosen)}`, { token });
+      if (!stop) {
+        setOrders(r.status === 200 ? r.body : { problem: describe(r) });
+      }
+    };
+    load();
+    const timer = setInterval(load, POLL_MS);
+    return () => {
+      stop = true;
+      clearInterval(timer);
+    };
+  }, [chosen]);
+  if (!chosen) {
+    return null;
+  }
+  return (
+    <section class="orders">
+      <h2>{t.orders}</h2>
+      <select value={chosen} onChange={e => setSaleId(e.currentTarget.value)}>
+        {sales.map(s => <option key={s.saleId} value={s.saleId}>{s.saleId}</option>)}
+      </select>
+      {orders?.problem && <p class="problem">{orders.problem}</p>}
+      <table data-testid="orders">
+        <tbody>
+          {(orders?.orders ?? []).map(o => <tr key={o.orderId}><td>{o.userId}</td><td>{o.quantity}</td><td>{o.orderId}</td></tr>)}
+        </tbody>
+      </table>
+    </section>
+  );
+}
+
+function Publish() {
+  const [settings, setSettings] = useState(null);
+  const [shown, setShown] = useState(false);
+  useEffect(() => {
+    request('GET', `${api}/publish`).then(r => setSettings(r.status === 200 ? r.body : null));
+  }, []);
+  if (!settings) {
+    return null;
+  }
+  const key = settings.streamKey.replace('<hostToken>', token);
+  return (
+    <section class="publish" data-testid="publish">
+      <h2>{t.publish}</h2>
+      <div>{t.server}: <code>{settings.server}</code></div>
+      <div>{t.streamKey}: <code>{shown ? key : '••••••••'}</code>
+        <button type="button" onClick={() => setShown(!shown)}>{shown ? t.hide : t.show}</button></div>
+      <ul>{Object.entries(settings.encoder).map(([k, v]) => <li key={k}>{k}: {String(v)}</li>)}</ul>
+    </section>
+  );
+}
+
+function Console() {
+  const [room, setRoom] = useState(null);
+  const [problem, setProblem] = useState(null);
+  const [rates, setRates] = useState({ commentsPerSecond: 0, lastSeq: -1, at: 0 });
+  useEffect(() => {
+    let stop = false;
+    const poll = async () => {
+      const r = await request('GET', api);
+      if (stop) {
+        return;
+      }
+      if (r.status !== 200) {
+        setProblem(describe(r));
+        return;
+      }
+      setProblem(null);
+      setRoom(r.body);
+      setRates(prev => {
+        const now = Date.now();
+        const seqs = (r.body.recentComments ?? []).map(c => c.seq);
+        const newest = seqs.length ? Math.max(...seqs) : prev.lastSeq;
+        const fresh = prev.lastSeq < 0 ? 0 : seqs.filter(s => s > prev.lastSeq).length;
+        const seconds = prev.at ? (now - prev.at) / 1000 : 1;
+        return { ...prev, commentsPerSecond: fresh / seconds, lastSeq: newest, at: now };
+      });
+    };
+    poll();
+    const timer = setInterval(poll, POLL_MS);
+    return () => {
+      stop = true;
+      clearInterval(timer);
+    };
+  }, []);
+  if (!token) {
+    return <main class="console"><p class="problem" data-testid="no-token">{t.needHostToken}</p></main>;
+  }
+  if (!room) {
+    return <main class="console"><p>{problem ?? t.connecting}</p></main>;
+  }
+  const products = room.products ?? [];
+  const sales = room.flashSales ?? [];
+  const number = v => Number(v);
+  return (
+    <main class="console">
+      <header><h1>{room.title || roomId}</h1> <a href={`/live/${encodeURIComponent(roomId)}`} target="_blank">{t.viewerPage}</a></header>
+      {problem && <p class="problem">{problem}</p>}
+      <Numbers room={room} rates={rates} />
+      <section>
+        <h2>{t.products}</h2>
+        <ul class="list" data-testid="products">
+          {products.map(p => (
+            <li key={p.productId}>
+              <b>{p.name}</b> {price(p.priceCents, lang)} · {t.left} {p.stock}
+              {room.pinnedProductId === p.productId ? <span class="tag">{t.pinned}</span>
+                : <button type="button" data-testid={`pin-${p.productId}`}
+                  onClick={() => request('POST', `${api}/pin`, { token, body: { productId: p.productId } })}>{t.pin}</button>}
+            </li>
+          ))}
+        </ul>
+        <HostForm op="products" label={t.addProduct} testid="add-product"
+          fields={[{ name: 'productId', label: 'id' }, { name: 'name', label: t.name },
+            { name: 'price', label: t.price, type: 'number' }, { name: 'stock', label: t.stock, type: 'number' }]}
+          toBody={v => ({ productId: v.productId, name: v.name, priceCents: Math.round(number(v.price) * 100),
+            stock: number(v.stock) })} />
+      </section>
+      <section>
+        <h2>{t.flashSales}</h2>
+        <ul class="list" data-testid="sales">
+          {sales.map(s => (
+            <li key={s.saleId}>{s.saleId} · {s.productId} · {new Date(s.revealAt).toLocaleTimeString()} · {s.status}
+              · {s.quantity - s.remaining}/{s.quantity}</li>
+          ))}
+        </ul>
+        <HostForm op="flash-sales" label={t.announceSale} testid="announce-sale"
+          fields={[{ name: 'saleId', label: 'id' }, { name: 'productId', label: t.productId },
+            { name: 'quantity', label: t.quantity, type: 'number' }, { name: 'perUserLimit', label: t.perUser, type: 'number' },
+            { name: 'inSeconds', label: t.startsInSeconds, type: 'number' }]}
+          toBody={v => ({ saleId: v.saleId, productId: v.productId, quantity: number(v.quantity),
+            perUserLimit: number(v.perUserLimit), revealInMs: Math.round(number(v.inSeconds) * 1000) })} />
+      </section>
+      <section>
+        <h2>{t.coupons} · {t.luckyBags}</h2>
+        <HostForm op="coupons" label={t.issueCoupon}
+          fields={[{ name: 'couponId', label: 'id' }, { name: 'discount', label: t.discount, type: 'number' },
+            { name: 'count', label: t.count, type: 'number' }]}
+          toBody={v => ({ couponId: v.couponId, discountCents: Math.round(number(v.discount) * 100), count: number(v.count) })} />
+        <HostForm op="lucky-bags" label={t.startLuckyBag}
+          fields={[{ name: 'bagId', label: 'id' }, { name: 'keyword', label: t.keyword }, { name: 'prize', label: t.prize },
+            { name: 'winners', label: t.winners, type: 'number' }, { name: 'seconds', label: t.seconds, type: 'number' }]}
+          toBody={v => ({ bagId: v.bagId, keyword: v.keyword, prize: v.prize, winners: number(v.winners),
+            durationMs: Math.round(number(v.seconds) * 1000) })} />
+      </section>
+      <section>
+        <h2>{t.onAir}</h2>
+        <HostForm op="announcements" label={t.announce} testid="announce" fields={[{ name: 'text', label: t.announcement }]} />
+        <HostForm op="camera" label={t.switchCamera} fields={[{ name: 'camera', label: t.camera }]} />
+      </section>
+      <Orders sales={sales} />
+      <section class="chat">
+        <h2>{t.chat}</h2>
+        <ol>{(room.recentComments ?? []).slice(-20).map(c => <li key={c.seq}><b>{c.userId}</b> {c.text}</li>)}</ol>
+      </section>
+      <Publish />
+    </main>
+  );
+}
+
+render(roomId ? <Console /> : <CreateRoom />, document.getElementById('app'));
