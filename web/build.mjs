@@ -6,7 +6,7 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 const out = path.resolve(process.argv[2] ?? 'target/web');
-const pages = { live: 'src/viewer/main.jsx', host: 'src/host/main.jsx' };
+const pages = { live: 'src/viewer/main.jsx', host: 'src/host/main.jsx', ops: 'src/ops/main.jsx' };
 
 await rm(out, { recursive: true, force: true });
 const result = await esbuild.build({

@@ -116,6 +116,23 @@ class SaleOpenInBrowsersTest {
             .put("maxClockErrorMs", Arrays.stream(errors).max().orElse(0));
         System.out.println("sale-open in browsers: " + r);
       }
+      // The ops dashboard shows this cluster as the CLI would: three nodes, the room, its sales.
+      try (BrowserContext ops = chromium.viewer("en-US")) {
+        Page refused = ops.newPage();
+        refused.navigate(cluster.node(2).http() + "/ops#token=not-the-token");
+        refused.waitForSelector("[data-testid=problem]");
+        assertTrue(refused.locator("[data-testid=problem]").textContent().contains("TOKEN_INVALID"),
+            refused.locator("[data-testid=problem]").textContent());
+        Page dash = ops.newPage();
+        dash.navigate(cluster.node(2).http() + "/ops#token=" + cluster.opsToken());
+        dash.waitForFunction("room => document.querySelectorAll('[data-testid=nodes] tbody tr').length === 3"
+            + " && document.querySelector('[data-testid=rooms]')?.textContent.includes(room)"
+            + " && document.querySelectorAll('.chart canvas').length === 3", room.roomId(), ViewerPageTest.WITHIN_30_S);
+        assertTrue(!dash.url().contains("token="), "the token leaves the address bar: " + dash.url());
+        dash.setViewportSize(1100, 900);
+        dash.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target", "screenshots", "ops-dashboard.png"))
+            .setFullPage(true));
+      }
     } finally {
       contexts.forEach(BrowserContext::close);
       Path out = Path.of("target", "bench", "sale-open-browsers.json");

@@ -128,6 +128,7 @@ public final class Gateway extends AllDirectives {
         path(segment("live").slash(segment()), file -> get(() -> file.endsWith(".flv") ? mediaElsewhere(file)
             : pages.viewerPage(file))),
         path("host", () -> get(pages::hostConsole)),
+        path("ops", () -> get(pages::opsDashboard)),
         path(segment("host").slash(segment()), roomId -> get(() -> pages.hostConsole(roomId))),
         path(segment("assets").slash(segment()), name -> get(() -> pages.asset(name))));
     Route all = more.length == 0 ? own : concat(concat(more[0], java.util.Arrays.copyOfRange(more, 1, more.length)),

@@ -17,7 +17,7 @@ import org.apache.pekko.http.javadsl.server.Route;
 /**
  * The pages every node serves on its gateway port, built by the {@code web} module into
  * {@code io/shardcast/web}: {@code /live/<roomId>} (the viewer page), {@code /host[/<roomId>]} (the
- * host console) and their assets under
+ * host console), {@code /ops} (the ops dashboard) and their assets under
  * {@code /assets/<name>}. Assets carry a content hash in their names, so browsers keep them for a
  * year; pages are revalidated every time. Every answer carries a Content-Security-Policy that lets
  * a page run only its own scripts and styles (chat is hostile: even a comment that got through as
@@ -58,6 +58,11 @@ final class WebPages extends AllDirectives {
       return json(JsonReply.error(400, "BAD_ROOM_ID", "room ids are 1..64 of [A-Za-z0-9_-]"));
     }
     return page("live.html");
+  }
+
+  /** {@code /ops}: the ops dashboard (it reads the ops API with the token the operator gives it). */
+  Route opsDashboard() {
+    return page("ops.html");
   }
 
   /** {@code /host}: the host console, which creates a room. */
