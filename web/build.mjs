@@ -6,11 +6,16 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 const out = path.resolve(process.argv[2] ?? 'target/web');
-const pages = { live: 'src/viewer/main.jsx', host: 'src/host/main.jsx', ops: 'src/ops/main.jsx' };
+// Each page: its entry point and its title. All share pages/page.html.
+const pages = {
+  live: { entry: 'src/viewer/main.jsx', title: 'Shardcast live' },
+  host: { entry: 'src/host/main.jsx', title: 'Shardcast host console' },
+  ops: { entry: 'src/ops/main.jsx', title: 'Shardcast ops' },
+};
 
 await rm(out, { recursive: true, force: true });
 const result = await esbuild.build({
-  entryPoints: pages,
+  entryPoints: Object.fromEntries(Object.entries(pages).map(([name, p]) => [name, p.entry])),
   bundle: true,
   minify: true,
   format: 'esm',
@@ -25,11 +30,11 @@ const result = await esbuild.build({
 });
 
 await mkdir(path.join(out, 'pages'), { recursive: true });
-for (const [name, entry] of Object.entries(pages)) {
-  const [file, meta] = Object.entries(result.metafile.outputs).find(([, o]) => o.entryPoint === entry);
+const template = await readFile('pages/page.html', 'utf8');
+for (const [name, page] of Object.entries(pages)) {
+  const [file, meta] = Object.entries(result.metafile.outputs).find(([, o]) => o.entryPoint === page.entry);
   const asset = f => '/assets/' + path.basename(f);
-  const html = (await readFile(`pages/${name}.html`, 'utf8'))
-    .replace('%SCRIPT%', asset(file))
+  const html = template.replaceAll('%TITLE%', page.title).replace('%SCRIPT%', asset(file))
     .replace('%STYLE%', asset(meta.cssBundle));
   await writeFile(path.join(out, 'pages', `${name}.html`), html);
 }

@@ -7,13 +7,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Page;
-import io.shardcast.cli.Shardcast;
 import io.shardcast.testkit.cluster.LocalCluster;
-import io.shardcast.testkit.cluster.NodeProgram;
 import io.shardcast.testkit.load.RoomScript;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -36,25 +33,21 @@ class SaleOpenInBrowsersTest {
   static final int ROUNDS = Integer.getInteger("shardcast.bench.rounds", 3);
 
   @TempDir static Path dataDir;
+  static BrowserCluster env;
   static LocalCluster cluster;
   static Chromium chromium;
 
   @BeforeAll
   static void start() throws Exception {
-    chromium = Chromium.launch();
-    cluster = LocalCluster.start(NodeProgram.of(Shardcast.class), 3, dataDir, 0, List.of("-Xms128m", "-Xmx320m",
-        "-XX:TieredStopAtLevel=1", LocalCluster.FIXED_SIZE), List.of());
-    cluster.awaitReady(Duration.ofSeconds(180));
+    env = BrowserCluster.start(3, dataDir, "sale-open-browsers");
+    cluster = env.cluster();
+    chromium = env.chromium();
   }
 
   @AfterAll
   static void stop() {
-    if (chromium != null) {
-      chromium.close();
-    }
-    if (cluster != null) {
-      cluster.close();
-      cluster.copyLogs(Path.of("target", "node-logs", "sale-open-browsers"));
+    if (env != null) {
+      env.close();
     }
   }
 

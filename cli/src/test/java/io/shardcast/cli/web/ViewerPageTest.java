@@ -9,15 +9,12 @@ import com.microsoft.playwright.APIResponse;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Response;
-import io.shardcast.cli.Shardcast;
 import io.shardcast.testkit.cluster.LocalCluster;
-import io.shardcast.testkit.cluster.NodeProgram;
 import io.shardcast.testkit.load.RestClient;
 import io.shardcast.testkit.load.RoomScript;
 import io.shardcast.testkit.media.Ffmpeg;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,25 +29,21 @@ class ViewerPageTest {
 
   @TempDir static Path dataDir;
   @TempDir static Path work;
+  static BrowserCluster env;
   static LocalCluster cluster;
   static Chromium chromium;
 
   @BeforeAll
   static void start() throws Exception {
-    chromium = Chromium.launch();
-    cluster = LocalCluster.start(NodeProgram.of(Shardcast.class), 2, dataDir, 0, List.of("-Xms128m", "-Xmx384m",
-        "-XX:TieredStopAtLevel=1", LocalCluster.FIXED_SIZE), List.of());
-    cluster.awaitReady(Duration.ofSeconds(180));
+    env = BrowserCluster.start(2, dataDir, "viewer-page");
+    cluster = env.cluster();
+    chromium = env.chromium();
   }
 
   @AfterAll
   static void stop() {
-    if (chromium != null) {
-      chromium.close();
-    }
-    if (cluster != null) {
-      cluster.close();
-      cluster.copyLogs(Path.of("target", "node-logs", "viewer-page"));
+    if (env != null) {
+      env.close();
     }
   }
 
