@@ -15,10 +15,17 @@ import java.util.List;
 record BrowserCluster(LocalCluster cluster, Chromium chromium, String name) implements AutoCloseable {
 
   static BrowserCluster start(int nodes, Path dataDir, String name) throws Exception {
+    return start(nodes, dataDir, name, List.of());
+  }
+
+  /** @param settings more JVM arguments for every node ({@code -Dshardcast.access.viewers=platform}, ...) */
+  static BrowserCluster start(int nodes, Path dataDir, String name, List<String> settings) throws Exception {
     Chromium chromium = Chromium.launch();
     try {
-      LocalCluster cluster = LocalCluster.start(NodeProgram.of(Shardcast.class), nodes, dataDir, 0,
-          List.of("-Xms128m", "-Xmx320m", "-XX:TieredStopAtLevel=1", LocalCluster.FIXED_SIZE), List.of());
+      List<String> jvm = new java.util.ArrayList<>(List.of("-Xms128m", "-Xmx320m", "-XX:TieredStopAtLevel=1",
+          LocalCluster.FIXED_SIZE));
+      jvm.addAll(settings);
+      LocalCluster cluster = LocalCluster.start(NodeProgram.of(Shardcast.class), nodes, dataDir, 0, jvm, List.of());
       cluster.awaitReady(Duration.ofSeconds(180));
       return new BrowserCluster(cluster, chromium, name);
     } catch (Exception | Error e) {
