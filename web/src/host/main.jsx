@@ -61,16 +61,17 @@ function HostForm({ op, fields, label, toBody, testid }) {
   );
 }
 
-function Numbers({ room, rates }) {
+function Numbers({ room, rates, viewers }) {
   const sales = room.flashSales ?? [];
   const sold = sales.reduce((n, s) => n + (s.quantity - s.remaining), 0);
   const stock = sales.reduce((n, s) => n + s.quantity, 0);
   return (
     <section class="numbers" data-testid="numbers">
+      <div><b data-testid="viewers">{viewers ?? '–'}</b> {t.viewers}</div>
       <div><b>{rates.commentsPerSecond.toFixed(1)}</b> {t.commentsPerSecond}</div>
       <div><b>{room.likes ?? 0}</b> {t.likes}</div>
       <div><b data-testid="sold">{sold}</b>/{stock} {t.soldOfStock}</div>
-      <div><b>{(room.products ?? []).length}</b> {t.products}</div>
+      <div><b>{viewers ? ((100 * sold) / viewers).toFixed(1) : '–'}%</b> {t.conversion}</div>
     </section>
   );
 }
@@ -141,6 +142,7 @@ function Console() {
   const [room, setRoom] = useState(null);
   const [problem, setProblem] = useState(null);
   const [rates, setRates] = useState({ commentsPerSecond: 0, lastSeq: -1, at: 0 });
+  const [viewers, setViewers] = useState(null);
   useEffect(() => {
     let stop = false;
     const poll = async () => {
@@ -154,6 +156,8 @@ function Console() {
       }
       setProblem(null);
       setRoom(r.body);
+      const stats = await request('GET', `${api}/stats`);
+      setViewers(stats.status === 200 ? stats.body.viewers : null);
       setRates(prev => {
         const now = Date.now();
         const seqs = (r.body.recentComments ?? []).map(c => c.seq);
@@ -183,7 +187,7 @@ function Console() {
     <main class="console">
       <header><h1>{room.title || roomId}</h1> <a href={`/live/${encodeURIComponent(roomId)}`} target="_blank">{t.viewerPage}</a></header>
       {problem && <p class="problem">{problem}</p>}
-      <Numbers room={room} rates={rates} />
+      <Numbers room={room} rates={rates} viewers={viewers} />
       <section>
         <h2>{t.products}</h2>
         <ul class="list" data-testid="products">

@@ -414,6 +414,14 @@ class ViewerSocketTest {
           join.body().path("ws").asText());
       assertEquals("http://127.0.0.1:" + node.viewerPort() + "/api/rooms/" + roomId + "/orders",
           join.body().path("orders").asText());
+      // The room's viewers over all nodes, as any gateway answers them from its join table.
+      JsonNode stats = awaitValue("the room's viewers in the join table", Duration.ofSeconds(10), () -> {
+        Http r = get(base + "/api/rooms/" + roomId + "/stats");
+        return r.status() == 200 && r.body().path("viewers").asInt() >= 1 ? r.body() : null;
+      });
+      assertEquals(roomId, stats.path("roomId").asText());
+      assertTrue(get(base + "/api/rooms/nobody-here/stats").body().path("viewers").isNull(),
+          "a room nobody watches has no count");
     }
   }
 

@@ -111,6 +111,8 @@ class ViewerPageTest {
       console.navigate(origin.http() + "/host/" + room.roomId() + "#token=" + room.hostToken());
       console.waitForFunction("user => document.querySelector('[data-testid=orders]')?.textContent.includes(user)",
           user, WITHIN_30_S);
+      console.waitForFunction("() => Number(document.querySelector('[data-testid=viewers]')?.textContent) >= 2",
+          null, WITHIN_30_S); // the two viewers' pages, counted over the nodes
       assertTrue(console.locator("[data-testid=publish]").textContent().contains(origin.rtmp()),
           console.locator("[data-testid=publish]").textContent());
       console.locator("[data-testid=add-product] input[name=productId]").fill("hat");

@@ -96,7 +96,15 @@ public final class Autoscaler {
   /** A serving node that may take joins: its viewer listener and its stress at its last report. */
   public record Candidate(String nodeId, String viewerBase, String mediaBase, double stress) {}
 
-  public record Placement(List<Candidate> candidates) implements CborSerializable {}
+  /**
+   * The gateways' join table, and the viewers of the busiest rooms over all nodes (for
+   * {@code GET /api/rooms/{id}/stats}, answered by every gateway from this table).
+   */
+  public record Placement(List<Candidate> candidates, Map<String, Integer> roomViewers) implements CborSerializable {
+    public Placement(List<Candidate> candidates) {
+      this(candidates, Map.of());
+    }
+  }
 
   /**
    * What the room allocation needs: every counted node's role, the viewers of each shard's rooms,
@@ -139,6 +147,8 @@ public final class Autoscaler {
   private final ReportedCluster nodes;
   private final ScalerBackend backend;
   private final StartupLog startups;
+  /** How many of the busiest rooms' viewer counts go out with the join table. */
+  private static final int ROOMS_IN_PLACEMENT = 200;
   private final RoomTrends rooms;
   private final OperatorOrders operatorOrders;
   private final StateView view;
@@ -189,7 +199,8 @@ public final class Autoscaler {
           return Behaviors.same();
         })
         .onMessage(GetPlacement.class, g -> {
-          g.replyTo().tell(nodes.placement(System.currentTimeMillis()));
+          g.replyTo().tell(new Placement(nodes.placement(System.currentTimeMillis()).candidates(),
+              rooms.viewersOfBusiest(ROOMS_IN_PLACEMENT)));
           return Behaviors.same();
         })
         .onMessage(NodeOrder.class, o -> {

@@ -37,6 +37,22 @@ public final class JoinDesk implements NodeAgent.Destinations {
   private Map<String, Double> joinsGiven = new HashMap<>();
   private long creditDecayedAtNanos = System.nanoTime();
   private long fetchedAtNanos = Long.MIN_VALUE / 2;
+  /** The busiest rooms' viewers over all nodes, from the last table. */
+  private Map<String, Integer> roomViewers = Map.of();
+
+  /**
+   * A room's viewers over all nodes, as the autoscaler last counted them (within a second or two);
+   * empty when the room is not among the busiest it sends (a few viewers) or nothing was fetched.
+   */
+  public Optional<Integer> viewersOf(String roomId) {
+    synchronized (this) {
+      if (System.nanoTime() - fetchedAtNanos > REFRESH.toNanos()) {
+        refresh();
+      }
+      return Optional.ofNullable(roomViewers.get(roomId));
+    }
+  }
+
   /** The table being fetched; completes once it is installed (or the fetch failed). */
   private CompletionStage<Boolean> fetching;
 
@@ -113,6 +129,7 @@ public final class JoinDesk implements NodeAgent.Destinations {
       return false; // the singleton did not answer (moving?): keep the last table, ask again next time
     }
     table = p.candidates();
+    roomViewers = p.roomViewers();
     int n = table.size();
     stress = new double[n];
     credit = new int[n];

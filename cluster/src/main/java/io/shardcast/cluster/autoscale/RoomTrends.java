@@ -46,6 +46,16 @@ final class RoomTrends {
     });
   }
 
+  /** The viewers of the {@code n} busiest rooms, over all nodes. */
+  Map<String, Integer> viewersOfBusiest(int n) {
+    Map<String, Integer> out = new HashMap<>();
+    trends.entrySet().stream()
+        .sorted((a, b) -> Double.compare(b.getValue()[0], a.getValue()[0]))
+        .limit(n)
+        .forEach(e -> out.put(e.getKey(), (int) e.getValue()[0]));
+    return out;
+  }
+
   /** Adds the busiest rooms, the most viewers first, to {@code rooms}. */
   void describe(ArrayNode rooms) {
     trends.entrySet().stream()

@@ -146,6 +146,7 @@ public final class Gateway extends AllDirectives {
         pathEnd(() -> get(() -> read(roomId, LiveRoom.GetSnapshot::new))),
         path("join", () -> get(() -> join(roomId))),
         path("publish", () -> get(() -> publishSettings(roomId))),
+        path("stats", () -> get(() -> roomStats(roomId))),
         pathPrefix("orders", () -> concat(
             pathEnd(() -> concat(
                 post(() -> guard.withBearer(token -> jsonBody(b -> placeOrder(roomId, b, token.orElse(null))))),
@@ -171,6 +172,22 @@ public final class Gateway extends AllDirectives {
         path("media", () -> get(() -> guard.authorized(Scope.OPS_READ, null, who -> read(roomId, LiveRoom.GetMediaRoute::new)))),
         path("camera", () -> hostOp(roomId, "camera", b -> new HostOp.SwitchCamera(id(b, "camera")))),
         path("cohosts", () -> hostOp(roomId, "cohosts", b -> new HostOp.AddCohost(id(b, "userId")))));
+  }
+
+  /**
+   * {@code GET /api/rooms/{id}/stats}: the room's viewers over all nodes, from the join table this
+   * gateway already holds (no ask per request); null when the room is not among the busiest the
+   * autoscaler counts, or the autoscaler is off.
+   */
+  private Route roomStats(String roomId) {
+    ObjectNode out = JSON.createObjectNode().put("roomId", roomId);
+    java.util.Optional<Integer> viewers = joins == null ? java.util.Optional.empty() : joins.viewersOf(roomId);
+    if (viewers.isPresent()) {
+      out.put("viewers", viewers.get());
+    } else {
+      out.putNull("viewers");
+    }
+    return complete(JsonReply.ok(out));
   }
 
   /**

@@ -62,4 +62,11 @@ class RoomTrendsTest {
         ConfigFactory.parseString("shardcast.autoscaler.room-trend-smoothing = 0").withFallback(ConfigFactory.load())));
     assertTrue(e.getMessage().contains("room-trend-smoothing (0.0) must be in (0, 1]"), e.getMessage());
   }
+
+  @Test
+  void theBusiestRoomsViewersGoOutWithTheJoinTable() {
+    RoomTrends trends = new RoomTrends(0.5);
+    trends.observe(0, java.util.Map.of("big", 900L, "mid", 40L, "small", 2L), java.util.Map.of());
+    assertEquals(java.util.Map.of("big", 900, "mid", 40), trends.viewersOfBusiest(2));
+  }
 }
