@@ -328,6 +328,8 @@ public final class DemoCommand implements Callable<Integer> {
         say("          host token %s", room.hostToken());
         say("          metrics %s/metrics", endGateway);
         say("          ops  ./shardcast ops status --server %s --token %s", endGateway, cluster.opsToken());
+        say("          pages  %s/live/%s (viewer)  %s/host/%s#token=%s (host console)  %s/ops#token=%s (ops dashboard)",
+            endGateway, room.roomId(), endGateway, room.roomId(), room.hostToken(), endGateway, cluster.opsToken());
         say("          viewers are ANONYMOUS in the demo (any userId; docs/security.md for platform tokens)");
         say("          node logs  %s", dir);
         // Watch from another node than the origin (node 1) that serves after the scale-in (a node
