@@ -117,7 +117,7 @@ function SaleBar({ sale, product, now, onBuy, onReveal, result }) {
   const soldOut = sale.status === 'SOLD_OUT' || sale.remaining <= 0;
   if (open && !soldOut && probe.buyEnabledAt[sale.saleId] === undefined) {
     probe.buyEnabledAt[sale.saleId] = clock.now();
-    probe.buyEnabledLocal[sale.saleId] = performance.timeOrigin + performance.now();
+    probe.buyEnabledLocal[sale.saleId] = Date.now(); // the wall clock the offset is measured against
   }
   // Re-rendered at revealAt to the millisecond, not at the next frame or tick.
   useEffect(() => {
@@ -156,7 +156,7 @@ function App() {
     onEvent: e => {
       probe.events++;
       if (e.type === 'saleOpen') {
-        probe.saleOpenLocal[e.saleId] = performance.timeOrigin + performance.now(); // the socket's own timing
+        probe.saleOpenLocal[e.saleId] = Date.now(); // the socket's own timing
       }
       if (typeof e.seq === 'number') {
         if (e.type !== 'snapshot' && probe.lastSeq >= 0 && e.seq !== probe.lastSeq + 1) {
