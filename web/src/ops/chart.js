@@ -8,7 +8,7 @@ const COLORS = ['#ff3b5c', '#8ab4f8', '#ffd166', '#81c995', '#c58af9', '#f28b82'
 /**
  * @param {HTMLElement} el
  * @param {string} title
- * @param {() => {times: number[], series: Map<string, number[]>, marks: {at: number, label: string}[]}} data
+ * @param {number} width in CSS pixels; resize() follows the page
  */
 export function timeChart(el, title, width) {
   let plot = null;
@@ -50,6 +50,11 @@ export function timeChart(el, title, width) {
       } else {
         plot.setData(aligned);
       }
+    },
+    /** Follows the page's width (a phone turned, a window resized). */
+    resize(w) {
+      width = w;
+      plot?.setSize({ width: w, height: 180 });
     },
   };
 }

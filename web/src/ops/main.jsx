@@ -48,6 +48,11 @@ function Chart({ title, data }) {
       chart.current.update({ ...data, marks: decisions });
     }
   });
+  useEffect(() => {
+    const watcher = new ResizeObserver(() => chart.current?.resize(Math.min(1060, el.current.clientWidth)));
+    watcher.observe(el.current);
+    return () => watcher.disconnect();
+  }, []);
   return <div class="chart" ref={el} />;
 }
 

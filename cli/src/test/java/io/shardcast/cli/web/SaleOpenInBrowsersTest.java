@@ -124,6 +124,8 @@ class SaleOpenInBrowsersTest {
             + " && document.querySelectorAll('.chart canvas').length === 3", room.roomId(), ViewerPageTest.WITHIN_30_S);
         assertTrue(!dash.url().contains("token="), "the token leaves the address bar: " + dash.url());
         dash.setViewportSize(1100, 900);
+        dash.waitForFunction("() => document.querySelector('.chart canvas')?.clientWidth > 700", null,
+            ViewerPageTest.WITHIN_30_S); // the charts follow the page's width
         dash.screenshot(new Page.ScreenshotOptions().setPath(Path.of("target", "screenshots", "ops-dashboard.png"))
             .setFullPage(true));
       }
