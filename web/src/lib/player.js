@@ -5,6 +5,7 @@
 // picks the best layer the viewer's measured throughput holds and switches at keyframes; a layer
 // chosen by the viewer pins it.
 import mpegts from 'mpegts.js';
+import { readSei } from './media-sync.js';
 
 export const LIVE_CONFIG = {
   enableWorker: false,
@@ -27,12 +28,23 @@ export function canPlay() {
 
 /**
  * Plays url into video; returns a stop function. onError gets a short reason; the caller decides
- * whether to start again (it does, after /join, when the node it played from went away).
+ * whether to start again (it does, after /join, when the node it played from went away). The
+ * room's clock messages and cues inside the video go to sync (a MediaSync), with their time on the
+ * video's timeline.
  */
-export function play(video, url, onError) {
+export function play(video, url, onError, sync) {
   const player = mpegts.createPlayer({ type: 'flv', isLive: true, url, hasAudio: true, hasVideo: true }, LIVE_CONFIG);
   player.attachMediaElement(video);
   player.on(mpegts.Events.ERROR, (type, detail) => onError(`${type}: ${detail}`));
+  if (sync) {
+    sync.reset();
+    player.on(mpegts.Events.SEI_ARRIVED, sei => {
+      const msg = readSei(sei);
+      if (msg && typeof sei.pts === 'number') {
+        sync.message(msg, sei.pts);
+      }
+    });
+  }
   player.load();
   video.muted = true; // browsers start muted video without a gesture; the page offers unmute
   const started = player.play();
@@ -44,6 +56,30 @@ export function play(video, url, onError) {
     player.unload();
     player.detachMediaElement();
     player.destroy();
+  };
+}
+
+/**
+ * Calls onFrame(videoSeconds, presentedAt) for every frame video presents (the frame's time on the
+ * video's timeline and when it reaches the screen, on performance.now()); returns a stop function.
+ */
+export function watchFrames(video, onFrame) {
+  if (typeof video.requestVideoFrameCallback !== 'function') {
+    return () => {};
+  }
+  let handle = 0;
+  let stopped = false;
+  const next = (now, meta) => {
+    if (stopped) {
+      return;
+    }
+    onFrame(meta.mediaTime, meta.expectedDisplayTime ?? now);
+    handle = video.requestVideoFrameCallback(next);
+  };
+  handle = video.requestVideoFrameCallback(next);
+  return () => {
+    stopped = true;
+    video.cancelVideoFrameCallback?.(handle);
   };
 }
 

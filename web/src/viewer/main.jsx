@@ -1,11 +1,13 @@
 // The viewer page, /live/<roomId>: the room's video, chat over it and beside it, likes, the pinned
 // product, coupons, lucky bags, buying notices, announcements and the flash sale, whose buy button
-// opens at revealAt on the cluster's clock.
+// opens at revealAt on the cluster's clock, or, while the video plays, with the frame the sale opened
+// on. Commerce moments that arrive over the socket before the video shows them wait for their frame.
 import { render } from 'preact';
 import { useEffect, useMemo, useReducer, useRef, useState } from 'preact/hooks';
 import { ClockSync } from '../lib/clock.js';
 import { language, price, words } from '../lib/i18n.js';
-import { canPlay, play, playUrl } from '../lib/player.js';
+import { MediaSync } from '../lib/media-sync.js';
+import { canPlay, play, playUrl, watchFrames } from '../lib/player.js';
 import { RoomConnection } from '../lib/room-connection.js';
 import { applyEvent, emptyRoom, visibleSales } from './room-state.js';
 import './viewer.css';
@@ -16,12 +18,20 @@ const token = params.get('token') ?? undefined; // a platform-signed viewer toke
 const lang = language();
 const t = words(lang);
 const clock = new ClockSync();
+const sync = new MediaSync();
+/** Events shown with the video's frame rather than on arrival. */
+const WITH_THE_FRAME = new Set(['pin', 'announcement', 'coupon', 'luckyBag']);
+/** A sale opens this long after revealAt at the latest, whatever the video does (ms). */
+const OPEN_AT_LATEST_MS = 4000;
+/** Sales whose buy button has opened: it stays open. */
+const opened = new Set();
 // What browser tests (and curious operators) read: the cluster clock, and when the buy button opened.
 // buyEnabledAt: on the cluster's clock as the page estimates it; buyEnabledLocal: on the page's own;
-// saleOpenLocal: when the sale's saleOpen event arrived, on the page's own (the socket alone).
+// saleOpenLocal: when the sale's saleOpen event arrived, on the page's own (the socket alone);
+// buyEnabledPerf: when the button opened, on performance.now() (the clock video frames are timed on).
 const probe = (window.shardcast = {
-  clock, roomId, events: 0, gaps: 0, lastSeq: -1, node: null, buyEnabledAt: {}, buyEnabledLocal: {},
-  saleOpenLocal: {},
+  clock, sync, roomId, events: 0, gaps: 0, lastSeq: -1, node: null, buyEnabledAt: {}, buyEnabledLocal: {},
+  buyEnabledPerf: {}, saleOpenLocal: {},
 });
 
 function randomId(prefix) {
@@ -67,7 +77,7 @@ async function post(path, body, onRetry) {
   }
 }
 
-function Video({ join }) {
+function Video({ join, onFrame }) {
   const ref = useRef(null);
   const [muted, setMuted] = useState(true);
   const [problem, setProblem] = useState(null);
@@ -85,11 +95,16 @@ function Video({ join }) {
         stop?.();
         stop = null;
         retry = setTimeout(start, 1500);
-      });
+      }, sync);
     };
     start();
+    const unwatch = watchFrames(ref.current, (videoSeconds, presentedAt) => {
+      sync.presented(videoSeconds, presentedAt);
+      onFrame();
+    });
     return () => {
       clearTimeout(retry);
+      unwatch();
       stop?.();
     };
   }, [url]);
@@ -112,12 +127,36 @@ function Danmaku({ comments }) {
   );
 }
 
+/**
+ * Whether the sale's buy button is open: at revealAt on the cluster's clock; while the video plays,
+ * when the video presents the frame the sale opened on (the host's "the link is live"), so nobody
+ * sees the button before the host says it; at the latest a few seconds after revealAt.
+ */
+function saleOpen(sale, now) {
+  if (opened.has(sale.saleId)) {
+    return true;
+  }
+  const due = sale.status === 'OPEN' || (sale.status === 'ANNOUNCED' && now >= sale.revealAt);
+  if (!due) {
+    return false;
+  }
+  const perfNow = performance.now();
+  const open = !sync.active(perfNow) || (sale.status === 'OPEN' && sale.openSeq === undefined)
+    || sync.saleShown(sale.saleId) || (typeof sale.openMediaTs === 'number' && sync.reached(sale.openMediaTs))
+    || now >= sale.revealAt + OPEN_AT_LATEST_MS;
+  if (open) {
+    opened.add(sale.saleId);
+  }
+  return open;
+}
+
 function SaleBar({ sale, product, now, onBuy, onReveal, result }) {
-  const open = sale.status === 'OPEN' || (sale.status === 'ANNOUNCED' && now >= sale.revealAt);
+  const open = saleOpen(sale, now);
   const soldOut = sale.status === 'SOLD_OUT' || sale.remaining <= 0;
   if (open && !soldOut && probe.buyEnabledAt[sale.saleId] === undefined) {
     probe.buyEnabledAt[sale.saleId] = clock.now();
     probe.buyEnabledLocal[sale.saleId] = Date.now(); // the wall clock the offset is measured against
+    probe.buyEnabledPerf[sale.saleId] = performance.now();
   }
   // Re-rendered at revealAt to the millisecond, not at the next frame or tick.
   useEffect(() => {
@@ -164,6 +203,9 @@ function App() {
         }
         probe.lastSeq = e.seq;
       }
+      if (WITH_THE_FRAME.has(e.type) && sync.hold(e, performance.now())) {
+        return; // shown when the video reaches it (release below)
+      }
       dispatch(e);
     },
     onStatus: s => {
@@ -206,6 +248,17 @@ function App() {
       cancelAnimationFrame(frame);
       clearInterval(timer);
     };
+  }, []);
+  // Held events go out when their frame is presented (or the video stops).
+  const release = () => {
+    for (const e of sync.due(performance.now())) {
+      dispatch({ ...e, late: true });
+    }
+    setNow(clock.now());
+  };
+  useEffect(() => {
+    const timer = setInterval(release, 100);
+    return () => clearInterval(timer);
   }, []);
   // Likes are counted here and sent at most twice a second, as one message.
   const likesRef = useRef(0);
@@ -266,7 +319,7 @@ function App() {
         <span class="likes">♥ {room.likes + pendingLikes}</span>
       </header>
       <section class="stage">
-        <Video join={join} />
+        <Video join={join} onFrame={release} />
         <Danmaku comments={room.comments} />
         {room.announcement && <div class="announcement" data-testid="announcement">{room.announcement}</div>}
         {note && <div class="notice" key={note.seq}>

@@ -34,10 +34,11 @@ export function applyEvent(state, e) {
     };
   }
   if (typeof e.seq === 'number') {
-    if (e.seq <= state.seq) {
+    // late: an event the page held until the video showed its moment; events after it were applied.
+    if (e.seq <= state.seq && !e.late) {
       return state;
     }
-    state = { ...state, seq: e.seq };
+    state = { ...state, seq: Math.max(state.seq, e.seq) };
   }
   switch (e.type) {
     case 'product':
@@ -66,7 +67,9 @@ export function applyEvent(state, e) {
         perUserLimit: e.perUserLimit, priceCents: e.priceCents, revealAt: e.revealAt, status: 'ANNOUNCED' } } };
     case 'saleOpen': {
       const s = state.sales[e.saleId];
-      return s ? { ...state, sales: { ...state.sales, [e.saleId]: { ...s, status: 'OPEN' } } } : state;
+      // openSeq and openMediaTs: the frame the sale opened on, for a page that follows the video.
+      return s ? { ...state, sales: { ...state.sales, [e.saleId]: {
+        ...s, status: 'OPEN', openSeq: e.seq, openMediaTs: e.mediaTs } } } : state;
     }
     case 'saleProgress': {
       const s = state.sales[e.saleId];

@@ -9,11 +9,15 @@ import io.shardcast.testkit.cluster.LocalCluster;
 import io.shardcast.testkit.cluster.NodeProgram;
 import io.shardcast.testkit.load.RestClient;
 import io.shardcast.testkit.load.RoomScript;
+import io.shardcast.testkit.load.Viewer;
+import io.shardcast.testkit.media.FlvTap;
 import io.shardcast.testkit.media.Ffmpeg;
+import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -27,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class MediaClusterTest {
 
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
   @TempDir static Path dataDir;
   @TempDir static Path work;
   static LocalCluster cluster;
@@ -157,6 +162,82 @@ class MediaClusterTest {
   }
 
   @Test
+  void aPinRidesOnTheFrameItHappenedOnInAnotherNodesStream() throws Exception {
+    LocalCluster.Node origin = cluster.nodes().get(0);
+    LocalCluster.Node edge = cluster.nodes().get(1);
+    RoomScript room = new RoomScript(edge.http()).create("cues");
+    room.host("products", RoomScript.body().put("productId", "scarf").put("name", "Silk scarf").put("priceCents", 9900)
+        .put("stock", 10));
+    publish(origin, room, "", "640x360", "cue-pub");
+    awaitLive(edge, room);
+    HttpClient http = HttpClient.newHttpClient();
+    Viewer viewer = new Viewer("cue-watcher", null, true).connect(http, room.joinBase(), room.roomId(), -1).get();
+    // The room learns the origin's media clock with the origin's next refresh: its events then say
+    // where the stream stood.
+    long clockUntil = System.currentTimeMillis() + 15_000;
+    while (frameOf(viewer, "comment", -1) == null || !frameOf(viewer, "comment", -1).has("mediaTs")) {
+      assertTrue(System.currentTimeMillis() < clockUntil, "comments carry the media time: " + viewer.frames());
+      viewer.comment("tick");
+      Thread.sleep(300);
+    }
+
+    FlvTap tap = FlvTap.open(http, edge.media() + "/live/" + room.roomId() + ".flv");
+    try {
+      long pinSeq = room.host("pin", RoomScript.body().put("productId", "scarf")).path("seq").asLong(-1);
+      long until = System.currentTimeMillis() + 15_000;
+      FlvTap.Tag found = null;
+      while (found == null) {
+        assertTrue(System.currentTimeMillis() < until, "the pin's cue point reached the edge's stream: " + tap.summary());
+        found = tap.cuePoint("pin");
+        Thread.sleep(100);
+      }
+      FlvTap.Tag cuePoint = found;
+      long seq = Long.parseLong(String.valueOf(((Map<?, ?>) cuePoint.cuePoint().get("parameters")).get("seq")));
+      assertTrue(pinSeq < 0 || seq == pinSeq, "the cue names the pin's event: " + seq + " vs " + pinSeq);
+      // The same moment inside the video frame at the cue point's time, for players that read SEI.
+      FlvTap.Tag frame = tap.videoAt(cuePoint.ts());
+      assertNotNull(frame, "a video frame at the cue point's time " + cuePoint.ts());
+      assertTrue(frame.sei().stream().anyMatch(m -> m.contains("\"type\":\"pin\"") && m.contains("\"seq\":" + seq)),
+          "the frame carries the pin: " + frame.sei());
+      assertTrue(frame.sei().stream().anyMatch(m -> m.startsWith("{\"t\":" + cuePoint.ts() + ",")),
+          "with its time on the room's clock: " + frame.sei());
+      // Every keyframe tells a player where it sits on the room's clock.
+      List<FlvTap.Tag> keyframes = tap.keyframes();
+      assertTrue(!keyframes.isEmpty(), tap.summary());
+      for (FlvTap.Tag k : keyframes) {
+        assertTrue(k.sei().contains("{\"t\":" + k.ts() + ",\"type\":\"clock\"}"), "keyframe at " + k.ts() + ": " + k.sei());
+      }
+      // The viewer socket's pin says where the stream stood when the host pinned: the frame it rides on.
+      long waitPin = System.currentTimeMillis() + 5_000;
+      while (frameOf(viewer, "pin", seq) == null && System.currentTimeMillis() < waitPin) {
+        Thread.sleep(50);
+      }
+      JsonNode pin = frameOf(viewer, "pin", seq);
+      assertNotNull(pin, "the viewer got the pin: " + viewer.frames());
+      long mediaTs = pin.path("mediaTs").asLong(-1);
+      assertTrue(Math.abs(mediaTs - cuePoint.ts()) < 1000,
+          "the pin's media time " + mediaTs + " is the time of the frame it rides on, " + cuePoint.ts());
+    } finally {
+      tap.close();
+      viewer.close();
+    }
+  }
+
+  /** The viewer's last frame of {@code type} (with {@code seq} unless it is -1), or null. */
+  private static JsonNode frameOf(Viewer viewer, String type, long seq) throws Exception {
+    JsonNode found = null;
+    for (String f : viewer.frames()) {
+      JsonNode n = JSON.readTree(f);
+      for (JsonNode e : n.isArray() ? n : List.of(n)) {
+        if (type.equals(e.path("type").asText()) && (seq < 0 || e.path("seq").asLong() == seq)) {
+          found = e;
+        }
+      }
+    }
+    return found;
+  }
+
+  @Test
   void ffmpegPublishesOverRtpAndAnotherNodeServesItOverHttpFlvRtmpAndRtp() throws Exception {
     LocalCluster.Node origin = cluster.nodes().get(0);
     LocalCluster.Node edge = cluster.nodes().get(1);
@@ -210,8 +291,15 @@ class MediaClusterTest {
     assertEquals(0, p.exitCode(), p.errors());
     assertTrue(p.errors().isBlank(), "no decode error through the switch: " + p.errors());
     int first = p.widths().indexOf(320);
-    assertTrue(first > 0 && p.widths().get(0) == 640, "the viewer moved from main (640) to close-up (320): "
-        + p.widths());
+    if (!(first > 0 && p.widths().get(0) == 640)) {
+      // What each node knew of the room's media, to tell a switch that never reached the edge from one it could not make.
+      OpsCommandTest.Run media = OpsCommandTest.ops("media", room.roomId(), "--server", edge.http(), "--token",
+          cluster.opsToken(), "-o", "json");
+      JsonNode route = new RestClient().get(origin.http() + "/api/rooms/" + room.roomId() + "/media",
+          cluster.opsToken()).body();
+      throw new AssertionError("the viewer moved from main (640) to close-up (320): " + p.widths().size()
+          + " frames, first " + p.widths().get(0) + ", 320 at " + first + "; route " + route + "; media " + media.out());
+    }
     assertTrue(p.widths().subList(first, p.widths().size()).stream().allMatch(w -> w == 320),
         "and stayed there: " + p.widths());
     assertTrue(p.widths().size() >= 170, "8 s at 25 fps with no gap at the switch: " + p.widths().size());

@@ -1,5 +1,6 @@
 package io.shardcast.media;
 
+import io.shardcast.media.cue.CuePoint;
 import io.shardcast.media.flv.Flv;
 import io.shardcast.media.rtmp.ChunkWriter;
 import io.shardcast.wire.WebSocket;
@@ -33,6 +34,8 @@ public final class MediaFrame {
   public final boolean keyframe;
   /** A sequence header (AVC decoder configuration or AAC AudioSpecificConfig). */
   public final boolean config;
+  /** An {@code onCuePoint} script tag: it travels in order with the frames (unlike metadata, which is kept apart). */
+  public final boolean cue;
   public final byte[] body;
   /** When the origin received it ({@link MediaClock#nowMicros()}), for latency figures. */
   public final long ingestMicros;
@@ -50,6 +53,7 @@ public final class MediaFrame {
     this.ingestMicros = ingestMicros;
     this.keyframe = kind == Flv.VIDEO && Flv.isVideoKeyframe(body) && !Flv.isVideoConfig(body);
     this.config = kind == Flv.VIDEO ? Flv.isVideoConfig(body) : kind == Flv.AUDIO && Flv.isAudioConfig(body);
+    this.cue = kind == Flv.SCRIPT && CuePoint.is(body);
   }
 
   public long seq() {

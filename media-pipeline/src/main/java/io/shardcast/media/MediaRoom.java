@@ -1,5 +1,6 @@
 package io.shardcast.media;
 
+import io.shardcast.media.cue.RoomCues;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
@@ -12,6 +13,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class MediaRoom {
 
   public final String roomId;
+  private static final long CLOCK_WINDOW_MILLIS = 10_000;
+
   private final ConcurrentHashMap<TrackKey, Track> tracks = new ConcurrentHashMap<>();
   private volatile String activeCamera = TrackKey.DEFAULT_CAMERA;
   /** Epoch millis that is 0 on the room's media clock; set by the first publisher at the origin. */
@@ -19,6 +22,21 @@ public final class MediaRoom {
   private final AtomicInteger viewers = new AtomicInteger();
   /** Bumped on every change of tracks or camera, so viewers re-check their choice only then. */
   private final AtomicInteger version = new AtomicInteger();
+  /** The room's commerce cues, put on the frames of the tracks ingested here. */
+  private final RoomCues cues = new RoomCues();
+  /**
+   * Wall clock minus media clock (ms) for the frames ingested here: the smallest difference seen over
+   * the last ten to twenty seconds, the frame that came through with the least delay, so a burst of
+   * late frames does not move the room's clock; {@link Long#MIN_VALUE} before any.
+   */
+  private volatile long wallMinusMedia = Long.MIN_VALUE;
+  private volatile long latestTimestamp = -1;
+  private long windowStartMillis = -1;
+  private long windowMin = Long.MAX_VALUE;
+  private long previousMin = Long.MAX_VALUE;
+
+  /** A point of the room's media clock: the frame at {@code timestamp} was taken at {@code epochMillis}. */
+  public record MediaAnchor(long timestamp, long epochMillis) {}
 
   MediaRoom(String roomId) {
     this.roomId = roomId;
@@ -54,6 +72,43 @@ public final class MediaRoom {
       version.incrementAndGet();
     }
     track.end();
+  }
+
+  public RoomCues cues() {
+    return cues;
+  }
+
+  /** Where the room's media clock stands: the newest ingested frame and its instant; null before any (or on an edge). */
+  public MediaAnchor anchor() {
+    long offset = wallMinusMedia;
+    long ts = latestTimestamp;
+    return offset == Long.MIN_VALUE || ts < 0 ? null : new MediaAnchor(ts, ts + offset);
+  }
+
+  /** The instant (epoch ms) of the frame at {@code timestamp} on the room's clock, as ingest measured it. */
+  public long wallOf(long timestamp) {
+    long offset = wallMinusMedia;
+    return offset == Long.MIN_VALUE ? Long.MIN_VALUE : timestamp + offset;
+  }
+
+  /** A video frame at {@code timestamp} was ingested at {@code epochMillis} (origin publishers, every frame). */
+  synchronized void observe(long timestamp, long epochMillis) {
+    long o = epochMillis - timestamp;
+    if (windowStartMillis < 0 || epochMillis - windowStartMillis >= CLOCK_WINDOW_MILLIS) {
+      previousMin = windowMin;
+      windowMin = Long.MAX_VALUE;
+      windowStartMillis = epochMillis;
+    }
+    windowMin = Math.min(windowMin, o);
+    wallMinusMedia = Math.min(windowMin, previousMin);
+    latestTimestamp = Math.max(latestTimestamp, timestamp);
+  }
+
+  /** A publisher (re)started: its timestamps relate to the wall clock anew. */
+  synchronized void restartClock() {
+    windowStartMillis = -1;
+    windowMin = Long.MAX_VALUE;
+    previousMin = Long.MAX_VALUE;
   }
 
   public String activeCamera() {

@@ -1,6 +1,12 @@
 package io.shardcast.media;
 
+import io.shardcast.media.cue.Cue;
+import io.shardcast.media.cue.CuePoint;
+import io.shardcast.media.cue.CueSei;
+import io.shardcast.media.cue.CueStamper;
 import io.shardcast.media.flv.Flv;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * One publisher's rendition at the origin, whatever it arrives by (RTMP, RTP): the track opens
@@ -17,6 +23,9 @@ public final class OriginPublisher {
   private Track track;
   private MediaRoom room;
   private long clockOffset = Long.MIN_VALUE;
+  private CueStamper cues;
+  private int nalLengthSize = 4;
+  private final ArrayList<String> seiMessages = new ArrayList<>();
 
   public OriginPublisher(MediaHub hub, MediaDirectory directory, String roomId, TrackKey key) {
     this.hub = hub;
@@ -35,6 +44,8 @@ public final class OriginPublisher {
       }
       track = hub.openOrigin(roomId, key);
       room = hub.room(roomId);
+      cues = new CueStamper(room.cues(), System.currentTimeMillis());
+      room.restartClock();
       directory.publishing(roomId, key, true);
     }
     if (kind == Flv.SCRIPT) {
@@ -44,7 +55,39 @@ public final class OriginPublisher {
     if (clockOffset == Long.MIN_VALUE) {
       clockOffset = room.clockOffset(System.currentTimeMillis() - timestamp);
     }
-    track.publish(new MediaFrame(kind, Math.max(0, timestamp + clockOffset), body, MediaClock.nowMicros()));
+    long ts = Math.max(0, timestamp + clockOffset);
+    long ingest = MediaClock.nowMicros();
+    if (kind == Flv.VIDEO) {
+      if (Flv.isVideoConfig(body)) {
+        nalLengthSize = CueSei.nalLengthSize(body);
+      } else {
+        body = stamp(body, ts, ingest);
+      }
+    }
+    track.publish(new MediaFrame(kind, ts, body, ingest));
+  }
+
+  /**
+   * Puts the room's due cues on a video frame (SEI messages in the frame, an onCuePoint tag just
+   * before it) and its clock on every keyframe; the frame's arrival feeds the room's media clock. A
+   * cue is due on the first frame taken at or after its instant.
+   */
+  private byte[] stamp(byte[] body, long ts, long ingestMicros) {
+    room.observe(ts, ingestMicros / 1000);
+    List<Cue> due = cues.due(room.wallOf(ts));
+    boolean keyframe = Flv.isVideoKeyframe(body);
+    if (due.isEmpty() && !keyframe) {
+      return body;
+    }
+    seiMessages.clear();
+    if (keyframe) {
+      seiMessages.add(CueSei.clock(ts));
+    }
+    for (Cue c : due) {
+      seiMessages.add(CueSei.cue(c, ts));
+      track.publish(new MediaFrame(Flv.SCRIPT, ts, CuePoint.encode(c, ts), ingestMicros));
+    }
+    return CueSei.insert(body, nalLengthSize, seiMessages);
   }
 
   /** The publisher is gone: its viewers move on (or wait for it to come back). */

@@ -53,7 +53,7 @@ public final class Track {
 
   /** Adds a frame (publisher thread only). Sequence headers and metadata are kept apart as well. */
   public void publish(MediaFrame frame) {
-    if (frame.kind == io.shardcast.media.flv.Flv.SCRIPT) {
+    if (frame.kind == io.shardcast.media.flv.Flv.SCRIPT && !frame.cue) {
       metadata = frame;
       listener.onFrame(this, frame);
       return;

@@ -147,8 +147,12 @@ public final class LiveRoom extends EventSourcedBehavior<LiveRoom.Command, RoomE
       ActorRef<RoomReply.ToMedia> replyTo)
       implements Command {}
 
-  /** The origin refreshing its place ({@code live}) or leaving it. */
-  public record MediaOrigin(ActorRef<MediaNode> router, String endpoint, boolean live) implements Command {}
+  /**
+   * The origin refreshing its place ({@code live}) or leaving it, with where the room's media clock
+   * stood: the newest frame's {@code mediaTimestamp} arrived at {@code mediaAtMillis} (-1: no frame yet).
+   */
+  public record MediaOrigin(ActorRef<MediaNode> router, String endpoint, boolean live, long mediaTimestamp,
+      long mediaAtMillis) implements Command {}
 
   /** A node with viewers of the room (re)subscribing ({@code watching}) or leaving; replyTo may be null. */
   public record MediaWatch(ActorRef<MediaNode> router, String endpoint, boolean watching,
@@ -268,7 +272,7 @@ public final class LiveRoom extends EventSourcedBehavior<LiveRoom.Command, RoomE
   public EventHandler<State, RoomEvent> eventHandler() {
     return (state, event) -> {
       state.room().apply(event, settings.recentComments());
-      Frame frame = FrameRenderer.render(event);
+      Frame frame = FrameRenderer.render(event, media.mediaTimeAt(momentOf(event, System.currentTimeMillis())));
       if (frame != null) {
         state.recent().add(frame);
       }
@@ -303,6 +307,7 @@ public final class LiveRoom extends EventSourcedBehavior<LiveRoom.Command, RoomE
         .onCommand(MediaOrigin.class, (s, c) -> {
           if (c.live()) {
             media.origin(c.router(), c.endpoint(), s.room().camera, System.currentTimeMillis());
+            media.anchor(c.mediaTimestamp(), c.mediaAtMillis());
           } else {
             media.originGone(c.endpoint());
           }
@@ -607,7 +612,34 @@ public final class LiveRoom extends EventSourcedBehavior<LiveRoom.Command, RoomE
         SaleCalendar.get(ctx.getSystem()).update(roomId, after.room());
       }
       publish(after);
+      cue(after, events);
     });
+  }
+
+  /**
+   * The instant an event stands for, on the cluster's clock: a sale's opening is its reveal (written
+   * a little before); everything else happens when it is written.
+   */
+  private static long momentOf(RoomEvent event, long now) {
+    return event instanceof FlashSaleOpened e ? e.revealAtMillis() : now;
+  }
+
+  /**
+   * Commerce moments go into the stream too: the origin puts them on the first frame it ingests at
+   * their instant, so a page shows the product, the announcement or the open sale with the frame
+   * the host said it on.
+   */
+  private void cue(State s, List<RoomEvent> events) {
+    long now = System.currentTimeMillis();
+    for (RoomEvent e : events) {
+      if (e instanceof ProductPinned || e instanceof FlashSaleOpened || e instanceof FlashSaleAnnounced
+          || e instanceof HostAnnounced || e instanceof CouponIssued || e instanceof LuckyBagStarted) {
+        Frame f = s.recent().get(e.seq());
+        if (f != null) {
+          media.cue(new MediaNode.Cue(roomId, momentOf(e, now), e.seq(), FrameRenderer.typeOf(e), f.json), now);
+        }
+      }
+    }
   }
 
   /** The calendar changes when a sale is announced or sells out, not with every order. */

@@ -4,6 +4,7 @@ import io.shardcast.media.MediaDirectory;
 import io.shardcast.media.MediaHub;
 import io.shardcast.media.MediaRoom;
 import io.shardcast.media.TrackKey;
+import io.shardcast.media.cue.Cue;
 import io.shardcast.media.relay.AeronRelay;
 import io.shardcast.room.LiveRoom;
 import io.shardcast.room.media.MediaNode;
@@ -25,7 +26,7 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
  * This node's media router: the seam between the media plane and the rooms. It asks a room
  * whether a host may publish, keeps the room's media route fresh (this node as origin of the
  * rooms it ingests, as subscriber of the rooms its viewers watch), and carries out what rooms
- * tell it: relay a room to a node, stop, switch camera.
+ * tell it: relay a room to a node, stop, switch camera, put a commerce cue on the stream's frames.
  */
 public final class MediaRouter implements MediaDirectory {
 
@@ -82,6 +83,10 @@ public final class MediaRouter implements MediaDirectory {
               hub.room(m.roomId()).activeCamera(m.camera());
               return Behaviors.same();
             })
+            .onMessage(MediaNode.Cue.class, m -> {
+              hub.room(m.roomId()).cues().add(new Cue(m.atMillis(), m.seq(), m.type(), m.fieldsJson()));
+              return Behaviors.same();
+            })
             .onMessageEquals(Refresh.INSTANCE, () -> {
               refresh();
               return Behaviors.same();
@@ -123,7 +128,7 @@ public final class MediaRouter implements MediaDirectory {
     int n = origins.merge(roomId, live ? 1 : -1, Integer::sum);
     if (n <= 0) {
       origins.remove(roomId);
-      room(roomId).tell(new LiveRoom.MediaOrigin(self, relay.endpoint(), false));
+      room(roomId).tell(new LiveRoom.MediaOrigin(self, relay.endpoint(), false, -1, 0));
     }
   }
 
@@ -161,7 +166,10 @@ public final class MediaRouter implements MediaDirectory {
   private void refresh() {
     long now = System.currentTimeMillis();
     for (String roomId : origins.keySet()) {
-      room(roomId).tell(new LiveRoom.MediaOrigin(self, relay.endpoint(), true));
+      MediaRoom r = hub.existing(roomId);
+      MediaRoom.MediaAnchor a = r != null ? r.anchor() : null;
+      room(roomId).tell(new LiveRoom.MediaOrigin(self, relay.endpoint(), true, a != null ? a.timestamp() : -1,
+          a != null ? a.epochMillis() : 0));
     }
     for (Map.Entry<String, Long> e : watched.entrySet()) {
       String roomId = e.getKey();

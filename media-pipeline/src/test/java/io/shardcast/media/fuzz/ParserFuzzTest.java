@@ -2,6 +2,7 @@ package io.shardcast.media.fuzz;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.shardcast.media.amf.Amf0;
+import io.shardcast.media.cue.CueSei;
 import io.shardcast.media.fec.ProtectedReceiver;
 import io.shardcast.media.flv.Flv;
 import io.shardcast.media.format.MediaFormatException;
@@ -10,6 +11,7 @@ import io.shardcast.media.rtmp.RtmpMessage;
 import io.shardcast.media.rtp.RtpDepacketizer;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Fuzzing of everything that parses bytes from the network: the RTMP chunk stream with the AMF0
@@ -41,10 +43,27 @@ class ParserFuzzTest {
   private static void message(RtmpMessage m) {
     switch (m.type()) {
       case RtmpMessage.COMMAND_AMF0, RtmpMessage.DATA_AMF0 -> Amf0.decodeAll(ByteBuffer.wrap(m.payload()));
-      case RtmpMessage.VIDEO -> Flv.checkVideo(m.payload());
+      case RtmpMessage.VIDEO -> {
+        Flv.checkVideo(m.payload());
+        // The origin puts the room's cues into the publisher's frames: any frame it accepts.
+        CueSei.insert(m.payload(), 4, List.of(CueSei.clock(m.timestamp())));
+        CueSei.insert(m.payload(), 1 + (m.payload().length & 1), List.of(CueSei.clock(m.timestamp())));
+      }
       case RtmpMessage.AUDIO -> Flv.checkAudio(m.payload());
       default -> { }
     }
+  }
+
+  @FuzzTest(maxDuration = "30s")
+  void cueInsertionIntoPublishedFrames(byte[] data) {
+    // Whatever NAL units a publisher sends, the cue goes in before the first slice or not at all.
+    for (int lengthSize : new int[] {1, 2, 4}) {
+      byte[] out = CueSei.insert(data, lengthSize, List.of(CueSei.clock(1)));
+      if (out != data && out.length <= data.length) {
+        throw new AssertionError("a cue was inserted but the frame did not grow");
+      }
+    }
+    CueSei.nalLengthSize(data);
   }
 
   @FuzzTest(maxDuration = "30s")

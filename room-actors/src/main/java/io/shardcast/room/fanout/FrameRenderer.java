@@ -16,6 +16,26 @@ public final class FrameRenderer {
 
   /** The frame for a viewer-visible event, or null for events viewers do not see. */
   public static Frame render(RoomEvent event) {
+    return render(event, -1);
+  }
+
+  /** The frame type of the commerce moments the room also marks in its stream. */
+  public static String typeOf(RoomEvent event) {
+    return event instanceof ProductPinned ? "pin"
+        : event instanceof FlashSaleOpened ? "saleOpen"
+        : event instanceof FlashSaleAnnounced ? "saleAnnounced"
+        : event instanceof HostAnnounced ? "announcement"
+        : event instanceof CouponIssued ? "coupon"
+        : event instanceof LuckyBagStarted ? "luckyBag"
+        : "event";
+  }
+
+  /**
+   * The frame for a viewer-visible event, with {@code mediaTs}: where the host's stream stood at the
+   * event's moment (ms on the room's media clock; left out when the room has no live media), so a
+   * page shows the event with the frame it belongs to.
+   */
+  public static Frame render(RoomEvent event, long mediaTs) {
     if (event.seq() == 0) {
       return null;
     }
@@ -71,6 +91,9 @@ public final class FrameRenderer {
       n.put("type", "event");
     }
     n.put("seq", event.seq());
+    if (mediaTs >= 0) {
+      n.put("mediaTs", mediaTs);
+    }
     return new Frame(event.seq(), n.toString(), priority, releaseAt, false, System.currentTimeMillis());
   }
 

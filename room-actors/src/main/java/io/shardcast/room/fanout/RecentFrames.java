@@ -25,6 +25,21 @@ public final class RecentFrames {
     }
   }
 
+  /** The frame of event {@code seq}, or null when it is not held (or the event has none). */
+  public Frame get(long seq) {
+    var it = frames.descendingIterator();
+    while (it.hasNext()) {
+      Frame f = it.next();
+      if (f.seq == seq) {
+        return f;
+      }
+      if (f.seq < seq) {
+        return null;
+      }
+    }
+    return null;
+  }
+
   /** The frames after {@code afterSeq}, oldest first. */
   public List<Frame> after(long afterSeq) {
     List<Frame> after = new ArrayList<>();

@@ -1,6 +1,7 @@
 package io.shardcast.room.media;
 
 import io.shardcast.room.reply.RoomReply;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,6 +28,11 @@ public final class MediaRoute {
   private String originEndpoint;
   private Member origin;
   private final Map<String, Member> subscribers = new LinkedHashMap<>();
+  /** The origin's media clock at its last refresh: a frame's timestamp and when it arrived; -1 when unknown. */
+  private long anchorTimestamp = -1;
+  private long anchorAtMillis;
+  /** Cues for moments still to come (a sale's reveal), sent again to an origin that takes over. */
+  private final List<MediaNode.Cue> comingCues = new ArrayList<>();
 
   public MediaRoute(String roomId, long expiryMillis, long settleMillis, long startedMillis) {
     this.roomId = roomId;
@@ -46,6 +52,10 @@ public final class MediaRoute {
     originEndpoint = endpoint;
     origin = new Member(router, now);
     if (changed) {
+      comingCues.removeIf(c -> c.atMillis() < now);
+      for (MediaNode.Cue c : comingCues) {
+        router.tell(c);
+      }
       for (String edge : subscribers.keySet()) {
         if (!edge.equals(endpoint)) {
           router.tell(new MediaNode.RelayTo(roomId, edge));
@@ -55,11 +65,43 @@ public final class MediaRoute {
     }
   }
 
+  /**
+   * Where the origin's media clock stood: the frame at {@code timestamp} (ms on the room's media
+   * clock) arrived at {@code atMillis}; a timestamp below 0 says the origin has no frame yet.
+   */
+  public void anchor(long timestamp, long atMillis) {
+    anchorTimestamp = timestamp;
+    anchorAtMillis = atMillis;
+  }
+
+  /**
+   * The room's media time at {@code wallMillis} (the latest ingested frame's timestamp, run on by
+   * the wall clock since), or -1 when the room has no origin or its clock is stale.
+   */
+  public long mediaTimeAt(long wallMillis) {
+    if (origin == null || anchorTimestamp < 0 || Math.abs(wallMillis - anchorAtMillis) > expiryMillis + 60_000) {
+      return -1;
+    }
+    return Math.max(0, anchorTimestamp + (wallMillis - anchorAtMillis));
+  }
+
+  /** Sends {@code cue} to the origin (kept for a new origin while its moment is still to come). */
+  public void cue(MediaNode.Cue cue, long now) {
+    if (cue.atMillis() > now) {
+      comingCues.removeIf(c -> c.atMillis() < now);
+      comingCues.add(cue);
+    }
+    if (origin != null) {
+      origin.router().tell(cue);
+    }
+  }
+
   /** The origin at {@code endpoint} stopped ingesting. */
   public void originGone(String endpoint) {
     if (endpoint.equals(originEndpoint)) {
       origin = null;
       originEndpoint = null;
+      anchorTimestamp = -1;
     }
   }
 

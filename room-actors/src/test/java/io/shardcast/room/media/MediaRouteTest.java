@@ -82,4 +82,38 @@ class MediaRouteTest {
     origin.expectNoMessage(java.time.Duration.ofMillis(100));
     edge.expectNoMessage(java.time.Duration.ofMillis(100));
   }
+
+  @Test
+  void theMediaTimeRunsOnFromTheOriginsClockAndStopsWithTheOrigin() {
+    MediaRoute route = new MediaRoute("r5", 10_000, 3_000, 1_000);
+    TestProbe<MediaNode> origin = KIT.createTestProbe();
+    assertEquals(-1, route.mediaTimeAt(5_000), "no origin, no media time");
+    route.origin(origin.ref(), "origin:1", "main", 2_000);
+    origin.receiveMessage(); // the camera
+    route.anchor(40_000, 2_000); // the frame at 40 s was taken at 2,000 ms
+    assertEquals(40_500, route.mediaTimeAt(2_500));
+    assertEquals(43_000, route.mediaTimeAt(5_000), "a sale's reveal a little ahead");
+    route.originGone("origin:1");
+    assertEquals(-1, route.mediaTimeAt(2_500), "the stream stopped: events say nothing of it");
+  }
+
+  @Test
+  void aMomentStillToComeIsCuedAgainOnAnOriginThatTakesOver() {
+    MediaRoute route = new MediaRoute("r6", 10_000, 3_000, 1_000);
+    TestProbe<MediaNode> first = KIT.createTestProbe();
+    TestProbe<MediaNode> second = KIT.createTestProbe();
+    route.origin(first.ref(), "origin:1", "main", 2_000);
+    first.receiveMessage(); // the camera
+    MediaNode.Cue pin = new MediaNode.Cue("r6", 2_100, 7, "pin", "{}");
+    MediaNode.Cue reveal = new MediaNode.Cue("r6", 9_000, 8, "saleOpen", "{}");
+    route.cue(pin, 2_100);
+    route.cue(reveal, 2_100);
+    assertEquals(pin, first.receiveMessage());
+    assertEquals(reveal, first.receiveMessage());
+    route.originGone("origin:1");
+    route.origin(second.ref(), "origin:2", "main", 5_000);
+    assertEquals(reveal, second.receiveMessage(), "the reveal is still to come: the new origin marks it");
+    assertEquals(new MediaNode.CameraIs("r6", "main"), second.receiveMessage());
+    second.expectNoMessage();
+  }
 }

@@ -167,6 +167,26 @@ public final class Ffmpeg {
   }
 
   /**
+   * ffmpeg publishing a gray picture that turns green for the second half of every
+   * {@code periodSeconds} (the host's "the link is live" moment, as a page can see it in a decoded
+   * frame), with a tone, over RTMP to {@code url}: green starts on the frames at stream time
+   * {@code k * periodSeconds + periodSeconds / 2}.
+   */
+  public static Process publishFlashing(String url, String size, int fps, int gop, int periodSeconds, Path log)
+      throws IOException {
+    String video = "color=c=gray:s=" + size + ":r=" + fps + ",drawbox=x=0:y=0:w=iw:h=ih:color=green:t=fill"
+        + ":enable='gte(mod(t," + periodSeconds + ")," + (periodSeconds / 2.0) + ")'";
+    List<String> cmd = new ArrayList<>(List.of(require(ffmpeg(), "ffmpeg"), "-hide_banner", "-nostdin",
+        "-loglevel", "warning", "-re",
+        "-f", "lavfi", "-i", video,
+        "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000",
+        "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-g", String.valueOf(gop),
+        "-b:v", "400k", "-maxrate", "400k", "-bufsize", "400k", "-pix_fmt", "yuv420p",
+        "-c:a", "aac", "-b:a", "64k", "-f", "flv", url));
+    return process(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+  }
+
+  /**
    * ffmpeg publishing the test pattern over plain RTP to {@code host:port} (registered with
    * {@code POST /rtp/<roomId>}): H.264 as payload type 96 and mono 48 kHz AAC as 97, both to the port.
    */
