@@ -43,3 +43,24 @@ test('the sales shown are the open ones, then the announced ones soonest first',
   s = applyEvent(s, { type: 'saleOpen', seq: 6, saleId: 'late', revealAt: 9000 });
   assert.deepEqual(visibleSales(s).map(x => x.saleId), ['late', 'soon'], 'an open sale does not hide the next');
 });
+
+test('a comment the host took off leaves the chat, and a mute is kept until lifted', () => {
+  let s = applyEvent(emptyRoom(), { ...snapshot, muted: [{ userId: 'u9', until: 9000 }] });
+  assert.deepEqual(s.muted, { u9: 9000 });
+  s = applyEvent(s, { type: 'comment', seq: 4, userId: 'u3', text: 'spam' });
+  s = applyEvent(s, { type: 'commentRemoved', seq: 5, commentSeq: 4 });
+  assert.deepEqual(s.comments.map(c => c.seq), [2]);
+  s = applyEvent(s, { type: 'muted', seq: 6, userId: 'u3', until: 7000 });
+  assert.deepEqual(s.muted, { u9: 9000, u3: 7000 });
+  s = applyEvent(s, { type: 'muted', seq: 7, userId: 'u9', until: 0 });
+  assert.deepEqual(s.muted, { u3: 7000 });
+});
+
+test('an event held for its frame is applied late without undoing the events after it', () => {
+  let s = applyEvent(emptyRoom(), snapshot);
+  s = applyEvent(s, { type: 'comment', seq: 5, userId: 'u2', text: 'after the pin' });
+  s = applyEvent(s, { type: 'pin', seq: 4, productId: 'p1', late: true });
+  assert.equal(s.pinned, 'p1');
+  assert.equal(s.seq, 5);
+  assert.equal(applyEvent(s, { type: 'pin', seq: 4, productId: 'p2' }), s, 'a repeat without late is ignored');
+});

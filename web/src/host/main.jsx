@@ -1,6 +1,7 @@
 // The host console, /host/<roomId>#token=<hostToken>: set up and run a room (products, pin,
 // coupons, lucky bags, flash sales on the calendar, announcements, camera), watch its numbers and
-// its orders, and the settings to publish from OBS. /host alone creates a room. The host token
+// its orders, moderate its chat (take a comment off, mute its writer), and the settings to publish
+// from OBS. /host alone creates a room. The host token
 // stays in the URL's fragment, which never reaches a server log.
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
@@ -143,6 +144,7 @@ function Console() {
   const [problem, setProblem] = useState(null);
   const [rates, setRates] = useState({ commentsPerSecond: 0, lastSeq: -1, at: 0 });
   const [viewers, setViewers] = useState(null);
+  const [moderation, setModeration] = useState(null);
   useEffect(() => {
     let stop = false;
     const poll = async () => {
@@ -180,6 +182,10 @@ function Console() {
   if (!room) {
     return <main class="console"><p>{problem ?? t.connecting}</p></main>;
   }
+  const moderate = async (method, url, body) => {
+    const r = await request(method, url, { token, body });
+    setModeration(r.status === 200 ? null : describe(r));
+  };
   const products = room.products ?? [];
   const sales = room.flashSales ?? [];
   const number = v => Number(v);
@@ -241,7 +247,21 @@ function Console() {
       <Orders sales={sales} />
       <section class="chat">
         <h2>{t.chat}</h2>
-        <ol>{(room.recentComments ?? []).slice(-20).map(c => <li key={c.seq}><b>{c.userId}</b> {c.text}</li>)}</ol>
+        <ol data-testid="host-chat">{(room.recentComments ?? []).slice(-20).map(c => (
+          <li key={c.seq} data-seq={c.seq}><b>{c.userId}</b> {c.text}
+            <button type="button" class="small" title={t.removeComment} data-testid={`remove-${c.seq}`}
+              onClick={() => moderate('DELETE', `${api}/comments/${c.seq}`)}>✕</button>
+            <button type="button" class="small" title={t.muteUser} data-testid={`mute-${c.seq}`}
+              onClick={() => moderate('POST', `${api}/mutes`, { userId: c.userId, durationMs: 10 * 60_000 })}>{t.mute}</button>
+          </li>))}
+        </ol>
+        {(room.muted ?? []).length > 0 && <ul class="list" data-testid="muted">
+          {room.muted.map(m => (
+            <li key={m.userId}>{m.userId} · {t.mutedUntil} {new Date(m.until).toLocaleTimeString()}
+              <button type="button" class="small" onClick={() => moderate('DELETE',
+                `${api}/mutes/${encodeURIComponent(m.userId)}`)}>{t.liftMute}</button></li>))}
+        </ul>}
+        {moderation && <p class="problem">{moderation}</p>}
       </section>
       <Publish />
     </main>

@@ -19,6 +19,8 @@ const WORDS = {
     issueCoupon: 'Issue coupon', discount: 'Discount', count: 'Count', startLuckyBag: 'Start lucky bag', keyword: 'Keyword',
     prize: 'Prize', winners: 'Winners', seconds: 'Seconds', onAir: 'On air', announce: 'Announce',
     announcement: 'Announcement', switchCamera: 'Switch camera', camera: 'Camera', chat: 'Chat',
+    removeComment: 'Take this comment off the chat', muteUser: 'Mute this viewer for 10 minutes', mute: 'Mute',
+    mutedUntil: 'muted until', liftMute: 'Lift the mute', youAreMuted: 'The host has muted you until',
   },
   zh: {
     live: '直播中', connecting: '连接中…', reconnecting: '重新连接中…', moving: '切换服务器…',
@@ -38,6 +40,8 @@ const WORDS = {
     issueCoupon: '发券', discount: '减免', count: '张数', startLuckyBag: '发福袋', keyword: '口令',
     prize: '奖品', winners: '中奖人数', seconds: '秒', onAir: '直播中操作', announce: '公告',
     announcement: '公告内容', switchCamera: '切换机位', camera: '机位', chat: '评论',
+    removeComment: '删除这条评论', muteUser: '禁言 10 分钟', mute: '禁言',
+    mutedUntil: '禁言至', liftMute: '解除禁言', youAreMuted: '你已被主播禁言，直到',
   },
 };
 

@@ -83,6 +83,11 @@ export function watchFrames(video, onFrame) {
   };
 }
 
+/** Where the node that serves join's video lists the room's layers (GET, JSON). */
+export function layersUrl(join) {
+  return join.flv.replace(/\.flv$/, '/layers');
+}
+
 /** The URL to play: the /join answer's WebSocket-FLV, with a pinned layer and the viewer's token if any. */
 export function playUrl(join, { layer, token }) {
   const url = new URL(join.wsFlv);

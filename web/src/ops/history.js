@@ -16,6 +16,22 @@ export class History {
     }
   }
 
+  /**
+   * Puts earlier samples (the autoscaler's, every few seconds) before the ones this page polled,
+   * dropping any that overlap them.
+   */
+  seed(earlier) {
+    const first = this.samples.length ? this.samples[0].at : Infinity;
+    const before = [];
+    for (const e of earlier) {
+      if (e.at < first) {
+        const values = new Map(e.nodes.map(n => [n.host || n.node, n]));
+        before.push({ at: e.at, values, active: e.nodes.filter(n => n.role === 'ACTIVE').length });
+      }
+    }
+    this.samples = [...before, ...this.samples];
+  }
+
   /** {times, series} of one field per node; a node absent from a sample is null there. */
   series(field) {
     const names = new Set();

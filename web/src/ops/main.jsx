@@ -12,6 +12,8 @@ import './ops.css';
 const POLL_MS = 2000;
 const samples = new History();
 const decisions = [];
+// What browser tests read: the charts' samples and when the page opened.
+window.shardcastOps = { samples, openedAt: Date.now() };
 
 function initialToken() {
   const fromUrl = new URLSearchParams(location.hash.slice(1)).get('token');
@@ -66,6 +68,13 @@ function Dashboard({ token, onRefused }) {
   useEffect(() => {
     let stop = false;
     let after = Date.now() - 10 * 60_000;
+    // The last ten minutes as the autoscaler saw them: the charts do not start empty.
+    request('GET', `/api/ops/v1/autoscaler/history?after=${after}`, { token }).then(h => {
+      if (!stop && h.status === 200) {
+        samples.seed((h.body.history ?? []).map(x => ({ at: x.at, nodes: x.nodes })));
+        setTick(x => x + 1);
+      }
+    });
     const poll = async () => {
       const [s, r, sa, tl] = await Promise.all([
         request('GET', '/api/ops/v1/status', { token }),

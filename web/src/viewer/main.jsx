@@ -7,7 +7,7 @@ import { useEffect, useMemo, useReducer, useRef, useState } from 'preact/hooks';
 import { ClockSync } from '../lib/clock.js';
 import { language, price, words } from '../lib/i18n.js';
 import { MediaSync } from '../lib/media-sync.js';
-import { canPlay, play, playUrl, watchFrames } from '../lib/player.js';
+import { canPlay, layersUrl, play, playUrl, watchFrames } from '../lib/player.js';
 import { RoomConnection } from '../lib/room-connection.js';
 import { applyEvent, emptyRoom, visibleSales } from './room-state.js';
 import './viewer.css';
@@ -50,6 +50,18 @@ function anonymousUser() {
 
 const user = token ? undefined : anonymousUser();
 
+/** Who a platform token says the viewer is (read for display only: the cluster verifies the token). */
+function subjectOf(jwt) {
+  try {
+    const part = jwt.split('.')[1].replace(/-/g, '+').replace(/_/g, '/');
+    return JSON.parse(atob(part)).sub ?? null;
+  } catch {
+    return null;
+  }
+}
+
+const me = user ?? (token ? subjectOf(token) : null);
+
 function headers() {
   const h = { 'Content-Type': 'application/json' };
   if (token) {
@@ -77,11 +89,42 @@ async function post(path, body, onRetry) {
   }
 }
 
+/** The layers the node serves, refreshed while the page plays; a menu pins one ("auto": the node chooses). */
+function useLayers(join) {
+  const [layers, setLayers] = useState([]);
+  useEffect(() => {
+    if (!join?.flv) {
+      return undefined;
+    }
+    let stop = false;
+    const load = async () => {
+      try {
+        const r = await fetch(layersUrl(join));
+        const body = r.ok ? await r.json() : { layers: [] };
+        if (!stop) {
+          setLayers(body.layers ?? []);
+        }
+      } catch {
+        // the menu waits for the next try; the video plays on regardless
+      }
+    };
+    load();
+    const timer = setInterval(load, 5000);
+    return () => {
+      stop = true;
+      clearInterval(timer);
+    };
+  }, [join?.flv]);
+  return layers;
+}
+
 function Video({ join, onFrame }) {
   const ref = useRef(null);
   const [muted, setMuted] = useState(true);
   const [problem, setProblem] = useState(null);
-  const url = join?.wsFlv ? playUrl(join, { token }) : null;
+  const [layer, setLayer] = useState('');
+  const layers = useLayers(join);
+  const url = join?.wsFlv ? playUrl(join, { token, layer: layer || undefined }) : null;
   useEffect(() => {
     if (!url || !ref.current || !canPlay()) {
       return undefined;
@@ -113,6 +156,11 @@ function Video({ join, onFrame }) {
       <video ref={ref} playsInline autoPlay muted={muted} data-testid="video" />
       {problem && <div class="video-note">{t.noVideo}</div>}
       {muted && <button class="unmute" onClick={() => { setMuted(false); ref.current.muted = false; }}>{t.unmute}</button>}
+      {layers.length > 1 && <select class="layers" aria-label={t.quality} data-testid="layers" value={layer}
+        onChange={e => setLayer(e.currentTarget.value)}>
+        <option value="">{t.auto}</option>
+        {layers.map(l => <option key={l.layer} value={l.layer}>{l.layer} · {l.kbps} kbps</option>)}
+      </select>}
     </div>
   );
 }
@@ -300,6 +348,7 @@ function App() {
     }
   };
   const note = room.notices.at(-1);
+  const mutedUntil = me && room.muted[me] > now ? room.muted[me] : null;
   if (tokenProblem) {
     return (
       <main class="page failed">
@@ -347,6 +396,7 @@ function App() {
       <ol class="chat" data-testid="chat">
         {room.comments.slice(-30).map(c => <li key={c.seq}><b>{c.userId}</b> {c.text}</li>)}
       </ol>
+      {mutedUntil && <p class="muted" data-testid="muted">{t.youAreMuted} {new Date(mutedUntil).toLocaleTimeString()}</p>}
       <form class="say" onSubmit={e => { e.preventDefault(); sendComment(text); }}>
         <input value={text} maxLength={200} placeholder={t.say} aria-label={t.say} data-testid="say"
           onInput={e => setText(e.currentTarget.value)} />

@@ -7,7 +7,7 @@ const KEEP_NOTICES = 5;
 export function emptyRoom() {
   return {
     seq: -1, title: '', likes: 0, camera: '', pinned: null, products: {}, coupons: {}, sales: {}, bags: {},
-    comments: [], notices: [], announcement: null,
+    comments: [], notices: [], announcement: null, muted: {},
   };
 }
 
@@ -31,6 +31,7 @@ export function applyEvent(state, e) {
       pinned: e.pinnedProductId ?? null, products: byId(e.products, 'productId'),
       coupons: byId(e.coupons, 'couponId'), sales: byId(e.flashSales, 'saleId'), bags: byId(e.luckyBags, 'bagId'),
       comments: (e.recentComments ?? []).map(c => ({ seq: c.seq, userId: c.userId, text: c.text })),
+      muted: Object.fromEntries((e.muted ?? []).map(m => [m.userId, m.until])),
     };
   }
   if (typeof e.seq === 'number') {
@@ -60,6 +61,17 @@ export function applyEvent(state, e) {
     case 'luckyBagDrawn': {
       const b = state.bags[e.bagId];
       return b ? { ...state, bags: { ...state.bags, [e.bagId]: { ...b, drawnWinners: e.winners ?? [] } } } : state;
+    }
+    case 'commentRemoved':
+      return { ...state, comments: state.comments.filter(c => c.seq !== e.commentSeq) };
+    case 'muted': {
+      const muted = { ...state.muted };
+      if (e.until > 0) {
+        muted[e.userId] = e.until;
+      } else {
+        delete muted[e.userId];
+      }
+      return { ...state, muted };
     }
     case 'saleAnnounced':
       return { ...state, sales: { ...state.sales, [e.saleId]: {

@@ -76,6 +76,9 @@ final class GroupCommit {
           seq++;
         }
       } else if (c instanceof PostComment pc) {
+        if (state.muted(pc.userId(), nowMillis)) {
+          continue; // the host muted this user: the comment reaches nobody, and enters no lucky bag
+        }
         String text = pc.text().length() > settings.maxCommentChars()
             ? pc.text().substring(0, settings.maxCommentChars()) : pc.text();
         // Over the broadcast rate, a comment is kept (it may win a lucky bag) but not shown to all.

@@ -29,6 +29,9 @@ final class HostOps {
     }
   }
 
+  /** The longest mute a host may give at once: a week. */
+  static final long MAX_MUTE_MILLIS = 7L * 24 * 3600 * 1000;
+
   private HostOps() {}
 
   /** The decision for {@code op} on {@code state}, the event to be numbered {@code state.seq + 1}. */
@@ -91,6 +94,16 @@ final class HostOps {
         return Decision.bad("userId must be 1..64 of [A-Za-z0-9_-]");
       }
       return Decision.accept(new CohostAdded(seq, p.userId()));
+    } else if (op instanceof RemoveComment p) {
+      if (p.commentSeq() <= 0 || p.commentSeq() > state.seq) {
+        return Decision.bad("seq must be a comment's seq in this room (1.." + state.seq + ")");
+      }
+      return Decision.accept(new CommentRemoved(seq, p.commentSeq()));
+    } else if (op instanceof MuteUser p) {
+      if (blankOrLong(p.userId(), 128) || p.durationMillis() < 0 || p.durationMillis() > MAX_MUTE_MILLIS) {
+        return Decision.bad("userId (1..128 chars) and durationMs 0.." + MAX_MUTE_MILLIS + " (0 lifts a mute) are required");
+      }
+      return Decision.accept(new UserMuted(seq, p.userId(), p.durationMillis() == 0 ? 0 : nowMillis + p.durationMillis()));
     }
     return Decision.bad("unknown host operation");
   }

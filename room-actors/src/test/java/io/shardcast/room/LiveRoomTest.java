@@ -274,6 +274,29 @@ class LiveRoomTest {
     assertTrue(room.getState().room().recentComments.stream().allMatch(c -> c.seq() > 0));
   }
 
+  @Test
+  void theHostTakesACommentOffAndAMutedUsersCommentsReachNobodyUntilTheMuteIsLifted() {
+    room.runCommand(new LiveRoom.PostComment("spammer", "cheap watches"));
+    room.runCommand(new LiveRoom.PostComment("fan", "hello"));
+    awaitGroupCommit();
+    long spam = room.getState().room().recentComments.getFirst().seq();
+    assertInstanceOf(RoomReply.HostDone.class, host(new RemoveComment(spam)));
+    assertEquals(List.of("hello"), room.getState().room().recentComments.stream().map(CommentPosted::text).toList());
+    assertEquals(Reason.BAD_REQUEST, rejection(host(new RemoveComment(9_999))), "a seq the room never gave");
+
+    assertInstanceOf(RoomReply.HostDone.class, host(new MuteUser("spammer", 60_000)));
+    room.runCommand(new LiveRoom.PostComment("spammer", "again"));
+    awaitGroupCommit();
+    assertTrue(replayedEvents().stream().noneMatch(e -> e instanceof CommentPosted c && c.text().equals("again")),
+        "a muted user's comment is not even kept");
+    assertEquals(Reason.BAD_REQUEST, rejection(host(new MuteUser("spammer", 8L * 24 * 3600 * 1000))),
+        "a mute of more than a week");
+    assertInstanceOf(RoomReply.HostDone.class, host(new MuteUser("spammer", 0)));
+    room.runCommand(new LiveRoom.PostComment("spammer", "sorry"));
+    awaitGroupCommit();
+    assertTrue(room.getState().room().recentComments.stream().anyMatch(c -> c.text().equals("sorry")));
+  }
+
   private List<RoomEvent> replayedEvents() {
     List<RoomEvent> events = new ArrayList<>();
     for (Object e : room.persistenceTestKit().persistedInStorage("LiveRoom|" + roomId)) {

@@ -2,6 +2,7 @@ package io.shardcast.cli.web;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -123,6 +124,22 @@ class SaleOpenInBrowsersTest {
             + " && document.querySelector('[data-testid=rooms]')?.textContent.includes(room)"
             + " && document.querySelectorAll('.chart canvas').length === 3", room.roomId(), ViewerPageTest.WITHIN_30_S);
         assertTrue(!dash.url().contains("token="), "the token leaves the address bar: " + dash.url());
+        // The charts start with the minutes before the page opened, as the autoscaler saw them.
+        io.shardcast.testkit.load.RestClient rest = new io.shardcast.testkit.load.RestClient();
+        String history = cluster.node(1).http() + "/api/ops/v1/autoscaler/history?after=0";
+        assertTrue(rest.get(history).status() == 401, "the history is for operators");
+        JsonNode samples = rest.get(history, cluster.opsToken()).body();
+        assertTrue(samples.path("history").size() >= 2
+            && samples.path("history").get(samples.path("history").size() - 1).path("nodes").size() == 3,
+            samples.toString());
+        try {
+          dash.waitForFunction("() => window.shardcastOps.samples.samples[0]?.at < window.shardcastOps.openedAt - 10000",
+              null, ViewerPageTest.WITHIN_30_S);
+        } catch (RuntimeException e) {
+          throw new AssertionError("the dashboard's first sample: " + dash.evaluate(
+              "() => JSON.stringify({first: window.shardcastOps?.samples.samples[0]?.at, n: window.shardcastOps?.samples"
+              + ".samples.length, opened: window.shardcastOps?.openedAt})"), e);
+        }
         dash.setViewportSize(1100, 900);
         dash.waitForFunction("() => document.querySelector('.chart canvas')?.clientWidth > 700", null,
             ViewerPageTest.WITHIN_30_S); // the charts follow the page's width

@@ -15,6 +15,7 @@ import io.shardcast.testkit.load.RoomScript;
 import io.shardcast.testkit.media.Ffmpeg;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -227,6 +228,97 @@ class ViewerPageTest {
       without.navigate(cluster.node(0).http() + new java.net.URI(page.url()).getPath());
       without.waitForSelector("[data-testid=no-token]");
     }
+  }
+
+  @Test
+  void aViewerPinsALayerFromTheMenu() throws Exception {
+    LocalCluster.Node origin = cluster.node(0);
+    RoomScript room = new RoomScript(origin.http()).create("Two layers");
+    String publish = origin.rtmp() + "/" + room.roomId() + "?token=" + room.hostToken();
+    Process source = Ffmpeg.publishRtmp(publish + "&layer=source", "640x360", 25, 25, "600k", work.resolve("source.log"));
+    Process low = Ffmpeg.publishRtmp(publish + "&layer=low", "320x180", 25, 25, "150k", work.resolve("low.log"));
+    try (BrowserContext context = chromium.viewer("en-US")) {
+      Page page = context.newPage();
+      page.navigate(cluster.node(1).http() + "/live/" + room.roomId());
+      // The menu lists the node's layers after "Auto", highest first once their rates are measured.
+      page.waitForFunction("() => [...document.querySelectorAll('[data-testid=layers] option')].map(o => o.value)"
+          + ".join(',') === ',source,low'", null, WITHIN_30_S);
+      page.selectOption("[data-testid=layers]", "low");
+      page.waitForFunction("() => document.querySelector('video').videoWidth === 320", null, WITHIN_30_S);
+      page.selectOption("[data-testid=layers]", "source");
+      page.waitForFunction("() => document.querySelector('video').videoWidth === 640", null, WITHIN_30_S);
+    } finally {
+      source.destroyForcibly();
+      low.destroyForcibly();
+    }
+    RestClient.Response notHere = new RestClient().get(origin.media() + "/live/nobody-here/layers");
+    assertEquals(404, notHere.status());
+    assertEquals("NOT_HERE", notHere.body().path("code").asText());
+  }
+
+  @Test
+  void theHostTakesACommentOffTheChatAndMutesItsWriter() throws Exception {
+    LocalCluster.Node node = cluster.node(0);
+    RoomScript room = new RoomScript(node.http()).create("Moderated");
+    try (BrowserContext a = chromium.viewer("en-US"); BrowserContext b = chromium.viewer("en-US")) {
+      Page spammer = a.newPage();
+      spammer.navigate(cluster.node(1).http() + "/live/" + room.roomId());
+      Page viewer = b.newPage();
+      viewer.navigate(node.http() + "/live/" + room.roomId());
+      for (Page p : List.of(spammer, viewer)) {
+        p.waitForFunction("() => document.querySelector('[data-testid=status]')?.textContent === 'LIVE'", null,
+            WITHIN_30_S);
+      }
+      say(spammer, "cheap watches at spam.example");
+      viewer.waitForFunction("() => document.querySelector('[data-testid=chat]')?.textContent.includes('spam.example')",
+          null, WITHIN_30_S);
+
+      Page console = a.newPage();
+      console.navigate(node.http() + "/host/" + room.roomId() + "#token=" + room.hostToken());
+      console.waitForFunction("() => document.querySelector('[data-testid=host-chat]')?.textContent"
+          + ".includes('spam.example')", null, WITHIN_30_S);
+      String seq = (String) console.evaluate("() => [...document.querySelectorAll('[data-testid=host-chat] li')]"
+          + ".find(li => li.textContent.includes('spam.example')).dataset.seq");
+      console.locator("[data-testid=remove-" + seq + "]").click();
+      viewer.waitForFunction("() => !document.querySelector('[data-testid=chat]').textContent.includes('spam.example')",
+          null, WITHIN_30_S);
+      console.waitForFunction("() => !document.querySelector('[data-testid=host-chat]').textContent"
+          + ".includes('spam.example')", null, WITHIN_30_S);
+
+      // Muted from the console: the writer's page says so, and its next comment reaches nobody.
+      say(spammer, "visit spam.example again");
+      console.waitForFunction("() => document.querySelector('[data-testid=host-chat]')?.textContent"
+          + ".includes('again')", null, WITHIN_30_S);
+      String again = (String) console.evaluate("() => [...document.querySelectorAll('[data-testid=host-chat] li')]"
+          + ".find(li => li.textContent.includes('again')).dataset.seq");
+      console.locator("[data-testid=mute-" + again + "]").click();
+      spammer.waitForSelector("[data-testid=muted]");
+      console.waitForSelector("[data-testid=muted]");
+      say(spammer, "muted but trying");
+      say(viewer, "a real question");
+      viewer.waitForFunction("() => document.querySelector('[data-testid=chat]')?.textContent.includes('a real question')",
+          null, WITHIN_30_S);
+      assertFalse(((String) viewer.locator("[data-testid=chat]").textContent()).contains("muted but trying"),
+          "a muted viewer's comment, sent first, reached nobody");
+    }
+    // Refusals are JSON, and nobody but the host moderates.
+    RestClient rest = new RestClient();
+    RestClient.Response noToken = rest.delete(node.http() + "/api/rooms/" + room.roomId() + "/comments/1", null);
+    assertEquals(401, noToken.status());
+    RestClient.Response wrongToken = rest.delete(node.http() + "/api/rooms/" + room.roomId() + "/comments/1", "nope");
+    assertEquals(403, wrongToken.status());
+    RestClient.Response badSeq = rest.delete(node.http() + "/api/rooms/" + room.roomId() + "/comments/x",
+        room.hostToken());
+    assertEquals(400, badSeq.status());
+    assertEquals("BAD_REQUEST", badSeq.body().path("code").asText(), badSeq.body().toString());
+    RestClient.Response tooLong = rest.post(node.http() + "/api/rooms/" + room.roomId() + "/mutes", room.hostToken(),
+        "{\"userId\":\"u1\",\"durationMs\":999999999999}");
+    assertEquals(400, tooLong.status(), tooLong.body().toString());
+  }
+
+  private static void say(Page page, String text) {
+    page.locator("[data-testid=say]").fill(text);
+    page.locator("[data-testid=send]").click();
   }
 
   @Test

@@ -69,6 +69,9 @@ public final class Autoscaler {
 
   public record GetState(ActorRef<State> replyTo) implements Command {}
 
+  /** The nodes' load samples after {@code afterMillis} ({@link LoadHistory}), as {@code {"history":[...]}}. */
+  public record GetHistory(long afterMillis, ActorRef<State> replyTo) implements Command {}
+
   public record GetPlacement(ActorRef<Placement> replyTo) implements Command {}
 
   public record GetAllocation(ActorRef<Allocation> replyTo) implements Command {}
@@ -152,6 +155,8 @@ public final class Autoscaler {
   private final RoomTrends rooms;
   private final OperatorOrders operatorOrders;
   private final StateView view;
+  /** Ten minutes of the nodes' load, a sample every 5 s, for the dashboard's charts. */
+  private final LoadHistory history = new LoadHistory(5_000, 10 * 60_000);
   private final ScaleHolds holds;
   private final RequestedMoves moves = new RequestedMoves();
   private final long startedAtMillis = System.currentTimeMillis();
@@ -196,6 +201,13 @@ public final class Autoscaler {
         })
         .onMessage(GetState.class, g -> {
           g.replyTo().tell(new State(view.json(System.currentTimeMillis())));
+          return Behaviors.same();
+        })
+        .onMessage(GetHistory.class, g -> {
+          com.fasterxml.jackson.databind.node.ObjectNode out =
+              com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+          history.describe(out.putArray("history"), g.afterMillis());
+          g.replyTo().tell(new State(out.toString()));
           return Behaviors.same();
         })
         .onMessage(GetPlacement.class, g -> {
@@ -291,6 +303,7 @@ public final class Autoscaler {
       log.info("autoscaler {} {} :: {}", acting ? "does" : "would (not acting)", plan.actions(), plan.reason());
     }
     rooms.observe(now, nodes.roomViewers(now), nodes.roomSeqs(now));
+    history.offer(now, () -> view.points(now));
   }
 
   /** Carries {@code a} out unless it is under way already; returns whether it was. */

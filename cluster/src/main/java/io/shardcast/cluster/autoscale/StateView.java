@@ -9,6 +9,7 @@ import io.shardcast.autoscaler.policy.Plan;
 import io.shardcast.autoscaler.policy.Timeline;
 import io.shardcast.autoscaler.signal.NodeLoad;
 import io.shardcast.autoscaler.signal.SaleWindow;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -94,6 +95,17 @@ final class StateView {
       actions.add(a.toString());
     }
     return n;
+  }
+
+  /** Every node's load now, as the history keeps it. */
+  List<LoadHistory.NodePoint> points(long now) {
+    List<LoadHistory.NodePoint> out = new java.util.ArrayList<>();
+    for (ReportedCluster.Received r : nodes.all()) {
+      NodeLoad l = r.report().load();
+      out.add(new LoadHistory.NodePoint(r.report().nodeId(), nodes.role(r).name(), l.viewers(),
+          round(settings.safeLoad().stress(l)), settings.safeLoad().bottleneck(l).name().toLowerCase(Locale.ROOT)));
+    }
+    return out;
   }
 
   /** Three decimals: what a person reads. */

@@ -171,7 +171,24 @@ public final class Gateway extends AllDirectives {
         path("announcements", () -> hostOp(roomId, "announcements", b -> new HostOp.Announce(text(b, "text")))),
         path("media", () -> get(() -> guard.authorized(Scope.OPS_READ, null, who -> read(roomId, LiveRoom.GetMediaRoute::new)))),
         path("camera", () -> hostOp(roomId, "camera", b -> new HostOp.SwitchCamera(id(b, "camera")))),
-        path("cohosts", () -> hostOp(roomId, "cohosts", b -> new HostOp.AddCohost(id(b, "userId")))));
+        path("cohosts", () -> hostOp(roomId, "cohosts", b -> new HostOp.AddCohost(id(b, "userId")))),
+        path(segment("comments").slash(segment()), seq -> delete(() -> hostOpWithoutBody(roomId, "comments.remove",
+            () -> new HostOp.RemoveComment(commentSeq(seq))))),
+        path("mutes", () -> hostOp(roomId, "mutes", b -> new HostOp.MuteUser(text(b, "userId"),
+            longField(b, "durationMs", DEFAULT_MUTE_MILLIS)))),
+        path(segment("mutes").slash(segment()), userId -> delete(() -> hostOpWithoutBody(roomId, "mutes.lift",
+            () -> new HostOp.MuteUser(userId, 0)))));
+  }
+
+  /** A mute without a duration lasts ten minutes, the usual "cool down" of live-commerce rooms. */
+  private static final long DEFAULT_MUTE_MILLIS = 10 * 60_000;
+
+  private static long commentSeq(String seq) {
+    try {
+      return Long.parseLong(seq);
+    } catch (NumberFormatException e) {
+      return -1; // refused by the room as a bad request, with the valid range
+    }
   }
 
   /**
@@ -295,14 +312,23 @@ public final class Gateway extends AllDirectives {
 
   /** A host operation ({@code what}: its path), answered by the room (which checks the host token) and audited. */
   private Route hostOp(String roomId, String what, Function<JsonNode, HostOp> parse) {
+    return post(() -> hostOpWith(roomId, what, inner -> jsonBody(b -> inner.apply(parse.apply(b)))));
+  }
+
+  /** A host operation named by its path alone ({@code DELETE .../comments/{seq}}): no body. */
+  private Route hostOpWithoutBody(String roomId, String what, java.util.function.Supplier<HostOp> op) {
+    return hostOpWith(roomId, what, inner -> inner.apply(op.get()));
+  }
+
+  /** Checks the bearer, asks the room to carry out the operation {@code withOp} supplies, answers and audits. */
+  private Route hostOpWith(String roomId, String what, Function<Function<HostOp, Route>, Route> withOp) {
     String action = "host." + what;
-    return post(() -> guard.remote(ip -> guard.withBearer(token -> {
+    return guard.remote(ip -> guard.withBearer(token -> {
       if (token.isEmpty()) {
         AuditLog.record("unverified", action, roomId, null, 401, "UNAUTHORIZED", ip);
         return error(401, "UNAUTHORIZED", "host operations need 'Authorization: Bearer <hostToken>'");
       }
-      return jsonBody(b -> {
-        HostOp op = parse.apply(b);
+      return withOp.apply(op -> {
         CompletionStage<RoomReply.ToHost> reply = sharding.entityRefFor(LiveRoom.TYPE_KEY, roomId)
             .ask(r -> new LiveRoom.Host(token.get(), op, r), settings.askTimeout());
         return onComplete(reply, t -> {
@@ -315,7 +341,7 @@ public final class Gateway extends AllDirectives {
           return complete(answer);
         });
       });
-    })));
+    }));
   }
 
   /**

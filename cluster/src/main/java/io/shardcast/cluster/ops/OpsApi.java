@@ -116,6 +116,17 @@ public final class OpsApi extends AllDirectives {
               return onSuccess(autoscalerJson(), a -> a.isMissingNode() ? autoscalerSilent()
                   : guard.complete(JsonReply.ok(OpsViews.timeline(a, afterMillis))));
             })))),
+        path(segment("autoscaler").slash("history"), () -> get(() -> read(who -> parameterOptional("after",
+            after -> {
+              long afterMillis;
+              try {
+                afterMillis = after.map(Long::parseLong).orElse(0L);
+              } catch (NumberFormatException e) {
+                return guard.complete(JsonReply.error(400, "BAD_REQUEST", "after is epoch milliseconds"));
+              }
+              return onSuccess(autoscalerHistory(afterMillis), h -> h.isMissingNode() ? autoscalerSilent()
+                  : guard.complete(JsonReply.ok(OpsViews.history(h))));
+            })))),
         pathPrefix("rooms", () -> concat(
             pathEnd(() -> get(() -> read(who -> parameterOptional("sort", sort -> parameterOptional("limit",
                 limit -> rooms(sort.orElse("viewers"), limit.orElse("20"))))))),
@@ -160,6 +171,24 @@ public final class OpsApi extends AllDirectives {
     }
     return AskPattern.<Autoscaler.Command, Autoscaler.State>ask(autoscaler, Autoscaler.GetState::new,
         settings.askTimeout(), system.scheduler()).handle((s, failure) -> {
+          if (s == null) {
+            return MissingNode.getInstance();
+          }
+          try {
+            return JSON.readTree(s.json());
+          } catch (Exception e) {
+            return MissingNode.getInstance();
+          }
+        });
+  }
+
+  /** The autoscaler's load history after {@code afterMillis}, or a missing node when it is off or silent. */
+  private CompletionStage<JsonNode> autoscalerHistory(long afterMillis) {
+    if (autoscaler == null) {
+      return CompletableFuture.completedFuture(MissingNode.getInstance());
+    }
+    return AskPattern.<Autoscaler.Command, Autoscaler.State>ask(autoscaler,
+        r -> new Autoscaler.GetHistory(afterMillis, r), settings.askTimeout(), system.scheduler()).handle((s, failure) -> {
           if (s == null) {
             return MissingNode.getInstance();
           }

@@ -63,6 +63,25 @@ final class OpsViews {
     return out;
   }
 
+  /**
+   * {@code GET /api/ops/v1/autoscaler/history}: the nodes' load every 5 s over the last 10 minutes
+   * (as the autoscaler saw it), each node also named by {@code host:port} as {@code status} names it.
+   */
+  static ObjectNode history(JsonNode autoscalerHistory) {
+    ObjectNode out = envelope();
+    ArrayNode samples = out.putArray("history");
+    for (JsonNode s : autoscalerHistory.path("history")) {
+      ObjectNode sample = samples.addObject().put("at", s.path("at").asLong());
+      ArrayNode nodes = sample.putArray("nodes");
+      for (JsonNode n : s.path("nodes")) {
+        ObjectNode copy = ((ObjectNode) n).deepCopy();
+        copy.put("host", host(n.path("node").asText()));
+        nodes.add(copy);
+      }
+    }
+    return out;
+  }
+
   /** {@code host:port} of a node address ({@code pekko://shardcast@host:port}). */
   static String host(String address) {
     int at = address.indexOf('@');

@@ -3,6 +3,7 @@ package io.shardcast.media.serve;
 import io.shardcast.media.MediaDirectory;
 import io.shardcast.media.MediaFrame;
 import io.shardcast.media.MediaRoom;
+import io.shardcast.media.Track;
 import io.shardcast.media.TrackKey;
 import io.shardcast.media.play.PlayGate;
 import io.shardcast.media.flv.Flv;
@@ -13,6 +14,8 @@ import io.shardcast.wire.WebSocketReader;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -27,6 +30,8 @@ import java.util.regex.Pattern;
 final class HttpFlvConnection extends MediaConnection implements WebSocketReader.Listener {
 
   private static final int MAX_REQUEST_BYTES = 8 * 1024;
+  /** Room, camera and layer ids are checked names ([A-Za-z0-9_-]), so they go into JSON as they are. */
+  private static final Pattern LAYERS_PATH = Pattern.compile("/live/([A-Za-z0-9_-]{1,64})/layers");
   private static final Pattern PATH = Pattern.compile("/(?:live/([A-Za-z0-9_-]{1,64})\\.flv|ws/live/([A-Za-z0-9_-]{1,64}))");
   private static final Pattern RTP_PATH = Pattern.compile("/rtp/([A-Za-z0-9_-]{1,64})");
   /** Browsers' players read the stream from other origins (the viewer page is served elsewhere). */
@@ -117,9 +122,19 @@ final class HttpFlvConnection extends MediaConnection implements WebSocketReader
       registerRtp(query);
       return;
     }
+    Matcher layers = LAYERS_PATH.matcher(path);
+    if (layers.matches()) {
+      roomId = layers.group(1);
+      if (!head.method().equals("GET")) {
+        error(405, "METHOD_NOT_ALLOWED", "only GET");
+        return;
+      }
+      layers(loop.server.hub.existing(roomId));
+      return;
+    }
     Matcher m = PATH.matcher(path);
     if (!m.matches()) {
-      error(404, "NOT_FOUND", "media paths are /live/<roomId>.flv and /ws/live/<roomId>");
+      error(404, "NOT_FOUND", "media paths are /live/<roomId>.flv, /ws/live/<roomId> and /live/<roomId>/layers");
       return;
     }
     if (!head.method().equals("GET")) {
@@ -212,6 +227,38 @@ final class HttpFlvConnection extends MediaConnection implements WebSocketReader
             closeAfterFlush("RTP publisher registered on port " + r);
           }
         }));
+  }
+
+  /**
+   * {@code GET /live/<roomId>/layers}: the layers of the room's active camera that this node serves
+   * now, highest first, for a player's menu ({@code ?layer=} pins one); 404 when the room's media is
+   * not on this node (a node gets it with its first viewer).
+   */
+  private void layers(MediaRoom room) {
+    if (room == null || !room.live()) {
+      error(404, "NOT_HERE", "room " + roomId + " has no media on this node; play it here first");
+      return;
+    }
+    String camera = room.activeCamera();
+    List<Track> tracks = new ArrayList<>();
+    for (Track t : room.tracks()) {
+      if (!t.ended() && t.key.camera().equals(camera)) {
+        tracks.add(t);
+      }
+    }
+    tracks.sort((a, b) -> a.bytesPerSecond() != b.bytesPerSecond() ? Double.compare(b.bytesPerSecond(),
+        a.bytesPerSecond()) : a.key.layer().compareTo(b.key.layer()));
+    StringBuilder json = new StringBuilder("{\"roomId\":\"").append(roomId).append("\",\"camera\":\"")
+        .append(camera).append("\",\"layers\":[");
+    for (int i = 0; i < tracks.size(); i++) {
+      Track t = tracks.get(i);
+      json.append(i == 0 ? "" : ",").append("{\"layer\":\"").append(t.key.layer()).append("\",\"kbps\":")
+          .append(Math.round(t.bytesPerSecond() * 8 / 1000)).append('}');
+    }
+    json.append("]}");
+    answered = true;
+    send(HttpAnswer.json(200, json.toString(), "Cache-Control: no-cache\r\n" + CORS, true));
+    closeAfterFlush("layers of " + roomId + " answered");
   }
 
   private void start(MediaRoom room, String camera, String layer, String wsKey) {

@@ -87,6 +87,10 @@ public final class FrameRenderer {
       n.put("type", "camera").put("camera", e.camera());
     } else if (event instanceof CohostAdded e) {
       n.put("type", "cohost").put("userId", e.userId());
+    } else if (event instanceof CommentRemoved e) {
+      n.put("type", "commentRemoved").put("commentSeq", e.commentSeq());
+    } else if (event instanceof UserMuted e) {
+      n.put("type", "muted").put("userId", e.userId()).put("until", e.untilMillis());
     } else {
       n.put("type", "event");
     }
@@ -140,6 +144,12 @@ public final class FrameRenderer {
     for (CommentPosted c : s.recentComments) {
       comments.addObject().put("seq", c.seq()).put("userId", c.userId()).put("text", c.text());
     }
+    ArrayNode muted = n.putArray("muted");
+    s.mutedUntil.forEach((user, until) -> {
+      if (until > nowMillis) {
+        muted.addObject().put("userId", user).put("until", until);
+      }
+    });
     return n;
   }
 

@@ -13,7 +13,9 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
   @JsonSubTypes.Type(value = HostOp.AnnounceFlashSale.class, name = "sale"),
   @JsonSubTypes.Type(value = HostOp.Announce.class, name = "announce"),
   @JsonSubTypes.Type(value = HostOp.SwitchCamera.class, name = "camera"),
-  @JsonSubTypes.Type(value = HostOp.AddCohost.class, name = "cohost")
+  @JsonSubTypes.Type(value = HostOp.AddCohost.class, name = "cohost"),
+  @JsonSubTypes.Type(value = HostOp.RemoveComment.class, name = "removeComment"),
+  @JsonSubTypes.Type(value = HostOp.MuteUser.class, name = "mute")
 })
 public sealed interface HostOp extends CborSerializable {
 
@@ -34,4 +36,10 @@ public sealed interface HostOp extends CborSerializable {
   record SwitchCamera(String camera) implements HostOp {}
 
   record AddCohost(String userId) implements HostOp {}
+
+  /** Takes a comment (by its seq) off every viewer's chat. */
+  record RemoveComment(long commentSeq) implements HostOp {}
+
+  /** Stops a user's comments reaching the room for {@code durationMillis}; 0 lifts a mute. */
+  record MuteUser(String userId, long durationMillis) implements HostOp {}
 }

@@ -26,7 +26,9 @@ import java.util.List;
   @JsonSubTypes.Type(value = RoomEvent.GiftSent.class, name = "gift"),
   @JsonSubTypes.Type(value = RoomEvent.HostAnnounced.class, name = "announce"),
   @JsonSubTypes.Type(value = RoomEvent.CameraSwitched.class, name = "camera"),
-  @JsonSubTypes.Type(value = RoomEvent.CohostAdded.class, name = "cohost")
+  @JsonSubTypes.Type(value = RoomEvent.CohostAdded.class, name = "cohost"),
+  @JsonSubTypes.Type(value = RoomEvent.CommentRemoved.class, name = "uncomment"),
+  @JsonSubTypes.Type(value = RoomEvent.UserMuted.class, name = "mute")
 })
 public sealed interface RoomEvent extends CborSerializable {
 
@@ -82,4 +84,10 @@ public sealed interface RoomEvent extends CborSerializable {
   record CameraSwitched(long seq, String camera) implements RoomEvent {}
 
   record CohostAdded(long seq, String userId) implements RoomEvent {}
+
+  /** The host took the comment {@code commentSeq} off the chat. */
+  record CommentRemoved(long seq, long commentSeq) implements RoomEvent {}
+
+  /** The host muted {@code userId} until {@code untilMillis}; 0 lifts the mute. */
+  record UserMuted(long seq, String userId, long untilMillis) implements RoomEvent {}
 }

@@ -28,6 +28,8 @@ public final class RoomState implements CborSerializable {
   public String camera = "main";
   public ArrayList<String> cohosts = new ArrayList<>();
   public ArrayDeque<CommentPosted> recentComments = new ArrayDeque<>();
+  /** Users the host muted, with when the mute ends (epoch ms). */
+  public LinkedHashMap<String, Long> mutedUntil = new LinkedHashMap<>();
 
   /** A product on sale in the room. */
   public static final class Product {
@@ -150,11 +152,25 @@ public final class RoomState implements CborSerializable {
       likes = e.total();
     } else if (event instanceof CameraSwitched e) {
       camera = e.camera();
+    } else if (event instanceof CommentRemoved e) {
+      recentComments.removeIf(c -> c.seq() == e.commentSeq());
+    } else if (event instanceof UserMuted e) {
+      if (e.untilMillis() > 0) {
+        mutedUntil.put(e.userId(), e.untilMillis());
+      } else {
+        mutedUntil.remove(e.userId());
+      }
     } else if (event instanceof CohostAdded e) {
       if (!cohosts.contains(e.userId())) {
         cohosts.add(e.userId());
       }
     }
+  }
+
+  /** Whether {@code userId}'s comments are held back at {@code nowMillis}. */
+  public boolean muted(String userId, long nowMillis) {
+    Long until = mutedUntil.get(userId);
+    return until != null && until > nowMillis;
   }
 
   /** A deep copy, safe to hand to the snapshot store while this state keeps changing. */
@@ -212,6 +228,7 @@ public final class RoomState implements CborSerializable {
     c.camera = camera;
     c.cohosts = new ArrayList<>(cohosts);
     c.recentComments = new ArrayDeque<>(recentComments);
+    c.mutedUntil = new LinkedHashMap<>(mutedUntil);
     return c;
   }
 }

@@ -46,6 +46,15 @@ public final class RestClient {
     return parse(http.send(b.build(), HttpResponse.BodyHandlers.ofString()));
   }
 
+  /** A DELETE with {@code Authorization: Bearer <token>} (none when null). */
+  public Response delete(String url, String token) throws IOException, InterruptedException {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(timeout).DELETE();
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token);
+    }
+    return parse(http.send(b.build(), HttpResponse.BodyHandlers.ofString()));
+  }
+
   public Response post(String url, String hostToken, String json) throws IOException, InterruptedException {
     return parse(http.send(request(url, hostToken, json), HttpResponse.BodyHandlers.ofString()));
   }
