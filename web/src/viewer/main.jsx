@@ -23,6 +23,8 @@ const sync = new MediaSync();
 const WITH_THE_FRAME = new Set(['pin', 'announcement', 'coupon', 'luckyBag']);
 /** A sale opens this long after revealAt at the latest, whatever the video does (ms). */
 const OPEN_AT_LATEST_MS = 4000;
+/** The gifts a viewer can send from the page (the room takes any name; these are the page's). */
+const GIFTS = [{ gift: 'rose', icon: '🌹' }, { gift: 'heart', icon: '💖' }, { gift: 'rocket', icon: '🚀' }];
 /** Sales whose buy button has opened: it stays open. */
 const opened = new Set();
 // What browser tests (and curious operators) read: the cluster clock, and when the buy button opened.
@@ -404,6 +406,10 @@ function App() {
         <button type="button" class="like" aria-label={t.like} data-testid="like"
           onClick={() => { likesRef.current++; setPendingLikes(likesRef.current); }}>♥</button>
       </form>
+      <div class="gifts">
+        {GIFTS.map(g => <button type="button" key={g.gift} aria-label={t[g.gift]} data-testid={`gift-${g.gift}`}
+          onClick={() => connection.send({ type: 'gift', gift: g.gift, count: 1 })}>{g.icon}</button>)}
+      </div>
       {mine.length > 0 && <p class="mine" data-testid="mine">{mine.length} × {t.ordered}</p>}
     </main>
   );

@@ -86,6 +86,18 @@ class ViewerPageTest {
       assertEquals(0, ((Number) viewer.evaluate("() => document.querySelectorAll('[data-testid=chat] img').length"))
           .intValue());
       assertFalse((Boolean) viewer.evaluate("() => window.pwned === 1"));
+      // An oversized comment arrives cut to the room's limit, and the page stays connected.
+      second.locator("[data-testid=say]").fill("y".repeat(5000));
+      second.locator("[data-testid=send]").click();
+      viewer.waitForFunction("() => [...document.querySelectorAll('[data-testid=chat] li')].some(li => li.textContent"
+          + ".includes('yyyy'))", null, WITHIN_30_S);
+      int longest = ((Number) viewer.evaluate("() => Math.max(...[...document.querySelectorAll('[data-testid=chat] li')]"
+          + ".map(li => (li.textContent.match(/y+/) ?? [''])[0].length))")).intValue();
+      assertTrue(longest > 0 && longest <= 200, "the comment is cut to the page's and the room's limit: " + longest);
+      // A gift from the other viewer shows as a notice.
+      second.locator("[data-testid=gift-rose]").click();
+      viewer.waitForFunction("() => document.querySelector('.notice')?.textContent.includes('rose')", null, WITHIN_30_S);
+      assertEquals("直播中", second.locator("[data-testid=status]").textContent(), "the zh page is still live");
 
       // The sale: a countdown, then the button opens at revealAt on the cluster's clock, and buys.
       long revealAt = System.currentTimeMillis() + 4_000;
