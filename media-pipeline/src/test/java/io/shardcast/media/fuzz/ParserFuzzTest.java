@@ -3,6 +3,8 @@ package io.shardcast.media.fuzz;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.shardcast.media.amf.Amf0;
 import io.shardcast.media.cue.CueSei;
+import io.shardcast.media.webrtc.SdpOffer;
+import io.shardcast.media.webrtc.Stun;
 import io.shardcast.media.fec.ProtectedReceiver;
 import io.shardcast.media.flv.Flv;
 import io.shardcast.media.format.MediaFormatException;
@@ -64,6 +66,25 @@ class ParserFuzzTest {
       }
     }
     CueSei.nalLengthSize(data);
+  }
+
+  @FuzzTest(maxDuration = "30s")
+  void sdpOffers(byte[] data) {
+    try {
+      SdpOffer.parse(new String(data, java.nio.charset.StandardCharsets.UTF_8));
+    } catch (MediaFormatException expected) {
+      // refused: the WHEP answer would be 400 with the reason
+    }
+  }
+
+  @FuzzTest(maxDuration = "30s")
+  void stunRequests(byte[] data) {
+    try {
+      Stun.Request r = Stun.parseRequest(data, data.length);
+      Stun.verify(data, r, "0123456789abcdefghijkl");
+    } catch (MediaFormatException expected) {
+      // dropped: the session stays
+    }
   }
 
   @FuzzTest(maxDuration = "30s")
