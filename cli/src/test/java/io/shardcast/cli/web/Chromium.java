@@ -39,7 +39,8 @@ public final class Chromium implements AutoCloseable {
         .setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
     try {
       Browser b = pw.chromium().launch(new BrowserType.LaunchOptions().setExecutablePath(executable())
-          .setHeadless(true).setArgs(List.of("--autoplay-policy=no-user-gesture-required", "--mute-audio")));
+          .setHeadless(true).setArgs(List.of("--autoplay-policy=no-user-gesture-required", "--mute-audio",
+              "--allow-loopback-in-peer-connection")));
       return new Chromium(pw, b);
     } catch (RuntimeException e) {
       pw.close();

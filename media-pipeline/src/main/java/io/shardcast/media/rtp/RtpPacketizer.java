@@ -22,6 +22,7 @@ public final class RtpPacketizer {
   public static final int MAX_PAYLOAD = 1200;
   private static final int VIDEO_CLOCK_PER_MS = 90;
 
+  private final int videoPayloadType;
   private final int videoSsrc;
   private final int audioSsrc;
   private final Sink sink;
@@ -34,6 +35,12 @@ public final class RtpPacketizer {
   private int audioClockPerMs = 48;
 
   public RtpPacketizer(int videoSsrc, int audioSsrc, Sink sink) {
+    this(videoSsrc, audioSsrc, Rtp.PT_H264, sink);
+  }
+
+  /** With the video payload type a peer negotiated (WebRTC's SDP answer). */
+  public RtpPacketizer(int videoSsrc, int audioSsrc, int videoPayloadType, Sink sink) {
+    this.videoPayloadType = videoPayloadType;
     this.videoSsrc = videoSsrc;
     this.audioSsrc = audioSsrc;
     this.sink = sink;
@@ -90,7 +97,7 @@ public final class RtpPacketizer {
 
   private void nal(byte[] src, int off, int len, long ts, boolean marker) {
     if (len <= MAX_PAYLOAD) {
-      Rtp.header(buf, Rtp.PT_H264, marker, videoSeq++ & 0xFFFF, ts, videoSsrc);
+      Rtp.header(buf, videoPayloadType, marker, videoSeq++ & 0xFFFF, ts, videoSsrc);
       System.arraycopy(src, off, buf, Rtp.HEADER_BYTES, len);
       sink.packet(buf, Rtp.HEADER_BYTES + len, true);
       return;
@@ -104,7 +111,7 @@ public final class RtpPacketizer {
     while (p < end) {
       int n = Math.min(MAX_PAYLOAD - 2, end - p);
       boolean lastFragment = p + n >= end;
-      Rtp.header(buf, Rtp.PT_H264, marker && lastFragment, videoSeq++ & 0xFFFF, ts, videoSsrc);
+      Rtp.header(buf, videoPayloadType, marker && lastFragment, videoSeq++ & 0xFFFF, ts, videoSsrc);
       buf[Rtp.HEADER_BYTES] = (byte) indicator;
       buf[Rtp.HEADER_BYTES + 1] = (byte) ((first ? 0x80 : 0) | (lastFragment ? 0x40 : 0) | type);
       System.arraycopy(src, p, buf, Rtp.HEADER_BYTES + 2, n);

@@ -32,6 +32,10 @@ final class HttpFlvConnection extends MediaConnection implements WebSocketReader
   private static final int MAX_REQUEST_BYTES = 8 * 1024;
   /** Room, camera and layer ids are checked names ([A-Za-z0-9_-]), so they go into JSON as they are. */
   private static final Pattern LAYERS_PATH = Pattern.compile("/live/([A-Za-z0-9_-]{1,64})/layers");
+  private static final Pattern WHEP_PATH = Pattern.compile("/whep/([A-Za-z0-9_-]{1,64})");
+  private static final Pattern WHEP_SESSION_PATH = Pattern.compile("/whep/([A-Za-z0-9_-]{1,64})/([a-z0-9]{1,32})");
+  /** A page on another origin posts its offer with a Content-Type and reads the answer's Location. */
+  private static final String WHEP_CORS = "Access-Control-Expose-Headers: Location\r\n";
   private static final Pattern PATH = Pattern.compile("/(?:live/([A-Za-z0-9_-]{1,64})\\.flv|ws/live/([A-Za-z0-9_-]{1,64}))");
   private static final Pattern RTP_PATH = Pattern.compile("/rtp/([A-Za-z0-9_-]{1,64})");
   /** Browsers' players read the stream from other origins (the viewer page is served elsewhere). */
@@ -41,6 +45,10 @@ final class HttpFlvConnection extends MediaConnection implements WebSocketReader
   private static final byte[] WS_FLV_HEADER = wsFlvHeader();
 
   private ByteBuffer request = ByteBuffer.allocate(1024);
+  /** A WHEP offer's head while its body arrives; null otherwise. */
+  private HttpRequestHead whepHead;
+  private int whepBodyStart;
+  private int whepBodyLength;
   private String roomId = "?";
   private boolean websocket;
   private boolean answered;
@@ -95,14 +103,76 @@ final class HttpFlvConnection extends MediaConnection implements WebSocketReader
       close("the viewer closed the connection before its request");
       return;
     }
-    int end = HttpRequestHead.indexOfEnd(request.array(), Math.max(0, request.position() - n - 3),
-        request.position());
+    int end = whepHead != null ? whepBodyStart - HttpRequestHead.END_BYTES
+        : HttpRequestHead.indexOfEnd(request.array(), Math.max(0, request.position() - n - 3), request.position());
     if (end < 0) {
       return;
     }
-    HttpRequestHead head = HttpRequestHead.parse(request.array(), end);
-    request = null;
-    handle(head);
+    if (whepHead == null) {
+      whepHead = HttpRequestHead.parse(request.array(), end);
+      whepBodyStart = end + HttpRequestHead.END_BYTES;
+      if (!WHEP_PATH.matcher(whepHead.path()).matches() || !whepHead.method().equals("POST")) {
+        HttpRequestHead head = whepHead;
+        whepHead = null;
+        request = null;
+        handle(head);
+        return;
+      }
+      int length;
+      try {
+        length = Integer.parseInt(String.valueOf(whepHead.header("content-length")).trim());
+      } catch (NumberFormatException e) {
+        length = -1;
+      }
+      if (length <= 0 || length > io.shardcast.media.webrtc.SdpOffer.MAX_BYTES) {
+        error(length <= 0 ? 411 : 413, length <= 0 ? "LENGTH_REQUIRED" : "OFFER_TOO_LARGE",
+            "a WHEP offer is an SDP body of 1.." + io.shardcast.media.webrtc.SdpOffer.MAX_BYTES + " bytes with Content-Length");
+        return;
+      }
+      whepBodyLength = length;
+      if (request.capacity() < whepBodyStart + length) {
+        ByteBuffer bigger = ByteBuffer.allocate(whepBodyStart + length);
+        request.flip();
+        bigger.put(request);
+        request = bigger;
+      }
+    }
+    if (request.position() >= whepBodyStart + whepBodyLength) {
+      String sdp = new String(request.array(), whepBodyStart, whepBodyLength, java.nio.charset.StandardCharsets.UTF_8);
+      HttpRequestHead head = whepHead;
+      request = null;
+      whep(head, sdp);
+    }
+  }
+
+  /** {@code POST /whep/<roomId>} with an SDP offer: 201 with the answer and the session's Location. */
+  private void whep(HttpRequestHead head, String sdp) {
+    Matcher m = WHEP_PATH.matcher(head.path());
+    m.matches();
+    roomId = m.group(1);
+    PlayGate.Refused refused = loop.server.gate.check(roomId, head.query(), System.currentTimeMillis());
+    if (refused != null) {
+      error(refused.status(), refused.code(), refused.message());
+      return;
+    }
+    String id = roomId;
+    loop.server.webrtc.offer(roomId, sdp).whenComplete((a, e) -> loop.execute(() -> {
+      if (closed) {
+        return;
+      }
+      if (e != null) {
+        error(503, "UNAVAILABLE", "cannot answer for room " + id + ": " + e.getMessage());
+      } else if (a.sdp() == null) {
+        error(a.status(), a.code(), a.message());
+      } else {
+        answered = true;
+        byte[] body = a.sdp().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        send(HttpAnswer.head(201, "application/sdp", body.length, "Location: /whep/" + id + "/" + a.sessionId()
+            + "\r\n" + CORS + WHEP_CORS, true));
+        send(body);
+        closeAfterFlush("WHEP session " + a.sessionId() + " answered");
+      }
+    }));
   }
 
   private void handle(HttpRequestHead head) {
@@ -120,6 +190,34 @@ final class HttpFlvConnection extends MediaConnection implements WebSocketReader
         return;
       }
       registerRtp(query);
+      return;
+    }
+    if (head.method().equals("OPTIONS") && (WHEP_PATH.matcher(path).matches() || WHEP_SESSION_PATH.matcher(path).matches())) {
+      answered = true;
+      send(HttpAnswer.head(204, "text/plain", 0, CORS + "Access-Control-Allow-Methods: POST, DELETE, OPTIONS\r\n"
+          + "Access-Control-Allow-Headers: Content-Type, Authorization\r\nAccess-Control-Max-Age: 600\r\n"
+          + "Accept-Post: application/sdp\r\n", true));
+      closeAfterFlush("WHEP preflight answered");
+      return;
+    }
+    Matcher whepSession = WHEP_SESSION_PATH.matcher(path);
+    if (whepSession.matches()) {
+      roomId = whepSession.group(1);
+      if (!head.method().equals("DELETE")) {
+        error(405, "METHOD_NOT_ALLOWED", "a WHEP session takes DELETE (to end it)");
+        return;
+      }
+      if (!loop.server.webrtc.delete(whepSession.group(2))) {
+        error(404, "NO_SESSION", "no WHEP session " + whepSession.group(2));
+        return;
+      }
+      answered = true;
+      send(HttpAnswer.head(200, "text/plain", 0, CORS, true));
+      closeAfterFlush("WHEP session ended");
+      return;
+    }
+    if (WHEP_PATH.matcher(path).matches()) {
+      error(405, "METHOD_NOT_ALLOWED", "POST /whep/<roomId> with an SDP offer starts a WHEP session");
       return;
     }
     Matcher layers = LAYERS_PATH.matcher(path);

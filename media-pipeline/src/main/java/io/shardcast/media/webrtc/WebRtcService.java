@@ -1,0 +1,338 @@
+package io.shardcast.media.webrtc;
+
+import io.shardcast.media.MediaDirectory;
+import io.shardcast.media.MediaHub;
+import io.shardcast.media.MediaRoom;
+import io.shardcast.media.Track;
+import io.shardcast.media.format.MediaFormatException;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.bouncycastle.tls.DTLSServerProtocol;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * WebRTC playback (WHEP, RFC 9725) on one UDP port per node, ICE-lite: sessions are told apart by
+ * the ICE username of their checks, then by the address their nominated check came from. One
+ * thread reads the port (STUN answered at once, DTLS records handed to the session's handshake,
+ * SRTCP read) and sends each playing session's media from the room's shared frames; BouncyCastle's
+ * blocking DTLS handshakes run on a small pool. A session that does not finish ICE and DTLS within
+ * {@link #SETUP_MILLIS}, or whose browser stops its consent checks for {@link #CONSENT_MILLIS}, is
+ * closed and forgotten.
+ */
+public final class WebRtcService implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(WebRtcService.class);
+  static final long SETUP_MILLIS = 10_000;
+  static final long CONSENT_MILLIS = 30_000;
+  private static final String ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
+
+  /** What an offer gets: the answer and the session's id, or a refusal with its HTTP status. */
+  public record Answer(int status, String code, String message, String sessionId, String sdp) {
+    static Answer refuse(int status, String code, String message) {
+      return new Answer(status, code, message, null, null);
+    }
+  }
+
+  private final MediaHub hub;
+  private final MediaDirectory directory;
+  private final String host;
+  private final long maxLagMillis;
+  private final DtlsIdentity identity = DtlsIdentity.create();
+  private final DatagramChannel channel;
+  private final SecureRandom random = new SecureRandom();
+  private final Map<String, WhepSession> byUfrag = new ConcurrentHashMap<>();
+  private final Map<String, WhepSession> byId = new ConcurrentHashMap<>();
+  private final Map<SocketAddress, WhepSession> byAddress = new ConcurrentHashMap<>();
+  private final ExecutorService handshakes = Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "dtls-handshake");
+    t.setDaemon(true);
+    return t;
+  });
+  private final Thread thread;
+  /** Sessions playing at the last pass: frames wake the loop only when some are. */
+  private volatile int playing;
+  private volatile boolean running = true;
+  private final ByteBuffer in = ByteBuffer.allocate(2048);
+  /** Wakes the loop for a datagram, a frame published on this node ({@link #wake}) or the next expiry check. */
+  private final Selector selector;
+  /** How long the loop sleeps with nothing to do: sessions' timeouts are checked this often. */
+  private static final long IDLE_WAIT_MILLIS = 500;
+
+  public WebRtcService(MediaHub hub, MediaDirectory directory, String host, int port, long maxLagMillis)
+      throws IOException {
+    this.hub = hub;
+    this.directory = directory;
+    this.host = host;
+    this.maxLagMillis = maxLagMillis;
+    this.channel = DatagramChannel.open();
+    channel.bind(new InetSocketAddress(host, port));
+    channel.configureBlocking(false);
+    this.selector = Selector.open();
+    channel.register(selector, SelectionKey.OP_READ);
+    this.thread = new Thread(this::run, "webrtc");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  public int port() {
+    return ((InetSocketAddress) channelAddress()).getPort();
+  }
+
+  private SocketAddress channelAddress() {
+    try {
+      return channel.getLocalAddress();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public int sessions() {
+    return byId.size();
+  }
+
+  /** {@code POST /whep/<roomId>}: the offer answered once the room's media is on this node. */
+  public CompletionStage<Answer> offer(String roomId, String sdp) {
+    SdpOffer offer;
+    try {
+      offer = SdpOffer.parse(sdp);
+    } catch (MediaFormatException e) {
+      return CompletableFuture.completedFuture(Answer.refuse(400, "BAD_SDP", e.getMessage()));
+    }
+    return directory.watch(roomId).thenApply(d -> d.ok() ? answer(roomId, offer)
+        : Answer.refuse(d.verdict().httpStatus, d.verdict().name(), d.message()));
+  }
+
+  private Answer answer(String roomId, SdpOffer offer) {
+    MediaRoom room = hub.room(roomId);
+    String profile = streamProfile(room);
+    List<SdpAnswer.Section> sections = new ArrayList<>();
+    SdpOffer.Media video = null;
+    SdpOffer.Codec codec = null;
+    for (SdpOffer.Media m : offer.media()) {
+      SdpOffer.Codec c = null;
+      if (video == null && m.kind().equals("video") && !m.direction().equals("sendonly")
+          && !m.direction().equals("inactive")) {
+        c = m.codec("H264", x -> "1".equals(x.fmtp("packetization-mode"))
+            && x.fmtp("profile-level-id") != null && x.fmtp("profile-level-id").toLowerCase().startsWith(profile));
+        if (c != null) {
+          video = m;
+          codec = c;
+        }
+      }
+      sections.add(new SdpAnswer.Section(m, c, "sendonly", 0, "shardcast",
+          c == null ? List.of() : c.feedback().stream().filter(f -> f.equals("nack") || f.equals("nack pli")).toList(),
+          List.of()));
+    }
+    if (video == null) {
+      return Answer.refuse(406, "NO_USABLE_VIDEO", "the offer has no H.264 (packetization-mode=1, profile "
+          + profile + ") to receive; the room's stream is H.264 profile " + profile + " and is passed through as it is");
+    }
+    if (video.iceUfrag() == null || video.icePwd() == null || video.fingerprint() == null
+        || !"sha-256".equals(video.fingerprintAlgorithm())) {
+      return Answer.refuse(400, "BAD_SDP", "the offer needs ice-ufrag, ice-pwd and a sha-256 fingerprint");
+    }
+    String ufrag = token(8);
+    String pwd = token(24);
+    String id = token(16);
+    int ssrc = random.nextInt() & 0x7FFFFFFF;
+    WhepSession s = new WhepSession(id, roomId, ufrag, pwd, video.fingerprint(), ssrc, codec.payloadType(),
+        System.currentTimeMillis());
+    List<SdpAnswer.Section> withSsrc = new ArrayList<>();
+    for (SdpAnswer.Section sec : sections) {
+      withSsrc.add(sec.codec() == null ? sec : new SdpAnswer.Section(sec.offered(), sec.codec(), "sendonly", ssrc & 0xFFFFFFFFL,
+          "shardcast", sec.feedback(), List.of()));
+    }
+    byUfrag.put(ufrag, s);
+    byId.put(id, s);
+    String sdp = SdpAnswer.write(withSsrc, ufrag, pwd, identity.fingerprint,
+        List.of(new SdpAnswer.Candidate("udp", host, port())), random.nextLong() & Long.MAX_VALUE);
+    log.info("WHEP session {} for room {}: H.264 payload type {}", id, roomId, codec.payloadType());
+    return new Answer(201, null, null, id, sdp);
+  }
+
+  /** {@code DELETE /whep/<roomId>/<session>}: ends the session; false when there is none. */
+  public boolean delete(String sessionId) {
+    WhepSession s = byId.get(sessionId);
+    if (s == null) {
+      return false;
+    }
+    forget(s, "the viewer ended it");
+    return true;
+  }
+
+  /** The H.264 profile_idc of the room's video as the first two hex digits of a profile-level-id. */
+  private static String streamProfile(MediaRoom room) {
+    for (Track t : room.tracks()) {
+      if (t.videoConfig() != null && t.videoConfig().body.length > 6) {
+        return String.format("%02x", t.videoConfig().body[6] & 0xFF);
+      }
+    }
+    return "42";
+  }
+
+  private String token(int n) {
+    StringBuilder b = new StringBuilder(n);
+    for (int i = 0; i < n; i++) {
+      b.append(ALPHABET.charAt(random.nextInt(ALPHABET.length())));
+    }
+    return b.toString();
+  }
+
+  /** A frame was published on this node: playing sessions may have something to send. */
+  public void wake() {
+    if (playing > 0) {
+      selector.wakeup();
+    }
+  }
+
+  private void run() {
+    while (running) {
+      try {
+        selector.select(IDLE_WAIT_MILLIS);
+        selector.selectedKeys().clear();
+        long now = System.currentTimeMillis();
+        receive(now);
+        int nowPlaying = 0;
+        for (WhepSession s : byId.values()) {
+          if (s.state == WhepSession.State.PLAYING) {
+            s.pump(now);
+            nowPlaying++;
+          }
+          expire(s, now);
+        }
+        playing = nowPlaying;
+      } catch (RuntimeException | IOException e) {
+        log.warn("WebRTC loop: {}", e.toString());
+      }
+    }
+  }
+
+  private void receive(long now) throws IOException {
+    for (int i = 0; i < 256; i++) {
+      in.clear();
+      SocketAddress from = channel.receive(in);
+      if (from == null) {
+        return;
+      }
+      byte[] p = in.array();
+      int length = in.position();
+      int first = length > 0 ? p[0] & 0xFF : -1;
+      try {
+        if (first >= 0 && first <= 3) {
+          stun(p, length, (InetSocketAddress) from, now);
+        } else if (first >= 20 && first <= 63) {
+          WhepSession s = byAddress.get(from);
+          if (s != null && s.dtls != null) {
+            s.dtls.offer(p, 0, length);
+          }
+        }
+        // RTP and RTCP from the browser (receiver reports, NACK, PLI) are read by a later change.
+      } catch (MediaFormatException e) {
+        log.debug("WebRTC: dropped a datagram from {}: {}", from, e.getMessage());
+      }
+    }
+  }
+
+  private void stun(byte[] p, int length, InetSocketAddress from, long now) throws IOException {
+    Stun.Request r = Stun.parseRequest(p, length);
+    WhepSession s = byUfrag.get(r.localUfrag());
+    if (s == null || s.state == WhepSession.State.CLOSED) {
+      return; // not ours: say nothing (RFC 8445: no response to an unknown username is as good as a 401)
+    }
+    if (!Stun.verify(p, r, s.pwd)) {
+      channel.send(ByteBuffer.wrap(Stun.error(r.transactionId(), 401, "Unauthorized")), from);
+      return;
+    }
+    s.lastCheckMillis = now;
+    channel.send(ByteBuffer.wrap(Stun.success(r, from, s.pwd)), from);
+    if (r.useCandidate() && s.peer == null) {
+      s.peer = from;
+      byAddress.put(from, s);
+      startHandshake(s);
+    }
+  }
+
+  private void startHandshake(WhepSession s) {
+    s.state = WhepSession.State.HANDSHAKING;
+    InetSocketAddress peer = s.peer;
+    s.dtls = new DtlsTransport((b, o, l) -> channel.send(ByteBuffer.wrap(b, o, l), peer));
+    s.tls = new SrtpTlsServer(identity, s.peerFingerprint);
+    handshakes.execute(() -> {
+      try {
+        new DTLSServerProtocol().accept(s.tls, s.dtls);
+        s.srtp = new SrtpSession(s.tls.profile(), s.tls.keyingMaterial(), true);
+        MediaRoom room = hub.room(s.roomId);
+        s.startPlayback(room, maxLagMillis, (packet, len, video) -> send(s, packet, len));
+        s.state = WhepSession.State.PLAYING;
+        playing++;
+        selector.wakeup();
+        log.info("WHEP session {} of room {}: DTLS done, playing to {}", s.id, s.roomId, peer);
+      } catch (IOException | RuntimeException e) {
+        s.close("DTLS handshake failed: " + e);
+        log.info("WHEP session {} of room {}: DTLS handshake failed: {}", s.id, s.roomId, e.toString());
+      }
+    });
+  }
+
+  private void send(WhepSession s, byte[] packet, int length) {
+    try {
+      PacketBuffer b = s.srtp.protectRtp(packet, 0, length);
+      channel.send(s.view(b), s.peer);
+      s.packetsSent++;
+      s.bytesSent += b.getLength();
+    } catch (IOException | java.security.GeneralSecurityException e) {
+      log.debug("WHEP session {}: send failed: {}", s.id, e.toString());
+    }
+  }
+
+  private void expire(WhepSession s, long now) {
+    String why = s.state == WhepSession.State.CLOSED ? s.closeReason
+        : s.state != WhepSession.State.PLAYING && now - s.createdMillis > SETUP_MILLIS ? "ICE and DTLS did not complete in "
+            + SETUP_MILLIS / 1000 + " s"
+        : now - s.lastCheckMillis > CONSENT_MILLIS ? "no consent check for " + CONSENT_MILLIS / 1000 + " s" : null;
+    if (why != null) {
+      forget(s, why);
+    }
+  }
+
+  /** Closes {@code s} and drops every way to find it (any thread). */
+  private void forget(WhepSession s, String why) {
+    s.close(why);
+    if (byId.remove(s.id, s)) {
+      byUfrag.remove(s.ufrag, s);
+      if (s.peer != null) {
+        byAddress.remove(s.peer, s);
+      }
+      log.info("WHEP session {} of room {} ended: {}", s.id, s.roomId, why);
+    }
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    selector.wakeup();
+    handshakes.shutdownNow();
+    byId.values().forEach(s -> s.close("the node stops"));
+    try {
+      channel.close();
+      selector.close();
+    } catch (IOException e) {
+      log.debug("WebRTC port close: {}", e.toString());
+    }
+  }
+}
