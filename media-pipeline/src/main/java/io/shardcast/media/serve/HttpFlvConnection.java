@@ -111,7 +111,8 @@ final class HttpFlvConnection extends MediaConnection implements WebSocketReader
     if (whepHead == null) {
       whepHead = HttpRequestHead.parse(request.array(), end);
       whepBodyStart = end + HttpRequestHead.END_BYTES;
-      if (!WHEP_PATH.matcher(whepHead.path()).matches() || !whepHead.method().equals("POST")) {
+      if (!whepHead.isHttp() || whepHead.path() == null || !"POST".equals(whepHead.method())
+          || !WHEP_PATH.matcher(whepHead.path()).matches()) {
         HttpRequestHead head = whepHead;
         whepHead = null;
         request = null;

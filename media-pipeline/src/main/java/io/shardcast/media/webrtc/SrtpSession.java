@@ -27,6 +27,9 @@ public final class SrtpSession {
   private final Map<Integer, SrtpCryptoContext> receiveRtp = new HashMap<>();
   private final Map<Integer, SrtcpCryptoContext> receiveRtcp = new HashMap<>();
   private final PacketBuffer out = new PacketBuffer(1500);
+  /** The context of the SSRC sent last: a stream of one SSRC finds it without a map look-up (no boxing per packet). */
+  private int lastSendSsrc;
+  private SrtpCryptoContext lastSend;
   private final PacketBuffer in = new PacketBuffer(1500);
 
   /**
@@ -63,10 +66,15 @@ public final class SrtpSession {
   /** Protects an RTP packet; the result is valid until the next call ({@code buffer()}, {@code length()}). */
   public PacketBuffer protectRtp(byte[] packet, int offset, int length) throws GeneralSecurityException {
     int ssrc = ssrcOfRtp(packet, offset);
-    SrtpCryptoContext c = sendRtp.get(ssrc);
+    SrtpCryptoContext c = ssrc == lastSendSsrc ? lastSend : null;
     if (c == null) {
-      c = sender.deriveContext(ssrc, 0);
-      sendRtp.put(ssrc, c);
+      c = sendRtp.get(ssrc);
+      if (c == null) {
+        c = sender.deriveContext(ssrc, 0);
+        sendRtp.put(ssrc, c);
+      }
+      lastSendSsrc = ssrc;
+      lastSend = c;
     }
     return check(c.transformPacket(out.load(packet, offset, length)), out);
   }

@@ -127,6 +127,15 @@ class MediaServerTest {
     // Garbage and wrong paths on the HTTP port get a status and a JSON error.
     String garbage = exchange(server.httpPort(), "\u0000\u0001 nonsense\r\n\r\n".getBytes());
     assertTrue(garbage.startsWith("HTTP/1.1 400") && garbage.contains("\"code\":\"BAD_REQUEST\""), garbage);
+    // WHEP offers without a length, too large, or not SDP: refused with the reason, nothing kept.
+    String noLength = exchange(server.httpPort(), "POST /whep/r1 HTTP/1.1\r\nHost: x\r\n\r\n".getBytes());
+    assertTrue(noLength.startsWith("HTTP/1.1 411") && noLength.contains("LENGTH_REQUIRED"), noLength);
+    String tooLarge = exchange(server.httpPort(),
+        "POST /whep/r1 HTTP/1.1\r\nContent-Length: 999999\r\n\r\n".getBytes());
+    assertTrue(tooLarge.startsWith("HTTP/1.1 413") && tooLarge.contains("OFFER_TOO_LARGE"), tooLarge);
+    String notSdp = exchange(server.httpPort(),
+        "POST /whep/r1 HTTP/1.1\r\nContent-Length: 9\r\n\r\nhello sdp".getBytes());
+    assertTrue(notSdp.startsWith("HTTP/1.1 400") && notSdp.contains("BAD_SDP"), notSdp);
     String unknown = exchange(server.httpPort(), "GET /live/nope.flv HTTP/1.1\r\nHost: x\r\n\r\n".getBytes());
     assertTrue(unknown.startsWith("HTTP/1.1 404") && unknown.contains("UNKNOWN_ROOM"), unknown);
     // A publisher with the wrong token is refused; the host's stream is untouched.
