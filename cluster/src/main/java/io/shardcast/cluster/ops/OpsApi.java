@@ -105,28 +105,12 @@ public final class OpsApi extends AllDirectives {
             delete(() -> guard.authorized(Scope.OPS_WRITE, "ops.scale.release", who -> scale(who, 0, 0))))),
         path("autoscaler", () -> get(() -> read(who -> onSuccess(autoscalerJson(), a -> a.isMissingNode()
             ? autoscalerSilent() : guard.complete(JsonReply.ok(withVersion(a))))))),
-        path(segment("autoscaler").slash("timeline"), () -> get(() -> read(who -> parameterOptional("after",
-            after -> {
-              long afterMillis;
-              try {
-                afterMillis = after.map(Long::parseLong).orElse(0L);
-              } catch (NumberFormatException e) {
-                return guard.complete(JsonReply.error(400, "BAD_REQUEST", "after is epoch milliseconds"));
-              }
-              return onSuccess(autoscalerJson(), a -> a.isMissingNode() ? autoscalerSilent()
-                  : guard.complete(JsonReply.ok(OpsViews.timeline(a, afterMillis))));
-            })))),
-        path(segment("autoscaler").slash("history"), () -> get(() -> read(who -> parameterOptional("after",
-            after -> {
-              long afterMillis;
-              try {
-                afterMillis = after.map(Long::parseLong).orElse(0L);
-              } catch (NumberFormatException e) {
-                return guard.complete(JsonReply.error(400, "BAD_REQUEST", "after is epoch milliseconds"));
-              }
-              return onSuccess(autoscalerHistory(afterMillis), h -> h.isMissingNode() ? autoscalerSilent()
-                  : guard.complete(JsonReply.ok(OpsViews.history(h))));
-            })))),
+        path(segment("autoscaler").slash("timeline"), () -> get(() -> read(who -> afterMillis(afterMillis ->
+            onSuccess(autoscalerJson(), a -> a.isMissingNode() ? autoscalerSilent()
+                : guard.complete(JsonReply.ok(OpsViews.timeline(a, afterMillis)))))))),
+        path(segment("autoscaler").slash("history"), () -> get(() -> read(who -> afterMillis(afterMillis ->
+            onSuccess(autoscalerHistory(afterMillis), h -> h.isMissingNode() ? autoscalerSilent()
+                : guard.complete(JsonReply.ok(OpsViews.history(h)))))))),
         pathPrefix("rooms", () -> concat(
             pathEnd(() -> get(() -> read(who -> parameterOptional("sort", sort -> parameterOptional("limit",
                 limit -> rooms(sort.orElse("viewers"), limit.orElse("20"))))))),
@@ -166,11 +150,17 @@ public final class OpsApi extends AllDirectives {
 
   /** {@code GET /api/autoscaler}'s JSON, or a missing node when the autoscaler is off or does not answer. */
   private CompletionStage<JsonNode> autoscalerJson() {
+    return askAutoscaler(Autoscaler.GetState::new);
+  }
+
+  /** Asks the autoscaler for a JSON state; a missing node when it is off, silent, or its answer does not parse. */
+  private CompletionStage<JsonNode> askAutoscaler(
+      org.apache.pekko.japi.function.Function<org.apache.pekko.actor.typed.ActorRef<Autoscaler.State>, Autoscaler.Command> ask) {
     if (autoscaler == null) {
       return CompletableFuture.completedFuture(MissingNode.getInstance());
     }
-    return AskPattern.<Autoscaler.Command, Autoscaler.State>ask(autoscaler, Autoscaler.GetState::new,
-        settings.askTimeout(), system.scheduler()).handle((s, failure) -> {
+    return AskPattern.<Autoscaler.Command, Autoscaler.State>ask(autoscaler, ask, settings.askTimeout(),
+        system.scheduler()).handle((s, failure) -> {
           if (s == null) {
             return MissingNode.getInstance();
           }
@@ -182,22 +172,20 @@ public final class OpsApi extends AllDirectives {
         });
   }
 
+  /** {@code ?after=<epoch ms>} (0 when absent) for {@code inner}; 400 when it is not a number. */
+  private Route afterMillis(java.util.function.LongFunction<Route> inner) {
+    return parameterOptional("after", after -> {
+      try {
+        return inner.apply(after.map(Long::parseLong).orElse(0L));
+      } catch (NumberFormatException e) {
+        return guard.complete(JsonReply.error(400, "BAD_REQUEST", "after is epoch milliseconds"));
+      }
+    });
+  }
+
   /** The autoscaler's load history after {@code afterMillis}, or a missing node when it is off or silent. */
   private CompletionStage<JsonNode> autoscalerHistory(long afterMillis) {
-    if (autoscaler == null) {
-      return CompletableFuture.completedFuture(MissingNode.getInstance());
-    }
-    return AskPattern.<Autoscaler.Command, Autoscaler.State>ask(autoscaler,
-        r -> new Autoscaler.GetHistory(afterMillis, r), settings.askTimeout(), system.scheduler()).handle((s, failure) -> {
-          if (s == null) {
-            return MissingNode.getInstance();
-          }
-          try {
-            return JSON.readTree(s.json());
-          } catch (Exception e) {
-            return MissingNode.getInstance();
-          }
-        });
+    return askAutoscaler(r -> new Autoscaler.GetHistory(afterMillis, r));
   }
 
   private Route autoscalerSilent() {
