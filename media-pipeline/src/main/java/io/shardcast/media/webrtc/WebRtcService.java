@@ -80,7 +80,13 @@ public final class WebRtcService implements AutoCloseable {
     this.host = host;
     this.maxLagMillis = maxLagMillis;
     this.channel = DatagramChannel.open();
-    channel.bind(new InetSocketAddress(host, port));
+    try {
+      channel.bind(new InetSocketAddress(host, port));
+    } catch (java.net.BindException e) {
+      // The derived port (the RTP port + 100) is taken: WHEP answers name whatever port this gets.
+      log.warn("WebRTC: port {} on {} is in use ({}); using a free port instead", port, host, e.getMessage());
+      channel.bind(new InetSocketAddress(host, 0));
+    }
     channel.configureBlocking(false);
     this.selector = Selector.open();
     channel.register(selector, SelectionKey.OP_READ);
