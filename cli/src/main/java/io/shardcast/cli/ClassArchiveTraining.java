@@ -36,10 +36,11 @@ public final class ClassArchiveTraining implements Callable<Integer> {
     if (dataDir == null) {
       dataDir = Files.createTempDirectory("shardcast-cds-");
     }
-    int[] p = LocalCluster.freePorts(8);
+    int[] p = LocalCluster.freePorts(9);
     List<String> args = new ArrayList<>(List.of("--http-port", "" + p[0], "--viewer-port", "" + p[1],
         "--remote-port", "" + p[2], "--management-port", "" + p[3], "--rtmp-port", "" + p[4],
         "--media-port", "" + p[5], "--relay-port", "" + p[6], "--rtp-port", "" + p[7],
+        "--webrtc-port", "" + p[8],
         "--seed-nodes", "127.0.0.1:" + p[2], "--data-dir", dataDir.toString(),
         // Whatever the environment says (the launcher also clears SHARDCAST_*): a node of its own.
         "--journal", "h2", "--role", "active", "--discovery", "config", "--scaler", "none",

@@ -55,6 +55,9 @@ public final class NodeCommand implements Callable<Integer> {
   @Option(names = "--rtp-port", description = "UDP port where RTP players subscribe (default: the gateway port + 300).")
   Integer rtpPort;
 
+  @Option(names = "--webrtc-port", description = "UDP port of WebRTC playback, WHEP (default: the gateway port + 400).")
+  Integer webrtcPort;
+
   @Option(names = "--relay-port", description = "UDP port of the Aeron media relay between nodes (default: the remote port + 1000).")
   Integer relayPort;
 
@@ -118,6 +121,7 @@ public final class NodeCommand implements Callable<Integer> {
     port("--media-port", mediaPort, "shardcast.media.http-port", m);
     port("--relay-port", relayPort, "shardcast.media.relay-port", m);
     port("--rtp-port", rtpPort, "shardcast.media.rtp-port", m);
+    port("--webrtc-port", webrtcPort, "shardcast.media.webrtc-port", m);
     if (hostname != null) {
       m.put("shardcast.node.hostname", hostname);
     }

@@ -66,7 +66,7 @@ public final class LocalProcessScaler implements Scaler {
       }
     }
     for (int i = 0; i < count; i++) {
-      int[] ports = freePorts(8);
+      int[] ports = freePorts(9);
       List<String> cmd = new ArrayList<>(command);
       if (!seeds.isEmpty()) {
         cmd.addAll(List.of("--seed-nodes", String.join(",", seeds)));
@@ -75,7 +75,7 @@ public final class LocalProcessScaler implements Scaler {
           "--remote-port", Integer.toString(ports[1]), "--management-port", Integer.toString(ports[2]),
           "--viewer-port", Integer.toString(ports[3]), "--rtmp-port", Integer.toString(ports[4]),
           "--media-port", Integer.toString(ports[5]), "--relay-port", Integer.toString(ports[6]),
-          "--rtp-port", Integer.toString(ports[7])));
+          "--rtp-port", Integer.toString(ports[7]), "--webrtc-port", Integer.toString(ports[8])));
       Path logFile = logDir.resolve("node-" + ports[1] + ".log");
       Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
           .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).start();

@@ -18,7 +18,7 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 public record MediaPlane(MediaHub hub, AeronRelay relay, MediaServer server) implements AutoCloseable {
 
   /**
-   * Starts it, serving the players {@code gate} lets watch. Media HTTP and RTP ports left 0 are the node's {@code gatewayPort} plus their
+   * Starts it, serving the players {@code gate} lets watch. Media HTTP, RTP and WebRTC ports left 0 are the node's {@code gatewayPort} plus their
    * {@code shardcast.media.*-port-offset} (ephemeral when {@code gatewayPort} is 0); a relay port
    * left 0 is the Artery port plus {@code relay-port-offset}.
    */
@@ -26,6 +26,9 @@ public record MediaPlane(MediaHub hub, AeronRelay relay, MediaServer server) imp
       Duration askTimeout, PlayGate gate) throws IOException {
     Config media = config.getConfig("shardcast.media");
     MediaSettings settings = withNodePorts(MediaSettings.from(config), media, gatewayPort);
+    if (settings.webrtcHost().isBlank()) {
+      settings = settings.withWebrtcHost(hostname); // browsers reach the node where other nodes do
+    }
     MediaHub hub = new MediaHub(settings.trackFrames());
     int relayPort = relayPort(config);
     Path shm = Path.of("/dev/shm");
@@ -43,14 +46,15 @@ public record MediaPlane(MediaHub hub, AeronRelay relay, MediaServer server) imp
     }
   }
 
-  /** {@code settings} with the media HTTP and RTP ports left 0 put above a fixed {@code gatewayPort}. */
+  /** {@code settings} with the media HTTP, RTP and WebRTC ports left 0 put above a fixed {@code gatewayPort}. */
   static MediaSettings withNodePorts(MediaSettings settings, Config media, int gatewayPort) {
     if (gatewayPort == 0) {
       return settings;
     }
     int http = settings.httpPort() == 0 ? gatewayPort + media.getInt("http-port-offset") : settings.httpPort();
     int rtp = settings.rtpPort() == 0 ? gatewayPort + media.getInt("rtp-port-offset") : settings.rtpPort();
-    return settings.withPorts(settings.rtmpPort(), http, rtp);
+    int webrtc = settings.webrtcPort() == 0 ? gatewayPort + media.getInt("webrtc-port-offset") : settings.webrtcPort();
+    return settings.withPorts(settings.rtmpPort(), http, rtp, webrtc);
   }
 
   /** {@code shardcast.media.relay-port}, or when it is 0 the Artery port plus {@code relay-port-offset}. */

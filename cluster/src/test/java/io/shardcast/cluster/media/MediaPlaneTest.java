@@ -22,17 +22,21 @@ class MediaPlaneTest {
   }
 
   @Test
-  void mediaHttpAndRtpAreTwoAndThreeHundredPortsAboveAFixedGatewayPort() {
+  void mediaHttpRtpAndWebRtcAreTwoThreeAndFourHundredPortsAboveAFixedGatewayPort() {
     MediaSettings s = ports(Map.of(), 8080);
     assertEquals(8280, s.httpPort());
     assertEquals(8380, s.rtpPort());
+    assertEquals(8480, s.webrtcPort());
     assertEquals(1935, s.rtmpPort(), "RTMP keeps its own port");
     MediaSettings ephemeral = ports(Map.of(), 0);
     assertEquals(0, ephemeral.httpPort(), "an ephemeral gateway: ephemeral media ports");
     assertEquals(0, ephemeral.rtpPort());
+    assertEquals(0, ephemeral.webrtcPort());
     MediaSettings set = ports(Map.of("shardcast.media.http-port", 9000, "shardcast.media.rtp-port-offset", 500), 8080);
     assertEquals(9000, set.httpPort(), "a port set is used as it is");
     assertEquals(8580, set.rtpPort());
+    assertEquals(8480, set.webrtcPort(), "the other offsets stay");
+    assertEquals(9100, ports(Map.of("shardcast.media.webrtc-port", 9100), 8080).webrtcPort());
   }
 
   @Test

@@ -55,7 +55,8 @@ public final class SpecCheck {
     }
     LiveClusterSpec.Ports p = s.ports();
     Set<Integer> seen = new HashSet<>();
-    for (int port : List.of(p.http(), p.viewer(), p.media(), p.rtmp(), p.rtp(), p.remote(), p.relay(), p.management())) {
+    for (int port : List.of(p.http(), p.viewer(), p.media(), p.rtmp(), p.rtp(), p.remote(), p.relay(), p.management(),
+        p.webrtc())) {
       if (port < 1 || port > 65535) {
         return "spec.ports: " + port + " is not a port (1..65535)";
       }
@@ -105,7 +106,7 @@ public final class SpecCheck {
       return "spec.access.metrics must be open, token or internal, not " + a.metrics();
     }
     if (a.metrics().equals("internal") && List.of(p.http(), p.viewer(), p.media(), p.rtmp(), p.rtp(), p.remote(),
-        p.relay(), p.management()).contains(a.metricsPort())) {
+        p.relay(), p.management(), p.webrtc()).contains(a.metricsPort())) {
       return "spec.access.metricsPort " + a.metricsPort() + " is one of spec.ports";
     }
     return null;

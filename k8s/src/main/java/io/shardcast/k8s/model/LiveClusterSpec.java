@@ -47,7 +47,7 @@ public record LiveClusterSpec(String image, String imagePullPolicy, Integer repl
 
   /** The node's ports; each defaults to the node's own default. */
   public record Ports(Integer http, Integer viewer, Integer media, Integer rtmp, Integer rtp, Integer remote,
-      Integer relay, Integer management) {}
+      Integer relay, Integer management, Integer webrtc) {}
 
   /**
    * Access control of the nodes (docs/security.md).
@@ -71,13 +71,13 @@ public record LiveClusterSpec(String image, String imagePullPolicy, Integer repl
   /** The Service type of each public face: {@code ClusterIP}, {@code NodePort} or {@code LoadBalancer}. */
   public record Services(String gateway, String viewer, String rtmp, String media) {}
 
-  public static final Ports DEFAULT_PORTS = new Ports(8080, 8180, 8280, 1935, 8380, 25520, 26520, 8558);
+  public static final Ports DEFAULT_PORTS = new Ports(8080, 8180, 8280, 1935, 8380, 25520, 26520, 8558, 8480);
 
   /** This spec with every field left out set to its default. */
   public LiveClusterSpec withDefaults() {
     Ports p = ports == null ? DEFAULT_PORTS : new Ports(or(ports.http(), 8080), or(ports.viewer(), 8180),
         or(ports.media(), 8280), or(ports.rtmp(), 1935), or(ports.rtp(), 8380), or(ports.remote(), 25520),
-        or(ports.relay(), 26520), or(ports.management(), 8558));
+        or(ports.relay(), 26520), or(ports.management(), 8558), or(ports.webrtc(), 8480));
     Services s = services == null ? new Services(null, null, null, null) : services;
     Journal j = journal == null ? new Journal("postgres", null, null, null) : journal;
     return new LiveClusterSpec(image, imagePullPolicy == null ? "IfNotPresent" : imagePullPolicy, or(replicas, 3),

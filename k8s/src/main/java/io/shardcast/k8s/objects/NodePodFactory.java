@@ -57,7 +57,8 @@ public final class NodePodFactory {
         "--http-port", String.valueOf(p.http()), "--viewer-port", String.valueOf(p.viewer()),
         "--media-port", String.valueOf(p.media()), "--rtmp-port", String.valueOf(p.rtmp()),
         "--rtp-port", String.valueOf(p.rtp()), "--remote-port", String.valueOf(p.remote()),
-        "--relay-port", String.valueOf(p.relay()), "--management-port", String.valueOf(p.management())));
+        "--relay-port", String.valueOf(p.relay()), "--management-port", String.valueOf(p.management()),
+        "--webrtc-port", String.valueOf(p.webrtc())));
     List<V1EnvVar> env = new ArrayList<>();
     env.add(field("POD_IP", "status.podIP"));
     env.add(field("POD_NAME", "metadata.name"));
@@ -163,7 +164,7 @@ public final class NodePodFactory {
         containerPort("viewer", p.viewer(), "TCP"), containerPort("media", p.media(), "TCP"),
         containerPort("rtmp", p.rtmp(), "TCP"), containerPort("rtp", p.rtp(), "UDP"),
         containerPort("remote", p.remote(), "TCP"), containerPort("relay", p.relay(), "UDP"),
-        containerPort("management", p.management(), "TCP")));
+        containerPort("management", p.management(), "TCP"), containerPort("webrtc", p.webrtc(), "UDP")));
     if (s.access().metrics().equals("internal")) {
       out.add(containerPort("metrics", s.access().metricsPort(), "TCP")); // for the scraper, inside the cluster
     }

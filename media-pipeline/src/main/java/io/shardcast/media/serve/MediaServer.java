@@ -36,9 +36,8 @@ public final class MediaServer implements AutoCloseable {
   final AtomicInteger viewers = new AtomicInteger();
   private volatile boolean open = true;
   final RtpService rtp;
-  /** WebRTC playback (WHEP) on its own UDP port: the RTP port + {@link #WEBRTC_PORT_OFFSET}, or any free one in tests. */
+  /** WebRTC playback (WHEP) on its own UDP port ({@link MediaSettings#webrtcPort()}). */
   final io.shardcast.media.webrtc.WebRtcService webrtc;
-  static final int WEBRTC_PORT_OFFSET = 100;
 
   private MediaServer(MediaHub hub, MediaDirectory directory, MediaSettings settings, PlayGate gate,
       ServerSocketChannel rtmp, ServerSocketChannel http) throws IOException {
@@ -53,9 +52,10 @@ public final class MediaServer implements AutoCloseable {
       loops[i] = new MediaLoop(this, i);
     }
     this.rtp = new RtpService(hub, directory, settings);
-    String candidateHost = settings.iface().equals("0.0.0.0") ? "127.0.0.1" : settings.iface();
-    this.webrtc = new io.shardcast.media.webrtc.WebRtcService(hub, directory, candidateHost,
-        settings.rtpPort() == 0 ? 0 : settings.rtpPort() + WEBRTC_PORT_OFFSET, settings.maxLag().toMillis());
+    String candidateHost = !settings.webrtcHost().isBlank() ? settings.webrtcHost()
+        : settings.iface().equals("0.0.0.0") ? "127.0.0.1" : settings.iface();
+    this.webrtc = new io.shardcast.media.webrtc.WebRtcService(hub, directory, settings.iface(), candidateHost,
+        settings.webrtcPort(), settings.maxLag().toMillis());
     hub.onPublish(this::wakeAll);
   }
 

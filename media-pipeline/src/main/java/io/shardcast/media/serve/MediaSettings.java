@@ -9,6 +9,8 @@ public record MediaSettings(
     int rtmpPort,
     int httpPort,
     int rtpPort,
+    int webrtcPort,
+    String webrtcHost,
     int ioThreads,
     int trackFrames,
     int maxMessageBytes,
@@ -30,6 +32,8 @@ public record MediaSettings(
         c.getInt("rtmp-port"),
         c.getInt("http-port"),
         c.getInt("rtp-port"),
+        c.getInt("webrtc-port"),
+        c.getString("webrtc-host"),
         c.getInt("io-threads"),
         c.getInt("track-frames"),
         (int) c.getBytes("max-message-size").longValue(),
@@ -50,7 +54,18 @@ public record MediaSettings(
   }
 
   public MediaSettings withPorts(int rtmp, int http, int rtp) {
-    return new MediaSettings(iface, rtmp, http, rtp, ioThreads, trackFrames, maxMessageBytes, maxLag, layerDownBacklog,
+    return withPorts(rtmp, http, rtp, webrtcPort);
+  }
+
+  /** These settings with WebRTC candidates naming {@code host} (a name is resolved when the server starts). */
+  public MediaSettings withWebrtcHost(String host) {
+    return new MediaSettings(iface, rtmpPort, httpPort, rtpPort, webrtcPort, host, ioThreads, trackFrames, maxMessageBytes,
+        maxLag, layerDownBacklog, layerCalmBacklog, layerMinHold, layerMaxHold, endGrace, firstFrameTimeout, setupTimeout,
+        sendBufferBytes, writeCoalesce);
+  }
+
+  public MediaSettings withPorts(int rtmp, int http, int rtp, int webrtc) {
+    return new MediaSettings(iface, rtmp, http, rtp, webrtc, webrtcHost, ioThreads, trackFrames, maxMessageBytes, maxLag, layerDownBacklog,
         layerCalmBacklog, layerMinHold, layerMaxHold, endGrace, firstFrameTimeout, setupTimeout, sendBufferBytes, writeCoalesce);
   }
 }

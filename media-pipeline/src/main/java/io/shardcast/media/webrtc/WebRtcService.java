@@ -6,7 +6,9 @@ import io.shardcast.media.MediaRoom;
 import io.shardcast.media.Track;
 import io.shardcast.media.format.MediaFormatException;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
@@ -73,19 +75,26 @@ public final class WebRtcService implements AutoCloseable {
   /** How long the loop sleeps with nothing to do: sessions' timeouts are checked this often. */
   private static final long IDLE_WAIT_MILLIS = 500;
 
-  public WebRtcService(MediaHub hub, MediaDirectory directory, String host, int port, long maxLagMillis)
-      throws IOException {
+  /**
+   * Binds {@code iface}:{@code port} (0: any free port); answers name {@code candidateHost} (an IP
+   * address, or a name resolved here: browsers take addresses in candidates) and the bound port.
+   */
+  public WebRtcService(MediaHub hub, MediaDirectory directory, String iface, String candidateHost, int port,
+      long maxLagMillis) throws IOException {
     this.hub = hub;
     this.directory = directory;
-    this.host = host;
+    try {
+      this.host = InetAddress.getByName(candidateHost).getHostAddress();
+    } catch (UnknownHostException e) {
+      throw new IOException("cannot resolve the WebRTC candidate address " + candidateHost + ": " + e.getMessage(), e);
+    }
     this.maxLagMillis = maxLagMillis;
     this.channel = DatagramChannel.open();
     try {
-      channel.bind(new InetSocketAddress(host, port));
-    } catch (java.net.BindException e) {
-      // The derived port (the RTP port + 100) is taken: WHEP answers name whatever port this gets.
-      log.warn("WebRTC: port {} on {} is in use ({}); using a free port instead", port, host, e.getMessage());
-      channel.bind(new InetSocketAddress(host, 0));
+      channel.bind(new InetSocketAddress(iface, port));
+    } catch (IOException e) {
+      channel.close();
+      throw new IOException("cannot bind the WebRTC port " + iface + ":" + port + ": " + e.getMessage(), e);
     }
     channel.configureBlocking(false);
     this.selector = Selector.open();

@@ -22,7 +22,7 @@ public final class LocalCluster implements AutoCloseable {
 
   /** One node process, its address and ports. */
   public record Node(int index, String host, int httpPort, int viewerPort, int remotePort, int managementPort,
-      int rtmpPort, int mediaPort, int relayPort, int rtpPort, Process process, Path log) implements Endpoint {
+      int rtmpPort, int mediaPort, int relayPort, int rtpPort, int webrtcPort, Process process, Path log) implements Endpoint {
     @Override
     public String http() {
       return "http://" + host + ":" + httpPort;
@@ -114,7 +114,7 @@ public final class LocalCluster implements AutoCloseable {
   private static final String OPS_TOKEN_OPTION = "-Dshardcast.ops.token=";
 
   /** Ports a node takes: gateway, viewers, Artery, management, RTMP, media HTTP, media relay and RTP (UDP). */
-  private static final int PORTS = 8;
+  private static final int PORTS = 9;
   private final List<Node> nodes = new ArrayList<>();
   private final NodeProgram program;
   private final Path dataDir;
@@ -184,7 +184,7 @@ public final class LocalCluster implements AutoCloseable {
     String seeds = placement.host(0) + ":" + remote[0];
     for (int i = 0; i < count; i++) {
       cluster.launch(i, http[i], viewer[i], remote[i], mgmt[i], free[PORTS * i + 4], free[PORTS * i + 5],
-          free[PORTS * i + 6], free[PORTS * i + 7], seeds, nodeArgs);
+          free[PORTS * i + 6], free[PORTS * i + 7], free[PORTS * i + 8], seeds, nodeArgs);
     }
     return cluster;
   }
@@ -196,7 +196,7 @@ public final class LocalCluster implements AutoCloseable {
   public Node add(List<String> nodeArgs) throws IOException {
     int i = nodes.size();
     int[] p = freePorts(PORTS);
-    launch(i, p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], nodes.get(0).address(), nodeArgs);
+    launch(i, p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8], nodes.get(0).address(), nodeArgs);
     return nodes.get(i);
   }
 
@@ -217,7 +217,7 @@ public final class LocalCluster implements AutoCloseable {
       }
     }
     launch(i, old.httpPort(), old.viewerPort(), old.remotePort(), old.managementPort(), old.rtmpPort(),
-        old.mediaPort(), old.relayPort(), old.rtpPort(), String.join(",", seeds), nodeArgs);
+        old.mediaPort(), old.relayPort(), old.rtpPort(), old.webrtcPort(), String.join(",", seeds), nodeArgs);
     return nodes.get(i);
   }
 
@@ -239,13 +239,13 @@ public final class LocalCluster implements AutoCloseable {
   }
 
   private void launch(int i, int httpPort, int viewerPort, int remotePort, int mgmtPort, int rtmpPort, int mediaPort,
-      int relayPort, int rtpPort, String seeds, List<String> nodeArgs) throws IOException {
+      int relayPort, int rtpPort, int webrtcPort, String seeds, List<String> nodeArgs) throws IOException {
     List<String> jvm = new ArrayList<>(jvmOptions);
     jvm.addAll(placement.jvmOptions(i));
     List<String> args = new ArrayList<>(List.of("node", "--hostname", placement.host(i), "--http-port", "" + httpPort,
         "--viewer-port", "" + viewerPort, "--remote-port", "" + remotePort, "--rtmp-port", "" + rtmpPort,
         "--media-port", "" + mediaPort, "--relay-port", "" + relayPort, "--rtp-port", "" + rtpPort,
-        "--management-port", "" + mgmtPort, "--seed-nodes", seeds, "--data-dir", dataDir.toAbsolutePath().toString()));
+        "--webrtc-port", "" + webrtcPort, "--management-port", "" + mgmtPort, "--seed-nodes", seeds, "--data-dir", dataDir.toAbsolutePath().toString()));
     args.addAll(nodeArgs);
     List<String> cmd = new ArrayList<>(placement.prefix(i));
     cmd.addAll(program.command(jvm, args));
@@ -259,7 +259,7 @@ public final class LocalCluster implements AutoCloseable {
       builder.environment().put("SHARDCAST_OPS_TOKEN", opsToken);
     }
     Process p = builder.start();
-    Node node = new Node(i, placement.host(i), httpPort, viewerPort, remotePort, mgmtPort, rtmpPort, mediaPort, relayPort, rtpPort, p, log);
+    Node node = new Node(i, placement.host(i), httpPort, viewerPort, remotePort, mgmtPort, rtmpPort, mediaPort, relayPort, rtpPort, webrtcPort, p, log);
     if (i < nodes.size()) {
       nodes.set(i, node);
     } else {
