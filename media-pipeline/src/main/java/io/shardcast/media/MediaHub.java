@@ -26,6 +26,18 @@ public final class MediaHub {
     this.trackCapacity = trackCapacity;
   }
 
+  /** Whether streams ingested here with AAC get an Opus rendition for WebRTC viewers (off until the server says). */
+  private volatile boolean opusForWebRtc;
+
+  /** Set by the server: AAC ingested here is transcoded to Opus once per stream for WebRTC viewers. */
+  public void opusForWebRtc(boolean on) {
+    this.opusForWebRtc = on;
+  }
+
+  public boolean opusForWebRtc() {
+    return opusForWebRtc;
+  }
+
   /** Set by the server: wakes the loops that serve viewers. */
   public void onPublish(Runnable wake) {
     this.wake = wake;

@@ -5,6 +5,7 @@ import io.shardcast.media.cue.CuePoint;
 import io.shardcast.media.cue.CueSei;
 import io.shardcast.media.cue.CueStamper;
 import io.shardcast.media.flv.Flv;
+import io.shardcast.media.transcode.AacToOpus;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -16,6 +17,8 @@ import java.util.List;
  */
 public final class OriginPublisher {
 
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(OriginPublisher.class);
+
   private final MediaHub hub;
   private final MediaDirectory directory;
   private final String roomId;
@@ -26,6 +29,9 @@ public final class OriginPublisher {
   private CueStamper cues;
   private int nalLengthSize = 4;
   private final ArrayList<String> seiMessages = new ArrayList<>();
+  /** The stream's AAC as Opus for WebRTC viewers (null: no AAC yet, or not wanted, or FFmpeg missing). */
+  private AacToOpus opus;
+  private long opusIngestMicros;
 
   public OriginPublisher(MediaHub hub, MediaDirectory directory, String roomId, TrackKey key) {
     this.hub = hub;
@@ -65,6 +71,36 @@ public final class OriginPublisher {
       }
     }
     track.publish(new MediaFrame(kind, ts, body, ingest));
+    if (kind == Flv.AUDIO && Flv.isAac(body) && body.length > 2) {
+      transcode(ts, body, ingest);
+    }
+  }
+
+  /** AAC to Opus, once per stream, published beside the AAC for WebRTC viewers here and on other nodes. */
+  private void transcode(long ts, byte[] body, long ingest) {
+    if (Flv.isAudioConfig(body)) {
+      closeOpus();
+      if (hub.opusForWebRtc() && AacToOpus.available()) {
+        try {
+          opus = new AacToOpus(java.util.Arrays.copyOfRange(body, 2, body.length),
+              (opusTs, opusBody) -> track.publish(new MediaFrame(Flv.AUDIO, opusTs, opusBody, opusIngestMicros)));
+        } catch (RuntimeException e) {
+          log.warn("Room {} ({}): no Opus for WebRTC viewers: {}", roomId, key, e.getMessage());
+        }
+      }
+      return;
+    }
+    if (opus != null) {
+      opusIngestMicros = ingest;
+      opus.aac(ts, body, 2, body.length - 2);
+    }
+  }
+
+  private void closeOpus() {
+    if (opus != null) {
+      opus.close();
+      opus = null;
+    }
   }
 
   /**
@@ -92,6 +128,7 @@ public final class OriginPublisher {
 
   /** The publisher is gone: its viewers move on (or wait for it to come back). */
   public void close() {
+    closeOpus();
     if (track != null) {
       hub.close(track);
       directory.publishing(roomId, key, false);

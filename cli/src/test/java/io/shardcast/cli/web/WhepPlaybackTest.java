@@ -3,11 +3,15 @@ package io.shardcast.cli.web;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Page;
 import io.shardcast.testkit.cluster.LocalCluster;
 import io.shardcast.testkit.load.RoomScript;
 import io.shardcast.testkit.media.Ffmpeg;
+import io.shardcast.testkit.media.LossProxy;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,6 +30,7 @@ class WhepPlaybackTest {
   static BrowserCluster env;
   static LocalCluster cluster;
   static Chromium chromium;
+  static final ObjectMapper JSON = new ObjectMapper();
 
   @BeforeAll
   static void start() throws Exception {
@@ -41,15 +46,21 @@ class WhepPlaybackTest {
     }
   }
 
-  /** Plays {@code url} over WHEP in the page: a recvonly video transceiver, the offer posted, the answer applied. */
+  /**
+   * Plays {@code url} over WHEP in the page: a recvonly video transceiver, the offer posted, the
+   * answer applied. {@code url|host:port} sends the media through that address instead of the
+   * answer's candidate (a loss proxy).
+   */
   static final String WHEP = """
-      async (url) => {
+      async (arg) => {
+        const [url, via] = arg.split('|');
         const pc = new RTCPeerConnection();
         pc.addTransceiver('video', { direction: 'recvonly' });
+        pc.addTransceiver('audio', { direction: 'recvonly' });
         const v = document.createElement('video');
         v.muted = true; v.autoplay = true; v.playsInline = true;
         document.body.appendChild(v);
-        pc.ontrack = e => { v.srcObject = e.streams[0] ?? new MediaStream([e.track]); };
+        pc.ontrack = e => { if (e.streams[0]) { v.srcObject = e.streams[0]; } };
         await pc.setLocalDescription(await pc.createOffer());
         await new Promise(done => {
           if (pc.iceGatheringState === 'complete') { done(); return; }
@@ -59,8 +70,9 @@ class WhepPlaybackTest {
         const r = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/sdp' },
           body: pc.localDescription.sdp });
         const body = await r.text();
-        if (r.status !== 201) { return r.status + ' ' + body; }
-        await pc.setRemoteDescription({ type: 'answer', sdp: body });
+        if (r.status !== 201) { pc.close(); v.remove(); return r.status + ' ' + body; }
+        const sdp = via ? body.replace(/(a=candidate:\\S+ \\d+ udp \\d+ )\\S+ \\d+/i, '$1' + via.replace(':', ' ')) : body;
+        await pc.setRemoteDescription({ type: 'answer', sdp });
         window.whep = { pc, v, location: r.headers.get('Location') };
         return 'ok';
       }""";
@@ -93,6 +105,10 @@ class WhepPlaybackTest {
             + " conn: window.whep.pc.connectionState, frames: window.whep.v.getVideoPlaybackQuality().totalVideoFrames})"), e);
       }
       assertTrue(((Number) page.evaluate("() => window.whep.v.videoWidth")).intValue() == 640);
+      // The sound: AAC from ffmpeg, transcoded to Opus once at the origin, relayed, decoded here.
+      page.waitForFunction(AUDIO_PLAYING, null, ViewerPageTest.WITHIN_30_S);
+      assertEquals(2L, ((Number) page.evaluate("() => window.whep.v.srcObject.getTracks().length")).longValue(),
+          "one stream with the video and the audio track (played in sync)");
       // Ending the session: DELETE on its Location, once.
       String base = other.media();
       assertEquals("200,404", page.evaluate("async base => { const u = base + window.whep.location;"
@@ -108,6 +124,93 @@ class WhepPlaybackTest {
           + " await pc.setLocalDescription(await pc.createOffer()); const vp8 = await post(pc.localDescription.sdp);"
           + " pc.close(); return bad + ' | ' + vp8; }", base + "/whep/" + room.roomId());
       assertEquals("400 BAD_SDP | 406 NO_USABLE_VIDEO", refusals);
+    } finally {
+      publisher.destroyForcibly();
+    }
+  }
+
+  /** True once the inbound audio has decoded a second of sound that is not silence (ffmpeg's 440 Hz sine). */
+  static final String AUDIO_PLAYING = """
+      async () => {
+        const stats = await window.whep.pc.getStats();
+        for (const s of stats.values()) {
+          if (s.type === 'inbound-rtp' && s.kind === 'audio') {
+            return s.totalSamplesReceived > 48000 && s.totalAudioEnergy > 0 && s.concealedSamples < s.totalSamplesReceived / 2;
+          }
+        }
+        return false;
+      }""";
+
+  private static String tail(Path log) throws java.io.IOException {
+    java.util.List<String> lines = java.nio.file.Files.readAllLines(log).stream().filter(l -> l.contains("WHEP")).toList();
+    return String.join("\n", lines.subList(Math.max(0, lines.size() - 6), lines.size()));
+  }
+
+  /** The inbound video's counters from getStats, as JSON. */
+  static final String INBOUND = """
+      async () => {
+        const stats = await window.whep.pc.getStats();
+        for (const s of stats.values()) {
+          if (s.type === 'inbound-rtp' && s.kind === 'video') {
+            return JSON.stringify({ decoded: s.framesDecoded ?? 0, dropped: s.framesDropped ?? 0,
+              freezes: s.freezeCount ?? 0, frozenSeconds: s.totalFreezesDuration ?? 0, nacks: s.nackCount ?? 0,
+              plis: s.pliCount ?? 0, lost: s.packetsLost ?? 0, received: s.packetsReceived ?? 0 });
+          }
+        }
+        return '{}';
+      }""";
+
+  @Test
+  void aViewerBehindALossyPathKeepsPlayingWithPacketsSentAgain() throws Exception {
+    LocalCluster.Node origin = cluster.node(0);
+    LocalCluster.Node other = cluster.node(1);
+    RoomScript room = new RoomScript(other.http()).create("WebRTC through loss");
+    Process publisher = Ffmpeg.publishRtmp(origin.rtmp() + "/" + room.roomId() + "?token=" + room.hostToken(),
+        "640x360", 25, 25, "600k", work.resolve("publisher-loss.log"));
+    // 10% of the datagrams lost each way (STUN, DTLS, media and the browser's NACKs alike), 5 ms added.
+    try (LossProxy proxy = new LossProxy(new InetSocketAddress(other.host(), other.webrtcPort()), LossProxy.random(Double.parseDouble(System.getProperty("whep.loss", "0.10"))),
+        5, 27);
+        BrowserContext context = chromium.viewer("en-US")) {
+      // A page with nothing else on it: the WHEP session is this node's only viewer of the room, so
+      // it alone keeps the node subscribed to the room's relay.
+      Page page = context.newPage();
+      page.navigate(other.http() + "/api/rooms/" + room.roomId());
+      InetSocketAddress via = proxy.address();
+      String whep = other.media() + "/whep/" + room.roomId() + "|" + via.getHostString() + ":" + via.getPort();
+      String started = (String) page.evaluate(WHEP, whep);
+      for (long until = System.nanoTime() + 30_000_000_000L; !"ok".equals(started) && System.nanoTime() < until; ) {
+        page.waitForTimeout(250); // the room is not live yet: ffmpeg is still connecting
+        started = (String) page.evaluate(WHEP, whep);
+      }
+      assertEquals("ok", started);
+      try {
+        page.waitForFunction("() => window.whep.v.getVideoPlaybackQuality().totalVideoFrames > 25", null,
+            ViewerPageTest.WITHIN_30_S);
+      } catch (RuntimeException e) {
+        Object stats = page.evaluate(INBOUND);
+        page.evaluate("base => fetch(base + window.whep.location, { method: 'DELETE' })", other.media());
+        Thread.sleep(1000);
+        throw new AssertionError("no picture: " + stats + "; node 2: " + tail(other.log()), e);
+      }
+      JsonNode before = JSON.readTree((String) page.evaluate(INBOUND));
+      // Ten seconds of the show: 250 frames from the encoder.
+      try {
+        page.waitForFunction("n => window.whep.v.getVideoPlaybackQuality().totalVideoFrames > n",
+            before.path("decoded").asInt() + 200, ViewerPageTest.WITHIN_30_S);
+      } catch (RuntimeException e) {
+        Object stats = page.evaluate(INBOUND);
+        page.evaluate("base => fetch(base + window.whep.location, { method: 'DELETE' })", other.media());
+        Thread.sleep(1000);
+        String log = java.nio.file.Files.readString(work.resolve("publisher-loss.log"));
+        throw new AssertionError("the picture stopped: " + before + " -> " + stats + "; the encoder: "
+            + log.substring(Math.max(0, log.length() - 300)) + "; node 2: " + tail(other.log()), e);
+      }
+      JsonNode after = JSON.readTree((String) page.evaluate(INBOUND));
+      assertTrue(after.path("nacks").asInt() > 0, "the browser asked for lost packets: " + after);
+      assertTrue(after.path("lost").asDouble() < 0.02 * after.path("received").asDouble(),
+          "packets sent again fill the gaps (lost counts what never came): " + after);
+      assertTrue(after.path("frozenSeconds").asDouble() - before.path("frozenSeconds").asDouble() < 2.0,
+          "the picture kept moving: " + before + " -> " + after);
     } finally {
       publisher.destroyForcibly();
     }

@@ -60,6 +60,28 @@ public final class Flv {
     return ((body[0] & 0xF0) >>> 4) == SOUND_AAC;
   }
 
+  /**
+   * An Opus packet in enhanced RTMP's layout (sound format 9, the extended header; packet type 1,
+   * coded frames; FourCC "Opus"). Only WebRTC players read these: FLV and RTMP players skip them.
+   */
+  public static boolean isOpus(byte[] body) {
+    return body.length >= OPUS_HEADER_BYTES && ((body[0] & 0xF0) >>> 4) == SOUND_EX_HEADER && body[1] == 'O'
+        && body[2] == 'p' && body[3] == 'u' && body[4] == 's';
+  }
+
+  /** Bytes before an Opus packet in its FLV audio body. */
+  public static final int OPUS_HEADER_BYTES = 5;
+  private static final int SOUND_EX_HEADER = 9;
+
+  /** Writes the enhanced-RTMP header of an Opus packet's body into {@code body[0..5)}. */
+  public static void opusHeader(byte[] body) {
+    body[0] = (byte) ((SOUND_EX_HEADER << 4) | 1);
+    body[1] = 'O';
+    body[2] = 'p';
+    body[3] = 'u';
+    body[4] = 's';
+  }
+
   public static boolean isVideoKeyframe(byte[] body) {
     return ((body[0] & 0xF0) >>> 4) == FRAME_KEY;
   }

@@ -3,6 +3,7 @@ package io.shardcast.media.play;
 import io.shardcast.media.MediaFrame;
 import io.shardcast.media.MediaRoom;
 import io.shardcast.media.Track;
+import io.shardcast.media.flv.Flv;
 import java.nio.ByteBuffer;
 
 /**
@@ -26,6 +27,8 @@ public final class Playback {
   private final int loops;
   private final long maxLagMillis;
   private final LayerSelector layers;
+  /** Which audio this viewer takes: Opus (WebRTC) or the stream's own (AAC, for FLV and RTMP). */
+  private boolean opusAudio;
 
   private Track track;
   private Track target;
@@ -123,6 +126,9 @@ public final class Playback {
         }
         lastVideoTs = f.timestamp;
       } else if (f.isAudio()) {
+        if (Flv.isOpus(f.body) != opusAudio) {
+          continue; // the other rendition of the same sound
+        }
         if (f.timestamp < lastAudioTs) {
           continue;
         }
@@ -130,6 +136,22 @@ public final class Playback {
       }
       lastFrameIngestMicros = f.ingestMicros;
       return f;
+    }
+  }
+
+  /** This viewer takes the Opus rendition of the audio (a WebRTC viewer) instead of the AAC. */
+  public Playback opusAudio() {
+    opusAudio = true;
+    return this;
+  }
+
+  /**
+   * The viewer cannot decode until a keyframe (a WebRTC picture loss): video waits for the next
+   * keyframe of the track; audio goes on.
+   */
+  public void awaitKeyframe() {
+    if (lastVideoTs >= 0) {
+      skippingVideo = true;
     }
   }
 

@@ -23,6 +23,9 @@ public final class RtpPacketizer {
   private static final int VIDEO_CLOCK_PER_MS = 90;
 
   private final int videoPayloadType;
+  /** The payload type of Opus audio (RFC 7587) a WebRTC peer negotiated; -1: Opus is not sent. */
+  private int opusPayloadType = -1;
+  private long lastAudioTimestamp = -1;
   private final int videoSsrc;
   private final int audioSsrc;
   private final Sink sink;
@@ -33,6 +36,9 @@ public final class RtpPacketizer {
   private int nalLengthSize = 4;
   private byte[] audioConfig;
   private int audioClockPerMs = 48;
+  /** What the last video packets were made of, by sequence number (null: no history kept). */
+  private RtpHistory history;
+  private long lastVideoTimestamp = -1;
 
   public RtpPacketizer(int videoSsrc, int audioSsrc, Sink sink) {
     this(videoSsrc, audioSsrc, Rtp.PT_H264, sink);
@@ -44,6 +50,58 @@ public final class RtpPacketizer {
     this.videoSsrc = videoSsrc;
     this.audioSsrc = audioSsrc;
     this.sink = sink;
+  }
+
+  /**
+   * Keeps what the last {@code packets} video packets were made of (references into the frames, no
+   * copies), so {@link #resend} can make any of them again for a NACK.
+   */
+  public RtpPacketizer withHistory(int packets) {
+    history = new RtpHistory(packets);
+    return this;
+  }
+
+  /**
+   * Sends video packet {@code seq} again, as it was first sent, if the history still holds it.
+   * True when it did.
+   */
+  public boolean resend(int seq) {
+    if (history == null || !history.holds(seq)) {
+      return false;
+    }
+    int slot = history.slot(seq);
+    long ts = history.timestamp[slot] & 0xFFFFFFFFL;
+    Rtp.header(buf, videoPayloadType, history.marker[slot], seq & 0xFFFF, ts, videoSsrc);
+    int p = Rtp.HEADER_BYTES;
+    int fu = history.fuHeader[slot];
+    if (fu != 0) {
+      buf[p++] = history.fuIndicator[slot];
+      buf[p++] = (byte) fu;
+    }
+    System.arraycopy(history.source[slot], history.offset[slot], buf, p, history.length[slot]);
+    sink.packet(buf, p + history.length[slot], true);
+    return true;
+  }
+
+  /** Sends Opus audio frames (enhanced-RTMP bodies, {@link Flv#isOpus}) with {@code payloadType}, one per packet. */
+  public RtpPacketizer withOpus(int payloadType) {
+    opusPayloadType = payloadType;
+    return this;
+  }
+
+  /** The RTP timestamp (48 kHz) of the last Opus frame packetized, or -1 before the first. */
+  public long lastAudioTimestamp() {
+    return lastAudioTimestamp;
+  }
+
+  /** The RTP timestamp (90 kHz) of the last video frame packetized, or -1 before the first. */
+  public long lastVideoTimestamp() {
+    return lastVideoTimestamp;
+  }
+
+  /** The next video sequence number (the count of video packets sent, modulo 2^16). */
+  public int nextVideoSeq() {
+    return videoSeq & 0xFFFF;
   }
 
   /** Packetizes one frame (script data is not carried). */
@@ -66,6 +124,7 @@ public final class RtpPacketizer {
     }
     int cts = ((b[2] << 16) | ((b[3] & 0xFF) << 8) | (b[4] & 0xFF)) << 8 >> 8;
     long ts = (f.timestamp + cts) * VIDEO_CLOCK_PER_MS;
+    lastVideoTimestamp = ts & 0xFFFFFFFFL;
     if (f.keyframe) {
       if (audioConfig != null) {
         audioConfigPacket(f.timestamp);
@@ -97,6 +156,9 @@ public final class RtpPacketizer {
 
   private void nal(byte[] src, int off, int len, long ts, boolean marker) {
     if (len <= MAX_PAYLOAD) {
+      if (history != null) {
+        history.record(videoSeq & 0xFFFF, src, off, len, (byte) 0, 0, ts, marker);
+      }
       Rtp.header(buf, videoPayloadType, marker, videoSeq++ & 0xFFFF, ts, videoSsrc);
       System.arraycopy(src, off, buf, Rtp.HEADER_BYTES, len);
       sink.packet(buf, Rtp.HEADER_BYTES + len, true);
@@ -111,9 +173,13 @@ public final class RtpPacketizer {
     while (p < end) {
       int n = Math.min(MAX_PAYLOAD - 2, end - p);
       boolean lastFragment = p + n >= end;
+      int fuHeader = (first ? 0x80 : 0) | (lastFragment ? 0x40 : 0) | type;
+      if (history != null) {
+        history.record(videoSeq & 0xFFFF, src, p, n, (byte) indicator, fuHeader | 0x100, ts, marker && lastFragment);
+      }
       Rtp.header(buf, videoPayloadType, marker && lastFragment, videoSeq++ & 0xFFFF, ts, videoSsrc);
       buf[Rtp.HEADER_BYTES] = (byte) indicator;
-      buf[Rtp.HEADER_BYTES + 1] = (byte) ((first ? 0x80 : 0) | (lastFragment ? 0x40 : 0) | type);
+      buf[Rtp.HEADER_BYTES + 1] = (byte) fuHeader;
       System.arraycopy(src, p, buf, Rtp.HEADER_BYTES + 2, n);
       sink.packet(buf, Rtp.HEADER_BYTES + 2 + n, true);
       p += n;
@@ -153,6 +219,17 @@ public final class RtpPacketizer {
 
   private void audio(MediaFrame f) {
     byte[] b = f.body;
+    if (opusPayloadType >= 0) {
+      if (Flv.isOpus(b) && b.length > Flv.OPUS_HEADER_BYTES && b.length - Flv.OPUS_HEADER_BYTES <= MAX_PAYLOAD) {
+        long ts = (f.timestamp * 48) & 0xFFFFFFFFL;
+        lastAudioTimestamp = ts;
+        Rtp.header(buf, opusPayloadType, false, audioSeq++ & 0xFFFF, ts, audioSsrc);
+        int n = b.length - Flv.OPUS_HEADER_BYTES;
+        System.arraycopy(b, Flv.OPUS_HEADER_BYTES, buf, Rtp.HEADER_BYTES, n);
+        sink.packet(buf, Rtp.HEADER_BYTES + n, false);
+      }
+      return; // a WebRTC peer takes Opus only
+    }
     if (!Flv.isAac(b) || b.length < 3) {
       return; // only AAC travels on the RTP paths
     }

@@ -56,6 +56,7 @@ public final class MediaServer implements AutoCloseable {
         : settings.iface().equals("0.0.0.0") ? "127.0.0.1" : settings.iface();
     this.webrtc = new io.shardcast.media.webrtc.WebRtcService(hub, directory, settings.iface(), candidateHost,
         settings.webrtcPort(), settings.maxLag().toMillis());
+    hub.opusForWebRtc(settings.webrtcAudio());
     hub.onPublish(this::wakeAll);
   }
 

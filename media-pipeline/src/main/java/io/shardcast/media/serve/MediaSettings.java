@@ -11,6 +11,7 @@ public record MediaSettings(
     int rtpPort,
     int webrtcPort,
     String webrtcHost,
+    boolean webrtcAudio,
     int ioThreads,
     int trackFrames,
     int maxMessageBytes,
@@ -34,6 +35,7 @@ public record MediaSettings(
         c.getInt("rtp-port"),
         c.getInt("webrtc-port"),
         c.getString("webrtc-host"),
+        c.getBoolean("webrtc-audio"),
         c.getInt("io-threads"),
         c.getInt("track-frames"),
         (int) c.getBytes("max-message-size").longValue(),
@@ -59,13 +61,13 @@ public record MediaSettings(
 
   /** These settings with WebRTC candidates naming {@code host} (a name is resolved when the server starts). */
   public MediaSettings withWebrtcHost(String host) {
-    return new MediaSettings(iface, rtmpPort, httpPort, rtpPort, webrtcPort, host, ioThreads, trackFrames, maxMessageBytes,
+    return new MediaSettings(iface, rtmpPort, httpPort, rtpPort, webrtcPort, host, webrtcAudio, ioThreads, trackFrames, maxMessageBytes,
         maxLag, layerDownBacklog, layerCalmBacklog, layerMinHold, layerMaxHold, endGrace, firstFrameTimeout, setupTimeout,
         sendBufferBytes, writeCoalesce);
   }
 
   public MediaSettings withPorts(int rtmp, int http, int rtp, int webrtc) {
-    return new MediaSettings(iface, rtmp, http, rtp, webrtc, webrtcHost, ioThreads, trackFrames, maxMessageBytes, maxLag, layerDownBacklog,
+    return new MediaSettings(iface, rtmp, http, rtp, webrtc, webrtcHost, webrtcAudio, ioThreads, trackFrames, maxMessageBytes, maxLag, layerDownBacklog,
         layerCalmBacklog, layerMinHold, layerMaxHold, endGrace, firstFrameTimeout, setupTimeout, sendBufferBytes, writeCoalesce);
   }
 }

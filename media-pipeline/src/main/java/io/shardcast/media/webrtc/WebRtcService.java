@@ -70,6 +70,10 @@ public final class WebRtcService implements AutoCloseable {
   private volatile int playing;
   private volatile boolean running = true;
   private final ByteBuffer in = ByteBuffer.allocate(2048);
+  /** Sender reports are written here (on the loop's thread), then protected. */
+  private final byte[] report = new byte[64];
+  /** How often each session gets a sender report (the browser's A/V sync and round-trip time). */
+  private static final long REPORT_INTERVAL_MILLIS = 1_000;
   /** Wakes the loop for a datagram, a frame published on this node ({@link #wake}) or the next expiry check. */
   private final Selector selector;
   /** How long the loop sleeps with nothing to do: sessions' timeouts are checked this often. */
@@ -138,8 +142,16 @@ public final class WebRtcService implements AutoCloseable {
     List<SdpAnswer.Section> sections = new ArrayList<>();
     SdpOffer.Media video = null;
     SdpOffer.Codec codec = null;
+    SdpOffer.Codec opus = null;
     for (SdpOffer.Media m : offer.media()) {
       SdpOffer.Codec c = null;
+      if (opus == null && m.kind().equals("audio") && !m.direction().equals("sendonly")
+          && !m.direction().equals("inactive")) {
+        c = m.codec("opus", x -> x.clockRate() == 48_000);
+        opus = c;
+        sections.add(new SdpAnswer.Section(m, c, "sendonly", 0, "shardcast", List.of(), List.of()));
+        continue;
+      }
       if (video == null && m.kind().equals("video") && !m.direction().equals("sendonly")
           && !m.direction().equals("inactive")) {
         c = m.codec("H264", x -> "1".equals(x.fmtp("packetization-mode"))
@@ -166,17 +178,19 @@ public final class WebRtcService implements AutoCloseable {
     String id = token(16);
     int ssrc = random.nextInt() & 0x7FFFFFFF;
     WhepSession s = new WhepSession(id, roomId, ufrag, pwd, video.fingerprint(), ssrc, codec.payloadType(),
-        System.currentTimeMillis());
+        opus == null ? -1 : opus.payloadType(), System.currentTimeMillis());
     List<SdpAnswer.Section> withSsrc = new ArrayList<>();
     for (SdpAnswer.Section sec : sections) {
-      withSsrc.add(sec.codec() == null ? sec : new SdpAnswer.Section(sec.offered(), sec.codec(), "sendonly", ssrc & 0xFFFFFFFFL,
+      long sectionSsrc = (sec.offered().kind().equals("audio") ? s.audioSsrc : ssrc) & 0xFFFFFFFFL;
+      withSsrc.add(sec.codec() == null ? sec : new SdpAnswer.Section(sec.offered(), sec.codec(), "sendonly", sectionSsrc,
           "shardcast", sec.feedback(), List.of()));
     }
     byUfrag.put(ufrag, s);
     byId.put(id, s);
     String sdp = SdpAnswer.write(withSsrc, ufrag, pwd, identity.fingerprint,
         List.of(new SdpAnswer.Candidate("udp", host, port())), random.nextLong() & Long.MAX_VALUE);
-    log.info("WHEP session {} for room {}: H.264 payload type {}", id, roomId, codec.payloadType());
+    log.info("WHEP session {} for room {}: H.264 payload type {}, Opus {}", id, roomId, codec.payloadType(),
+        opus == null ? "not offered" : "payload type " + opus.payloadType());
     return new Answer(201, null, null, id, sdp);
   }
 
@@ -226,6 +240,9 @@ public final class WebRtcService implements AutoCloseable {
         for (WhepSession s : byId.values()) {
           if (s.state == WhepSession.State.PLAYING) {
             s.pump(now);
+            if (now - s.lastReportSentMillis >= REPORT_INTERVAL_MILLIS) {
+              sendReport(s, now);
+            }
             nowPlaying++;
           }
           expire(s, now);
@@ -254,12 +271,58 @@ public final class WebRtcService implements AutoCloseable {
           WhepSession s = byAddress.get(from);
           if (s != null && s.dtls != null) {
             s.dtls.offer(p, 0, length);
+            if (s.state == WhepSession.State.PLAYING) {
+              afterHandshake(s);
+            }
           }
+        } else if (first >= 128 && first <= 191 && length >= 8) {
+          rtcp(p, length, from, now);
         }
-        // RTP and RTCP from the browser (receiver reports, NACK, PLI) are read by a later change.
       } catch (MediaFormatException e) {
         log.debug("WebRTC: dropped a datagram from {}: {}", from, e.getMessage());
       }
+    }
+  }
+
+  /**
+   * RTCP from a playing session's browser (RFC 5761: payload types 64..95 once the marker bit is
+   * masked): checked and decrypted, then read for reports, NACKs and keyframe requests. RTP from a
+   * viewer (it only receives) and packets that fail SRTCP are dropped.
+   */
+  private void rtcp(byte[] p, int length, SocketAddress from, long now) {
+    int type = p[1] & 0x7F;
+    WhepSession s = byAddress.get(from);
+    if (type < 64 || type > 95 || s == null || s.state != WhepSession.State.PLAYING) {
+      return;
+    }
+    PacketBuffer b;
+    try {
+      b = s.srtp.unprotectRtcp(p, 0, length);
+    } catch (java.security.GeneralSecurityException e) {
+      b = null;
+    }
+    if (b == null) {
+      s.rtcpRefused++;
+      return;
+    }
+    s.nowMillis = now;
+    RtcpFeedback.read(b.getBuffer(), b.getOffset(), b.getLength(), s);
+  }
+
+  private void sendReport(WhepSession s, long now) {
+    sendReport(s, s.senderReport(report, now));
+    sendReport(s, s.audioSenderReport(report, now));
+  }
+
+  private void sendReport(WhepSession s, int length) {
+    if (length == 0) {
+      return;
+    }
+    try {
+      PacketBuffer b = s.srtp.protectRtcp(report, 0, length);
+      channel.send(s.view(b), s.peer);
+    } catch (IOException | java.security.GeneralSecurityException e) {
+      log.debug("WHEP session {}: sender report failed: {}", s.id, e.toString());
     }
   }
 
@@ -289,17 +352,36 @@ public final class WebRtcService implements AutoCloseable {
     s.tls = new SrtpTlsServer(identity, s.peerFingerprint);
     handshakes.execute(() -> {
       try {
-        new DTLSServerProtocol().accept(s.tls, s.dtls);
+        s.secured = new DTLSServerProtocol().accept(s.tls, s.dtls);
         s.srtp = new SrtpSession(s.tls.profile(), s.tls.keyingMaterial(), true);
         MediaRoom room = hub.room(s.roomId);
-        s.startPlayback(room, maxLagMillis, (packet, len, video) -> send(s, packet, len));
-        s.state = WhepSession.State.PLAYING;
+        if (!s.startPlayback(room, maxLagMillis, (packet, len, video) -> send(s, packet, len))) {
+          return; // ended while the handshake ran
+        }
         playing++;
         selector.wakeup();
         log.info("WHEP session {} of room {}: DTLS done, playing to {}", s.id, s.roomId, peer);
       } catch (IOException | RuntimeException e) {
         s.close("DTLS handshake failed: " + e);
         log.info("WHEP session {} of room {}: DTLS handshake failed: {}", s.id, s.roomId, e.toString());
+      }
+    });
+  }
+
+  /**
+   * A DTLS record after the handshake: the browser did not get the server's last flight and sends
+   * its own again (BouncyCastle's record layer answers with the flight), or it closes (an alert).
+   * Read off the loop, on the handshake pool.
+   */
+  private void afterHandshake(WhepSession s) {
+    handshakes.execute(() -> {
+      try {
+        byte[] buf = new byte[s.dtls.getReceiveLimit()];
+        while (s.secured.receive(buf, 0, buf.length, 10) >= 0) {
+          // application data on the DTLS channel (none is negotiated): ignored
+        }
+      } catch (IOException | RuntimeException e) {
+        forget(s, "DTLS ended: " + e.getMessage());
       }
     });
   }
@@ -333,7 +415,7 @@ public final class WebRtcService implements AutoCloseable {
       if (s.peer != null) {
         byAddress.remove(s.peer, s);
       }
-      log.info("WHEP session {} of room {} ended: {}", s.id, s.roomId, why);
+      log.info("WHEP session {} of room {} ended: {}; {}", s.id, s.roomId, why, s.summary());
     }
   }
 

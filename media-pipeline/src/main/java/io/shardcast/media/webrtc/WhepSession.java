@@ -12,7 +12,7 @@ import java.net.InetSocketAddress;
  * viewer has) packetized per RFC 6184 with the payload type its offer chose. All state but the
  * handshake's result is touched on the WebRTC thread only.
  */
-final class WhepSession {
+final class WhepSession implements RtcpFeedback.Listener {
 
   enum State { CHECKING, HANDSHAKING, PLAYING, CLOSED }
 
@@ -23,11 +23,16 @@ final class WhepSession {
   final String peerFingerprint;
   final int videoSsrc;
   final int videoPayloadType;
+  final int audioSsrc;
+  /** Opus's payload type in the answer, or -1 when the offer had no Opus to receive. */
+  final int audioPayloadType;
   final long createdMillis;
   volatile State state = State.CHECKING;
   InetSocketAddress peer;
   long lastCheckMillis;
   DtlsTransport dtls;
+  /** The DTLS connection once the handshake is done: it answers the browser's retransmitted last flight. */
+  volatile org.bouncycastle.tls.DTLSTransport secured;
   SrtpTlsServer tls;
   volatile SrtpSession srtp;
   Playback playback;
@@ -35,11 +40,38 @@ final class WhepSession {
   long packetsSent;
   long bytesSent;
   String closeReason;
+  /** Packets asked for again, sent again, and asked for too late (gone from the history). */
+  long nacked;
+  long resent;
+  long tooLate;
+  long keyframeRequests;
+  /** RTCP packets that failed SRTCP's check (forged, replayed or garbage). */
+  long rtcpRefused;
+  /** The browser's last report: loss of 256, jitter in 90 kHz units, round-trip time (-1: none yet). */
+  int fractionLost;
+  int jitter;
+  long rttMillis = -1;
+  /** The browser's bandwidth estimate (REMB), bits per second; 0 before the first. */
+  long estimateBps;
+  long lastReportSentMillis;
+  long lastVideoSentMillis;
+  long lastKeyframeSentMillis;
+  long lastAudioSentMillis;
+  long audioPackets;
+  long audioBytes;
+  /** The sink of resent packets: the session's send, set with the playback. */
+  private RtpPacketizer.Sink sink;
+  /** Video packets the history can make again: about four seconds of a 2.5 Mbps stream. */
+  static final int HISTORY_PACKETS = 1024;
+  /** A keyframe request this soon after a keyframe went out is about loss before it: that keyframe answers it. */
+  static final long KEYFRAME_REQUEST_GRACE_MILLIS = 300;
   /** A ByteBuffer over the SRTP buffer's array, made again only when the array changes. */
   private java.nio.ByteBuffer view;
 
   WhepSession(String id, String roomId, String ufrag, String pwd, String peerFingerprint, int videoSsrc,
-      int videoPayloadType, long now) {
+      int videoPayloadType, int audioPayloadType, long now) {
+    this.audioSsrc = videoSsrc + 1;
+    this.audioPayloadType = audioPayloadType;
     this.id = id;
     this.roomId = roomId;
     this.ufrag = ufrag;
@@ -51,19 +83,158 @@ final class WhepSession {
     this.lastCheckMillis = now;
   }
 
-  void startPlayback(MediaRoom room, long maxLagMillis, RtpPacketizer.Sink sink) {
-    playback = new Playback(room, null, null, MediaFrame.FLV, 0, 1, maxLagMillis, null);
-    packetizer = new RtpPacketizer(videoSsrc, videoSsrc + 1, videoPayloadType, sink);
+  /**
+   * The DTLS handshake is done: the session plays {@code room} and counts as one of its viewers on
+   * this node (what keeps the node subscribed to the room's relay), until {@link #close}. False when
+   * the session was closed meanwhile.
+   */
+  synchronized boolean startPlayback(MediaRoom room, long maxLagMillis, RtpPacketizer.Sink sink) {
+    if (state == State.CLOSED) {
+      return false;
+    }
+    room.viewerJoined();
+    playback = new Playback(room, null, null, MediaFrame.FLV, 0, 1, maxLagMillis, null).opusAudio();
+    packetizer = new RtpPacketizer(videoSsrc, audioSsrc, videoPayloadType, sink).withHistory(HISTORY_PACKETS)
+        .withOpus(audioPayloadType);
+    this.sink = sink;
+    state = State.PLAYING;
+    return true;
   }
 
-  /** Sends what the room has for this viewer now: video only until audio is transcoded to Opus. */
+  /** Sends what the room has for this viewer now: H.264 video and Opus audio (when the offer took it). */
   void pump(long nowMillis) {
     MediaFrame f;
     while ((f = playback.nextFrame(nowMillis)) != null) {
-      if (f.isVideo()) {
+      if (f.isAudio()) {
+        if (audioPayloadType >= 0 && !f.config) {
+          packetizer.frame(f);
+          lastAudioSentMillis = nowMillis;
+          audioPackets++;
+          audioBytes += f.body.length - io.shardcast.media.flv.Flv.OPUS_HEADER_BYTES + 12;
+        }
+      } else if (f.isVideo()) {
         packetizer.frame(f);
+        if (!f.config) {
+          lastVideoSentMillis = nowMillis;
+          if (f.keyframe) {
+            lastKeyframeSentMillis = nowMillis;
+          }
+        }
       }
     }
+  }
+
+  /**
+   * An RTCP sender report for the video stream into {@code b} (RFC 3550 6.4.1): the wall clock as
+   * NTP time beside the RTP time it corresponds to (the last frame's, moved on by the time since it
+   * was sent), and the packet and byte counts. Returns its length, or 0 before any video was sent.
+   */
+  int senderReport(byte[] b, long nowMillis) {
+    long last = packetizer.lastVideoTimestamp();
+    if (last < 0) {
+      return 0;
+    }
+    long rtp = (last + (nowMillis - lastVideoSentMillis) * 90) & 0xFFFFFFFFL;
+    writeReport(b, videoSsrc, nowMillis, rtp, packetsSent - audioPackets, bytesSent - audioBytes);
+    lastReportSentMillis = nowMillis;
+    return 28;
+  }
+
+  /** The sender report of the audio stream, on the same wall clock as the video's (lip sync); 0 before any audio. */
+  int audioSenderReport(byte[] b, long nowMillis) {
+    long last = packetizer.lastAudioTimestamp();
+    if (last < 0) {
+      return 0;
+    }
+    long rtp = (last + (nowMillis - lastAudioSentMillis) * 48) & 0xFFFFFFFFL;
+    writeReport(b, audioSsrc, nowMillis, rtp, audioPackets, audioBytes);
+    return 28;
+  }
+
+  private static void writeReport(byte[] b, int ssrc, long nowMillis, long rtp, long packets, long bytes) {
+    long ntpSeconds = nowMillis / 1000 + NTP_EPOCH_OFFSET_SECONDS;
+    long ntpFraction = ((nowMillis % 1000) << 32) / 1000;
+    b[0] = (byte) 0x80;
+    b[1] = (byte) RtcpFeedback.SR;
+    b[2] = 0;
+    b[3] = 6;
+    putInt(b, 4, ssrc);
+    putInt(b, 8, (int) ntpSeconds);
+    putInt(b, 12, (int) ntpFraction);
+    putInt(b, 16, (int) rtp);
+    putInt(b, 20, (int) packets);
+    putInt(b, 24, (int) bytes);
+  }
+
+  /** Seconds from 1900 (NTP's epoch) to 1970. */
+  private static final long NTP_EPOCH_OFFSET_SECONDS = 2_208_988_800L;
+
+  private static void putInt(byte[] b, int o, int v) {
+    b[o] = (byte) (v >>> 24);
+    b[o + 1] = (byte) (v >>> 16);
+    b[o + 2] = (byte) (v >>> 8);
+    b[o + 3] = (byte) v;
+  }
+
+  /** The time the RTCP reader runs at: set by the loop before it reads a packet of this session. */
+  long nowMillis;
+
+  @Override
+  public void report(int sourceSsrc, int lost, int cumulativeLost, int jitter, int lastSr, int delaySinceSr) {
+    if (sourceSsrc != videoSsrc) {
+      return;
+    }
+    fractionLost = lost;
+    this.jitter = jitter;
+    if (lastSr != 0) {
+      // RFC 3550 6.4.1: now - LSR - DLSR, in 1/65536 s, on the middle 32 bits of NTP time.
+      long ntpSeconds = nowMillis / 1000 + NTP_EPOCH_OFFSET_SECONDS;
+      long ntpFraction = ((nowMillis % 1000) << 32) / 1000;
+      int middle = (int) ((ntpSeconds << 16) | (ntpFraction >>> 16));
+      long rtt = (middle - lastSr - delaySinceSr) & 0xFFFFFFFFL;
+      if (rtt < 65536L * 10) { // a sane value: under ten seconds
+        rttMillis = rtt * 1000 / 65536;
+      }
+    }
+  }
+
+  @Override
+  public void nack(int mediaSsrc, int seq) {
+    if (mediaSsrc != videoSsrc || packetizer == null) {
+      return;
+    }
+    nacked++;
+    if (packetizer.resend(seq)) {
+      resent++;
+    } else {
+      tooLate++;
+    }
+  }
+
+  @Override
+  public void keyframeRequest(int mediaSsrc) {
+    if (mediaSsrc != videoSsrc || playback == null) {
+      return;
+    }
+    keyframeRequests++;
+    if (nowMillis - lastKeyframeSentMillis > KEYFRAME_REQUEST_GRACE_MILLIS) {
+      // From an RTMP encoder no keyframe can be asked for: the deltas before the next keyframe
+      // cannot be decoded, so they are not sent (the bandwidth goes to the keyframe).
+      playback.awaitKeyframe();
+    }
+  }
+
+  @Override
+  public void estimate(long bitsPerSecond) {
+    estimateBps = bitsPerSecond;
+  }
+
+  /** One line for the log: what the session sent and what the browser reported. */
+  String summary() {
+    return "sent " + packetsSent + " packets (" + bytesSent + " bytes; " + audioPackets + " of them audio), video frames skipped "
+        + (playback == null ? 0 : playback.droppedVideo()) + ", NACKed " + nacked + " (resent " + resent
+        + ", too late " + tooLate + "), keyframe requests " + keyframeRequests + ", last loss " + fractionLost
+        + "/256, rtt " + rttMillis + " ms, estimate " + estimateBps / 1000 + " kbps";
   }
 
   /** {@code b}'s packet as a ByteBuffer for the channel, without a wrapper per packet. */
@@ -75,7 +246,7 @@ final class WhepSession {
     return view;
   }
 
-  void close(String reason) {
+  synchronized void close(String reason) {
     if (state == State.CLOSED) {
       return;
     }
@@ -86,6 +257,7 @@ final class WhepSession {
     }
     if (playback != null) {
       playback.leave();
+      playback.room().viewerLeft();
     }
     SrtpSession s = srtp;
     if (s != null) {

@@ -3,6 +3,7 @@ package io.shardcast.media.fuzz;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.shardcast.media.amf.Amf0;
 import io.shardcast.media.cue.CueSei;
+import io.shardcast.media.webrtc.RtcpFeedback;
 import io.shardcast.media.webrtc.SdpOffer;
 import io.shardcast.media.webrtc.Stun;
 import io.shardcast.media.fec.ProtectedReceiver;
@@ -84,6 +85,27 @@ class ParserFuzzTest {
       Stun.verify(data, r, "0123456789abcdefghijkl");
     } catch (MediaFormatException expected) {
       // dropped: the session stays
+    }
+  }
+
+  @FuzzTest(maxDuration = "30s")
+  void rtcpFeedback(byte[] data) {
+    try {
+      RtcpFeedback.read(data, 0, data.length, new RtcpFeedback.Listener() {
+        @Override
+        public void report(int ssrc, int lost, int cumulative, int jitter, int lastSr, int delaySinceSr) { }
+
+        @Override
+        public void nack(int ssrc, int seq) { }
+
+        @Override
+        public void keyframeRequest(int ssrc) { }
+
+        @Override
+        public void estimate(long bps) { }
+      });
+    } catch (MediaFormatException expected) {
+      // dropped with a logged reason: the session stays
     }
   }
 
