@@ -5,35 +5,30 @@ import io.shardcast.cluster.access.Access;
 import io.shardcast.cluster.access.Identity;
 import io.shardcast.cluster.access.Scope;
 import io.shardcast.cluster.access.Verdict;
+import io.shardcast.room.fanout.Frame;
 import io.shardcast.cluster.gateway.JsonReply;
 import io.shardcast.room.fanout.FanoutStats;
-import io.shardcast.room.fanout.Frame;
-import io.shardcast.room.fanout.ViewerSession;
 import io.shardcast.wire.HttpAnswer;
 import io.shardcast.wire.HttpRequestHead;
 import io.shardcast.wire.WebSocket;
-import io.shardcast.wire.WebSocketReader;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One connection on the viewer port, owned by one {@link ViewerLoop} thread, as a state machine:
- * orders on a keep-alive connection, or the upgrade (the room looked up before the 101) and then
- * WebSocket messages in and the session's frames out. What a request head asks is checked by
- * {@link PortRequest}, an order's body is gathered by {@link OrderBody}, bytes go out through the
- * {@link Outbox}. Bad input gets an HTTP error or an error frame; only protocol violations close
- * the socket.
+ * orders on a keep-alive connection, or the upgrade (the room looked up before the 101) and then a
+ * {@link WatchingViewer}. This class owns the socket, its buffers and its deadlines. What a request
+ * head asks is checked by {@link PortRequest}, an order's body is gathered by {@link OrderBody}, bytes
+ * go out through the {@link Outbox}. Bad input gets an HTTP error or an error frame; only protocol
+ * violations close the socket.
  */
-final class ViewerConnection implements WebSocketReader.Listener {
+final class ViewerConnection {
 
   private static final Logger log = LoggerFactory.getLogger(ViewerConnection.class);
-  /** A frame's wire form: encoded by the first viewer that sends it, then shared. */
-  static final Function<Frame, byte[]> WIRE = f -> WebSocket.textFrame(f.json);
 
   /**
    * HEAD: reading a request head (an upgrade, or an order on a keep-alive connection); BODY: an
@@ -62,25 +57,15 @@ final class ViewerConnection implements WebSocketReader.Listener {
   /** Requests answered on this keep-alive connection. */
   private int served;
 
+  /** The room and user of an upgrade, once its token is accepted; for the logs and for hints. */
   private String roomId;
   private String userId;
-  private Identity identity;
-  private ViewerSession session;
-  private ViewerInput input;
-  private boolean attached;
-  /**
-   * The seq this viewer resumed after (-1 for a new viewer): until the edge has delivered it anything,
-   * a hint must still name it, or the viewer's next node would start it over from a snapshot.
-   */
-  private long resumedSince = -1;
-  /** Set once this viewer is asked to move: where to, and why. */
-  private String reconnectBase;
-  private String reconnectReason;
+  private boolean readOnly;
+  /** The viewer once the socket is a WebSocket; null before. */
+  private WatchingViewer viewer;
 
   /** Bytes of an incomplete frame, kept until the rest arrives; null almost always. */
   private byte[] carry;
-  /** Reads the viewer's frames once the socket is a WebSocket; created then. */
-  private WebSocketReader reader;
   private boolean writeInterest;
 
   ViewerConnection(ViewerLoop loop, SocketChannel channel) {
@@ -231,9 +216,10 @@ final class ViewerConnection implements WebSocketReader.Listener {
       respond(r.refusal().status(), r.refusal().code(), r.refusal().message(), "");
       return;
     }
-    identity = ((Verdict.Accepted) who).identity();
+    Identity identity = ((Verdict.Accepted) who).identity();
     roomId = req.roomId();
     userId = Access.userIdOf(identity);
+    readOnly = !identity.may(Scope.VIEWER);
     state = State.ANSWERING;
     key.interestOps(0);
     loop.server.snapshot(roomId).whenComplete((reply, failure) ->
@@ -264,19 +250,13 @@ final class ViewerConnection implements WebSocketReader.Listener {
       }
       loop.untrack(this);
       out.put(WebSocket.upgradeAnswer(wsKey), false);
-      session = loop.server.newSession(roomId, userId);
-      input = loop.server.newInput(roomId, userId, !identity.may(Scope.VIEWER), session);
-      session.onWakeup(() -> loop.wake(this));
-      reader = new WebSocketReader(loop.payload.length);
+      viewer = new WatchingViewer(this, loop, roomId, userId, readOnly);
       state = State.OPEN;
       key.interestOps(SelectionKey.OP_READ);
       // Polls the empty session once, so the edge's first offer wakes this connection.
       writeQueued();
       if (state == State.OPEN) {
-        attached = true;
-        resumedSince = since <= snapshot.seq ? since : -1;
-        stats.joins.increment();
-        loop.server.attach(roomId, session, since, snapshot);
+        viewer.attach(since, snapshot);
       }
     } catch (Exception e) {
       log.warn("room {} viewer {}: upgrade failed", roomId, userId, e);
@@ -285,37 +265,23 @@ final class ViewerConnection implements WebSocketReader.Listener {
   }
 
   private void readFrames(ByteBuffer buf) {
-    reader.read(buf, loop.payload, this);
+    viewer.read(buf);
     if (state == State.OPEN && buf.hasRemaining()) {
       carry = new byte[buf.remaining()];
       buf.get(carry);
     }
   }
 
-  // ---- what the viewer's frames say (WebSocketReader.Listener; loop thread) ----------------------
+  // ---- what the viewer's frames ask of the socket (WatchingViewer) ------------------------------
 
-  @Override
-  public boolean reading() {
+  /** A WebSocket whose frames are still read. */
+  boolean isOpen() {
     return state == State.OPEN;
   }
 
-  @Override
-  public void onText(String text) {
-    input.onMessage(new ViewerInput.Inbound(text, null, null));
-  }
-
-  @Override
-  public void onRefused(boolean binary) {
-    input.onMessage(binary
-        ? new ViewerInput.Inbound(null, "BINARY_NOT_SUPPORTED", "send JSON text messages")
-        : new ViewerInput.Inbound(null, "FRAME_TOO_LARGE", "messages are at most " + loop.payload.length + " bytes"));
-  }
-
-  @Override
-  public void onPing(byte[] payload, int length) {
-    byte[] data = new byte[length];
-    System.arraycopy(payload, 0, data, 0, length);
-    out.control(WebSocket.frame(WebSocket.OP_PONG, data));
+  /** Sends a control frame (a pong) ahead of the session's frames. */
+  void control(byte[] frame) {
+    out.control(frame);
     try {
       writeQueued();
     } catch (IOException e) {
@@ -323,21 +289,13 @@ final class ViewerConnection implements WebSocketReader.Listener {
     }
   }
 
-  @Override
-  public void onClose(int code) {
-    // Echo the client's status code, then wait for it to close the TCP connection.
+  /** Sends the last bytes (a close frame), then half-closes and lingers. */
+  void closeWith(byte[] lastBytes) {
     try {
-      closeWith(WebSocket.closeFrame(code));
-    } catch (IOException e) {
-      fail(e);
-    }
-  }
-
-  @Override
-  public void onProtocolError(String why) {
-    log.info("room {} viewer {}: WebSocket protocol error, closing: {}", roomId, userId, why);
-    try {
-      closeWith(WebSocket.closeFrame(WebSocket.CLOSE_PROTOCOL_ERROR));
+      detach();
+      state = State.LINGER;
+      out.last(lastBytes);
+      writeQueued();
     } catch (IOException e) {
       fail(e);
     }
@@ -352,7 +310,7 @@ final class ViewerConnection implements WebSocketReader.Listener {
   /** Writes what is pending and then the session's frames until the socket is full or all is sent. */
   void writeQueued() throws IOException {
     while (state != State.CLOSED) {
-      if (out.isEmpty() && !out.takeControl() && (state != State.OPEN || !nextFromSession())) {
+      if (out.isEmpty() && !out.takeControl() && (state != State.OPEN || !viewer.next(out))) {
         break;
       }
       if (!out.flush(loop.writeBuffer)) {
@@ -367,71 +325,23 @@ final class ViewerConnection implements WebSocketReader.Listener {
     setWriteInterest(false);
   }
 
-  /** Puts the session's next frame in the outbox; false when there is nothing to send. */
-  private boolean nextFromSession() {
-    Frame f = session.poll();
-    if (f != null) {
-      out.put(f.wire(WIRE), false);
-      stats.framesOut.add(f.size());
-      stats.messagesOut.increment();
-      return true;
-    }
-    if (session.overflowed()) {
-      // Too slow even for commerce events: resume elsewhere (or here) from what was delivered.
-      stopWithNotice(ReconnectNotice.slowConsumer(resumeSeq()));
-      return true;
-    }
-    Frame notice = session.closingNotice();
-    if (notice == ReconnectNotice.MARKER) {
-      stopWithNotice(ReconnectNotice.json(reconnectReason, resumeSeq(), reconnectBase, roomId, userId));
-      return true;
-    }
-    if (notice != null) {
-      stopWithNotice(notice.json);
-      return true;
-    }
-    return false;
-  }
-
   /**
-   * Asks this viewer to move to {@code wsBase} (another node's viewer listener, {@code ws://host:port};
-   * null when none is known: the viewer asks {@code /join}). What is queued goes out first; the hint
-   * then names the last seq delivered, so the viewer resumes there and misses nothing. Loop thread.
+   * Asks this connection's viewer to move to {@code wsBase}; see {@link WatchingViewer#hintReconnect}.
    *
    * @return false when this connection is not an open viewer or already moving
    */
   boolean hintReconnect(String wsBase, String reason) {
-    if (!canHint()) {
-      return false;
-    }
-    reconnectBase = wsBase;
-    reconnectReason = reason;
-    session.close(ReconnectNotice.MARKER);
-    return true;
+    return canHint() && viewer.hintReconnect(wsBase, reason);
   }
 
   /** An open viewer not yet asked to move. Loop thread. */
   boolean canHint() {
-    return state == State.OPEN && attached && reconnectReason == null;
+    return state == State.OPEN && viewer.canHint();
   }
 
   /** The room of an upgraded viewer; null before. */
   String roomId() {
     return roomId;
-  }
-
-  /** Where this viewer resumes when it moves: the last seq delivered, or the one it came with. */
-  private long resumeSeq() {
-    return Math.max(session.deliveredSeq(), resumedSince);
-  }
-
-  private void stopWithNotice(String json) {
-    byte[] text = WebSocket.textFrame(json);
-    byte[] close = WebSocket.closeFrame(WebSocket.CLOSE_GOING_AWAY);
-    byte[] both = new byte[text.length + close.length];
-    System.arraycopy(text, 0, both, 0, text.length);
-    System.arraycopy(close, 0, both, text.length, close.length);
-    out.put(both, true);
   }
 
   private void setWriteInterest(boolean on) {
@@ -458,13 +368,6 @@ final class ViewerConnection implements WebSocketReader.Listener {
     state = State.LINGER;
     key.interestOps(SelectionKey.OP_READ);
     out.put(all, true);
-    writeQueued();
-  }
-
-  private void closeWith(byte[] lastBytes) throws IOException {
-    detach();
-    state = State.LINGER;
-    out.last(lastBytes);
     writeQueued();
   }
 
@@ -531,9 +434,8 @@ final class ViewerConnection implements WebSocketReader.Listener {
   }
 
   private void detach() {
-    if (attached) {
-      attached = false;
-      loop.server.detach(roomId, session);
+    if (viewer != null) {
+      viewer.detach();
     }
   }
 

@@ -80,7 +80,12 @@ public final class Frame implements CborSerializable {
       return frames[from];
     }
     Frame[] parts = Arrays.copyOfRange(frames, from, to);
-    StringBuilder sb = new StringBuilder(64 * parts.length).append('[');
+    // Sized exactly (the brackets and commas too), so the builder never grows.
+    int length = parts.length + 1;
+    for (Frame p : parts) {
+      length += p.json.length();
+    }
+    StringBuilder sb = new StringBuilder(length).append('[');
     boolean priority = false;
     boolean urgent = false;
     long oldestChat = 0;
