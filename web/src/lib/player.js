@@ -6,6 +6,7 @@
 // chosen by the viewer pins it.
 import mpegts from 'mpegts.js';
 import { readSei } from './media-sync.js';
+import { rtpSeconds } from './whep.js';
 
 export const LIVE_CONFIG = {
   enableWorker: false,
@@ -62,6 +63,8 @@ export function play(video, url, onError, sync) {
 /**
  * Calls onFrame(videoSeconds, presentedAt) for every frame video presents (the frame's time on the
  * video's timeline and when it reaches the screen, on performance.now()); returns a stop function.
+ * Over WebRTC (a MediaStream in the element) the timeline is the frame's RTP clock, the one the
+ * WHEP player reads cues on.
  */
 export function watchFrames(video, onFrame) {
   if (typeof video.requestVideoFrameCallback !== 'function') {
@@ -73,7 +76,7 @@ export function watchFrames(video, onFrame) {
     if (stopped) {
       return;
     }
-    onFrame(meta.mediaTime, meta.expectedDisplayTime ?? now);
+    onFrame(frameSeconds(video, meta), meta.expectedDisplayTime ?? now);
     handle = video.requestVideoFrameCallback(next);
   };
   handle = video.requestVideoFrameCallback(next);
@@ -81,6 +84,14 @@ export function watchFrames(video, onFrame) {
     stopped = true;
     video.cancelVideoFrameCallback?.(handle);
   };
+}
+
+/**
+ * A presented frame's time in seconds on the timeline the page reads cues on: the RTP clock over
+ * WebRTC (a MediaStream in the element), the video's own timeline over FLV.
+ */
+export function frameSeconds(video, meta) {
+  return video.srcObject && typeof meta.rtpTimestamp === 'number' ? rtpSeconds(meta.rtpTimestamp) : meta.mediaTime;
 }
 
 /** Where the node that serves join's video lists the room's layers (GET, JSON). */

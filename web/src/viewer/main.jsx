@@ -7,14 +7,17 @@ import { useEffect, useMemo, useReducer, useRef, useState } from 'preact/hooks';
 import { ClockSync } from '../lib/clock.js';
 import { language, price, words } from '../lib/i18n.js';
 import { MediaSync } from '../lib/media-sync.js';
-import { canPlay, layersUrl, play, playUrl, watchFrames } from '../lib/player.js';
+import { canPlay, frameSeconds, layersUrl, play, playUrl, watchFrames } from '../lib/player.js';
 import { RoomConnection } from '../lib/room-connection.js';
+import { canPlayWhep, playWhep, whepUrl } from '../lib/whep.js';
 import { applyEvent, emptyRoom, visibleSales } from './room-state.js';
 import './viewer.css';
 
 const roomId = decodeURIComponent(location.pathname.split('/').filter(Boolean)[1] ?? '');
 const params = new URLSearchParams(location.hash.slice(1));
 const token = params.get('token') ?? undefined; // a platform-signed viewer token, kept out of server logs
+/** #transport=flv keeps the page on WebSocket-FLV; otherwise it prefers WebRTC where it can. */
+const preferWebRtc = params.get('transport') !== 'flv';
 const lang = language();
 const t = words(lang);
 const clock = new ClockSync();
@@ -31,8 +34,10 @@ const opened = new Set();
 // buyEnabledAt: on the cluster's clock as the page estimates it; buyEnabledLocal: on the page's own;
 // saleOpenLocal: when the sale's saleOpen event arrived, on the page's own (the socket alone);
 // buyEnabledPerf: when the button opened, on performance.now() (the clock video frames are timed on).
+// transport: 'webrtc' or 'flv', what the video plays over; frameSeconds(video, meta): a presented
+// frame's time on the timeline sync's cues are on.
 const probe = (window.shardcast = {
-  clock, sync, roomId, events: 0, gaps: 0, lastSeq: -1, node: null, buyEnabledAt: {}, buyEnabledLocal: {},
+  clock, sync, frameSeconds, roomId, events: 0, gaps: 0, lastSeq: -1, node: null, buyEnabledAt: {}, buyEnabledLocal: {},
   buyEnabledPerf: {}, saleOpenLocal: {},
 });
 
@@ -125,16 +130,38 @@ function Video({ join, onFrame }) {
   const [muted, setMuted] = useState(true);
   const [problem, setProblem] = useState(null);
   const [layer, setLayer] = useState('');
+  /** Set when WebRTC failed on this node: the page plays WebSocket-FLV until the node changes. */
+  const [webrtcFailed, setWebrtcFailed] = useState(null);
   const layers = useLayers(join);
-  const url = join?.wsFlv ? playUrl(join, { token, layer: layer || undefined }) : null;
+  // A pinned layer plays over WebSocket-FLV: WHEP sends the node's choice of layer.
+  const webrtc = preferWebRtc && !layer && !!join?.whep && canPlayWhep() && webrtcFailed !== join?.whep;
+  const url = webrtc ? whepUrl(join, { token })
+    : join?.wsFlv && canPlay() ? playUrl(join, { token, layer: layer || undefined }) : null;
   useEffect(() => {
-    if (!url || !ref.current || !canPlay()) {
+    if (!url || !ref.current) {
       return undefined;
     }
+    probe.transport = webrtc ? 'webrtc' : 'flv';
     let stop = null;
     let retry = null;
     const start = () => {
       setProblem(null);
+      if (webrtc) {
+        stop = playWhep(ref.current, url, {
+          sync,
+          onError: (reason, again) => {
+            probe.webrtcError = reason;
+            stop?.();
+            stop = null;
+            if (again) {
+              retry = setTimeout(start, 1500);
+            } else {
+              setWebrtcFailed(join.whep); // falls back to WebSocket-FLV
+            }
+          },
+        });
+        return;
+      }
       stop = play(ref.current, url, reason => {
         setProblem(reason);
         stop?.();

@@ -1,5 +1,6 @@
 package io.shardcast.cli.web;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -28,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The sale's "the link is live" in step with the video. The host's camera (ffmpeg, publishing to
  * node 1) turns green every four seconds; the sale's revealAt is set to the instant a green frame
  * is taken, as a host saying "3, 2, 1, the link is live" on camera would. Viewer pages on both
- * nodes play the room and open their buy button with the frame the sale opened on: not a second
+ * nodes play the room (three over WebRTC, one over WebSocket-FLV) and open their buy button with the frame the sale opened on: not a second
  * earlier, when the socket's clock says revealAt while the video still shows the countdown, and
  * not later. Each page reads every presented frame's colour (requestVideoFrameCallback and a
  * canvas) and notes when the first green frame of each period reaches the screen. The skew between
@@ -78,7 +79,7 @@ class VideoSyncedSaleTest {
           const s = window.shardcast.sync;
           if (green && wasGreen === false && s.base !== null) {
             const at = meta.expectedDisplayTime ?? now;
-            window.onsets.push({ perf: at, mediaTs: Math.round(meta.mediaTime * 1000 + s.base),
+            window.onsets.push({ perf: at, mediaTs: Math.round(window.shardcast.frameSeconds(v, meta) * 1000 + s.base),
               cluster: window.shardcast.clock.now() + (at - performance.now()) });
           }
           wasGreen = green;
@@ -101,17 +102,24 @@ class VideoSyncedSaleTest {
     ArrayNode rounds = JSON.createArrayNode();
     Viewer socket = null;
     try {
-      for (LocalCluster.Node node : List.of(other, other, origin)) {
+      // Three pages over WebRTC (the page's choice), on both nodes, and one over WebSocket-FLV beside them.
+      List<String> transports = List.of("webrtc", "webrtc", "webrtc", "flv");
+      List<LocalCluster.Node> nodes = List.of(other, other, origin, other);
+      for (int i = 0; i < nodes.size(); i++) {
         BrowserContext c = chromium.viewer("en-US");
         contexts.add(c);
         Page p = c.newPage();
-        p.navigate(node.http() + "/live/" + room.roomId());
+        p.navigate(nodes.get(i).http() + "/live/" + room.roomId() + (transports.get(i).equals("flv") ? "#transport=flv" : ""));
         pages.add(p);
       }
       for (Page p : pages) {
         p.waitForFunction("() => window.shardcast.sync.active(performance.now())"
             + " && window.shardcast.clock.samples.length >= 4", null, ViewerPageTest.WITHIN_30_S);
         p.evaluate(GREEN_ONSETS);
+      }
+      for (int i = 0; i < pages.size(); i++) {
+        assertEquals(transports.get(i), pages.get(i).evaluate("() => window.shardcast.transport"),
+            "page " + i + ": " + pages.get(i).evaluate("() => window.shardcast.webrtcError"));
       }
       // The room's clock: where the stream stood when a comment was made.
       socket = new Viewer("clock-reader", null, true).connect(HttpClient.newHttpClient(), room.joinBase(),
@@ -153,7 +161,7 @@ class VideoSyncedSaleTest {
           Map<String, Object> frame = (Map<String, Object>) seen.get("onset");
           double skew = button - ((Number) frame.get("perf")).doubleValue();
           double clockOnly = revealAt - ((Number) frame.get("cluster")).doubleValue();
-          samples.addObject().put("page", i).put("skewMs", skew).put("clockOnlySkewMs", clockOnly);
+          samples.addObject().put("page", i).put("transport", transports.get(i)).put("skewMs", skew).put("clockOnlySkewMs", clockOnly);
           // What a viewer notices: the button with the green frame, not while the video still counts down.
           assertTrue(skew >= -150 && skew <= 1_000, "page " + i + " round " + round + ": the button opened " + skew
               + " ms from the frame the link went live on (by the clock alone: " + clockOnly + " ms)");

@@ -71,6 +71,10 @@ class ViewerPageTest {
           WITHIN_30_S);
       viewer.waitForFunction("() => { const v = document.querySelector('video');"
           + " return v && v.getVideoPlaybackQuality().totalVideoFrames > 25; }", null, WITHIN_30_S);
+      // Over WebRTC (WHEP from the viewer's node), with the room's audio as an Opus track.
+      assertEquals("webrtc", viewer.evaluate("() => window.shardcast.transport"));
+      assertEquals(1, ((Number) viewer.evaluate("() => document.querySelector('video').srcObject.getAudioTracks().length"))
+          .intValue());
       assertTrue(viewer.locator("[data-testid=pinned]").textContent().contains("Silk scarf"));
 
       // Another viewer's chat, hostile markup included, appears as text.
@@ -239,6 +243,28 @@ class ViewerPageTest {
       Page without = context.newPage();
       without.navigate(cluster.node(0).http() + new java.net.URI(page.url()).getPath());
       without.waitForSelector("[data-testid=no-token]");
+    }
+  }
+
+  @Test
+  void aPageWhoseNodeRefusesWebRtcPlaysFlvInstead() throws Exception {
+    LocalCluster.Node origin = cluster.node(0);
+    RoomScript room = new RoomScript(origin.http()).create("No WebRTC here");
+    Process publisher = Ffmpeg.publishRtmp(origin.rtmp() + "/" + room.roomId() + "?token=" + room.hostToken(),
+        "640x360", 25, 25, "600k", work.resolve("refused.log"));
+    try (BrowserContext context = chromium.viewer("en-US")) {
+      Page page = context.newPage();
+      // The node's answer to an offer this browser's codecs cannot meet, as WebRtcService gives it.
+      page.route("**/whep/**", route -> route.fulfill(new com.microsoft.playwright.Route.FulfillOptions()
+          .setStatus(406).setContentType("application/json").setHeaders(java.util.Map.of("Access-Control-Allow-Origin", "*"))
+          .setBody("{\"code\":\"NO_USABLE_VIDEO\",\"message\":\"the offer has no H.264 to receive\"}")));
+      page.navigate(cluster.node(1).http() + "/live/" + room.roomId());
+      page.waitForFunction("() => { const v = document.querySelector('video');"
+          + " return window.shardcast.transport === 'flv' && v.getVideoPlaybackQuality().totalVideoFrames > 25; }",
+          null, WITHIN_30_S);
+      assertTrue(String.valueOf(page.evaluate("() => window.shardcast.webrtcError")).contains("NO_USABLE_VIDEO"));
+    } finally {
+      publisher.destroyForcibly();
     }
   }
 

@@ -411,10 +411,11 @@ public final class Gateway extends AllDirectives {
         out.put("play", playQuery);
       }
       if (!c.mediaBase().isEmpty()) {
-        // The same node's players: WebSocket-FLV for browsers (mpegts.js), HTTP-FLV for the rest.
+        // The same node's players: WebRTC (WHEP) and WebSocket-FLV for browsers, HTTP-FLV for the rest.
         String q = playQuery == null ? "" : "?" + playQuery;
         out.put("flv", c.mediaBase() + "/live/" + roomId + ".flv" + q)
-            .put("wsFlv", c.mediaBase().replaceFirst("^http", "ws") + "/ws/live/" + roomId + q);
+            .put("wsFlv", c.mediaBase().replaceFirst("^http", "ws") + "/ws/live/" + roomId + q)
+            .put("whep", c.mediaBase() + "/whep/" + roomId + q);
       }
       return complete(JsonReply.ok(out));
     });
