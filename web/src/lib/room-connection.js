@@ -1,7 +1,9 @@
 // A viewer's connection to a room, as docs/api.md asks a client to behave: ask /join where to
 // connect, resume with since=<last seq> after any interruption, follow a node's reconnect hint
 // (a drain, a rebalance) to the node it names, back off when nothing answers, and keep measuring
-// the page's offset to the cluster's clock over the same socket.
+// the page's offset to the cluster's clock over the same socket. The video plays from the node
+// /join named; when the socket is told to move, or the video's node stops answering, the page asks
+// /join again and the video follows to a node that serves.
 
 const PING_EVERY_MS = 5000;
 const FIRST_PINGS = 4;
@@ -18,6 +20,8 @@ export class RoomConnection {
    * @param {import('./clock.js').ClockSync} o.clock
    * @param {(e: object) => void} o.onEvent each room event once, in seq order (and snapshots)
    * @param {(s: {state: string, detail?: string, join?: object}) => void} o.onStatus
+   *   a join (from /join) comes with the first connection ('joined') and whenever the video
+   *   should move to another node ('media', which says nothing of the socket)
    */
   constructor(o) {
     Object.assign(this, o);
@@ -115,6 +119,30 @@ export class RoomConnection {
     };
   }
 
+  /**
+   * Asks /join again for the video's node (once at a time): when the socket moves, or when the
+   * video cannot play from the node it has. A new join goes out with onStatus when it names
+   * another node.
+   */
+  async rejoinMedia() {
+    if (this.closed || this.rejoining) {
+      return;
+    }
+    this.rejoining = true;
+    try {
+      const r = await fetch(`${this.gateway}/api/rooms/${encodeURIComponent(this.roomId)}/join`);
+      const body = await r.json();
+      if (r.ok && !this.closed && body.node !== this.join?.node) {
+        this.join = body;
+        this.onStatus({ state: 'media', join: body });
+      }
+    } catch {
+      // the next failure asks again
+    } finally {
+      this.rejoining = false;
+    }
+  }
+
   retry(detail, fatal = false) {
     if (this.closed) {
       return;
@@ -152,6 +180,8 @@ export class RoomConnection {
         case 'reconnect':
           this.since = typeof e.since === 'number' ? e.since : this.since;
           this.hint = e.ws ?? null;
+          // This node is going (a drain) or shedding: the video moves too, to where /join says.
+          this.rejoinMedia();
           break;
         case 'error':
           this.onStatus({ state: 'error', detail: `${e.code}: ${e.message}` });

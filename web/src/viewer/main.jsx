@@ -34,7 +34,7 @@ const opened = new Set();
 // buyEnabledAt: on the cluster's clock as the page estimates it; buyEnabledLocal: on the page's own;
 // saleOpenLocal: when the sale's saleOpen event arrived, on the page's own (the socket alone);
 // buyEnabledPerf: when the button opened, on performance.now() (the clock video frames are timed on).
-// transport: 'webrtc' or 'flv', what the video plays over; frameSeconds(video, meta): a presented
+// transport: 'webrtc' or 'flv', what the video plays over, from mediaNode (a /join node id); frameSeconds(video, meta): a presented
 // frame's time on the timeline sync's cues are on.
 const probe = (window.shardcast = {
   clock, sync, frameSeconds, roomId, events: 0, gaps: 0, lastSeq: -1, node: null, buyEnabledAt: {}, buyEnabledLocal: {},
@@ -125,7 +125,7 @@ function useLayers(join) {
   return layers;
 }
 
-function Video({ join, onFrame }) {
+function Video({ join, onFrame, onTrouble }) {
   const ref = useRef(null);
   const [muted, setMuted] = useState(true);
   const [problem, setProblem] = useState(null);
@@ -142,6 +142,7 @@ function Video({ join, onFrame }) {
       return undefined;
     }
     probe.transport = webrtc ? 'webrtc' : 'flv';
+    probe.mediaNode = join.node;
     let stop = null;
     let retry = null;
     const start = () => {
@@ -153,6 +154,7 @@ function Video({ join, onFrame }) {
             probe.webrtcError = reason;
             stop?.();
             stop = null;
+            onTrouble(); // the node may be going: /join again
             if (again) {
               retry = setTimeout(start, 1500);
             } else {
@@ -164,6 +166,7 @@ function Video({ join, onFrame }) {
       }
       stop = play(ref.current, url, reason => {
         setProblem(reason);
+        onTrouble();
         stop?.();
         stop = null;
         retry = setTimeout(start, 1500);
@@ -292,7 +295,9 @@ function App() {
       if (s.join) {
         setJoin(s.join);
       }
-      setStatus(s);
+      if (s.state !== 'media') {
+        setStatus(s);
+      }
     },
   }), []);
   const [tokenProblem, setTokenProblem] = useState(null);
@@ -397,7 +402,7 @@ function App() {
         <span class="likes">♥ {room.likes + pendingLikes}</span>
       </header>
       <section class="stage">
-        <Video join={join} onFrame={release} />
+        <Video join={join} onFrame={release} onTrouble={() => connection.rejoinMedia()} />
         <Danmaku comments={room.comments} />
         {room.announcement && <div class="announcement" data-testid="announcement">{room.announcement}</div>}
         {note && <div class="notice" key={note.seq}>

@@ -166,11 +166,18 @@ class ViewerPageTest {
         .put("stock", 1));
     RestClient rest = new RestClient();
     LocalCluster.Node watched = null;
+    // The host publishes to node 0. The drained node is whichever the page watches on: the origin
+    // or the other; either way the video has to follow the page to a node that serves.
+    Process publisher = Ffmpeg.publishRtmp(cluster.node(0).rtmp() + "/" + room.roomId() + "?token=" + room.hostToken(),
+        "640x360", 25, 25, "600k", work.resolve("drained.log"));
     try (BrowserContext context = chromium.viewer("en-US")) {
       Page page = context.newPage();
       page.navigate(gateway.http() + "/live/" + room.roomId());
       page.waitForFunction("() => window.shardcast.node && window.shardcast.lastSeq >= 0", null, WITHIN_30_S);
+      page.waitForFunction("() => window.shardcast.transport === 'webrtc'"
+          + " && document.querySelector('video').getVideoPlaybackQuality().totalVideoFrames > 25", null, WITHIN_30_S);
       String node = (String) page.evaluate("() => window.shardcast.node");
+      String mediaNode = (String) page.evaluate("() => window.shardcast.mediaNode");
       for (LocalCluster.Node n : cluster.nodes()) {
         if (n.ws().endsWith("//" + node)) {
           watched = n;
@@ -191,7 +198,15 @@ class ViewerPageTest {
       page.waitForFunction("last => window.shardcast.lastSeq >= last", (double) last, WITHIN_30_S);
       assertEquals(0, ((Number) page.evaluate("() => window.shardcast.gaps")).intValue(),
           "every event arrived, in order, across the move");
+      // The video moved too: a WebRTC session on a node that serves, whose frames keep coming.
+      page.waitForFunction("m => window.shardcast.mediaNode !== m && window.shardcast.transport === 'webrtc'",
+          mediaNode, WITHIN_30_S);
+      int frames = ((Number) page.evaluate("() => document.querySelector('video').getVideoPlaybackQuality()"
+          + ".totalVideoFrames")).intValue();
+      page.waitForFunction("n => document.querySelector('video').getVideoPlaybackQuality().totalVideoFrames > n + 25",
+          (double) frames, WITHIN_30_S);
     } finally {
+      publisher.destroyForcibly();
       if (watched != null) {
         awaitRole(rest, gateway, watched, "STANDBY");
         rest.post(gateway.http() + "/api/ops/v1/nodes/activate", cluster.opsToken(),
