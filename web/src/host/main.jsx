@@ -16,6 +16,41 @@ const t = words(lang);
 const api = `/api/rooms/${encodeURIComponent(roomId)}`;
 const POLL_MS = 2000;
 
+/**
+ * What the room's media says about the host's encoder, from the layers a serving node lists
+ * (GET /live/<roomId>/layers, found through /join): B-frames make WebRTC playback choppy.
+ */
+function EncoderWarnings() {
+  const [bFrames, setBFrames] = useState([]);
+  useEffect(() => {
+    let stopped = false;
+    let timer = null;
+    const look = async () => {
+      try {
+        const join = await (await fetch(`${api}/join`)).json();
+        if (join.flv) {
+          const r = await fetch(join.flv.replace(/\.flv(\?.*)?$/, '/layers'));
+          const body = r.ok ? await r.json() : { layers: [] };
+          if (!stopped) {
+            setBFrames((body.layers ?? []).filter(l => l.bFrames).map(l => l.layer));
+          }
+        }
+      } catch {
+        // the next look tries again
+      }
+      if (!stopped) {
+        timer = setTimeout(look, 5000);
+      }
+    };
+    look();
+    return () => {
+      stopped = true;
+      clearTimeout(timer);
+    };
+  }, []);
+  return bFrames.length > 0 ? <p class="problem" data-testid="b-frames">{t.bFrames} ({bFrames.join(', ')})</p> : null;
+}
+
 function CreateRoom() {
   const [title, setTitle] = useState('');
   const [problem, setProblem] = useState(null);
@@ -193,6 +228,7 @@ function Console() {
     <main class="console">
       <header><h1>{room.title || roomId}</h1> <a href={`/live/${encodeURIComponent(roomId)}`} target="_blank">{t.viewerPage}</a></header>
       {problem && <p class="problem">{problem}</p>}
+      <EncoderWarnings />
       <Numbers room={room} rates={rates} viewers={viewers} />
       <section>
         <h2>{t.products}</h2>

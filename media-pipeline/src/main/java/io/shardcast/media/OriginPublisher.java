@@ -68,12 +68,23 @@ public final class OriginPublisher {
         nalLengthSize = CueSei.nalLengthSize(body);
       } else {
         body = stamp(body, ts, ingest);
+        if (!track.reordered() && Flv.isReordered(body)) {
+          warnReordered();
+        }
       }
     }
     track.publish(new MediaFrame(kind, ts, body, ingest));
     if (kind == Flv.AUDIO && Flv.isAac(body) && body.length > 2) {
       transcode(ts, body, ingest);
     }
+  }
+
+  /** Said once per track, at its first reordered frame (the track flags it as it publishes). */
+  private void warnReordered() {
+    log.warn("room {} {}: the encoder sends B-frames (frames out of decode order); WebRTC viewers may see choppy "
+        + "video. Turn B-frames off in the encoder (OBS: Keyframe and B-frames settings, B-frames 0; x264: bframes=0 "
+        + "or -bf 0, or the baseline profile). GET /live/{}/layers says \"bFrames\": true meanwhile", roomId, key,
+        roomId);
   }
 
   /** AAC to Opus, once per stream, published beside the AAC for WebRTC viewers here and on other nodes. */

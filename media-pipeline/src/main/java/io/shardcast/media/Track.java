@@ -30,6 +30,8 @@ public final class Track {
   private final Listener listener;
   /** Local viewers watching this track now (their playback's current track). */
   private final AtomicInteger viewers = new AtomicInteger();
+  /** Set once a video frame is reordered (B-frames): WebRTC players stutter on it. */
+  private volatile boolean reordered;
   /** How long the latest frame took from ingest at the origin to this node's track, in microseconds. */
   private volatile long arrivalLagMicros = -1;
 
@@ -75,6 +77,9 @@ public final class Track {
     if (frame.keyframe) {
       lastKeyframeSeq = seq;
       lastKeyframeTimestamp = frame.timestamp;
+    }
+    if (!reordered && frame.isVideo() && io.shardcast.media.flv.Flv.isReordered(frame.body)) {
+      reordered = true;
     }
     if (frame.kind != io.shardcast.media.flv.Flv.SCRIPT) {
       latestTimestamp = Math.max(latestTimestamp, frame.timestamp);
@@ -161,6 +166,14 @@ public final class Track {
 
   public MediaFrame audioConfig() {
     return audioConfig;
+  }
+
+  /**
+   * Whether the encoder sends B-frames (frames shown out of decode order). Every node sees it in
+   * the frames it has; the origin also warns the host.
+   */
+  public boolean reordered() {
+    return reordered;
   }
 
   public double bytesPerSecond() {

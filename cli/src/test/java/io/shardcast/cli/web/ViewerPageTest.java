@@ -284,6 +284,37 @@ class ViewerPageTest {
   }
 
   @Test
+  void theHostConsoleWarnsWhenTheEncoderSendsBFrames() throws Exception {
+    LocalCluster.Node origin = cluster.node(0);
+    RoomScript room = new RoomScript(origin.http()).create("Encoder with B-frames");
+    Process publisher = Ffmpeg.publishRtmpWithBFrames(origin.rtmp() + "/" + room.roomId() + "?token=" + room.hostToken(),
+        "640x360", 25, 25, "600k", work.resolve("b-frames.log"));
+    // A viewer on the other node, so both nodes serve the room's media (the console asks /join's node).
+    io.shardcast.testkit.media.FlvTap tap = null;
+    try (BrowserContext context = chromium.viewer("en-US")) {
+      long until = System.currentTimeMillis() + 30_000;
+      while (tap == null) {
+        try {
+          tap = io.shardcast.testkit.media.FlvTap.open(java.net.http.HttpClient.newHttpClient(),
+              cluster.node(1).media() + "/live/" + room.roomId() + ".flv");
+        } catch (java.io.IOException notLiveYet) {
+          assertTrue(System.currentTimeMillis() < until, "the room goes live: " + notLiveYet);
+          Thread.sleep(200);
+        }
+      }
+      Page console = context.newPage();
+      console.navigate(origin.http() + "/host/" + room.roomId() + "#token=" + room.hostToken());
+      console.waitForFunction("() => document.querySelector('[data-testid=b-frames]')?.textContent.includes('B-frames')",
+          null, WITHIN_30_S);
+    } finally {
+      if (tap != null) {
+        tap.close();
+      }
+      publisher.destroyForcibly();
+    }
+  }
+
+  @Test
   void aViewerPinsALayerFromTheMenu() throws Exception {
     LocalCluster.Node origin = cluster.node(0);
     RoomScript room = new RoomScript(origin.http()).create("Two layers");

@@ -86,6 +86,15 @@ public final class Flv {
     return ((body[0] & 0xF0) >>> 4) == FRAME_KEY;
   }
 
+  /**
+   * Whether an AVC video tag's frame is shown at another time than it is decoded (a nonzero
+   * composition time offset): the encoder reorders frames, which it does for B-frames.
+   */
+  public static boolean isReordered(byte[] body) {
+    return body.length > 4 && (body[0] & 0x0F) == 7 && body[1] == 1
+        && ((body[2] & 0xFF) | (body[3] & 0xFF) | (body[4] & 0xFF)) != 0;
+  }
+
   /** An AVC sequence header (decoder configuration record). */
   public static boolean isVideoConfig(byte[] body) {
     return body.length > 1 && body[1] == 0;

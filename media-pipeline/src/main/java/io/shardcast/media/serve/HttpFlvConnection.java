@@ -330,8 +330,9 @@ final class HttpFlvConnection extends MediaConnection implements WebSocketReader
 
   /**
    * {@code GET /live/<roomId>/layers}: the layers of the room's active camera that this node serves
-   * now, highest first, for a player's menu ({@code ?layer=} pins one); 404 when the room's media is
-   * not on this node (a node gets it with its first viewer).
+   * now, highest first, for a player's menu ({@code ?layer=} pins one), each with whether its
+   * encoder sends B-frames (the host console warns); 404 when the room's media is not on this node
+   * (a node gets it with its first viewer).
    */
   private void layers(MediaRoom room) {
     if (room == null || !room.live()) {
@@ -352,7 +353,7 @@ final class HttpFlvConnection extends MediaConnection implements WebSocketReader
     for (int i = 0; i < tracks.size(); i++) {
       Track t = tracks.get(i);
       json.append(i == 0 ? "" : ",").append("{\"layer\":\"").append(t.key.layer()).append("\",\"kbps\":")
-          .append(Math.round(t.bytesPerSecond() * 8 / 1000)).append('}');
+          .append(Math.round(t.bytesPerSecond() * 8 / 1000)).append(",\"bFrames\":").append(t.reordered()).append('}');
     }
     json.append("]}");
     answered = true;

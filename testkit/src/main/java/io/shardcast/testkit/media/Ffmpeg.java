@@ -156,11 +156,27 @@ public final class Ffmpeg {
    */
   public static Process publishRtmp(String url, String size, int fps, int gop, String bitrate, Path log)
       throws IOException {
+    return publishRtmp(url, size, fps, gop, bitrate, log, List.of("-preset", "ultrafast", "-tune", "zerolatency"));
+  }
+
+  /**
+   * The same as an encoder tuned for files rather than live streams: x264's {@code veryfast} preset
+   * with B-frames (3), as OBS sends with its default x264 settings.
+   */
+  public static Process publishRtmpWithBFrames(String url, String size, int fps, int gop, String bitrate, Path log)
+      throws IOException {
+    return publishRtmp(url, size, fps, gop, bitrate, log, List.of("-preset", "veryfast", "-bf", "3"));
+  }
+
+  private static Process publishRtmp(String url, String size, int fps, int gop, String bitrate, Path log,
+      List<String> x264) throws IOException {
     List<String> cmd = new ArrayList<>(List.of(require(ffmpeg(), "ffmpeg"), "-hide_banner", "-nostdin",
         "-loglevel", "warning", "-re",
         "-f", "lavfi", "-i", "testsrc=size=" + size + ":rate=" + fps,
         "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000",
-        "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-g", String.valueOf(gop),
+        "-c:v", "libx264"));
+    cmd.addAll(x264);
+    cmd.addAll(List.of("-g", String.valueOf(gop),
         "-b:v", bitrate, "-maxrate", bitrate, "-bufsize", bitrate, "-pix_fmt", "yuv420p",
         "-c:a", "aac", "-b:a", "64k", "-f", "flv", url));
     return process(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();

@@ -190,6 +190,32 @@ class MediaServerTest {
   }
 
   @Test
+  void anEncoderSendingBFramesIsFlaggedInTheLayersAndAZeroLatencyOneIsNot() throws Exception {
+    publish("&layer=live");
+    Process bf = Ffmpeg.publishRtmpWithBFrames("rtmp://127.0.0.1:" + server.rtmpPort() + "/live/r1?token=secret&layer=bf",
+        "320x240", 25, 25, "300k", dir.resolve("bf.log"));
+    try {
+      java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+      java.net.http.HttpRequest get = java.net.http.HttpRequest.newBuilder(
+          java.net.URI.create("http://127.0.0.1:" + server.httpPort() + "/live/r1/layers")).build();
+      String[] body = {""};
+      await(Duration.ofSeconds(20), () -> {
+        body[0] = http.send(get, java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        return body[0].contains("{\"layer\":\"bf\"") && body[0].contains("\"bFrames\":true");
+      }, () -> "the B-frame layer flagged: " + body[0] + "; its log: " + Files.readString(dir.resolve("bf.log")));
+      com.fasterxml.jackson.databind.JsonNode layers = new com.fasterxml.jackson.databind.ObjectMapper().readTree(body[0])
+          .path("layers");
+      for (com.fasterxml.jackson.databind.JsonNode l : layers) {
+        // The zero-latency encoder has published for longer than the other and never reordered a frame.
+        assertEquals(l.path("layer").asText().equals("bf"), l.path("bFrames").asBoolean(), body[0]);
+      }
+      assertEquals(2, layers.size(), body[0]);
+    } finally {
+      bf.destroyForcibly();
+    }
+  }
+
+  @Test
   void aViewerWhoseLinkCannotHoldTheLayerMovesDownAndDecodesThroughTheSwitch() throws Exception {
     publish("&layer=hi");
     Process lo = Ffmpeg.publishRtmp("rtmp://127.0.0.1:" + server.rtmpPort() + "/live/r1?token=secret&layer=lo",
