@@ -218,8 +218,9 @@ public final class AacToOpus implements AutoCloseable {
         byte[] body = new byte[Flv.OPUS_HEADER_BYTES + size];
         Flv.opusHeader(body);
         out.data().get(body, Flv.OPUS_HEADER_BYTES, size);
-        // The encoder's pts counts its look-ahead: a packet's time is when its sound starts.
-        long ts = anchorMillis + Math.max(0, out.pts() - anchorPts) * 1000 / RATE;
+        // The encoder's pts counts its look-ahead (its first packet starts 312 samples early): a
+        // packet's time is when its decoded sound starts, so every packet is 20 ms after the last.
+        long ts = Math.max(0, anchorMillis + Math.floorDiv((out.pts() - anchorPts) * 1000, RATE));
         av_packet_unref(out);
         packets++;
         sink.opus(ts, body);
