@@ -5,7 +5,7 @@ import io.shardcast.media.cue.CuePoint;
 import io.shardcast.media.cue.CueSei;
 import io.shardcast.media.cue.CueStamper;
 import io.shardcast.media.flv.Flv;
-import io.shardcast.media.transcode.AacToOpus;
+import io.shardcast.media.transcode.AudioTranscoder;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -30,7 +30,7 @@ public final class OriginPublisher {
   private int nalLengthSize = 4;
   private final ArrayList<String> seiMessages = new ArrayList<>();
   /** The stream's AAC as Opus for WebRTC viewers (null: no AAC yet, or not wanted, or FFmpeg missing). */
-  private AacToOpus opus;
+  private AudioTranscoder opus;
   private long opusIngestMicros;
 
   public OriginPublisher(MediaHub hub, MediaDirectory directory, String roomId, TrackKey key) {
@@ -91,9 +91,9 @@ public final class OriginPublisher {
   private void transcode(long ts, byte[] body, long ingest) {
     if (Flv.isAudioConfig(body)) {
       closeOpus();
-      if (hub.opusForWebRtc() && AacToOpus.available()) {
+      if (hub.opusForWebRtc() && AudioTranscoder.available()) {
         try {
-          opus = new AacToOpus(java.util.Arrays.copyOfRange(body, 2, body.length),
+          opus = AudioTranscoder.aacToOpus(java.util.Arrays.copyOfRange(body, 2, body.length),
               (opusTs, opusBody) -> track.publish(new MediaFrame(Flv.AUDIO, opusTs, opusBody, opusIngestMicros)));
         } catch (RuntimeException e) {
           log.warn("Room {} ({}): no Opus for WebRTC viewers: {}", roomId, key, e.getMessage());
@@ -103,7 +103,7 @@ public final class OriginPublisher {
     }
     if (opus != null) {
       opusIngestMicros = ingest;
-      opus.aac(ts, body, 2, body.length - 2);
+      opus.packet(ts, body, 2, body.length - 2);
     }
   }
 

@@ -1,7 +1,7 @@
 package io.shardcast.bench.jmh;
 
 import io.shardcast.media.flv.Flv;
-import io.shardcast.media.transcode.AacToOpus;
+import io.shardcast.media.transcode.AudioTranscoder;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -33,13 +33,13 @@ public class AacToOpusBench {
   /** The raw AAC frames of the first second of {@code media/tone-2s-aac.flv}, and its config. */
   private byte[] config;
   private final List<byte[]> frames = new ArrayList<>();
-  private AacToOpus transcoder;
+  private AudioTranscoder transcoder;
   private long timestamp;
   private long bytesOut;
 
   @Setup(Level.Trial)
   public void setUp() throws IOException {
-    if (!AacToOpus.available()) {
+    if (!AudioTranscoder.available()) {
       throw new IllegalStateException("FFmpeg's native libraries do not load here");
     }
     try (InputStream in = AacToOpusBench.class.getResourceAsStream("/media/tone-2s-aac.flv");
@@ -59,7 +59,7 @@ public class AacToOpusBench {
         }
       }
     }
-    transcoder = new AacToOpus(config, (ts, body) -> bytesOut += body.length);
+    transcoder = AudioTranscoder.aacToOpus(config, (ts, body) -> bytesOut += body.length);
   }
 
   @TearDown(Level.Trial)
@@ -71,7 +71,7 @@ public class AacToOpusBench {
   @Benchmark
   public long oneSecondOfAudio() {
     for (byte[] f : frames) {
-      transcoder.aac(timestamp * 1000 / 44_100, f, 2, f.length - 2);
+      transcoder.packet(timestamp * 1000 / 44_100, f, 2, f.length - 2);
       timestamp += 1024;
     }
     return bytesOut;

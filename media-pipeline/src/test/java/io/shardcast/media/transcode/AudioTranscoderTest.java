@@ -15,11 +15,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The origin's AAC to Opus, with FFmpeg's real codecs (the bytedeco build), on two seconds of a
- * stereo 44.1 kHz AAC tone as an encoder sends it over RTMP (the FLV tags of
- * {@code media/tone-2s-aac.flv}, made by ffmpeg's AAC encoder).
+ * The origin's audio transcoding, with FFmpeg's real codecs (the bytedeco build): AAC to Opus on
+ * two seconds of a stereo 44.1 kHz AAC tone as an encoder sends it over RTMP (the FLV tags of
+ * {@code media/tone-2s-aac.flv}, made by ffmpeg's AAC encoder), and that Opus back to AAC as a
+ * WHIP publisher's audio is for FLV and RTMP players.
  */
-class AacToOpusTest {
+class AudioTranscoderTest {
 
   /** One FLV audio tag: its timestamp (ms) and body. */
   record Tag(long ts, byte[] body) {}
@@ -30,13 +31,13 @@ class AacToOpusTest {
 
   @BeforeAll
   static void load() throws IOException {
-    assumeTrue(AacToOpus.available(), "FFmpeg's native libraries load on this platform");
+    assumeTrue(AudioTranscoder.available(), "FFmpeg's native libraries load on this platform");
     clip = audioTags("/media/tone-2s-aac.flv");
   }
 
   static List<Tag> audioTags(String resource) throws IOException {
     List<Tag> tags = new ArrayList<>();
-    try (InputStream in = AacToOpusTest.class.getResourceAsStream(resource); DataInputStream d = new DataInputStream(in)) {
+    try (InputStream in = AudioTranscoderTest.class.getResourceAsStream(resource); DataInputStream d = new DataInputStream(in)) {
       d.skipNBytes(13);
       while (d.available() > 0) {
         int type = d.readUnsignedByte() & 0x1F;
@@ -55,23 +56,23 @@ class AacToOpusTest {
     return tags;
   }
 
-  static AacToOpus open(List<Packet> out) {
+  static AudioTranscoder open(List<Packet> out) {
     Tag config = clip.get(0);
     assertTrue(Flv.isAudioConfig(config.body()), "the clip starts with its AudioSpecificConfig");
-    return new AacToOpus(java.util.Arrays.copyOfRange(config.body(), 2, config.body().length),
+    return AudioTranscoder.aacToOpus(java.util.Arrays.copyOfRange(config.body(), 2, config.body().length),
         (ts, body) -> out.add(new Packet(ts, body)));
   }
 
-  static void feed(AacToOpus t, long shiftMillis) {
+  static void feed(AudioTranscoder t, long shiftMillis) {
     for (Tag tag : clip.subList(1, clip.size())) {
-      t.aac(tag.ts() + shiftMillis, tag.body(), 2, tag.body().length - 2);
+      t.packet(tag.ts() + shiftMillis, tag.body(), 2, tag.body().length - 2);
     }
   }
 
   @Test
   void twoSecondsOfAacBecomeTwentyMillisecondOpusPacketsOnTheStreamsClock() {
     List<Packet> out = new ArrayList<>();
-    try (AacToOpus t = open(out)) {
+    try (AudioTranscoder t = open(out)) {
       feed(t, 10_000);
       assertEquals(0, t.errors());
       assertEquals(out.size(), t.packets());
@@ -95,15 +96,15 @@ class AacToOpusTest {
   @Test
   void garbageInTheAacIsCountedAndTheStreamGoesOn() {
     List<Packet> out = new ArrayList<>();
-    try (AacToOpus t = open(out)) {
+    try (AudioTranscoder t = open(out)) {
       Random random = new Random(7);
       for (int i = 0; i < 200; i++) {
         byte[] junk = new byte[1 + random.nextInt(600)];
         random.nextBytes(junk);
-        t.aac(i * 23L, junk, 0, junk.length);
+        t.packet(i * 23L, junk, 0, junk.length);
       }
-      t.aac(0, new byte[10], 0, 0);
-      t.aac(0, new byte[10], 0, 100_000);
+      t.packet(0, new byte[10], 0, 0);
+      t.packet(0, new byte[10], 0, 100_000);
       long errors = t.errors();
       assertTrue(errors > 0, "garbage is counted as errors");
       int before = out.size();
@@ -111,6 +112,34 @@ class AacToOpusTest {
       assertEquals(errors, t.errors(), "the real frames after it decode without error");
       assertTrue(out.size() - before >= 90, "the stream goes on after the garbage: " + (out.size() - before));
       assertTrue(out.get(out.size() - 1).ts() >= 61_000, "on the new clock after the jump: " + out.get(out.size() - 1).ts());
+    }
+  }
+
+  @Test
+  void aWhipPublishersOpusBecomesAacWithItsConfigFirst() {
+    List<Packet> opus = new ArrayList<>();
+    try (AudioTranscoder t = open(opus)) {
+      feed(t, 5_000);
+    }
+    List<Packet> aac = new ArrayList<>();
+    try (AudioTranscoder t = AudioTranscoder.opusToAac((ts, body) -> aac.add(new Packet(ts, body)))) {
+      for (Packet p : opus) {
+        t.packet(p.ts(), p.body(), Flv.OPUS_HEADER_BYTES, p.body().length - Flv.OPUS_HEADER_BYTES);
+      }
+      assertEquals(0, t.errors());
+    }
+    assertTrue(Flv.isAudioConfig(aac.get(0).body()), "the AudioSpecificConfig comes first");
+    // 48 kHz AAC frames are 1,024 samples: about 47 a second, less the encoder's look-ahead.
+    double seconds = opus.size() * 0.020;
+    assertTrue(aac.size() - 1 >= seconds * 46.875 - 4 && aac.size() - 1 <= seconds * 46.875 + 1,
+        "AAC frames for " + seconds + " s: " + (aac.size() - 1));
+    for (int i = 1; i < aac.size(); i++) {
+      Packet p = aac.get(i);
+      assertTrue(Flv.isAac(p.body()) && !Flv.isAudioConfig(p.body()), "frame " + i + " is a raw AAC body");
+      assertTrue(p.ts() >= 5_000 - 30 && p.ts() <= 7_100, "on the stream's clock: " + p.ts());
+      if (i > 1) {
+        assertEquals(21.3, p.ts() - aac.get(i - 1).ts(), 1, "frame " + i + " follows the last by 1,024 samples");
+      }
     }
   }
 }
