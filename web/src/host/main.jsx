@@ -1,12 +1,13 @@
 // The host console, /host/<roomId>#token=<hostToken>: set up and run a room (products, pin,
 // coupons, lucky bags, flash sales on the calendar, announcements, camera), watch its numbers and
-// its orders, moderate its chat (take a comment off, mute its writer), and the settings to publish
-// from OBS. /host alone creates a room. The host token
+// its orders, moderate its chat (take a comment off, mute its writer), the settings to publish
+// from OBS, and going live from this browser's camera (WHIP). /host alone creates a room. The host token
 // stays in the URL's fragment, which never reaches a server log.
 import { render } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { language, price, words } from '../lib/i18n.js';
 import { describe, request } from '../lib/http.js';
+import { publishWhip } from '../lib/whip.js';
 import './host.css';
 
 const roomId = decodeURIComponent(location.pathname.split('/').filter(Boolean)[1] ?? '');
@@ -170,7 +171,34 @@ function Publish() {
       <div>{t.streamKey}: <code>{shown ? key : '••••••••'}</code>
         <button type="button" onClick={() => setShown(!shown)}>{shown ? t.hide : t.show}</button></div>
       <ul>{Object.entries(settings.encoder).map(([k, v]) => <li key={k}>{k}: {String(v)}</li>)}</ul>
+      {settings.whip && <GoLiveHere url={settings.whip} />}
     </section>
+  );
+}
+
+/** The host's camera and microphone straight from this browser (WHIP), with a preview. */
+function GoLiveHere({ url }) {
+  const preview = useRef(null);
+  const [state, setState] = useState(null);
+  const [stop, setStop] = useState(null);
+  useEffect(() => () => stop?.(), [stop]);
+  const start = async () => {
+    try {
+      const s = await publishWhip(url, token, preview.current, setState);
+      setStop(() => s);
+    } catch (e) {
+      setState(`failed: ${e.message ?? e}`);
+    }
+  };
+  const live = state === 'starting' || state === 'live';
+  return (
+    <div class="go-live">
+      <video ref={preview} class="preview" playsInline muted autoPlay />
+      {live
+        ? <button type="button" data-testid="whip-stop" onClick={() => { stop?.(); setStop(null); }}>{t.stopLive}</button>
+        : <button type="button" data-testid="whip-start" onClick={start}>{t.goLiveHere}</button>}
+      {state && <span class="tag" data-testid="whip-state">{state === 'live' ? t.onAir : state}</span>}
+    </div>
   );
 }
 

@@ -21,6 +21,7 @@ const WORDS = {
     announcement: 'Announcement', switchCamera: 'Switch camera', camera: 'Camera', chat: 'Chat',
     removeComment: 'Take this comment off the chat', muteUser: 'Mute this viewer for 10 minutes', mute: 'Mute',
     mutedUntil: 'muted until', liftMute: 'Lift the mute', youAreMuted: 'The host has muted you until',
+    goLiveHere: 'Go live from this browser', stopLive: 'Stop',
     bFrames: 'Your encoder sends B-frames: viewers on WebRTC may see choppy video. Set B-frames to 0 in OBS (Output, Keyframe and B-frames) or use the baseline profile.',
   },
   zh: {
@@ -43,6 +44,7 @@ const WORDS = {
     announcement: '公告内容', switchCamera: '切换机位', camera: '机位', chat: '评论',
     removeComment: '删除这条评论', muteUser: '禁言 10 分钟', mute: '禁言',
     mutedUntil: '禁言至', liftMute: '解除禁言', youAreMuted: '你已被主播禁言，直到',
+    goLiveHere: '用本浏览器开播', stopLive: '停止',
     bFrames: '编码器正在发送 B 帧：WebRTC 观众可能看到卡顿。请在 OBS 中把 B 帧设为 0（输出设置），或使用 baseline 配置。',
   },
 };

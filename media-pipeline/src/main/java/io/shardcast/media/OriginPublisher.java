@@ -32,12 +32,23 @@ public final class OriginPublisher {
   /** The stream's AAC as Opus for WebRTC viewers (null: no AAC yet, or not wanted, or FFmpeg missing). */
   private AudioTranscoder opus;
   private long opusIngestMicros;
+  /** The publisher sends Opus itself (WHIP) beside the AAC made from it: nothing to transcode here. */
+  private boolean ownOpus;
 
   public OriginPublisher(MediaHub hub, MediaDirectory directory, String roomId, TrackKey key) {
     this.hub = hub;
     this.directory = directory;
     this.roomId = roomId;
     this.key = key;
+  }
+
+  /**
+   * For a publisher whose audio is Opus (a browser over WHIP): its Opus packets go into the track as
+   * they come and its AAC (made once from that Opus for FLV and RTMP players) is not transcoded back.
+   */
+  public OriginPublisher withOwnOpus() {
+    ownOpus = true;
+    return this;
   }
 
   /** A frame of {@code kind} at the publisher's {@code timestamp} (ms). */
@@ -74,7 +85,7 @@ public final class OriginPublisher {
       }
     }
     track.publish(new MediaFrame(kind, ts, body, ingest));
-    if (kind == Flv.AUDIO && Flv.isAac(body) && body.length > 2) {
+    if (kind == Flv.AUDIO && !ownOpus && Flv.isAac(body) && body.length > 2) {
       transcode(ts, body, ingest);
     }
   }

@@ -40,7 +40,9 @@ public final class Chromium implements AutoCloseable {
     try {
       Browser b = pw.chromium().launch(new BrowserType.LaunchOptions().setExecutablePath(executable())
           .setHeadless(true).setArgs(List.of("--autoplay-policy=no-user-gesture-required", "--mute-audio",
-              "--allow-loopback-in-peer-connection")));
+              "--allow-loopback-in-peer-connection",
+              // A camera and microphone for the host's WHIP publishing: Chromium's test pattern and tone.
+              "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream")));
       return new Chromium(pw, b);
     } catch (RuntimeException e) {
       pw.close();

@@ -219,7 +219,9 @@ public final class Gateway extends AllDirectives {
     return extractHost(host -> {
       ObjectNode out = JSON.createObjectNode();
       out.put("server", "rtmp://" + host + ":" + rtmpPort + "/live")
-          .put("streamKey", roomId + "?token=<hostToken>");
+          .put("streamKey", roomId + "?token=<hostToken>")
+          // WHIP (a browser, or OBS 30+): POST an SDP offer with 'Authorization: Bearer <hostToken>'.
+          .put("whip", "http://" + host + ":" + mediaHttpPort + "/whip/" + roomId);
       // What keeps latency low and every player happy: H.264 without B-frames, a keyframe every
       // second or two (players start and switch layers at keyframes), AAC audio.
       out.putObject("encoder").put("video", "H.264 (x264 or hardware), profile main or high, no B-frames")

@@ -62,12 +62,7 @@ public final class RtpDepacketizer {
     int pt = Rtp.payloadType(p);
     int seq = Rtp.seq(p);
     if (pt == Rtp.PT_H264) {
-      if (expectedVideoSeq >= 0 && seq != expectedVideoSeq) {
-        auBroken = true; // a packet of this (or the previous) access unit never came
-        fuLength = -1;
-      }
-      expectedVideoSeq = (seq + 1) & 0xFFFF;
-      video(p, off, end, Rtp.timestamp(p), Rtp.marker(p));
+      videoPacket(p, off, end, seq);
     } else if (pt == Rtp.PT_AAC || pt == Rtp.PT_AAC_CONFIG) {
       expectedAudioSeq = (seq + 1) & 0xFFFF;
       if (pt == Rtp.PT_AAC_CONFIG) {
@@ -79,6 +74,40 @@ public final class RtpDepacketizer {
         audio(p, off, end, Rtp.timestamp(p));
       }
     }
+  }
+
+  /**
+   * Takes the next H.264 packet of {@code p[0..length)} whatever its payload type (WebRTC
+   * negotiates one), in sequence order.
+   */
+  public void videoPacket(byte[] p, int length) {
+    videoPacket(p, Rtp.payloadOffset(p, length), Rtp.payloadEnd(p, length), Rtp.seq(p));
+  }
+
+  private void videoPacket(byte[] p, int off, int end, int seq) {
+    if (expectedVideoSeq >= 0 && seq != expectedVideoSeq) {
+      auBroken = true; // a packet of this (or the previous) access unit never came
+      fuLength = -1;
+    }
+    expectedVideoSeq = (seq + 1) & 0xFFFF;
+    if (end <= off && (p[0] & 0x20) != 0) {
+      return; // padding only: a sender probing the path's bandwidth (it takes a sequence number)
+    }
+    video(p, off, end, Rtp.timestamp(p), Rtp.marker(p));
+  }
+
+  /**
+   * Where an audio packet of RTP time {@code rtpTs} sits on the stream's clock (ms), for audio
+   * this class does not rebuild itself (a WHIP publisher's Opus, at 48 kHz): placed, as the
+   * video is, by its first packet's arrival.
+   */
+  public long audioMillis(long rtpTs) {
+    return audioTime.millis(rtpTs);
+  }
+
+  /** Whether the next video frame must be a keyframe (one was dropped): the sender should be asked for one. */
+  public boolean needsKeyframe() {
+    return needKeyframe;
   }
 
   /** A packet known to be lost for good (the jitter buffer gave up on it). */

@@ -32,8 +32,9 @@ final class HttpFlvConnection extends MediaConnection implements WebSocketReader
   private static final int MAX_REQUEST_BYTES = 8 * 1024;
   /** Room, camera and layer ids are checked names ([A-Za-z0-9_-]), so they go into JSON as they are. */
   private static final Pattern LAYERS_PATH = Pattern.compile("/live/([A-Za-z0-9_-]{1,64})/layers");
-  private static final Pattern WHEP_PATH = Pattern.compile("/whep/([A-Za-z0-9_-]{1,64})");
-  private static final Pattern WHEP_SESSION_PATH = Pattern.compile("/whep/([A-Za-z0-9_-]{1,64})/([a-z0-9]{1,32})");
+  /** WHEP (play) and WHIP (publish) offers: the kind, then the room. */
+  private static final Pattern WHEP_PATH = Pattern.compile("/(whep|whip)/([A-Za-z0-9_-]{1,64})");
+  private static final Pattern WHEP_SESSION_PATH = Pattern.compile("/(whep|whip)/([A-Za-z0-9_-]{1,64})/([a-z0-9]{1,32})");
   /** A page on another origin posts its offer with a Content-Type and reads the answer's Location. */
   private static final String WHEP_CORS = "Access-Control-Expose-Headers: Location\r\n";
   private static final Pattern PATH = Pattern.compile("/(?:live/([A-Za-z0-9_-]{1,64})\\.flv|ws/live/([A-Za-z0-9_-]{1,64}))");
@@ -45,7 +46,7 @@ final class HttpFlvConnection extends MediaConnection implements WebSocketReader
   private static final byte[] WS_FLV_HEADER = wsFlvHeader();
 
   private ByteBuffer request = ByteBuffer.allocate(1024);
-  /** A WHEP offer's head while its body arrives; null otherwise. */
+  /** A WHEP or WHIP offer's head while its body arrives; null otherwise. */
   private HttpRequestHead whepHead;
   private int whepBodyStart;
   private int whepBodyLength;
@@ -127,7 +128,8 @@ final class HttpFlvConnection extends MediaConnection implements WebSocketReader
       }
       if (length <= 0 || length > io.shardcast.media.webrtc.SdpOffer.MAX_BYTES) {
         error(length <= 0 ? 411 : 413, length <= 0 ? "LENGTH_REQUIRED" : "OFFER_TOO_LARGE",
-            "a WHEP offer is an SDP body of 1.." + io.shardcast.media.webrtc.SdpOffer.MAX_BYTES + " bytes with Content-Length");
+            "a WHEP or WHIP offer is an SDP body of 1.." + io.shardcast.media.webrtc.SdpOffer.MAX_BYTES
+                + " bytes with Content-Length");
         return;
       }
       whepBodyLength = length;
@@ -146,18 +148,45 @@ final class HttpFlvConnection extends MediaConnection implements WebSocketReader
     }
   }
 
-  /** {@code POST /whep/<roomId>} with an SDP offer: 201 with the answer and the session's Location. */
+  /**
+   * {@code POST /whep/<roomId>} (play) or {@code POST /whip/<roomId>} (publish, with the host token
+   * as {@code Authorization: Bearer} or {@code ?token=}, and {@code ?camera=&layer=} as RTMP takes
+   * them) with an SDP offer: 201 with the answer and the session's Location.
+   */
   private void whep(HttpRequestHead head, String sdp) {
     Matcher m = WHEP_PATH.matcher(head.path());
     m.matches();
-    roomId = m.group(1);
-    PlayGate.Refused refused = loop.server.gate.check(roomId, head.query(), System.currentTimeMillis());
-    if (refused != null) {
-      error(refused.status(), refused.code(), refused.message());
-      return;
+    boolean publish = m.group(1).equals("whip");
+    roomId = m.group(2);
+    String kind = publish ? "WHIP" : "WHEP";
+    java.util.concurrent.CompletionStage<io.shardcast.media.webrtc.WebRtcService.Answer> answer;
+    if (publish) {
+      Map<String, String> query = head.query();
+      String camera = query.getOrDefault("camera", TrackKey.DEFAULT_CAMERA);
+      String layer = query.getOrDefault("layer", TrackKey.DEFAULT_LAYER);
+      if (!TrackKey.valid(camera) || !TrackKey.valid(layer)) {
+        error(400, "BAD_REQUEST", "camera and layer are 1-32 characters of [A-Za-z0-9_-]");
+        return;
+      }
+      String auth = head.header("authorization");
+      String token = auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7) ? auth.substring(7).trim()
+          : query.get("token");
+      if (token == null || token.isEmpty()) {
+        error(401, "TOKEN_MISSING", "WHIP publishing needs the room's host token: 'Authorization: Bearer <hostToken>'");
+        return;
+      }
+      answer = loop.server.webrtc.publish(roomId, new TrackKey(camera, layer), token, sdp);
+    } else {
+      PlayGate.Refused refused = loop.server.gate.check(roomId, head.query(), System.currentTimeMillis());
+      if (refused != null) {
+        error(refused.status(), refused.code(), refused.message());
+        return;
+      }
+      answer = loop.server.webrtc.offer(roomId, sdp);
     }
     String id = roomId;
-    loop.server.webrtc.offer(roomId, sdp).whenComplete((a, e) -> loop.execute(() -> {
+    String path = publish ? "/whip/" : "/whep/";
+    answer.whenComplete((a, e) -> loop.execute(() -> {
       if (closed) {
         return;
       }
@@ -168,10 +197,10 @@ final class HttpFlvConnection extends MediaConnection implements WebSocketReader
       } else {
         answered = true;
         byte[] body = a.sdp().getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        send(HttpAnswer.head(201, "application/sdp", body.length, "Location: /whep/" + id + "/" + a.sessionId()
+        send(HttpAnswer.head(201, "application/sdp", body.length, "Location: " + path + id + "/" + a.sessionId()
             + "\r\n" + CORS + WHEP_CORS, true));
         send(body);
-        closeAfterFlush("WHEP session " + a.sessionId() + " answered");
+        closeAfterFlush(kind + " session " + a.sessionId() + " answered");
       }
     }));
   }
@@ -198,27 +227,30 @@ final class HttpFlvConnection extends MediaConnection implements WebSocketReader
       send(HttpAnswer.head(204, "text/plain", 0, CORS + "Access-Control-Allow-Methods: POST, DELETE, OPTIONS\r\n"
           + "Access-Control-Allow-Headers: Content-Type, Authorization\r\nAccess-Control-Max-Age: 600\r\n"
           + "Accept-Post: application/sdp\r\n", true));
-      closeAfterFlush("WHEP preflight answered");
+      closeAfterFlush("WHEP or WHIP preflight answered");
       return;
     }
     Matcher whepSession = WHEP_SESSION_PATH.matcher(path);
     if (whepSession.matches()) {
-      roomId = whepSession.group(1);
+      roomId = whepSession.group(2);
+      String kind = whepSession.group(1).toUpperCase(java.util.Locale.ROOT);
       if (!head.method().equals("DELETE")) {
-        error(405, "METHOD_NOT_ALLOWED", "a WHEP session takes DELETE (to end it)");
+        error(405, "METHOD_NOT_ALLOWED", "a " + kind + " session takes DELETE (to end it)");
         return;
       }
-      if (!loop.server.webrtc.delete(whepSession.group(2))) {
-        error(404, "NO_SESSION", "no WHEP session " + whepSession.group(2));
+      if (!loop.server.webrtc.delete(whepSession.group(3))) {
+        error(404, "NO_SESSION", "no " + kind + " session " + whepSession.group(3));
         return;
       }
       answered = true;
       send(HttpAnswer.head(200, "text/plain", 0, CORS, true));
-      closeAfterFlush("WHEP session ended");
+      closeAfterFlush(kind + " session ended");
       return;
     }
-    if (WHEP_PATH.matcher(path).matches()) {
-      error(405, "METHOD_NOT_ALLOWED", "POST /whep/<roomId> with an SDP offer starts a WHEP session");
+    Matcher offerPath = WHEP_PATH.matcher(path);
+    if (offerPath.matches()) {
+      error(405, "METHOD_NOT_ALLOWED", "POST /" + offerPath.group(1) + "/<roomId> with an SDP offer starts a "
+          + offerPath.group(1).toUpperCase(java.util.Locale.ROOT) + " session");
       return;
     }
     Matcher layers = LAYERS_PATH.matcher(path);

@@ -4,6 +4,7 @@ import io.shardcast.media.MediaDirectory;
 import io.shardcast.media.MediaHub;
 import io.shardcast.media.MediaRoom;
 import io.shardcast.media.Track;
+import io.shardcast.media.TrackKey;
 import io.shardcast.media.format.MediaFormatException;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -28,10 +29,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * WebRTC playback (WHEP, RFC 9725) on one UDP port per node, ICE-lite: sessions are told apart by
- * the ICE username of their checks, then by the address their nominated check came from. One
- * thread reads the port (STUN answered at once, DTLS records handed to the session's handshake,
- * SRTCP read) and sends each playing session's media from the room's shared frames; BouncyCastle's
+ * WebRTC playback (WHEP, RFC 9725) and publishing (WHIP, RFC 9725) on one UDP port per node,
+ * ICE-lite: sessions are told apart by the ICE username of their checks, then by the address their
+ * nominated check came from. One thread reads the port (STUN answered at once, DTLS records handed
+ * to the session's handshake, SRTCP read, a publisher's SRTP rebuilt into the room's track) and
+ * sends each playing session's media from the room's shared frames; BouncyCastle's
  * blocking DTLS handshakes run on a small pool. A session that does not finish ICE and DTLS within
  * {@link #SETUP_MILLIS}, or whose browser stops its consent checks for {@link #CONSENT_MILLIS}, is
  * closed and forgotten.
@@ -57,9 +59,9 @@ public final class WebRtcService implements AutoCloseable {
   private final DtlsIdentity identity = DtlsIdentity.create();
   private final DatagramChannel channel;
   private final SecureRandom random = new SecureRandom();
-  private final Map<String, WhepSession> byUfrag = new ConcurrentHashMap<>();
-  private final Map<String, WhepSession> byId = new ConcurrentHashMap<>();
-  private final Map<SocketAddress, WhepSession> byAddress = new ConcurrentHashMap<>();
+  private final Map<String, PeerSession> byUfrag = new ConcurrentHashMap<>();
+  private final Map<String, PeerSession> byId = new ConcurrentHashMap<>();
+  private final Map<SocketAddress, PeerSession> byAddress = new ConcurrentHashMap<>();
   private final ExecutorService handshakes = Executors.newCachedThreadPool(r -> {
     Thread t = new Thread(r, "dtls-handshake");
     t.setDaemon(true);
@@ -194,13 +196,81 @@ public final class WebRtcService implements AutoCloseable {
     return new Answer(201, null, null, id, sdp);
   }
 
-  /** {@code DELETE /whep/<roomId>/<session>}: ends the session; false when there is none. */
+  /**
+   * {@code POST /whip/<roomId>}: a publisher's offer (H.264 and Opus to send), answered once
+   * {@code token} may publish {@code key} into the room: the session then becomes the track's origin.
+   */
+  public CompletionStage<Answer> publish(String roomId, TrackKey key, String token, String sdp) {
+    SdpOffer offer;
+    try {
+      offer = SdpOffer.parse(sdp);
+    } catch (MediaFormatException e) {
+      return CompletableFuture.completedFuture(Answer.refuse(400, "BAD_SDP", e.getMessage()));
+    }
+    return directory.authorizePublish(roomId, token, key).thenApply(d -> d.ok() ? publishAnswer(roomId, key, offer)
+        : Answer.refuse(d.verdict().httpStatus, d.verdict().name(), d.message()));
+  }
+
+  /** H.264 profiles a publisher may send, most wanted first: what every player decodes. */
+  private static final List<String> PUBLISH_PROFILES = List.of("42e0", "4200", "4d00", "6400");
+
+  private Answer publishAnswer(String roomId, TrackKey key, SdpOffer offer) {
+    List<SdpAnswer.Section> sections = new ArrayList<>();
+    SdpOffer.Media video = null;
+    SdpOffer.Codec h264 = null;
+    SdpOffer.Codec opus = null;
+    for (SdpOffer.Media m : offer.media()) {
+      SdpOffer.Codec c = null;
+      boolean sends = m.direction().equals("sendonly") || m.direction().equals("sendrecv");
+      if (opus == null && sends && m.kind().equals("audio")) {
+        c = m.codec("opus", x -> x.clockRate() == 48_000);
+        opus = c;
+      } else if (video == null && sends && m.kind().equals("video")) {
+        for (String profile : PUBLISH_PROFILES) {
+          c = m.codec("H264", x -> "1".equals(x.fmtp("packetization-mode")) && x.fmtp("profile-level-id") != null
+              && x.fmtp("profile-level-id").toLowerCase().startsWith(profile));
+          if (c != null) {
+            break;
+          }
+        }
+        if (c != null) {
+          video = m;
+          h264 = c;
+        }
+      }
+      List<String> feedback = c == null || !m.kind().equals("video") ? List.of()
+          : c.feedback().stream().filter(f -> f.equals("nack pli") || f.equals("goog-remb") || f.equals("ccm fir")).toList();
+      sections.add(new SdpAnswer.Section(m, c, "recvonly", 0, "shardcast", feedback, List.of()));
+    }
+    if (video == null) {
+      return Answer.refuse(406, "NO_USABLE_VIDEO", "the offer sends no H.264 (packetization-mode=1, constrained "
+          + "baseline, baseline, main or high profile): the room's players take H.264 as it is sent");
+    }
+    if (video.iceUfrag() == null || video.icePwd() == null || video.fingerprint() == null
+        || !"sha-256".equals(video.fingerprintAlgorithm())) {
+      return Answer.refuse(400, "BAD_SDP", "the offer needs ice-ufrag, ice-pwd and a sha-256 fingerprint");
+    }
+    String ufrag = token(8);
+    String pwd = token(24);
+    String id = token(16);
+    WhipSession s = new WhipSession(id, roomId, key, ufrag, pwd, video.fingerprint(), h264.payloadType(),
+        opus == null ? -1 : opus.payloadType(), random.nextInt() & 0x7FFFFFFF, System.currentTimeMillis());
+    byUfrag.put(ufrag, s);
+    byId.put(id, s);
+    String sdp = SdpAnswer.write(sections, ufrag, pwd, identity.fingerprint,
+        List.of(new SdpAnswer.Candidate("udp", host, port())), random.nextLong() & Long.MAX_VALUE);
+    log.info("WHIP session {} for room {} {}: H.264 payload type {} ({}), Opus {}", id, roomId, key, h264.payloadType(),
+        h264.fmtp("profile-level-id"), opus == null ? "not offered" : "payload type " + opus.payloadType());
+    return new Answer(201, null, null, id, sdp);
+  }
+
+  /** {@code DELETE /whep|whip/<roomId>/<session>}: ends the session; false when there is none. */
   public boolean delete(String sessionId) {
-    WhepSession s = byId.get(sessionId);
+    PeerSession s = byId.get(sessionId);
     if (s == null) {
       return false;
     }
-    forget(s, "the viewer ended it");
+    forget(s, s instanceof WhipSession ? "the publisher ended it" : "the viewer ended it");
     return true;
   }
 
@@ -237,15 +307,17 @@ public final class WebRtcService implements AutoCloseable {
         long now = System.currentTimeMillis();
         receive(now);
         int nowPlaying = 0;
-        for (WhepSession s : byId.values()) {
-          if (s.state == WhepSession.State.PLAYING) {
+        for (PeerSession p : byId.values()) {
+          if (p.state == PeerSession.State.CONNECTED && p instanceof WhepSession s) {
             s.pump(now);
             if (now - s.lastReportSentMillis >= REPORT_INTERVAL_MILLIS) {
               sendReport(s, now);
             }
             nowPlaying++;
+          } else if (p.state == PeerSession.State.CONNECTED && p instanceof WhipSession s) {
+            sendRtcp(s, s.feedback(report, now));
           }
-          expire(s, now);
+          expire(p, now);
         }
         playing = nowPlaying;
       } catch (RuntimeException | IOException e) {
@@ -268,15 +340,20 @@ public final class WebRtcService implements AutoCloseable {
         if (first >= 0 && first <= 3) {
           stun(p, length, (InetSocketAddress) from, now);
         } else if (first >= 20 && first <= 63) {
-          WhepSession s = byAddress.get(from);
+          PeerSession s = byAddress.get(from);
           if (s != null && s.dtls != null) {
             s.dtls.offer(p, 0, length);
-            if (s.state == WhepSession.State.PLAYING) {
+            if (s.state == PeerSession.State.CONNECTED) {
               afterHandshake(s);
             }
           }
         } else if (first >= 128 && first <= 191 && length >= 8) {
-          rtcp(p, length, from, now);
+          int type = p[1] & 0x7F;
+          if (type >= 64 && type <= 95) {
+            rtcp(p, length, from, now);
+          } else {
+            rtp(p, length, from);
+          }
         }
       } catch (MediaFormatException e) {
         log.debug("WebRTC: dropped a datagram from {}: {}", from, e.getMessage());
@@ -290,10 +367,8 @@ public final class WebRtcService implements AutoCloseable {
    * viewer (it only receives) and packets that fail SRTCP are dropped.
    */
   private void rtcp(byte[] p, int length, SocketAddress from, long now) {
-    int type = p[1] & 0x7F;
-    WhepSession s = byAddress.get(from);
-    if (type < 64 || type > 95 || s == null || s.state != WhepSession.State.PLAYING) {
-      return;
+    if (!(byAddress.get(from) instanceof WhepSession s) || s.state != PeerSession.State.CONNECTED) {
+      return; // a publisher's own reports (its sender reports) are not read yet
     }
     PacketBuffer b;
     try {
@@ -302,11 +377,45 @@ public final class WebRtcService implements AutoCloseable {
       b = null;
     }
     if (b == null) {
-      s.rtcpRefused++;
+      s.srtpRefused++;
       return;
     }
     s.nowMillis = now;
     RtcpFeedback.read(b.getBuffer(), b.getOffset(), b.getLength(), s);
+  }
+
+  /**
+   * RTP from a publishing session's browser: checked and decrypted, then rebuilt into the room's
+   * track. RTP from anyone else (a viewer only receives) and packets that fail SRTP are dropped.
+   */
+  private void rtp(byte[] p, int length, SocketAddress from) {
+    if (!(byAddress.get(from) instanceof WhipSession s) || s.state != PeerSession.State.CONNECTED) {
+      return;
+    }
+    PacketBuffer b;
+    try {
+      b = s.srtp.unprotectRtp(p, 0, length);
+    } catch (java.security.GeneralSecurityException e) {
+      b = null;
+    }
+    if (b == null) {
+      s.srtpRefused++;
+      return;
+    }
+    s.rtp(b.getBuffer(), b.getOffset(), b.getLength());
+  }
+
+  /** Sends a publishing session's feedback (keyframe requests, the bandwidth estimate), if any is due. */
+  private void sendRtcp(WhipSession s, int length) {
+    if (length == 0) {
+      return;
+    }
+    try {
+      PacketBuffer b = s.srtp.protectRtcp(report, 0, length);
+      channel.send(s.view(b), s.peer);
+    } catch (IOException | java.security.GeneralSecurityException e) {
+      log.debug("WHIP session {}: feedback failed: {}", s.id, e.toString());
+    }
   }
 
   private void sendReport(WhepSession s, long now) {
@@ -328,8 +437,8 @@ public final class WebRtcService implements AutoCloseable {
 
   private void stun(byte[] p, int length, InetSocketAddress from, long now) throws IOException {
     Stun.Request r = Stun.parseRequest(p, length);
-    WhepSession s = byUfrag.get(r.localUfrag());
-    if (s == null || s.state == WhepSession.State.CLOSED) {
+    PeerSession s = byUfrag.get(r.localUfrag());
+    if (s == null || s.state == PeerSession.State.CLOSED) {
       return; // not ours: say nothing (RFC 8445: no response to an unknown username is as good as a 401)
     }
     if (!Stun.verify(p, r, s.pwd)) {
@@ -345,8 +454,8 @@ public final class WebRtcService implements AutoCloseable {
     }
   }
 
-  private void startHandshake(WhepSession s) {
-    s.state = WhepSession.State.HANDSHAKING;
+  private void startHandshake(PeerSession s) {
+    s.state = PeerSession.State.HANDSHAKING;
     InetSocketAddress peer = s.peer;
     s.dtls = new DtlsTransport((b, o, l) -> channel.send(ByteBuffer.wrap(b, o, l), peer));
     s.tls = new SrtpTlsServer(identity, s.peerFingerprint);
@@ -354,16 +463,23 @@ public final class WebRtcService implements AutoCloseable {
       try {
         s.secured = new DTLSServerProtocol().accept(s.tls, s.dtls);
         s.srtp = new SrtpSession(s.tls.profile(), s.tls.keyingMaterial(), true);
-        MediaRoom room = hub.room(s.roomId);
-        if (!s.startPlayback(room, maxLagMillis, (packet, len, video) -> send(s, packet, len))) {
-          return; // ended while the handshake ran
+        if (s instanceof WhepSession w) {
+          MediaRoom room = hub.room(w.roomId);
+          if (!w.startPlayback(room, maxLagMillis, (packet, len, video) -> send(w, packet, len))) {
+            return; // ended while the handshake ran
+          }
+          playing++;
+          selector.wakeup();
+          log.info("WHEP session {} of room {}: DTLS done, playing to {}", s.id, s.roomId, peer);
+        } else if (s instanceof WhipSession w) {
+          if (!w.startPublishing(hub, directory)) {
+            return;
+          }
+          log.info("WHIP session {} of room {}: DTLS done, publishing {} from {}", s.id, s.roomId, w.key, peer);
         }
-        playing++;
-        selector.wakeup();
-        log.info("WHEP session {} of room {}: DTLS done, playing to {}", s.id, s.roomId, peer);
       } catch (IOException | RuntimeException e) {
         s.close("DTLS handshake failed: " + e);
-        log.info("WHEP session {} of room {}: DTLS handshake failed: {}", s.id, s.roomId, e.toString());
+        log.info("{} session {} of room {}: DTLS handshake failed: {}", s.kind(), s.id, s.roomId, e.toString());
       }
     });
   }
@@ -373,7 +489,7 @@ public final class WebRtcService implements AutoCloseable {
    * its own again (BouncyCastle's record layer answers with the flight), or it closes (an alert).
    * Read off the loop, on the handshake pool.
    */
-  private void afterHandshake(WhepSession s) {
+  private void afterHandshake(PeerSession s) {
     handshakes.execute(() -> {
       try {
         byte[] buf = new byte[s.dtls.getReceiveLimit()];
@@ -397,9 +513,9 @@ public final class WebRtcService implements AutoCloseable {
     }
   }
 
-  private void expire(WhepSession s, long now) {
-    String why = s.state == WhepSession.State.CLOSED ? s.closeReason
-        : s.state != WhepSession.State.PLAYING && now - s.createdMillis > SETUP_MILLIS ? "ICE and DTLS did not complete in "
+  private void expire(PeerSession s, long now) {
+    String why = s.state == PeerSession.State.CLOSED ? s.closeReason
+        : s.state != PeerSession.State.CONNECTED && now - s.createdMillis > SETUP_MILLIS ? "ICE and DTLS did not complete in "
             + SETUP_MILLIS / 1000 + " s"
         : now - s.lastCheckMillis > CONSENT_MILLIS ? "no consent check for " + CONSENT_MILLIS / 1000 + " s" : null;
     if (why != null) {
@@ -408,14 +524,14 @@ public final class WebRtcService implements AutoCloseable {
   }
 
   /** Closes {@code s} and drops every way to find it (any thread). */
-  private void forget(WhepSession s, String why) {
+  private void forget(PeerSession s, String why) {
     s.close(why);
     if (byId.remove(s.id, s)) {
       byUfrag.remove(s.ufrag, s);
       if (s.peer != null) {
         byAddress.remove(s.peer, s);
       }
-      log.info("WHEP session {} of room {} ended: {}; {}", s.id, s.roomId, why, s.summary());
+      log.info("{} session {} of room {} ended: {}; {}", s.kind(), s.id, s.roomId, why, s.summary());
     }
   }
 

@@ -4,49 +4,28 @@ import io.shardcast.media.MediaFrame;
 import io.shardcast.media.MediaRoom;
 import io.shardcast.media.play.Playback;
 import io.shardcast.media.rtp.RtpPacketizer;
-import java.net.InetSocketAddress;
 
 /**
- * One WHEP viewer: its ICE credentials, the address its nominated check came from, its DTLS
- * handshake and SRTP keys, and its position in the room's media (a {@link Playback}, as an FLV
- * viewer has) packetized per RFC 6184 with the payload type its offer chose. All state but the
- * handshake's result is touched on the WebRTC thread only.
+ * One WHEP viewer ({@link PeerSession} has its ICE and DTLS): its position in the room's media (a
+ * {@link Playback}, as an FLV viewer has) packetized per RFC 6184 with the payload type its offer
+ * chose, Opus beside it, and what its browser reports.
  */
-final class WhepSession implements RtcpFeedback.Listener {
+final class WhepSession extends PeerSession implements RtcpFeedback.Listener {
 
-  enum State { CHECKING, HANDSHAKING, PLAYING, CLOSED }
-
-  final String id;
-  final String roomId;
-  final String ufrag;
-  final String pwd;
-  final String peerFingerprint;
   final int videoSsrc;
   final int videoPayloadType;
   final int audioSsrc;
   /** Opus's payload type in the answer, or -1 when the offer had no Opus to receive. */
   final int audioPayloadType;
-  final long createdMillis;
-  volatile State state = State.CHECKING;
-  InetSocketAddress peer;
-  long lastCheckMillis;
-  DtlsTransport dtls;
-  /** The DTLS connection once the handshake is done: it answers the browser's retransmitted last flight. */
-  volatile org.bouncycastle.tls.DTLSTransport secured;
-  SrtpTlsServer tls;
-  volatile SrtpSession srtp;
   Playback playback;
   RtpPacketizer packetizer;
   long packetsSent;
   long bytesSent;
-  String closeReason;
   /** Packets asked for again, sent again, and asked for too late (gone from the history). */
   long nacked;
   long resent;
   long tooLate;
   long keyframeRequests;
-  /** RTCP packets that failed SRTCP's check (forged, replayed or garbage). */
-  long rtcpRefused;
   /** The browser's last report: loss of 256, jitter in 90 kHz units, round-trip time (-1: none yet). */
   int fractionLost;
   int jitter;
@@ -65,22 +44,13 @@ final class WhepSession implements RtcpFeedback.Listener {
   static final int HISTORY_PACKETS = 1024;
   /** A keyframe request this soon after a keyframe went out is about loss before it: that keyframe answers it. */
   static final long KEYFRAME_REQUEST_GRACE_MILLIS = 300;
-  /** A ByteBuffer over the SRTP buffer's array, made again only when the array changes. */
-  private java.nio.ByteBuffer view;
-
   WhepSession(String id, String roomId, String ufrag, String pwd, String peerFingerprint, int videoSsrc,
       int videoPayloadType, int audioPayloadType, long now) {
+    super(id, roomId, ufrag, pwd, peerFingerprint, now);
     this.audioSsrc = videoSsrc + 1;
     this.audioPayloadType = audioPayloadType;
-    this.id = id;
-    this.roomId = roomId;
-    this.ufrag = ufrag;
-    this.pwd = pwd;
-    this.peerFingerprint = peerFingerprint;
     this.videoSsrc = videoSsrc;
     this.videoPayloadType = videoPayloadType;
-    this.createdMillis = now;
-    this.lastCheckMillis = now;
   }
 
   /**
@@ -97,7 +67,7 @@ final class WhepSession implements RtcpFeedback.Listener {
     packetizer = new RtpPacketizer(videoSsrc, audioSsrc, videoPayloadType, sink).withHistory(HISTORY_PACKETS)
         .withOpus(audioPayloadType);
     this.sink = sink;
-    state = State.PLAYING;
+    state = State.CONNECTED;
     return true;
   }
 
@@ -176,9 +146,6 @@ final class WhepSession implements RtcpFeedback.Listener {
     b[o + 3] = (byte) v;
   }
 
-  /** The time the RTCP reader runs at: set by the loop before it reads a packet of this session. */
-  long nowMillis;
-
   @Override
   public void report(int sourceSsrc, int lost, int cumulativeLost, int jitter, int lastSr, int delaySinceSr) {
     if (sourceSsrc != videoSsrc) {
@@ -230,6 +197,7 @@ final class WhepSession implements RtcpFeedback.Listener {
   }
 
   /** One line for the log: what the session sent and what the browser reported. */
+  @Override
   String summary() {
     return "sent " + packetsSent + " packets (" + bytesSent + " bytes; " + audioPackets + " of them audio), video frames skipped "
         + (playback == null ? 0 : playback.droppedVideo()) + ", NACKed " + nacked + " (resent " + resent
@@ -237,31 +205,16 @@ final class WhepSession implements RtcpFeedback.Listener {
         + "/256, rtt " + rttMillis + " ms, estimate " + estimateBps / 1000 + " kbps";
   }
 
-  /** {@code b}'s packet as a ByteBuffer for the channel, without a wrapper per packet. */
-  java.nio.ByteBuffer view(PacketBuffer b) {
-    if (view == null || view.array() != b.getBuffer()) {
-      view = java.nio.ByteBuffer.wrap(b.getBuffer());
-    }
-    view.limit(b.getOffset() + b.getLength()).position(b.getOffset());
-    return view;
+  @Override
+  String kind() {
+    return "WHEP";
   }
 
-  synchronized void close(String reason) {
-    if (state == State.CLOSED) {
-      return;
-    }
-    state = State.CLOSED;
-    closeReason = reason;
-    if (dtls != null) {
-      dtls.close();
-    }
+  @Override
+  void closeMedia() {
     if (playback != null) {
       playback.leave();
       playback.room().viewerLeft();
-    }
-    SrtpSession s = srtp;
-    if (s != null) {
-      s.close();
     }
   }
 }

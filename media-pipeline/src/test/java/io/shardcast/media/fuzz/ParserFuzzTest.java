@@ -121,6 +121,8 @@ class ParserFuzzTest {
   @FuzzTest(maxDuration = "60s")
   void rtpDepacketizer(byte[] data) {
     RtpDepacketizer d = new RtpDepacketizer((k, t, b) -> { });
+    // A WHIP publisher's packets: H.264 whatever the payload type, Opus placed on the clock.
+    RtpDepacketizer whip = new RtpDepacketizer((k, t, b) -> { });
     int p = 0;
     while (p + 2 <= data.length) {
       int n = Math.min(((data[p] & 0xFF) << 8) | (data[p + 1] & 0xFF), data.length - p - 2);
@@ -130,6 +132,12 @@ class ParserFuzzTest {
         d.packet(packet, packet.length);
       } catch (MediaFormatException expected) {
         // that packet is dropped; the session goes on
+      }
+      try {
+        whip.videoPacket(packet, packet.length);
+        whip.audioMillis(packet.length > 8 ? ((packet[4] & 0xFFL) << 24) | ((packet[5] & 0xFF) << 16) : 0);
+      } catch (MediaFormatException expected) {
+        // the same
       }
     }
   }

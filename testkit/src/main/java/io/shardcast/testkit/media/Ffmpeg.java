@@ -239,6 +239,22 @@ public final class Ffmpeg {
   }
 
   /** What a reader decoded: ffmpeg's exit code, video frames decoded, and everything it said at error level. */
+  /**
+   * The streams ffprobe finds in {@code url}'s first seconds, each as {@code codec,type} (such as
+   * {@code h264,video} and {@code aac,audio}), in the order the container lists them.
+   */
+  public static List<String> streams(String url, Path dir, String name) throws IOException, InterruptedException {
+    Path out = dir.resolve(name + ".streams");
+    List<String> cmd = List.of(require(ffprobe(), "ffprobe"), "-v", "error", "-rw_timeout", "15000000",
+        "-analyzeduration", "3000000", "-show_entries", "stream=codec_name,codec_type", "-of", "csv=p=0", url);
+    Process p = process(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+    if (!p.waitFor(40, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new IOException("ffprobe reading " + url + " did not finish");
+    }
+    return Files.readAllLines(out, StandardCharsets.UTF_8).stream().map(String::trim).filter(l -> !l.isEmpty()).toList();
+  }
+
   public record Decoded(int exitCode, int videoFrames, String errors) {
     public boolean clean() {
       return exitCode == 0 && errors.isBlank();

@@ -148,7 +148,8 @@ public final class FlvTap implements AutoCloseable {
     return new String(rbsp, p + 16, size - 16, StandardCharsets.UTF_8);
   }
 
-  private List<Tag> snapshot() {
+  /** The tags read so far (video frames and cue points), in order. */
+  public List<Tag> snapshot() {
     synchronized (tags) {
       return new ArrayList<>(tags);
     }

@@ -1,0 +1,145 @@
+package io.shardcast.cli.web;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.Page;
+import io.shardcast.testkit.cluster.LocalCluster;
+import io.shardcast.testkit.load.RoomScript;
+import io.shardcast.testkit.media.Ffmpeg;
+import io.shardcast.testkit.media.FlvTap;
+import java.net.http.HttpClient;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Going live from a browser (WHIP): the host console on node 1 publishes Chromium's fake camera
+ * and microphone (H.264 and Opus); players on node 2 get the room as from an RTMP encoder: ffmpeg
+ * decodes its video and finds its audio as AAC over HTTP-FLV, and a WHEP viewer decodes it too.
+ */
+class WhipPublishTest {
+
+  @TempDir static Path dataDir;
+  @TempDir static Path work;
+  static BrowserCluster env;
+  static LocalCluster cluster;
+  static Chromium chromium;
+
+  @BeforeAll
+  static void start() throws Exception {
+    env = BrowserCluster.start(2, dataDir, "whip");
+    cluster = env.cluster();
+    chromium = env.chromium();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (env != null) {
+      env.close();
+    }
+  }
+
+  @Test
+  void theHostGoesLiveFromTheConsoleAndPlayersOnAnotherNodeSeeAndHearIt() throws Exception {
+    LocalCluster.Node origin = cluster.node(0);
+    LocalCluster.Node other = cluster.node(1);
+    RoomScript room = new RoomScript(origin.http()).create("Live from the browser");
+    try (BrowserContext host = chromium.viewer("en-US"); BrowserContext viewer = chromium.viewer("en-US")) {
+      Page console = host.newPage();
+      console.navigate(origin.http() + "/host/" + room.roomId() + "#token=" + room.hostToken());
+      console.locator("[data-testid=whip-start]").click();
+      console.waitForFunction("() => document.querySelector('[data-testid=whip-state]')?.textContent === 'On air'",
+          null, ViewerPageTest.WITHIN_30_S);
+
+      // An FLV player on the other node: H.264 as the browser sent it, the Opus made into AAC.
+      String flv = other.media() + "/live/" + room.roomId() + ".flv";
+      List<String> streams = List.of();
+      for (long until = System.nanoTime() + 30_000_000_000L; System.nanoTime() < until; ) {
+        streams = Ffmpeg.streams(flv, work, "streams");
+        if (streams.contains("h264,video") && streams.contains("aac,audio")) {
+          break;
+        }
+        Thread.sleep(500);
+      }
+      assertTrue(streams.contains("h264,video") && streams.contains("aac,audio"), "streams over HTTP-FLV: " + streams
+          + "; node 1's log: " + whipLines(origin.log()));
+      // What an FLV player got, to say what went wrong if ffmpeg complains (the video tags' times).
+      FlvTap tap = FlvTap.open(HttpClient.newHttpClient(), flv);
+      Ffmpeg.Decoded decoded = Ffmpeg.decode(flv, 5, work, "flv");
+      tap.close();
+      assertTrue(decoded.clean(), decoded.errors() + "; video tags (ms, K: keyframe): " + videoTimes(tap)
+          + "; node 1: " + whipLines(origin.log()));
+      assertTrue(decoded.videoFrames() >= 60, "5 s of the browser's camera decoded: " + decoded.videoFrames() + " frames");
+
+      // A WebRTC viewer on the other node: the browser's own Opus, passed through.
+      Page page = viewer.newPage();
+      page.navigate(other.http() + "/live/" + room.roomId());
+      page.waitForFunction("() => window.shardcast.transport === 'webrtc'"
+          + " && document.querySelector('video').getVideoPlaybackQuality().totalVideoFrames > 25", null,
+          ViewerPageTest.WITHIN_30_S);
+      assertEquals(1, ((Number) page.evaluate("() => document.querySelector('video').srcObject.getAudioTracks().length"))
+          .intValue());
+
+      // The host stops: the session ends (DELETE) and the room's track with it.
+      console.locator("[data-testid=whip-stop]").click();
+      console.waitForFunction("() => document.querySelector('[data-testid=whip-state]')?.textContent === 'ended'",
+          null, ViewerPageTest.WITHIN_30_S);
+      for (long until = System.nanoTime() + 20_000_000_000L; whipLines(origin.log()).stream()
+          .noneMatch(l -> l.contains("ended: the publisher ended it")); ) {
+        assertTrue(System.nanoTime() < until, "the WHIP session ends: " + whipLines(origin.log()));
+        Thread.sleep(200);
+      }
+    }
+  }
+
+  @Test
+  void anOfferWithoutTheHostTokenOrWithoutH264IsRefusedWithTheReason() throws Exception {
+    LocalCluster.Node node = cluster.node(0);
+    RoomScript room = new RoomScript(node.http()).create("Refusals");
+    try (BrowserContext context = chromium.viewer("en-US")) {
+      Page page = context.newPage();
+      page.navigate(node.http() + "/api/rooms/" + room.roomId());
+      String refusals = (String) page.evaluate("""
+          async ([url, token]) => {
+            const pc = new RTCPeerConnection();
+            const media = await navigator.mediaDevices.getUserMedia({ video: true });
+            const t = pc.addTransceiver(media.getVideoTracks()[0], { direction: 'sendonly' });
+            const offer = async codec => {
+              t.setCodecPreferences(RTCRtpSender.getCapabilities('video').codecs.filter(c => c.mimeType === codec));
+              await pc.setLocalDescription(await pc.createOffer());
+              return pc.localDescription.sdp;
+            };
+            const post = (body, auth) => fetch(url, { method: 'POST', headers: Object.assign(
+              { 'Content-Type': 'application/sdp' }, auth ? { Authorization: 'Bearer ' + auth } : {}), body })
+              .then(async r => r.status + ' ' + (await r.json()).code);
+            const h264 = await offer('video/H264');
+            const out = [await post(h264), await post(h264, 'not-the-token'), await post('not sdp', token),
+              await post(await offer('video/VP8'), token)];
+            pc.close();
+            media.getTracks().forEach(m => m.stop());
+            return out.join(' | ');
+          }""", List.of(node.media() + "/whip/" + room.roomId(), room.hostToken()));
+      assertEquals("401 TOKEN_MISSING | 403 FORBIDDEN | 400 BAD_SDP | 406 NO_USABLE_VIDEO", refusals);
+    }
+  }
+
+  private static String videoTimes(FlvTap tap) {
+    StringBuilder b = new StringBuilder();
+    for (FlvTap.Tag t : tap.snapshot()) {
+      if (t.kind() == io.shardcast.media.flv.Flv.VIDEO) {
+        b.append(t.ts()).append(t.keyframe() ? "K " : " ");
+      }
+    }
+    return b.toString();
+  }
+
+  private static List<String> whipLines(Path log) throws java.io.IOException {
+    List<String> lines = java.nio.file.Files.readAllLines(log).stream().filter(l -> l.contains("WHIP")).toList();
+    return lines.subList(Math.max(0, lines.size() - 8), lines.size());
+  }
+}
