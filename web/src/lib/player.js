@@ -34,7 +34,8 @@ export function canPlay() {
  * video's timeline.
  */
 export function play(video, url, onError, sync) {
-  const player = mpegts.createPlayer({ type: 'flv', isLive: true, url, hasAudio: true, hasVideo: true }, LIVE_CONFIG);
+  // Whether audio comes is the stream's FLV header's to say (a stream may have none: a canvas over WHIP).
+  const player = mpegts.createPlayer({ type: 'flv', isLive: true, url }, LIVE_CONFIG);
   player.attachMediaElement(video);
   player.on(mpegts.Events.ERROR, (type, detail) => onError(`${type}: ${detail}`));
   if (sync) {

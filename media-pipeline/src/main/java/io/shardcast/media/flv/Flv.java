@@ -12,6 +12,8 @@ public final class Flv {
   public static final int PREVIOUS_TAG_SIZE_BYTES = 4;
   /** "FLV", version 1, audio and video present, header length 9, then PreviousTagSize0. */
   public static final byte[] FILE_HEADER = {'F', 'L', 'V', 1, 5, 0, 0, 0, 9, 0, 0, 0, 0};
+  /** The same for a stream of video alone: players then do not wait for audio that never comes. */
+  public static final byte[] VIDEO_ONLY_HEADER = {'F', 'L', 'V', 1, 1, 0, 0, 0, 9, 0, 0, 0, 0};
 
   private static final int CODEC_AVC = 7;
   private static final int SOUND_AAC = 10;

@@ -395,16 +395,29 @@ final class HttpFlvConnection extends MediaConnection implements WebSocketReader
 
   private void start(MediaRoom room, String camera, String layer, String wsKey) {
     answered = true;
+    // The header says whether audio comes: a browser player told so waits for it before it plays.
+    byte[] header = hasAudio(room, camera) ? Flv.FILE_HEADER : Flv.VIDEO_ONLY_HEADER;
     if (websocket) {
       send(WebSocket.upgradeAnswer(wsKey));
-      send(WS_FLV_HEADER.clone());
+      send(header == Flv.FILE_HEADER ? WS_FLV_HEADER.clone() : WebSocket.frame(WebSocket.OP_BINARY, header));
       frames = new WebSocketReader(MAX_VIEWER_MESSAGE_BYTES);
       play(room, camera, layer, MediaFrame.WS_FLV);
     } else {
       send(HttpAnswer.head(200, "video/x-flv", -1, "Cache-Control: no-cache\r\n" + CORS, true));
-      send(Flv.FILE_HEADER.clone());
+      send(header.clone());
       play(room, camera, layer, MediaFrame.FLV);
     }
+  }
+
+  /** Whether the camera's stream (the active one when none is asked for) carries audio (AAC) now. */
+  private static boolean hasAudio(MediaRoom room, String camera) {
+    String c = camera != null ? camera : room.activeCamera();
+    for (Track t : room.tracks()) {
+      if (!t.ended() && (c == null || t.key.camera().equals(c)) && t.audioConfig() != null) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void error(int status, String code, String message) {
