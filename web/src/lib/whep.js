@@ -128,7 +128,8 @@ function readCues(receiver, sync) {
  * short reason and whether WebRTC is worth trying again here: the room was not live yet, or the
  * session had played and then failed (the caller starts WebRTC again); otherwise (no WebRTC
  * between this browser and this node, or a stream it cannot decode) the caller falls back to FLV.
- * onPlaying is called with the first decoded frame.
+ * onPlaying is called with the first decoded frame. The stop function's restartIce() restarts
+ * ICE in the session (what a lost path does by itself).
  */
 export function playWhep(video, url, { onError, onPlaying, sync }) {
   const cues = encodedFramesOffered();
@@ -155,8 +156,50 @@ export function playWhep(video, url, { onError, onPlaying, sync }) {
       video.srcObject.addTrack(e.track);
     }
   };
+  let answerSdp = null;
+  let restarting = false;
+  // A phone that changes network (Wi-Fi to cellular) loses its path: ICE is restarted in the same
+  // session (PATCH with new credentials, RFC 9725) before the session is given up.
+  const restartIce = async () => {
+    if (restarting || stopped || !session || !answerSdp) {
+      return false;
+    }
+    restarting = true;
+    try {
+      pc.restartIce();
+      await pc.setLocalDescription(await pc.createOffer());
+      const sdp = pc.localDescription.sdp;
+      const frag = sdp.split(/\r?\n/).filter(l => /^a=(ice-ufrag|ice-pwd|mid):/.test(l)).join('\r\n') + '\r\n';
+      const r = await fetch(session, { method: 'PATCH', headers: { 'Content-Type': 'application/trickle-ice-sdpfrag' }, body: frag });
+      if (r.status !== 200) {
+        return false;
+      }
+      const text = await r.text();
+      const ufrag = /a=ice-ufrag:(\S+)/.exec(text)?.[1];
+      const pwd = /a=ice-pwd:(\S+)/.exec(text)?.[1];
+      if (!ufrag || !pwd) {
+        return false;
+      }
+      answerSdp = answerSdp.replace(/a=ice-ufrag:\S+/g, `a=ice-ufrag:${ufrag}`).replace(/a=ice-pwd:\S+/g, `a=ice-pwd:${pwd}`);
+      await pc.setRemoteDescription({ type: 'answer', sdp: answerSdp });
+      return true;
+    } catch {
+      return false;
+    } finally {
+      restarting = false;
+    }
+  };
+  let lostPath = null;
+  pc.oniceconnectionstatechange = () => {
+    clearTimeout(lostPath);
+    if (pc.iceConnectionState === 'disconnected') {
+      lostPath = setTimeout(restartIce, 1000);
+    }
+  };
   pc.onconnectionstatechange = () => {
-    if (pc.connectionState === 'failed' || pc.connectionState === 'closed') {
+    if (pc.connectionState === 'failed') {
+      restartIce().then(ok => ok || fail('webrtc: failed'));
+    } else if (pc.connectionState === 'closed') {
       fail(`webrtc: ${pc.connectionState}`);
     }
   };
@@ -196,7 +239,8 @@ export function playWhep(video, url, { onError, onPlaying, sync }) {
       end();
       return;
     }
-    await pc.setRemoteDescription({ type: 'answer', sdp: await r.text() });
+    answerSdp = await r.text();
+    await pc.setRemoteDescription({ type: 'answer', sdp: answerSdp });
     video.muted = true; // browsers start muted video without a gesture; the page offers unmute
     video.play?.()?.catch?.(() => {});
   })().catch(e => fail(`webrtc: ${e.message ?? e}`));
@@ -207,14 +251,17 @@ export function playWhep(video, url, { onError, onPlaying, sync }) {
       session = null;
     }
   }
-  return () => {
+  const stop = () => {
     stopped = true;
     clearTimeout(timer);
+    clearTimeout(lostPath);
     video.cancelVideoFrameCallback?.(frameHandle);
     end();
     pc.close();
     video.srcObject = null;
   };
+  stop.restartIce = restartIce;
+  return stop;
 }
 
 /** The WHEP URL to play: the /join answer's whep, with the viewer's token if any. */

@@ -34,7 +34,8 @@ const opened = new Set();
 // buyEnabledAt: on the cluster's clock as the page estimates it; buyEnabledLocal: on the page's own;
 // saleOpenLocal: when the sale's saleOpen event arrived, on the page's own (the socket alone);
 // buyEnabledPerf: when the button opened, on performance.now() (the clock video frames are timed on).
-// transport: 'webrtc' or 'flv', what the video plays over, from mediaNode (a /join node id); frameSeconds(video, meta): a presented
+// transport: 'webrtc' or 'flv', what the video plays over, from mediaNode (a /join node id);
+// webrtc.restartIce(): the WebRTC session's ICE restarted, as a lost path does; frameSeconds(video, meta): a presented
 // frame's time on the timeline sync's cues are on.
 const probe = (window.shardcast = {
   clock, sync, frameSeconds, roomId, events: 0, gaps: 0, lastSeq: -1, node: null, buyEnabledAt: {}, buyEnabledLocal: {},
@@ -148,7 +149,7 @@ function Video({ join, onFrame, onTrouble }) {
     const start = () => {
       setProblem(null);
       if (webrtc) {
-        stop = playWhep(ref.current, url, {
+        stop = probe.webrtc = playWhep(ref.current, url, {
           sync,
           onError: (reason, again) => {
             probe.webrtcError = reason;

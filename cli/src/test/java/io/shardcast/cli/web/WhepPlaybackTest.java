@@ -129,6 +129,57 @@ class WhepPlaybackTest {
     }
   }
 
+  @Test
+  void aPageRestartsIceInItsSessionAndKeepsPlayingAndBadPatchesAreRefused() throws Exception {
+    LocalCluster.Node origin = cluster.node(0);
+    LocalCluster.Node other = cluster.node(1);
+    RoomScript room = new RoomScript(other.http()).create("ICE restart");
+    Process publisher = Ffmpeg.publishRtmp(origin.rtmp() + "/" + room.roomId() + "?token=" + room.hostToken(),
+        "640x360", 25, 25, "600k", work.resolve("publisher-restart.log"));
+    try (BrowserContext context = chromium.viewer("en-US")) {
+      Page page = context.newPage();
+      page.navigate(other.http() + "/live/" + room.roomId());
+      page.waitForFunction("() => window.shardcast.transport === 'webrtc'"
+          + " && document.querySelector('video').getVideoPlaybackQuality().totalVideoFrames > 25", null,
+          ViewerPageTest.WITHIN_30_S);
+      // What a phone changing network does: new ICE credentials in the same session (PATCH).
+      assertEquals(Boolean.TRUE, page.evaluate("() => window.shardcast.webrtc.restartIce()"));
+      int frames = ((Number) page.evaluate("() => document.querySelector('video').getVideoPlaybackQuality()"
+          + ".totalVideoFrames")).intValue();
+      page.waitForFunction("n => document.querySelector('video').getVideoPlaybackQuality().totalVideoFrames > n + 50"
+          + " && window.shardcast.transport === 'webrtc'", (double) frames, ViewerPageTest.WITHIN_30_S);
+      boolean restarted = false;
+      for (LocalCluster.Node n : cluster.nodes()) { // the node /join chose for the page
+        restarted |= java.nio.file.Files.readAllLines(n.log()).stream().anyMatch(l -> l.contains(": ICE restart"));
+      }
+      assertTrue(restarted, "the node restarted the session's ICE");
+
+      // Trickled candidates are taken (an ICE-lite node needs none); bad PATCHes get their reason.
+      String answers = (String) page.evaluate("""
+          async ([base, room]) => {
+            const pc = new RTCPeerConnection();
+            pc.addTransceiver('video', { direction: 'recvonly' });
+            await pc.setLocalDescription(await pc.createOffer());
+            const r = await fetch(base + '/whep/' + room, { method: 'POST', headers: { 'Content-Type': 'application/sdp' },
+              body: pc.localDescription.sdp });
+            const session = base + r.headers.get('Location');
+            const patch = (url, type, body) => fetch(url, { method: 'PATCH', headers: { 'Content-Type': type }, body })
+              .then(async x => x.status + (x.status >= 400 ? ' ' + (await x.json()).code : ''));
+            const frag = 'a=mid:0\\r\\na=candidate:1 1 udp 2130706431 127.0.0.1 9 typ host\\r\\n';
+            const out = [await patch(session, 'application/trickle-ice-sdpfrag', frag),
+              await patch(session, 'text/plain', frag),
+              await patch(session, 'application/trickle-ice-sdpfrag', 'not a fragment'),
+              await patch(base + '/whep/' + room + '/nosuchsession', 'application/trickle-ice-sdpfrag', frag)];
+            await fetch(session, { method: 'DELETE' });
+            pc.close();
+            return out.join(' | ');
+          }""", java.util.List.of(other.media(), room.roomId()));
+      assertEquals("204 | 415 UNSUPPORTED_MEDIA_TYPE | 400 BAD_SDPFRAG | 404 NO_SESSION", answers);
+    } finally {
+      publisher.destroyForcibly();
+    }
+  }
+
   /** True once the inbound audio has decoded a second of sound that is not silence (ffmpeg's 440 Hz sine). */
   static final String AUDIO_PLAYING = """
       async () => {

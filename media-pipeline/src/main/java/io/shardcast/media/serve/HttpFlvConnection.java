@@ -112,8 +112,11 @@ final class HttpFlvConnection extends MediaConnection implements WebSocketReader
     if (whepHead == null) {
       whepHead = HttpRequestHead.parse(request.array(), end);
       whepBodyStart = end + HttpRequestHead.END_BYTES;
-      if (!whepHead.isHttp() || whepHead.path() == null || !"POST".equals(whepHead.method())
-          || !WHEP_PATH.matcher(whepHead.path()).matches()) {
+      boolean offer = "POST".equals(whepHead.method()) && whepHead.path() != null
+          && WHEP_PATH.matcher(whepHead.path()).matches();
+      boolean fragment = "PATCH".equals(whepHead.method()) && whepHead.path() != null
+          && WHEP_SESSION_PATH.matcher(whepHead.path()).matches();
+      if (!whepHead.isHttp() || !(offer || fragment)) {
         HttpRequestHead head = whepHead;
         whepHead = null;
         request = null;
@@ -144,7 +147,11 @@ final class HttpFlvConnection extends MediaConnection implements WebSocketReader
       String sdp = new String(request.array(), whepBodyStart, whepBodyLength, java.nio.charset.StandardCharsets.UTF_8);
       HttpRequestHead head = whepHead;
       request = null;
-      whep(head, sdp);
+      if ("PATCH".equals(head.method())) {
+        patch(head, sdp);
+      } else {
+        whep(head, sdp);
+      }
     }
   }
 
@@ -205,6 +212,38 @@ final class HttpFlvConnection extends MediaConnection implements WebSocketReader
     }));
   }
 
+  /**
+   * {@code PATCH /whep|whip/<roomId>/<session>} with an SDP fragment: trickled candidates (204)
+   * or an ICE restart (200 with the node's new credentials), as RFC 9725 has it.
+   */
+  private void patch(HttpRequestHead head, String fragment) {
+    Matcher m = WHEP_SESSION_PATH.matcher(head.path());
+    m.matches();
+    roomId = m.group(2);
+    String kind = m.group(1).toUpperCase(java.util.Locale.ROOT);
+    String type = String.valueOf(head.header("content-type"));
+    if (!type.startsWith("application/trickle-ice-sdpfrag")) {
+      error(415, "UNSUPPORTED_MEDIA_TYPE", "a PATCH of a " + kind + " session is application/trickle-ice-sdpfrag");
+      return;
+    }
+    io.shardcast.media.webrtc.WebRtcService.Answer a = loop.server.webrtc.patch(m.group(3), fragment);
+    if (a == null) {
+      error(404, "NO_SESSION", "no " + kind + " session " + m.group(3));
+    } else if (a.status() == 204) {
+      answered = true;
+      send(HttpAnswer.head(204, "text/plain", 0, CORS, true));
+      closeAfterFlush(kind + " session " + a.sessionId() + ": candidates taken");
+    } else if (a.sdp() == null) {
+      error(a.status(), a.code(), a.message());
+    } else {
+      answered = true;
+      byte[] body = a.sdp().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      send(HttpAnswer.head(200, "application/trickle-ice-sdpfrag", body.length, CORS, true));
+      send(body);
+      closeAfterFlush(kind + " session " + a.sessionId() + ": ICE restarted");
+    }
+  }
+
   private void handle(HttpRequestHead head) {
     if (!head.isHttp()) {
       error(400, "BAD_REQUEST", "not an HTTP/1.x request line");
@@ -224,7 +263,7 @@ final class HttpFlvConnection extends MediaConnection implements WebSocketReader
     }
     if (head.method().equals("OPTIONS") && (WHEP_PATH.matcher(path).matches() || WHEP_SESSION_PATH.matcher(path).matches())) {
       answered = true;
-      send(HttpAnswer.head(204, "text/plain", 0, CORS + "Access-Control-Allow-Methods: POST, DELETE, OPTIONS\r\n"
+      send(HttpAnswer.head(204, "text/plain", 0, CORS + "Access-Control-Allow-Methods: POST, PATCH, DELETE, OPTIONS\r\n"
           + "Access-Control-Allow-Headers: Content-Type, Authorization\r\nAccess-Control-Max-Age: 600\r\n"
           + "Accept-Post: application/sdp\r\n", true));
       closeAfterFlush("WHEP or WHIP preflight answered");
@@ -235,7 +274,7 @@ final class HttpFlvConnection extends MediaConnection implements WebSocketReader
       roomId = whepSession.group(2);
       String kind = whepSession.group(1).toUpperCase(java.util.Locale.ROOT);
       if (!head.method().equals("DELETE")) {
-        error(405, "METHOD_NOT_ALLOWED", "a " + kind + " session takes DELETE (to end it)");
+        error(405, "METHOD_NOT_ALLOWED", "a " + kind + " session takes PATCH (trickle, ICE restart) and DELETE (to end it)");
         return;
       }
       if (!loop.server.webrtc.delete(whepSession.group(3))) {

@@ -14,8 +14,11 @@ abstract class PeerSession {
 
   final String id;
   final String roomId;
-  final String ufrag;
-  final String pwd;
+  /** The node's ICE credentials for this session; new ones with each ICE restart. */
+  volatile String ufrag;
+  volatile String pwd;
+  /** The browser's ICE username fragment: a PATCH naming another one restarts ICE. */
+  volatile String remoteUfrag;
   final String peerFingerprint;
   final long createdMillis;
   volatile State state = State.CHECKING;

@@ -187,6 +187,7 @@ public final class WebRtcService implements AutoCloseable {
       withSsrc.add(sec.codec() == null ? sec : new SdpAnswer.Section(sec.offered(), sec.codec(), "sendonly", sectionSsrc,
           "shardcast", sec.feedback(), List.of()));
     }
+    s.remoteUfrag = video.iceUfrag();
     byUfrag.put(ufrag, s);
     byId.put(id, s);
     String sdp = SdpAnswer.write(withSsrc, ufrag, pwd, identity.fingerprint,
@@ -255,6 +256,7 @@ public final class WebRtcService implements AutoCloseable {
     String id = token(16);
     WhipSession s = new WhipSession(id, roomId, key, ufrag, pwd, video.fingerprint(), h264.payloadType(),
         opus == null ? -1 : opus.payloadType(), random.nextInt() & 0x7FFFFFFF, System.currentTimeMillis());
+    s.remoteUfrag = video.iceUfrag();
     byUfrag.put(ufrag, s);
     byId.put(id, s);
     String sdp = SdpAnswer.write(sections, ufrag, pwd, identity.fingerprint,
@@ -262,6 +264,61 @@ public final class WebRtcService implements AutoCloseable {
     log.info("WHIP session {} for room {} {}: H.264 payload type {} ({}), Opus {}", id, roomId, key, h264.payloadType(),
         h264.fmtp("profile-level-id"), opus == null ? "not offered" : "payload type " + opus.payloadType());
     return new Answer(201, null, null, id, sdp);
+  }
+
+  /**
+   * {@code PATCH /whep|whip/<roomId>/<session>} with an SDP fragment
+   * ({@code application/trickle-ice-sdpfrag}, RFC 8840): the browser's trickled candidates are
+   * taken and not needed (the node is ICE-lite: the browser's checks find the path), 204; new ICE
+   * credentials restart ICE, 200 with the node's new credentials and candidate. Null when there is
+   * no such session.
+   */
+  public Answer patch(String sessionId, String fragment) {
+    PeerSession s = byId.get(sessionId);
+    if (s == null || s.state == PeerSession.State.CLOSED) {
+      return null;
+    }
+    if (fragment.length() > SdpOffer.MAX_BYTES) {
+      return Answer.refuse(413, "FRAGMENT_TOO_LARGE", "an SDP fragment is at most " + SdpOffer.MAX_BYTES + " bytes");
+    }
+    String remoteUfrag = null;
+    String remotePwd = null;
+    String mid = null;
+    for (String line : fragment.split("\r?\n")) {
+      if (line.startsWith("a=ice-ufrag:")) {
+        remoteUfrag = line.substring(12).trim();
+      } else if (line.startsWith("a=ice-pwd:")) {
+        remotePwd = line.substring(10).trim();
+      } else if (line.startsWith("a=mid:") && mid == null) {
+        mid = line.substring(6).trim();
+      } else if (!line.isBlank() && !line.startsWith("a=") && !line.startsWith("m=")) {
+        return Answer.refuse(400, "BAD_SDPFRAG", "an SDP fragment has a= and m= lines only: " + abbreviate(line));
+      }
+    }
+    if (remoteUfrag == null || remoteUfrag.equals(s.remoteUfrag)) {
+      return new Answer(204, null, null, s.id, null); // candidates: an ICE-lite node does not need them
+    }
+    if (remotePwd == null || remoteUfrag.length() > 256 || remotePwd.length() > 256) {
+      return Answer.refuse(400, "BAD_SDPFRAG", "an ICE restart gives a new ice-ufrag with its ice-pwd");
+    }
+    String ufrag = token(8);
+    String pwd = token(24);
+    synchronized (s) {
+      byUfrag.remove(s.ufrag, s);
+      s.ufrag = ufrag;
+      s.pwd = pwd;
+      s.remoteUfrag = remoteUfrag;
+      byUfrag.put(ufrag, s);
+    }
+    log.info("{} session {} of room {}: ICE restart", s.kind(), s.id, s.roomId);
+    String frag = "a=ice-lite\r\na=ice-ufrag:" + ufrag + "\r\na=ice-pwd:" + pwd + "\r\n"
+        + (mid == null ? "" : "a=mid:" + mid + "\r\n")
+        + "a=candidate:1 1 udp 2130706431 " + host + " " + port() + " typ host\r\na=end-of-candidates\r\n";
+    return new Answer(200, null, null, s.id, frag);
+  }
+
+  private static String abbreviate(String line) {
+    return line.length() > 40 ? line.substring(0, 40) + "..." : line;
   }
 
   /** {@code DELETE /whep|whip/<roomId>/<session>}: ends the session; false when there is none. */
@@ -451,13 +508,20 @@ public final class WebRtcService implements AutoCloseable {
       s.peer = from;
       byAddress.put(from, s);
       startHandshake(s);
+    } else if (r.useCandidate() && !from.equals(s.peer)) {
+      // After an ICE restart the browser may nominate another path: media and DTLS follow it.
+      log.info("{} session {} of room {}: moved from {} to {}", s.kind(), s.id, s.roomId, s.peer, from);
+      byAddress.remove(s.peer, s);
+      s.peer = from;
+      byAddress.put(from, s);
     }
   }
 
   private void startHandshake(PeerSession s) {
     s.state = PeerSession.State.HANDSHAKING;
     InetSocketAddress peer = s.peer;
-    s.dtls = new DtlsTransport((b, o, l) -> channel.send(ByteBuffer.wrap(b, o, l), peer));
+    // To the session's address as it is now: an ICE restart may move it (another network).
+    s.dtls = new DtlsTransport((b, o, l) -> channel.send(ByteBuffer.wrap(b, o, l), s.peer));
     s.tls = new SrtpTlsServer(identity, s.peerFingerprint);
     handshakes.execute(() -> {
       try {
