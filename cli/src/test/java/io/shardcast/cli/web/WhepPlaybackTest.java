@@ -49,11 +49,12 @@ class WhepPlaybackTest {
   /**
    * Plays {@code url} over WHEP in the page: a recvonly video transceiver, the offer posted, the
    * answer applied. {@code url|host:port} sends the media through that address instead of the
-   * answer's candidate (a loss proxy).
+   * answer's candidate (a loss proxy); {@code url||tcp} leaves the answer's TCP candidate alone, as
+   * for a browser whose network blocks UDP.
    */
   static final String WHEP = """
       async (arg) => {
-        const [url, via] = arg.split('|');
+        const [url, via, only] = arg.split('|');
         const pc = new RTCPeerConnection();
         pc.addTransceiver('video', { direction: 'recvonly' });
         pc.addTransceiver('audio', { direction: 'recvonly' });
@@ -71,7 +72,8 @@ class WhepPlaybackTest {
           body: pc.localDescription.sdp });
         const body = await r.text();
         if (r.status !== 201) { pc.close(); v.remove(); return r.status + ' ' + body; }
-        const sdp = via ? body.replace(/(a=candidate:\\S+ \\d+ udp \\d+ )\\S+ \\d+/i, '$1' + via.replace(':', ' ')) : body;
+        let sdp = via ? body.replace(/(a=candidate:\\S+ \\d+ udp \\d+ )\\S+ \\d+/i, '$1' + via.replace(':', ' ')) : body;
+        if (only === 'tcp') { sdp = sdp.replace(/a=candidate:\\S+ \\d+ udp [^\\r\\n]*\\r\\n/gi, ''); }
         await pc.setRemoteDescription({ type: 'answer', sdp });
         window.whep = { pc, v, location: r.headers.get('Location') };
         return 'ok';
@@ -175,6 +177,42 @@ class WhepPlaybackTest {
             return out.join(' | ');
           }""", java.util.List.of(other.media(), room.roomId()));
       assertEquals("204 | 415 UNSUPPORTED_MEDIA_TYPE | 400 BAD_SDPFRAG | 404 NO_SESSION", answers);
+    } finally {
+      publisher.destroyForcibly();
+    }
+  }
+
+  @Test
+  void aBrowserThatCannotUseUdpPlaysOverTcp() throws Exception {
+    LocalCluster.Node origin = cluster.node(0);
+    LocalCluster.Node other = cluster.node(1);
+    RoomScript room = new RoomScript(other.http()).create("WebRTC over TCP");
+    Process publisher = Ffmpeg.publishRtmp(origin.rtmp() + "/" + room.roomId() + "?token=" + room.hostToken(),
+        "640x360", 25, 25, "600k", work.resolve("publisher-tcp.log"));
+    try (BrowserContext context = chromium.viewer("en-US")) {
+      Page page = context.newPage();
+      page.navigate(other.http() + "/api/rooms/" + room.roomId());
+      String whep = other.media() + "/whep/" + room.roomId() + "||tcp";
+      String started = (String) page.evaluate(WHEP, whep);
+      for (long until = System.nanoTime() + 30_000_000_000L; !"ok".equals(started) && System.nanoTime() < until; ) {
+        page.waitForTimeout(250); // the room is not live yet
+        started = (String) page.evaluate(WHEP, whep);
+      }
+      assertEquals("ok", started);
+      page.waitForFunction("() => window.whep.v.getVideoPlaybackQuality().totalVideoFrames > 50", null,
+          ViewerPageTest.WITHIN_30_S);
+      // The pair the browser chose runs over TCP to the node's passive candidate.
+      assertEquals("tcp", page.evaluate("""
+          async () => {
+            const stats = await window.whep.pc.getStats();
+            for (const s of stats.values()) {
+              if (s.type === 'candidate-pair' && s.nominated && s.state === 'succeeded') {
+                return stats.get(s.remoteCandidateId).protocol;
+              }
+            }
+            return 'none';
+          }"""));
+      page.waitForFunction(AUDIO_PLAYING, null, ViewerPageTest.WITHIN_30_S);
     } finally {
       publisher.destroyForcibly();
     }

@@ -164,7 +164,9 @@ public final class NodePodFactory {
         containerPort("viewer", p.viewer(), "TCP"), containerPort("media", p.media(), "TCP"),
         containerPort("rtmp", p.rtmp(), "TCP"), containerPort("rtp", p.rtp(), "UDP"),
         containerPort("remote", p.remote(), "TCP"), containerPort("relay", p.relay(), "UDP"),
-        containerPort("management", p.management(), "TCP"), containerPort("webrtc", p.webrtc(), "UDP")));
+        containerPort("management", p.management(), "TCP"), containerPort("webrtc", p.webrtc(), "UDP"),
+        // The same number over TCP: WebRTC's fallback for browsers whose network blocks UDP.
+        containerPort("webrtc-tcp", p.webrtc(), "TCP")));
     if (s.access().metrics().equals("internal")) {
       out.add(containerPort("metrics", s.access().metricsPort(), "TCP")); // for the scraper, inside the cluster
     }

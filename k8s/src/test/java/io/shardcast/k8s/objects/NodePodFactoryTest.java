@@ -85,6 +85,8 @@ class NodePodFactoryTest {
     assertEquals("play", env(node, "SHARDCAST_PLAY_SECRET").getValueFrom().getSecretKeyRef().getName());
     assertTrue(node.getPorts().stream().anyMatch(p -> p.getName().equals("metrics") && p.getContainerPort() == 9500),
         "the internal metrics port is declared for the scraper");
+    assertEquals(List.of("UDP", "TCP"), node.getPorts().stream().filter(p -> p.getContainerPort() == 8480)
+        .map(p -> p.getProtocol()).toList(), "WebRTC's port over UDP, and over TCP for the fallback");
     com.typesafe.config.Config config = com.typesafe.config.ConfigFactory.parseString(NodeConfig.text(cluster(locked)));
     assertEquals("platform", config.getString("shardcast.access.viewers"));
     assertEquals(List.of("HS256"), config.getStringList("shardcast.access.platform.algorithms"));

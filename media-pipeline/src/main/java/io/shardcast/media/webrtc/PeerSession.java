@@ -1,6 +1,6 @@
 package io.shardcast.media.webrtc;
 
-import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 
 /**
  * What every WebRTC session on the node's port has, whichever way its media goes (a WHEP viewer,
@@ -22,7 +22,8 @@ abstract class PeerSession {
   final String peerFingerprint;
   final long createdMillis;
   volatile State state = State.CHECKING;
-  InetSocketAddress peer;
+  /** Where the browser's nominated check came from: a UDP address, or its {@link TcpLink}. */
+  SocketAddress peer;
   long lastCheckMillis;
   DtlsTransport dtls;
   /** The DTLS connection once the handshake is done: it answers the browser's retransmitted last flight. */

@@ -15,6 +15,8 @@ import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,6 +60,13 @@ public final class WebRtcService implements AutoCloseable {
   private final long maxLagMillis;
   private final DtlsIdentity identity = DtlsIdentity.create();
   private final DatagramChannel channel;
+  /** The TCP fallback on the same port number (ICE-TCP passive); null when that port is taken. */
+  private final ServerSocketChannel tcp;
+  private final java.util.Set<TcpLink> links = java.util.Collections.newSetFromMap(new ConcurrentHashMap<>());
+  /** Browsers' TCP connections at most at once; more are closed as they come. */
+  static final int MAX_TCP_LINKS = 4096;
+  /** Packets read from a TCP link are copied here (one at a time, on the loop's thread). */
+  private final byte[] tcpPacket = new byte[TcpLink.MAX_PACKET];
   private final SecureRandom random = new SecureRandom();
   private final Map<String, PeerSession> byUfrag = new ConcurrentHashMap<>();
   private final Map<String, PeerSession> byId = new ConcurrentHashMap<>();
@@ -105,6 +114,7 @@ public final class WebRtcService implements AutoCloseable {
     channel.configureBlocking(false);
     this.selector = Selector.open();
     channel.register(selector, SelectionKey.OP_READ);
+    this.tcp = openTcp(iface, ((InetSocketAddress) channel.getLocalAddress()).getPort());
     this.thread = new Thread(this::run, "webrtc");
     thread.setDaemon(true);
     thread.start();
@@ -112,6 +122,27 @@ public final class WebRtcService implements AutoCloseable {
 
   public int port() {
     return ((InetSocketAddress) channelAddress()).getPort();
+  }
+
+  /** The TCP fallback's listener on the UDP port's number, or null (with a warning) when it is taken. */
+  private ServerSocketChannel openTcp(String iface, int port) throws IOException {
+    ServerSocketChannel server = ServerSocketChannel.open();
+    try {
+      server.bind(new InetSocketAddress(iface, port), 256);
+      server.configureBlocking(false);
+      server.register(selector, SelectionKey.OP_ACCEPT);
+      return server;
+    } catch (IOException e) {
+      server.close();
+      log.warn("WebRTC: TCP port {} is taken ({}); browsers that cannot use UDP will not connect", port, e.getMessage());
+      return null;
+    }
+  }
+
+  /** The node's candidates: UDP, and TCP (passive) when its listener is open. */
+  private List<SdpAnswer.Candidate> candidates() {
+    return tcp == null ? List.of(new SdpAnswer.Candidate("udp", host, port()))
+        : List.of(new SdpAnswer.Candidate("udp", host, port()), new SdpAnswer.Candidate("tcp", host, port()));
   }
 
   private SocketAddress channelAddress() {
@@ -191,7 +222,7 @@ public final class WebRtcService implements AutoCloseable {
     byUfrag.put(ufrag, s);
     byId.put(id, s);
     String sdp = SdpAnswer.write(withSsrc, ufrag, pwd, identity.fingerprint,
-        List.of(new SdpAnswer.Candidate("udp", host, port())), random.nextLong() & Long.MAX_VALUE);
+        candidates(), random.nextLong() & Long.MAX_VALUE);
     log.info("WHEP session {} for room {}: H.264 payload type {}, Opus {}", id, roomId, codec.payloadType(),
         opus == null ? "not offered" : "payload type " + opus.payloadType());
     return new Answer(201, null, null, id, sdp);
@@ -260,7 +291,7 @@ public final class WebRtcService implements AutoCloseable {
     byUfrag.put(ufrag, s);
     byId.put(id, s);
     String sdp = SdpAnswer.write(sections, ufrag, pwd, identity.fingerprint,
-        List.of(new SdpAnswer.Candidate("udp", host, port())), random.nextLong() & Long.MAX_VALUE);
+        candidates(), random.nextLong() & Long.MAX_VALUE);
     log.info("WHIP session {} for room {} {}: H.264 payload type {} ({}), Opus {}", id, roomId, key, h264.payloadType(),
         h264.fmtp("profile-level-id"), opus == null ? "not offered" : "payload type " + opus.payloadType());
     return new Answer(201, null, null, id, sdp);
@@ -313,7 +344,9 @@ public final class WebRtcService implements AutoCloseable {
     log.info("{} session {} of room {}: ICE restart", s.kind(), s.id, s.roomId);
     String frag = "a=ice-lite\r\na=ice-ufrag:" + ufrag + "\r\na=ice-pwd:" + pwd + "\r\n"
         + (mid == null ? "" : "a=mid:" + mid + "\r\n")
-        + "a=candidate:1 1 udp 2130706431 " + host + " " + port() + " typ host\r\na=end-of-candidates\r\n";
+        + "a=candidate:1 1 udp 2130706431 " + host + " " + port() + " typ host\r\n"
+        + (tcp == null ? "" : "a=candidate:2 1 tcp 2130706430 " + host + " " + port() + " typ host tcptype passive\r\n")
+        + "a=end-of-candidates\r\n";
     return new Answer(200, null, null, s.id, frag);
   }
 
@@ -360,9 +393,22 @@ public final class WebRtcService implements AutoCloseable {
     while (running) {
       try {
         selector.select(IDLE_WAIT_MILLIS);
-        selector.selectedKeys().clear();
         long now = System.currentTimeMillis();
+        for (SelectionKey k : selector.selectedKeys()) {
+          if (!k.isValid()) {
+            continue;
+          }
+          if (k.isAcceptable()) {
+            accept(now);
+          } else if (k.attachment() instanceof TcpLink l) {
+            tcpReady(k, l);
+          }
+        }
+        selector.selectedKeys().clear();
         receive(now);
+        if (!links.isEmpty()) {
+          expireLinks(now);
+        }
         int nowPlaying = 0;
         for (PeerSession p : byId.values()) {
           if (p.state == PeerSession.State.CONNECTED && p instanceof WhepSession s) {
@@ -390,31 +436,106 @@ public final class WebRtcService implements AutoCloseable {
       if (from == null) {
         return;
       }
-      byte[] p = in.array();
-      int length = in.position();
-      int first = length > 0 ? p[0] & 0xFF : -1;
-      try {
-        if (first >= 0 && first <= 3) {
-          stun(p, length, (InetSocketAddress) from, now);
-        } else if (first >= 20 && first <= 63) {
-          PeerSession s = byAddress.get(from);
-          if (s != null && s.dtls != null) {
-            s.dtls.offer(p, 0, length);
-            if (s.state == PeerSession.State.CONNECTED) {
-              afterHandshake(s);
-            }
-          }
-        } else if (first >= 128 && first <= 191 && length >= 8) {
-          int type = p[1] & 0x7F;
-          if (type >= 64 && type <= 95) {
-            rtcp(p, length, from, now);
-          } else {
-            rtp(p, length, from);
+      datagram(in.array(), in.position(), from, now);
+    }
+  }
+
+  /** One packet from {@code from} (a UDP address or a {@link TcpLink}): STUN, DTLS, RTP or RTCP by its first byte. */
+  private void datagram(byte[] p, int length, SocketAddress from, long now) throws IOException {
+    int first = length > 0 ? p[0] & 0xFF : -1;
+    try {
+      if (first >= 0 && first <= 3) {
+        stun(p, length, from, now);
+      } else if (first >= 20 && first <= 63) {
+        PeerSession s = byAddress.get(from);
+        if (s != null && s.dtls != null) {
+          s.dtls.offer(p, 0, length);
+          if (s.state == PeerSession.State.CONNECTED) {
+            afterHandshake(s);
           }
         }
-      } catch (MediaFormatException e) {
-        log.debug("WebRTC: dropped a datagram from {}: {}", from, e.getMessage());
+      } else if (first >= 128 && first <= 191 && length >= 8) {
+        int type = p[1] & 0x7F;
+        if (type >= 64 && type <= 95) {
+          rtcp(p, length, from, now);
+        } else {
+          rtp(p, length, from);
+        }
       }
+    } catch (MediaFormatException e) {
+      log.debug("WebRTC: dropped a datagram from {}: {}", from, e.getMessage());
+    }
+  }
+
+  /** Sends {@code packet} to {@code to}: a datagram, or a framed packet on its TCP link. */
+  private void transmit(ByteBuffer packet, SocketAddress to) throws IOException {
+    if (to instanceof TcpLink l) {
+      try {
+        l.send(packet);
+        if (!l.flush()) {
+          SelectionKey k = l.channel.keyFor(selector);
+          if (k != null && k.isValid()) {
+            k.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+          }
+        }
+      } catch (IOException e) {
+        closeLink(l, "write failed: " + e.getMessage());
+      }
+    } else {
+      channel.send(packet, to);
+    }
+  }
+
+  private void accept(long now) throws IOException {
+    SocketChannel c;
+    while (tcp != null && (c = tcp.accept()) != null) {
+      if (links.size() >= MAX_TCP_LINKS) {
+        log.warn("WebRTC: {} TCP connections already; closing the one from {}", links.size(), c.getRemoteAddress());
+        c.close();
+        continue;
+      }
+      c.configureBlocking(false);
+      c.socket().setTcpNoDelay(true);
+      TcpLink l = new TcpLink(c, now);
+      links.add(l);
+      c.register(selector, SelectionKey.OP_READ, l);
+    }
+  }
+
+  private void tcpReady(SelectionKey k, TcpLink l) {
+    long now = System.currentTimeMillis();
+    try {
+      if (k.isWritable() && l.flush()) {
+        k.interestOps(SelectionKey.OP_READ);
+      }
+      if (k.isReadable() && !l.read(tcpPacket, (p, n, from) -> {
+        try {
+          datagram(p, n, from, now);
+        } catch (IOException e) {
+          log.debug("WebRTC: packet on {} failed: {}", from, e.toString());
+        }
+      })) {
+        closeLink(l, "closed, or its framing broke (RFC 4571)");
+      }
+    } catch (IOException e) {
+      closeLink(l, e.getMessage());
+    }
+  }
+
+  /** Closes TCP links no session took within the setup time, and those whose session ended. */
+  private void expireLinks(long now) {
+    for (TcpLink l : links) {
+      PeerSession s = byAddress.get(l);
+      if (s == null && (l.used || now - l.openedMillis > SETUP_MILLIS)) {
+        closeLink(l, l.used ? "its session ended" : "no ICE check in " + SETUP_MILLIS / 1000 + " s");
+      }
+    }
+  }
+
+  private void closeLink(TcpLink l, String why) {
+    if (links.remove(l)) {
+      log.debug("WebRTC: TCP link {} closed: {}", l, why);
+      l.close();
     }
   }
 
@@ -469,7 +590,7 @@ public final class WebRtcService implements AutoCloseable {
     }
     try {
       PacketBuffer b = s.srtp.protectRtcp(report, 0, length);
-      channel.send(s.view(b), s.peer);
+      transmit(s.view(b), s.peer);
     } catch (IOException | java.security.GeneralSecurityException e) {
       log.debug("WHIP session {}: feedback failed: {}", s.id, e.toString());
     }
@@ -486,24 +607,27 @@ public final class WebRtcService implements AutoCloseable {
     }
     try {
       PacketBuffer b = s.srtp.protectRtcp(report, 0, length);
-      channel.send(s.view(b), s.peer);
+      transmit(s.view(b), s.peer);
     } catch (IOException | java.security.GeneralSecurityException e) {
       log.debug("WHEP session {}: sender report failed: {}", s.id, e.toString());
     }
   }
 
-  private void stun(byte[] p, int length, InetSocketAddress from, long now) throws IOException {
+  private void stun(byte[] p, int length, SocketAddress from, long now) throws IOException {
     Stun.Request r = Stun.parseRequest(p, length);
     PeerSession s = byUfrag.get(r.localUfrag());
     if (s == null || s.state == PeerSession.State.CLOSED) {
       return; // not ours: say nothing (RFC 8445: no response to an unknown username is as good as a 401)
     }
     if (!Stun.verify(p, r, s.pwd)) {
-      channel.send(ByteBuffer.wrap(Stun.error(r.transactionId(), 401, "Unauthorized")), from);
+      transmit(ByteBuffer.wrap(Stun.error(r.transactionId(), 401, "Unauthorized")), from);
       return;
     }
     s.lastCheckMillis = now;
-    channel.send(ByteBuffer.wrap(Stun.success(r, from, s.pwd)), from);
+    if (from instanceof TcpLink l) {
+      l.used = true;
+    }
+    transmit(ByteBuffer.wrap(Stun.success(r, from instanceof TcpLink l ? l.remote : (InetSocketAddress) from, s.pwd)), from);
     if (r.useCandidate() && s.peer == null) {
       s.peer = from;
       byAddress.put(from, s);
@@ -519,9 +643,9 @@ public final class WebRtcService implements AutoCloseable {
 
   private void startHandshake(PeerSession s) {
     s.state = PeerSession.State.HANDSHAKING;
-    InetSocketAddress peer = s.peer;
+    SocketAddress peer = s.peer;
     // To the session's address as it is now: an ICE restart may move it (another network).
-    s.dtls = new DtlsTransport((b, o, l) -> channel.send(ByteBuffer.wrap(b, o, l), s.peer));
+    s.dtls = new DtlsTransport((b, o, l) -> transmit(ByteBuffer.wrap(b, o, l), s.peer));
     s.tls = new SrtpTlsServer(identity, s.peerFingerprint);
     handshakes.execute(() -> {
       try {
@@ -569,7 +693,7 @@ public final class WebRtcService implements AutoCloseable {
   private void send(WhepSession s, byte[] packet, int length) {
     try {
       PacketBuffer b = s.srtp.protectRtp(packet, 0, length);
-      channel.send(s.view(b), s.peer);
+      transmit(s.view(b), s.peer);
       s.packetsSent++;
       s.bytesSent += b.getLength();
     } catch (IOException | java.security.GeneralSecurityException e) {
@@ -605,8 +729,12 @@ public final class WebRtcService implements AutoCloseable {
     selector.wakeup();
     handshakes.shutdownNow();
     byId.values().forEach(s -> s.close("the node stops"));
+    links.forEach(TcpLink::close);
     try {
       channel.close();
+      if (tcp != null) {
+        tcp.close();
+      }
       selector.close();
     } catch (IOException e) {
       log.debug("WebRTC port close: {}", e.toString());
