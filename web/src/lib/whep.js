@@ -264,9 +264,15 @@ export function playWhep(video, url, { onError, onPlaying, sync }) {
   return stop;
 }
 
-/** The WHEP URL to play: the /join answer's whep, with the viewer's token if any. */
-export function whepUrl(join, { token }) {
+/**
+ * The WHEP URL to play: the /join answer's whep, with a pinned layer and the viewer's token if any
+ * (without a layer the node picks the one the viewer's bandwidth estimate holds).
+ */
+export function whepUrl(join, { token, layer }) {
   const url = new URL(join.whep);
+  if (layer) {
+    url.searchParams.set('layer', layer);
+  }
   if (token && !url.searchParams.has('sig')) {
     url.searchParams.set('token', token);
   }

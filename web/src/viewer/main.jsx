@@ -134,9 +134,8 @@ function Video({ join, onFrame, onTrouble }) {
   /** Set when WebRTC failed on this node: the page plays WebSocket-FLV until the node changes. */
   const [webrtcFailed, setWebrtcFailed] = useState(null);
   const layers = useLayers(join);
-  // A pinned layer plays over WebSocket-FLV: WHEP sends the node's choice of layer.
-  const webrtc = preferWebRtc && !layer && !!join?.whep && canPlayWhep() && webrtcFailed !== join?.whep;
-  const url = webrtc ? whepUrl(join, { token })
+  const webrtc = preferWebRtc && !!join?.whep && canPlayWhep() && webrtcFailed !== join?.whep;
+  const url = webrtc ? whepUrl(join, { token, layer: layer || undefined })
     : join?.wsFlv && canPlay() ? playUrl(join, { token, layer: layer || undefined }) : null;
   useEffect(() => {
     if (!url || !ref.current) {

@@ -315,7 +315,7 @@ class ViewerPageTest {
   }
 
   @Test
-  void aViewerPinsALayerFromTheMenu() throws Exception {
+  void aViewerPinsALayerFromTheMenuAndFollowsTheHostsCameraOverWebRtc() throws Exception {
     LocalCluster.Node origin = cluster.node(0);
     RoomScript room = new RoomScript(origin.http()).create("Two layers");
     String publish = origin.rtmp() + "/" + room.roomId() + "?token=" + room.hostToken();
@@ -329,8 +329,25 @@ class ViewerPageTest {
           + ".join(',') === ',source,low'", null, WITHIN_30_S);
       page.selectOption("[data-testid=layers]", "low");
       page.waitForFunction("() => document.querySelector('video').videoWidth === 320", null, WITHIN_30_S);
+      assertEquals("webrtc", page.evaluate("() => window.shardcast.transport"), "a pinned layer stays on WebRTC");
       page.selectOption("[data-testid=layers]", "source");
       page.waitForFunction("() => document.querySelector('video').videoWidth === 640", null, WITHIN_30_S);
+
+      // The host switches cameras: the WebRTC picture follows at the other camera's keyframe.
+      Process second = Ffmpeg.publishRtmp(publish + "&camera=side", "480x270", 25, 25, "300k", work.resolve("side.log"));
+      try {
+        page.selectOption("[data-testid=layers]", "");
+        // The viewers move once the side camera's stream is here, at its keyframe.
+        hostRetrying(room, "camera", RoomScript.body().put("camera", "side"));
+        page.waitForFunction("() => document.querySelector('video').videoWidth === 480", null, WITHIN_30_S);
+        int frames = ((Number) page.evaluate("() => document.querySelector('video').getVideoPlaybackQuality()"
+            + ".totalVideoFrames")).intValue();
+        page.waitForFunction("n => document.querySelector('video').getVideoPlaybackQuality().totalVideoFrames > n + 25",
+            (double) frames, WITHIN_30_S);
+        assertEquals("webrtc", page.evaluate("() => window.shardcast.transport"));
+      } finally {
+        second.destroyForcibly();
+      }
     } finally {
       source.destroyForcibly();
       low.destroyForcibly();

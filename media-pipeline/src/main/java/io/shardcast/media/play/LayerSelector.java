@@ -68,6 +68,44 @@ public final class LayerSelector {
     return false;
   }
 
+  /**
+   * A WebRTC viewer's bandwidth estimate ({@code bytesPerSecond}, from its receiver's REMB): the
+   * layers it may get are those under 85% of it. Down at once when the estimate drops below the
+   * current layer's rate; up only after the hold, and the hold doubles after an upgrade that did not
+   * hold (as with the backlog). Returns true when the choice changed (the viewer then moves at the
+   * next keyframe of the chosen layer).
+   */
+  public boolean estimate(MediaRoom room, Track current, double bytesPerSecond, long nowMillis) {
+    if (lastChangeMillis == 0) {
+      lastChangeMillis = nowMillis;
+      lastBusyMillis = nowMillis;
+    }
+    double usable = bytesPerSecond * 0.85;
+    if (current.bytesPerSecond() > usable) {
+      lastBusyMillis = nowMillis;
+      Track lower = room.lower(current);
+      if (lower == null || nowMillis - lastChangeMillis < minHoldMillis / 4 && !lastWasUp) {
+        return false;
+      }
+      if (lastWasUp && nowMillis - lastChangeMillis < failedUpgradeMillis) {
+        holdMillis = Math.min(maxHoldMillis, holdMillis * 2);
+      }
+      maxBytesPerSecond = usable;
+      lastChangeMillis = nowMillis;
+      lastWasUp = false;
+      return true;
+    }
+    Track up = room.higher(current);
+    if (up != null && up.bytesPerSecond() > 0 && up.bytesPerSecond() <= usable
+        && nowMillis - lastBusyMillis >= holdMillis && nowMillis - lastChangeMillis >= holdMillis) {
+      maxBytesPerSecond = usable;
+      lastChangeMillis = nowMillis;
+      lastWasUp = true;
+      return true;
+    }
+    return false;
+  }
+
   /** The viewer fell so far behind that video was dropped. */
   public boolean lagged(MediaRoom room, Track current, long nowMillis) {
     lastBusyMillis = nowMillis;

@@ -165,6 +165,14 @@ public final class Playback {
     }
   }
 
+  /** A WebRTC viewer's bandwidth estimate (bytes/s): feeds layer selection as the backlog does for FLV. */
+  public void bandwidth(double bytesPerSecond, long nowMillis) {
+    if (track != null && layer == null && layers != null && target == null
+        && layers.estimate(room, track, bytesPerSecond, nowMillis)) {
+      reconsider = true;
+    }
+  }
+
   private void choose(long nowMillis) {
     seenVersion = room.version();
     reconsider = false;

@@ -189,7 +189,14 @@ final class HttpFlvConnection extends MediaConnection implements WebSocketReader
         error(refused.status(), refused.code(), refused.message());
         return;
       }
-      answer = loop.server.webrtc.offer(roomId, sdp);
+      Map<String, String> query = head.query();
+      String camera = query.get("camera");
+      String layer = query.get("layer");
+      if ((camera != null && !TrackKey.valid(camera)) || (layer != null && !TrackKey.valid(layer))) {
+        error(400, "BAD_REQUEST", "camera and layer are 1-32 characters of [A-Za-z0-9_-]");
+        return;
+      }
+      answer = loop.server.webrtc.offer(roomId, camera, layer, sdp);
     }
     String id = roomId;
     String path = publish ? "/whip/" : "/whep/";

@@ -55,7 +55,9 @@ public final class MediaServer implements AutoCloseable {
     String candidateHost = !settings.webrtcHost().isBlank() ? settings.webrtcHost()
         : settings.iface().equals("0.0.0.0") ? "127.0.0.1" : settings.iface();
     this.webrtc = new io.shardcast.media.webrtc.WebRtcService(hub, directory, settings.iface(), candidateHost,
-        settings.webrtcPort(), settings.maxLag().toMillis());
+        settings.webrtcPort(), settings.maxLag().toMillis(), () -> new io.shardcast.media.play.LayerSelector(
+            settings.layerDownBacklog().toMillis(), settings.layerCalmBacklog().toMillis(),
+            settings.layerMinHold().toMillis(), settings.layerMaxHold().toMillis()));
     hub.opusForWebRtc(settings.webrtcAudio());
     hub.onPublish(this::wakeAll);
   }

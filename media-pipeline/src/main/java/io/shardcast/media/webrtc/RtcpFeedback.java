@@ -125,6 +125,14 @@ public final class RtcpFeedback {
     }
   }
 
+  /** Writes {@code v} big-endian at {@code b[o..o+4)}: the node's own RTCP (reports, PLI, REMB). */
+  static void putInt(byte[] b, int o, int v) {
+    b[o] = (byte) (v >>> 24);
+    b[o + 1] = (byte) (v >>> 16);
+    b[o + 2] = (byte) (v >>> 8);
+    b[o + 3] = (byte) v;
+  }
+
   private static int getInt(byte[] b, int o) {
     return ((b[o] & 0xFF) << 24) | ((b[o + 1] & 0xFF) << 16) | ((b[o + 2] & 0xFF) << 8) | (b[o + 3] & 0xFF);
   }

@@ -58,6 +58,8 @@ public final class WebRtcService implements AutoCloseable {
   private final MediaDirectory directory;
   private final String host;
   private final long maxLagMillis;
+  /** A new viewer's layer selector (driven by its bandwidth estimate), as FLV viewers have. */
+  private final java.util.function.Supplier<io.shardcast.media.play.LayerSelector> layers;
   private final DtlsIdentity identity = DtlsIdentity.create();
   private final DatagramChannel channel;
   /** The TCP fallback on the same port number (ICE-TCP passive); null when that port is taken. */
@@ -95,7 +97,8 @@ public final class WebRtcService implements AutoCloseable {
    * address, or a name resolved here: browsers take addresses in candidates) and the bound port.
    */
   public WebRtcService(MediaHub hub, MediaDirectory directory, String iface, String candidateHost, int port,
-      long maxLagMillis) throws IOException {
+      long maxLagMillis, java.util.function.Supplier<io.shardcast.media.play.LayerSelector> layers) throws IOException {
+    this.layers = layers;
     this.hub = hub;
     this.directory = directory;
     try {
@@ -157,19 +160,23 @@ public final class WebRtcService implements AutoCloseable {
     return byId.size();
   }
 
-  /** {@code POST /whep/<roomId>}: the offer answered once the room's media is on this node. */
-  public CompletionStage<Answer> offer(String roomId, String sdp) {
+  /**
+   * {@code POST /whep/<roomId>}: the offer answered once the room's media is on this node;
+   * {@code camera} and {@code layer} as a player's {@code ?camera=&layer=} (null: the active camera,
+   * the layer the viewer's bandwidth holds).
+   */
+  public CompletionStage<Answer> offer(String roomId, String camera, String layer, String sdp) {
     SdpOffer offer;
     try {
       offer = SdpOffer.parse(sdp);
     } catch (MediaFormatException e) {
       return CompletableFuture.completedFuture(Answer.refuse(400, "BAD_SDP", e.getMessage()));
     }
-    return directory.watch(roomId).thenApply(d -> d.ok() ? answer(roomId, offer)
+    return directory.watch(roomId).thenApply(d -> d.ok() ? answer(roomId, camera, layer, offer)
         : Answer.refuse(d.verdict().httpStatus, d.verdict().name(), d.message()));
   }
 
-  private Answer answer(String roomId, SdpOffer offer) {
+  private Answer answer(String roomId, String camera, String layer, SdpOffer offer) {
     MediaRoom room = hub.room(roomId);
     String profile = streamProfile(room);
     List<SdpAnswer.Section> sections = new ArrayList<>();
@@ -195,7 +202,8 @@ public final class WebRtcService implements AutoCloseable {
         }
       }
       sections.add(new SdpAnswer.Section(m, c, "sendonly", 0, "shardcast",
-          c == null ? List.of() : c.feedback().stream().filter(f -> f.equals("nack") || f.equals("nack pli")).toList(),
+          c == null ? List.of() : c.feedback().stream().filter(f -> f.equals("nack") || f.equals("nack pli")
+              || f.equals("goog-remb")).toList(),
           List.of()));
     }
     if (video == null) {
@@ -210,7 +218,7 @@ public final class WebRtcService implements AutoCloseable {
     String pwd = token(24);
     String id = token(16);
     int ssrc = random.nextInt() & 0x7FFFFFFF;
-    WhepSession s = new WhepSession(id, roomId, ufrag, pwd, video.fingerprint(), ssrc, codec.payloadType(),
+    WhepSession s = new WhepSession(id, roomId, camera, layer, ufrag, pwd, video.fingerprint(), ssrc, codec.payloadType(),
         opus == null ? -1 : opus.payloadType(), System.currentTimeMillis());
     List<SdpAnswer.Section> withSsrc = new ArrayList<>();
     for (SdpAnswer.Section sec : sections) {
@@ -548,14 +556,8 @@ public final class WebRtcService implements AutoCloseable {
     if (!(byAddress.get(from) instanceof WhepSession s) || s.state != PeerSession.State.CONNECTED) {
       return; // a publisher's own reports (its sender reports) are not read yet
     }
-    PacketBuffer b;
-    try {
-      b = s.srtp.unprotectRtcp(p, 0, length);
-    } catch (java.security.GeneralSecurityException e) {
-      b = null;
-    }
+    PacketBuffer b = unprotect(s, p, length, true);
     if (b == null) {
-      s.srtpRefused++;
       return;
     }
     s.nowMillis = now;
@@ -570,17 +572,24 @@ public final class WebRtcService implements AutoCloseable {
     if (!(byAddress.get(from) instanceof WhipSession s) || s.state != PeerSession.State.CONNECTED) {
       return;
     }
+    PacketBuffer b = unprotect(s, p, length, false);
+    if (b != null) {
+      s.rtp(b.getBuffer(), b.getOffset(), b.getLength());
+    }
+  }
+
+  /** Checks and decrypts an SRTCP or SRTP packet of {@code s}; null (counted) when it fails. */
+  private static PacketBuffer unprotect(PeerSession s, byte[] p, int length, boolean rtcp) {
     PacketBuffer b;
     try {
-      b = s.srtp.unprotectRtp(p, 0, length);
+      b = rtcp ? s.srtp.unprotectRtcp(p, 0, length) : s.srtp.unprotectRtp(p, 0, length);
     } catch (java.security.GeneralSecurityException e) {
       b = null;
     }
     if (b == null) {
       s.srtpRefused++;
-      return;
     }
-    s.rtp(b.getBuffer(), b.getOffset(), b.getLength());
+    return b;
   }
 
   /** Sends a publishing session's feedback (keyframe requests, the bandwidth estimate), if any is due. */
@@ -653,7 +662,7 @@ public final class WebRtcService implements AutoCloseable {
         s.srtp = new SrtpSession(s.tls.profile(), s.tls.keyingMaterial(), true);
         if (s instanceof WhepSession w) {
           MediaRoom room = hub.room(w.roomId);
-          if (!w.startPlayback(room, maxLagMillis, (packet, len, video) -> send(w, packet, len))) {
+          if (!w.startPlayback(room, maxLagMillis, layers.get(), (packet, len, video) -> send(w, packet, len))) {
             return; // ended while the handshake ran
           }
           playing++;

@@ -2,6 +2,7 @@ package io.shardcast.media.webrtc;
 
 import io.shardcast.media.MediaFrame;
 import io.shardcast.media.MediaRoom;
+import io.shardcast.media.play.LayerSelector;
 import io.shardcast.media.play.Playback;
 import io.shardcast.media.rtp.RtpPacketizer;
 
@@ -13,6 +14,9 @@ import io.shardcast.media.rtp.RtpPacketizer;
 final class WhepSession extends PeerSession implements RtcpFeedback.Listener {
 
   final int videoSsrc;
+  /** The camera and layer asked for ({@code ?camera=&layer=}); null: the room's active camera, the layer the bandwidth holds. */
+  final String camera;
+  final String layer;
   final int videoPayloadType;
   final int audioSsrc;
   /** Opus's payload type in the answer, or -1 when the offer had no Opus to receive. */
@@ -44,9 +48,11 @@ final class WhepSession extends PeerSession implements RtcpFeedback.Listener {
   static final int HISTORY_PACKETS = 1024;
   /** A keyframe request this soon after a keyframe went out is about loss before it: that keyframe answers it. */
   static final long KEYFRAME_REQUEST_GRACE_MILLIS = 300;
-  WhepSession(String id, String roomId, String ufrag, String pwd, String peerFingerprint, int videoSsrc,
-      int videoPayloadType, int audioPayloadType, long now) {
+  WhepSession(String id, String roomId, String camera, String layer, String ufrag, String pwd, String peerFingerprint,
+      int videoSsrc, int videoPayloadType, int audioPayloadType, long now) {
     super(id, roomId, ufrag, pwd, peerFingerprint, now);
+    this.camera = camera;
+    this.layer = layer;
     this.audioSsrc = videoSsrc + 1;
     this.audioPayloadType = audioPayloadType;
     this.videoSsrc = videoSsrc;
@@ -58,12 +64,12 @@ final class WhepSession extends PeerSession implements RtcpFeedback.Listener {
    * this node (what keeps the node subscribed to the room's relay), until {@link #close}. False when
    * the session was closed meanwhile.
    */
-  synchronized boolean startPlayback(MediaRoom room, long maxLagMillis, RtpPacketizer.Sink sink) {
+  synchronized boolean startPlayback(MediaRoom room, long maxLagMillis, LayerSelector layers, RtpPacketizer.Sink sink) {
     if (state == State.CLOSED) {
       return false;
     }
     room.viewerJoined();
-    playback = new Playback(room, null, null, MediaFrame.FLV, 0, 1, maxLagMillis, null).opusAudio();
+    playback = new Playback(room, camera, layer, MediaFrame.FLV, 0, 1, maxLagMillis, layers).opusAudio();
     packetizer = new RtpPacketizer(videoSsrc, audioSsrc, videoPayloadType, sink).withHistory(HISTORY_PACKETS)
         .withOpus(audioPayloadType);
     this.sink = sink;
@@ -128,23 +134,16 @@ final class WhepSession extends PeerSession implements RtcpFeedback.Listener {
     b[1] = (byte) RtcpFeedback.SR;
     b[2] = 0;
     b[3] = 6;
-    putInt(b, 4, ssrc);
-    putInt(b, 8, (int) ntpSeconds);
-    putInt(b, 12, (int) ntpFraction);
-    putInt(b, 16, (int) rtp);
-    putInt(b, 20, (int) packets);
-    putInt(b, 24, (int) bytes);
+    RtcpFeedback.putInt(b, 4, ssrc);
+    RtcpFeedback.putInt(b, 8, (int) ntpSeconds);
+    RtcpFeedback.putInt(b, 12, (int) ntpFraction);
+    RtcpFeedback.putInt(b, 16, (int) rtp);
+    RtcpFeedback.putInt(b, 20, (int) packets);
+    RtcpFeedback.putInt(b, 24, (int) bytes);
   }
 
   /** Seconds from 1900 (NTP's epoch) to 1970. */
   private static final long NTP_EPOCH_OFFSET_SECONDS = 2_208_988_800L;
-
-  private static void putInt(byte[] b, int o, int v) {
-    b[o] = (byte) (v >>> 24);
-    b[o + 1] = (byte) (v >>> 16);
-    b[o + 2] = (byte) (v >>> 8);
-    b[o + 3] = (byte) v;
-  }
 
   @Override
   public void report(int sourceSsrc, int lost, int cumulativeLost, int jitter, int lastSr, int delaySinceSr) {
@@ -194,13 +193,17 @@ final class WhepSession extends PeerSession implements RtcpFeedback.Listener {
   @Override
   public void estimate(long bitsPerSecond) {
     estimateBps = bitsPerSecond;
+    if (playback != null && bitsPerSecond > 0) {
+      playback.bandwidth(bitsPerSecond / 8.0, nowMillis); // the layer the browser's estimate holds
+    }
   }
 
   /** One line for the log: what the session sent and what the browser reported. */
   @Override
   String summary() {
     return "sent " + packetsSent + " packets (" + bytesSent + " bytes; " + audioPackets + " of them audio), video frames skipped "
-        + (playback == null ? 0 : playback.droppedVideo()) + ", NACKed " + nacked + " (resent " + resent
+        + (playback == null ? 0 : playback.droppedVideo()) + ", layer switches " + (playback == null ? 0 : playback.switches())
+        + ", NACKed " + nacked + " (resent " + resent
         + ", too late " + tooLate + "), keyframe requests " + keyframeRequests + ", last loss " + fractionLost
         + "/256, rtt " + rttMillis + " ms, estimate " + estimateBps / 1000 + " kbps";
   }

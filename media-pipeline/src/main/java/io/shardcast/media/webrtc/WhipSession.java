@@ -157,8 +157,8 @@ final class WhipSession extends PeerSession {
     b[o + 1] = (byte) RtcpFeedback.PSFB;
     b[o + 2] = 0;
     b[o + 3] = 2;
-    putInt(b, o + 4, ownSsrc);
-    putInt(b, o + 8, videoSsrc);
+    RtcpFeedback.putInt(b, o + 4, ownSsrc);
+    RtcpFeedback.putInt(b, o + 8, videoSsrc);
     return o + 12;
   }
 
@@ -175,8 +175,8 @@ final class WhipSession extends PeerSession {
     b[o + 1] = (byte) RtcpFeedback.PSFB;
     b[o + 2] = 0;
     b[o + 3] = (byte) (4 + ssrcs);
-    putInt(b, o + 4, ownSsrc);
-    putInt(b, o + 8, 0);
+    RtcpFeedback.putInt(b, o + 4, ownSsrc);
+    RtcpFeedback.putInt(b, o + 8, 0);
     b[o + 12] = 'R';
     b[o + 13] = 'E';
     b[o + 14] = 'M';
@@ -185,18 +185,11 @@ final class WhipSession extends PeerSession {
     b[o + 17] = (byte) ((exp << 2) | (mantissa >>> 16));
     b[o + 18] = (byte) (mantissa >>> 8);
     b[o + 19] = (byte) mantissa;
-    putInt(b, o + 20, videoSsrc);
+    RtcpFeedback.putInt(b, o + 20, videoSsrc);
     if (ssrcs == 2) {
-      putInt(b, o + 24, audioSsrc);
+      RtcpFeedback.putInt(b, o + 24, audioSsrc);
     }
     return o + 20 + 4 * ssrcs;
-  }
-
-  private static void putInt(byte[] b, int o, int v) {
-    b[o] = (byte) (v >>> 24);
-    b[o + 1] = (byte) (v >>> 16);
-    b[o + 2] = (byte) (v >>> 8);
-    b[o + 3] = (byte) v;
   }
 
   @Override
