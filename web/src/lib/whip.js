@@ -15,6 +15,17 @@ function h264First(codecs) {
 }
 
 /**
+ * A camera of 540 lines or more goes out as three simulcast streams (RFC 8853), which the node
+ * makes the room's layers, named by their rids: viewers on a weak network get a smaller picture
+ * instead of a frozen one, and the browser encodes them, not the node.
+ */
+const SIMULCAST = [
+  { rid: 'source', maxBitrate: 2_500_000, maxFramerate: 30 },
+  { rid: 'half', scaleResolutionDownBy: 2, maxBitrate: 800_000, maxFramerate: 30 },
+  { rid: 'quarter', scaleResolutionDownBy: 4, maxBitrate: 250_000, maxFramerate: 30 },
+];
+
+/**
  * Publishes the camera and microphone to url (the publish settings' whip) with the host token,
  * previewing in video; onState gets 'starting', 'live', 'failed: <why>' or 'ended'. Returns a
  * stop function that ends the session (DELETE on its Location) and releases the devices.
@@ -45,7 +56,12 @@ export async function publishWhip(url, token, video, onState) {
     onState('ended');
   };
   for (const track of stream.getTracks()) {
-    const transceiver = pc.addTransceiver(track, { direction: 'sendonly', streams: [stream] });
+    const init = { direction: 'sendonly', streams: [stream] };
+    const simulcast = track.kind === 'video' && (track.getSettings?.().height ?? 0) >= 540;
+    if (simulcast) {
+      init.sendEncodings = SIMULCAST;
+    }
+    const transceiver = pc.addTransceiver(track, init);
     if (track.kind === 'video') {
       const codecs = h264First(RTCRtpSender.getCapabilities('video')?.codecs ?? []);
       if (codecs.length === 0) {
@@ -54,7 +70,9 @@ export async function publishWhip(url, token, video, onState) {
       }
       transceiver.setCodecPreferences(codecs);
       const params = transceiver.sender.getParameters();
-      params.encodings = [{ maxBitrate: 2_500_000, maxFramerate: 30 }];
+      if (!simulcast) {
+        params.encodings = [{ maxBitrate: 2_500_000, maxFramerate: 30 }];
+      }
       params.degradationPreference = 'maintain-resolution';
       await transceiver.sender.setParameters(params).catch(() => {});
     }

@@ -59,7 +59,26 @@ public final class MediaBench implements Callable<Integer> {
       + "the same number of RTMP players, side by side (implies --protocol rtmp).")
   boolean nginx;
 
+  @Option(names = "--webrtc", description = "Also watch the same stream over WebRTC (WHEP) from the same node, to the "
+      + "same number of lean WebRTC viewers (ICE, DTLS with BouncyCastle's client, then SRTP counted, not decrypted), "
+      + "side by side with HTTP-FLV: the WebRTC loop's CPU (packetizing and encrypting per viewer) is what it costs.")
+  boolean webrtc;
+
   @Spec CommandSpec spec;
+
+  /** Who serves a step's viewers. */
+  private enum Kind {
+    FLV("Shardcast"), NGINX("nginx-rtmp"), WEBRTC("Shardcast WebRTC");
+
+    final String label;
+
+    Kind(String label) {
+      this.label = label;
+    }
+  }
+
+  /** Bytes per second one WebRTC viewer receives when nothing holds it back (probed before the table). */
+  private double webrtcBytesPerSecond;
 
   @Option(names = "--capacity", description = "Viewers one core holds: each server's serving thread (Shardcast's "
       + "media loop, one of them; nginx's worker) runs alone on core 1, and everything else (players, publishers, the "
@@ -127,6 +146,10 @@ public final class MediaBench implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "--real-players plays RTMP with rtmpdump on one node; "
           + "--capacity, --across, --player-read-interval and --protocol flv are for the lean in-JVM players");
     }
+    if (webrtc && (nginx || across || realPlayers || protocol.equals("rtmp"))) {
+      throw new ParameterException(spec.commandLine(), "--webrtc compares WebRTC with HTTP-FLV on one node; "
+          + "--nginx, --across, --real-players and --protocol rtmp are for the other comparisons");
+    }
     if (realPlayers && (playerBatch < 1 || playerBatchPauseMillis < 0 || viewers.stream().anyMatch(n -> n < 1))) {
       throw new ParameterException(spec.commandLine(), "--viewers and --player-batch must be >= 1, "
           + "--player-batch-pause-ms >= 0");
@@ -158,6 +181,9 @@ public final class MediaBench implements Callable<Integer> {
       // loop alone on core 1.
       Cores.pin(ProcessHandle.current().pid(), true, 0);
       for (long tid : Cores.threadsNamed("shardcast-media")) {
+        Cores.pin(tid, false, 1);
+      }
+      for (long tid : Cores.threadsNamed("webrtc")) {
         Cores.pin(tid, false, 1);
       }
     }
@@ -197,6 +223,11 @@ public final class MediaBench implements Callable<Integer> {
       double streamBytesPerSecond = room.tracks().get(0).bytesPerSecond();
       System.out.printf("stream: %.0f kbit/s (audio and video); viewers over %s%s%n", streamBytesPerSecond * 8 / 1000,
           protocol.equals("rtmp") ? "RTMP play" : "HTTP-FLV", across ? ", on an edge relayed from the origin" : "");
+      if (webrtc) {
+        webrtcBytesPerSecond = probeWebrtc(server);
+        System.out.printf("one WebRTC viewer alone receives %.0f kbit/s (SRTP: video, Opus, RTP and SRTP headers)%n",
+            webrtcBytesPerSecond * 8 / 1000);
+      }
       if (capacity) {
         capacityRamps(server, ngx, streamBytesPerSecond);
         return 0;
@@ -204,16 +235,21 @@ public final class MediaBench implements Callable<Integer> {
       System.out.println("| server | viewers | kept up | server CPU (cores) | viewers per core | CPU per viewer-second"
           + " | memory per viewer | ingest-to-socket p50 / p99 |");
       System.out.println("|---|---|---|---|---|---|---|---|");
+      List<Kind> kinds = new ArrayList<>(List.of(Kind.FLV));
+      if (ngx != null) {
+        kinds.add(Kind.NGINX);
+      }
+      if (webrtc) {
+        kinds.add(Kind.WEBRTC);
+      }
       if (warmupSeconds > 0) {
-        step(server, null, viewers.get(0), streamBytesPerSecond, warmupSeconds, false);
-        if (ngx != null) {
-          step(null, ngx, viewers.get(0), streamBytesPerSecond, warmupSeconds, false);
+        for (Kind k : kinds) {
+          step(k, server, ngx, viewers.get(0), streamBytesPerSecond, warmupSeconds, false);
         }
       }
       for (int n : viewers) {
-        step(server, null, n, streamBytesPerSecond, seconds, true);
-        if (ngx != null) {
-          step(null, ngx, n, streamBytesPerSecond, seconds, true);
+        for (Kind k : kinds) {
+          step(k, server, ngx, n, streamBytesPerSecond, seconds, true);
         }
       }
     } finally {
@@ -316,18 +352,25 @@ public final class MediaBench implements Callable<Integer> {
         + "| ingest-to-socket p50 / p99 | delay at the players p50 / p99 |");
     System.out.println("|---|---|---|---|---|---|---|");
     List<String> summary = new ArrayList<>();
-    int[] held = new int[2];
-    int[] prompt = new int[2];
-    for (int s = 0; s < (ngx == null ? 1 : 2); s++) {
-      MediaServer sc = s == 0 ? server : null;
-      NginxRtmp ng = s == 0 ? null : ngx;
-      String name = s == 0 ? "Shardcast" : "nginx-rtmp";
+    List<Kind> kinds = new ArrayList<>(List.of(Kind.FLV));
+    if (ngx != null) {
+      kinds.add(Kind.NGINX);
+    }
+    if (webrtc) {
+      kinds.add(Kind.WEBRTC);
+    }
+    int[] held = new int[kinds.size()];
+    boolean[] lowerBound = new boolean[kinds.size()];
+    int[] prompt = new int[kinds.size()];
+    for (int s = 0; s < kinds.size(); s++) {
+      Kind kind = kinds.get(s);
+      String name = kind.label;
       if (warmupSeconds > 0) {
-        step(sc, ng, viewers.get(0), streamBytesPerSecond, warmupSeconds, false);
+        step(kind, server, ngx, viewers.get(0), streamBytesPerSecond, warmupSeconds, false);
       }
       Step last = null;
       for (int n = viewers.get(0); n <= maxViewers; n += step) {
-        last = step(sc, ng, n, streamBytesPerSecond, seconds, false);
+        last = step(kind, server, ngx, n, streamBytesPerSecond, seconds, false);
         System.out.printf("| %s | %d | %d/%d | %.2f | %.0f%% | %s | %s |%n", name, n, last.keptUp(), n,
             last.serverCores(), last.clientCoreBusy() * 100, last.delay(), last.probeP99() < 0
                 ? "n/a (RTMP players only)" : String.format("%.0f / %.0f ms", last.probeP50(), last.probeP99()));
@@ -339,6 +382,7 @@ public final class MediaBench implements Callable<Integer> {
           prompt[s] = n;
         }
       }
+      lowerBound[s] = last != null && last.keptUp() == last.viewers();
       String bound = last != null && last.keptUp() < last.viewers() && last.clientCoreBusy() > 0.95
           ? " (the players' core was saturated when the ramp ended: a lower bound set by the client)"
           : last != null && last.keptUp() == last.viewers() ? " (every step kept up: a lower bound)" : "";
@@ -346,43 +390,75 @@ public final class MediaBench implements Callable<Integer> {
           + " with the players' delay p99 within " + maxDelayMillis + " ms");
     }
     summary.forEach(System.out::println);
+    if (webrtc && held[1] > 0) {
+      System.out.printf("WebRTC / HTTP-FLV viewers per core: %.2fx%s%n", held[1] / (double) held[0],
+          lowerBound[0] ? " (at most: HTTP-FLV's ramp ended with every viewer keeping up)" : "");
+    }
     if (ngx != null && held[1] > 0) {
       System.out.printf("Shardcast / nginx-rtmp viewers per core: %.2fx (%s with the delay bound)%n",
           held[0] / (double) held[1], prompt[1] > 0 ? String.format("%.2fx", prompt[0] / (double) prompt[1]) : "n/a");
     }
   }
 
-  private Step step(MediaServer server, NginxRtmp ngx, int n, double streamBytesPerSecond, int seconds, boolean print)
-      throws Exception {
+  /** What one WebRTC viewer alone receives per second, over 10 s. */
+  private static double probeWebrtc(MediaServer server) throws Exception {
+    try (WhepPlayers one = WhepPlayers.connect("127.0.0.1", server.httpPort(), "bench", 1, 1)) {
+      Thread.sleep(3000);
+      long start = one.snapshot()[0];
+      long t0 = System.nanoTime();
+      Thread.sleep(10_000);
+      return (one.snapshot()[0] - start) / ((System.nanoTime() - t0) / 1e9);
+    }
+  }
+
+  private Step step(Kind kind, MediaServer server, NginxRtmp ngx, int n, double streamBytesPerSecond, int seconds,
+      boolean print) throws Exception {
     System.gc();
+    if (kind != Kind.NGINX) {
+      ngx = null;
+    }
     long memBefore = ngx != null ? ngx.rssBytes() : usedHeap();
-    MediaPlayers players = !protocol.equals("rtmp") ? MediaPlayers.httpFlv("127.0.0.1", server.httpPort(), "/live/bench.flv", n)
-        : MediaPlayers.rtmp("127.0.0.1", ngx != null ? ngx.port : server.rtmpPort(), "live", "bench", n);
-    players.readEvery(playerReadIntervalMillis);
-    Thread t = new Thread(players, "bench-players");
-    t.setDaemon(true);
-    t.start();
+    MediaPlayers players = null;
+    WhepPlayers whep = null;
+    Thread t = null;
+    if (kind == Kind.WEBRTC) {
+      whep = WhepPlayers.connect("127.0.0.1", server.httpPort(), "bench", n, 4);
+      streamBytesPerSecond = webrtcBytesPerSecond;
+    } else {
+      players = !protocol.equals("rtmp") ? MediaPlayers.httpFlv("127.0.0.1", server.httpPort(), "/live/bench.flv", n)
+          : MediaPlayers.rtmp("127.0.0.1", ngx != null ? ngx.port : server.rtmpPort(), "live", "bench", n);
+      players.readEvery(playerReadIntervalMillis);
+      t = new Thread(players, "bench-players");
+      t.setDaemon(true);
+      t.start();
+    }
     Thread.sleep(5000); // all connected, past the first GOP burst
     System.gc();
     long memAfter = ngx != null ? ngx.rssBytes() : usedHeap();
-    long[] start = players.snapshot(true);
-    if (server != null) {
+    long[] start = whep != null ? whep.snapshot() : players.snapshot(true);
+    if (kind != Kind.NGINX) {
       server.resetDelivery();
     }
-    long cpu0 = ngx != null ? ngx.cpuNanos() : server.loopCpuNanos();
+    long cpu0 = cpuNanos(kind, server, ngx);
     long[] core0 = Cores.ticks(0);
     long t0 = System.nanoTime();
     Thread.sleep(seconds * 1000L);
     long wall = System.nanoTime() - t0;
     long[] core0End = Cores.ticks(0);
-    long cpu = (ngx != null ? ngx.cpuNanos() : server.loopCpuNanos()) - cpu0;
-    long[] end = players.snapshot(false);
-    String delay = server == null ? "n/a" : String.format("%.1f / %.1f ms", server.deliveryMillis(0.5),
+    long cpu = cpuNanos(kind, server, ngx) - cpu0;
+    long[] end = whep != null ? whep.snapshot() : players.snapshot(false);
+    String delay = kind != Kind.FLV ? "n/a" : String.format("%.1f / %.1f ms", server.deliveryMillis(0.5),
         server.deliveryMillis(0.99));
-    players.stop();
-    t.join(5000);
-    double probeP50 = players.probeDelayMillis(0.5);
-    double probeP99 = players.probeDelayMillis(0.99);
+    double probeP50 = -1;
+    double probeP99 = -1;
+    if (whep != null) {
+      whep.close();
+    } else {
+      players.stop();
+      t.join(5000);
+      probeP50 = players.probeDelayMillis(0.5);
+      probeP99 = players.probeDelayMillis(0.99);
+    }
     int keptUp = 0;
     double expected = streamBytesPerSecond * wall / 1e9;
     for (int i = 0; i < n; i++) {
@@ -398,10 +474,18 @@ public final class MediaBench implements Callable<Integer> {
     }
     double perViewerUs = cpu / 1000.0 / n / (wall / 1e9);
     System.out.printf("| %s | %d | %d/%d | %.3f | %.0f | %.1f us | %.1f KiB %s | %s |%n",
-        ngx != null ? "nginx-rtmp" : "Shardcast", n, keptUp, n, cores, cores > 0 ? n / cores : 0, perViewerUs,
+        kind.label, n, keptUp, n, cores, cores > 0 ? n / cores : 0, perViewerUs,
         (memAfter - memBefore) / 1024.0 / n, ngx != null ? "(RSS)" : "(heap)", delay);
     Thread.sleep(3000);
     return result;
+  }
+
+  private static long cpuNanos(Kind kind, MediaServer server, NginxRtmp ngx) {
+    return switch (kind) {
+      case NGINX -> ngx.cpuNanos();
+      case WEBRTC -> server.webrtcCpuNanos();
+      case FLV -> server.loopCpuNanos();
+    };
   }
 
   private static long usedHeap() {

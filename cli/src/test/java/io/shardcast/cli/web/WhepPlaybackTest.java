@@ -50,13 +50,18 @@ class WhepPlaybackTest {
    * Plays {@code url} over WHEP in the page: a recvonly video transceiver, the offer posted, the
    * answer applied. {@code url|host:port} sends the media through that address instead of the
    * answer's candidate (a loss proxy); {@code url||tcp} leaves the answer's TCP candidate alone, as
-   * for a browser whose network blocks UDP.
+   * for a browser whose network blocks UDP; {@code url|host:port|nofec} offers no FEC (RED and
+   * ULPFEC left out), so lost packets come back only when the browser asks for them (NACK).
    */
   static final String WHEP = """
       async (arg) => {
         const [url, via, only] = arg.split('|');
         const pc = new RTCPeerConnection();
-        pc.addTransceiver('video', { direction: 'recvonly' });
+        const video = pc.addTransceiver('video', { direction: 'recvonly' });
+        if (only === 'nofec') {
+          video.setCodecPreferences(RTCRtpReceiver.getCapabilities('video').codecs
+            .filter(c => !/ulpfec|red|flexfec/i.test(c.mimeType)));
+        }
         pc.addTransceiver('audio', { direction: 'recvonly' });
         const v = document.createElement('video');
         v.muted = true; v.autoplay = true; v.playsInline = true;

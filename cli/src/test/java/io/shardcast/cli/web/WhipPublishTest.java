@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Page;
 import io.shardcast.testkit.cluster.LocalCluster;
+import io.shardcast.testkit.load.RestClient;
 import io.shardcast.testkit.load.RoomScript;
 import io.shardcast.testkit.media.Ffmpeg;
 import io.shardcast.testkit.media.FlvTap;
@@ -93,6 +94,47 @@ class WhipPublishTest {
           .noneMatch(l -> l.contains("ended: the publisher ended it")); ) {
         assertTrue(System.nanoTime() < until, "the WHIP session ends: " + whipLines(origin.log()));
         Thread.sleep(200);
+      }
+    }
+  }
+
+  @Test
+  void theConsolesSimulcastBecomesTheRoomsLayersAndAViewerPinsEach() throws Exception {
+    LocalCluster.Node origin = cluster.node(0);
+    LocalCluster.Node other = cluster.node(1);
+    RoomScript room = new RoomScript(origin.http()).create("Simulcast from the browser");
+    try (BrowserContext host = chromium.viewer("en-US"); BrowserContext viewer = chromium.viewer("en-US")) {
+      Page console = host.newPage();
+      console.navigate(origin.http() + "/host/" + room.roomId() + "#token=" + room.hostToken());
+      console.locator("[data-testid=whip-start]").click();
+      console.waitForFunction("() => document.querySelector('[data-testid=whip-state]')?.textContent === 'On air'",
+          null, ViewerPageTest.WITHIN_30_S);
+      // The camera (720p) goes out as three streams; the origin lists them as the room's layers.
+      String layers = "";
+      for (long until = System.nanoTime() + 30_000_000_000L; System.nanoTime() < until; Thread.sleep(500)) {
+        RestClient.Response r = new RestClient().get(origin.media() + "/live/" + room.roomId() + "/layers");
+        layers = r.body().toString();
+        if (r.status() == 200 && layers.contains("\"source\"") && layers.contains("\"half\"")
+            && layers.contains("\"quarter\"")) {
+          break;
+        }
+      }
+      assertTrue(layers.contains("\"source\"") && layers.contains("\"half\"") && layers.contains("\"quarter\""),
+          "the room's layers: " + layers + "; node 1: " + whipLines(origin.log()));
+      Page page = viewer.newPage();
+      page.navigate(other.http() + "/live/" + room.roomId());
+      page.waitForFunction("() => [...document.querySelectorAll('[data-testid=layers] option')].map(o => o.value)"
+          + ".join(',') === ',source,half,quarter'", null, ViewerPageTest.WITHIN_30_S);
+      page.selectOption("[data-testid=layers]", "quarter");
+      page.waitForFunction("() => document.querySelector('video').videoWidth === 320", null, ViewerPageTest.WITHIN_30_S);
+      page.selectOption("[data-testid=layers]", "source");
+      page.waitForFunction("() => document.querySelector('video').videoWidth === 1280", null, ViewerPageTest.WITHIN_30_S);
+      assertEquals("webrtc", page.evaluate("() => window.shardcast.transport"));
+      // The browser's congestion controller runs on the node's transport-cc feedback.
+      console.locator("[data-testid=whip-stop]").click();
+      for (long until = System.nanoTime() + 20_000_000_000L; whipLines(origin.log()).stream()
+          .noneMatch(l -> l.contains("ended") && l.contains("transport feedback for")); Thread.sleep(200)) {
+        assertTrue(System.nanoTime() < until, "the session's summary: " + whipLines(origin.log()));
       }
     }
   }

@@ -40,6 +40,67 @@ public final class Rtp {
     return offset;
   }
 
+  /**
+   * The header extension element {@code id} of the packet in {@code p[0..length)} (RFC 8285, the
+   * one-byte and the two-byte forms): its offset in the low 16 bits and its length above them, or
+   * -1 when the packet has none (or its extension block does not fit). Call after
+   * {@link #payloadOffset} has validated the packet.
+   */
+  public static int extension(byte[] p, int length, int id) {
+    if ((p[0] & 0x10) == 0) {
+      return -1;
+    }
+    int at = HEADER_BYTES + 4 * (p[0] & 0x0F);
+    if (at + 4 > length) {
+      return -1;
+    }
+    int profile = ((p[at] & 0xFF) << 8) | (p[at + 1] & 0xFF);
+    int end = at + 4 + 4 * (((p[at + 2] & 0xFF) << 8) | (p[at + 3] & 0xFF));
+    if (end > length) {
+      return -1;
+    }
+    boolean oneByte = profile == 0xBEDE;
+    if (!oneByte && (profile & 0xFFF0) != 0x1000) {
+      return -1;
+    }
+    int i = at + 4;
+    while (i < end) {
+      int elementId;
+      int len;
+      if (oneByte) {
+        if (p[i] == 0) {
+          i++; // padding
+          continue;
+        }
+        elementId = (p[i] & 0xF0) >>> 4;
+        if (elementId == 15) {
+          return -1; // reserved: stop reading
+        }
+        len = (p[i] & 0x0F) + 1;
+        i++;
+      } else {
+        if (p[i] == 0) {
+          i++;
+          continue;
+        }
+        if (i + 1 >= end) {
+          return -1;
+        }
+        elementId = p[i] & 0xFF;
+        len = p[i + 1] & 0xFF;
+        i += 2;
+      }
+      if (i + len > end) {
+        return -1;
+      }
+      if (elementId == id) {
+        return (len << 16) | i;
+      }
+      i += len;
+    }
+    return -1;
+  }
+
   /** End of the payload (padding removed). */
   public static int payloadEnd(byte[] p, int length) {
     if ((p[0] & 0x20) != 0) {

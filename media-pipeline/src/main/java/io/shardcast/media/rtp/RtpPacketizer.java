@@ -29,7 +29,7 @@ public final class RtpPacketizer {
   private final int videoSsrc;
   private final int audioSsrc;
   private final Sink sink;
-  private final byte[] buf = new byte[Rtp.HEADER_BYTES + MAX_PAYLOAD + 8];
+  private final byte[] buf = new byte[Rtp.HEADER_BYTES + 1 + Ulpfec.HEADER_BYTES + MAX_PAYLOAD + 8];
   private int videoSeq;
   private int audioSeq;
   private byte[][] parameterSets = new byte[0][];
@@ -39,6 +39,18 @@ public final class RtpPacketizer {
   /** What the last video packets were made of, by sequence number (null: no history kept). */
   private RtpHistory history;
   private long lastVideoTimestamp = -1;
+  /** RED's and ULPFEC's payload types when the peer negotiated both (video then goes inside RED); -1: neither. */
+  private int redPayloadType = -1;
+  private int ulpfecPayloadType = -1;
+  /** Media packets per FEC packet now (0: none sent). */
+  private int fecGroup;
+  /** FEC packets are made from the history here: at a frame's end, and again when asked for. */
+  private Ulpfec parity;
+  /** The sequence number of the current frame's first video packet; -1 between frames. */
+  private int frameFirstSeq = -1;
+  /** The history's mark of an FEC packet (its offset holds the group's first sequence number, its length the count). */
+  private static final int FEC_PACKET = -1;
+  private long fecPackets;
 
   public RtpPacketizer(int videoSsrc, int audioSsrc, Sink sink) {
     this(videoSsrc, audioSsrc, Rtp.PT_H264, sink);
@@ -62,7 +74,38 @@ public final class RtpPacketizer {
   }
 
   /**
-   * Sends video packet {@code seq} again, as it was first sent, if the history still holds it.
+   * Sends video inside RED (RFC 2198) with {@code redPayloadType}, and ULPFEC (RFC 5109) packets
+   * with {@code ulpfecPayloadType} as {@link #fecGroup} asks: what a WebRTC peer that offered both
+   * recovers lost packets from without asking for them again.
+   */
+  public RtpPacketizer withUlpfec(int redPayloadType, int ulpfecPayloadType) {
+    this.redPayloadType = redPayloadType;
+    this.ulpfecPayloadType = ulpfecPayloadType;
+    parity = new Ulpfec(MAX_PAYLOAD);
+    return this;
+  }
+
+  /**
+   * One FEC packet for every {@code packets} video packets of a frame from the next frame on (a
+   * frame's last group may be shorter), 0 for none; at most {@link Ulpfec#MAX_GROUP}. Without
+   * {@link #withUlpfec} and {@link #withHistory}, nothing is sent.
+   */
+  public void fecGroup(int packets) {
+    fecGroup = Math.max(0, Math.min(Ulpfec.MAX_GROUP, packets));
+  }
+
+  public int fecGroup() {
+    return parity == null || history == null ? 0 : fecGroup;
+  }
+
+  /** FEC packets sent so far (not counting those sent again). */
+  public long fecPackets() {
+    return fecPackets;
+  }
+
+  /**
+   * Sends video packet {@code seq} again, as it was first sent, if the history still holds it
+   * (an FEC packet is made again from the packets it protects, which the history then holds too).
    * True when it did.
    */
   public boolean resend(int seq) {
@@ -71,16 +114,97 @@ public final class RtpPacketizer {
     }
     int slot = history.slot(seq);
     long ts = history.timestamp[slot] & 0xFFFFFFFFL;
-    Rtp.header(buf, videoPayloadType, history.marker[slot], seq & 0xFFFF, ts, videoSsrc);
-    int p = Rtp.HEADER_BYTES;
+    if (history.fuHeader[slot] == FEC_PACKET) {
+      if (!protect(history.offset[slot], history.length[slot])) {
+        return false;
+      }
+      sendFec(seq, ts);
+      return true;
+    }
+    sendVideo(seq & 0xFFFF, ts, history.marker[slot], rebuild(slot), false);
+    return true;
+  }
+
+  /**
+   * Makes the parity of the video packets {@code first .. first + count - 1} from the history into
+   * {@link #parity}; false when the history no longer holds one of them.
+   */
+  private boolean protect(int first, int count) {
+    parity.reset();
+    for (int i = 0; i < count; i++) {
+      int media = (first + i) & 0xFFFF;
+      if (!history.holds(media)) {
+        return false;
+      }
+      int s = history.slot(media);
+      parity.add(media, history.marker[s], videoPayloadType, history.timestamp[s] & 0xFFFFFFFFL, buf, payloadAt(),
+          rebuild(s));
+    }
+    return true;
+  }
+
+  /** Writes the payload of the history's packet at {@code slot} at {@link #payloadAt}; returns its length. */
+  private int rebuild(int slot) {
+    int p = payloadAt();
     int fu = history.fuHeader[slot];
     if (fu != 0) {
       buf[p++] = history.fuIndicator[slot];
       buf[p++] = (byte) fu;
     }
     System.arraycopy(history.source[slot], history.offset[slot], buf, p, history.length[slot]);
-    sink.packet(buf, p + history.length[slot], true);
-    return true;
+    return p + history.length[slot] - payloadAt();
+  }
+
+  /** Where a video packet's payload starts in {@link #buf}: after the RTP header, and RED's when video goes in RED. */
+  private int payloadAt() {
+    return redPayloadType >= 0 ? Rtp.HEADER_BYTES + 1 : Rtp.HEADER_BYTES;
+  }
+
+  /**
+   * Sends the video packet whose payload ({@code n} bytes) is at {@link #payloadAt}: its header (in
+   * RED when negotiated). After a frame's last packet sent the first time come the frame's FEC
+   * packets: a receiver of H.264 finds a frame's start by walking back through packets of its
+   * timestamp, so nothing may come between them.
+   */
+  private void sendVideo(int seq, long ts, boolean marker, int n, boolean first) {
+    if (redPayloadType >= 0) {
+      Rtp.header(buf, redPayloadType, marker, seq, ts, videoSsrc);
+      buf[Rtp.HEADER_BYTES] = (byte) videoPayloadType; // RED's last (and only) block: F = 0, the media's type
+    } else {
+      Rtp.header(buf, videoPayloadType, marker, seq, ts, videoSsrc);
+    }
+    sink.packet(buf, payloadAt() + n, true);
+    if (!first) {
+      return;
+    }
+    if (frameFirstSeq < 0) {
+      frameFirstSeq = seq;
+    }
+    if (marker) {
+      int k = fecGroup();
+      int frameFirst = frameFirstSeq;
+      frameFirstSeq = -1;
+      int packets = ((seq - frameFirst) & 0xFFFF) + 1;
+      for (int done = 0; k > 0 && done < packets; done += k) {
+        int count = Math.min(k, packets - done);
+        int start = (frameFirst + done) & 0xFFFF;
+        if (!protect(start, count)) {
+          return; // a frame larger than the history: sent without parity
+        }
+        int fecSeq = videoSeq++ & 0xFFFF;
+        history.record(fecSeq, null, start, count, (byte) 0, FEC_PACKET, ts, false);
+        sendFec(fecSeq, ts);
+        fecPackets++;
+      }
+    }
+  }
+
+  /** Sends {@link #parity} as FEC packet {@code seq}: inside RED, after the frame it protects. */
+  private void sendFec(int seq, long ts) {
+    Rtp.header(buf, redPayloadType, false, seq, ts, videoSsrc);
+    buf[Rtp.HEADER_BYTES] = (byte) ulpfecPayloadType;
+    int n = parity.write(buf, Rtp.HEADER_BYTES + 1);
+    sink.packet(buf, Rtp.HEADER_BYTES + 1 + n, true);
   }
 
   /** Sends Opus audio frames (enhanced-RTMP bodies, {@link Flv#isOpus}) with {@code payloadType}, one per packet. */
@@ -155,13 +279,13 @@ public final class RtpPacketizer {
   }
 
   private void nal(byte[] src, int off, int len, long ts, boolean marker) {
+    int at = payloadAt();
     if (len <= MAX_PAYLOAD) {
       if (history != null) {
         history.record(videoSeq & 0xFFFF, src, off, len, (byte) 0, 0, ts, marker);
       }
-      Rtp.header(buf, videoPayloadType, marker, videoSeq++ & 0xFFFF, ts, videoSsrc);
-      System.arraycopy(src, off, buf, Rtp.HEADER_BYTES, len);
-      sink.packet(buf, Rtp.HEADER_BYTES + len, true);
+      System.arraycopy(src, off, buf, at, len);
+      sendVideo(videoSeq++ & 0xFFFF, ts, marker, len, true);
       return;
     }
     int header = src[off] & 0xFF;
@@ -177,11 +301,10 @@ public final class RtpPacketizer {
       if (history != null) {
         history.record(videoSeq & 0xFFFF, src, p, n, (byte) indicator, fuHeader | 0x100, ts, marker && lastFragment);
       }
-      Rtp.header(buf, videoPayloadType, marker && lastFragment, videoSeq++ & 0xFFFF, ts, videoSsrc);
-      buf[Rtp.HEADER_BYTES] = (byte) indicator;
-      buf[Rtp.HEADER_BYTES + 1] = (byte) fuHeader;
-      System.arraycopy(src, p, buf, Rtp.HEADER_BYTES + 2, n);
-      sink.packet(buf, Rtp.HEADER_BYTES + 2 + n, true);
+      buf[at] = (byte) indicator;
+      buf[at + 1] = (byte) fuHeader;
+      System.arraycopy(src, p, buf, at + 2, n);
+      sendVideo(videoSeq++ & 0xFFFF, ts, marker && lastFragment, n + 2, true);
       p += n;
       first = false;
     }

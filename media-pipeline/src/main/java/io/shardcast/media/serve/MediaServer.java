@@ -218,6 +218,16 @@ public final class MediaServer implements AutoCloseable {
     return sum;
   }
 
+  /** The WebRTC port (UDP, and TCP for the fallback). */
+  public int webrtcPort() {
+    return webrtc.port();
+  }
+
+  /** CPU time the WebRTC loop has used, in nanoseconds: what every WHEP viewer's packets cost. */
+  public long webrtcCpuNanos() {
+    return webrtc.loopCpuNanos();
+  }
+
   @Override
   public void close() {
     open = false;

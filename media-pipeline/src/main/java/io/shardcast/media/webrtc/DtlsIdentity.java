@@ -76,7 +76,7 @@ public final class DtlsIdentity {
     }
   }
 
-  static boolean sameFingerprint(String a, String b) {
+  public static boolean sameFingerprint(String a, String b) {
     return a != null && b != null && a.trim().equalsIgnoreCase(b.trim());
   }
 

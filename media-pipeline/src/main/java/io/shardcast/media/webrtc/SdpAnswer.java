@@ -11,9 +11,19 @@ import java.util.List;
  */
 public final class SdpAnswer {
 
-  /** What the server answers for one media section: null codec rejects it. */
+  /**
+   * What the server answers for one media section: null codec rejects it; {@code repair} are the
+   * offer's RED and ULPFEC formats when the server sends them too; {@code receiveRids} the
+   * simulcast streams it takes from a publisher (RFC 8853).
+   */
   public record Section(SdpOffer.Media offered, SdpOffer.Codec codec, String direction, long ssrc, String cname,
-      List<String> feedback, List<Integer> extensions) {}
+      List<String> feedback, List<Integer> extensions, List<SdpOffer.Codec> repair, List<String> receiveRids) {
+
+    public Section(SdpOffer.Media offered, SdpOffer.Codec codec, String direction, long ssrc, String cname,
+        List<String> feedback, List<Integer> extensions) {
+      this(offered, codec, direction, ssrc, cname, feedback, extensions, List.of(), List.of());
+    }
+  }
 
   /** A host candidate: the address the browser sends to. */
   public record Candidate(String protocol, String host, int port) {}
@@ -52,7 +62,11 @@ public final class SdpAnswer {
       SdpOffer.Codec c = sec.codec();
       Candidate first = candidates.get(0);
       s.append("m=").append(m.kind()).append(' ').append(first.port()).append(' ').append(proto).append(' ')
-          .append(c.payloadType()).append("\r\n");
+          .append(c.payloadType());
+      for (SdpOffer.Codec r : sec.repair()) {
+        s.append(' ').append(r.payloadType());
+      }
+      s.append("\r\n");
       s.append("c=IN IP4 ").append(first.host()).append("\r\n");
       s.append("a=mid:").append(m.mid()).append("\r\n");
       s.append("a=").append(sec.direction()).append("\r\n");
@@ -81,6 +95,16 @@ public final class SdpAnswer {
       }
       for (String fb : sec.feedback()) {
         s.append("a=rtcp-fb:").append(c.payloadType()).append(' ').append(fb).append("\r\n");
+      }
+      if (!sec.receiveRids().isEmpty()) {
+        for (String rid : sec.receiveRids()) {
+          s.append("a=rid:").append(rid).append(" recv\r\n");
+        }
+        s.append("a=simulcast:recv ").append(String.join(";", sec.receiveRids())).append("\r\n");
+      }
+      for (SdpOffer.Codec r : sec.repair()) {
+        s.append("a=rtpmap:").append(r.payloadType()).append(' ').append(r.name()).append('/').append(r.clockRate())
+            .append("\r\n");
       }
       if (sec.direction().startsWith("send")) {
         s.append("a=ssrc:").append(sec.ssrc()).append(" cname:").append(sec.cname()).append("\r\n");

@@ -18,6 +18,8 @@ public record SdpOffer(List<Media> media) {
   /** Offers larger than this are refused: a browser's is a few kilobytes. */
   public static final int MAX_BYTES = 64 * 1024;
   private static final int MAX_SECTIONS = 16;
+  /** Simulcast streams one section may send: more than a room has layers for. */
+  static final int MAX_RIDS = 4;
 
   /** One codec of a media section. */
   public record Codec(int payloadType, String name, int clockRate, int channels, Map<String, String> fmtp,
@@ -28,9 +30,10 @@ public record SdpOffer(List<Media> media) {
     }
   }
 
-  /** One m= section. */
+  /** One m= section; {@code rids} are the simulcast streams it sends (none without simulcast). */
   public record Media(String kind, String mid, String direction, List<Codec> codecs, Map<Integer, String> extensions,
-      String iceUfrag, String icePwd, String fingerprintAlgorithm, String fingerprint, String setup, boolean rtcpMux) {
+      String iceUfrag, String icePwd, String fingerprintAlgorithm, String fingerprint, String setup, boolean rtcpMux,
+      List<String> rids) {
 
     /** The codec with {@code name} (case-insensitive) that {@code accept} takes, first in the offer's order. */
     public Codec codec(String name, java.util.function.Predicate<Codec> accept) {
@@ -68,6 +71,8 @@ public record SdpOffer(List<Media> media) {
     String fingerprint;
     String setup;
     boolean rtcpMux;
+    /** Simulcast streams the section sends ({@code a=rid:<id> send}), in the offer's order. */
+    final List<String> rids = new ArrayList<>();
   }
 
   public static SdpOffer parse(String sdp) {
@@ -120,7 +125,7 @@ public record SdpOffer(List<Media> media) {
       }
       media.add(new Media(s.kind, s.mid, s.direction, List.copyOf(codecs), Map.copyOf(s.extensions),
           or(s.ufrag, session.ufrag), or(s.pwd, session.pwd), or(s.fingerprintAlgorithm, session.fingerprintAlgorithm),
-          or(s.fingerprint, session.fingerprint), or(s.setup, session.setup), s.rtcpMux));
+          or(s.fingerprint, session.fingerprint), or(s.setup, session.setup), s.rtcpMux, List.copyOf(s.rids)));
     }
     return new SdpOffer(List.copyOf(media));
   }
@@ -149,6 +154,15 @@ public record SdpOffer(List<Media> media) {
       case "ice-pwd" -> s.pwd = v;
       case "setup" -> s.setup = v;
       case "rtcp-mux" -> s.rtcpMux = true;
+      case "rid" -> {
+        String[] f = v.split(" ");
+        if (f.length >= 2 && f[1].equals("send")) {
+          if (s.rids.size() >= MAX_RIDS) {
+            throw new MediaFormatException("SDP: more than " + MAX_RIDS + " simulcast streams (a=rid) in one section");
+          }
+          s.rids.add(f[0]);
+        }
+      }
       case "fingerprint" -> {
         String[] f = v.split(" ", 2);
         if (f.length != 2) {

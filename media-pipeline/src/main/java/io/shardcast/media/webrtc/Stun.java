@@ -140,6 +140,29 @@ public final class Stun {
     return b.array();
   }
 
+  /**
+   * A controlling agent's Binding request to a server whose ufrag and password are
+   * {@code serverUfrag}/{@code serverPassword}, nominating the pair when {@code useCandidate}: what a
+   * browser sends, for clients that are not browsers (the WebRTC capacity benchmark's viewers).
+   */
+  public static byte[] request(byte[] transactionId, String serverUfrag, String clientUfrag, String serverPassword,
+      boolean useCandidate) {
+    byte[] user = (serverUfrag + ":" + clientUfrag).getBytes(StandardCharsets.UTF_8);
+    int padded = (user.length + 3) & ~3;
+    int body = 4 + padded + 8 + 12 + (useCandidate ? 4 : 0) + 4 + INTEGRITY_BYTES + 4 + 4;
+    ByteBuffer b = ByteBuffer.allocate(HEADER_BYTES + body);
+    b.putShort((short) BINDING_REQUEST).putShort((short) 0).putInt(MAGIC_COOKIE).put(transactionId, 0, 12);
+    b.putShort((short) USERNAME).putShort((short) user.length).put(user);
+    b.position(b.position() + padded - user.length);
+    b.putShort((short) PRIORITY).putShort((short) 4).putInt(0x6E7F1EFF);
+    b.putShort((short) ICE_CONTROLLING).putShort((short) 8).putLong(0x5ADC0DEL);
+    if (useCandidate) {
+      b.putShort((short) USE_CANDIDATE).putShort((short) 0);
+    }
+    sign(b, serverPassword);
+    return b.array();
+  }
+
   /** A Binding error response (401 for a failed integrity check, 400 for a malformed request). */
   public static byte[] error(byte[] transactionId, int code, String reason) {
     byte[] text = reason.getBytes(StandardCharsets.UTF_8);

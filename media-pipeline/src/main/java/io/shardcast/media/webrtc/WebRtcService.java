@@ -84,7 +84,7 @@ public final class WebRtcService implements AutoCloseable {
   private volatile boolean running = true;
   private final ByteBuffer in = ByteBuffer.allocate(2048);
   /** Sender reports are written here (on the loop's thread), then protected. */
-  private final byte[] report = new byte[64];
+  private final byte[] report = new byte[1400];
   /** How often each session gets a sender report (the browser's A/V sync and round-trip time). */
   private static final long REPORT_INTERVAL_MILLIS = 1_000;
   /** Wakes the loop for a datagram, a frame published on this node ({@link #wake}) or the next expiry check. */
@@ -121,6 +121,11 @@ public final class WebRtcService implements AutoCloseable {
     this.thread = new Thread(this::run, "webrtc");
     thread.setDaemon(true);
     thread.start();
+  }
+
+  /** CPU time the service's loop has used (every session's media, STUN, RTCP), in nanoseconds. */
+  public long loopCpuNanos() {
+    return Math.max(0, java.lang.management.ManagementFactory.getThreadMXBean().getThreadCpuTime(thread.getId()));
   }
 
   public int port() {
@@ -183,6 +188,8 @@ public final class WebRtcService implements AutoCloseable {
     SdpOffer.Media video = null;
     SdpOffer.Codec codec = null;
     SdpOffer.Codec opus = null;
+    SdpOffer.Codec red = null;
+    SdpOffer.Codec ulpfec = null;
     for (SdpOffer.Media m : offer.media()) {
       SdpOffer.Codec c = null;
       if (opus == null && m.kind().equals("audio") && !m.direction().equals("sendonly")
@@ -199,11 +206,14 @@ public final class WebRtcService implements AutoCloseable {
         if (c != null) {
           video = m;
           codec = c;
+          red = m.codec("red", x -> x.clockRate() == 90_000);
+          ulpfec = m.codec("ulpfec", x -> x.clockRate() == 90_000);
         }
       }
       sections.add(new SdpAnswer.Section(m, c, "sendonly", 0, "shardcast",
           c == null ? List.of() : c.feedback().stream().filter(f -> f.equals("nack") || f.equals("nack pli")
               || f.equals("goog-remb")).toList(),
+          List.of(), c != null && c == codec && red != null && ulpfec != null ? List.of(red, ulpfec) : List.of(),
           List.of()));
     }
     if (video == null) {
@@ -220,19 +230,23 @@ public final class WebRtcService implements AutoCloseable {
     int ssrc = random.nextInt() & 0x7FFFFFFF;
     WhepSession s = new WhepSession(id, roomId, camera, layer, ufrag, pwd, video.fingerprint(), ssrc, codec.payloadType(),
         opus == null ? -1 : opus.payloadType(), System.currentTimeMillis());
+    if (red != null && ulpfec != null) {
+      s.withUlpfec(red.payloadType(), ulpfec.payloadType());
+    }
     List<SdpAnswer.Section> withSsrc = new ArrayList<>();
     for (SdpAnswer.Section sec : sections) {
       long sectionSsrc = (sec.offered().kind().equals("audio") ? s.audioSsrc : ssrc) & 0xFFFFFFFFL;
       withSsrc.add(sec.codec() == null ? sec : new SdpAnswer.Section(sec.offered(), sec.codec(), "sendonly", sectionSsrc,
-          "shardcast", sec.feedback(), List.of()));
+          "shardcast", sec.feedback(), List.of(), sec.repair(), List.of()));
     }
     s.remoteUfrag = video.iceUfrag();
     byUfrag.put(ufrag, s);
     byId.put(id, s);
     String sdp = SdpAnswer.write(withSsrc, ufrag, pwd, identity.fingerprint,
         candidates(), random.nextLong() & Long.MAX_VALUE);
-    log.info("WHEP session {} for room {}: H.264 payload type {}, Opus {}", id, roomId, codec.payloadType(),
-        opus == null ? "not offered" : "payload type " + opus.payloadType());
+    log.info("WHEP session {} for room {}: H.264 payload type {}, Opus {}, FEC {}", id, roomId, codec.payloadType(),
+        opus == null ? "not offered" : "payload type " + opus.payloadType(), red == null || ulpfec == null ? "not offered"
+            : "ULPFEC " + ulpfec.payloadType() + " in RED " + red.payloadType());
     return new Answer(201, null, null, id, sdp);
   }
 
@@ -254,8 +268,18 @@ public final class WebRtcService implements AutoCloseable {
   /** H.264 profiles a publisher may send, most wanted first: what every player decodes. */
   private static final List<String> PUBLISH_PROFILES = List.of("42e0", "4200", "4d00", "6400");
 
+  /** The header extension that names a simulcast stream (RFC 8852), and the one that names its section. */
+  static final String RID_URI = "urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id";
+  static final String MID_URI = "urn:ietf:params:rtp-hdrext:sdes:mid";
+  static final String TRANSPORT_CC_URI = "http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01";
+  /** Where a publishing browser's send rate starts (kbit/s): a 720p camera with its simulcast layers. */
+  static final long START_BITRATE_KBPS = 2_000;
+
   private Answer publishAnswer(String roomId, TrackKey key, SdpOffer offer) {
     List<SdpAnswer.Section> sections = new ArrayList<>();
+    List<String> layers = List.of(key.layer());
+    int ridExtension = -1;
+    int transportCc = -1;
     SdpOffer.Media video = null;
     SdpOffer.Codec h264 = null;
     SdpOffer.Codec opus = null;
@@ -276,11 +300,44 @@ public final class WebRtcService implements AutoCloseable {
         if (c != null) {
           video = m;
           h264 = c;
+          // Chromium starts its send rate here instead of at 300 kbit/s: the camera is sharp (and a
+          // simulcast's every layer on) from the first seconds, not after half a minute of ramp-up.
+          java.util.Map<String, String> fmtp = new java.util.LinkedHashMap<>(c.fmtp());
+          fmtp.put("x-google-start-bitrate", Long.toString(START_BITRATE_KBPS));
+          c = new SdpOffer.Codec(c.payloadType(), c.name(), c.clockRate(), c.channels(), fmtp, c.feedback());
         }
       }
       List<String> feedback = c == null || !m.kind().equals("video") ? List.of()
-          : c.feedback().stream().filter(f -> f.equals("nack pli") || f.equals("goog-remb") || f.equals("ccm fir")).toList();
-      sections.add(new SdpAnswer.Section(m, c, "recvonly", 0, "shardcast", feedback, List.of()));
+          : c.feedback().stream().filter(f -> f.equals("nack pli") || f.equals("goog-remb") || f.equals("ccm fir")
+              || f.equals("transport-cc")).toList();
+      // Transport-wide congestion control: the browser numbers its packets, the node says when each came.
+      List<Integer> extensions = new ArrayList<>();
+      int cc = m.extension(TRANSPORT_CC_URI);
+      if (c != null && cc >= 1 && cc <= 14 && (transportCc < 0 || transportCc == cc)) {
+        transportCc = cc;
+        extensions.add(cc);
+      }
+      if (c != null && m == video && !m.rids().isEmpty()) {
+        // Simulcast (RFC 8853): each stream the browser sends becomes a layer of the room, named by its rid.
+        for (String rid : m.rids()) {
+          if (!TrackKey.valid(rid) || m.rids().indexOf(rid) != m.rids().lastIndexOf(rid)) {
+            return Answer.refuse(400, "BAD_SDP", "simulcast stream '" + rid + "': a layer is named by a unique rid"
+                + " of 1-32 characters of [A-Za-z0-9_-]");
+          }
+        }
+        ridExtension = m.extension(RID_URI);
+        if (ridExtension < 1 || ridExtension > 14) {
+          return Answer.refuse(400, "BAD_SDP", "simulcast needs the " + RID_URI + " header extension (id 1-14)");
+        }
+        if (m.extension(MID_URI) > 0) {
+          extensions.add(m.extension(MID_URI));
+        }
+        extensions.add(ridExtension);
+        layers = m.rids();
+        sections.add(new SdpAnswer.Section(m, c, "recvonly", 0, "shardcast", feedback, extensions, List.of(), layers));
+        continue;
+      }
+      sections.add(new SdpAnswer.Section(m, c, "recvonly", 0, "shardcast", feedback, extensions));
     }
     if (video == null) {
       return Answer.refuse(406, "NO_USABLE_VIDEO", "the offer sends no H.264 (packetization-mode=1, constrained "
@@ -293,15 +350,17 @@ public final class WebRtcService implements AutoCloseable {
     String ufrag = token(8);
     String pwd = token(24);
     String id = token(16);
-    WhipSession s = new WhipSession(id, roomId, key, ufrag, pwd, video.fingerprint(), h264.payloadType(),
-        opus == null ? -1 : opus.payloadType(), random.nextInt() & 0x7FFFFFFF, System.currentTimeMillis());
+    WhipSession s = new WhipSession(id, roomId, key, layers, ridExtension, transportCc, ufrag, pwd, video.fingerprint(),
+        h264.payloadType(), opus == null ? -1 : opus.payloadType(), random.nextInt() & 0x7FFFFFFF,
+        System.currentTimeMillis());
     s.remoteUfrag = video.iceUfrag();
     byUfrag.put(ufrag, s);
     byId.put(id, s);
     String sdp = SdpAnswer.write(sections, ufrag, pwd, identity.fingerprint,
         candidates(), random.nextLong() & Long.MAX_VALUE);
-    log.info("WHIP session {} for room {} {}: H.264 payload type {} ({}), Opus {}", id, roomId, key, h264.payloadType(),
-        h264.fmtp("profile-level-id"), opus == null ? "not offered" : "payload type " + opus.payloadType());
+    log.info("WHIP session {} for room {} {}: H.264 payload type {} ({}), Opus {}, {}", id, roomId, key,
+        h264.payloadType(), h264.fmtp("profile-level-id"), opus == null ? "not offered" : "payload type " + opus.payloadType(),
+        ridExtension < 0 ? "one layer" : "simulcast layers " + layers);
     return new Answer(201, null, null, id, sdp);
   }
 
@@ -566,12 +625,26 @@ public final class WebRtcService implements AutoCloseable {
 
   /**
    * RTP from a publishing session's browser: checked and decrypted, then rebuilt into the room's
-   * track. RTP from anyone else (a viewer only receives) and packets that fail SRTP are dropped.
+   * track (what came while DTLS finished on this side first, in order). RTP from anyone else (a viewer only receives) and packets that fail SRTP are dropped.
    */
   private void rtp(byte[] p, int length, SocketAddress from) {
-    if (!(byAddress.get(from) instanceof WhipSession s) || s.state != PeerSession.State.CONNECTED) {
+    if (!(byAddress.get(from) instanceof WhipSession s)) {
       return;
     }
+    if (s.state == PeerSession.State.HANDSHAKING) {
+      s.holdEarly(p, length); // the browser's side of DTLS is done before ours: its first keyframe
+      return;
+    }
+    if (s.state != PeerSession.State.CONNECTED) {
+      return;
+    }
+    for (byte[] e; (e = s.takeEarly()) != null; ) {
+      publish(s, e, e.length);
+    }
+    publish(s, p, length);
+  }
+
+  private static void publish(WhipSession s, byte[] p, int length) {
     PacketBuffer b = unprotect(s, p, length, false);
     if (b != null) {
       s.rtp(b.getBuffer(), b.getOffset(), b.getLength());

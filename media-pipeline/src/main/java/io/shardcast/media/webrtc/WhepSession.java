@@ -42,6 +42,12 @@ final class WhepSession extends PeerSession implements RtcpFeedback.Listener {
   long lastAudioSentMillis;
   long audioPackets;
   long audioBytes;
+  /** RED's and ULPFEC's payload types when the offer had both (-1: no FEC). */
+  int redPayloadType = -1;
+  int ulpfecPayloadType = -1;
+  /** NACKs and video packets at the last receiver report: the loss between two reports, for the FEC. */
+  private long nackedAtReport;
+  private long videoSentAtReport;
   /** The sink of resent packets: the session's send, set with the playback. */
   private RtpPacketizer.Sink sink;
   /** Video packets the history can make again: about four seconds of a 2.5 Mbps stream. */
@@ -59,6 +65,21 @@ final class WhepSession extends PeerSession implements RtcpFeedback.Listener {
     this.videoPayloadType = videoPayloadType;
   }
 
+  /** Sends FEC (ULPFEC in RED) as the loss the browser reports asks for. */
+  void withUlpfec(int redPayloadType, int ulpfecPayloadType) {
+    this.redPayloadType = redPayloadType;
+    this.ulpfecPayloadType = ulpfecPayloadType;
+  }
+
+  /**
+   * Media packets per FEC packet for a path that loses {@code loss} (0..1) of them: none on a clean
+   * path, more parity as loss grows (one group loses more than one packet less often than the
+   * round trip of a NACK costs a frame).
+   */
+  static int fecGroupFor(double loss) {
+    return loss < 0.005 ? 0 : loss < 0.03 ? 10 : loss < 0.07 ? 6 : loss < 0.12 ? 4 : loss < 0.2 ? 3 : 2;
+  }
+
   /**
    * The DTLS handshake is done: the session plays {@code room} and counts as one of its viewers on
    * this node (what keeps the node subscribed to the room's relay), until {@link #close}. False when
@@ -72,6 +93,9 @@ final class WhepSession extends PeerSession implements RtcpFeedback.Listener {
     playback = new Playback(room, camera, layer, MediaFrame.FLV, 0, 1, maxLagMillis, layers).opusAudio();
     packetizer = new RtpPacketizer(videoSsrc, audioSsrc, videoPayloadType, sink).withHistory(HISTORY_PACKETS)
         .withOpus(audioPayloadType);
+    if (redPayloadType >= 0) {
+      packetizer.withUlpfec(redPayloadType, ulpfecPayloadType);
+    }
     this.sink = sink;
     state = State.CONNECTED;
     return true;
@@ -152,6 +176,16 @@ final class WhepSession extends PeerSession implements RtcpFeedback.Listener {
     }
     fractionLost = lost;
     this.jitter = jitter;
+    if (packetizer != null && redPayloadType >= 0) {
+      // The report's loss counts packets that came late by NACK as received: the NACKs since the
+      // last report say what the path lost before they were sent again.
+      long video = packetsSent - audioPackets;
+      long sent = video - videoSentAtReport;
+      double nackLoss = sent > 0 ? (nacked - nackedAtReport) / (double) sent : 0;
+      packetizer.fecGroup(fecGroupFor(Math.max(lost / 256.0, nackLoss)));
+      nackedAtReport = nacked;
+      videoSentAtReport = video;
+    }
     if (lastSr != 0) {
       // RFC 3550 6.4.1: now - LSR - DLSR, in 1/65536 s, on the middle 32 bits of NTP time.
       long ntpSeconds = nowMillis / 1000 + NTP_EPOCH_OFFSET_SECONDS;
@@ -205,7 +239,9 @@ final class WhepSession extends PeerSession implements RtcpFeedback.Listener {
         + (playback == null ? 0 : playback.droppedVideo()) + ", layer switches " + (playback == null ? 0 : playback.switches())
         + ", NACKed " + nacked + " (resent " + resent
         + ", too late " + tooLate + "), keyframe requests " + keyframeRequests + ", last loss " + fractionLost
-        + "/256, rtt " + rttMillis + " ms, estimate " + estimateBps / 1000 + " kbps";
+        + "/256, rtt " + rttMillis + " ms, estimate " + estimateBps / 1000 + " kbps, FEC "
+        + (redPayloadType < 0 ? "not offered" : packetizer == null ? "none"
+            : packetizer.fecPackets() + " packets, last 1 per " + packetizer.fecGroup());
   }
 
   @Override

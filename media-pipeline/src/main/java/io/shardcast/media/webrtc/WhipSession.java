@@ -35,29 +35,59 @@ final class WhipSession extends PeerSession {
   /** Opus's payload type in the answer, or -1 when the offer sent no Opus. */
   final int audioPayloadType;
   final TrackKey key;
+  /**
+   * The room's layers this session publishes: the simulcast streams' rids (RFC 8853), or the one
+   * layer of {@link #key}. Each has its own track, origin and keyframe requests; the sound goes
+   * into every one of them.
+   */
+  final java.util.List<String> layers;
+  /** The id of the rtp-stream-id header extension that names a packet's simulcast stream; -1 without simulcast. */
+  final int ridExtension;
+  /** The id of the transport-cc header extension the browser numbers its packets with; -1: not negotiated. */
+  final int transportCcExtension;
+  /** When each numbered packet arrived, for the browser's congestion controller; null without transport-cc. */
+  private final TransportFeedback transport;
   /** The SSRC the node's RTCP comes from. */
   final int ownSsrc;
-  private OriginPublisher publisher;
-  private RtpDepacketizer depacketizer;
+  private OriginPublisher[] publishers;
+  private RtpDepacketizer[] depacketizers;
   private AudioTranscoder toAac;
   /** The browser's SSRCs, learnt from its first packets (what a PLI and REMB name); 0 before. */
-  private int videoSsrc;
+  private final int[] videoSsrcs;
   private int audioSsrc;
   /** Decrypted packets are copied here, at offset 0, for the depacketizer. */
   private final byte[] packet = new byte[1500];
-  private long lastKeyframeAskedMillis;
+  private final long[] lastKeyframeAskedMillis;
   private long lastEstimateMillis;
-  private boolean sawKeyframe;
+  private final boolean[] sawKeyframe;
+  /** Video packets of an SSRC no layer has (yet): a simulcast stream not named by its rid. */
+  long unknownStream;
+  /**
+   * SRTP that came while the node's side of DTLS was finishing (the browser starts sending as soon as
+   * its side is done, the first keyframe with it): kept, still encrypted, and read once the session
+   * publishes. Only the loop's thread touches it.
+   */
+  private final java.util.ArrayDeque<byte[]> early = new java.util.ArrayDeque<>();
+  /** Early packets kept at most: a second of a 4 Mbit/s camera. */
+  static final int MAX_EARLY_PACKETS = 512;
   long videoPackets;
   long audioPackets;
   long malformed;
   long keyframesAsked;
   long framesBefore;
 
-  WhipSession(String id, String roomId, TrackKey key, String ufrag, String pwd, String peerFingerprint,
-      int videoPayloadType, int audioPayloadType, int ownSsrc, long now) {
+  WhipSession(String id, String roomId, TrackKey key, java.util.List<String> layers, int ridExtension,
+      int transportCcExtension, String ufrag, String pwd, String peerFingerprint, int videoPayloadType,
+      int audioPayloadType, int ownSsrc, long now) {
     super(id, roomId, ufrag, pwd, peerFingerprint, now);
+    this.transportCcExtension = transportCcExtension;
+    this.transport = transportCcExtension > 0 ? new TransportFeedback() : null;
     this.key = key;
+    this.layers = java.util.List.copyOf(layers);
+    this.ridExtension = ridExtension;
+    this.videoSsrcs = new int[layers.size()];
+    this.lastKeyframeAskedMillis = new long[layers.size()];
+    this.sawKeyframe = new boolean[layers.size()];
     this.videoPayloadType = videoPayloadType;
     this.audioPayloadType = audioPayloadType;
     this.ownSsrc = ownSsrc;
@@ -71,17 +101,35 @@ final class WhipSession extends PeerSession {
     if (state == State.CLOSED) {
       return false;
     }
-    publisher = new OriginPublisher(hub, directory, roomId, key).withOwnOpus();
-    depacketizer = new RtpDepacketizer(publisher::frame);
+    publishers = new OriginPublisher[layers.size()];
+    depacketizers = new RtpDepacketizer[layers.size()];
+    for (int i = 0; i < publishers.length; i++) {
+      OriginPublisher publisher = new OriginPublisher(hub, directory, roomId, new TrackKey(key.camera(), layers.get(i)))
+          .withOwnOpus();
+      publishers[i] = publisher;
+      depacketizers[i] = new RtpDepacketizer(publisher::frame);
+    }
     if (audioPayloadType >= 0 && AudioTranscoder.available()) {
       try {
-        toAac = AudioTranscoder.opusToAac((ts, body) -> publisher.frame(Flv.AUDIO, ts, body));
+        toAac = AudioTranscoder.opusToAac(this::audio);
       } catch (RuntimeException e) {
         toAac = null; // FLV and RTMP players get the video alone; logged by the caller's summary
       }
     }
     state = State.CONNECTED;
     return true;
+  }
+
+  /** Keeps a copy of an SRTP packet that came before the session published (at most {@link #MAX_EARLY_PACKETS}). */
+  void holdEarly(byte[] p, int length) {
+    if (early.size() < MAX_EARLY_PACKETS) {
+      early.add(java.util.Arrays.copyOf(p, length));
+    }
+  }
+
+  /** The oldest packet kept by {@link #holdEarly}, or null. */
+  byte[] takeEarly() {
+    return early.poll();
   }
 
   /** A decrypted RTP packet from the browser: H.264 or Opus by its payload type. */
@@ -96,13 +144,26 @@ final class WhipSession extends PeerSession {
     System.arraycopy(p, offset, packet, 0, length);
     int type = packet[1] & 0x7F;
     try {
+      if (transport != null) {
+        Rtp.payloadOffset(packet, length); // validates the header before its extension is read
+        int number = Rtp.extension(packet, length, transportCcExtension);
+        if (number >= 0 && number >>> 16 == 2) {
+          int at = number & 0xFFFF;
+          transport.received(((packet[at] & 0xFF) << 8) | (packet[at + 1] & 0xFF), System.nanoTime() / 1000);
+        }
+      }
       if (type == videoPayloadType) {
-        videoSsrc = Rtp.ssrc(packet);
+        int layer = layer(Rtp.ssrc(packet), length);
+        if (layer < 0) {
+          unknownStream++;
+          return;
+        }
         videoPackets++;
+        RtpDepacketizer depacketizer = depacketizers[layer];
         long before = depacketizer.videoFramesComplete();
         depacketizer.videoPacket(packet, length);
         if (depacketizer.videoFramesComplete() > before && !depacketizer.needsKeyframe()) {
-          sawKeyframe = true;
+          sawKeyframe[layer] = true;
         }
       } else if (type == audioPayloadType) {
         audioSsrc = Rtp.ssrc(packet);
@@ -114,15 +175,49 @@ final class WhipSession extends PeerSession {
     }
   }
 
+  /**
+   * The layer of a video packet from {@code ssrc}: the one its SSRC was first seen with, else (a new
+   * SSRC) the layer its rid names, else, without simulcast, the one layer. -1: none yet.
+   */
+  private int layer(int ssrc, int length) {
+    for (int i = 0; i < videoSsrcs.length; i++) {
+      if (videoSsrcs[i] == ssrc && ssrc != 0) {
+        return i;
+      }
+    }
+    if (ridExtension < 0) {
+      videoSsrcs[0] = ssrc;
+      return 0;
+    }
+    Rtp.payloadOffset(packet, length); // validates the header before its extension is read
+    int rid = Rtp.extension(packet, length, ridExtension);
+    if (rid < 0) {
+      return -1;
+    }
+    String name = new String(packet, rid & 0xFFFF, rid >>> 16, java.nio.charset.StandardCharsets.US_ASCII);
+    int i = layers.indexOf(name);
+    if (i >= 0) {
+      videoSsrcs[i] = ssrc;
+    }
+    return i;
+  }
+
+  /** A frame of sound (Opus, or the AAC made from it) into every layer's track: each plays with sound. */
+  private void audio(long ms, byte[] body) {
+    for (OriginPublisher p : publishers) {
+      p.frame(Flv.AUDIO, ms, body);
+    }
+  }
+
   private void opus(long rtpTimestamp, int from, int to) {
     if (to <= from) {
       return; // padding, or DTX's empty packet
     }
-    long ms = depacketizer.audioMillis(rtpTimestamp);
+    long ms = depacketizers[0].audioMillis(rtpTimestamp);
     byte[] body = new byte[Flv.OPUS_HEADER_BYTES + to - from];
     Flv.opusHeader(body);
     System.arraycopy(packet, from, body, Flv.OPUS_HEADER_BYTES, to - from);
-    publisher.frame(Flv.AUDIO, ms, body);
+    audio(ms, body);
     if (toAac != null) {
       toAac.packet(ms, packet, from, to - from);
     }
@@ -130,29 +225,49 @@ final class WhipSession extends PeerSession {
 
   /**
    * The RTCP the node sends the browser now, written into {@code b}: a keyframe request (PLI,
-   * RFC 4585) when one is due and the bandwidth estimate (REMB) each second. Returns its length,
+   * RFC 4585) per layer when one is due, the bandwidth estimate (REMB) each second, and transport-cc
+   * feedback every {@link TransportFeedback#INTERVAL_MILLIS} when negotiated. Returns its length,
    * 0 when nothing is due.
    */
   synchronized int feedback(byte[] b, long now) {
-    if (videoSsrc == 0 || state != State.CONNECTED) {
+    if (state != State.CONNECTED) {
       return 0;
     }
     int n = 0;
-    boolean lost = depacketizer.needsKeyframe();
-    long since = now - lastKeyframeAskedMillis;
-    if ((lost || !sawKeyframe) && since >= KEYFRAME_RETRY_MILLIS || since >= KEYFRAME_INTERVAL_MILLIS) {
-      n = pli(b, n);
-      lastKeyframeAskedMillis = now;
-      keyframesAsked++;
+    int streams = 0;
+    for (int i = 0; i < videoSsrcs.length; i++) {
+      if (videoSsrcs[i] == 0) {
+        continue;
+      }
+      streams++;
+      boolean lost = depacketizers[i].needsKeyframe();
+      long since = now - lastKeyframeAskedMillis[i];
+      if ((lost || !sawKeyframe[i]) && since >= KEYFRAME_RETRY_MILLIS || since >= KEYFRAME_INTERVAL_MILLIS) {
+        n = pli(b, n, videoSsrcs[i]);
+        lastKeyframeAskedMillis[i] = now;
+        keyframesAsked++;
+      }
     }
-    if (now - lastEstimateMillis >= ESTIMATE_EVERY_MILLIS) {
+    if (streams > 0 && now - lastEstimateMillis >= ESTIMATE_EVERY_MILLIS) {
       n = remb(b, n);
       lastEstimateMillis = now;
+    }
+    if (transport != null && streams > 0) {
+      n = transport.write(b, n, ownSsrc, firstVideoSsrc(), now);
     }
     return n;
   }
 
-  private int pli(byte[] b, int o) {
+  private int firstVideoSsrc() {
+    for (int ssrc : videoSsrcs) {
+      if (ssrc != 0) {
+        return ssrc;
+      }
+    }
+    return 0;
+  }
+
+  private int pli(byte[] b, int o, int videoSsrc) {
     b[o] = (byte) 0x81; // V=2, FMT=1
     b[o + 1] = (byte) RtcpFeedback.PSFB;
     b[o + 2] = 0;
@@ -164,7 +279,10 @@ final class WhipSession extends PeerSession {
 
   /** Receiver-estimated maximum bitrate (draft-alvestrand-rmcat-remb) for the browser's SSRCs. */
   private int remb(byte[] b, int o) {
-    int ssrcs = audioSsrc != 0 ? 2 : 1;
+    int ssrcs = audioSsrc != 0 ? 1 : 0;
+    for (int ssrc : videoSsrcs) {
+      ssrcs += ssrc != 0 ? 1 : 0;
+    }
     int exp = 0;
     long mantissa = ESTIMATE_BPS;
     while (mantissa > 0x3FFFF) {
@@ -185,11 +303,18 @@ final class WhipSession extends PeerSession {
     b[o + 17] = (byte) ((exp << 2) | (mantissa >>> 16));
     b[o + 18] = (byte) (mantissa >>> 8);
     b[o + 19] = (byte) mantissa;
-    RtcpFeedback.putInt(b, o + 20, videoSsrc);
-    if (ssrcs == 2) {
-      RtcpFeedback.putInt(b, o + 24, audioSsrc);
+    int at = o + 20;
+    for (int ssrc : videoSsrcs) {
+      if (ssrc != 0) {
+        RtcpFeedback.putInt(b, at, ssrc);
+        at += 4;
+      }
     }
-    return o + 20 + 4 * ssrcs;
+    if (audioSsrc != 0) {
+      RtcpFeedback.putInt(b, at, audioSsrc);
+      at += 4;
+    }
+    return at;
   }
 
   @Override
@@ -199,17 +324,25 @@ final class WhipSession extends PeerSession {
 
   @Override
   String summary() {
+    StringBuilder frames = new StringBuilder();
+    for (int i = 0; depacketizers != null && i < depacketizers.length; i++) {
+      frames.append(i == 0 ? "" : ", ").append(layers.get(i)).append(' ').append(depacketizers[i].videoFramesComplete())
+          .append(" (dropped ").append(depacketizers[i].videoFramesDropped()).append(')');
+    }
     return "received " + videoPackets + " video and " + audioPackets + " audio packets, video frames "
-        + (depacketizer == null ? 0 : depacketizer.videoFramesComplete()) + " (dropped "
-        + (depacketizer == null ? 0 : depacketizer.videoFramesDropped()) + "), keyframes asked " + keyframesAsked
+        + (depacketizers == null ? "none" : frames) + ", keyframes asked " + keyframesAsked
+        + (unknownStream > 0 ? ", packets of no layer " + unknownStream : "")
+        + (transport == null ? "" : ", transport feedback for " + transport.reported + " packets")
         + ", malformed " + malformed + ", refused by SRTP " + srtpRefused
         + (audioPayloadType >= 0 && toAac == null ? ", no AAC for FLV and RTMP players (FFmpeg missing)" : "");
   }
 
   @Override
   void closeMedia() {
-    if (publisher != null) {
-      publisher.close();
+    if (publishers != null) {
+      for (OriginPublisher p : publishers) {
+        p.close();
+      }
     }
     if (toAac != null) {
       toAac.close();

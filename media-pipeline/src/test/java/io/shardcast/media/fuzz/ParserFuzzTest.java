@@ -3,6 +3,7 @@ package io.shardcast.media.fuzz;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.shardcast.media.amf.Amf0;
 import io.shardcast.media.cue.CueSei;
+import io.shardcast.media.rtp.Rtp;
 import io.shardcast.media.webrtc.RtcpFeedback;
 import io.shardcast.media.webrtc.SdpOffer;
 import io.shardcast.media.webrtc.Stun;
@@ -132,6 +133,18 @@ class ParserFuzzTest {
         d.packet(packet, packet.length);
       } catch (MediaFormatException expected) {
         // that packet is dropped; the session goes on
+      }
+      try {
+        // A WHIP packet's header extensions (simulcast's rid, transport-cc's number), as the session reads them.
+        Rtp.payloadOffset(packet, packet.length);
+        for (int id = 1; id <= 15; id++) {
+          int found = Rtp.extension(packet, packet.length, id);
+          if (found >= 0 && (found & 0xFFFF) + (found >>> 16) > packet.length) {
+            throw new AssertionError("extension " + id + " reaches past the packet: " + Arrays.toString(packet));
+          }
+        }
+      } catch (MediaFormatException expected) {
+        // a broken header: the packet is dropped
       }
       try {
         whip.videoPacket(packet, packet.length);

@@ -139,6 +139,51 @@ class SdpAndStunTest {
   }
 
   @Test
+  void aSimulcastOfferNamesItsStreamsAndTheAnswerTakesThemWithFecForAViewer() {
+    String offer = String.join("\r\n", "v=0", "o=- 1 2 IN IP4 127.0.0.1", "s=-", "t=0 0",
+        "m=video 9 UDP/TLS/RTP/SAVPF 102 63 117",
+        "a=mid:0", "a=sendonly", "a=ice-ufrag:u", "a=ice-pwd:p", "a=fingerprint:sha-256 AA:BB",
+        "a=extmap:4 urn:ietf:params:rtp-hdrext:sdes:mid",
+        "a=extmap:10 urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id",
+        "a=rtpmap:102 H264/90000", "a=fmtp:102 packetization-mode=1;profile-level-id=42e01f",
+        "a=rtpmap:63 red/90000", "a=rtpmap:117 ulpfec/90000",
+        "a=rid:source send", "a=rid:half send", "a=rid:quarter send", "a=simulcast:send source;half;quarter", "");
+    SdpOffer.Media video = SdpOffer.parse(offer).media().get(0);
+    assertEquals(List.of("source", "half", "quarter"), video.rids());
+    assertEquals(10, video.extension("urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id"));
+    SdpOffer.Codec h264 = video.codec("H264", c -> true);
+    String answer = SdpAnswer.write(List.of(new SdpAnswer.Section(video, h264, "recvonly", 0, "shardcast", List.of(),
+        List.of(4, 10), List.of(), video.rids())), "abcd", "0123456789abcdefghijkl", "AA:BB",
+        List.of(new SdpAnswer.Candidate("udp", "127.0.0.1", 8480)), 7);
+    assertTrue(answer.contains("a=rid:source recv\r\na=rid:half recv\r\na=rid:quarter recv\r\n"), answer);
+    assertTrue(answer.contains("a=simulcast:recv source;half;quarter\r\n"), answer);
+    assertTrue(answer.contains("a=extmap:10 urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id\r\n"), answer);
+    // A viewer's offer with RED and ULPFEC: the answer sends video in RED with ULPFEC beside H.264.
+    String fec = SdpAnswer.write(List.of(new SdpAnswer.Section(video, h264, "sendonly", 5, "shardcast", List.of(),
+        List.of(), List.of(video.codec("red", c -> true), video.codec("ulpfec", c -> true)), List.of())),
+        "abcd", "0123456789abcdefghijkl", "AA:BB", List.of(new SdpAnswer.Candidate("udp", "127.0.0.1", 8480)), 7);
+    assertTrue(fec.contains("m=video 8480 UDP/TLS/RTP/SAVPF 102 63 117\r\n"), fec);
+    assertTrue(fec.contains("a=rtpmap:63 red/90000\r\na=rtpmap:117 ulpfec/90000\r\n"), fec);
+    // More streams than a room has layers for are refused as the offer is read.
+    assertThrows(MediaFormatException.class, () -> SdpOffer.parse(offer.replace("a=simulcast",
+        "a=rid:a send\r\na=rid:b send\r\na=simulcast")));
+  }
+
+  @Test
+  void aClientsBindingRequestReadsBackAndHoldsUnderTheServersPassword() {
+    byte[] id = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12};
+    byte[] request = Stun.request(id, "srv1", "cli1", "0123456789abcdefghijkl", true);
+    Stun.Request r = Stun.parseRequest(request, request.length);
+    assertEquals("srv1:cli1", r.username());
+    assertTrue(r.useCandidate());
+    assertTrue(r.controlling());
+    assertTrue(Stun.verify(request, r, "0123456789abcdefghijkl"));
+    assertFalse(Stun.verify(request, r, "another-password-entirely"));
+    byte[] consent = Stun.request(id, "srv1", "cli1", "0123456789abcdefghijkl", false);
+    assertFalse(Stun.parseRequest(consent, consent.length).useCandidate());
+  }
+
+  @Test
   void aBindingRequestSignedWithTheServersPasswordIsAnsweredAndAnyOtherIsNot() throws Exception {
     String password = "0123456789abcdefghijkl";
     byte[] request = bindingRequest("srv1:cli1", password, true);
