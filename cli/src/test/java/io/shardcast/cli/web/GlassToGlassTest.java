@@ -135,6 +135,24 @@ class GlassToGlassTest {
         return 'ok';
       }""";
 
+  /** The inbound tracks' average jitter buffer delay (ms) and the audio's concealment, from getStats. */
+  static final String BUFFERS = """
+      async () => {
+        const out = {};
+        for (const s of (await window.whep.pc.getStats()).values()) {
+          if (s.type === 'inbound-rtp') {
+            out[s.kind + 'BufferMs'] = Math.round(1000 * (s.jitterBufferDelay ?? 0) / Math.max(1, s.jitterBufferEmittedCount ?? 1));
+            out[s.kind + 'TargetMs'] = Math.round(1000 * (s.jitterBufferTargetDelay ?? 0) / Math.max(1, s.jitterBufferEmittedCount ?? 1));
+            out[s.kind + 'MinimumMs'] = Math.round(1000 * (s.jitterBufferMinimumDelay ?? 0) / Math.max(1, s.jitterBufferEmittedCount ?? 1));
+            if (s.kind === 'audio') {
+              out.concealed = s.concealedSamples;
+              out.received = s.totalSamplesReceived;
+            }
+          }
+        }
+        return JSON.stringify(out);
+      }""";
+
   /** A page reading the clock: where it plays from, and its page. */
   record Reader(String path, String node, String transport, Page page) {}
 
@@ -224,6 +242,10 @@ class GlassToGlassTest {
       String key = r.path() + " (" + r.node() + ")";
       List<Double> values = samples.stream().map(Number::doubleValue).toList();
       results.put(key, values);
+      if (r.transport().equals("webrtc")) {
+        // Where the time goes in the browser: each track's jitter buffer (the picture waits for the sound's).
+        System.out.println("glass to glass " + key + " buffers: " + r.page().evaluate(BUFFERS));
+      }
       // What a viewer needs: the picture keeps coming and every frame is the camera's (the clock reads).
       assertTrue(values.size() >= SECONDS * 10, key + ": " + values.size() + " frames read in " + SECONDS + " s");
       assertTrue(bad <= frames / 10, key + ": " + bad + " of " + frames + " frames did not read");

@@ -10,6 +10,7 @@ import io.shardcast.testkit.load.RestClient;
 import io.shardcast.testkit.load.RoomScript;
 import io.shardcast.testkit.media.Ffmpeg;
 import io.shardcast.testkit.media.FlvTap;
+import io.shardcast.testkit.media.LossProxy;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.util.List;
@@ -136,6 +137,62 @@ class WhipPublishTest {
           .noneMatch(l -> l.contains("ended") && l.contains("transport feedback for")); Thread.sleep(200)) {
         assertTrue(System.nanoTime() < until, "the session's summary: " + whipLines(origin.log()));
       }
+    }
+  }
+
+  @Test
+  void aPublisherBehindALossyPathIsAskedForWhatWasLostAndTheRoomKeepsItsFrames() throws Exception {
+    LocalCluster.Node origin = cluster.node(0);
+    RoomScript room = new RoomScript(origin.http()).create("Publishing through loss");
+    // 5% of the datagrams lost each way between the browser and the node, 5 ms added.
+    try (LossProxy proxy = new LossProxy(new java.net.InetSocketAddress(origin.host(), origin.webrtcPort()),
+        LossProxy.random(0.05), 5, 31);
+        BrowserContext host = chromium.viewer("en-US")) {
+      Page page = host.newPage();
+      page.navigate(origin.http() + "/api/rooms/" + room.roomId());
+      java.net.InetSocketAddress via = proxy.address();
+      String started = (String) page.evaluate("""
+          async ([url, token, via]) => {
+            const media = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 360 } });
+            const pc = new RTCPeerConnection();
+            const t = pc.addTransceiver(media.getVideoTracks()[0], { direction: 'sendonly' });
+            // H.264 and RTX: lost packets are sent again on a stream of their own.
+            t.setCodecPreferences(RTCRtpSender.getCapabilities('video').codecs.filter(c => (c.mimeType === 'video/H264'
+              && /packetization-mode=1/.test(c.sdpFmtpLine ?? '')) || c.mimeType === 'video/rtx'));
+            await pc.setLocalDescription(await pc.createOffer());
+            const r = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/sdp',
+              Authorization: 'Bearer ' + token }, body: pc.localDescription.sdp });
+            if (r.status !== 201) { return r.status + ' ' + await r.text(); }
+            const sdp = (await r.text()).replace(/(a=candidate:\\S+ \\d+ udp \\d+ )\\S+ \\d+/i, '$1' + via.replace(':', ' '))
+              .replace(/a=candidate:\\S+ \\d+ tcp [^\\r\\n]*\\r\\n/gi, '');
+            await pc.setRemoteDescription({ type: 'answer', sdp });
+            window.whip = { pc, location: r.headers.get('Location') };
+            return 'ok';
+          }""", List.of(origin.media() + "/whip/" + room.roomId(), room.hostToken(),
+          via.getHostString() + ":" + via.getPort()));
+      assertEquals("ok", started);
+      // Ten seconds of the camera through the lossy path, then the session ends and says what it did.
+      page.waitForTimeout(10_000);
+      page.evaluate("base => fetch(base + window.whip.location, { method: 'DELETE' })", origin.media());
+      String summary = "";
+      for (long until = System.nanoTime() + 20_000_000_000L; summary.isEmpty(); Thread.sleep(200)) {
+        assertTrue(System.nanoTime() < until, "the session ends: " + whipLines(origin.log()));
+        summary = whipLines(origin.log()).stream().filter(l -> l.contains("ended") && l.contains("NACKs"))
+            .findFirst().orElse("");
+      }
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("NACKs (\\d+) \\(recovered (\\d+), given up (\\d+)")
+          .matcher(summary);
+      assertTrue(m.find(), summary);
+      System.out.println("WHIP through 5% loss each way, 10 s: " + summary.substring(summary.indexOf("received")));
+      assertTrue(Long.parseLong(m.group(1)) > 0 && Long.parseLong(m.group(2)) > 0,
+          "the node asked for lost packets and the browser sent them again: " + summary);
+      assertTrue(Long.parseLong(m.group(2)) > 2 * Long.parseLong(m.group(3)),
+          "most of what was lost came back: " + summary);
+      java.util.regex.Matcher frames = java.util.regex.Pattern.compile("video frames source (\\d+) \\(dropped (\\d+)\\)")
+          .matcher(summary);
+      assertTrue(frames.find(), summary);
+      assertTrue(Long.parseLong(frames.group(2)) * 20 <= Long.parseLong(frames.group(1)),
+          "at most 5% of the camera's frames lost to the path (each costs the frames up to a keyframe): " + summary);
     }
   }
 

@@ -13,7 +13,8 @@ public final class SdpAnswer {
 
   /**
    * What the server answers for one media section: null codec rejects it; {@code repair} are the
-   * offer's RED and ULPFEC formats when the server sends them too; {@code receiveRids} the
+   * offer's RED and ULPFEC formats when the server sends them too, or the RTX format it takes
+   * retransmissions in; {@code receiveRids} the
    * simulcast streams it takes from a publisher (RFC 8853).
    */
   public record Section(SdpOffer.Media offered, SdpOffer.Codec codec, String direction, long ssrc, String cname,
@@ -105,6 +106,9 @@ public final class SdpAnswer {
       for (SdpOffer.Codec r : sec.repair()) {
         s.append("a=rtpmap:").append(r.payloadType()).append(' ').append(r.name()).append('/').append(r.clockRate())
             .append("\r\n");
+        if (r.fmtp("apt") != null) {
+          s.append("a=fmtp:").append(r.payloadType()).append(" apt=").append(r.fmtp("apt")).append("\r\n");
+        }
       }
       if (sec.direction().startsWith("send")) {
         s.append("a=ssrc:").append(sec.ssrc()).append(" cname:").append(sec.cname()).append("\r\n");

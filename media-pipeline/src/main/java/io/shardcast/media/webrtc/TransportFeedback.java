@@ -13,7 +13,7 @@ final class TransportFeedback {
   /** How often feedback goes out: what browsers send their senders. */
   static final long INTERVAL_MILLIS = 50;
   /** Packets one feedback may report (the buffer it is written to holds them). */
-  static final int MAX_PACKETS_PER_FEEDBACK = 400;
+  static final int MAX_PACKETS_PER_FEEDBACK = 300;
   /** Arrivals remembered: a few feedback intervals of a 4 Mbit/s camera. */
   private static final int RING = 2048;
   private static final int FMT = 15;

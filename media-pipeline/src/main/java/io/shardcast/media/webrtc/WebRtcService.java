@@ -271,6 +271,17 @@ public final class WebRtcService implements AutoCloseable {
   /** The header extension that names a simulcast stream (RFC 8852), and the one that names its section. */
   static final String RID_URI = "urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id";
   static final String MID_URI = "urn:ietf:params:rtp-hdrext:sdes:mid";
+  static final String REPAIRED_RID_URI = "urn:ietf:params:rtp-hdrext:sdes:repaired-rtp-stream-id";
+
+  /**
+   * The offer's RTX format for {@code media} (RFC 4588, {@code apt=} its payload type), or null.
+   * With RTX, a browser sends retransmissions and its bandwidth probes (padding) on a stream of
+   * their own, so a lost probe is not a gap in the video.
+   */
+  private static SdpOffer.Codec rtxFor(SdpOffer.Media m, SdpOffer.Codec media) {
+    return m.codec("rtx", x -> x.clockRate() == 90_000 && String.valueOf(media.payloadType()).equals(x.fmtp("apt")));
+  }
+
   static final String TRANSPORT_CC_URI = "http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01";
   /** Where a publishing browser's send rate starts (kbit/s): a 720p camera with its simulcast layers. */
   static final long START_BITRATE_KBPS = 2_000;
@@ -279,7 +290,9 @@ public final class WebRtcService implements AutoCloseable {
     List<SdpAnswer.Section> sections = new ArrayList<>();
     List<String> layers = List.of(key.layer());
     int ridExtension = -1;
+    int repairedRidExtension = -1;
     int transportCc = -1;
+    SdpOffer.Codec rtx = null;
     SdpOffer.Media video = null;
     SdpOffer.Codec h264 = null;
     SdpOffer.Codec opus = null;
@@ -308,8 +321,8 @@ public final class WebRtcService implements AutoCloseable {
         }
       }
       List<String> feedback = c == null || !m.kind().equals("video") ? List.of()
-          : c.feedback().stream().filter(f -> f.equals("nack pli") || f.equals("goog-remb") || f.equals("ccm fir")
-              || f.equals("transport-cc")).toList();
+          : c.feedback().stream().filter(f -> f.equals("nack") || f.equals("nack pli") || f.equals("goog-remb")
+              || f.equals("ccm fir") || f.equals("transport-cc")).toList();
       // Transport-wide congestion control: the browser numbers its packets, the node says when each came.
       List<Integer> extensions = new ArrayList<>();
       int cc = m.extension(TRANSPORT_CC_URI);
@@ -329,15 +342,25 @@ public final class WebRtcService implements AutoCloseable {
         if (ridExtension < 1 || ridExtension > 14) {
           return Answer.refuse(400, "BAD_SDP", "simulcast needs the " + RID_URI + " header extension (id 1-14)");
         }
+        if (m.extension(REPAIRED_RID_URI) >= 1 && m.extension(REPAIRED_RID_URI) <= 14) {
+          repairedRidExtension = m.extension(REPAIRED_RID_URI);
+          extensions.add(repairedRidExtension);
+        }
         if (m.extension(MID_URI) > 0) {
           extensions.add(m.extension(MID_URI));
         }
         extensions.add(ridExtension);
         layers = m.rids();
-        sections.add(new SdpAnswer.Section(m, c, "recvonly", 0, "shardcast", feedback, extensions, List.of(), layers));
+        rtx = rtxFor(m, h264);
+        sections.add(new SdpAnswer.Section(m, c, "recvonly", 0, "shardcast", feedback, extensions,
+            rtx == null ? List.of() : List.of(rtx), layers));
         continue;
       }
-      sections.add(new SdpAnswer.Section(m, c, "recvonly", 0, "shardcast", feedback, extensions));
+      if (c != null && m == video) {
+        rtx = rtxFor(m, h264);
+      }
+      sections.add(new SdpAnswer.Section(m, c, "recvonly", 0, "shardcast", feedback, extensions,
+          c != null && m == video && rtx != null ? List.of(rtx) : List.of(), List.of()));
     }
     if (video == null) {
       return Answer.refuse(406, "NO_USABLE_VIDEO", "the offer sends no H.264 (packetization-mode=1, constrained "
@@ -353,6 +376,9 @@ public final class WebRtcService implements AutoCloseable {
     WhipSession s = new WhipSession(id, roomId, key, layers, ridExtension, transportCc, ufrag, pwd, video.fingerprint(),
         h264.payloadType(), opus == null ? -1 : opus.payloadType(), random.nextInt() & 0x7FFFFFFF,
         System.currentTimeMillis());
+    if (rtx != null) {
+      s.withRtx(rtx.payloadType(), repairedRidExtension);
+    }
     s.remoteUfrag = video.iceUfrag();
     byUfrag.put(ufrag, s);
     byId.put(id, s);

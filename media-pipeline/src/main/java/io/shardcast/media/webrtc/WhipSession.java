@@ -51,6 +51,8 @@ final class WhipSession extends PeerSession {
   final int ownSsrc;
   private OriginPublisher[] publishers;
   private RtpDepacketizer[] depacketizers;
+  /** Each layer's packets back in sequence, the lost ones asked for again. */
+  private ReorderBuffer[] reorder;
   private AudioTranscoder toAac;
   /** The browser's SSRCs, learnt from its first packets (what a PLI and REMB name); 0 before. */
   private final int[] videoSsrcs;
@@ -62,6 +64,14 @@ final class WhipSession extends PeerSession {
   private final boolean[] sawKeyframe;
   /** Video packets of an SSRC no layer has (yet): a simulcast stream not named by its rid. */
   long unknownStream;
+  /** RTX (RFC 4588): its payload type (-1: not negotiated), the extension naming a repaired stream, each layer's RTX SSRC. */
+  private int rtxPayloadType = -1;
+  private int repairedRidExtension = -1;
+  private final int[] rtxSsrcs;
+  /** A retransmission rebuilt as the packet it repairs. */
+  private final byte[] repaired = new byte[1500];
+  long rtxPackets;
+  long rtxProbes;
   /**
    * SRTP that came while the node's side of DTLS was finishing (the browser starts sending as soon as
    * its side is done, the first keyframe with it): kept, still encrypted, and read once the session
@@ -86,6 +96,7 @@ final class WhipSession extends PeerSession {
     this.layers = java.util.List.copyOf(layers);
     this.ridExtension = ridExtension;
     this.videoSsrcs = new int[layers.size()];
+    this.rtxSsrcs = new int[layers.size()];
     this.lastKeyframeAskedMillis = new long[layers.size()];
     this.sawKeyframe = new boolean[layers.size()];
     this.videoPayloadType = videoPayloadType;
@@ -103,7 +114,10 @@ final class WhipSession extends PeerSession {
     }
     publishers = new OriginPublisher[layers.size()];
     depacketizers = new RtpDepacketizer[layers.size()];
+    reorder = new ReorderBuffer[layers.size()];
     for (int i = 0; i < publishers.length; i++) {
+      int layer = i;
+      reorder[i] = new ReorderBuffer((p, length) -> deliver(layer, p, length));
       OriginPublisher publisher = new OriginPublisher(hub, directory, roomId, new TrackKey(key.camera(), layers.get(i)))
           .withOwnOpus();
       publishers[i] = publisher;
@@ -118,6 +132,12 @@ final class WhipSession extends PeerSession {
     }
     state = State.CONNECTED;
     return true;
+  }
+
+  /** Takes retransmissions (and the browser's bandwidth probes) as RTX with {@code payloadType}. */
+  void withRtx(int payloadType, int repairedRidExtension) {
+    this.rtxPayloadType = payloadType;
+    this.repairedRidExtension = repairedRidExtension;
   }
 
   /** Keeps a copy of an SRTP packet that came before the session published (at most {@link #MAX_EARLY_PACKETS}). */
@@ -159,12 +179,10 @@ final class WhipSession extends PeerSession {
           return;
         }
         videoPackets++;
-        RtpDepacketizer depacketizer = depacketizers[layer];
-        long before = depacketizer.videoFramesComplete();
-        depacketizer.videoPacket(packet, length);
-        if (depacketizer.videoFramesComplete() > before && !depacketizer.needsKeyframe()) {
-          sawKeyframe[layer] = true;
-        }
+        Rtp.payloadOffset(packet, length); // a broken header is not worth waiting for
+        reorder[layer].packet(packet, length, Rtp.seq(packet), System.currentTimeMillis());
+      } else if (type == rtxPayloadType) {
+        rtx(length);
       } else if (type == audioPayloadType) {
         audioSsrc = Rtp.ssrc(packet);
         audioPackets++;
@@ -200,6 +218,66 @@ final class WhipSession extends PeerSession {
       videoSsrcs[i] = ssrc;
     }
     return i;
+  }
+
+  /**
+   * An RTX packet: a probe (padding only) is dropped; a retransmission is rebuilt as the packet it
+   * repairs (the original sequence number from its first two bytes) and joins its layer's
+   * sequence. Its layer is the one its RTX SSRC was first seen with, else the one its
+   * repaired-rtp-stream-id names, else, without simulcast, the one layer.
+   */
+  private void rtx(int length) {
+    int off = Rtp.payloadOffset(packet, length);
+    int end = Rtp.payloadEnd(packet, length);
+    if (end - off <= 2) {
+      rtxProbes++;
+      return;
+    }
+    int ssrc = Rtp.ssrc(packet);
+    int layer = -1;
+    for (int i = 0; i < rtxSsrcs.length; i++) {
+      if (rtxSsrcs[i] == ssrc && ssrc != 0) {
+        layer = i;
+      }
+    }
+    if (layer < 0) {
+      if (repairedRidExtension > 0) {
+        int rid = Rtp.extension(packet, length, repairedRidExtension);
+        layer = rid < 0 ? -1 : layers.indexOf(new String(packet, rid & 0xFFFF, rid >>> 16,
+            java.nio.charset.StandardCharsets.US_ASCII));
+      } else if (layers.size() == 1) {
+        layer = 0;
+      }
+      if (layer < 0) {
+        unknownStream++;
+        return;
+      }
+      rtxSsrcs[layer] = ssrc;
+    }
+    if (videoSsrcs[layer] == 0) {
+      return;
+    }
+    rtxPackets++;
+    int osn = ((packet[off] & 0xFF) << 8) | (packet[off + 1] & 0xFF);
+    int n = end - off - 2;
+    Rtp.header(repaired, videoPayloadType, Rtp.marker(packet), osn, Rtp.timestamp(packet), videoSsrcs[layer]);
+    System.arraycopy(packet, off + 2, repaired, Rtp.HEADER_BYTES, n);
+    reorder[layer].packet(repaired, Rtp.HEADER_BYTES + n, osn, System.currentTimeMillis());
+  }
+
+  /** A layer's video packet, in sequence (or after a gap given up), into its depacketizer. */
+  private void deliver(int layer, byte[] p, int length) {
+    RtpDepacketizer depacketizer = depacketizers[layer];
+    long before = depacketizer.videoFramesComplete();
+    try {
+      depacketizer.videoPacket(p, length);
+    } catch (MediaFormatException e) {
+      malformed++;
+      return;
+    }
+    if (depacketizer.videoFramesComplete() > before && !depacketizer.needsKeyframe()) {
+      sawKeyframe[layer] = true;
+    }
   }
 
   /** A frame of sound (Opus, or the AAC made from it) into every layer's track: each plays with sound. */
@@ -240,6 +318,7 @@ final class WhipSession extends PeerSession {
         continue;
       }
       streams++;
+      reorder[i].expire(now);
       boolean lost = depacketizers[i].needsKeyframe();
       long since = now - lastKeyframeAskedMillis[i];
       if ((lost || !sawKeyframe[i]) && since >= KEYFRAME_RETRY_MILLIS || since >= KEYFRAME_INTERVAL_MILLIS) {
@@ -251,6 +330,9 @@ final class WhipSession extends PeerSession {
     if (streams > 0 && now - lastEstimateMillis >= ESTIMATE_EVERY_MILLIS) {
       n = remb(b, n);
       lastEstimateMillis = now;
+    }
+    for (int i = 0; i < videoSsrcs.length; i++) {
+      n = reorder[i].nack(b, n, ownSsrc, videoSsrcs[i], now);
     }
     if (transport != null && streams > 0) {
       n = transport.write(b, n, ownSsrc, firstVideoSsrc(), now);
@@ -317,6 +399,30 @@ final class WhipSession extends PeerSession {
     return at;
   }
 
+  private long nacksSent() {
+    long n = 0;
+    for (int i = 0; reorder != null && i < reorder.length; i++) {
+      n += reorder[i].nacksSent;
+    }
+    return n;
+  }
+
+  private long recovered() {
+    long n = 0;
+    for (int i = 0; reorder != null && i < reorder.length; i++) {
+      n += reorder[i].recovered;
+    }
+    return n;
+  }
+
+  private long givenUp() {
+    long n = 0;
+    for (int i = 0; reorder != null && i < reorder.length; i++) {
+      n += reorder[i].givenUp;
+    }
+    return n;
+  }
+
   @Override
   String kind() {
     return "WHIP";
@@ -332,6 +438,8 @@ final class WhipSession extends PeerSession {
     return "received " + videoPackets + " video and " + audioPackets + " audio packets, video frames "
         + (depacketizers == null ? "none" : frames) + ", keyframes asked " + keyframesAsked
         + (unknownStream > 0 ? ", packets of no layer " + unknownStream : "")
+        + ", NACKs " + nacksSent() + " (recovered " + recovered() + ", given up " + givenUp() + "; "
+        + (rtxPayloadType < 0 ? "no RTX" : "RTX " + rtxPackets + ", probes " + rtxProbes) + ")"
         + (transport == null ? "" : ", transport feedback for " + transport.reported + " packets")
         + ", malformed " + malformed + ", refused by SRTP " + srtpRefused
         + (audioPayloadType >= 0 && toAac == null ? ", no AAC for FLV and RTMP players (FFmpeg missing)" : "");
