@@ -1,5 +1,6 @@
 package io.shardcast.bench;
 
+import io.shardcast.media.webrtc.DtlsClient;
 import io.shardcast.media.webrtc.DtlsIdentity;
 import io.shardcast.media.webrtc.Stun;
 import java.io.IOException;
@@ -15,30 +16,15 @@ import java.nio.channels.Selector;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Hashtable;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.bouncycastle.tls.CertificateRequest;
 import org.bouncycastle.tls.DTLSClientProtocol;
-import org.bouncycastle.tls.DefaultTlsClient;
-import org.bouncycastle.tls.HashAlgorithm;
-import org.bouncycastle.tls.ProtocolVersion;
 import org.bouncycastle.tls.SRTPProtectionProfile;
-import org.bouncycastle.tls.SignatureAlgorithm;
-import org.bouncycastle.tls.SignatureAndHashAlgorithm;
-import org.bouncycastle.tls.TlsAuthentication;
-import org.bouncycastle.tls.TlsCredentials;
-import org.bouncycastle.tls.TlsFatalAlert;
-import org.bouncycastle.tls.TlsSRTPUtils;
-import org.bouncycastle.tls.TlsServerCertificate;
 import org.bouncycastle.tls.UDPTransport;
-import org.bouncycastle.tls.UseSRTPData;
-import org.bouncycastle.tls.crypto.TlsCryptoParameters;
-import org.bouncycastle.tls.crypto.impl.bc.BcDefaultTlsCredentialedSigner;
 
 /**
  * Lean WebRTC viewers for the capacity benchmark: each posts a WHEP offer, checks ICE with the
@@ -128,7 +114,8 @@ final class WhepPlayers implements AutoCloseable {
     channel.write(ByteBuffer.wrap(check));
     ByteBuffer in = ByteBuffer.allocate(2048);
     channel.socket().receive(new java.net.DatagramPacket(in.array(), in.capacity()));
-    new DTLSClientProtocol().connect(new ViewerClient(identity, serverFingerprint),
+    new DTLSClientProtocol().connect(new DtlsClient(identity, serverFingerprint,
+        SRTPProtectionProfile.SRTP_AEAD_AES_128_GCM, SRTPProtectionProfile.SRTP_AES128_CM_HMAC_SHA1_80),
         new UDPTransport(channel.socket(), 1500));
     return new Viewer(channel, base + r.headers().firstValue("Location").orElseThrow(), serverUfrag, ufrag, serverPwd);
   }
@@ -222,52 +209,5 @@ final class WhepPlayers implements AutoCloseable {
     byte[] id = new byte[12];
     random.nextBytes(id);
     return id;
-  }
-
-  /** A browser's DTLS side as far as the node looks: DTLS 1.2, use_srtp, its certificate, the node's checked. */
-  private static final class ViewerClient extends DefaultTlsClient {
-    private final DtlsIdentity identity;
-    private final String serverFingerprint;
-
-    ViewerClient(DtlsIdentity identity, String serverFingerprint) {
-      super(identity.crypto);
-      this.identity = identity;
-      this.serverFingerprint = serverFingerprint;
-    }
-
-    @Override
-    protected ProtocolVersion[] getSupportedVersions() {
-      return ProtocolVersion.DTLSv12.only();
-    }
-
-    @Override
-    @SuppressWarnings({"rawtypes", "unchecked"})
-    public Hashtable getClientExtensions() throws IOException {
-      Hashtable ext = super.getClientExtensions();
-      TlsSRTPUtils.addUseSRTPExtension(ext, new UseSRTPData(new int[] {SRTPProtectionProfile.SRTP_AEAD_AES_128_GCM,
-          SRTPProtectionProfile.SRTP_AES128_CM_HMAC_SHA1_80},
-          new byte[0]));
-      return ext;
-    }
-
-    @Override
-    public TlsAuthentication getAuthentication() {
-      return new TlsAuthentication() {
-        @Override
-        public void notifyServerCertificate(TlsServerCertificate c) throws IOException {
-          String seen = DtlsIdentity.fingerprint(c.getCertificate().getCertificateAt(0).getEncoded());
-          if (!DtlsIdentity.sameFingerprint(seen, serverFingerprint)) {
-            throw new TlsFatalAlert(org.bouncycastle.tls.AlertDescription.bad_certificate);
-          }
-        }
-
-        @Override
-        public TlsCredentials getClientCredentials(CertificateRequest request) {
-          return new BcDefaultTlsCredentialedSigner(new TlsCryptoParameters(context), identity.crypto,
-              identity.privateKey, identity.certificate,
-              new SignatureAndHashAlgorithm(HashAlgorithm.sha256, SignatureAlgorithm.ecdsa));
-        }
-      };
-    }
   }
 }

@@ -52,11 +52,7 @@ class WhipPublishTest {
     LocalCluster.Node other = cluster.node(1);
     RoomScript room = new RoomScript(origin.http()).create("Live from the browser");
     try (BrowserContext host = chromium.viewer("en-US"); BrowserContext viewer = chromium.viewer("en-US")) {
-      Page console = host.newPage();
-      console.navigate(origin.http() + "/host/" + room.roomId() + "#token=" + room.hostToken());
-      console.locator("[data-testid=whip-start]").click();
-      console.waitForFunction("() => document.querySelector('[data-testid=whip-state]')?.textContent === 'On air'",
-          null, ViewerPageTest.WITHIN_30_S);
+      Page console = goLive(host, origin, room);
 
       // An FLV player on the other node: H.264 as the browser sent it, the Opus made into AAC.
       String flv = other.media() + "/live/" + room.roomId() + ".flv";
@@ -105,11 +101,7 @@ class WhipPublishTest {
     LocalCluster.Node other = cluster.node(1);
     RoomScript room = new RoomScript(origin.http()).create("Simulcast from the browser");
     try (BrowserContext host = chromium.viewer("en-US"); BrowserContext viewer = chromium.viewer("en-US")) {
-      Page console = host.newPage();
-      console.navigate(origin.http() + "/host/" + room.roomId() + "#token=" + room.hostToken());
-      console.locator("[data-testid=whip-start]").click();
-      console.waitForFunction("() => document.querySelector('[data-testid=whip-state]')?.textContent === 'On air'",
-          null, ViewerPageTest.WITHIN_30_S);
+      Page console = goLive(host, origin, room);
       // The camera (720p) goes out as three streams; the origin lists them as the room's layers.
       String layers = "";
       for (long until = System.nanoTime() + 30_000_000_000L; System.nanoTime() < until; Thread.sleep(500)) {
@@ -225,6 +217,16 @@ class WhipPublishTest {
           }""", List.of(node.media() + "/whip/" + room.roomId(), room.hostToken()));
       assertEquals("401 TOKEN_MISSING | 403 FORBIDDEN | 400 BAD_SDP | 406 NO_USABLE_VIDEO", refusals);
     }
+  }
+
+  /** The host console of {@code room} on {@code node}, gone live from this browser (WHIP): "On air". */
+  private static Page goLive(BrowserContext host, LocalCluster.Node node, RoomScript room) {
+    Page console = host.newPage();
+    console.navigate(node.http() + "/host/" + room.roomId() + "#token=" + room.hostToken());
+    console.locator("[data-testid=whip-start]").click();
+    console.waitForFunction("() => document.querySelector('[data-testid=whip-state]')?.textContent === 'On air'",
+        null, ViewerPageTest.WITHIN_30_S);
+    return console;
   }
 
   private static String videoTimes(FlvTap tap) {

@@ -399,26 +399,11 @@ final class WhipSession extends PeerSession {
     return at;
   }
 
-  private long nacksSent() {
+  /** A count summed over the layers' reorder buffers. */
+  private long sum(java.util.function.ToLongFunction<ReorderBuffer> count) {
     long n = 0;
     for (int i = 0; reorder != null && i < reorder.length; i++) {
-      n += reorder[i].nacksSent;
-    }
-    return n;
-  }
-
-  private long recovered() {
-    long n = 0;
-    for (int i = 0; reorder != null && i < reorder.length; i++) {
-      n += reorder[i].recovered;
-    }
-    return n;
-  }
-
-  private long givenUp() {
-    long n = 0;
-    for (int i = 0; reorder != null && i < reorder.length; i++) {
-      n += reorder[i].givenUp;
+      n += count.applyAsLong(reorder[i]);
     }
     return n;
   }
@@ -438,7 +423,8 @@ final class WhipSession extends PeerSession {
     return "received " + videoPackets + " video and " + audioPackets + " audio packets, video frames "
         + (depacketizers == null ? "none" : frames) + ", keyframes asked " + keyframesAsked
         + (unknownStream > 0 ? ", packets of no layer " + unknownStream : "")
-        + ", NACKs " + nacksSent() + " (recovered " + recovered() + ", given up " + givenUp() + "; "
+        + ", NACKs " + sum(r -> r.nacksSent) + " (recovered " + sum(r -> r.recovered) + ", given up "
+        + sum(r -> r.givenUp) + "; "
         + (rtxPayloadType < 0 ? "no RTX" : "RTX " + rtxPackets + ", probes " + rtxProbes) + ")"
         + (transport == null ? "" : ", transport feedback for " + transport.reported + " packets")
         + ", malformed " + malformed + ", refused by SRTP " + srtpRefused

@@ -8,29 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.io.IOException;
 import java.util.Arrays;
-import java.util.Hashtable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import org.bouncycastle.tls.CertificateRequest;
 import org.bouncycastle.tls.DTLSClientProtocol;
 import org.bouncycastle.tls.DTLSServerProtocol;
-import org.bouncycastle.tls.DefaultTlsClient;
-import org.bouncycastle.tls.ExporterLabel;
-import org.bouncycastle.tls.HashAlgorithm;
-import org.bouncycastle.tls.ProtocolVersion;
 import org.bouncycastle.tls.SRTPProtectionProfile;
-import org.bouncycastle.tls.SignatureAlgorithm;
-import org.bouncycastle.tls.SignatureAndHashAlgorithm;
-import org.bouncycastle.tls.TlsAuthentication;
-import org.bouncycastle.tls.TlsCredentials;
-import org.bouncycastle.tls.TlsFatalAlert;
-import org.bouncycastle.tls.TlsSRTPUtils;
-import org.bouncycastle.tls.TlsServerCertificate;
-import org.bouncycastle.tls.UseSRTPData;
-import org.bouncycastle.tls.crypto.TlsCryptoParameters;
-import org.bouncycastle.tls.crypto.impl.bc.BcDefaultTlsCredentialedSigner;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -42,71 +26,8 @@ import org.junit.jupiter.api.Test;
  */
 class DtlsSrtpTest {
 
-  /** A browser's DTLS side, as far as the test needs one. */
-  static final class BrowserClient extends DefaultTlsClient {
-    final DtlsIdentity identity;
-    final String serverFingerprint;
-    final int[] profiles;
-    final AtomicReference<byte[]> keys = new AtomicReference<>();
-    int profile = -1;
-
-    BrowserClient(DtlsIdentity identity, String serverFingerprint, int... profiles) {
-      super(identity.crypto);
-      this.identity = identity;
-      this.serverFingerprint = serverFingerprint;
-      this.profiles = profiles;
-    }
-
-    @Override
-    protected ProtocolVersion[] getSupportedVersions() {
-      return ProtocolVersion.DTLSv12.only();
-    }
-
-    @Override
-    @SuppressWarnings({"rawtypes", "unchecked"})
-    public Hashtable getClientExtensions() throws IOException {
-      Hashtable ext = super.getClientExtensions();
-      TlsSRTPUtils.addUseSRTPExtension(ext, new UseSRTPData(profiles, new byte[0]));
-      return ext;
-    }
-
-    @Override
-    @SuppressWarnings("rawtypes")
-    public void processServerExtensions(Hashtable serverExtensions) throws IOException {
-      super.processServerExtensions(serverExtensions);
-      profile = TlsSRTPUtils.getUseSRTPExtension(serverExtensions).getProtectionProfiles()[0];
-    }
-
-    @Override
-    public TlsAuthentication getAuthentication() {
-      return new TlsAuthentication() {
-        @Override
-        public void notifyServerCertificate(TlsServerCertificate c) throws IOException {
-          String seen = DtlsIdentity.fingerprint(c.getCertificate().getCertificateAt(0).getEncoded());
-          if (!DtlsIdentity.sameFingerprint(seen, serverFingerprint)) {
-            throw new TlsFatalAlert(org.bouncycastle.tls.AlertDescription.bad_certificate);
-          }
-        }
-
-        @Override
-        public TlsCredentials getClientCredentials(CertificateRequest request) {
-          return new BcDefaultTlsCredentialedSigner(new TlsCryptoParameters(context), identity.crypto,
-              identity.privateKey, identity.certificate,
-              new SignatureAndHashAlgorithm(HashAlgorithm.sha256, SignatureAlgorithm.ecdsa));
-        }
-      };
-    }
-
-    @Override
-    public void notifyHandshakeComplete() throws IOException {
-      super.notifyHandshakeComplete();
-      int length = 2 * (SrtpTlsServer.keyLength(profile) + SrtpTlsServer.saltLength(profile));
-      keys.set(context.exportKeyingMaterial(ExporterLabel.dtls_srtp, null, length));
-    }
-  }
-
   /** Runs a handshake; returns the server and client once both are done (or the first failure). */
-  private static SrtpTlsServer handshake(SrtpTlsServer server, BrowserClient client) throws Exception {
+  private static SrtpTlsServer handshake(SrtpTlsServer server, DtlsClient client) throws Exception {
     AtomicReference<DtlsTransport> toServer = new AtomicReference<>();
     AtomicReference<DtlsTransport> toClient = new AtomicReference<>();
     toServer.set(new DtlsTransport((b, o, l) -> toClient.get().offer(b, o, l)));
@@ -137,9 +58,10 @@ class DtlsSrtpTest {
     DtlsIdentity browser = DtlsIdentity.create();
     for (int profile : new int[] {SRTPProtectionProfile.SRTP_AEAD_AES_128_GCM,
         SRTPProtectionProfile.SRTP_AES128_CM_HMAC_SHA1_80}) {
-      BrowserClient client = new BrowserClient(browser, node.fingerprint, profile);
+      DtlsClient client = new DtlsClient(browser, node.fingerprint, profile);
       SrtpTlsServer server = handshake(new SrtpTlsServer(node, browser.fingerprint), client);
       assertEquals(profile, server.profile());
+      assertEquals(profile, client.profile(), "the client took the profile the node chose");
       assertNotNull(server.keyingMaterial());
       assertArrayEquals(client.keys.get(), server.keyingMaterial(), "one set of keys for both sides");
 
@@ -176,7 +98,7 @@ class DtlsSrtpTest {
     DtlsIdentity node = DtlsIdentity.create();
     DtlsIdentity browser = DtlsIdentity.create();
     DtlsIdentity impostor = DtlsIdentity.create();
-    BrowserClient client = new BrowserClient(impostor, node.fingerprint, SRTPProtectionProfile.SRTP_AES128_CM_HMAC_SHA1_80);
+    DtlsClient client = new DtlsClient(impostor, node.fingerprint, SRTPProtectionProfile.SRTP_AES128_CM_HMAC_SHA1_80);
     SrtpTlsServer server = new SrtpTlsServer(node, browser.fingerprint);
     Exception e = assertThrows(Exception.class, () -> handshake(server, client));
     assertNull(server.keyingMaterial(), "no keys for the impostor: " + e);
