@@ -48,6 +48,16 @@ class ViewerPageTest {
     }
   }
 
+  /** The last {@code n} lines of {@code file} that contain {@code marker}. */
+  static String lastLines(java.nio.file.Path file, String marker, int n) {
+    try {
+      List<String> lines = java.nio.file.Files.readAllLines(file).stream().filter(l -> l.contains(marker)).toList();
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - n), lines.size()));
+    } catch (java.io.IOException e) {
+      return "(" + e.getMessage() + ")";
+    }
+  }
+
   static final Page.WaitForFunctionOptions WITHIN_30_S = new Page.WaitForFunctionOptions().setTimeout(30_000);
 
   @Test
@@ -339,7 +349,17 @@ class ViewerPageTest {
         page.selectOption("[data-testid=layers]", "");
         // The viewers move once the side camera's stream is here, at its keyframe.
         hostRetrying(room, "camera", RoomScript.body().put("camera", "side"));
-        page.waitForFunction("() => document.querySelector('video').videoWidth === 480", null, WITHIN_30_S);
+        try {
+          page.waitForFunction("() => document.querySelector('video').videoWidth === 480", null, WITHIN_30_S);
+        } catch (RuntimeException e) {
+          // Seen once on a loaded machine: say where the page and the nodes were.
+          throw new AssertionError("the picture did not follow the camera switch: page " + page.evaluate(
+              "() => JSON.stringify({ transport: window.shardcast.transport, node: window.shardcast.mediaNode,"
+              + " width: document.querySelector('video').videoWidth, frames: document.querySelector('video')"
+              + ".getVideoPlaybackQuality().totalVideoFrames })") + "; side camera: " + lastLines(work.resolve("side.log"),
+              "", 3) + "; nodes: " + lastLines(origin.log(), "amera", 6) + " | " + lastLines(cluster.node(1).log(), "amera", 6)
+              + " | " + lastLines(cluster.node(1).log(), "WHEP", 3), e);
+        }
         int frames = ((Number) page.evaluate("() => document.querySelector('video').getVideoPlaybackQuality()"
             + ".totalVideoFrames")).intValue();
         page.waitForFunction("n => document.querySelector('video').getVideoPlaybackQuality().totalVideoFrames > n + 25",
