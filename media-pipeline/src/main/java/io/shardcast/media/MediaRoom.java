@@ -140,15 +140,22 @@ public final class MediaRoom {
   }
 
   /**
-   * Milliseconds on the room clock for a publisher whose stream started at {@code firstMillis}
-   * (epoch) : every track of the room shares one clock, so a viewer switching camera or layer sees
-   * time run on.
+   * What to add to a new publisher's timestamps to put them on the room's clock, from its first
+   * frame ({@code timestamp}, arrived at {@code nowMillis}): every track of the room shares one
+   * clock, so a viewer switching camera or layer sees time run on. The offset follows the wall
+   * clock since the room's first publisher, but never puts the new stream behind the newest frame
+   * the room has: an encoder's start-up delay (or the first publisher's) would otherwise leave a
+   * second camera's clock behind the one on air, and viewers, who only switch to a keyframe past
+   * what they have shown, would wait for it for ever. Ahead is harmless: the switch skips ahead.
    */
-  public synchronized long clockOffset(long streamStartEpochMillis) {
+  public synchronized long clockOffset(long timestamp, long nowMillis) {
+    long start = nowMillis - timestamp;
     if (clockZeroMillis < 0) {
-      clockZeroMillis = streamStartEpochMillis;
+      clockZeroMillis = start;
     }
-    return streamStartEpochMillis - clockZeroMillis;
+    long byWall = start - clockZeroMillis;
+    long newest = latestTimestamp;
+    return newest < 0 ? byWall : Math.max(byWall, newest + 1 - timestamp);
   }
 
   /**

@@ -25,7 +25,7 @@ public final class OriginPublisher {
   private final TrackKey key;
   private Track track;
   private MediaRoom room;
-  private long clockOffset = Long.MIN_VALUE;
+  private PublisherClock clock = new PublisherClock();
   private CueStamper cues;
   private int nalLengthSize = 4;
   private final ArrayList<String> seiMessages = new ArrayList<>();
@@ -51,6 +51,16 @@ public final class OriginPublisher {
     return this;
   }
 
+  /**
+   * Puts this stream on the same clock as another of the same encoder (a browser's simulcast
+   * layers, whose times already agree): one offset for both, so their frames of one capture keep
+   * one time in the room. Before the first frame.
+   */
+  public OriginPublisher sharingClock(PublisherClock shared) {
+    this.clock = shared;
+    return this;
+  }
+
   /** A frame of {@code kind} at the publisher's {@code timestamp} (ms). */
   public void frame(int kind, long timestamp, byte[] body) {
     if (track == null) {
@@ -69,10 +79,7 @@ public final class OriginPublisher {
       track.publish(new MediaFrame(kind, 0, body, MediaClock.nowMicros()));
       return;
     }
-    if (clockOffset == Long.MIN_VALUE) {
-      clockOffset = room.clockOffset(System.currentTimeMillis() - timestamp);
-    }
-    long ts = Math.max(0, timestamp + clockOffset);
+    long ts = Math.max(0, timestamp + clock.offset(room, timestamp));
     long ingest = MediaClock.nowMicros();
     if (kind == Flv.VIDEO) {
       if (Flv.isVideoConfig(body)) {

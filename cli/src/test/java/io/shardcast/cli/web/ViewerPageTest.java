@@ -352,13 +352,15 @@ class ViewerPageTest {
         try {
           page.waitForFunction("() => document.querySelector('video').videoWidth === 480", null, WITHIN_30_S);
         } catch (RuntimeException e) {
-          // Seen once on a loaded machine: say where the page and the nodes were.
+          // Say where the page and the nodes were (the origin's layers name the camera it has on the air).
           throw new AssertionError("the picture did not follow the camera switch: page " + page.evaluate(
               "() => JSON.stringify({ transport: window.shardcast.transport, node: window.shardcast.mediaNode,"
               + " width: document.querySelector('video').videoWidth, frames: document.querySelector('video')"
               + ".getVideoPlaybackQuality().totalVideoFrames })") + "; side camera: " + lastLines(work.resolve("side.log"),
               "", 3) + "; nodes: " + lastLines(origin.log(), "amera", 6) + " | " + lastLines(cluster.node(1).log(), "amera", 6)
-              + " | " + lastLines(cluster.node(1).log(), "WHEP", 3), e);
+              + " | " + lastLines(cluster.node(1).log(), "WHEP", 3) + "; layers here: "
+              + new RestClient().get(cluster.node(1).media() + "/live/" + room.roomId() + "/layers").body()
+              + ", at the origin: " + new RestClient().get(origin.media() + "/live/" + room.roomId() + "/layers").body(), e);
         }
         int frames = ((Number) page.evaluate("() => document.querySelector('video').getVideoPlaybackQuality()"
             + ".totalVideoFrames")).intValue();

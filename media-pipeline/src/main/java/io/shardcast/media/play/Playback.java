@@ -48,6 +48,8 @@ public final class Playback {
   private long firstCallMillis;
   /** How long a new viewer waits for the active camera before it starts on another one. */
   private static final long CAMERA_WAIT_MILLIS = 2_000;
+  /** How far the picture may hold for a camera or layer whose clock runs behind (see {@link #holdsFor}). */
+  static final long MAX_HOLD_MILLIS = 2_000;
 
   public Playback(MediaRoom room, String camera, String layer, int encoding, int loop, int loops,
       long maxLagMillis, LayerSelector layers) {
@@ -98,6 +100,9 @@ public final class Playback {
         return null;
       }
       MediaFrame f = track.frame(next);
+      if (f != null && target != null && f.isVideo() && holdsFor(target, f.timestamp)) {
+        return null;
+      }
       if (f == null) {
         // Overwritten before this viewer got it: it is a ring length behind; start again at the newest keyframe.
         droppedVideo++;
@@ -189,6 +194,19 @@ public final class Playback {
       return;
     }
     target = desired == track ? null : desired;
+  }
+
+  /**
+   * Whether the frame at {@code timestamp} of the current track waits for {@code t}, the track this
+   * viewer is to switch to: when {@code t} is flowing but its clock runs behind (another encoder's
+   * clock drifts, or started late), showing on would keep the viewer ahead of every keyframe
+   * {@code t} has, and the switch would never come. So the picture holds (at most
+   * {@link #MAX_HOLD_MILLIS}) until {@code t}'s time passes it, and the switch is at {@code t}'s
+   * next keyframe.
+   */
+  private static boolean holdsFor(Track t, long timestamp) {
+    long behind = timestamp - t.latestTimestamp();
+    return behind >= 0 && behind <= MAX_HOLD_MILLIS && t.lastKeyframeSeq() >= 0 && !t.ended();
   }
 
   /** A track can be joined once it has a keyframe, its sequence header, and is past what was shown. */

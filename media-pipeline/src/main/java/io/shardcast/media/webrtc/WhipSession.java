@@ -3,6 +3,7 @@ package io.shardcast.media.webrtc;
 import io.shardcast.media.MediaDirectory;
 import io.shardcast.media.MediaHub;
 import io.shardcast.media.OriginPublisher;
+import io.shardcast.media.PublisherClock;
 import io.shardcast.media.TrackKey;
 import io.shardcast.media.flv.Flv;
 import io.shardcast.media.format.MediaFormatException;
@@ -115,13 +116,16 @@ final class WhipSession extends PeerSession {
     publishers = new OriginPublisher[layers.size()];
     depacketizers = new RtpDepacketizer[layers.size()];
     reorder = new ReorderBuffer[layers.size()];
+    SimulcastClock clock = new SimulcastClock(layers.size());
+    PublisherClock roomClock = new PublisherClock();
     for (int i = 0; i < publishers.length; i++) {
       int layer = i;
       reorder[i] = new ReorderBuffer((p, length) -> deliver(layer, p, length));
       OriginPublisher publisher = new OriginPublisher(hub, directory, roomId, new TrackKey(key.camera(), layers.get(i)))
-          .withOwnOpus();
+          .withOwnOpus().sharingClock(roomClock);
       publishers[i] = publisher;
-      depacketizers[i] = new RtpDepacketizer(publisher::frame);
+      depacketizers[i] = new RtpDepacketizer((kind, ms, body) ->
+          publisher.frame(kind, kind == Flv.VIDEO ? clock.video(layer, ms) : ms, body));
     }
     if (audioPayloadType >= 0 && AudioTranscoder.available()) {
       try {

@@ -97,28 +97,78 @@ class PlaybackTest {
   @Test
   void aCameraSwitchWaitsForTheNewCamerasNextKeyframeAndResendsItsHeaders() {
     Track a = start(hub, "main");
-    stream(a, 0, 2);
+    Track b = start(hub, "close-up");
+    together(a, b, 0, 2500);
     Playback p = viewer(hub.room("r"));
     drain(p, 10_000);
-    Track b = start(hub, "close-up");
-    stream(b, 0, 2);
     hub.room("r").activeCamera("close-up");
-    stream(a, 2000, 1);
+    together(a, b, 2500, 2980);
     List<Sent> mid = drain(p, 10_000);
-    assertTrue(mid.stream().noneMatch(Sent::config) && mid.size() > 50,
-        "main goes on until close-up has a keyframe newer than what was shown (its latest is at 1 s): " + mid.size());
-    stream(b, 2000, 2);
+    assertTrue(mid.stream().noneMatch(Sent::config) && mid.size() > 30,
+        "main goes on until close-up has a keyframe newer than what was shown (its latest is at 2 s): " + mid.size());
+    together(a, b, 3000, 4000);
     List<Sent> after = drain(p, 10_000);
     assertTrue(after.get(0).config() && after.get(1).config(), "close-up's sequence headers first: " + after.subList(0, 3));
     Sent key = after.get(2);
     assertTrue(key.keyframe() && key.ts() == 3000, "then its next keyframe: " + key);
+    assertTimeRunsOn(after.subList(2, after.size()));
+    assertEquals(1, p.switches());
+  }
+
+  @Test
+  void aCameraWhoseClockRunsBehindHoldsThePictureUntilItsTimeComesThenIsSwitchedTo() {
+    Track a = start(hub, "main");
+    stream(a, 0, 3);
+    Playback p = viewer(hub.room("r"));
+    drain(p, 10_000); // shown up to 2.96 s
+    Track b = start(hub, "close-up");
+    stream(b, 0, 2); // its encoder's clock is a second behind main's
+    hub.room("r").activeCamera("close-up");
+    stream(a, 3000, 1);
+    assertEquals(List.of(), drain(p, 10_000), "main holds: showing on would stay ahead of every close-up keyframe");
+    stream(b, 2000, 2);
+    List<Sent> after = drain(p, 10_000);
+    assertTrue(after.get(0).config() && after.get(2).keyframe() && after.get(2).ts() == 3000,
+        "close-up from its first keyframe past what was shown: " + after.subList(0, 3));
+    assertTimeRunsOn(after.subList(2, after.size()));
+    assertEquals(1, p.switches());
+  }
+
+  @Test
+  void aCameraWithNoPictureYetOrFarBehindDoesNotHoldThePicture() {
+    Track a = start(hub, "main");
+    stream(a, 0, 3);
+    Playback p = viewer(hub.room("r"));
+    drain(p, 10_000);
+    Track b = start(hub, "close-up"); // on the air before its first keyframe is here
+    hub.room("r").activeCamera("close-up");
+    stream(a, 3000, 1);
+    assertTrue(drain(p, 10_000).size() > 50, "main goes on while close-up has nothing to show");
+    stream(b, 0, 1); // three seconds behind: beyond what a picture may hold
+    stream(a, 4000, 1);
+    assertTrue(drain(p, 10_000).size() > 50, "main goes on");
+    assertEquals(0, p.switches());
+  }
+
+  /** Both cameras live at once, frame by frame, on one clock, from {@code from} to {@code until} ms. */
+  private static void together(Track a, Track b, long from, long until) {
+    for (long ms = from; ms < until; ms += 20) {
+      for (Track t : List.of(a, b)) {
+        if (ms % 40 == 0) {
+          t.publish(video(ms, ms % 1000 == 0));
+        }
+        t.publish(audio(ms));
+      }
+    }
+  }
+
+  private static void assertTimeRunsOn(List<Sent> sent) {
     long lastVideo = -1;
-    for (Sent s : after.subList(2, after.size())) {
+    for (Sent s : sent) {
       if (s.kind() == Flv.VIDEO) {
-        assertTrue(s.ts() > lastVideo, "time never runs backwards");
+        assertTrue(s.ts() > lastVideo, "time never runs backwards: " + s.ts() + " after " + lastVideo);
         lastVideo = s.ts();
       }
     }
-    assertEquals(1, p.switches());
   }
 }
