@@ -7,6 +7,7 @@ import io.shardcast.media.StaticDirectory;
 import io.shardcast.media.serve.MediaServer;
 import io.shardcast.media.serve.MediaSettings;
 import io.shardcast.testkit.media.Ffmpeg;
+import io.shardcast.testkit.media.NginxRtmp;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -274,74 +275,6 @@ public final class MediaBench implements Callable<Integer> {
         .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("publisher.log").toFile())).start();
   }
 
-  /** nginx with libnginx-mod-rtmp, one worker process, serving live RTMP on a free port. */
-  static final class NginxRtmp implements AutoCloseable {
-    final int port;
-    final Process master;
-
-    private NginxRtmp(int port, Process master) {
-      this.port = port;
-      this.master = master;
-    }
-
-    static NginxRtmp start(Path dir) throws Exception {
-      Path module = Path.of("/usr/lib/nginx/modules/ngx_rtmp_module.so");
-      if (!Files.exists(module) || !Files.isExecutable(Path.of("/usr/sbin/nginx"))) {
-        throw new IllegalStateException("nginx and libnginx-mod-rtmp are not installed (apt-get install nginx "
-            + "libnginx-mod-rtmp)");
-      }
-      int port;
-      try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-        port = s.getLocalPort();
-      }
-      Path conf = dir.resolve("nginx.conf");
-      Files.writeString(conf, "load_module " + module + ";\nworker_processes 1;\nworker_rlimit_nofile 200000;\n"
-          + "daemon off;\nerror_log " + dir.resolve("nginx-error.log") + " warn;\npid " + dir.resolve("nginx.pid") + ";\n"
-          + "events { worker_connections 100000; }\n"
-          + "rtmp { server { listen 127.0.0.1:" + port + "; chunk_size 4096; application live { live on; } } }\n");
-      Process p = new ProcessBuilder("/usr/sbin/nginx", "-c", conf.toString(), "-p", dir.toString())
-          .redirectErrorStream(true).redirectOutput(dir.resolve("nginx.out").toFile()).start();
-      Thread.sleep(1000);
-      if (!p.isAlive()) {
-        throw new IllegalStateException("nginx did not start: " + Files.readString(dir.resolve("nginx.out")));
-      }
-      return new NginxRtmp(port, p);
-    }
-
-    long workerPid() {
-      return master.children().findFirst().map(ProcessHandle::pid).orElse(master.pid());
-    }
-
-    /** The master and its worker: nginx as a whole. */
-    List<Long> pids() {
-      List<Long> pids = new ArrayList<>(List.of(master.pid()));
-      master.children().forEach(c -> pids.add(c.pid()));
-      return pids;
-    }
-
-    /** CPU time of the worker in nanoseconds (utime + stime from /proc). */
-    long cpuNanos() {
-      return ProcessUsage.cpuNanos(workerPid());
-    }
-
-    long rssBytes() {
-      return ProcessUsage.rssBytes(workerPid());
-    }
-
-    @Override
-    public void close() {
-      // The master first: a master that outlives its worker starts another, which then outlives it.
-      List<ProcessHandle> workers = master.descendants().toList();
-      master.destroyForcibly();
-      try {
-        master.waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      workers.forEach(ProcessHandle::destroyForcibly);
-    }
-  }
-
   /**
    * Each server's ramp, one after the other: warm-up at the first count, then steps of {@link #step}
    * viewers until one leaves a viewer behind. The players' core is watched too: a ramp that ends
@@ -417,7 +350,7 @@ public final class MediaBench implements Callable<Integer> {
     if (kind != Kind.NGINX) {
       ngx = null;
     }
-    long memBefore = ngx != null ? ngx.rssBytes() : usedHeap();
+    long memBefore = ngx != null ? ProcessUsage.rssBytes(ngx.workerPid()) : usedHeap();
     MediaPlayers players = null;
     WhepPlayers whep = null;
     Thread t = null;
@@ -434,7 +367,7 @@ public final class MediaBench implements Callable<Integer> {
     }
     Thread.sleep(5000); // all connected, past the first GOP burst
     System.gc();
-    long memAfter = ngx != null ? ngx.rssBytes() : usedHeap();
+    long memAfter = ngx != null ? ProcessUsage.rssBytes(ngx.workerPid()) : usedHeap();
     long[] start = whep != null ? whep.snapshot() : players.snapshot(true);
     if (kind != Kind.NGINX) {
       server.resetDelivery();
@@ -482,7 +415,7 @@ public final class MediaBench implements Callable<Integer> {
 
   private static long cpuNanos(Kind kind, MediaServer server, NginxRtmp ngx) {
     return switch (kind) {
-      case NGINX -> ngx.cpuNanos();
+      case NGINX -> ProcessUsage.cpuNanos(ngx.workerPid());
       case WEBRTC -> server.webrtcCpuNanos();
       case FLV -> server.loopCpuNanos();
     };

@@ -3,6 +3,7 @@ package io.shardcast.bench;
 import io.shardcast.testkit.cluster.LocalCluster;
 import io.shardcast.testkit.cluster.NodeProgram;
 import io.shardcast.testkit.load.RoomScript;
+import io.shardcast.testkit.media.NginxRtmp;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -79,7 +80,7 @@ final class RealPlayersRun {
       }
     }
     if (settings.nginx()) {
-      try (MediaBench.NginxRtmp ngx = MediaBench.NginxRtmp.start(dir)) {
+      try (NginxRtmp ngx = NginxRtmp.start(dir)) {
         String url = "rtmp://127.0.0.1:" + ngx.port + "/live/bench";
         Process pub = MediaBench.publish(clip, url, dir);
         try {

@@ -12,6 +12,7 @@ import io.shardcast.testkit.load.RoomScript;
 import io.shardcast.testkit.load.Viewer;
 import io.shardcast.testkit.media.FlvTap;
 import io.shardcast.testkit.media.Ffmpeg;
+import io.shardcast.testkit.media.NginxRtmp;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -74,6 +75,52 @@ class MediaClusterTest {
       }
       assertTrue(System.currentTimeMillis() < until, "the room went live: " + route);
       Thread.sleep(200);
+    }
+  }
+
+  @Test
+  void theHostRestreamsTheShowToAPlatformThatPlaysItAndTheKeyIsShownNowhere() throws Exception {
+    LocalCluster.Node origin = cluster.nodes().get(0);
+    LocalCluster.Node other = cluster.nodes().get(1);
+    RoomScript room = new RoomScript(origin.http()).create("Restreamed");
+    try (NginxRtmp platform = NginxRtmp.start(work.resolve("platform-" + room.roomId()))) {
+      RestClient rest = new RestClient();
+      String destinations = other.http() + "/api/rooms/" + room.roomId() + "/destinations";
+      String body = "{\"platform\":\"nginx\",\"url\":\"rtmp://127.0.0.1:" + platform.port
+          + "/live\",\"streamKey\":\"show-secret-1\"}";
+      RestClient.Response ftp = rest.post(destinations, room.hostToken(),
+          "{\"platform\":\"x\",\"url\":\"ftp://files.example/up\",\"streamKey\":\"k\"}");
+      assertEquals(400, ftp.status(), ftp.body().toString());
+      assertTrue(ftp.body().path("message").asText().contains("rtmp://"), ftp.body().toString());
+      assertEquals(401, rest.post(destinations, null, body).status(), "a destination is the host's to add");
+      assertEquals(403, rest.post(destinations, "not-the-host", body).status());
+      RestClient.Response added = rest.post(destinations, room.hostToken(), body);
+      assertEquals(201, added.status(), added.body().toString());
+      assertEquals("idle", added.body().path("destinations").get(0).path("state").asText(), "before the show starts");
+
+      // The show starts on the origin: the push starts with it, from there, and the platform plays it.
+      publish(origin, room, "", "640x360", "restreamed");
+      JsonNode shown = rest.get(destinations, room.hostToken()).body();
+      for (long until = System.currentTimeMillis() + 30_000; !shown.path("destinations").get(0).path("state").asText()
+          .equals("live"); shown = rest.get(destinations, room.hostToken()).body()) {
+        assertTrue(System.currentTimeMillis() < until, "the push went live: " + shown);
+        Thread.sleep(200);
+      }
+      String played = "rtmp://127.0.0.1:" + platform.port + "/live/show-secret-1";
+      List<String> streams = Ffmpeg.streams(played, work, "platform-probe");
+      assertTrue(streams.contains("h264,video") && streams.contains("aac,audio"), "as ingested: " + streams);
+      Ffmpeg.Decoded decoded = Ffmpeg.decode(played, 3, work, "platform-decode");
+      assertTrue(decoded.clean() && decoded.videoFrames() >= 40, "the platform plays the show: "
+          + decoded.videoFrames() + " frames, " + decoded.errors());
+
+      RestClient.Response removed = rest.delete(destinations + "/nginx", room.hostToken());
+      assertEquals(200, removed.status(), removed.body().toString());
+      assertEquals(0, removed.body().path("destinations").size());
+      for (LocalCluster.Node n : cluster.nodes()) {
+        assertTrue(!java.nio.file.Files.readString(n.log()).contains("show-secret-1"), "the key is in no log line");
+      }
+      assertTrue(!(added.body().toString() + shown + removed.body()).contains("show-secret-1"),
+          "the key is in no answer");
     }
   }
 

@@ -140,7 +140,7 @@ public final class MediaFrame {
   private ByteBuffer rtmp() {
     int csid = kind == Flv.VIDEO ? RTMP_CSID_VIDEO : kind == Flv.AUDIO ? RTMP_CSID_AUDIO : RTMP_CSID_DATA;
     ByteBuffer b = ByteBuffer.allocateDirect(ChunkWriter.encodedLength(csid, timestamp, body.length, RTMP_CHUNK_SIZE));
-    ChunkWriter.write(b, csid, kind, RTMP_PLAY_STREAM, timestamp, ByteBuffer.wrap(body), RTMP_CHUNK_SIZE);
+    ChunkWriter.write(b, csid, kind, RTMP_PLAY_STREAM, timestamp, body, RTMP_CHUNK_SIZE);
     b.flip();
     return b;
   }

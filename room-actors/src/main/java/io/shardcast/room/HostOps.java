@@ -1,5 +1,6 @@
 package io.shardcast.room;
 
+import io.shardcast.media.restream.RtmpUrl;
 import io.shardcast.room.reply.RoomReply.Reason;
 import io.shardcast.room.reply.RoomReply.Rejected;
 import io.shardcast.room.state.HostOp;
@@ -104,8 +105,45 @@ final class HostOps {
         return Decision.bad("userId (1..128 chars) and durationMs 0.." + MAX_MUTE_MILLIS + " (0 lifts a mute) are required");
       }
       return Decision.accept(new UserMuted(seq, p.userId(), p.durationMillis() == 0 ? 0 : nowMillis + p.durationMillis()));
+    } else if (op instanceof AddDestination p) {
+      return addDestination(state, p);
+    } else if (op instanceof RemoveDestination p) {
+      if (!state.destinations.containsKey(p.destinationId())) {
+        return Decision.reject(Reason.UNKNOWN_DESTINATION, "no destination " + p.destinationId());
+      }
+      return Decision.accept(new DestinationRemoved(0, p.destinationId()));
     }
     return Decision.bad("unknown host operation");
+  }
+
+  /** A room restreams to at most this many platforms at once (each push is a copy of the stream). */
+  static final int MAX_DESTINATIONS = 8;
+
+  private static Decision addDestination(RoomState state, AddDestination p) {
+    if (!Ids.valid(p.platform()) || (p.layer() != null && !Ids.valid(p.layer()))
+        || (p.destinationId() != null && !Ids.valid(p.destinationId()))) {
+      return Decision.bad("platform (and destinationId, layer when given) must be 1..64 of [A-Za-z0-9_-]");
+    }
+    try {
+      RtmpUrl.parse(p.url(), p.streamKey());
+    } catch (IllegalArgumentException e) {
+      return Decision.bad(e.getMessage());
+    }
+    if (state.destinations.size() >= MAX_DESTINATIONS) {
+      return Decision.reject(Reason.TOO_MANY_DESTINATIONS, "a room restreams to at most " + MAX_DESTINATIONS
+          + " destinations; remove one first");
+    }
+    String id = p.destinationId();
+    if (id != null && state.destinations.containsKey(id)) {
+      return Decision.reject(Reason.DESTINATION_EXISTS, "destination " + id + " exists");
+    }
+    if (id == null) {
+      id = p.platform();
+      for (int n = 2; state.destinations.containsKey(id); n++) {
+        id = p.platform() + "-" + n;
+      }
+    }
+    return Decision.accept(new DestinationAdded(0, id, p.platform(), p.url().trim(), p.streamKey(), p.layer()));
   }
 
   private static boolean blankOrLong(String s, int max) {

@@ -9,6 +9,7 @@ import io.shardcast.room.fanout.RecentFrames;
 import io.shardcast.room.media.MediaNode;
 import io.shardcast.room.media.MediaRoute;
 import io.shardcast.room.reply.RoomReply;
+import io.shardcast.room.restream.RestreamView;
 import io.shardcast.room.reply.RoomReply.Reason;
 import io.shardcast.room.reply.RoomReply.Rejected;
 import io.shardcast.room.state.CborSerializable;
@@ -154,6 +155,9 @@ public final class LiveRoom extends EventSourcedBehavior<LiveRoom.Command, RoomE
   public record MediaOrigin(ActorRef<MediaNode> router, String endpoint, boolean live, long mediaTimestamp,
       long mediaAtMillis) implements Command {}
 
+  /** The origin at {@code endpoint} reporting how the room's restream pushes are doing. */
+  public record RestreamStatus(String endpoint, List<MediaNode.PushState> pushes) implements Command {}
+
   /** A node with viewers of the room (re)subscribing ({@code watching}) or leaving; replyTo may be null. */
   public record MediaWatch(ActorRef<MediaNode> router, String endpoint, boolean watching,
       ActorRef<RoomReply.ToMedia> replyTo)
@@ -209,6 +213,8 @@ public final class LiveRoom extends EventSourcedBehavior<LiveRoom.Command, RoomE
   private long pendingLikes;
   /** Where the room's media comes from and goes (soft state, refreshed by the nodes). */
   private final MediaRoute media;
+  /** How the origin last said the room's restream pushes are doing (not persisted: the origin reports every 2 s). */
+  private final RestreamView restreams = new RestreamView();
 
   private LiveRoom(ActorContext<Command> ctx, TimerScheduler<Command> timers, String roomId, RoomSettings settings) {
     super(
@@ -308,12 +314,17 @@ public final class LiveRoom extends EventSourcedBehavior<LiveRoom.Command, RoomE
           if (c.live()) {
             media.origin(c.router(), c.endpoint(), s.room().camera, System.currentTimeMillis());
             media.anchor(c.mediaTimestamp(), c.mediaAtMillis());
+            restream(s.room());
           } else {
             media.originGone(c.endpoint());
           }
           return Effect().none();
         })
         .onCommand(MediaWatch.class, this::onMediaWatch)
+        .onCommand(RestreamStatus.class, (s, c) -> {
+          restreams.report(c.endpoint(), c.pushes(), System.currentTimeMillis());
+          return Effect().none();
+        })
         .onCommand(GetMediaRoute.class, (s, c) -> Effect().reply(c.replyTo(),
             s.room().created ? media.describe(s.room().camera, System.currentTimeMillis()) : notFound()))
         .onCommand(TallyLikes.class, this::onTallyLikes)
@@ -367,14 +378,32 @@ public final class LiveRoom extends EventSourcedBehavior<LiveRoom.Command, RoomE
     if (!HostToken.matches(c.hostToken(), state.hostTokenHash)) {
       return Effect().reply(c.replyTo(), forbidden());
     }
+    if (c.op() instanceof HostOp.ListDestinations) {
+      return Effect().reply(c.replyTo(), destinations(state, false));
+    }
     HostOps.Decision decision = HostOps.decide(state, c.op(), System.currentTimeMillis());
     if (decision.rejected() != null) {
       return Effect().reply(c.replyTo(), decision.rejected());
     }
     RoomEvent event = decision.event();
+    if (event instanceof DestinationAdded || event instanceof DestinationRemoved) {
+      return write(List.of(event))
+          .thenRun(after -> restream(after.room()))
+          .thenReply(c.replyTo(), after -> destinations(after.room(), event instanceof DestinationAdded));
+    }
     return write(List.of(event))
         .thenRun(after -> afterHostEvent(event))
         .thenReply(c.replyTo(), after -> new RoomReply.HostDone(roomId, event.seq()));
+  }
+
+  /** Tells the origin (if any) where the room is restreamed. */
+  private void restream(RoomState state) {
+    media.restream(List.copyOf(state.destinations.values()));
+  }
+
+  private RoomReply.Destinations destinations(RoomState state, boolean created) {
+    return new RoomReply.Destinations(restreams.render(roomId, state, media.originEndpoint(),
+        System.currentTimeMillis()), created);
   }
 
   private Effect<RoomEvent, State> onMediaPublish(State s, MediaPublish c) {
@@ -387,6 +416,7 @@ public final class LiveRoom extends EventSourcedBehavior<LiveRoom.Command, RoomE
     }
     long now = System.currentTimeMillis();
     media.origin(c.router(), c.endpoint(), state.camera, now);
+    restream(state);
     return Effect().reply(c.replyTo(), media.describe(state.camera, now));
   }
 

@@ -200,6 +200,51 @@ class LiveRoomTest {
   }
 
   @Test
+  void aDestinationIsKeptWithItsKeyForTheOriginAloneAndShownWithout() {
+    long seq = room.getState().room().seq;
+    RoomReply.ToHost added = host(new AddDestination(null, "youtube", "rtmp://a.rtmp.example/live2", "key-123", null));
+    assertInstanceOf(RoomReply.Destinations.class, added);
+    assertTrue(((RoomReply.Destinations) added).created());
+    String shown = ((RoomReply.Destinations) added).json();
+    assertTrue(shown.contains("\"destinationId\":\"youtube\"") && shown.contains("\"state\":\"idle\""), shown);
+    assertFalse(shown.contains("key-123"), "the stream key is never shown: " + shown);
+    // A second one on the same platform gets its own id; viewers see nothing of either.
+    String second = ((RoomReply.Destinations) host(new AddDestination(null, "youtube", "rtmps://b.example:443/app",
+        "other-key", "low"))).json();
+    assertTrue(second.contains("youtube-2") && !second.contains("other-key"), second);
+    assertEquals(seq, room.getState().room().seq, "no viewer-visible event");
+
+    // The origin is told where to push, keys included; it reports how the pushes go.
+    TestProbe<io.shardcast.room.media.MediaNode> router = testKit.createTestProbe();
+    room.<RoomReply.ToMedia>runCommand(r -> new LiveRoom.MediaPublish(TOKEN, router.ref(), "origin:1", r));
+    io.shardcast.room.media.MediaNode.Restream told = null;
+    while (told == null) { // after the camera and the cues a new origin is told of
+      if (router.receiveMessage() instanceof io.shardcast.room.media.MediaNode.Restream r) {
+        told = r;
+      }
+    }
+    assertEquals(List.of("key-123", "other-key"), told.destinations().stream().map(RoomState.Destination::streamKey)
+        .toList());
+    room.runCommand(new LiveRoom.RestreamStatus("origin:1", List.of(new io.shardcast.room.media.MediaNode.PushState(
+        "youtube", "LIVE", 1_000_000, 2_500_000, 1, "the server closed the connection", 5, 0))));
+    String live = ((RoomReply.Destinations) host(new ListDestinations())).json();
+    assertTrue(live.contains("\"state\":\"live\"") && live.contains("\"kbps\":2500")
+        && live.contains("\"reconnects\":1"), live);
+
+    // Kept through recovery; removed on request; refused with a reason when malformed.
+    room.restart();
+    assertEquals(2, room.getState().room().destinations.size());
+    assertInstanceOf(RoomReply.Destinations.class, host(new RemoveDestination("youtube-2")));
+    assertEquals(List.of("youtube"), List.copyOf(room.getState().room().destinations.keySet()));
+    Rejected ftp = (Rejected) host(new AddDestination(null, "x", "ftp://files.example/up", "k", null));
+    assertEquals(Reason.BAD_REQUEST, ftp.reason());
+    assertTrue(ftp.message().contains("rtmp://"), ftp.message());
+    assertEquals(Reason.UNKNOWN_DESTINATION, ((Rejected) host(new RemoveDestination("nope"))).reason());
+    assertEquals(Reason.DESTINATION_EXISTS,
+        ((Rejected) host(new AddDestination("youtube", "youtube", "rtmp://a.example/live", "k", null))).reason());
+  }
+
+  @Test
   void visibleEventsGetGapFreeSeqThatSurvivesRecovery() {
     host(new Announce("welcome"));
     room.runCommand(new LiveRoom.PostComment("alice", "hello"));

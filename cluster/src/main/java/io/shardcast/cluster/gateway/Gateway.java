@@ -168,6 +168,13 @@ public final class Gateway extends AllDirectives {
           return new HostOp.AnnounceFlashSale(id(b, "saleId"), id(b, "productId"), intField(b, "quantity", -1),
               intField(b, "perUserLimit", 1), revealAt);
         })),
+        pathPrefix("destinations", () -> concat(
+            pathEnd(() -> concat(
+                hostOp(roomId, "destinations.add", b -> new HostOp.AddDestination(optionalText(b, "destinationId"),
+                    text(b, "platform"), text(b, "url"), text(b, "streamKey"), optionalText(b, "layer"))),
+                get(() -> hostOpWithoutBody(roomId, "destinations.list", HostOp.ListDestinations::new)))),
+            path(segment(), id -> delete(() -> hostOpWithoutBody(roomId, "destinations.remove",
+                () -> new HostOp.RemoveDestination(id)))))),
         path("announcements", () -> hostOp(roomId, "announcements", b -> new HostOp.Announce(text(b, "text")))),
         path("media", () -> get(() -> guard.authorized(Scope.OPS_READ, null, who -> read(roomId, LiveRoom.GetMediaRoute::new)))),
         path("camera", () -> hostOp(roomId, "camera", b -> new HostOp.SwitchCamera(id(b, "camera")))),

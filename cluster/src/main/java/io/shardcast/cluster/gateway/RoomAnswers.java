@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.shardcast.room.reply.RoomReply;
 import io.shardcast.room.reply.RoomReply.ClaimAnswer;
 import io.shardcast.room.reply.RoomReply.Created;
+import io.shardcast.room.reply.RoomReply.Destinations;
 import io.shardcast.room.reply.RoomReply.HostDone;
 import io.shardcast.room.reply.RoomReply.OrderAnswer;
 import io.shardcast.room.reply.RoomReply.Reason;
@@ -35,6 +36,8 @@ public final class RoomAnswers {
         body.put("remaining", c.remaining());
       }
       return JsonReply.ok(body);
+    } else if (reply instanceof Destinations d) {
+      return new JsonReply(d.created() ? 201 : 200, d.json());
     } else if (reply instanceof Snapshot s) {
       return new JsonReply(200, s.json());
     } else if (reply instanceof SaleOrders s) {
@@ -81,8 +84,8 @@ public final class RoomAnswers {
   /** Not found 404, already there 409, not allowed 403, malformed 400. */
   static int status(Reason reason) {
     return switch (reason) {
-      case ROOM_NOT_FOUND, UNKNOWN_PRODUCT, UNKNOWN_COUPON, UNKNOWN_SALE -> 404;
-      case ROOM_EXISTS, COUPON_EXISTS, BAG_EXISTS, SALE_EXISTS -> 409;
+      case ROOM_NOT_FOUND, UNKNOWN_PRODUCT, UNKNOWN_COUPON, UNKNOWN_SALE, UNKNOWN_DESTINATION -> 404;
+      case ROOM_EXISTS, COUPON_EXISTS, BAG_EXISTS, SALE_EXISTS, DESTINATION_EXISTS, TOO_MANY_DESTINATIONS -> 409;
       case FORBIDDEN -> 403;
       case BAD_REQUEST, BAD_TITLE, BAD_QUANTITY -> 400;
     };

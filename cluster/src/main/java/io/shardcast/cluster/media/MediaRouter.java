@@ -33,6 +33,9 @@ public final class MediaRouter implements MediaDirectory {
   /** Refreshes routes; internal. */
   private enum Refresh implements MediaNode { INSTANCE }
 
+  /** This node stopped ingesting a room (from a media thread); internal. */
+  private record OriginLeft(String roomId) implements MediaNode {}
+
   private static final Duration REFRESH = Duration.ofSeconds(2);
   /** A node keeps receiving a room this long after its last viewer left (a viewer reloading the page). */
   private static final long LINGER_MILLIS = 5_000;
@@ -54,6 +57,8 @@ public final class MediaRouter implements MediaDirectory {
   private volatile ActorRef<MediaNode> self;
   /** Rooms ingested here, with their live track count. */
   private final Map<String, Integer> origins = new ConcurrentHashMap<>();
+  /** The restream pushes of the rooms ingested here (the router's actor only). */
+  private final Restreams restreams;
   /** Rooms relayed here, with when they last had a viewer. */
   private final Map<String, Long> watched = new ConcurrentHashMap<>();
 
@@ -62,6 +67,7 @@ public final class MediaRouter implements MediaDirectory {
     this.relay = relay;
     this.sharding = sharding;
     this.askTimeout = askTimeout;
+    this.restreams = new Restreams(hub);
   }
 
   /** The router's actor (spawn it once, before the media server takes connections). */
@@ -83,12 +89,28 @@ public final class MediaRouter implements MediaDirectory {
               hub.room(m.roomId()).activeCamera(m.camera());
               return Behaviors.same();
             })
+            .onMessage(MediaNode.Restream.class, m -> {
+              if (origins.containsKey(m.roomId())) {
+                restreams.apply(m.roomId(), m.destinations());
+              }
+              return Behaviors.same();
+            })
+            .onMessage(OriginLeft.class, m -> {
+              if (!origins.containsKey(m.roomId())) {
+                restreams.stop(m.roomId());
+              }
+              return Behaviors.same();
+            })
             .onMessage(MediaNode.Cue.class, m -> {
               hub.room(m.roomId()).cues().add(new Cue(m.atMillis(), m.seq(), m.type(), m.fieldsJson()));
               return Behaviors.same();
             })
             .onMessageEquals(Refresh.INSTANCE, () -> {
               refresh();
+              return Behaviors.same();
+            })
+            .onSignal(org.apache.pekko.actor.typed.PostStop.class, sig -> {
+              restreams.stopAll();
               return Behaviors.same();
             })
             .build();
@@ -128,6 +150,9 @@ public final class MediaRouter implements MediaDirectory {
     int n = origins.merge(roomId, live ? 1 : -1, Integer::sum);
     if (n <= 0) {
       origins.remove(roomId);
+      if (self != null) {
+        self.tell(new OriginLeft(roomId));
+      }
       room(roomId).tell(new LiveRoom.MediaOrigin(self, relay.endpoint(), false, -1, 0));
     }
   }
@@ -170,6 +195,9 @@ public final class MediaRouter implements MediaDirectory {
       MediaRoom.MediaAnchor a = r != null ? r.anchor() : null;
       room(roomId).tell(new LiveRoom.MediaOrigin(self, relay.endpoint(), true, a != null ? a.timestamp() : -1,
           a != null ? a.epochMillis() : 0));
+    }
+    for (String roomId : restreams.rooms()) {
+      room(roomId).tell(new LiveRoom.RestreamStatus(relay.endpoint(), restreams.states(roomId)));
     }
     for (Map.Entry<String, Long> e : watched.entrySet()) {
       String roomId = e.getKey();

@@ -48,6 +48,13 @@ public final class Playback {
   private long firstCallMillis;
   /** How long a new viewer waits for the active camera before it starts on another one. */
   private static final long CAMERA_WAIT_MILLIS = 2_000;
+  /**
+   * How far behind the track's newest frame a WebRTC viewer's sound may be sent. A browser's audio
+   * buffer keeps whatever arrives at once (a GOP's worth of sound at a session's start, a burst from
+   * an encoder or the relay) and plays it down barely if at all, so stale sound is dropped here
+   * instead: the ear forgives a skip at the start, not a lasting delay.
+   */
+  static final long MAX_OPUS_LAG_MILLIS = 200;
   /** How far the picture may hold for a camera or layer whose clock runs behind (see {@link #holdsFor}). */
   static final long MAX_HOLD_MILLIS = 2_000;
 
@@ -134,7 +141,7 @@ public final class Playback {
         if (Flv.isOpus(f.body) != opusAudio) {
           continue; // the other rendition of the same sound
         }
-        if (f.timestamp < lastAudioTs) {
+        if (f.timestamp < lastAudioTs || (opusAudio && track.latestTimestamp() - f.timestamp > MAX_OPUS_LAG_MILLIS)) {
           continue;
         }
         lastAudioTs = f.timestamp;

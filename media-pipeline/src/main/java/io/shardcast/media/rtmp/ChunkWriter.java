@@ -15,11 +15,11 @@ public final class ChunkWriter {
     return basic + 11 + (ext ? 4 : 0) + (chunks - 1) * (basic + (ext ? 4 : 0)) + payloadLength;
   }
 
-  /** Writes one message into {@code out}, which must have {@link #encodedLength} bytes free. */
-  public static void write(ByteBuffer out, int csid, int type, int streamId, long timestamp,
-      ByteBuffer payload, int chunkSize) {
+  /** Writes one message ({@code payload} whole) into {@code out}, which must have {@link #encodedLength} bytes free. */
+  public static void write(ByteBuffer out, int csid, int type, int streamId, long timestamp, byte[] payload,
+      int chunkSize) {
     boolean ext = timestamp >= 0xFFFFFF;
-    int length = payload.remaining();
+    int length = payload.length;
     basicHeader(out, 0, csid);
     int tsField = ext ? 0xFFFFFF : (int) timestamp;
     out.put((byte) (tsField >>> 16)).put((byte) (tsField >>> 8)).put((byte) tsField);
@@ -29,27 +29,24 @@ public final class ChunkWriter {
     if (ext) {
       out.putInt((int) timestamp);
     }
-    int limit = payload.limit();
-    boolean first = true;
-    while (first || payload.hasRemaining()) {
-      if (!first) {
+    int at = 0;
+    do {
+      if (at > 0) {
         basicHeader(out, 3, csid);
         if (ext) {
           out.putInt((int) timestamp);
         }
       }
-      first = false;
-      int n = Math.min(chunkSize, payload.remaining());
-      payload.limit(payload.position() + n);
-      out.put(payload);
-      payload.limit(limit);
-    }
+      int n = Math.min(chunkSize, length - at);
+      out.put(payload, at, n);
+      at += n;
+    } while (at < length);
   }
 
   /** Encodes one message into a new array (control and command messages, not media). */
   public static byte[] encode(int csid, int type, int streamId, long timestamp, byte[] payload, int chunkSize) {
     ByteBuffer out = ByteBuffer.allocate(encodedLength(csid, timestamp, payload.length, chunkSize));
-    write(out, csid, type, streamId, timestamp, ByteBuffer.wrap(payload), chunkSize);
+    write(out, csid, type, streamId, timestamp, payload, chunkSize);
     return out.array();
   }
 

@@ -150,6 +150,34 @@ class PlaybackTest {
     assertEquals(0, p.switches());
   }
 
+  @Test
+  void aWebRtcViewerGetsNoStaleSoundWhileAnFlvViewerGetsTheWholeGop() {
+    Track t = start(hub, "main");
+    for (long ms = 0; ms < 1900; ms += 20) { // a second GOP 900 ms old when the viewers join
+      if (ms % 40 == 0) {
+        t.publish(video(ms, ms % 1000 == 0));
+      }
+      t.publish(audio(ms));
+      byte[] opus = new byte[Flv.OPUS_HEADER_BYTES + 3];
+      Flv.opusHeader(opus);
+      t.publish(new MediaFrame(Flv.AUDIO, ms, opus, 0));
+    }
+    Playback webrtc = new Playback(hub.room("r"), null, null, MediaFrame.FLV, 0, 1, 1500, null).opusAudio();
+    long firstSound = -1;
+    int pictures = 0;
+    for (MediaFrame f; (f = webrtc.nextFrame(0)) != null; ) {
+      if (f.isAudio() && !f.config && firstSound < 0) {
+        firstSound = f.timestamp;
+      }
+      pictures += f.isVideo() && !f.config ? 1 : 0;
+    }
+    assertEquals(23, pictures, "the whole GOP's pictures, from its keyframe at 1 s (the decoder needs them)");
+    assertTrue(firstSound >= 1880 - Playback.MAX_OPUS_LAG_MILLIS, "sound from near the newest frame: " + firstSound);
+    List<Sent> flv = drain(viewer(hub.room("r")), 10_000);
+    assertEquals(1000, flv.stream().filter(x -> x.kind() == Flv.AUDIO && !x.config()).findFirst().orElseThrow().ts(),
+        "an FLV player's buffer takes the GOP's sound as it is");
+  }
+
   /** Both cameras live at once, frame by frame, on one clock, from {@code from} to {@code until} ms. */
   private static void together(Track a, Track b, long from, long until) {
     for (long ms = from; ms < until; ms += 20) {

@@ -26,6 +26,8 @@ public final class MediaRoute {
   /** An origin has announced itself to this incarnation of the room: the route is no longer settling. */
   private boolean heardFromOrigin;
   private String originEndpoint;
+  /** Whether the origin was last told of any destination (an empty list then stops its pushes). */
+  private boolean restreaming;
   private Member origin;
   private final Map<String, Member> subscribers = new LinkedHashMap<>();
   /** The origin's media clock at its last refresh: a frame's timestamp and when it arrived; -1 when unknown. */
@@ -127,6 +129,23 @@ public final class MediaRoute {
     if (subscribers.remove(endpoint) != null && origin != null) {
       origin.router().tell(new MediaNode.StopRelay(roomId, endpoint));
     }
+  }
+
+  /**
+   * Tells the origin where the room is restreamed (idempotent there); a room that never had a
+   * destination sends nothing.
+   */
+  public void restream(java.util.List<io.shardcast.room.state.RoomState.Destination> destinations) {
+    if (origin == null || (destinations.isEmpty() && !restreaming)) {
+      return;
+    }
+    restreaming = !destinations.isEmpty();
+    origin.router().tell(new MediaNode.Restream(roomId, destinations));
+  }
+
+  /** The endpoint of the node ingesting the room, or null. */
+  public String originEndpoint() {
+    return originEndpoint;
   }
 
   /** Tells the origin and every subscriber that {@code camera} is now active. */

@@ -34,7 +34,8 @@ public sealed interface RoomReply extends CborSerializable {
   /** Why a room turned a request down; the name is the error code clients see. */
   enum Reason {
     ROOM_NOT_FOUND, ROOM_EXISTS, FORBIDDEN, BAD_REQUEST, BAD_TITLE, BAD_QUANTITY,
-    UNKNOWN_PRODUCT, UNKNOWN_COUPON, UNKNOWN_SALE, COUPON_EXISTS, BAG_EXISTS, SALE_EXISTS
+    UNKNOWN_PRODUCT, UNKNOWN_COUPON, UNKNOWN_SALE, COUPON_EXISTS, BAG_EXISTS, SALE_EXISTS,
+    UNKNOWN_DESTINATION, DESTINATION_EXISTS, TOO_MANY_DESTINATIONS
   }
 
   /** A request turned down; nothing changed in the room. */
@@ -43,6 +44,12 @@ public sealed interface RoomReply extends CborSerializable {
 
   /** The room exists; {@code isNew} false when it existed already with the same host token (seq then -1). */
   record Created(String roomId, long seq, boolean isNew) implements ToCreate {}
+
+  /**
+   * The room's restream destinations as JSON (no stream key), with each push's state as the origin
+   * last reported it; {@code created} when the operation added one.
+   */
+  record Destinations(String json, boolean created) implements ToHost {}
 
   /** A host operation persisted as the room's event {@code seq}. */
   record HostDone(String roomId, long seq) implements ToHost {}

@@ -15,7 +15,10 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
   @JsonSubTypes.Type(value = HostOp.SwitchCamera.class, name = "camera"),
   @JsonSubTypes.Type(value = HostOp.AddCohost.class, name = "cohost"),
   @JsonSubTypes.Type(value = HostOp.RemoveComment.class, name = "removeComment"),
-  @JsonSubTypes.Type(value = HostOp.MuteUser.class, name = "mute")
+  @JsonSubTypes.Type(value = HostOp.MuteUser.class, name = "mute"),
+  @JsonSubTypes.Type(value = HostOp.AddDestination.class, name = "destination"),
+  @JsonSubTypes.Type(value = HostOp.RemoveDestination.class, name = "removeDestination"),
+  @JsonSubTypes.Type(value = HostOp.ListDestinations.class, name = "destinations")
 })
 public sealed interface HostOp extends CborSerializable {
 
@@ -42,4 +45,17 @@ public sealed interface HostOp extends CborSerializable {
 
   /** Stops a user's comments reaching the room for {@code durationMillis}; 0 lifts a mute. */
   record MuteUser(String userId, long durationMillis) implements HostOp {}
+
+  /**
+   * Restreams the room to another platform: {@code url} (rtmp:// or rtmps://) with {@code streamKey}
+   * (a secret), at {@code layer} (null: the best); {@code destinationId} null picks one from the platform.
+   */
+  record AddDestination(String destinationId, String platform, String url, String streamKey, String layer)
+      implements HostOp {}
+
+  /** Stops and forgets a destination. */
+  record RemoveDestination(String destinationId) implements HostOp {}
+
+  /** Reads the destinations and how each push is doing (changes nothing). */
+  record ListDestinations() implements HostOp {}
 }

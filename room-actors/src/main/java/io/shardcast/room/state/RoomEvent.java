@@ -28,7 +28,9 @@ import java.util.List;
   @JsonSubTypes.Type(value = RoomEvent.CameraSwitched.class, name = "camera"),
   @JsonSubTypes.Type(value = RoomEvent.CohostAdded.class, name = "cohost"),
   @JsonSubTypes.Type(value = RoomEvent.CommentRemoved.class, name = "uncomment"),
-  @JsonSubTypes.Type(value = RoomEvent.UserMuted.class, name = "mute")
+  @JsonSubTypes.Type(value = RoomEvent.UserMuted.class, name = "mute"),
+  @JsonSubTypes.Type(value = RoomEvent.DestinationAdded.class, name = "destination"),
+  @JsonSubTypes.Type(value = RoomEvent.DestinationRemoved.class, name = "undestination")
 })
 public sealed interface RoomEvent extends CborSerializable {
 
@@ -90,4 +92,13 @@ public sealed interface RoomEvent extends CborSerializable {
 
   /** The host muted {@code userId} until {@code untilMillis}; 0 lifts the mute. */
   record UserMuted(long seq, String userId, long untilMillis) implements RoomEvent {}
+
+  /**
+   * The room is restreamed to {@code url} + "/" + {@code streamKey} (seq 0: viewers never see it;
+   * the key is read back from the journal by the room alone).
+   */
+  record DestinationAdded(long seq, String destinationId, String platform, String url, String streamKey, String layer)
+      implements RoomEvent {}
+
+  record DestinationRemoved(long seq, String destinationId) implements RoomEvent {}
 }

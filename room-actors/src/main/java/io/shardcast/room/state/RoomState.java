@@ -30,6 +30,11 @@ public final class RoomState implements CborSerializable {
   public ArrayDeque<CommentPosted> recentComments = new ArrayDeque<>();
   /** Users the host muted, with when the mute ends (epoch ms). */
   public LinkedHashMap<String, Long> mutedUntil = new LinkedHashMap<>();
+  /** Where the room is restreamed, by destination id. */
+  public LinkedHashMap<String, Destination> destinations = new LinkedHashMap<>();
+
+  /** A platform the room is restreamed to; its stream key is a secret the room never shows. */
+  public record Destination(String destinationId, String platform, String url, String streamKey, String layer) {}
 
   /** A product on sale in the room. */
   public static final class Product {
@@ -160,6 +165,11 @@ public final class RoomState implements CborSerializable {
       } else {
         mutedUntil.remove(e.userId());
       }
+    } else if (event instanceof DestinationAdded e) {
+      destinations.put(e.destinationId(), new Destination(e.destinationId(), e.platform(), e.url(), e.streamKey(),
+          e.layer()));
+    } else if (event instanceof DestinationRemoved e) {
+      destinations.remove(e.destinationId());
     } else if (event instanceof CohostAdded e) {
       if (!cohosts.contains(e.userId())) {
         cohosts.add(e.userId());
@@ -229,6 +239,7 @@ public final class RoomState implements CborSerializable {
     c.cohosts = new ArrayList<>(cohosts);
     c.recentComments = new ArrayDeque<>(recentComments);
     c.mutedUntil = new LinkedHashMap<>(mutedUntil);
+    c.destinations = new LinkedHashMap<>(destinations);
     return c;
   }
 }
