@@ -29,6 +29,8 @@ public final class Playback {
   private final LayerSelector layers;
   /** Which audio this viewer takes: Opus (WebRTC) or the stream's own (AAC, for FLV and RTMP). */
   private boolean opusAudio;
+  /** A first keyframe older than this behind the newest frame is not started at (0: any). */
+  private long maxStartAgeMillis;
 
   private Track track;
   private Track target;
@@ -55,6 +57,8 @@ public final class Playback {
    * instead: the ear forgives a skip at the start, not a lasting delay.
    */
   static final long MAX_OPUS_LAG_MILLIS = 200;
+  /** How long a {@link #freshStart} viewer waits for a fresh keyframe before it takes the last one. */
+  static final long FRESH_WAIT_MILLIS = 2_500;
   /** How far the picture may hold for a camera or layer whose clock runs behind (see {@link #holdsFor}). */
   static final long MAX_HOLD_MILLIS = 2_000;
 
@@ -151,6 +155,18 @@ public final class Playback {
     }
   }
 
+  /**
+   * This viewer starts at a keyframe at most {@code millis} older than the track's newest frame,
+   * waiting for the next one otherwise (at most {@link #FRESH_WAIT_MILLIS}). A WebRTC viewer sent a
+   * whole GOP at once reads the burst as network jitter and keeps its picture that much later
+   * for a long time (measured: 300-500 ms more glass to glass); waiting a fraction of a GOP for
+   * the first picture costs less than that.
+   */
+  public Playback freshStart(long millis) {
+    maxStartAgeMillis = millis;
+    return this;
+  }
+
   /** This viewer takes the Opus rendition of the audio (a WebRTC viewer) instead of the AAC. */
   public Playback opusAudio() {
     opusAudio = true;
@@ -195,7 +211,9 @@ public final class Playback {
       // A new viewer waits a moment for the camera it should see (on an edge, tracks arrive one by
       // one) rather than flash another camera first.
       boolean fallback = desired != null && !desired.key.camera().equals(wanted);
-      if (desired != null && switchable(desired) && (!fallback || nowMillis - firstCallMillis >= CAMERA_WAIT_MILLIS)) {
+      if (desired != null && switchable(desired) && (!fallback || nowMillis - firstCallMillis >= CAMERA_WAIT_MILLIS)
+          && (maxStartAgeMillis <= 0 || desired.latestTimestamp() - desired.lastKeyframeTimestamp() <= maxStartAgeMillis
+              || nowMillis - firstCallMillis >= FRESH_WAIT_MILLIS)) {
         start(desired);
       }
       return;

@@ -52,6 +52,8 @@ final class WhepSession extends PeerSession implements RtcpFeedback.Listener {
   private RtpPacketizer.Sink sink;
   /** Video packets the history can make again: about four seconds of a 2.5 Mbps stream. */
   static final int HISTORY_PACKETS = 1024;
+  /** A session's first keyframe is at most this far behind the newest frame (see {@link Playback#freshStart}). */
+  static final long FRESH_START_MILLIS = 100;
   /** A keyframe request this soon after a keyframe went out is about loss before it: that keyframe answers it. */
   static final long KEYFRAME_REQUEST_GRACE_MILLIS = 300;
   WhepSession(String id, String roomId, String camera, String layer, String ufrag, String pwd, String peerFingerprint,
@@ -90,7 +92,8 @@ final class WhepSession extends PeerSession implements RtcpFeedback.Listener {
       return false;
     }
     room.viewerJoined();
-    playback = new Playback(room, camera, layer, MediaFrame.FLV, 0, 1, maxLagMillis, layers).opusAudio();
+    playback = new Playback(room, camera, layer, MediaFrame.FLV, 0, 1, maxLagMillis, layers).opusAudio()
+        .freshStart(FRESH_START_MILLIS);
     packetizer = new RtpPacketizer(videoSsrc, audioSsrc, videoPayloadType, sink).withHistory(HISTORY_PACKETS)
         .withOpus(audioPayloadType);
     if (redPayloadType >= 0) {

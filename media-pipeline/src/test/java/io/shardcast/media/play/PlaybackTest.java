@@ -178,6 +178,34 @@ class PlaybackTest {
         "an FLV player's buffer takes the GOP's sound as it is");
   }
 
+  @Test
+  void aFreshStartViewerWaitsForANewKeyframeRatherThanTakeAnOldGopAtOnce() {
+    Track t = start(hub, "main");
+    stream(t, 0, 1);
+    for (long ms = 1000; ms < 1900; ms += 20) { // the newest keyframe (1 s) is 880 ms behind the newest frame
+      if (ms % 40 == 0) {
+        t.publish(video(ms, ms == 1000));
+      }
+      t.publish(audio(ms));
+    }
+    Playback p = new Playback(hub.room("r"), null, null, MediaFrame.FLV, 0, 1, 1500, null).freshStart(400);
+    assertEquals(null, p.nextFrame(10_000), "no old GOP at once");
+    t.publish(video(1920, true));
+    MediaFrame first = null;
+    for (MediaFrame f; (f = p.nextFrame(10_100)) != null; ) {
+      if (f.isVideo() && !f.config && first == null) {
+        first = f;
+      }
+    }
+    assertEquals(1920, first.timestamp, "the new keyframe is the first picture");
+    Playback late = new Playback(hub.room("r"), null, null, MediaFrame.FLV, 0, 1, 1500, null).freshStart(1);
+    for (long ms = 1940; ms < 2400; ms += 40) {
+      t.publish(video(ms, false));
+    }
+    assertEquals(null, late.nextFrame(20_000));
+    assertTrue(late.nextFrame(20_000 + Playback.FRESH_WAIT_MILLIS) != null, "no new keyframe in time: the last one");
+  }
+
   /** Both cameras live at once, frame by frame, on one clock, from {@code from} to {@code until} ms. */
   private static void together(Track a, Track b, long from, long until) {
     for (long ms = from; ms < until; ms += 20) {
