@@ -84,7 +84,7 @@ function HostForm({ op, fields, label, toBody, testid }) {
   const submit = async e => {
     e.preventDefault();
     const r = await request('POST', `${api}/${op}`, { token, body: toBody ? toBody(values) : values });
-    setAnswer(r.status === 200 ? '✓' : describe(r));
+    setAnswer(r.status === 200 || r.status === 201 ? '✓' : describe(r));
   };
   return (
     <form class="op" onSubmit={submit} data-testid={testid}>
@@ -150,6 +150,44 @@ function Orders({ sales }) {
           {(orders?.orders ?? []).map(o => <tr key={o.orderId}><td>{o.userId}</td><td>{o.quantity}</td><td>{o.orderId}</td></tr>)}
         </tbody>
       </table>
+    </section>
+  );
+}
+
+/** Where the show is restreamed and how each push is doing (the stream key is never shown back). */
+function Restreams() {
+  const [list, setList] = useState(null);
+  const load = async () => {
+    const r = await request('GET', `${api}/destinations`, { token });
+    setList(r.status === 200 ? r.body.destinations : { problem: describe(r) });
+  };
+  useEffect(() => {
+    load();
+    const timer = setInterval(load, POLL_MS);
+    return () => clearInterval(timer);
+  }, []);
+  const remove = async id => {
+    await request('DELETE', `${api}/destinations/${encodeURIComponent(id)}`, { token });
+    load();
+  };
+  return (
+    <section class="restreams">
+      <h2>{t.restreams}</h2>
+      {list?.problem && <p class="problem">{list.problem}</p>}
+      <ul class="list" data-testid="destinations">
+        {(Array.isArray(list) ? list : []).map(d => (
+          <li key={d.destinationId} data-testid={`destination-${d.destinationId}`}>
+            <b>{d.platform}</b> {d.url} · <span class="tag" data-testid={`destination-state-${d.destinationId}`}>{d.state}</span>
+            {d.kbps != null && <> · {d.kbps} kbit/s · {d.reconnects} {t.reconnects}</>}
+            {d.lastError && <span class="problem"> · {d.lastError} ({new Date(d.lastErrorAt).toLocaleTimeString()})</span>}
+            {d.nextAttemptAt && <> · {t.nextTry} {new Date(d.nextAttemptAt).toLocaleTimeString()}</>}
+            <button type="button" class="small" onClick={() => remove(d.destinationId)}>{t.remove}</button>
+          </li>))}
+      </ul>
+      <HostForm op="destinations" label={t.addDestination} testid="add-destination"
+        fields={[{ name: 'platform', label: t.platform }, { name: 'url', label: t.ingestUrl },
+          { name: 'streamKey', label: t.streamKey, type: 'password' }, { name: 'layer', label: t.layerOptional, optional: true }]}
+        toBody={v => ({ platform: v.platform, url: v.url, streamKey: v.streamKey, layer: v.layer || undefined })} />
     </section>
   );
 }
@@ -327,6 +365,7 @@ function Console() {
         </ul>}
         {moderation && <p class="problem">{moderation}</p>}
       </section>
+      <Restreams />
       <Publish />
     </main>
   );

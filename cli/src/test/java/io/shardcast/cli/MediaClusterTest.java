@@ -106,6 +106,12 @@ class MediaClusterTest {
         assertTrue(System.currentTimeMillis() < until, "the push went live: " + shown);
         Thread.sleep(200);
       }
+      // The operator sees the same, from the ops CLI.
+      OpsCommandTest.Run ops = OpsCommandTest.ops("restreams", room.roomId(), "--server", other.http(), "--token",
+          cluster.opsToken());
+      assertEquals(0, ops.code(), ops.err());
+      assertTrue(ops.out().contains("nginx") && ops.out().contains("live") && !ops.out().contains("show-secret-1"),
+          ops.out());
       String played = "rtmp://127.0.0.1:" + platform.port + "/live/show-secret-1";
       List<String> streams = Ffmpeg.streams(played, work, "platform-probe");
       assertTrue(streams.contains("h264,video") && streams.contains("aac,audio"), "as ingested: " + streams);

@@ -155,6 +155,9 @@ public final class LiveRoom extends EventSourcedBehavior<LiveRoom.Command, RoomE
   public record MediaOrigin(ActorRef<MediaNode> router, String endpoint, boolean live, long mediaTimestamp,
       long mediaAtMillis) implements Command {}
 
+  /** The room's restream destinations and their pushes, for an operator (the gateway checked the scope). */
+  public record GetDestinations(ActorRef<RoomReply.ToHost> replyTo) implements Command {}
+
   /** The origin at {@code endpoint} reporting how the room's restream pushes are doing. */
   public record RestreamStatus(String endpoint, List<MediaNode.PushState> pushes) implements Command {}
 
@@ -321,6 +324,8 @@ public final class LiveRoom extends EventSourcedBehavior<LiveRoom.Command, RoomE
           return Effect().none();
         })
         .onCommand(MediaWatch.class, this::onMediaWatch)
+        .onCommand(GetDestinations.class, (s, c) -> Effect().reply(c.replyTo(),
+            s.room().created ? destinations(s.room(), false) : notFound()))
         .onCommand(RestreamStatus.class, (s, c) -> {
           restreams.report(c.endpoint(), c.pushes(), System.currentTimeMillis());
           return Effect().none();

@@ -265,6 +265,18 @@ class ViewerPageTest {
       page.locator("[data-testid=create]").click();
       page.waitForFunction("() => location.pathname.startsWith('/host/r-') && location.hash.startsWith('#token=')"
           + " && document.querySelector('h1')?.textContent === '新品首发'", null, WITHIN_30_S);
+      // The host adds a platform to restream to: listed with its state, its key never shown back.
+      page.locator("[data-testid=add-destination] input[name=platform]").fill("douyin");
+      page.locator("[data-testid=add-destination] input[name=url]").fill("ftp://push.example/live");
+      page.locator("[data-testid=add-destination] input[name=streamKey]").fill("a-secret-key");
+      page.locator("[data-testid=add-destination] button").click();
+      page.waitForFunction("() => document.querySelector('[data-testid=add-destination] .answer')?.textContent"
+          + ".includes('rtmp://')", null, WITHIN_30_S);
+      page.locator("[data-testid=add-destination] input[name=url]").fill("rtmp://push.example/live");
+      page.locator("[data-testid=add-destination] button").click();
+      page.waitForFunction("() => document.querySelector('[data-testid=destination-state-douyin]')?.textContent"
+          + " === 'idle'", null, WITHIN_30_S);
+      assertTrue(!page.locator("[data-testid=destinations]").textContent().contains("a-secret-key"));
       Page without = context.newPage();
       without.navigate(cluster.node(0).http() + new java.net.URI(page.url()).getPath());
       without.waitForSelector("[data-testid=no-token]");

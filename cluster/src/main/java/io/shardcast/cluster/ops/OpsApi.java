@@ -237,6 +237,9 @@ public final class OpsApi extends AllDirectives {
                 LiveRoom.OrdersReader.OPERATOR, null, r)), t -> guard.complete(t.isSuccess()
                 ? RoomAnswers.http(t.get()) : JsonReply.error(503, "TIMEOUT", "room " + roomId
                     + " did not answer in time; retry"))))))),
+        path("destinations", () -> get(() -> read(who -> onComplete(reads.<RoomReply.ToHost>ask(roomId,
+            LiveRoom.GetDestinations::new), t -> guard.complete(t.isSuccess() ? RoomAnswers.http(t.get())
+            : JsonReply.error(503, "TIMEOUT", "room " + roomId + " did not answer in time; retry")))))),
         path("move", () -> post(() -> guard.authorized(Scope.OPS_WRITE, "ops.room.move", who ->
             withSizeLimit(settings.maxBodyBytes(), () -> entity(Unmarshaller.entityToString(),
                 body -> move(who, roomId, body)))))),

@@ -82,7 +82,10 @@ public final class RtmpPush implements AutoCloseable {
         now == State.RETRYING ? nextAttemptAtMillis : 0);
   }
 
-  /** Stops the push: the platform is told the stream ended, and the thread ends. */
+  /**
+   * Stops the push: its connection closes and its thread ends on its own (a connect under way may
+   * take up to its 10 s timeout). Returns at once: the caller (the media router's actor) never waits.
+   */
   @Override
   public void close() {
     closed = true;
@@ -91,11 +94,6 @@ public final class RtmpPush implements AutoCloseable {
       c.close();
     }
     thread.interrupt();
-    try {
-      thread.join(5_000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
     state = State.STOPPED;
   }
 
