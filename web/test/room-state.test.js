@@ -64,3 +64,12 @@ test('an event held for its frame is applied late without undoing the events aft
   assert.equal(s.seq, 5);
   assert.equal(applyEvent(s, { type: 'pin', seq: 4, productId: 'p2' }), s, 'a repeat without late is ignored');
 });
+
+test('a platform comment keeps its platform and name, and the host reply is marked as the host', () => {
+  let s = applyEvent(emptyRoom(), { ...snapshot, recentComments: [
+    { seq: 2, userId: 'tiktok:u9', name: 'Lily', platform: 'tiktok', text: 'in stock?' }] });
+  assert.deepEqual([s.comments[0].platform, s.comments[0].name], ['tiktok', 'Lily']);
+  s = applyEvent(s, { type: 'comment', seq: 4, userId: 'host', host: true, text: 'yes', inReplyTo: 2 });
+  s = applyEvent(s, { type: 'comment', seq: 5, userId: 'u3', text: 'local' });
+  assert.deepEqual(s.comments.map(c => [c.platform, c.host]), [['tiktok', false], [null, true], [null, false]]);
+});

@@ -1,6 +1,7 @@
 // The host console, /host/<roomId>#token=<hostToken>: set up and run a room (products, pin,
 // coupons, lucky bags, flash sales on the calendar, announcements, camera), watch its numbers and
-// its orders, moderate its chat (take a comment off, mute its writer), the settings to publish
+// its orders, its one chat across platforms (filter by platform, reply, take a comment off, mute its
+// writer), where it is restreamed, the settings to publish
 // from OBS, and going live from this browser's camera (WHIP). /host alone creates a room. The host token
 // stays in the URL's fragment, which never reaches a server log.
 import { render } from 'preact';
@@ -78,13 +79,17 @@ function CreateRoom() {
 }
 
 /** A small form: fields by name, posted as one host operation; the answer shown beside it. */
-function HostForm({ op, fields, label, toBody, testid }) {
+function HostForm({ op, fields, label, toBody, testid, onDone }) {
   const [values, setValues] = useState({});
   const [answer, setAnswer] = useState(null);
   const submit = async e => {
     e.preventDefault();
     const r = await request('POST', `${api}/${op}`, { token, body: toBody ? toBody(values) : values });
-    setAnswer(r.status === 200 || r.status === 201 ? '✓' : describe(r));
+    const ok = r.status === 200 || r.status === 201;
+    setAnswer(ok ? '✓' : describe(r));
+    if (ok) {
+      onDone?.(r.body);
+    }
   };
   return (
     <form class="op" onSubmit={submit} data-testid={testid}>
@@ -154,8 +159,8 @@ function Orders({ sales }) {
   );
 }
 
-/** Where the show is restreamed and how each push is doing (the stream key is never shown back). */
-function Restreams() {
+/** The room's restream destinations, polled: an array, or { problem } when the room refused. */
+function useDestinations() {
   const [list, setList] = useState(null);
   const load = async () => {
     const r = await request('GET', `${api}/destinations`, { token });
@@ -166,6 +171,15 @@ function Restreams() {
     const timer = setInterval(load, POLL_MS);
     return () => clearInterval(timer);
   }, []);
+  return [list, load];
+}
+
+/**
+ * Where the show is restreamed and how each push is doing. The stream key is never shown back; the
+ * chat secret a platform's relay signs with is shown once, when the destination is added.
+ */
+function Restreams({ list, load }) {
+  const [secret, setSecret] = useState(null);
   const remove = async id => {
     await request('DELETE', `${api}/destinations/${encodeURIComponent(id)}`, { token });
     load();
@@ -178,6 +192,7 @@ function Restreams() {
         {(Array.isArray(list) ? list : []).map(d => (
           <li key={d.destinationId} data-testid={`destination-${d.destinationId}`}>
             <b>{d.platform}</b> {d.url} · <span class="tag" data-testid={`destination-state-${d.destinationId}`}>{d.state}</span>
+            {d.chat && <span class="tag">{t.chatLinked}</span>}
             {d.kbps != null && <> · {d.kbps} kbit/s · {d.reconnects} {t.reconnects}</>}
             {d.lastError && <span class="problem"> · {d.lastError} ({new Date(d.lastErrorAt).toLocaleTimeString()})</span>}
             {d.nextAttemptAt && <> · {t.nextTry} {new Date(d.nextAttemptAt).toLocaleTimeString()}</>}
@@ -186,8 +201,14 @@ function Restreams() {
       </ul>
       <HostForm op="destinations" label={t.addDestination} testid="add-destination"
         fields={[{ name: 'platform', label: t.platform }, { name: 'url', label: t.ingestUrl },
-          { name: 'streamKey', label: t.streamKey, type: 'password' }, { name: 'layer', label: t.layerOptional, optional: true }]}
-        toBody={v => ({ platform: v.platform, url: v.url, streamKey: v.streamKey, layer: v.layer || undefined })} />
+          { name: 'streamKey', label: t.streamKey, type: 'password' }, { name: 'layer', label: t.layerOptional, optional: true },
+          { name: 'replyUrl', label: t.replyUrlOptional, optional: true },
+          { name: 'chatSecret', label: t.chatSecretOptional, type: 'password', optional: true }]}
+        toBody={v => ({ platform: v.platform, url: v.url, streamKey: v.streamKey, layer: v.layer || undefined,
+          replyUrl: v.replyUrl || undefined, chatSecret: v.chatSecret || undefined })}
+        onDone={body => { setSecret(body.created ?? null); load(); }} />
+      {secret && <p data-testid="chat-secret">{t.chatSecretOnce} ({secret.destinationId}): <code>{secret.chatSecret}</code>
+        <button type="button" class="small" onClick={() => setSecret(null)}>✕</button></p>}
     </section>
   );
 }
@@ -240,12 +261,84 @@ function GoLiveHere({ url }) {
   );
 }
 
+/**
+ * The room's one chat: its own viewers' comments and every platform's (marked with the platform),
+ * filtered by where they come from; the host takes a comment off, mutes its writer, or replies: to
+ * the platform a comment came from, to one platform, or to all of them (the reply shows in the
+ * room too).
+ */
+function Chat({ room, destinations, moderate, moderation }) {
+  const [from, setFrom] = useState('');
+  const [replyTo, setReplyTo] = useState(null);
+  const [target, setTarget] = useState('');
+  const [text, setText] = useState('');
+  const [answer, setAnswer] = useState(null);
+  const comments = room.recentComments ?? [];
+  const platforms = [...new Set([...destinations.map(d => d.platform),
+    ...comments.filter(c => c.platform).map(c => c.platform)])];
+  const shown = comments.filter(c => from === '' || (from === '-' ? !c.platform && !c.host : c.platform === from));
+  const send = async e => {
+    e.preventDefault();
+    const body = { text, inReplyTo: replyTo?.seq, destinationId: target || undefined };
+    const r = await request('POST', `${api}/replies`, { token, body });
+    setAnswer(r.status === 200 ? '✓' : describe(r));
+    if (r.status === 200) {
+      setText('');
+      setReplyTo(null);
+    }
+  };
+  return (
+    <section class="chat">
+      <h2>{t.chat}</h2>
+      <select value={from} data-testid="chat-filter" onChange={e => setFrom(e.currentTarget.value)}>
+        <option value="">{t.everyone}</option>
+        <option value="-">{t.thisRoom}</option>
+        {platforms.map(p => <option key={p} value={p}>{p}</option>)}
+      </select>
+      <ol data-testid="host-chat">{shown.slice(-20).map(c => (
+        <li key={c.seq} data-seq={c.seq} data-platform={c.platform ?? ''}>
+          {c.platform && <span class="platform">{c.platform}</span>}
+          <b>{c.host ? t.host : (c.name ?? c.userId)}</b> {c.text}
+          {!c.host && <>
+            <button type="button" class="small" data-testid={`reply-${c.seq}`}
+              onClick={() => { setReplyTo(c); setTarget(''); }}>{t.reply}</button>
+            <button type="button" class="small" title={t.removeComment} data-testid={`remove-${c.seq}`}
+              onClick={() => moderate('DELETE', `${api}/comments/${c.seq}`)}>✕</button>
+            <button type="button" class="small" title={t.muteUser} data-testid={`mute-${c.seq}`}
+              onClick={() => moderate('POST', `${api}/mutes`, { userId: c.userId, durationMs: 10 * 60_000 })}>{t.mute}</button>
+          </>}
+        </li>))}
+      </ol>
+      <form class="op" onSubmit={send} data-testid="reply">
+        {replyTo && <span class="answer">{t.replyingTo} {replyTo.name ?? replyTo.userId}
+          <button type="button" class="small" onClick={() => setReplyTo(null)}>{t.cancel}</button></span>}
+        {!replyTo?.platform && <select value={target} data-testid="reply-target" onChange={e => setTarget(e.currentTarget.value)}>
+          <option value="">{t.toAllPlatforms}</option>
+          {destinations.filter(d => d.replyUrl).map(d => <option key={d.destinationId} value={d.destinationId}>{d.platform}</option>)}
+        </select>}
+        <input value={text} required maxLength={500} placeholder={t.yourReply} data-testid="reply-text"
+          onInput={e => setText(e.currentTarget.value)} />
+        <button type="submit">{t.sendReply}</button>
+        {answer && <span class="answer">{answer}</span>}
+      </form>
+      {(room.muted ?? []).length > 0 && <ul class="list" data-testid="muted">
+        {room.muted.map(m => (
+          <li key={m.userId}>{m.userId} · {t.mutedUntil} {new Date(m.until).toLocaleTimeString()}
+            <button type="button" class="small" onClick={() => moderate('DELETE',
+              `${api}/mutes/${encodeURIComponent(m.userId)}`)}>{t.liftMute}</button></li>))}
+      </ul>}
+      {moderation && <p class="problem">{moderation}</p>}
+    </section>
+  );
+}
+
 function Console() {
   const [room, setRoom] = useState(null);
   const [problem, setProblem] = useState(null);
   const [rates, setRates] = useState({ commentsPerSecond: 0, lastSeq: -1, at: 0 });
   const [viewers, setViewers] = useState(null);
   const [moderation, setModeration] = useState(null);
+  const [destinations, loadDestinations] = useDestinations();
   useEffect(() => {
     let stop = false;
     const poll = async () => {
@@ -347,25 +440,9 @@ function Console() {
         <HostForm op="camera" label={t.switchCamera} fields={[{ name: 'camera', label: t.camera }]} />
       </section>
       <Orders sales={sales} />
-      <section class="chat">
-        <h2>{t.chat}</h2>
-        <ol data-testid="host-chat">{(room.recentComments ?? []).slice(-20).map(c => (
-          <li key={c.seq} data-seq={c.seq}><b>{c.userId}</b> {c.text}
-            <button type="button" class="small" title={t.removeComment} data-testid={`remove-${c.seq}`}
-              onClick={() => moderate('DELETE', `${api}/comments/${c.seq}`)}>✕</button>
-            <button type="button" class="small" title={t.muteUser} data-testid={`mute-${c.seq}`}
-              onClick={() => moderate('POST', `${api}/mutes`, { userId: c.userId, durationMs: 10 * 60_000 })}>{t.mute}</button>
-          </li>))}
-        </ol>
-        {(room.muted ?? []).length > 0 && <ul class="list" data-testid="muted">
-          {room.muted.map(m => (
-            <li key={m.userId}>{m.userId} · {t.mutedUntil} {new Date(m.until).toLocaleTimeString()}
-              <button type="button" class="small" onClick={() => moderate('DELETE',
-                `${api}/mutes/${encodeURIComponent(m.userId)}`)}>{t.liftMute}</button></li>))}
-        </ul>}
-        {moderation && <p class="problem">{moderation}</p>}
-      </section>
-      <Restreams />
+      <Chat room={room} destinations={Array.isArray(destinations) ? destinations : []} moderate={moderate}
+        moderation={moderation} />
+      <Restreams list={destinations} load={loadDestinations} />
       <Publish />
     </main>
   );

@@ -428,7 +428,9 @@ function App() {
         </section>
       ))}
       <ol class="chat" data-testid="chat">
-        {room.comments.slice(-30).map(c => <li key={c.seq}><b>{c.userId}</b> {c.text}</li>)}
+        {room.comments.slice(-30).map(c => <li key={c.seq} class={c.host ? 'from-host' : ''}>
+          {c.platform && <span class="platform">{c.platform}</span>}
+          <b>{c.host ? t.host : (c.name ?? c.userId)}</b> {c.text}</li>)}
       </ol>
       {mutedUntil && <p class="muted" data-testid="muted">{t.youAreMuted} {new Date(mutedUntil).toLocaleTimeString()}</p>}
       <form class="say" onSubmit={e => { e.preventDefault(); sendComment(text); }}>

@@ -4,6 +4,12 @@
 const KEEP_COMMENTS = 100;
 const KEEP_NOTICES = 5;
 
+// A chat line: a viewer's, a platform's (its name and platform shown) or the host's reply.
+function comment(c) {
+  return { seq: c.seq, userId: c.userId, text: c.text, name: c.name ?? null, platform: c.platform ?? null,
+    host: c.host === true };
+}
+
 export function emptyRoom() {
   return {
     seq: -1, title: '', likes: 0, camera: '', pinned: null, products: {}, coupons: {}, sales: {}, bags: {},
@@ -30,7 +36,7 @@ export function applyEvent(state, e) {
       ...emptyRoom(), seq: e.seq, title: e.title ?? '', likes: e.likes ?? 0, camera: e.camera ?? '',
       pinned: e.pinnedProductId ?? null, products: byId(e.products, 'productId'),
       coupons: byId(e.coupons, 'couponId'), sales: byId(e.flashSales, 'saleId'), bags: byId(e.luckyBags, 'bagId'),
-      comments: (e.recentComments ?? []).map(c => ({ seq: c.seq, userId: c.userId, text: c.text })),
+      comments: (e.recentComments ?? []).map(comment),
       muted: Object.fromEntries((e.muted ?? []).map(m => [m.userId, m.until])),
     };
   }
@@ -91,8 +97,7 @@ export function applyEvent(state, e) {
         ? withNotice(next, { kind: 'bought', users: e.justBought, saleId: e.saleId, seq: e.seq }) : next;
     }
     case 'comment':
-      return { ...state, comments: [...state.comments, { seq: e.seq, userId: e.userId, text: e.text }]
-        .slice(-KEEP_COMMENTS) };
+      return { ...state, comments: [...state.comments, comment(e)].slice(-KEEP_COMMENTS) };
     case 'likes':
       return { ...state, likes: e.total };
     case 'gift':

@@ -3,12 +3,15 @@ package io.shardcast.room;
 import io.shardcast.room.LiveRoom.ClaimCoupon;
 import io.shardcast.room.LiveRoom.Command;
 import io.shardcast.room.LiveRoom.PlaceOrder;
+import io.shardcast.room.LiveRoom.PlatformEvents;
 import io.shardcast.room.LiveRoom.PostComment;
 import io.shardcast.room.LiveRoom.SendGift;
+import io.shardcast.room.platform.PlatformEvent;
 import io.shardcast.room.reply.OrderResult;
 import io.shardcast.room.reply.RoomReply.ClaimAnswer;
 import io.shardcast.room.reply.RoomReply.ClaimResult;
 import io.shardcast.room.reply.RoomReply.OrderAnswer;
+import io.shardcast.room.reply.RoomReply.PlatformAccepted;
 import io.shardcast.room.reply.RoomReply.Reason;
 import io.shardcast.room.reply.RoomReply.Rejected;
 import io.shardcast.room.reply.RoomReply.ToClaim;
@@ -59,6 +62,7 @@ final class GroupCommit {
     final LinkedHashMap<String, List<String>> buyersBySale = new LinkedHashMap<>();
     final Set<String> claims = new HashSet<>();
     final Map<String, Integer> claimedByCoupon = new HashMap<>();
+    final Set<String> platformEvents = new HashSet<>();
   }
 
   Outcome decide(RoomState state, List<Command> pending, long nowMillis, long nowNanos) {
@@ -86,6 +90,8 @@ final class GroupCommit {
         events.add(new CommentPosted(shown ? ++seq : 0, pc.userId(), text, nowMillis));
       } else if (c instanceof SendGift g) {
         events.add(new GiftSent(++seq, g.userId(), g.gift(), g.count()));
+      } else if (c instanceof PlatformEvents pe) {
+        seq = platform(state, taken, pe, seq, nowMillis, nowNanos, events, answers);
       }
     }
     for (Map.Entry<String, List<String>> e : taken.buyersBySale.entrySet()) {
@@ -96,6 +102,49 @@ final class GroupCommit {
       events.add(new SaleProgress(++seq, sale.saleId, sale.remaining() - soldNow, soldNow, recent));
     }
     return new Outcome(events, answers);
+  }
+
+  /**
+   * A platform's events, each taken once (by destination and event id): comments as local ones are
+   * (muted users dropped, long texts cut, the broadcast budget shared), gifts shown, likes tallied.
+   * Platform comments enter no lucky bag: the draw is among the room's own verified viewers.
+   * Returns the last seq given.
+   */
+  private long platform(RoomState state, Taken taken, PlatformEvents pe, long seq, long nowMillis, long nowNanos,
+      List<RoomEvent> events, List<Answer<?>> answers) {
+    RoomState.Destination d = state.destinations.get(pe.destinationId());
+    if (d == null) { // removed while the events waited for this batch
+      answers.add(new Answer<>(pe.replyTo(), new Rejected(Reason.UNKNOWN_DESTINATION,
+          "no destination " + pe.destinationId())));
+      return seq;
+    }
+    int accepted = 0;
+    int duplicates = 0;
+    for (PlatformEvent e : pe.events()) {
+      if (state.seenPlatformEvent(d.destinationId(), e.eventId())
+          || !taken.platformEvents.add(d.destinationId() + '\n' + e.eventId())) {
+        duplicates++;
+        continue;
+      }
+      accepted++;
+      if (e instanceof PlatformEvent.Comment pc) {
+        if (state.muted(RoomState.platformUser(d.platform(), pc.userId()), nowMillis)) {
+          continue;
+        }
+        String text = pc.text().length() > settings.maxCommentChars()
+            ? pc.text().substring(0, settings.maxCommentChars()) : pc.text();
+        boolean shown = chatBroadcast.tryTake(nowNanos);
+        events.add(new PlatformCommentPosted(shown ? ++seq : 0, d.destinationId(), d.platform(), e.eventId(),
+            pc.userId(), pc.userName(), text, nowMillis));
+      } else if (e instanceof PlatformEvent.Gift g) {
+        events.add(new PlatformGiftSent(++seq, d.destinationId(), d.platform(), e.eventId(), g.userId(),
+            g.userName(), g.gift(), g.count(), nowMillis));
+      } else if (e instanceof PlatformEvent.Like l) {
+        events.add(new PlatformLiked(0, d.destinationId(), d.platform(), e.eventId(), l.count(), nowMillis));
+      }
+    }
+    answers.add(new Answer<>(pe.replyTo(), new PlatformAccepted(d.destinationId(), accepted, duplicates)));
+    return seq;
   }
 
   private ToOrder order(RoomState state, Taken taken, PlaceOrder o, long now, List<RoomEvent> events) {

@@ -112,6 +112,8 @@ final class HostOps {
         return Decision.reject(Reason.UNKNOWN_DESTINATION, "no destination " + p.destinationId());
       }
       return Decision.accept(new DestinationRemoved(0, p.destinationId()));
+    } else if (op instanceof Reply p) {
+      return reply(state, p, seq, nowMillis);
     }
     return Decision.bad("unknown host operation");
   }
@@ -123,6 +125,12 @@ final class HostOps {
     if (!Ids.valid(p.platform()) || (p.layer() != null && !Ids.valid(p.layer()))
         || (p.destinationId() != null && !Ids.valid(p.destinationId()))) {
       return Decision.bad("platform (and destinationId, layer when given) must be 1..64 of [A-Za-z0-9_-]");
+    }
+    if (!validSecret(p.chatSecret())) {
+      return Decision.bad("chatSecret must be 16..256 printable ASCII characters (leave it out to get one made)");
+    }
+    if (p.replyUrl() != null && !validReplyUrl(p.replyUrl())) {
+      return Decision.bad("replyUrl must be an http:// or https:// URL with a host (at most 2048 characters)");
     }
     try {
       RtmpUrl.parse(p.url(), p.streamKey());
@@ -143,7 +151,62 @@ final class HostOps {
         id = p.platform() + "-" + n;
       }
     }
-    return Decision.accept(new DestinationAdded(0, id, p.platform(), p.url().trim(), p.streamKey(), p.layer()));
+    return Decision.accept(new DestinationAdded(0, id, p.platform(), p.url().trim(), p.streamKey(), p.layer(),
+        p.chatSecret(), p.replyUrl()));
+  }
+
+  /** A chat secret is 16..256 printable ASCII characters (the gateway makes one when the host gives none). */
+  private static boolean validSecret(String secret) {
+    return secret != null && secret.length() >= 16 && secret.length() <= 256
+        && secret.chars().allMatch(c -> c > 32 && c < 127);
+  }
+
+  /** A reply URL is an absolute http or https URL with a host, at most 2048 characters. */
+  static boolean validReplyUrl(String url) {
+    if (url == null || url.length() > 2048) {
+      return false;
+    }
+    try {
+      java.net.URI uri = new java.net.URI(url);
+      return ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null
+          && uri.getRawUserInfo() == null;
+    } catch (java.net.URISyntaxException e) {
+      return false;
+    }
+  }
+
+  private static Decision reply(RoomState state, Reply p, long seq, long nowMillis) {
+    if (blankOrLong(p.text(), 500)) {
+      return Decision.bad("text must be 1..500 characters");
+    }
+    java.util.List<String> to = new java.util.ArrayList<>();
+    if (p.destinationId() != null) {
+      RoomState.Destination d = state.destinations.get(p.destinationId());
+      if (d == null) {
+        return Decision.reject(Reason.UNKNOWN_DESTINATION, "no destination " + p.destinationId());
+      }
+      if (d.replyUrl() == null) {
+        return Decision.bad("destination " + p.destinationId() + " has no replyUrl: add it again with one");
+      }
+      to.add(d.destinationId());
+    }
+    if (p.inReplyToSeq() != 0) {
+      RoomState.RecentComment answered = state.recentComments.stream()
+          .filter(c -> c.seq() == p.inReplyToSeq()).findFirst().orElse(null);
+      if (answered == null) {
+        return Decision.bad("inReplyTo must be the seq of a comment in the recent chat");
+      }
+      if (p.destinationId() == null && answered.destinationId() != null) {
+        RoomState.Destination d = state.destinations.get(answered.destinationId());
+        if (d != null && d.replyUrl() != null) {
+          to.add(d.destinationId());
+        }
+      }
+    } else if (p.destinationId() == null) {
+      state.destinations.values().stream().filter(d -> d.replyUrl() != null)
+          .forEach(d -> to.add(d.destinationId()));
+    }
+    return Decision.accept(new HostReplied(seq, p.text(), p.inReplyToSeq(), java.util.List.copyOf(to), nowMillis));
   }
 
   private static boolean blankOrLong(String s, int max) {

@@ -8,6 +8,10 @@ import io.shardcast.room.fanout.FrameRenderer;
 import io.shardcast.room.fanout.RecentFrames;
 import io.shardcast.room.media.MediaNode;
 import io.shardcast.room.media.MediaRoute;
+import io.shardcast.room.platform.PlatformEvent;
+import io.shardcast.room.platform.PlatformSignature;
+import io.shardcast.room.platform.ReplyBody;
+import io.shardcast.room.platform.ReplyCourier;
 import io.shardcast.room.reply.RoomReply;
 import io.shardcast.room.restream.RestreamView;
 import io.shardcast.room.reply.RoomReply.Reason;
@@ -108,6 +112,16 @@ public final class LiveRoom extends EventSourcedBehavior<LiveRoom.Command, RoomE
   public record PostComment(String userId, String text) implements Command {}
 
   public record SendGift(String userId, String gift, int count) implements Command {}
+
+  /**
+   * A platform relay's events for destination {@code destinationId}, signed: {@code body} is the
+   * request's bytes as signed at {@code timestampSeconds} (the gateway checked the time), {@code events}
+   * what the gateway parsed from them. Nothing is taken unless the signature matches the
+   * destination's chat secret.
+   */
+  public record PlatformEvents(String destinationId, long timestampSeconds, String signature, byte[] body,
+      List<PlatformEvent> events, ActorRef<RoomReply.ToPlatform> replyTo)
+      implements Command {}
 
   public record GetSnapshot(ActorRef<RoomReply.ToSnapshot> replyTo) implements Command {}
 
@@ -299,6 +313,7 @@ public final class LiveRoom extends EventSourcedBehavior<LiveRoom.Command, RoomE
         .onCommand(ClaimCoupon.class, (s, c) -> enqueue(s, c, c.replyTo()))
         .onCommand(PostComment.class, (s, c) -> enqueue(s, c, null))
         .onCommand(SendGift.class, (s, c) -> enqueue(s, c, null))
+        .onCommand(PlatformEvents.class, this::onPlatformEvents)
         .onCommand(Flush.class, (s, c) -> onFlush(s))
         .onCommand(KeepAwake.class, (s, c) -> onKeepAwake(s))
         .onCommand(StayAwake.class, (s, c) -> Effect().none())
@@ -397,8 +412,51 @@ public final class LiveRoom extends EventSourcedBehavior<LiveRoom.Command, RoomE
           .thenReply(c.replyTo(), after -> destinations(after.room(), event instanceof DestinationAdded));
     }
     return write(List.of(event))
-        .thenRun(after -> afterHostEvent(event))
+        .thenRun(after -> afterHostEvent(after.room(), event))
         .thenReply(c.replyTo(), after -> new RoomReply.HostDone(roomId, event.seq()));
+  }
+
+  // ---- platform chats -------------------------------------------------------------------------
+
+  private Effect<RoomEvent, State> onPlatformEvents(State s, PlatformEvents c) {
+    RoomState state = s.room();
+    if (!state.created) {
+      return Effect().reply(c.replyTo(), notFound());
+    }
+    RoomState.Destination d = state.destinations.get(c.destinationId());
+    if (d == null) {
+      return Effect().reply(c.replyTo(), new Rejected(Reason.UNKNOWN_DESTINATION,
+          "no destination " + c.destinationId() + " in room " + roomId));
+    }
+    if (!PlatformSignature.verify(d.chatSecret(), roomId, d.destinationId(), c.timestampSeconds(), c.body(),
+        c.signature())) {
+      ctx.getLog().info("room {}: platform events for destination {} refused: bad signature", roomId,
+          d.destinationId());
+      return Effect().reply(c.replyTo(), new Rejected(Reason.BAD_SIGNATURE,
+          "the signature does not match destination " + d.destinationId() + "'s chat secret"));
+    }
+    if (c.events().stream().allMatch(e -> state.seenPlatformEvent(d.destinationId(), e.eventId()))) {
+      ctx.getLog().info("room {}: platform events for destination {} refused: all {} already taken (a replay)",
+          roomId, d.destinationId(), c.events().size());
+      return Effect().reply(c.replyTo(), new Rejected(Reason.REPLAYED,
+          "every event in this request is already in the room: a replay"));
+    }
+    return enqueue(s, c, c.replyTo());
+  }
+
+  /** Sends a reply the journal now has to each of its platforms' relays. */
+  private void sendReply(RoomState state, HostReplied reply) {
+    RoomState.RecentComment answered = reply.inReplyToSeq() == 0 ? null : state.recentComments.stream()
+        .filter(c -> c.seq() == reply.inReplyToSeq()).findFirst().orElse(null);
+    for (String destinationId : reply.destinationIds()) {
+      RoomState.Destination d = state.destinations.get(destinationId);
+      if (d == null || d.replyUrl() == null) {
+        continue;
+      }
+      ReplyCourier.get(ctx.getSystem()).send(new ReplyCourier.Delivery(roomId, d.destinationId(), d.replyUrl(),
+          d.chatSecret(), ReplyBody.of(roomId, d, reply, answered),
+          roomId + ":" + reply.seq() + ":" + d.destinationId()));
+    }
   }
 
   /** Tells the origin (if any) where the room is restreamed. */
@@ -438,8 +496,11 @@ public final class LiveRoom extends EventSourcedBehavior<LiveRoom.Command, RoomE
     return c.replyTo() == null ? Effect().none() : Effect().reply(c.replyTo(), route);
   }
 
-  private void afterHostEvent(RoomEvent event) {
+  private void afterHostEvent(RoomState state, RoomEvent event) {
     long now = System.currentTimeMillis();
+    if (event instanceof HostReplied e) {
+      sendReply(state, e);
+    }
     if (event instanceof CameraSwitched e) {
       media.cameraSwitched(e.camera());
     }
@@ -535,19 +596,30 @@ public final class LiveRoom extends EventSourcedBehavior<LiveRoom.Command, RoomE
       return Effect().none();
     }
     // Answered only once the whole batch is in the journal.
-    return write(outcome.events()).thenRun(after -> outcome.answers().forEach(GroupCommit.Answer::send));
+    return write(outcome.events()).thenRun(after -> {
+      outcome.answers().forEach(GroupCommit.Answer::send);
+      for (RoomEvent e : outcome.events()) {
+        if (e instanceof PlatformLiked l) {
+          addLikes(l.count()); // the room's likes are every platform's
+        }
+      }
+    });
   }
 
   // ---- likes ----------------------------------------------------------------------------------
 
   private Effect<RoomEvent, State> onEdgeLikes(State s, EdgeLikes c) {
     if (s.room().created && c.count() > 0) {
-      pendingLikes += c.count();
-      if (!timers.isTimerActive("likes")) {
-        timers.startSingleTimer("likes", TallyLikes.INSTANCE, settings.likesTallyInterval());
-      }
+      addLikes(c.count());
     }
     return Effect().none();
+  }
+
+  private void addLikes(long count) {
+    pendingLikes += count;
+    if (!timers.isTimerActive("likes")) {
+      timers.startSingleTimer("likes", TallyLikes.INSTANCE, settings.likesTallyInterval());
+    }
   }
 
   private Effect<RoomEvent, State> onTallyLikes(State s, TallyLikes c) {

@@ -42,6 +42,7 @@ import org.junit.jupiter.api.Test;
 class LiveRoomTest {
 
   private static final String TOKEN = "host-secret";
+  private static final String SECRET = "chat-secret-0123456789";
   private static ActorTestKit testKit;
   private static ManualTime time;
   private static RoomSettings settings;
@@ -202,15 +203,17 @@ class LiveRoomTest {
   @Test
   void aDestinationIsKeptWithItsKeyForTheOriginAloneAndShownWithout() {
     long seq = room.getState().room().seq;
-    RoomReply.ToHost added = host(new AddDestination(null, "youtube", "rtmp://a.rtmp.example/live2", "key-123", null));
+    RoomReply.ToHost added = host(new AddDestination(null, "youtube", "rtmp://a.rtmp.example/live2", "key-123", null,
+        SECRET, null));
     assertInstanceOf(RoomReply.Destinations.class, added);
     assertTrue(((RoomReply.Destinations) added).created());
     String shown = ((RoomReply.Destinations) added).json();
     assertTrue(shown.contains("\"destinationId\":\"youtube\"") && shown.contains("\"state\":\"idle\""), shown);
-    assertFalse(shown.contains("key-123"), "the stream key is never shown: " + shown);
+    assertFalse(shown.contains("key-123") || shown.contains(SECRET), "the stream key and chat secret are never shown: "
+        + shown);
     // A second one on the same platform gets its own id; viewers see nothing of either.
     String second = ((RoomReply.Destinations) host(new AddDestination(null, "youtube", "rtmps://b.example:443/app",
-        "other-key", "low"))).json();
+        "other-key", "low", SECRET, null))).json();
     assertTrue(second.contains("youtube-2") && !second.contains("other-key"), second);
     assertEquals(seq, room.getState().room().seq, "no viewer-visible event");
 
@@ -236,12 +239,12 @@ class LiveRoomTest {
     assertEquals(2, room.getState().room().destinations.size());
     assertInstanceOf(RoomReply.Destinations.class, host(new RemoveDestination("youtube-2")));
     assertEquals(List.of("youtube"), List.copyOf(room.getState().room().destinations.keySet()));
-    Rejected ftp = (Rejected) host(new AddDestination(null, "x", "ftp://files.example/up", "k", null));
+    Rejected ftp = (Rejected) host(new AddDestination(null, "x", "ftp://files.example/up", "k", null, SECRET, null));
     assertEquals(Reason.BAD_REQUEST, ftp.reason());
     assertTrue(ftp.message().contains("rtmp://"), ftp.message());
     assertEquals(Reason.UNKNOWN_DESTINATION, ((Rejected) host(new RemoveDestination("nope"))).reason());
     assertEquals(Reason.DESTINATION_EXISTS,
-        ((Rejected) host(new AddDestination("youtube", "youtube", "rtmp://a.example/live", "k", null))).reason());
+        ((Rejected) host(new AddDestination("youtube", "youtube", "rtmp://a.example/live", "k", null, SECRET, null))).reason());
   }
 
   @Test
@@ -326,7 +329,7 @@ class LiveRoomTest {
     awaitGroupCommit();
     long spam = room.getState().room().recentComments.getFirst().seq();
     assertInstanceOf(RoomReply.HostDone.class, host(new RemoveComment(spam)));
-    assertEquals(List.of("hello"), room.getState().room().recentComments.stream().map(CommentPosted::text).toList());
+    assertEquals(List.of("hello"), room.getState().room().recentComments.stream().map(RoomState.RecentComment::text).toList());
     assertEquals(Reason.BAD_REQUEST, rejection(host(new RemoveComment(9_999))), "a seq the room never gave");
 
     assertInstanceOf(RoomReply.HostDone.class, host(new MuteUser("spammer", 60_000)));

@@ -277,6 +277,35 @@ class ViewerPageTest {
       page.waitForFunction("() => document.querySelector('[data-testid=destination-state-douyin]')?.textContent"
           + " === 'idle'", null, WITHIN_30_S);
       assertTrue(!page.locator("[data-testid=destinations]").textContent().contains("a-secret-key"));
+
+      // Its chat secret is shown this once; a relay signing with it puts the platform's comments in the
+      // one chat, marked, filtered by platform, and answered from the console.
+      String secret = page.locator("[data-testid=chat-secret] code").textContent();
+      String roomId = page.url().replaceAll(".*/host/([^#]+)#.*", "$1");
+      byte[] events = ("{\"events\":[{\"id\":\"d-1\",\"type\":\"comment\",\"user\":{\"id\":\"u9\","
+          + "\"name\":\"小李\"},\"text\":\"有大码吗\"}]}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      long now = System.currentTimeMillis() / 1000;
+      java.net.http.HttpResponse<String> relayed = java.net.http.HttpClient.newHttpClient().send(
+          java.net.http.HttpRequest.newBuilder(java.net.URI.create(cluster.node(0).http() + "/api/rooms/" + roomId
+              + "/platform-events"))
+              .header("Shardcast-Destination", "douyin").header("Shardcast-Timestamp", Long.toString(now))
+              .header("Shardcast-Signature", io.shardcast.room.platform.PlatformSignature.sign(secret, roomId,
+                  "douyin", now, events))
+              .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(events)).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, relayed.statusCode(), relayed.body());
+      page.waitForFunction("() => [...document.querySelectorAll('[data-testid=host-chat] li[data-platform=douyin]')]"
+          + ".some(li => li.textContent.includes('小李') && li.textContent.includes('有大码吗'))", null, WITHIN_30_S);
+      page.locator("[data-testid=chat-filter]").selectOption("-");
+      page.waitForFunction("() => !document.querySelector('[data-testid=host-chat] li[data-platform=douyin]')", null,
+          WITHIN_30_S);
+      page.locator("[data-testid=chat-filter]").selectOption("douyin");
+      page.locator("[data-testid=host-chat] li[data-platform=douyin] button[data-testid^=reply-]").click();
+      page.locator("[data-testid=reply-text]").fill("有的，XL 还有");
+      page.locator("[data-testid=reply] button[type=submit]").click();
+      page.locator("[data-testid=chat-filter]").selectOption("");
+      page.waitForFunction("() => document.querySelector('[data-testid=host-chat]').textContent.includes('有的，XL 还有')",
+          null, WITHIN_30_S);
       Page without = context.newPage();
       without.navigate(cluster.node(0).http() + new java.net.URI(page.url()).getPath());
       without.waitForSelector("[data-testid=no-token]");

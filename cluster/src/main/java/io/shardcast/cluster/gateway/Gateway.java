@@ -19,6 +19,7 @@ import io.shardcast.cluster.metrics.NodeMetrics;
 import io.shardcast.room.HostToken;
 import io.shardcast.room.Ids;
 import io.shardcast.room.LiveRoom;
+import io.shardcast.room.platform.PlatformSignature;
 import io.shardcast.room.reply.RoomReply;
 import io.shardcast.room.state.HostOp;
 import java.security.SecureRandom;
@@ -76,6 +77,7 @@ public final class Gateway extends AllDirectives {
   private final MetricsAccess metricsAccess;
   private final JoinDesk joins;
   private final RoomReads reads;
+  private final PlatformChatRoutes platformChat;
   private volatile int viewerPort;
   private volatile int rtmpPort;
   private volatile int mediaHttpPort;
@@ -96,6 +98,7 @@ public final class Gateway extends AllDirectives {
     this.settings = settings;
     this.metrics = metrics;
     this.reads = new RoomReads(system, settings);
+    this.platformChat = new PlatformChatRoutes(sharding, settings);
   }
 
   /** Thrown by body parsing; becomes a 400 with its code. */
@@ -171,10 +174,15 @@ public final class Gateway extends AllDirectives {
         pathPrefix("destinations", () -> concat(
             pathEnd(() -> concat(
                 hostOp(roomId, "destinations.add", b -> new HostOp.AddDestination(optionalText(b, "destinationId"),
-                    text(b, "platform"), text(b, "url"), text(b, "streamKey"), optionalText(b, "layer"))),
+                    text(b, "platform"), text(b, "url"), text(b, "streamKey"), optionalText(b, "layer"),
+                    b.has("chatSecret") ? text(b, "chatSecret") : PlatformSignature.newSecret(),
+                    optionalText(b, "replyUrl"))),
                 get(() -> hostOpWithoutBody(roomId, "destinations.list", HostOp.ListDestinations::new)))),
             path(segment(), id -> delete(() -> hostOpWithoutBody(roomId, "destinations.remove",
                 () -> new HostOp.RemoveDestination(id)))))),
+        path("platform-events", () -> platformChat.events(roomId)),
+        path("replies", () -> hostOp(roomId, "replies", b -> new HostOp.Reply(text(b, "text"),
+            b.hasNonNull("destinationId") ? id(b, "destinationId") : null, longField(b, "inReplyTo", 0)))),
         path("announcements", () -> hostOp(roomId, "announcements", b -> new HostOp.Announce(text(b, "text")))),
         path("media", () -> get(() -> guard.authorized(Scope.OPS_READ, null, who -> read(roomId, LiveRoom.GetMediaRoute::new)))),
         path("camera", () -> hostOp(roomId, "camera", b -> new HostOp.SwitchCamera(id(b, "camera")))),
@@ -343,6 +351,9 @@ public final class Gateway extends AllDirectives {
         return onComplete(reply, t -> {
           JsonReply answer = t.isSuccess() ? RoomAnswers.http(t.get())
               : JsonReply.error(503, "TIMEOUT", "room " + roomId + " did not answer in time; retry");
+          if (op instanceof HostOp.AddDestination add && answer.status() == 201) {
+            answer = withChatSecret(answer, add); // shown this once, to the host who added it
+          }
           boolean host = t.isSuccess() && !(t.get() instanceof RoomReply.Rejected rj
               && rj.reason() == RoomReply.Reason.FORBIDDEN);
           AuditLog.record(host ? "host:" + roomId : "unverified", action, roomId, null, answer.status(),
@@ -351,6 +362,23 @@ public final class Gateway extends AllDirectives {
         });
       });
     }));
+  }
+
+  private static JsonReply withChatSecret(JsonReply answer, HostOp.AddDestination add) {
+    try {
+      ObjectNode body = (ObjectNode) JSON.readTree(answer.body());
+      body.putObject("created").put("destinationId", add.destinationId() != null ? add.destinationId()
+          : lastDestinationId(body)).put("chatSecret", add.chatSecret());
+      return new JsonReply(answer.status(), body.toString());
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("the room's answer is JSON", e);
+    }
+  }
+
+  /** The destination just added: the room lists destinations in the order they were added. */
+  private static String lastDestinationId(ObjectNode body) {
+    JsonNode list = body.path("destinations");
+    return list.isEmpty() ? null : list.get(list.size() - 1).path("destinationId").asText();
   }
 
   /**

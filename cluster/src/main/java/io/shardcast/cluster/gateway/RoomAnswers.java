@@ -36,6 +36,9 @@ public final class RoomAnswers {
         body.put("remaining", c.remaining());
       }
       return JsonReply.ok(body);
+    } else if (reply instanceof RoomReply.PlatformAccepted p) {
+      return JsonReply.ok(JsonReply.object().put("destinationId", p.destinationId())
+          .put("accepted", p.accepted()).put("duplicates", p.duplicates()));
     } else if (reply instanceof Destinations d) {
       return new JsonReply(d.created() ? 201 : 200, d.json());
     } else if (reply instanceof Snapshot s) {
@@ -85,8 +88,10 @@ public final class RoomAnswers {
   static int status(Reason reason) {
     return switch (reason) {
       case ROOM_NOT_FOUND, UNKNOWN_PRODUCT, UNKNOWN_COUPON, UNKNOWN_SALE, UNKNOWN_DESTINATION -> 404;
-      case ROOM_EXISTS, COUPON_EXISTS, BAG_EXISTS, SALE_EXISTS, DESTINATION_EXISTS, TOO_MANY_DESTINATIONS -> 409;
+      case ROOM_EXISTS, COUPON_EXISTS, BAG_EXISTS, SALE_EXISTS, DESTINATION_EXISTS, TOO_MANY_DESTINATIONS,
+          REPLAYED -> 409;
       case FORBIDDEN -> 403;
+      case BAD_SIGNATURE -> 401;
       case BAD_REQUEST, BAD_TITLE, BAD_QUANTITY -> 400;
     };
   }

@@ -76,6 +76,18 @@ public final class FrameRenderer {
     } else if (event instanceof CommentPosted e) {
       n.put("type", "comment").put("userId", e.userId()).put("text", e.text()).put("at", e.atMillis());
       priority = false;
+    } else if (event instanceof PlatformCommentPosted e) {
+      n.put("type", "comment").put("userId", RoomState.platformUser(e.platform(), e.userId()))
+          .put("name", e.userName()).put("platform", e.platform()).put("text", e.text()).put("at", e.atMillis());
+      priority = false;
+    } else if (event instanceof PlatformGiftSent e) {
+      n.put("type", "gift").put("userId", RoomState.platformUser(e.platform(), e.userId())).put("name", e.userName())
+          .put("platform", e.platform()).put("gift", e.gift()).put("count", e.count());
+    } else if (event instanceof HostReplied e) {
+      n.put("type", "comment").put("userId", "host").put("host", true).put("text", e.text()).put("at", e.atMillis());
+      if (e.inReplyToSeq() > 0) {
+        n.put("inReplyTo", e.inReplyToSeq());
+      }
     } else if (event instanceof LikesTallied e) {
       n.put("type", "likes").put("delta", e.delta()).put("total", e.total());
       priority = false;
@@ -141,8 +153,14 @@ public final class FrameRenderer {
     ArrayNode cohosts = n.putArray("cohosts");
     s.cohosts.forEach(cohosts::add);
     ArrayNode comments = n.putArray("recentComments");
-    for (CommentPosted c : s.recentComments) {
-      comments.addObject().put("seq", c.seq()).put("userId", c.userId()).put("text", c.text());
+    for (RoomState.RecentComment c : s.recentComments) {
+      ObjectNode o = comments.addObject().put("seq", c.seq()).put("userId", c.userId()).put("text", c.text());
+      if (c.platform() != null) {
+        o.put("platform", c.platform()).put("name", c.userName()).put("destinationId", c.destinationId());
+      }
+      if (c.host()) {
+        o.put("host", true);
+      }
     }
     ArrayNode muted = n.putArray("muted");
     s.mutedUntil.forEach((user, until) -> {

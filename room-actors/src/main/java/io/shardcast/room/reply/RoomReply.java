@@ -31,16 +31,19 @@ public sealed interface RoomReply extends CborSerializable {
   /** The answers to a media publish, watch or route read. */
   sealed interface ToMedia extends RoomReply {}
 
+  /** The answers to a platform's signed chat events. */
+  sealed interface ToPlatform extends RoomReply {}
+
   /** Why a room turned a request down; the name is the error code clients see. */
   enum Reason {
     ROOM_NOT_FOUND, ROOM_EXISTS, FORBIDDEN, BAD_REQUEST, BAD_TITLE, BAD_QUANTITY,
     UNKNOWN_PRODUCT, UNKNOWN_COUPON, UNKNOWN_SALE, COUPON_EXISTS, BAG_EXISTS, SALE_EXISTS,
-    UNKNOWN_DESTINATION, DESTINATION_EXISTS, TOO_MANY_DESTINATIONS
+    UNKNOWN_DESTINATION, DESTINATION_EXISTS, TOO_MANY_DESTINATIONS, BAD_SIGNATURE, REPLAYED
   }
 
   /** A request turned down; nothing changed in the room. */
   record Rejected(Reason reason, String message)
-      implements ToCreate, ToHost, ToOrder, ToClaim, ToSnapshot, ToOrders, ToMedia {}
+      implements ToCreate, ToHost, ToOrder, ToClaim, ToSnapshot, ToOrders, ToMedia, ToPlatform {}
 
   /** The room exists; {@code isNew} false when it existed already with the same host token (seq then -1). */
   record Created(String roomId, long seq, boolean isNew) implements ToCreate {}
@@ -50,6 +53,12 @@ public sealed interface RoomReply extends CborSerializable {
    * last reported it; {@code created} when the operation added one.
    */
   record Destinations(String json, boolean created) implements ToHost {}
+
+  /**
+   * A platform's events are in the room's journal: {@code accepted} new ones, {@code duplicates}
+   * the room had already taken (a relay's retry).
+   */
+  record PlatformAccepted(String destinationId, int accepted, int duplicates) implements ToPlatform {}
 
   /** A host operation persisted as the room's event {@code seq}. */
   record HostDone(String roomId, long seq) implements ToHost {}

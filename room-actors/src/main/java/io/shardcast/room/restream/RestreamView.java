@@ -12,9 +12,9 @@ import java.util.Map;
 /**
  * The room's restream destinations and how each push is doing, as the origin last reported it.
  * Owned by the room actor. Renders {@code {"roomId","destinations":[{"destinationId","platform",
- * "url","layer","state","bytes","kbps","reconnects","lastError","lastErrorAt","nextAttemptAt"}]}}:
- * never the stream key. A report older than {@link #STALE_MILLIS} (the origin went away) reads as
- * {@code "unknown"}; without a live origin every push is {@code "idle"} (it starts when the room does).
+ * "url","layer","chat","replyUrl","state","bytes","kbps","reconnects","lastError","lastErrorAt",
+ * "nextAttemptAt"}]}}: never the stream key or the chat secret. A report older than
+ * {@link #STALE_MILLIS} (the origin went away) reads as {@code "unknown"}; without a live origin every push is {@code "idle"} (it starts when the room does).
  */
 public final class RestreamView {
 
@@ -47,6 +47,10 @@ public final class RestreamView {
           .put("url", d.url());
       if (d.layer() != null) {
         n.put("layer", d.layer());
+      }
+      n.put("chat", d.chatSecret() != null);
+      if (d.replyUrl() != null) {
+        n.put("replyUrl", d.replyUrl());
       }
       MediaNode.PushState s = fresh ? reported.get(d.destinationId()) : null;
       if (s == null) {

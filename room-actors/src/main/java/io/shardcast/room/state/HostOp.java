@@ -18,7 +18,8 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
   @JsonSubTypes.Type(value = HostOp.MuteUser.class, name = "mute"),
   @JsonSubTypes.Type(value = HostOp.AddDestination.class, name = "destination"),
   @JsonSubTypes.Type(value = HostOp.RemoveDestination.class, name = "removeDestination"),
-  @JsonSubTypes.Type(value = HostOp.ListDestinations.class, name = "destinations")
+  @JsonSubTypes.Type(value = HostOp.ListDestinations.class, name = "destinations"),
+  @JsonSubTypes.Type(value = HostOp.Reply.class, name = "reply")
 })
 public sealed interface HostOp extends CborSerializable {
 
@@ -49,8 +50,11 @@ public sealed interface HostOp extends CborSerializable {
   /**
    * Restreams the room to another platform: {@code url} (rtmp:// or rtmps://) with {@code streamKey}
    * (a secret), at {@code layer} (null: the best); {@code destinationId} null picks one from the platform.
+   * {@code chatSecret} (a secret too) signs the platform's chat events in and the host's replies out
+   * to {@code replyUrl} (http or https; null: replies are not sent there).
    */
-  record AddDestination(String destinationId, String platform, String url, String streamKey, String layer)
+  record AddDestination(String destinationId, String platform, String url, String streamKey, String layer,
+      String chatSecret, String replyUrl)
       implements HostOp {}
 
   /** Stops and forgets a destination. */
@@ -58,4 +62,11 @@ public sealed interface HostOp extends CborSerializable {
 
   /** Reads the destinations and how each push is doing (changes nothing). */
   record ListDestinations() implements HostOp {}
+
+  /**
+   * The host answers in the chat: shown to the room's viewers and sent to platforms. To
+   * {@code destinationId} when given; else to the platform of the comment {@code inReplyToSeq}
+   * answers; else to every destination with a reply URL.
+   */
+  record Reply(String text, String destinationId, long inReplyToSeq) implements HostOp {}
 }

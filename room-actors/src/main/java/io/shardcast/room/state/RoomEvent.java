@@ -30,7 +30,11 @@ import java.util.List;
   @JsonSubTypes.Type(value = RoomEvent.CommentRemoved.class, name = "uncomment"),
   @JsonSubTypes.Type(value = RoomEvent.UserMuted.class, name = "mute"),
   @JsonSubTypes.Type(value = RoomEvent.DestinationAdded.class, name = "destination"),
-  @JsonSubTypes.Type(value = RoomEvent.DestinationRemoved.class, name = "undestination")
+  @JsonSubTypes.Type(value = RoomEvent.DestinationRemoved.class, name = "undestination"),
+  @JsonSubTypes.Type(value = RoomEvent.PlatformCommentPosted.class, name = "pcomment"),
+  @JsonSubTypes.Type(value = RoomEvent.PlatformGiftSent.class, name = "pgift"),
+  @JsonSubTypes.Type(value = RoomEvent.PlatformLiked.class, name = "plike"),
+  @JsonSubTypes.Type(value = RoomEvent.HostReplied.class, name = "reply")
 })
 public sealed interface RoomEvent extends CborSerializable {
 
@@ -95,10 +99,38 @@ public sealed interface RoomEvent extends CborSerializable {
 
   /**
    * The room is restreamed to {@code url} + "/" + {@code streamKey} (seq 0: viewers never see it;
-   * the key is read back from the journal by the room alone).
+   * the key is read back from the journal by the room alone). {@code chatSecret} signs the
+   * destination's platform events in and the host's replies out (null: no chat from it);
+   * {@code replyUrl} is where replies go (null: none).
    */
-  record DestinationAdded(long seq, String destinationId, String platform, String url, String streamKey, String layer)
+  record DestinationAdded(long seq, String destinationId, String platform, String url, String streamKey, String layer,
+      String chatSecret, String replyUrl)
       implements RoomEvent {}
 
   record DestinationRemoved(long seq, String destinationId) implements RoomEvent {}
+
+  /**
+   * A comment from a platform's chat, relayed by the destination's signed webhook: in the room's
+   * sequence like a local one (seq 0 when over the chat broadcast rate). {@code userId} is the
+   * platform's, {@code eventId} the relay's id for the event (a repeat of it is dropped).
+   */
+  record PlatformCommentPosted(long seq, String destinationId, String platform, String eventId, String userId,
+      String userName, String text, long atMillis)
+      implements RoomEvent {}
+
+  /** A gift sent on a platform, relayed like a comment. */
+  record PlatformGiftSent(long seq, String destinationId, String platform, String eventId, String userId,
+      String userName, String gift, int count, long atMillis)
+      implements RoomEvent {}
+
+  /** Likes on a platform (seq 0: they reach viewers in the room's next likes tally). */
+  record PlatformLiked(long seq, String destinationId, String platform, String eventId, long count, long atMillis)
+      implements RoomEvent {}
+
+  /**
+   * The host answered in the chat: shown in the room and sent to {@code destinationIds}' platforms.
+   * {@code inReplyToSeq} is the comment answered (0: none).
+   */
+  record HostReplied(long seq, String text, long inReplyToSeq, List<String> destinationIds, long atMillis)
+      implements RoomEvent {}
 }

@@ -27,14 +27,51 @@ public final class RoomState implements CborSerializable {
   public long likes;
   public String camera = "main";
   public ArrayList<String> cohosts = new ArrayList<>();
-  public ArrayDeque<CommentPosted> recentComments = new ArrayDeque<>();
+  public ArrayDeque<RecentComment> recentComments = new ArrayDeque<>();
   /** Users the host muted, with when the mute ends (epoch ms). */
   public LinkedHashMap<String, Long> mutedUntil = new LinkedHashMap<>();
   /** Where the room is restreamed, by destination id. */
   public LinkedHashMap<String, Destination> destinations = new LinkedHashMap<>();
 
-  /** A platform the room is restreamed to; its stream key is a secret the room never shows. */
-  public record Destination(String destinationId, String platform, String url, String streamKey, String layer) {}
+  /**
+   * Platform events already taken in ({@code destinationId + '\n' + eventId}, with when), for
+   * {@link #PLATFORM_EVENT_MEMORY_MILLIS}: a relay's retry or a replayed request adds nothing.
+   */
+  public LinkedHashMap<String, Long> platformEvents = new LinkedHashMap<>();
+
+  /**
+   * How long a platform event's id is remembered: longer than a signed request is accepted (5
+   * minutes either side of its timestamp), so a replay within its window is always recognised.
+   */
+  public static final long PLATFORM_EVENT_MEMORY_MILLIS = 11 * 60_000;
+  /** At most this many ids are remembered (about 150 platform events a second over the memory). */
+  public static final int PLATFORM_EVENT_MEMORY = 100_000;
+
+  /**
+   * A platform the room is restreamed to; its stream key and chat secret are secrets the room never
+   * shows. {@code chatSecret} null: the platform's chat is not relayed; {@code replyUrl} null: the
+   * host's replies are not sent to it.
+   */
+  public record Destination(String destinationId, String platform, String url, String streamKey, String layer,
+      String chatSecret, String replyUrl) {}
+
+  /**
+   * A comment shown in the chat, as a joining viewer and the host console see it: a viewer's
+   * ({@code platform} null), a platform's (with its user's name, the destination and the relay's event
+   * id), or the host's reply ({@code host}).
+   */
+  public record RecentComment(long seq, String userId, String userName, String platform, String destinationId,
+      String eventId, String text, boolean host) {}
+
+  /** Whether the platform event is already in the room. */
+  public boolean seenPlatformEvent(String destinationId, String eventId) {
+    return platformEvents.containsKey(destinationId + '\n' + eventId);
+  }
+
+  /** A platform user's id in the room (for mutes): {@code platform:userId}. */
+  public static String platformUser(String platform, String userId) {
+    return platform + ':' + userId;
+  }
 
   /** A product on sale in the room. */
   public static final class Product {
@@ -84,6 +121,26 @@ public final class RoomState implements CborSerializable {
 
     public int remaining() {
       return quantity - sold;
+    }
+  }
+
+  private void recent(RecentComment c, int limit) {
+    recentComments.addLast(c);
+    while (recentComments.size() > limit) {
+      recentComments.removeFirst();
+    }
+  }
+
+  /** Remembers a platform event's id, forgetting those older than the memory (by the events' own times). */
+  private void rememberPlatformEvent(String destinationId, String eventId, long atMillis) {
+    platformEvents.put(destinationId + '\n' + eventId, atMillis);
+    var oldest = platformEvents.entrySet().iterator();
+    while (oldest.hasNext()) {
+      var e = oldest.next();
+      if (platformEvents.size() <= PLATFORM_EVENT_MEMORY && e.getValue() >= atMillis - PLATFORM_EVENT_MEMORY_MILLIS) {
+        break;
+      }
+      oldest.remove();
     }
   }
 
@@ -143,10 +200,7 @@ public final class RoomState implements CborSerializable {
       s.boughtByUser.merge(e.userId(), e.quantity(), Integer::sum);
     } else if (event instanceof CommentPosted e) {
       if (e.seq() > 0) { // comments over the broadcast rate (seq 0) were never shown
-        recentComments.addLast(e);
-        while (recentComments.size() > recentCommentLimit) {
-          recentComments.removeFirst();
-        }
+        recent(new RecentComment(e.seq(), e.userId(), null, null, null, null, e.text(), false), recentCommentLimit);
       }
       for (LuckyBag b : bags.values()) {
         if (b.drawnWinners == null && e.atMillis() <= b.endsAtMillis && e.text().contains(b.keyword)) {
@@ -165,9 +219,22 @@ public final class RoomState implements CborSerializable {
       } else {
         mutedUntil.remove(e.userId());
       }
+    } else if (event instanceof PlatformCommentPosted e) {
+      rememberPlatformEvent(e.destinationId(), e.eventId(), e.atMillis());
+      if (e.seq() > 0) {
+        recent(new RecentComment(e.seq(), platformUser(e.platform(), e.userId()), e.userName(), e.platform(),
+            e.destinationId(), e.eventId(),
+            e.text(), false), recentCommentLimit);
+      }
+    } else if (event instanceof PlatformGiftSent e) {
+      rememberPlatformEvent(e.destinationId(), e.eventId(), e.atMillis());
+    } else if (event instanceof PlatformLiked e) {
+      rememberPlatformEvent(e.destinationId(), e.eventId(), e.atMillis());
+    } else if (event instanceof HostReplied e) {
+      recent(new RecentComment(e.seq(), "host", null, null, null, null, e.text(), true), recentCommentLimit);
     } else if (event instanceof DestinationAdded e) {
       destinations.put(e.destinationId(), new Destination(e.destinationId(), e.platform(), e.url(), e.streamKey(),
-          e.layer()));
+          e.layer(), e.chatSecret(), e.replyUrl()));
     } else if (event instanceof DestinationRemoved e) {
       destinations.remove(e.destinationId());
     } else if (event instanceof CohostAdded e) {
@@ -240,6 +307,7 @@ public final class RoomState implements CborSerializable {
     c.recentComments = new ArrayDeque<>(recentComments);
     c.mutedUntil = new LinkedHashMap<>(mutedUntil);
     c.destinations = new LinkedHashMap<>(destinations);
+    c.platformEvents = new LinkedHashMap<>(platformEvents);
     return c;
   }
 }
