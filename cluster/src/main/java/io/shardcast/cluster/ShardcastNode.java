@@ -21,7 +21,10 @@ import io.shardcast.cluster.gateway.OrderDesk;
 import io.shardcast.cluster.journal.JournalConfig;
 import io.shardcast.cluster.journal.JournalWarmup;
 import io.shardcast.cluster.media.MediaInspector;
+import io.shardcast.cluster.journal.ProjectionOffsets;
 import io.shardcast.cluster.media.MediaPlane;
+import io.shardcast.cluster.webhook.WebhookSettings;
+import io.shardcast.cluster.webhook.Webhooks;
 import io.shardcast.cluster.metrics.NodeMetrics;
 import io.shardcast.cluster.ops.OpsApi;
 import io.shardcast.cluster.viewer.ViewerServer;
@@ -140,6 +143,10 @@ public final class ShardcastNode {
       LiveRoom.init(system, autoscaler == null ? null
           : new RoomAllocation(system, autoscaler, rebalanceMinViewers, rebalanceMaxMoves));
       status.shardingStarted = true;
+      WebhookSettings webhookSettings = WebhookSettings.from(config);
+      ProjectionOffsets offsets = ProjectionOffsets.open(config);
+      system.getWhenTerminated().thenRun(offsets::close);
+      Webhooks.start(system, webhookSettings, offsets);
       if (JournalWarmup.wanted(config)) {
         JournalWarmup.run(system);
       }
@@ -148,7 +155,7 @@ public final class ShardcastNode {
           "room-edges", Props.empty());
       OrderDesk orders = new OrderDesk(system, gatewaySettings, roomSettings, metrics, access);
       Gateway gateway = new Gateway(system, gatewaySettings, metrics, orders, access, play, joins);
-      OpsApi ops = new OpsApi(system, gatewaySettings, access, autoscaler, numberOfShards);
+      OpsApi ops = new OpsApi(system, gatewaySettings, access, autoscaler, numberOfShards, webhookSettings, offsets);
       ServerBinding binding = Http.get(system)
           .newServerAt(gatewaySettings.iface(), gatewaySettings.port())
           .bind(gateway.routes(ops.routes()))

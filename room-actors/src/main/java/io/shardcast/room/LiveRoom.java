@@ -17,6 +17,7 @@ import io.shardcast.room.restream.RestreamView;
 import io.shardcast.room.reply.RoomReply.Reason;
 import io.shardcast.room.reply.RoomReply.Rejected;
 import io.shardcast.room.state.CborSerializable;
+import io.shardcast.room.state.EventTags;
 import io.shardcast.room.state.HostOp;
 import io.shardcast.room.state.RoomEvent;
 import io.shardcast.room.state.RoomEvent.*;
@@ -196,6 +197,9 @@ public final class LiveRoom extends EventSourcedBehavior<LiveRoom.Command, RoomE
 
   private enum TallyLikes implements Command { INSTANCE }
 
+  /** Timer: while the show is on, whether its origin has been gone for the show-end grace. */
+  private enum ShowCheck implements Command { INSTANCE }
+
   private record OpenSale(String saleId) implements Command {}
 
   private record DrawBag(String bagId) implements Command {}
@@ -230,6 +234,8 @@ public final class LiveRoom extends EventSourcedBehavior<LiveRoom.Command, RoomE
   private long pendingLikes;
   /** Where the room's media comes from and goes (soft state, refreshed by the nodes). */
   private final MediaRoute media;
+  /** When an origin last announced or refreshed itself (or the room recovered during a show). */
+  private long originSeenMillis;
   /** How the origin last said the room's restream pushes are doing (not persisted: the origin reports every 2 s). */
   private final RestreamView restreams = new RestreamView();
 
@@ -256,6 +262,11 @@ public final class LiveRoom extends EventSourcedBehavior<LiveRoom.Command, RoomE
   @Override
   public State emptyState() {
     return new State(new RoomState(), new RecentFrames(settings.frameRingSize()));
+  }
+
+  @Override
+  public java.util.Set<String> tagsFor(RoomEvent event) {
+    return EventTags.of(roomId, event);
   }
 
   @Override
@@ -333,11 +344,12 @@ public final class LiveRoom extends EventSourcedBehavior<LiveRoom.Command, RoomE
             media.origin(c.router(), c.endpoint(), s.room().camera, System.currentTimeMillis());
             media.anchor(c.mediaTimestamp(), c.mediaAtMillis());
             restream(s.room());
-          } else {
-            media.originGone(c.endpoint());
+            return originSeen(s.room());
           }
+          media.originGone(c.endpoint());
           return Effect().none();
         })
+        .onCommand(ShowCheck.class, (s, c) -> onShowCheck(s))
         .onCommand(MediaWatch.class, this::onMediaWatch)
         .onCommand(GetDestinations.class, (s, c) -> Effect().reply(c.replyTo(),
             s.room().created ? destinations(s.room(), false) : notFound()))
@@ -369,6 +381,10 @@ public final class LiveRoom extends EventSourcedBehavior<LiveRoom.Command, RoomE
       if (bag.drawnWinners == null) {
         scheduleDraw(bag.bagId, bag.endsAtMillis, now);
       }
+    }
+    if (state.onAir) {
+      originSeenMillis = now; // a live origin refreshes within 2 s; the grace runs from here
+      watchShow();
     }
   }
 
@@ -480,7 +496,46 @@ public final class LiveRoom extends EventSourcedBehavior<LiveRoom.Command, RoomE
     long now = System.currentTimeMillis();
     media.origin(c.router(), c.endpoint(), state.camera, now);
     restream(state);
+    if (!state.onAir && state.created) {
+      originSeenMillis = now;
+      return write(List.of(new ShowStarted(0, now))).thenRun(after -> watchShow())
+          .thenReply(c.replyTo(), after -> media.describe(after.room().camera, System.currentTimeMillis()));
+    }
+    originSeenMillis = now;
     return Effect().reply(c.replyTo(), media.describe(state.camera, now));
+  }
+
+  // ---- the show: on air from its first origin until none for the show-end grace ----------------
+
+  /** An origin announced or refreshed itself: the show is on (started now if it was not). */
+  private Effect<RoomEvent, State> originSeen(RoomState state) {
+    long now = System.currentTimeMillis();
+    originSeenMillis = now;
+    if (state.onAir || !state.created) {
+      return Effect().none();
+    }
+    return write(List.of(new ShowStarted(0, now))).thenRun(after -> watchShow());
+  }
+
+  private void watchShow() {
+    if (!timers.isTimerActive("show-check")) {
+      timers.startTimerWithFixedDelay("show-check", ShowCheck.INSTANCE, Duration.ofSeconds(5));
+    }
+    stayAwake();
+  }
+
+  private Effect<RoomEvent, State> onShowCheck(State s) {
+    long now = System.currentTimeMillis();
+    if (!s.room().onAir) {
+      timers.cancel("show-check");
+      return Effect().none();
+    }
+    if (now - originSeenMillis < settings.showEndGrace().toMillis()) {
+      return Effect().none();
+    }
+    timers.cancel("show-check");
+    ctx.getLog().info("room {}: the show ended (no origin since {} ms ago)", roomId, now - originSeenMillis);
+    return write(List.of(new ShowEnded(0, now, originSeenMillis)));
   }
 
   private Effect<RoomEvent, State> onMediaWatch(State s, MediaWatch c) {
@@ -526,7 +581,8 @@ public final class LiveRoom extends EventSourcedBehavior<LiveRoom.Command, RoomE
   /**
    * A room with a sale to open or a bag to draw must not passivate before then: its timers would go
    * with it (the opening persisted late, when someone next touches the room) and so would its entry
-   * in the node's sale calendar, which the autoscaler scales ahead of. Idle passivation counts only
+   * in the node's sale calendar, which the autoscaler scales ahead of. Nor may a room whose show is on
+   * (its end would go unrecorded). Idle passivation counts only
    * messages delivered through sharding, so the room sends itself one while it has work pending.
    */
   private void stayAwake() {
@@ -538,7 +594,7 @@ public final class LiveRoom extends EventSourcedBehavior<LiveRoom.Command, RoomE
   private Effect<RoomEvent, State> onKeepAwake(State s) {
     RoomState state = s.room();
     boolean pending = state.sales.values().stream().anyMatch(sale -> !sale.openPublished)
-        || state.bags.values().stream().anyMatch(bag -> bag.drawnWinners == null);
+        || state.bags.values().stream().anyMatch(bag -> bag.drawnWinners == null) || state.onAir;
     if (pending) {
       ClusterSharding.get(ctx.getSystem()).entityRefFor(TYPE_KEY, roomId).tell(StayAwake.INSTANCE);
     } else {

@@ -28,7 +28,8 @@ public record RoomSettings(
     int viewerBatchMax,
     int viewerBatchGroupSize,
     Duration mediaRouteExpiry,
-    Duration mediaRouteSettle) {
+    Duration mediaRouteSettle,
+    Duration showEndGrace) {
 
   /**
    * The edge's batch window for {@code localViewers}: it grows with the viewers a node writes to,
@@ -66,9 +67,13 @@ public record RoomSettings(
         c.getInt("viewer.batch-max"),
         c.getInt("viewer.batch-group-size"),
         c.getDuration("media-route-expiry"),
-        c.getDuration("media-route-settle"));
+        c.getDuration("media-route-settle"),
+        c.getDuration("show-end-grace"));
     if (s.mediaRouteSettle.isNegative() || s.mediaRouteSettle.compareTo(s.mediaRouteExpiry) > 0) {
       throw new IllegalArgumentException("shardcast.room.media-route-settle must be 0..media-route-expiry");
+    }
+    if (s.showEndGrace.compareTo(s.mediaRouteExpiry) < 0) {
+      throw new IllegalArgumentException("shardcast.room.show-end-grace must be at least media-route-expiry");
     }
     if (s.edgeHistoryTimeout.isNegative() || s.edgeHistoryTimeout.isZero()) {
       throw new IllegalArgumentException("shardcast.room.edge.history-timeout must be > 0");

@@ -248,6 +248,41 @@ class LiveRoomTest {
   }
 
   @Test
+  void aShowStartsWithItsFirstOriginAndEndsWhenNoneIsHeardOfForTheGrace() throws Exception {
+    RoomSettings quick = RoomSettings.from(ConfigFactory.parseString(
+        "shardcast.room { media-route-expiry = 100ms, media-route-settle = 0s, show-end-grace = 300ms }")
+        .withFallback(testKit.system().settings().config()));
+    String showId = "show-" + UUID.randomUUID();
+    EventSourcedBehaviorTestKit<LiveRoom.Command, RoomEvent, LiveRoom.State> show = EventSourcedBehaviorTestKit.create(
+        testKit.system(), LiveRoom.create(showId, quick),
+        EventSourcedBehaviorTestKit.enabledSerializationSettings().withVerifyState(false));
+    show.<RoomReply.ToCreate>runCommand(r -> new LiveRoom.CreateRoom("Show", HostToken.hash(TOKEN), r));
+    TestProbe<io.shardcast.room.media.MediaNode> router = testKit.createTestProbe();
+    show.<RoomReply.ToMedia>runCommand(r -> new LiveRoom.MediaPublish(TOKEN, router.ref(), "origin:1", r));
+    show.runCommand(new LiveRoom.MediaOrigin(router.ref(), "origin:1", true, -1, -1));
+    assertTrue(show.getState().room().onAir);
+    java.util.function.Supplier<List<RoomEvent>> journal = () -> {
+      List<RoomEvent> events = new ArrayList<>();
+      show.persistenceTestKit().persistedInStorage("LiveRoom|" + showId).forEach(e -> events.add((RoomEvent) e));
+      return events;
+    };
+    assertEquals(1, journal.get().stream().filter(e -> e instanceof ShowStarted).count(), "one start, however many refreshes");
+    assertEquals(0, journal.get().stream().filter(e -> e.seq() > 0 && (e instanceof ShowStarted)).count(), "seq 0");
+
+    // No origin heard of: once the grace has passed on the wall clock (the room reads it for an
+    // origin's last sign), the next check of the room's timers ends the show.
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (show.getState().room().onAir && System.nanoTime() < deadline) {
+      time.timePasses(Duration.ofSeconds(5)); // the room's check runs every 5 s of its timers' time
+      Thread.sleep(50);
+    }
+    ShowEnded ended = (ShowEnded) journal.get().stream().filter(e -> e instanceof ShowEnded).findFirst().orElseThrow();
+    assertTrue(ended.atMillis() - ended.lastMediaAtMillis() >= 300, "after the grace: " + ended);
+    show.runCommand(new LiveRoom.MediaOrigin(router.ref(), "origin:2", true, -1, -1));
+    assertEquals(2, journal.get().stream().filter(e -> e instanceof ShowStarted).count(), "a new show");
+  }
+
+  @Test
   void visibleEventsGetGapFreeSeqThatSurvivesRecovery() {
     host(new Announce("welcome"));
     room.runCommand(new LiveRoom.PostComment("alice", "hello"));

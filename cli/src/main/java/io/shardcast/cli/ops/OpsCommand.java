@@ -10,7 +10,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "ops", mixinStandardHelpOptions = true, description = "Operate a running cluster through its gateways.",
     subcommands = {StatusCommand.class, NodesCommand.class, ScaleCommand.class, RoomsCommand.class, RoomCommand.class, SalesCommand.class,
-        OrdersCommand.class, EventsCommand.class, MediaCommand.class, RestreamsCommand.class, AutoscalerCommand.class,
+        OrdersCommand.class, EventsCommand.class, MediaCommand.class, RestreamsCommand.class, WebhooksCommand.class, AutoscalerCommand.class,
         TopCommand.class, WhoamiCommand.class, ConfigCommand.class, CompletionCommand.class},
     footer = {"", "Exit codes: 0 done, 1 failed or refused, 2 usage, 3 no server answered.",
         "Where: --server, else --kube LIVECLUSTER, else SHARDCAST_SERVER (gateways, comma-separated), else the context",

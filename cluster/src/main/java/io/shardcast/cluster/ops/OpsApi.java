@@ -21,7 +21,10 @@ import io.shardcast.cluster.gateway.GatewaySettings;
 import io.shardcast.cluster.gateway.JsonReply;
 import io.shardcast.cluster.gateway.RoomAnswers;
 import io.shardcast.cluster.gateway.RoomReads;
+import io.shardcast.cluster.journal.ProjectionOffsets;
 import io.shardcast.cluster.media.MediaInspector;
+import io.shardcast.cluster.webhook.WebhookSettings;
+import io.shardcast.cluster.webhook.WebhookStatus;
 import io.shardcast.room.Ids;
 import io.shardcast.room.LiveRoom;
 import io.shardcast.room.reply.RoomReply;
@@ -63,9 +66,14 @@ public final class OpsApi extends AllDirectives {
   private final int numberOfShards;
   private final MediaNodes media;
 
+  private final WebhookSettings webhooks;
+  private final ProjectionOffsets offsets;
+
   /** @param autoscaler the autoscaler singleton's proxy, or null when the autoscaler is off */
   public OpsApi(ActorSystem<?> system, GatewaySettings settings, Access access, ActorRef<Autoscaler.Command> autoscaler,
-      int numberOfShards) {
+      int numberOfShards, WebhookSettings webhooks, ProjectionOffsets offsets) {
+    this.webhooks = webhooks;
+    this.offsets = offsets;
     this.system = system;
     this.settings = settings;
     this.guard = new AccessRoutes(access);
@@ -90,6 +98,9 @@ public final class OpsApi extends AllDirectives {
   private Route v1() {
     return concat(
         path("whoami", () -> get(() -> read(who -> guard.complete(JsonReply.ok(whoami(who)))))),
+        path("webhooks", () -> get(() -> read(who -> onComplete(webhooks(), t -> guard.complete(t.isSuccess()
+            ? JsonReply.ok(t.get()) : JsonReply.error(503, "DATABASE", "the delivery state is in the journal's "
+                + "database, which did not answer: " + t.failed().get().getMessage())))))),
         path("status", () -> get(() -> read(who -> both((c, a) -> JsonReply.ok(
             OpsViews.status(c.json(), a, guard.access().viewerMode() == Access.ViewerMode.ANONYMOUS)))))),
         pathPrefix("nodes", () -> concat(
@@ -122,6 +133,17 @@ public final class OpsApi extends AllDirectives {
   /** {@code ops:read}, or the refusal. */
   private Route read(Function<Identity, Route> inner) {
     return guard.authorized(Scope.OPS_READ, null, inner);
+  }
+
+  /** The webhook deliveries, read from the journal's database (on the blocking dispatcher). */
+  private java.util.concurrent.CompletionStage<ObjectNode> webhooks() {
+    return java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+      try {
+        return (ObjectNode) OpsViews.envelope().setAll(WebhookStatus.render(webhooks, offsets));
+      } catch (java.sql.SQLException e) {
+        throw new IllegalStateException(e.getMessage(), e);
+      }
+    }, system.dispatchers().lookup(org.apache.pekko.actor.typed.DispatcherSelector.blocking()));
   }
 
   private static ObjectNode whoami(Identity who) {

@@ -33,3 +33,18 @@ CREATE TABLE IF NOT EXISTS public.snapshot (
   meta_payload BYTEA,
   PRIMARY KEY(persistence_id, sequence_number)
 );
+;
+CREATE TABLE IF NOT EXISTS public.shardcast_projection_offsets (
+  projection VARCHAR(255) NOT NULL,
+  stream VARCHAR(255) NOT NULL,
+  ordering BIGINT NOT NULL,
+  done BIGINT DEFAULT 0 NOT NULL,
+  refused BIGINT DEFAULT 0 NOT NULL,
+  last_id VARCHAR(255),
+  last_at BIGINT,
+  last_error VARCHAR(1024),
+  last_error_at BIGINT,
+  next_attempt_at BIGINT,
+  updated_at BIGINT NOT NULL,
+  PRIMARY KEY(projection, stream)
+)

@@ -34,7 +34,9 @@ import java.util.List;
   @JsonSubTypes.Type(value = RoomEvent.PlatformCommentPosted.class, name = "pcomment"),
   @JsonSubTypes.Type(value = RoomEvent.PlatformGiftSent.class, name = "pgift"),
   @JsonSubTypes.Type(value = RoomEvent.PlatformLiked.class, name = "plike"),
-  @JsonSubTypes.Type(value = RoomEvent.HostReplied.class, name = "reply")
+  @JsonSubTypes.Type(value = RoomEvent.HostReplied.class, name = "reply"),
+  @JsonSubTypes.Type(value = RoomEvent.ShowStarted.class, name = "onair"),
+  @JsonSubTypes.Type(value = RoomEvent.ShowEnded.class, name = "offair")
 })
 public sealed interface RoomEvent extends CborSerializable {
 
@@ -133,4 +135,10 @@ public sealed interface RoomEvent extends CborSerializable {
    */
   record HostReplied(long seq, String text, long inReplyToSeq, List<String> destinationIds, long atMillis)
       implements RoomEvent {}
+
+  /** The room went live: its first origin (seq 0: viewers see the video, not this event). */
+  record ShowStarted(long seq, long atMillis) implements RoomEvent {}
+
+  /** The room's show ended: no origin for the show-end grace ({@code lastMediaAtMillis}: the last sign of one). */
+  record ShowEnded(long seq, long atMillis, long lastMediaAtMillis) implements RoomEvent {}
 }

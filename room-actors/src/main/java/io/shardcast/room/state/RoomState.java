@@ -26,6 +26,8 @@ public final class RoomState implements CborSerializable {
   public LinkedHashMap<String, FlashSale> sales = new LinkedHashMap<>();
   public long likes;
   public String camera = "main";
+  /** Between a {@link ShowStarted} and its {@link ShowEnded}. */
+  public boolean onAir;
   public ArrayList<String> cohosts = new ArrayList<>();
   public ArrayDeque<RecentComment> recentComments = new ArrayDeque<>();
   /** Users the host muted, with when the mute ends (epoch ms). */
@@ -230,6 +232,10 @@ public final class RoomState implements CborSerializable {
       rememberPlatformEvent(e.destinationId(), e.eventId(), e.atMillis());
     } else if (event instanceof PlatformLiked e) {
       rememberPlatformEvent(e.destinationId(), e.eventId(), e.atMillis());
+    } else if (event instanceof ShowStarted) {
+      onAir = true;
+    } else if (event instanceof ShowEnded) {
+      onAir = false;
     } else if (event instanceof HostReplied e) {
       recent(new RecentComment(e.seq(), "host", null, null, null, null, e.text(), true), recentCommentLimit);
     } else if (event instanceof DestinationAdded e) {
@@ -303,6 +309,7 @@ public final class RoomState implements CborSerializable {
     });
     c.likes = likes;
     c.camera = camera;
+    c.onAir = onAir;
     c.cohosts = new ArrayList<>(cohosts);
     c.recentComments = new ArrayDeque<>(recentComments);
     c.mutedUntil = new LinkedHashMap<>(mutedUntil);
