@@ -9,6 +9,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { language, price, words } from '../lib/i18n.js';
 import { describe, request } from '../lib/http.js';
 import { publishWhip } from '../lib/whip.js';
+import { PlatformNumbers } from '../lib/numbers.jsx';
 import './host.css';
 
 const roomId = decodeURIComponent(location.pathname.split('/').filter(Boolean)[1] ?? '');
@@ -442,6 +443,7 @@ function Console() {
       <Orders sales={sales} />
       <Chat room={room} destinations={Array.isArray(destinations) ? destinations : []} moderate={moderate}
         moderation={moderation} />
+      <PlatformNumbers url={`${api}/numbers`} token={token} words={t} roomId={roomId} />
       <Restreams list={destinations} load={loadDestinations} />
       <Publish />
     </main>

@@ -5,6 +5,7 @@
 import { render } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { describe, request } from '../lib/http.js';
+import { PlatformNumbers } from '../lib/numbers.jsx';
 import { timeChart } from './chart.js';
 import { History } from './history.js';
 import './ops.css';
@@ -63,6 +64,7 @@ function Dashboard({ token, onRefused }) {
   const [rooms, setRooms] = useState([]);
   const [sales, setSales] = useState([]);
   const [routes, setRoutes] = useState({});
+  const [chosen, setChosen] = useState(null);
   const [problem, setProblem] = useState(null);
   const [, setTick] = useState(0);
   useEffect(() => {
@@ -159,12 +161,15 @@ function Dashboard({ token, onRefused }) {
         <table data-testid="rooms">
           <thead><tr><th>room</th><th>viewers</th><th>trend</th><th>events/s</th><th>node</th><th>media</th></tr></thead>
           <tbody>{rooms.map(r => (
-            <tr key={r.roomId}><td>{r.roomId}</td><td>{r.viewers}</td><td>{Number(r.trend).toFixed(1)}</td>
+            <tr key={r.roomId}><td><button type="button" class="link" data-testid={`room-${r.roomId}`}
+              onClick={() => setChosen(r.roomId)}>{r.roomId}</button></td><td>{r.viewers}</td><td>{Number(r.trend).toFixed(1)}</td>
               <td>{Number(r.eventsPerSecond ?? 0).toFixed(1)}</td><td>{r.node}</td>
               <td>{routes[r.roomId] ? (routes[r.roomId].live ? `${routes[r.roomId].origin} → ${(routes[r.roomId].subscribers ?? []).length} nodes` : 'not live') : ''}</td></tr>
           ))}</tbody>
         </table>
       </section>
+      {chosen && <PlatformNumbers url={`/api/ops/v1/rooms/${encodeURIComponent(chosen)}/numbers`} token={token}
+        roomId={chosen} words={{ numbersTitle: `Numbers by platform: ${chosen}` }} />}
       <section>
         <h2>Sales</h2>
         <table data-testid="sales">

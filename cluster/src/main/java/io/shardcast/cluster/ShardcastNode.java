@@ -17,17 +17,20 @@ import io.shardcast.cluster.autoscale.Scalers;
 import io.shardcast.cluster.gateway.Gateway;
 import io.shardcast.cluster.gateway.GatewaySettings;
 import io.shardcast.cluster.gateway.MetricsAccess;
+import io.shardcast.cluster.gateway.NumbersRoutes;
 import io.shardcast.cluster.gateway.OrderDesk;
 import io.shardcast.cluster.journal.JournalConfig;
 import io.shardcast.cluster.journal.JournalWarmup;
-import io.shardcast.cluster.media.MediaInspector;
 import io.shardcast.cluster.journal.ProjectionOffsets;
+import io.shardcast.cluster.media.MediaInspector;
 import io.shardcast.cluster.media.MediaPlane;
-import io.shardcast.cluster.webhook.WebhookSettings;
-import io.shardcast.cluster.webhook.Webhooks;
 import io.shardcast.cluster.metrics.NodeMetrics;
+import io.shardcast.cluster.numbers.NumbersProjection;
+import io.shardcast.cluster.numbers.RoomNumbers;
 import io.shardcast.cluster.ops.OpsApi;
 import io.shardcast.cluster.viewer.ViewerServer;
+import io.shardcast.cluster.webhook.WebhookSettings;
+import io.shardcast.cluster.webhook.Webhooks;
 import io.shardcast.room.LiveRoom;
 import io.shardcast.room.RoomEdges;
 import io.shardcast.room.RoomSettings;
@@ -147,6 +150,8 @@ public final class ShardcastNode {
       ProjectionOffsets offsets = ProjectionOffsets.open(config);
       system.getWhenTerminated().thenRun(offsets::close);
       Webhooks.start(system, webhookSettings, offsets);
+      NumbersProjection.start(system, offsets);
+      NumbersRoutes numbers = new NumbersRoutes(system, new RoomNumbers(offsets));
       if (JournalWarmup.wanted(config)) {
         JournalWarmup.run(system);
       }
@@ -154,8 +159,9 @@ public final class ShardcastNode {
       ActorRef<RoomEdges.Command> edges = system.systemActorOf(RoomEdges.create(roomSettings, metrics.fanout()),
           "room-edges", Props.empty());
       OrderDesk orders = new OrderDesk(system, gatewaySettings, roomSettings, metrics, access);
-      Gateway gateway = new Gateway(system, gatewaySettings, metrics, orders, access, play, joins);
-      OpsApi ops = new OpsApi(system, gatewaySettings, access, autoscaler, numberOfShards, webhookSettings, offsets);
+      Gateway gateway = new Gateway(system, gatewaySettings, metrics, orders, access, play, joins, numbers);
+      OpsApi ops = new OpsApi(system, gatewaySettings, access, autoscaler, numberOfShards, webhookSettings, offsets,
+          numbers);
       ServerBinding binding = Http.get(system)
           .newServerAt(gatewaySettings.iface(), gatewaySettings.port())
           .bind(gateway.routes(ops.routes()))

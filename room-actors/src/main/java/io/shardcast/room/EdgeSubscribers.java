@@ -16,6 +16,10 @@ import org.apache.pekko.actor.typed.ActorRef;
 final class EdgeSubscribers {
 
   private final Map<ActorRef<RoomEdge.Command>, Integer> edges = new HashMap<>();
+  /** Each edge's last reported count of viewers it took in (cumulative over the edge's life). */
+  private final Map<ActorRef<RoomEdge.Command>, Long> joinsSeen = new HashMap<>();
+  /** Viewers taken in by all edges since {@link #takeJoins()} last ran. */
+  private long joins;
   /** The seq of the last frame sent to the edges. */
   private long publishedSeq;
 
@@ -25,12 +29,22 @@ final class EdgeSubscribers {
   }
 
   /** Records an edge's announcement; true when it is new (the room then watches it). */
-  boolean subscribe(ActorRef<RoomEdge.Command> edge, int viewers) {
+  boolean subscribe(ActorRef<RoomEdge.Command> edge, int viewers, long edgeJoins) {
+    Long before = joinsSeen.put(edge, edgeJoins);
+    joins += Math.max(0, edgeJoins - (before == null ? 0 : before));
     return edges.put(edge, viewers) == null;
   }
 
   void remove(ActorRef<RoomEdge.Command> edge) {
     edges.remove(edge);
+    joinsSeen.remove(edge);
+  }
+
+  /** The viewers the edges took in since the last call. */
+  long takeJoins() {
+    long taken = joins;
+    joins = 0;
+    return taken;
   }
 
   /** The viewers all edges last reported. */

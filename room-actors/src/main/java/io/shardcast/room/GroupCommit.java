@@ -141,6 +141,12 @@ final class GroupCommit {
             g.userName(), g.gift(), g.count(), nowMillis));
       } else if (e instanceof PlatformEvent.Like l) {
         events.add(new PlatformLiked(0, d.destinationId(), d.platform(), e.eventId(), l.count(), nowMillis));
+      } else if (e instanceof PlatformEvent.Viewers v) {
+        events.add(new PlatformAudience(0, d.destinationId(), d.platform(), e.eventId(), v.viewers(), v.joins(),
+            nowMillis));
+      } else if (e instanceof PlatformEvent.Order o) {
+        events.add(new PlatformOrdered(0, d.destinationId(), d.platform(), e.eventId(), o.userId(), o.productId(),
+            o.quantity(), o.priceCents(), nowMillis));
       }
     }
     answers.add(new Answer<>(pe.replyTo(), new PlatformAccepted(d.destinationId(), accepted, duplicates)));

@@ -149,8 +149,12 @@ public final class LiveRoom extends EventSourcedBehavior<LiveRoom.Command, RoomE
     BUYER
   }
 
-  /** An edge (one per node with viewers) announcing itself; sent on start, every second, and on a gap. */
-  public record SubscribeEdge(ActorRef<RoomEdge.Command> edge, long afterSeq, int viewers) implements Command {}
+  /**
+   * An edge (one per node with viewers) announcing itself, with its viewers now and how many it has
+   * taken in since it started; sent on start, every second, and on a gap.
+   */
+  public record SubscribeEdge(ActorRef<RoomEdge.Command> edge, long afterSeq, int viewers, long joins)
+      implements Command {}
 
   /**
    * An edge asking for the frames after {@code afterSeq} it never had (a viewer resumes there from
@@ -199,6 +203,12 @@ public final class LiveRoom extends EventSourcedBehavior<LiveRoom.Command, RoomE
 
   /** Timer: while the show is on, whether its origin has been gone for the show-end grace. */
   private enum ShowCheck implements Command { INSTANCE }
+
+  /** Timer: while the show is on, the room's own audience is written down (for its numbers). */
+  private enum SampleAudience implements Command { INSTANCE }
+
+  /** How often the room's own audience is written to the journal while the show is on. */
+  public static final Duration AUDIENCE_SAMPLE = Duration.ofSeconds(15);
 
   private record OpenSale(String saleId) implements Command {}
 
@@ -350,6 +360,9 @@ public final class LiveRoom extends EventSourcedBehavior<LiveRoom.Command, RoomE
           return Effect().none();
         })
         .onCommand(ShowCheck.class, (s, c) -> onShowCheck(s))
+        .onCommand(SampleAudience.class, (s, c) -> s.room().onAir
+            ? write(List.of(new AudienceSampled(0, edges.viewers(), edges.takeJoins(), System.currentTimeMillis())))
+            : Effect().none())
         .onCommand(MediaWatch.class, this::onMediaWatch)
         .onCommand(GetDestinations.class, (s, c) -> Effect().reply(c.replyTo(),
             s.room().created ? destinations(s.room(), false) : notFound()))
@@ -416,6 +429,9 @@ public final class LiveRoom extends EventSourcedBehavior<LiveRoom.Command, RoomE
     }
     if (c.op() instanceof HostOp.ListDestinations) {
       return Effect().reply(c.replyTo(), destinations(state, false));
+    }
+    if (c.op() instanceof HostOp.Verify) {
+      return Effect().reply(c.replyTo(), new RoomReply.HostDone(roomId, state.seq));
     }
     HostOps.Decision decision = HostOps.decide(state, c.op(), System.currentTimeMillis());
     if (decision.rejected() != null) {
@@ -521,6 +537,9 @@ public final class LiveRoom extends EventSourcedBehavior<LiveRoom.Command, RoomE
     if (!timers.isTimerActive("show-check")) {
       timers.startTimerWithFixedDelay("show-check", ShowCheck.INSTANCE, Duration.ofSeconds(5));
     }
+    if (!timers.isTimerActive("audience")) {
+      timers.startTimerWithFixedDelay("audience", SampleAudience.INSTANCE, AUDIENCE_SAMPLE);
+    }
     stayAwake();
   }
 
@@ -528,12 +547,14 @@ public final class LiveRoom extends EventSourcedBehavior<LiveRoom.Command, RoomE
     long now = System.currentTimeMillis();
     if (!s.room().onAir) {
       timers.cancel("show-check");
+      timers.cancel("audience");
       return Effect().none();
     }
     if (now - originSeenMillis < settings.showEndGrace().toMillis()) {
       return Effect().none();
     }
     timers.cancel("show-check");
+    timers.cancel("audience");
     ctx.getLog().info("room {}: the show ended (no origin since {} ms ago)", roomId, now - originSeenMillis);
     return write(List.of(new ShowEnded(0, now, originSeenMillis)));
   }
@@ -741,7 +762,7 @@ public final class LiveRoom extends EventSourcedBehavior<LiveRoom.Command, RoomE
     if (!state.created) {
       return Effect().none();
     }
-    if (edges.subscribe(c.edge(), c.viewers())) {
+    if (edges.subscribe(c.edge(), c.viewers(), c.joins())) {
       ctx.watchWith(c.edge(), new EdgeGone(c.edge()));
     }
     EdgeSubscribers.catchUp(c.edge(), c.afterSeq(), state.seq, s.recent(), seq -> snapshotJson(state));

@@ -99,6 +99,8 @@ public final class RoomEdge extends AbstractBehavior<RoomEdge.Command> {
   private final FanoutStats stats;
   private final AtomicLong releasedShown;
   private final EntityRef<LiveRoom.Command> room;
+  /** Viewers this edge has taken in since it started (for the room's audience numbers). */
+  private long joins;
   /** The local viewers, in the groups that take turns to get the released frames. */
   private final FlushGroups viewers;
   private final ArrayList<FlushGroups.Group> due = new ArrayList<>();
@@ -217,6 +219,7 @@ public final class RoomEdge extends AbstractBehavior<RoomEdge.Command> {
     // Its group may not have had the newest released frames yet: they reach the newcomer twice,
     // and its session skips what it has (by seq).
     viewers.add(a.session(), releasedSeq);
+    joins++;
   }
 
   private void askHistory(long afterSeq) {
@@ -484,6 +487,6 @@ public final class RoomEdge extends AbstractBehavior<RoomEdge.Command> {
   }
 
   private void subscribe() {
-    room.tell(new LiveRoom.SubscribeEdge(getContext().getSelf(), receivedSeq, viewers.viewers()));
+    room.tell(new LiveRoom.SubscribeEdge(getContext().getSelf(), receivedSeq, viewers.viewers(), joins));
   }
 }

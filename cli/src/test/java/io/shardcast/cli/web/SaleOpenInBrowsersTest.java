@@ -124,6 +124,10 @@ class SaleOpenInBrowsersTest {
             + " && document.querySelector('[data-testid=rooms]')?.textContent.includes(room)"
             + " && document.querySelectorAll('.chart canvas').length === 3", room.roomId(), ViewerPageTest.WITHIN_30_S);
         assertTrue(!dash.url().contains("token="), "the token leaves the address bar: " + dash.url());
+        // A room's numbers by platform open from its row.
+        dash.locator("[data-testid='room-" + room.roomId() + "']").click();
+        dash.waitForFunction("room => document.querySelector('[data-testid=platform-numbers] h2')?.textContent"
+            + ".includes(room)", room.roomId(), ViewerPageTest.WITHIN_30_S);
         // The charts start with the minutes before the page opened, as the autoscaler saw them.
         io.shardcast.testkit.load.RestClient rest = new io.shardcast.testkit.load.RestClient();
         String history = cluster.node(1).http() + "/api/ops/v1/autoscaler/history?after=0";

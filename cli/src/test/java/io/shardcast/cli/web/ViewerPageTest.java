@@ -296,6 +296,9 @@ class ViewerPageTest {
       assertEquals(200, relayed.statusCode(), relayed.body());
       page.waitForFunction("() => [...document.querySelectorAll('[data-testid=host-chat] li[data-platform=douyin]')]"
           + ".some(li => li.textContent.includes('小李') && li.textContent.includes('有大码吗'))", null, WITHIN_30_S);
+      // The platform's comment counts in its numbers (read from the journal), beside the room's own.
+      page.waitForFunction("() => document.querySelector('[data-testid=numbers-douyin]')?.children[3]?.textContent"
+          + " === '1'", null, WITHIN_30_S);
       page.locator("[data-testid=chat-filter]").selectOption("-");
       page.waitForFunction("() => !document.querySelector('[data-testid=host-chat] li[data-platform=douyin]')", null,
           WITHIN_30_S);

@@ -78,6 +78,7 @@ public final class Gateway extends AllDirectives {
   private final JoinDesk joins;
   private final RoomReads reads;
   private final PlatformChatRoutes platformChat;
+  private final NumbersRoutes numbers;
   private volatile int viewerPort;
   private volatile int rtmpPort;
   private volatile int mediaHttpPort;
@@ -86,7 +87,8 @@ public final class Gateway extends AllDirectives {
    * @param joins join placement, or null when the autoscaler is off
    */
   public Gateway(ActorSystem<?> system, GatewaySettings settings, NodeMetrics metrics, OrderDesk orders,
-      Access access, PlayAccess play, JoinDesk joins) {
+      Access access, PlayAccess play, JoinDesk joins, NumbersRoutes numbers) {
+    this.numbers = numbers;
     this.orders = orders;
     this.play = play;
     this.access = access;
@@ -181,6 +183,7 @@ public final class Gateway extends AllDirectives {
             path(segment(), id -> delete(() -> hostOpWithoutBody(roomId, "destinations.remove",
                 () -> new HostOp.RemoveDestination(id)))))),
         path("platform-events", () -> platformChat.events(roomId)),
+        path("numbers", () -> get(() -> roomNumbers(roomId))),
         path("replies", () -> hostOp(roomId, "replies", b -> new HostOp.Reply(text(b, "text"),
             b.hasNonNull("destinationId") ? id(b, "destinationId") : null, longField(b, "inReplyTo", 0)))),
         path("announcements", () -> hostOp(roomId, "announcements", b -> new HostOp.Announce(text(b, "text")))),
@@ -325,6 +328,26 @@ public final class Gateway extends AllDirectives {
       String userId = Access.userIdOf(((Verdict.Accepted) who).identity());
       return this.<RoomReply.ToOrders>read(roomId, r -> new LiveRoom.GetOrders(saleId.get(), LiveRoom.OrdersReader.BUYER, userId, r));
     })));
+  }
+
+  /**
+   * {@code GET .../numbers}: the room's numbers per platform, for its host (the room checks the
+   * token) or an operator with {@code ops:read}.
+   */
+  private Route roomNumbers(String roomId) {
+    return guard.withBearer(token -> {
+      if (token.isEmpty()) {
+        return error(401, "UNAUTHORIZED", "a room's numbers are for its host ('Authorization: Bearer <hostToken>') "
+            + "or an operator");
+      }
+      if (access.operator(token.get(), Scope.OPS_READ) instanceof Verdict.Accepted) {
+        return numbers.numbers(roomId);
+      }
+      CompletionStage<RoomReply.ToHost> reply = sharding.entityRefFor(LiveRoom.TYPE_KEY, roomId)
+          .ask(r -> new LiveRoom.Host(token.get(), new HostOp.Verify(), r), settings.askTimeout());
+      return onComplete(reply, t -> t.isFailure() ? timeout(roomId)
+          : t.get() instanceof RoomReply.HostDone ? numbers.numbers(roomId) : complete(RoomAnswers.http(t.get())));
+    });
   }
 
   /** A host operation ({@code what}: its path), answered by the room (which checks the host token) and audited. */

@@ -13,7 +13,9 @@ import java.util.Set;
 /**
  * A platform relay's request body, {@code {"events":[...]}}, read into the room's events: a
  * {@code comment} ({@code "id","user":{"id","name"?},"text"}), a {@code gift} ({@code "id","user",
- * "gift","count"}) or {@code like}s ({@code "id","count"}). Anything else is a {@link Gateway.BadInput}
+ * "gift","count"}), {@code like}s ({@code "id","count"}), the platform's {@code viewers}
+ * ({@code "id","count","joins"?}) or an {@code order} on its shop ({@code "id","user","productId",
+ * "quantity","priceCents"?}). Anything else is a {@link Gateway.BadInput}
  * naming what is wrong. Outside bytes: fuzzed in {@code PlatformEventsBodyFuzzTest}.
  */
 final class PlatformEventsBody {
@@ -68,7 +70,12 @@ final class PlatformEventsBody {
         case "gift" -> new PlatformEvent.Gift(id, string(e.path("user"), "id", MAX_ID, where + ".user"),
             name(e, where), string(e, "gift", MAX_NAME, where), (int) count(e, 10_000, where));
         case "like" -> new PlatformEvent.Like(id, count(e, 1_000_000, where));
-        default -> throw bad("BAD_REQUEST", where + ".type must be comment, gift or like");
+        case "viewers" -> new PlatformEvent.Viewers(id, number(e, "count", 0, 100_000_000, where),
+            e.has("joins") ? number(e, "joins", 0, 100_000_000, where) : 0);
+        case "order" -> new PlatformEvent.Order(id, string(e.path("user"), "id", MAX_ID, where + ".user"),
+            productId(e, where), (int) number(e, "quantity", 1, 10_000, where),
+            e.has("priceCents") ? number(e, "priceCents", 0, 100_000_000_00L, where) : -1);
+        default -> throw bad("BAD_REQUEST", where + ".type must be comment, gift, like, viewers or order");
       });
     }
     return events;
@@ -81,6 +88,22 @@ final class PlatformEventsBody {
     }
     String id = user.path("id").asText();
     return id.length() > MAX_NAME ? id.substring(0, MAX_NAME) : id;
+  }
+
+  private static String productId(JsonNode e, String where) {
+    String id = string(e, "productId", 64, where);
+    if (!io.shardcast.room.Ids.valid(id)) {
+      throw bad("BAD_REQUEST", where + ".productId must be 1..64 of [A-Za-z0-9_-]");
+    }
+    return id;
+  }
+
+  private static long number(JsonNode e, String field, long min, long max, String where) {
+    JsonNode v = e.get(field);
+    if (v == null || !v.isIntegralNumber() || !v.canConvertToLong() || v.asLong() < min || v.asLong() > max) {
+      throw bad("BAD_REQUEST", where + "." + field + " must be an integer " + min + ".." + max);
+    }
+    return v.asLong();
   }
 
   private static long count(JsonNode e, long max, String where) {

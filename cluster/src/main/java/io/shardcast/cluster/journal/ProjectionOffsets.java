@@ -41,7 +41,7 @@ public final class ProjectionOffsets implements AutoCloseable {
     this.upsert = upsert;
   }
 
-  /** A small pool (2 connections) on the journal's database. */
+  /** A small pool (4 connections) on the journal's database, for the projections and the reads of what they made. */
   public static ProjectionOffsets open(Config config) {
     JournalConfig.Database db = JournalConfig.database(config);
     HikariConfig hc = new HikariConfig();
@@ -49,7 +49,7 @@ public final class ProjectionOffsets implements AutoCloseable {
     hc.setUsername(db.user());
     hc.setPassword(db.password());
     hc.setDriverClassName(db.driver());
-    hc.setMaximumPoolSize(2);
+    hc.setMaximumPoolSize(4);
     hc.setMinimumIdle(0);
     hc.setPoolName("shardcast-projections");
     hc.setInitializationFailTimeout(-1); // the database may come later; each use reports its own failure
@@ -77,8 +77,25 @@ public final class ProjectionOffsets implements AutoCloseable {
     }
   }
 
+  /** A connection of the pool, for a projection that saves its offset with its own writes, in one transaction. */
+  public Connection connection() throws SQLException {
+    return pool.getConnection();
+  }
+
+  /** Whether the journal is PostgreSQL (else H2). */
+  public boolean postgres() {
+    return upsert.startsWith("INSERT");
+  }
+
   public void save(Progress p) throws SQLException {
-    try (Connection c = pool.getConnection(); PreparedStatement st = c.prepareStatement(upsert)) {
+    try (Connection c = pool.getConnection()) {
+      save(c, p);
+    }
+  }
+
+  /** Saves {@code p} on {@code c}, inside whatever transaction {@code c} has open. */
+  public void save(Connection c, Progress p) throws SQLException {
+    try (PreparedStatement st = c.prepareStatement(upsert)) {
       st.setString(1, p.projection());
       st.setString(2, p.stream());
       st.setLong(3, p.ordering());

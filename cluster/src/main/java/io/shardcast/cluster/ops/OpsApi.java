@@ -19,6 +19,7 @@ import io.shardcast.cluster.autoscale.ScaleHold;
 import io.shardcast.cluster.gateway.AccessRoutes;
 import io.shardcast.cluster.gateway.GatewaySettings;
 import io.shardcast.cluster.gateway.JsonReply;
+import io.shardcast.cluster.gateway.NumbersRoutes;
 import io.shardcast.cluster.gateway.RoomAnswers;
 import io.shardcast.cluster.gateway.RoomReads;
 import io.shardcast.cluster.journal.ProjectionOffsets;
@@ -67,11 +68,13 @@ public final class OpsApi extends AllDirectives {
   private final MediaNodes media;
 
   private final WebhookSettings webhooks;
+  private final NumbersRoutes numbers;
   private final ProjectionOffsets offsets;
 
   /** @param autoscaler the autoscaler singleton's proxy, or null when the autoscaler is off */
   public OpsApi(ActorSystem<?> system, GatewaySettings settings, Access access, ActorRef<Autoscaler.Command> autoscaler,
-      int numberOfShards, WebhookSettings webhooks, ProjectionOffsets offsets) {
+      int numberOfShards, WebhookSettings webhooks, ProjectionOffsets offsets, NumbersRoutes numbers) {
+    this.numbers = numbers;
     this.webhooks = webhooks;
     this.offsets = offsets;
     this.system = system;
@@ -259,6 +262,7 @@ public final class OpsApi extends AllDirectives {
                 LiveRoom.OrdersReader.OPERATOR, null, r)), t -> guard.complete(t.isSuccess()
                 ? RoomAnswers.http(t.get()) : JsonReply.error(503, "TIMEOUT", "room " + roomId
                     + " did not answer in time; retry"))))))),
+        path("numbers", () -> get(() -> read(who -> numbers.numbers(roomId)))),
         path("destinations", () -> get(() -> read(who -> onComplete(reads.<RoomReply.ToHost>ask(roomId,
             LiveRoom.GetDestinations::new), t -> guard.complete(t.isSuccess() ? RoomAnswers.http(t.get())
             : JsonReply.error(503, "TIMEOUT", "room " + roomId + " did not answer in time; retry")))))),

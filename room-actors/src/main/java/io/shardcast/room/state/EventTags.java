@@ -40,6 +40,7 @@ public final class EventTags {
         || e instanceof OrderConfirmed || e instanceof CouponClaimed || e instanceof LuckyBagDrawn
         || e instanceof ProductAdded || e instanceof CommentPosted || e instanceof PlatformCommentPosted
         || e instanceof GiftSent || e instanceof PlatformGiftSent || e instanceof LikesTallied
-        || e instanceof PlatformLiked || e instanceof HostReplied;
+        || e instanceof PlatformLiked || e instanceof HostReplied || e instanceof AudienceSampled
+        || e instanceof PlatformAudience || e instanceof PlatformOrdered;
   }
 }

@@ -19,7 +19,8 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
   @JsonSubTypes.Type(value = HostOp.AddDestination.class, name = "destination"),
   @JsonSubTypes.Type(value = HostOp.RemoveDestination.class, name = "removeDestination"),
   @JsonSubTypes.Type(value = HostOp.ListDestinations.class, name = "destinations"),
-  @JsonSubTypes.Type(value = HostOp.Reply.class, name = "reply")
+  @JsonSubTypes.Type(value = HostOp.Reply.class, name = "reply"),
+  @JsonSubTypes.Type(value = HostOp.Verify.class, name = "verify")
 })
 public sealed interface HostOp extends CborSerializable {
 
@@ -69,4 +70,7 @@ public sealed interface HostOp extends CborSerializable {
    * answers; else to every destination with a reply URL.
    */
   record Reply(String text, String destinationId, long inReplyToSeq) implements HostOp {}
+
+  /** Checks the host token and changes nothing: for reads answered outside the room (its numbers). */
+  record Verify() implements HostOp {}
 }

@@ -36,7 +36,10 @@ import java.util.List;
   @JsonSubTypes.Type(value = RoomEvent.PlatformLiked.class, name = "plike"),
   @JsonSubTypes.Type(value = RoomEvent.HostReplied.class, name = "reply"),
   @JsonSubTypes.Type(value = RoomEvent.ShowStarted.class, name = "onair"),
-  @JsonSubTypes.Type(value = RoomEvent.ShowEnded.class, name = "offair")
+  @JsonSubTypes.Type(value = RoomEvent.ShowEnded.class, name = "offair"),
+  @JsonSubTypes.Type(value = RoomEvent.AudienceSampled.class, name = "audience"),
+  @JsonSubTypes.Type(value = RoomEvent.PlatformAudience.class, name = "paudience"),
+  @JsonSubTypes.Type(value = RoomEvent.PlatformOrdered.class, name = "porder")
 })
 public sealed interface RoomEvent extends CborSerializable {
 
@@ -141,4 +144,23 @@ public sealed interface RoomEvent extends CborSerializable {
 
   /** The room's show ended: no origin for the show-end grace ({@code lastMediaAtMillis}: the last sign of one). */
   record ShowEnded(long seq, long atMillis, long lastMediaAtMillis) implements RoomEvent {}
+
+  /**
+   * The room's own audience while the show is on (seq 0), every 15 s: the viewers connected now,
+   * and how many the edges took in since the last sample.
+   */
+  record AudienceSampled(long seq, int viewers, long joins, long atMillis) implements RoomEvent {}
+
+  /** A platform's audience as its relay reported it (seq 0): viewers now, and new viewers since its last report. */
+  record PlatformAudience(long seq, String destinationId, String platform, String eventId, long viewers, long joins,
+      long atMillis)
+      implements RoomEvent {}
+
+  /**
+   * An order taken on a platform's own shop, as its relay reported it (seq 0: the room's stock is
+   * not touched; it counts in the platform's numbers). {@code priceCents} -1 when not given.
+   */
+  record PlatformOrdered(long seq, String destinationId, String platform, String eventId, String userId,
+      String productId, int quantity, long priceCents, long atMillis)
+      implements RoomEvent {}
 }

@@ -232,6 +232,10 @@ public final class RoomState implements CborSerializable {
       rememberPlatformEvent(e.destinationId(), e.eventId(), e.atMillis());
     } else if (event instanceof PlatformLiked e) {
       rememberPlatformEvent(e.destinationId(), e.eventId(), e.atMillis());
+    } else if (event instanceof PlatformAudience e) {
+      rememberPlatformEvent(e.destinationId(), e.eventId(), e.atMillis());
+    } else if (event instanceof PlatformOrdered e) {
+      rememberPlatformEvent(e.destinationId(), e.eventId(), e.atMillis());
     } else if (event instanceof ShowStarted) {
       onAir = true;
     } else if (event instanceof ShowEnded) {
