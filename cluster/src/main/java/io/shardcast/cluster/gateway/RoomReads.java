@@ -64,8 +64,8 @@ public final class RoomReads {
    * attempts answers or {@code timeout} has passed ({@link TimeoutException}); an attempt that
    * fails is waited out like one never answered. {@code every} zero: one attempt.
    */
-  static <T> CompletableFuture<T> untilAnswered(Function<Duration, CompletionStage<T>> attempt, Duration timeout,
-      Duration every) {
+  public static <T> CompletableFuture<T> untilAnswered(Function<Duration, CompletionStage<T>> attempt,
+      Duration timeout, Duration every) {
     return untilAnswered(attempt, timeout, every, SYSTEM);
   }
 

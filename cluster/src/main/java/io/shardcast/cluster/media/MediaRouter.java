@@ -1,5 +1,6 @@
 package io.shardcast.cluster.media;
 
+import io.shardcast.cluster.gateway.RoomReads;
 import io.shardcast.media.MediaDirectory;
 import io.shardcast.media.MediaHub;
 import io.shardcast.media.MediaRoom;
@@ -127,10 +128,21 @@ public final class MediaRouter implements MediaDirectory {
     return sharding.entityRefFor(LiveRoom.TYPE_KEY, roomId);
   }
 
+  /**
+   * How long an encoder's publish may wait for its room: through a failover of the room's node (the
+   * node found unreachable, downed, and the room started again elsewhere: about 5-10 s), so an
+   * encoder that reconnects at once is taken, not refused.
+   */
+  static final Duration PUBLISH_WAIT = Duration.ofSeconds(20);
+  /** A publish's ask is sent again this often while it waits (one sent to a lost node is never answered). */
+  static final Duration PUBLISH_RESEND = Duration.ofSeconds(1);
+
   @Override
   public CompletionStage<Decision> authorizePublish(String roomId, String token, TrackKey key) {
-    return room(roomId)
-        .<RoomReply.ToMedia>ask(r -> new LiveRoom.MediaPublish(token, self, relay.endpoint(), r), askTimeout)
+    EntityRef<LiveRoom.Command> room = room(roomId);
+    return RoomReads.<RoomReply.ToMedia>untilAnswered(left -> room.ask(
+            r -> new LiveRoom.MediaPublish(token, self, relay.endpoint(), r), left),
+            PUBLISH_WAIT.compareTo(askTimeout) > 0 ? PUBLISH_WAIT : askTimeout, PUBLISH_RESEND)
         .thenApply(r -> {
           if (r instanceof RoomReply.Route route) {
             camera(roomId, route);
