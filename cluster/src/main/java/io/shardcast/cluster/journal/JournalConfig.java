@@ -70,7 +70,10 @@ public final class JournalConfig {
     return plugin.withFallback(config);
   }
 
-  /** Creates the journal, snapshot and tag tables if they do not exist (safe to run from every node). */
+  /**
+   * Creates the journal, snapshot and tag tables, and the read side's, if they do not exist (safe to
+   * run from every node).
+   */
   public static void createSchema(Config config) {
     Database db = database(config);
     if (db.kind().equals("h2")) {
@@ -80,7 +83,8 @@ public final class JournalConfig {
         throw new IllegalStateException("cannot create data dir: " + e.getMessage(), e);
       }
     }
-    String script = readScript("/io/shardcast/cluster/journal/" + db.kind() + ".sql");
+    String script = readScript("/io/shardcast/cluster/journal/" + db.kind() + ".sql") + ";\n"
+        + readScript("/io/shardcast/cluster/journal/read-side.sql");
     SQLException last = null;
     for (int attempt = 1; attempt <= 10; attempt++) {
       try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password());
