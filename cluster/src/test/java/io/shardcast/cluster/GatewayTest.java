@@ -89,6 +89,49 @@ class GatewayTest {
   }
 
   @Test
+  void aProductsFactsAndTheShopsPoliciesAreTakenAndTheirShapeChecked() throws Exception {
+    Room room = room();
+    String rooms = base + "/api/rooms/" + room.id;
+    Http added = post(rooms + "/products", room.token, "{\"productId\":\"scarf\",\"name\":\"Silk scarf\","
+        + "\"priceCents\":1500,\"stock\":3,\"attributes\":{\"material\":\"silk\"},\"variants\":["
+        + "{\"variantId\":\"m\",\"size\":\"M\",\"stock\":3},{\"variantId\":\"xl\",\"size\":\"XL\",\"stock\":0}],"
+        + "\"faq\":[{\"q\":\"有大码吗\",\"a\":\"有 XL\"}]}");
+    assertEquals(200, added.status(), added.body().toString());
+    JsonNode scarf = null;
+    for (JsonNode p : get(rooms).body().path("products")) {
+      if (p.path("productId").asText().equals("scarf")) {
+        scarf = p;
+      }
+    }
+    assertNotNull(scarf);
+    assertEquals("silk", scarf.at("/attributes/material").asText());
+    assertEquals(0, scarf.at("/variants/1/stock").asInt());
+    assertEquals(200, put(rooms + "/policies", room.token, "{\"shipping\":\"顺丰包邮\",\"returns\":\"7 days\"}")
+        .status());
+    assertEquals("顺丰包邮", get(rooms).body().at("/policies/shipping").asText());
+    assertError(put(rooms + "/policies", null, "{\"shipping\":\"x\"}"), 401, "UNAUTHORIZED");
+    assertError(put(rooms + "/policies", room.token, "{}"), 400, "BAD_REQUEST");
+    assertError(put(rooms + "/policies", room.token, "{\"shipping\":5}"), 400, "BAD_REQUEST");
+    assertError(post(rooms + "/products", room.token, "{\"productId\":\"p3\",\"name\":\"x\",\"attributes\":[1]}"),
+        400, "BAD_REQUEST");
+    assertError(post(rooms + "/products", room.token, "{\"productId\":\"p3\",\"name\":\"x\","
+        + "\"variants\":[{\"variantId\":\"a\"}]}"), 400, "BAD_REQUEST");
+    assertError(post(rooms + "/products", room.token, "{\"productId\":\"p3\",\"name\":\"x\","
+        + "\"faq\":[{\"q\":\"?\"}]}"), 400, "BAD_REQUEST");
+  }
+
+  private static Http put(String url, String token, String body) throws Exception {
+    java.net.http.HttpRequest.Builder b = java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
+        .header("Content-Type", "application/json").PUT(java.net.http.HttpRequest.BodyPublishers.ofString(body));
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token);
+    }
+    java.net.http.HttpResponse<String> r = TestNodes.HTTP.send(b.build(), java.net.http.HttpResponse.BodyHandlers
+        .ofString());
+    return new Http(r.statusCode(), TestNodes.JSON.readTree(r.body()));
+  }
+
+  @Test
   void badRestInputGetsAClearJsonError() throws Exception {
     Room room = room();
     String rooms = base + "/api/rooms/" + room.id;

@@ -5,6 +5,7 @@ import io.shardcast.room.reply.RoomReply.Reason;
 import io.shardcast.room.reply.RoomReply.Rejected;
 import io.shardcast.room.state.HostOp;
 import io.shardcast.room.state.HostOp.*;
+import io.shardcast.room.state.ProductFacts;
 import io.shardcast.room.state.RoomEvent;
 import io.shardcast.room.state.RoomEvent.*;
 import io.shardcast.room.state.RoomState;
@@ -42,7 +43,12 @@ final class HostOps {
       if (!Ids.valid(p.productId()) || blankOrLong(p.name(), 200) || p.priceCents() < 0 || p.stock() < 0) {
         return Decision.bad("productId, name (<= 200 chars), priceCents >= 0 and stock >= 0 are required");
       }
-      return Decision.accept(new ProductAdded(seq, p.productId(), p.name(), p.priceCents(), p.stock()));
+      String wrong = FactsCheck.problem(p.facts());
+      if (wrong != null) {
+        return Decision.bad(wrong);
+      }
+      return Decision.accept(new ProductAdded(seq, p.productId(), p.name(), p.priceCents(), p.stock(),
+          p.facts() == null ? ProductFacts.NONE : p.facts()));
     } else if (op instanceof PinProduct p) {
       if (!state.products.containsKey(p.productId())) {
         return Decision.reject(Reason.UNKNOWN_PRODUCT, "no product " + p.productId());
@@ -112,6 +118,9 @@ final class HostOps {
         return Decision.reject(Reason.UNKNOWN_DESTINATION, "no destination " + p.destinationId());
       }
       return Decision.accept(new DestinationRemoved(0, p.destinationId()));
+    } else if (op instanceof SetPolicies p) {
+      String wrong = FactsCheck.problem(p.policies());
+      return wrong != null ? Decision.bad(wrong) : Decision.accept(new PoliciesSet(0, p.policies()));
     } else if (op instanceof Reply p) {
       return reply(state, p, seq, nowMillis);
     }

@@ -283,6 +283,47 @@ class LiveRoomTest {
   }
 
   @Test
+  void aProductsFactsAndTheShopsPoliciesAreKeptAndTheirPublicPartShown() throws Exception {
+    io.shardcast.room.state.ProductFacts facts = new io.shardcast.room.state.ProductFacts(
+        Map.of("material", "silk", "care", "hand wash"),
+        List.of(new io.shardcast.room.state.ProductFacts.Variant("red-m", "M", "red", 3),
+            new io.shardcast.room.state.ProductFacts.Variant("red-xl", "XL", "red", 0)),
+        List.of(new io.shardcast.room.state.ProductFacts.Faq("有大码吗", "有 XL")));
+    assertInstanceOf(RoomReply.HostDone.class, host(new AddProduct("scarf", "Silk scarf", 1500, 3, facts)));
+    assertInstanceOf(RoomReply.HostDone.class, host(new SetPolicies(new io.shardcast.room.state.Policies(
+        "顺丰包邮", "7 days, unworn", null))));
+    room.restart();
+    RoomState.Product kept = room.getState().room().products.get("scarf");
+    assertEquals(facts, kept.facts, "kept through recovery");
+    assertEquals("顺丰包邮", room.getState().room().policies.shipping());
+    String snapshot = ((RoomReply.Snapshot) room.<RoomReply.ToSnapshot>runCommand(LiveRoom.GetSnapshot::new).reply())
+        .json();
+    assertTrue(snapshot.contains("\"variantId\":\"red-xl\"") && snapshot.contains("\"material\":\"silk\"")
+        && snapshot.contains("\"shipping\":\"顺丰包邮\""), snapshot);
+    assertFalse(snapshot.contains("有 XL"), "the FAQ is the assistant's, not every joining viewer's");
+
+    io.shardcast.room.state.ProductFacts twice = new io.shardcast.room.state.ProductFacts(Map.of(), List.of(
+        new io.shardcast.room.state.ProductFacts.Variant("a", "M", null, 1),
+        new io.shardcast.room.state.ProductFacts.Variant("a", "L", null, 1)), List.of());
+    assertEquals(Reason.BAD_REQUEST, rejection(host(new AddProduct("p9", "x", 1, 1, twice))), "a variant id twice");
+    assertEquals(Reason.BAD_REQUEST, rejection(host(new SetPolicies(io.shardcast.room.state.Policies.NONE))),
+        "no policy at all");
+  }
+
+  @Test
+  void aProductWrittenBeforeFactsExistedIsReadBackWithNone() throws Exception {
+    com.fasterxml.jackson.databind.ObjectMapper cbor = org.apache.pekko.serialization.jackson.JacksonObjectMapperProvider
+        .get(testKit.system()).getOrCreate("jackson-cbor", java.util.Optional.empty());
+    byte[] old = cbor.writeValueAsBytes(Map.of("t", "product", "seq", 1, "productId", "p", "name", "Bag",
+        "priceCents", 100, "stock", 2));
+    ProductAdded read = (ProductAdded) cbor.readValue(old, RoomEvent.class);
+    assertNull(read.facts());
+    RoomState state = new RoomState();
+    state.apply(read, 10);
+    assertEquals(io.shardcast.room.state.ProductFacts.NONE, state.products.get("p").facts);
+  }
+
+  @Test
   void visibleEventsGetGapFreeSeqThatSurvivesRecovery() {
     host(new Announce("welcome"));
     room.runCommand(new LiveRoom.PostComment("alice", "hello"));

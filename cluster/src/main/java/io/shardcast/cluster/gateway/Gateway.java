@@ -160,7 +160,10 @@ public final class Gateway extends AllDirectives {
         path(segment("coupons").slash(segment()).slash("claim"), couponId -> post(() -> guard.withBearer(
             token -> jsonBody(b -> onSuccess(orders.claim(roomId, couponId, b, token.orElse(null)), this::complete))))),
         path("products", () -> hostOp(roomId, "products", b -> new HostOp.AddProduct(
-            id(b, "productId"), text(b, "name"), longField(b, "priceCents", 0), intField(b, "stock", 0)))),
+            id(b, "productId"), text(b, "name"), longField(b, "priceCents", 0), intField(b, "stock", 0),
+            ProductBody.facts(b)))),
+        path("policies", () -> put(() -> hostOpWith(roomId, "policies", inner -> jsonBody(b -> inner.apply(
+            new HostOp.SetPolicies(ProductBody.policies(b))))))),
         path("pin", () -> hostOp(roomId, "pin", b -> new HostOp.PinProduct(id(b, "productId")))),
         path("coupons", () -> hostOp(roomId, "coupons", b -> new HostOp.IssueCoupon(id(b, "couponId"),
             optionalText(b, "productId"), longField(b, "discountCents", 0), intField(b, "count", 1)))),

@@ -45,6 +45,9 @@ public final class FrameRenderer {
     if (event instanceof ProductAdded e) {
       n.put("type", "product").put("productId", e.productId()).put("name", e.name());
       n.put("priceCents", e.priceCents()).put("stock", e.stock());
+      if (e.facts() != null) {
+        facts(n, e.facts());
+      }
     } else if (event instanceof ProductPinned e) {
       n.put("type", "pin").put("productId", e.productId());
     } else if (event instanceof CouponIssued e) {
@@ -123,8 +126,14 @@ public final class FrameRenderer {
     }
     ArrayNode products = n.putArray("products");
     for (RoomState.Product p : s.products.values()) {
-      products.addObject().put("productId", p.productId).put("name", p.name)
-          .put("priceCents", p.priceCents).put("stock", p.stock);
+      facts(products.addObject().put("productId", p.productId).put("name", p.name)
+          .put("priceCents", p.priceCents).put("stock", p.stock), p.facts);
+    }
+    if (s.policies.shipping() != null || s.policies.returns() != null || s.policies.delivery() != null) {
+      ObjectNode policies = n.putObject("policies");
+      putIfSet(policies, "shipping", s.policies.shipping());
+      putIfSet(policies, "returns", s.policies.returns());
+      putIfSet(policies, "delivery", s.policies.delivery());
     }
     ArrayNode coupons = n.putArray("coupons");
     for (RoomState.Coupon c : s.coupons.values()) {
@@ -169,6 +178,29 @@ public final class FrameRenderer {
       }
     });
     return n;
+  }
+
+  /** A product's public facts on its frame: its attributes and variants (its FAQ is the assistant's). */
+  private static void facts(ObjectNode product, io.shardcast.room.state.ProductFacts facts) {
+    if (!facts.attributes().isEmpty()) {
+      ObjectNode a = product.putObject("attributes");
+      new java.util.TreeMap<>(facts.attributes()).forEach(a::put);
+    }
+    if (!facts.variants().isEmpty()) {
+      ArrayNode variants = product.putArray("variants");
+      for (io.shardcast.room.state.ProductFacts.Variant v : facts.variants()) {
+        ObjectNode o = variants.addObject().put("variantId", v.variantId());
+        putIfSet(o, "size", v.size());
+        putIfSet(o, "color", v.color());
+        o.put("stock", v.stock());
+      }
+    }
+  }
+
+  private static void putIfSet(ObjectNode n, String field, String value) {
+    if (value != null) {
+      n.put(field, value);
+    }
   }
 
   /**

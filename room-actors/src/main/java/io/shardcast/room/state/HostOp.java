@@ -20,11 +20,19 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
   @JsonSubTypes.Type(value = HostOp.RemoveDestination.class, name = "removeDestination"),
   @JsonSubTypes.Type(value = HostOp.ListDestinations.class, name = "destinations"),
   @JsonSubTypes.Type(value = HostOp.Reply.class, name = "reply"),
-  @JsonSubTypes.Type(value = HostOp.Verify.class, name = "verify")
+  @JsonSubTypes.Type(value = HostOp.Verify.class, name = "verify"),
+  @JsonSubTypes.Type(value = HostOp.SetPolicies.class, name = "policies")
 })
 public sealed interface HostOp extends CborSerializable {
 
-  record AddProduct(String productId, String name, long priceCents, int stock) implements HostOp {}
+  /** Puts a product on sale, or replaces it; {@code facts} may be {@link ProductFacts#NONE}. */
+  record AddProduct(String productId, String name, long priceCents, int stock, ProductFacts facts)
+      implements HostOp {
+    /** A product told no more than its name, price and stock. */
+    public AddProduct(String productId, String name, long priceCents, int stock) {
+      this(productId, name, priceCents, stock, ProductFacts.NONE);
+    }
+  }
 
   record PinProduct(String productId) implements HostOp {}
 
@@ -73,4 +81,7 @@ public sealed interface HostOp extends CborSerializable {
 
   /** Checks the host token and changes nothing: for reads answered outside the room (its numbers). */
   record Verify() implements HostOp {}
+
+  /** Sets the room's shop policies (shipping, returns, delivery), replacing the earlier ones. */
+  record SetPolicies(Policies policies) implements HostOp {}
 }

@@ -39,7 +39,8 @@ import java.util.List;
   @JsonSubTypes.Type(value = RoomEvent.ShowEnded.class, name = "offair"),
   @JsonSubTypes.Type(value = RoomEvent.AudienceSampled.class, name = "audience"),
   @JsonSubTypes.Type(value = RoomEvent.PlatformAudience.class, name = "paudience"),
-  @JsonSubTypes.Type(value = RoomEvent.PlatformOrdered.class, name = "porder")
+  @JsonSubTypes.Type(value = RoomEvent.PlatformOrdered.class, name = "porder"),
+  @JsonSubTypes.Type(value = RoomEvent.PoliciesSet.class, name = "policies")
 })
 public sealed interface RoomEvent extends CborSerializable {
 
@@ -48,7 +49,9 @@ public sealed interface RoomEvent extends CborSerializable {
 
   record RoomCreated(long seq, String title, String hostTokenHash, long atMillis) implements RoomEvent {}
 
-  record ProductAdded(long seq, String productId, String name, long priceCents, int stock) implements RoomEvent {}
+  /** A product put on sale, or put again (it replaces the earlier one); {@code facts} null in older journals. */
+  record ProductAdded(long seq, String productId, String name, long priceCents, int stock, ProductFacts facts)
+      implements RoomEvent {}
 
   record ProductPinned(long seq, String productId) implements RoomEvent {}
 
@@ -163,4 +166,7 @@ public sealed interface RoomEvent extends CborSerializable {
   record PlatformOrdered(long seq, String destinationId, String platform, String eventId, String userId,
       String productId, int quantity, long priceCents, long atMillis)
       implements RoomEvent {}
+
+  /** The host set the room's shop policies (seq 0: read by the assistant, not pushed to viewers). */
+  record PoliciesSet(long seq, Policies policies) implements RoomEvent {}
 }

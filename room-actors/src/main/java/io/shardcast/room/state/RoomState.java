@@ -26,6 +26,8 @@ public final class RoomState implements CborSerializable {
   public LinkedHashMap<String, FlashSale> sales = new LinkedHashMap<>();
   public long likes;
   public String camera = "main";
+  /** The shop's policies as the host wrote them. */
+  public Policies policies = Policies.NONE;
   /** Between a {@link ShowStarted} and its {@link ShowEnded}. */
   public boolean onAir;
   public ArrayList<String> cohosts = new ArrayList<>();
@@ -81,6 +83,8 @@ public final class RoomState implements CborSerializable {
     public String name;
     public long priceCents;
     public int stock;
+    /** Its attributes, variants and FAQ (none for a product put without). */
+    public ProductFacts facts = ProductFacts.NONE;
   }
 
   /** A coupon: a limited count, one claim per user. */
@@ -161,6 +165,9 @@ public final class RoomState implements CborSerializable {
       p.name = e.name();
       p.priceCents = e.priceCents();
       p.stock = e.stock();
+      p.facts = e.facts() == null ? ProductFacts.NONE : e.facts();
+    } else if (event instanceof PoliciesSet e) {
+      policies = e.policies() == null ? Policies.NONE : e.policies();
     } else if (event instanceof ProductPinned e) {
       pinnedProductId = e.productId();
     } else if (event instanceof CouponIssued e) {
@@ -273,6 +280,7 @@ public final class RoomState implements CborSerializable {
       q.name = p.name;
       q.priceCents = p.priceCents;
       q.stock = p.stock;
+      q.facts = p.facts;
       c.products.put(k, q);
     });
     c.pinnedProductId = pinnedProductId;
@@ -313,6 +321,7 @@ public final class RoomState implements CborSerializable {
     });
     c.likes = likes;
     c.camera = camera;
+    c.policies = policies;
     c.onAir = onAir;
     c.cohosts = new ArrayList<>(cohosts);
     c.recentComments = new ArrayDeque<>(recentComments);
