@@ -1,0 +1,234 @@
+package io.shardcast.room.assistant;
+
+import io.shardcast.room.state.ProductFacts;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+/**
+ * Answers one comment from the room's live facts ({@link CatalogView}), by rules: never a size,
+ * colour, price, stock, time or policy the room does not have. A clear question the facts cannot
+ * answer is handed to the host; anything else is left alone. Live state wins over the host's FAQ
+ * (a size in the FAQ may have sold out since), which answers what the live state does not cover.
+ */
+public final class Answerer {
+
+  private static final Pattern STANDARD_SIZE = Pattern.compile("(?i)(xxs|xs|s|m|l|xl|xxl|xxxl|2xl|3xl|4xl)");
+  private static final Pattern ASKED_SIZE = Pattern.compile("(?i)(?<![a-z])(xxs|xs|s|m|l|xl|xxl|xxxl|2xl|3xl|4xl)(?![a-z])");
+  private static final Set<String> MATERIAL_KEYS = Set.of("material", "materials", "fabric", "材质", "面料", "材料", "成分");
+
+  private Answerer() {}
+
+  public static Answer answer(String comment, CatalogView view) {
+    if (!QuestionFilter.isQuestion(comment)) {
+      return Answer.ignore();
+    }
+    Language lang = Language.of(comment);
+    List<CatalogView.Product> named = ProductRef.in(comment, view);
+    CatalogView.Product product = named.isEmpty() ? null : named.get(0);
+    List<String> sizes = new ArrayList<>();
+    List<String> colors = new ArrayList<>();
+    for (CatalogView.Product p : product != null ? List.of(product) : view.products()) {
+      for (ProductFacts.Variant v : p.facts().variants()) {
+        sizes.add(v.size());
+        colors.add(v.color());
+      }
+    }
+    Intent intent = IntentRules.of(comment, sizes, colors);
+    String productId = product == null ? null : product.productId();
+    if (named.contains(null)) {
+      // "5号链接" in a room of three products: nothing about it may be said.
+      return intent == Intent.NONE ? Answer.ignore() : Answer.handover(intent, null, lang);
+    }
+    String text = switch (intent) {
+      case SIZE -> product == null ? null : variants(comment, product, lang, ProductFacts.Variant::size, true);
+      case COLOR -> product == null ? null : variants(comment, product, lang, ProductFacts.Variant::color, false);
+      case STOCK -> product == null ? null : Templates.stock(lang, product.name(), product.unitsLeft());
+      case PRICE -> product == null ? null : price(product, view, lang);
+      case COUPON -> coupons(product, view, lang);
+      case SALE_TIME -> saleTime(product, view, lang);
+      case SHIPPING -> policy(view.policies().shipping(), lang, "发货", "Shipping");
+      case DELIVERY -> policy(view.policies().delivery(), lang, "到货", "Delivery");
+      case RETURNS -> policy(view.policies().returns(), lang, "退换", "Returns");
+      case MATERIAL -> product == null ? null : material(product, lang);
+      case COMPARISON -> compare(named, lang);
+      case NONE -> null;
+    };
+    if (text == null) {
+      text = faq(comment, product != null ? List.of(product) : view.products(), intent);
+    }
+    if (text != null) {
+      return Answer.answer(intent, productId, lang, text);
+    }
+    return intent == Intent.NONE ? Answer.ignore() : Answer.handover(intent, productId, lang);
+  }
+
+  /**
+   * Sizes ({@code bySize}) or colours of a product's variants: the one asked for (in stock, sold out,
+   * or not made: the last said only of standard letter sizes, where an absent one surely is absent),
+   * else those in stock. Null when the product has none to tell.
+   */
+  private static String variants(String comment, CatalogView.Product p, Language lang,
+      Function<ProductFacts.Variant, String> kind, boolean bySize) {
+    List<ProductFacts.Variant> told = p.facts().variants().stream().filter(v -> kind.apply(v) != null).toList();
+    if (told.isEmpty()) {
+      return null;
+    }
+    String what = lang == Language.ZH ? (bySize ? "尺码" : "颜色") : (bySize ? "sizes" : "colours");
+    Set<String> inStock = new LinkedHashSet<>();
+    for (ProductFacts.Variant v : told) {
+      if (v.stock() > 0) {
+        inStock.add(kind.apply(v));
+      }
+    }
+    String t = comment.toLowerCase(Locale.ROOT);
+    for (ProductFacts.Variant v : told) {
+      String value = kind.apply(v);
+      if (mentions(t, value, bySize)) {
+        int left = told.stream().filter(x -> kind.apply(x).equalsIgnoreCase(value)).mapToInt(ProductFacts.Variant::stock)
+            .sum();
+        return left > 0 ? Templates.hasIt(lang, p.name(), value, left)
+            : Templates.askedFor(lang, p.name(), value, true, List.copyOf(inStock), what);
+      }
+    }
+    if (bySize) {
+      var asked = ASKED_SIZE.matcher(comment);
+      boolean standard = told.stream().allMatch(v -> STANDARD_SIZE.matcher(v.size()).matches());
+      if (asked.find() && standard) {
+        return Templates.askedFor(lang, p.name(), asked.group(1).toUpperCase(Locale.ROOT), false, List.copyOf(inStock),
+            what);
+      }
+      if (asked.reset().find()) {
+        return null; // a letter size against sizes of another system: the host knows how they match
+      }
+    }
+    if (!bySize && !mentionsNoColour(t, told)) {
+      return null; // a colour asked by a name the variants do not use ("红" for "red"): the host answers
+    }
+    return inStock.isEmpty() ? Templates.noneLeftAtAll(lang, p.name())
+        : Templates.inStock(lang, p.name(), List.copyOf(inStock), what);
+  }
+
+  /** True when the question names no particular colour (only "colour", "颜色", ...). */
+  private static boolean mentionsNoColour(String t, List<ProductFacts.Variant> told) {
+    for (String c : List.of("红", "蓝", "黑", "白", "绿", "粉", "灰", "黄", "紫", "red", "blue", "black", "white",
+        "green", "pink", "grey", "gray", "purple", "yellow")) {
+      if (t.contains(c)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean mentions(String t, String value, boolean bySize) {
+    String v = value.toLowerCase(Locale.ROOT);
+    if (!bySize || !STANDARD_SIZE.matcher(value).matches()) {
+      return t.contains(v);
+    }
+    return Pattern.compile("(?<![a-z])" + Pattern.quote(v) + "(?![a-z])").matcher(t).find();
+  }
+
+  private static String price(CatalogView.Product p, CatalogView view, Language lang) {
+    String regular = Templates.price(lang, p.name(), p.priceCents());
+    for (CatalogView.Sale s : view.sales()) {
+      if (s.productId().equals(p.productId())) {
+        long minutes = (s.revealAtMillis() - view.nowMillis() + 59_999) / 60_000;
+        return regular + (lang == Language.ZH ? "；" : " ") + Templates.salePrice(lang, p.name(), s.priceCents(), s.open(),
+            minutes);
+      }
+    }
+    return regular;
+  }
+
+  private static String coupons(CatalogView.Product p, CatalogView view, Language lang) {
+    List<String> offers = new ArrayList<>();
+    for (CatalogView.Coupon c : view.coupons()) {
+      if (c.productId() == null || p == null || c.productId().equals(p.productId())) {
+        CatalogView.Product forProduct = c.productId() == null ? null : view.product(c.productId());
+        offers.add(Templates.coupon(lang, c.discountCents(), c.remaining(), forProduct == null ? null : forProduct.name()));
+      }
+    }
+    return offers.isEmpty() ? Templates.noCoupon(lang) : Templates.coupons(lang, offers);
+  }
+
+  private static String saleTime(CatalogView.Product p, CatalogView view, Language lang) {
+    for (CatalogView.Sale s : view.sales()) {
+      if (p == null || s.productId().equals(p.productId())) {
+        CatalogView.Product sold = view.product(s.productId());
+        String name = sold == null ? s.saleId() : sold.name();
+        return s.open() ? Templates.saleOpen(lang, name, s.remaining())
+            : Templates.saleIn(lang, name, (s.revealAtMillis() - view.nowMillis() + 59_999) / 60_000);
+      }
+    }
+    return null;
+  }
+
+  private static String policy(String text, Language lang, String zh, String en) {
+    return text == null ? null : Templates.policy(lang, lang == Language.ZH ? zh : en, text);
+  }
+
+  private static String material(CatalogView.Product p, Language lang) {
+    for (Map.Entry<String, String> a : p.facts().attributes().entrySet()) {
+      if (MATERIAL_KEYS.contains(a.getKey().toLowerCase(Locale.ROOT))) {
+        return Templates.attribute(lang, p.name(), a.getKey(), a.getValue());
+      }
+    }
+    return null;
+  }
+
+  private static String compare(List<CatalogView.Product> named, Language lang) {
+    if (named.size() < 2) {
+      return null;
+    }
+    List<String> lines = new ArrayList<>();
+    for (CatalogView.Product p : named) {
+      String material = material(p, lang);
+      lines.add(Templates.price(lang, p.name(), p.priceCents()).replaceAll("[.。]$", "")
+          + (material == null ? "" : (lang == Language.ZH ? "，" : ", ") + material.replaceAll("[.。]$", "")));
+    }
+    return Templates.compare(lang, lines);
+  }
+
+  /**
+   * The host's own answer to a FAQ entry close to the question (its characters' pairs mostly the
+   * same), for the intents live state does not answer. Null when none is close.
+   */
+  private static String faq(String comment, List<CatalogView.Product> products, Intent intent) {
+    if (intent == Intent.SIZE || intent == Intent.COLOR || intent == Intent.STOCK || intent == Intent.PRICE
+        || intent == Intent.COUPON || intent == Intent.SALE_TIME) {
+      return null; // these change during the show: only the live state answers them
+    }
+    Set<String> asked = pairs(comment);
+    String best = null;
+    double bestScore = 0.5;
+    for (CatalogView.Product p : products) {
+      for (ProductFacts.Faq f : p.facts().faq()) {
+        Set<String> q = pairs(f.q());
+        if (q.isEmpty()) {
+          continue;
+        }
+        long shared = q.stream().filter(asked::contains).count();
+        double score = (double) shared / q.size();
+        if (score >= bestScore) {
+          bestScore = score;
+          best = f.a();
+        }
+      }
+    }
+    return best;
+  }
+
+  private static Set<String> pairs(String text) {
+    String t = text.toLowerCase(Locale.ROOT).replaceAll("[\\p{P}\\p{S}\\s]+", "");
+    Set<String> out = new LinkedHashSet<>();
+    for (int i = 0; i + 2 <= t.length(); i++) {
+      out.add(t.substring(i, i + 2));
+    }
+    return out;
+  }
+}

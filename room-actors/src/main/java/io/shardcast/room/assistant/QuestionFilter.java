@@ -1,0 +1,41 @@
+package io.shardcast.room.assistant;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * The cheap first look at a comment: is it a question at all (a question mark, a Chinese question
+ * particle or word, an English question opening), and not spam (a link, a long run of one
+ * character, a phone number)? Everything else is left alone.
+ */
+public final class QuestionFilter {
+
+  private static final List<String> ZH_MARKERS = List.of("吗", "嘛", "么", "呢", "有没有", "多少", "几", "什么", "啥",
+      "哪", "怎么", "能不能", "可不可以", "可以", "是不是", "会不会", "要不要", "咋", "请问", "求");
+  private static final Pattern EN_OPENING = Pattern.compile(
+      "^(is|are|do|does|did|can|could|will|would|how|what|when|where|which|who|why|any|anyone|pls|please)\\b.*");
+  private static final Pattern SPAM = Pattern.compile(
+      "(https?://|www\\.|\\.com\\b|(.)\\2{7,}|\\d{8,}|加微|加v|vx|wechat|whatsapp|t\\.me/)", Pattern.CASE_INSENSITIVE);
+
+  private QuestionFilter() {}
+
+  public static boolean isQuestion(String text) {
+    if (text == null) {
+      return false;
+    }
+    String t = text.strip();
+    if (t.length() < 2 || t.length() > 300 || SPAM.matcher(t).find()) {
+      return false;
+    }
+    if (t.indexOf('?') >= 0 || t.indexOf('？') >= 0) {
+      return true;
+    }
+    for (String m : ZH_MARKERS) {
+      if (t.contains(m)) {
+        return true;
+      }
+    }
+    return EN_OPENING.matcher(t.toLowerCase(Locale.ROOT)).matches();
+  }
+}

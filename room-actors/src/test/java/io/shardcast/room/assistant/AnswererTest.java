@@ -1,0 +1,100 @@
+package io.shardcast.room.assistant;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.shardcast.room.state.Policies;
+import io.shardcast.room.state.ProductFacts;
+import io.shardcast.room.state.ProductFacts.Faq;
+import io.shardcast.room.state.ProductFacts.Variant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The assistant's answers from a room's facts, and its silences: what a viewer reads in the chat. */
+class AnswererTest {
+
+  private static final long NOW = 1_765_000_000_000L;
+
+  private static CatalogView room(int redXlStock, List<CatalogView.Coupon> coupons, List<CatalogView.Sale> sales) {
+    ProductFacts dress = new ProductFacts(Map.of("material", "silk"), List.of(
+        new Variant("red-s", "S", "red", 2), new Variant("red-m", "M", "red", 0), new Variant("red-xl", "XL", "red",
+            redXlStock), new Variant("blue-m", "M", "blue", 4)),
+        List.of(new Faq("可以机洗吗", "建议手洗，不要机洗")));
+    ProductFacts bag = new ProductFacts(Map.of("材质", "头层牛皮"), List.of(), List.of());
+    return new CatalogView(List.of(
+        new CatalogView.Product(1, "dress", "Silk dress", 29_900, 0, dress),
+        new CatalogView.Product(2, "bag", "Leather bag", 45_000, 7, bag)),
+        "dress", coupons, sales, new Policies("顺丰包邮，48 小时内发货", "7 days, unworn", null), NOW);
+  }
+
+  private static CatalogView room() {
+    return room(3, List.of(), List.of());
+  }
+
+  @Test
+  void aSizeQuestionIsAnsweredWithExactlyTheSizesInStockAndFollowsASellOut() {
+    Answer a = Answerer.answer("有大码吗？", room());
+    assertTrue(a.answered(), a.toString());
+    assertEquals(Intent.SIZE, a.intent());
+    assertEquals("dress", a.productId(), "this one: the pinned product");
+    assertTrue(a.text().contains("S") && a.text().contains("M") && a.text().contains("XL"), a.text());
+    Answer xl = Answerer.answer("XL有货吗", room());
+    assertTrue(xl.text().contains("XL") && xl.text().contains("3"), xl.text());
+    // XL sells out mid-show: no longer offered.
+    Answer after = Answerer.answer("XL有货吗", room(0, List.of(), List.of()));
+    assertTrue(after.text().contains("卖完"), after.text());
+    Answer sizes = Answerer.answer("有什么尺码?", room(0, List.of(), List.of()));
+    assertFalse(sizes.text().contains("XL"), "a sold-out size is not offered: " + sizes.text());
+    Answer xxl = Answerer.answer("do you have XXL?", room());
+    assertTrue(xxl.text().contains("does not come in XXL") && !xxl.text().contains("XXL:"), xxl.text());
+    assertEquals(Language.EN, xxl.language());
+  }
+
+  @Test
+  void aColourAskedByTheVariantsNameIsAnsweredAndByAnotherNameHandedOver() {
+    Answer blue = Answerer.answer("is the blue one in stock?", room());
+    assertTrue(blue.answered() && blue.text().contains("blue") && blue.text().contains("4"), blue.toString());
+    Answer red = Answerer.answer("红色还有吗", room());
+    assertEquals(Answer.Kind.HANDOVER, red.kind(), "红 is not a name the variants use: " + red);
+  }
+
+  @Test
+  void noPriceIsInventedForAProductTheRoomLacks() {
+    Answer five = Answerer.answer("5号链接多少钱", room());
+    assertEquals(Answer.Kind.HANDOVER, five.kind(), five.toString());
+    assertFalse(five.text().matches(".*\\d.*"), "no number at all: " + five.text());
+    Answer two = Answerer.answer("2号链接多少钱", room());
+    assertTrue(two.answered() && two.text().contains("450"), two.toString());
+    assertEquals("bag", two.productId());
+  }
+
+  @Test
+  void chitChatAndSpamAreLeftAlone() {
+    for (String text : List.of("哈哈哈哈主播好美", "hello everyone", "666666666", "加微信 abc123 看更多", "❤️❤️❤️",
+        "www.cheap-watches.com 便宜吗")) {
+      assertEquals(Answer.Kind.IGNORE, Answerer.answer(text, room()).kind(), text);
+    }
+  }
+
+  @Test
+  void policiesSalesCouponsAndTheHostsFaqAnswerFromTheRoomsOwnWords() {
+    assertEquals("发货：顺丰包邮，48 小时内发货", Answerer.answer("发什么快递？", room()).text());
+    assertEquals(Answer.Kind.HANDOVER, Answerer.answer("几天能到？", room()).kind(), "no delivery policy given");
+    assertTrue(Answerer.answer("can I return it?", room()).text().contains("7 days, unworn"));
+    assertEquals("现在没有可领的优惠券", Answerer.answer("能用券吗", room()).text());
+    CatalogView withCoupon = room(3, List.of(new CatalogView.Coupon("c1", null, 500, 12)),
+        List.of(new CatalogView.Sale("s1", "bag", 39_900, NOW + 5 * 60_000, false, 20)));
+    assertTrue(Answerer.answer("能用券吗", withCoupon).text().contains("减 5（还剩 12 张）"));
+    Answer when = Answerer.answer("2号几点开抢", withCoupon);
+    assertTrue(when.text().contains("5 分钟后开抢"), when.text());
+    Answer price = Answerer.answer("2号链接多少钱", withCoupon);
+    assertTrue(price.text().contains("450") && price.text().contains("399"), price.text());
+    Answer wash = Answerer.answer("这个可以机洗吗", room());
+    assertEquals("建议手洗，不要机洗", wash.text(), "the host's own answer");
+    Answer material = Answerer.answer("2号什么材质？", room());
+    assertTrue(material.text().contains("头层牛皮"), material.text());
+    Answer compare = Answerer.answer("1号和2号有什么区别", room());
+    assertTrue(compare.answered() && compare.text().contains("299") && compare.text().contains("450"),
+        compare.toString());
+  }
+}
