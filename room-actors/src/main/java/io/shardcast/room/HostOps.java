@@ -118,6 +118,11 @@ final class HostOps {
         return Decision.reject(Reason.UNKNOWN_DESTINATION, "no destination " + p.destinationId());
       }
       return Decision.accept(new DestinationRemoved(0, p.destinationId()));
+    } else if (op instanceof SetAssistantMode p) {
+      if (!"off".equals(p.mode()) && !"on".equals(p.mode()) && !"suggest".equals(p.mode())) {
+        return Decision.bad("mode is off, on or suggest");
+      }
+      return Decision.accept(new AssistantModeSet(0, p.mode()));
     } else if (op instanceof SetPolicies p) {
       String wrong = FactsCheck.problem(p.policies());
       return wrong != null ? Decision.bad(wrong) : Decision.accept(new PoliciesSet(0, p.policies()));

@@ -187,6 +187,12 @@ public final class Gateway extends AllDirectives {
                 () -> new HostOp.RemoveDestination(id)))))),
         path("platform-events", () -> platformChat.events(roomId)),
         path("numbers", () -> get(() -> roomNumbers(roomId))),
+        path("assistant", () -> concat(
+            put(() -> hostOpWith(roomId, "assistant.mode", inner -> jsonBody(b -> inner.apply(
+                new HostOp.SetAssistantMode(text(b, "mode")))))),
+            get(() -> hostOpWithoutBody(roomId, "assistant.read", HostOp.ReadAssistant::new)))),
+        path(segment("assistant").slash("suggestions").slash(segment()), id -> post(() -> hostOpWithoutBody(roomId,
+            "assistant.approve", () -> new HostOp.ApproveSuggestion(commentSeq(id))))),
         path("replies", () -> hostOp(roomId, "replies", b -> new HostOp.Reply(text(b, "text"),
             b.hasNonNull("destinationId") ? id(b, "destinationId") : null, longField(b, "inReplyTo", 0)))),
         path("announcements", () -> hostOp(roomId, "announcements", b -> new HostOp.Announce(text(b, "text")))),

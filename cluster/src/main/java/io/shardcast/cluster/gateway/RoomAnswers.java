@@ -39,6 +39,8 @@ public final class RoomAnswers {
     } else if (reply instanceof RoomReply.PlatformAccepted p) {
       return JsonReply.ok(JsonReply.object().put("destinationId", p.destinationId())
           .put("accepted", p.accepted()).put("duplicates", p.duplicates()));
+    } else if (reply instanceof RoomReply.AssistantView v) {
+      return new JsonReply(200, v.json());
     } else if (reply instanceof Destinations d) {
       return new JsonReply(d.created() ? 201 : 200, d.json());
     } else if (reply instanceof Snapshot s) {
@@ -87,7 +89,7 @@ public final class RoomAnswers {
   /** Not found 404, already there 409, not allowed 403, malformed 400. */
   static int status(Reason reason) {
     return switch (reason) {
-      case ROOM_NOT_FOUND, UNKNOWN_PRODUCT, UNKNOWN_COUPON, UNKNOWN_SALE, UNKNOWN_DESTINATION -> 404;
+      case ROOM_NOT_FOUND, UNKNOWN_PRODUCT, UNKNOWN_COUPON, UNKNOWN_SALE, UNKNOWN_DESTINATION, UNKNOWN_SUGGESTION -> 404;
       case ROOM_EXISTS, COUPON_EXISTS, BAG_EXISTS, SALE_EXISTS, DESTINATION_EXISTS, TOO_MANY_DESTINATIONS,
           REPLAYED -> 409;
       case FORBIDDEN -> 403;

@@ -53,6 +53,16 @@ public record CatalogView(List<Product> products, String pinnedProductId, List<C
         state.policies, nowMillis);
   }
 
+  /** The same facts, read at {@code now} (a sale's minutes to its opening are counted from it). */
+  public CatalogView at(long now) {
+    List<Sale> opened = new ArrayList<>(sales.size());
+    for (Sale s : sales) {
+      opened.add(new Sale(s.saleId(), s.productId(), s.priceCents(), s.revealAtMillis(), now >= s.revealAtMillis(),
+          s.remaining()));
+    }
+    return new CatalogView(products, pinnedProductId, coupons, List.copyOf(opened), policies, now);
+  }
+
   public Product product(String productId) {
     for (Product p : products) {
       if (p.productId().equals(productId)) {

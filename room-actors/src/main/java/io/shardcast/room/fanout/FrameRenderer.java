@@ -86,6 +86,14 @@ public final class FrameRenderer {
     } else if (event instanceof PlatformGiftSent e) {
       n.put("type", "gift").put("userId", RoomState.platformUser(e.platform(), e.userId())).put("name", e.userName())
           .put("platform", e.platform()).put("gift", e.gift()).put("count", e.count());
+    } else if (event instanceof AssistantAnswered e) {
+      n.put("type", "comment").put("userId", "assistant").put("assistant", true).put("text", e.text())
+          .put("at", e.atMillis());
+      ArrayNode to = n.putArray("mentions");
+      e.askers().forEach(to::add);
+      ArrayNode seqs = n.putArray("inReplyTo");
+      e.questionSeqs().forEach(seqs::add);
+      priority = false;
     } else if (event instanceof HostReplied e) {
       n.put("type", "comment").put("userId", "host").put("host", true).put("text", e.text()).put("at", e.atMillis());
       if (e.inReplyToSeq() > 0) {
@@ -169,6 +177,9 @@ public final class FrameRenderer {
       }
       if (c.host()) {
         o.put("host", true);
+      }
+      if (c.assistant()) {
+        o.put("assistant", true);
       }
     }
     ArrayNode muted = n.putArray("muted");

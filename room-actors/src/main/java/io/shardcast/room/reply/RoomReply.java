@@ -38,7 +38,7 @@ public sealed interface RoomReply extends CborSerializable {
   enum Reason {
     ROOM_NOT_FOUND, ROOM_EXISTS, FORBIDDEN, BAD_REQUEST, BAD_TITLE, BAD_QUANTITY,
     UNKNOWN_PRODUCT, UNKNOWN_COUPON, UNKNOWN_SALE, COUPON_EXISTS, BAG_EXISTS, SALE_EXISTS,
-    UNKNOWN_DESTINATION, DESTINATION_EXISTS, TOO_MANY_DESTINATIONS, BAD_SIGNATURE, REPLAYED
+    UNKNOWN_DESTINATION, DESTINATION_EXISTS, TOO_MANY_DESTINATIONS, BAD_SIGNATURE, REPLAYED, UNKNOWN_SUGGESTION
   }
 
   /** A request turned down; nothing changed in the room. */
@@ -59,6 +59,13 @@ public sealed interface RoomReply extends CborSerializable {
    * the room had already taken (a relay's retry).
    */
   record PlatformAccepted(String destinationId, int accepted, int duplicates) implements ToPlatform {}
+
+  /** A reply the assistant suggests, waiting for the host's approval. */
+  record Suggestion(long id, String text, String intent, String productId, List<String> askers,
+      List<Long> questionSeqs, long atMillis) {}
+
+  /** The room's assistant as its host reads it, as JSON (mode, suggestions, questions handed over). */
+  record AssistantView(String json) implements ToHost {}
 
   /** A host operation persisted as the room's event {@code seq}. */
   record HostDone(String roomId, long seq) implements ToHost {}

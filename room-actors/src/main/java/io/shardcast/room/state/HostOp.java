@@ -21,7 +21,10 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
   @JsonSubTypes.Type(value = HostOp.ListDestinations.class, name = "destinations"),
   @JsonSubTypes.Type(value = HostOp.Reply.class, name = "reply"),
   @JsonSubTypes.Type(value = HostOp.Verify.class, name = "verify"),
-  @JsonSubTypes.Type(value = HostOp.SetPolicies.class, name = "policies")
+  @JsonSubTypes.Type(value = HostOp.SetPolicies.class, name = "policies"),
+  @JsonSubTypes.Type(value = HostOp.SetAssistantMode.class, name = "assistantMode"),
+  @JsonSubTypes.Type(value = HostOp.ReadAssistant.class, name = "assistant"),
+  @JsonSubTypes.Type(value = HostOp.ApproveSuggestion.class, name = "approve")
 })
 public sealed interface HostOp extends CborSerializable {
 
@@ -84,4 +87,13 @@ public sealed interface HostOp extends CborSerializable {
 
   /** Sets the room's shop policies (shipping, returns, delivery), replacing the earlier ones. */
   record SetPolicies(Policies policies) implements HostOp {}
+
+  /** Switches the room's assistant: {@code off}, {@code on} (it answers in the chat) or {@code suggest} (the host approves). */
+  record SetAssistantMode(String mode) implements HostOp {}
+
+  /** Reads the assistant's mode, its suggestions waiting for approval and the questions handed to the host. */
+  record ReadAssistant() implements HostOp {}
+
+  /** Posts the assistant's suggestion {@code suggestionId} to the chat. */
+  record ApproveSuggestion(long suggestionId) implements HostOp {}
 }

@@ -40,7 +40,9 @@ import java.util.List;
   @JsonSubTypes.Type(value = RoomEvent.AudienceSampled.class, name = "audience"),
   @JsonSubTypes.Type(value = RoomEvent.PlatformAudience.class, name = "paudience"),
   @JsonSubTypes.Type(value = RoomEvent.PlatformOrdered.class, name = "porder"),
-  @JsonSubTypes.Type(value = RoomEvent.PoliciesSet.class, name = "policies")
+  @JsonSubTypes.Type(value = RoomEvent.PoliciesSet.class, name = "policies"),
+  @JsonSubTypes.Type(value = RoomEvent.AssistantModeSet.class, name = "assistantmode"),
+  @JsonSubTypes.Type(value = RoomEvent.AssistantAnswered.class, name = "assistant")
 })
 public sealed interface RoomEvent extends CborSerializable {
 
@@ -169,4 +171,15 @@ public sealed interface RoomEvent extends CborSerializable {
 
   /** The host set the room's shop policies (seq 0: read by the assistant, not pushed to viewers). */
   record PoliciesSet(long seq, Policies policies) implements RoomEvent {}
+
+  /** The host switched the room's assistant: {@code off}, {@code on} or {@code suggest} (seq 0). */
+  record AssistantModeSet(long seq, String mode) implements RoomEvent {}
+
+  /**
+   * The assistant answered in the chat, from the room's facts: {@code askers} (names as shown) asked
+   * the questions {@code questionSeqs}. {@code approvedByHost} when the host approved a suggestion.
+   */
+  record AssistantAnswered(long seq, String text, String intent, String productId, List<String> askers,
+      List<Long> questionSeqs, boolean approvedByHost, long atMillis)
+      implements RoomEvent {}
 }

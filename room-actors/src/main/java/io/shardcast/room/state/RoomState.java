@@ -26,6 +26,8 @@ public final class RoomState implements CborSerializable {
   public LinkedHashMap<String, FlashSale> sales = new LinkedHashMap<>();
   public long likes;
   public String camera = "main";
+  /** The room's assistant: {@code off} (the default), {@code on} or {@code suggest}. */
+  public String assistantMode = "off";
   /** The shop's policies as the host wrote them. */
   public Policies policies = Policies.NONE;
   /** Between a {@link ShowStarted} and its {@link ShowEnded}. */
@@ -65,7 +67,12 @@ public final class RoomState implements CborSerializable {
    * id), or the host's reply ({@code host}).
    */
   public record RecentComment(long seq, String userId, String userName, String platform, String destinationId,
-      String eventId, String text, boolean host) {}
+      String eventId, String text, boolean host, boolean assistant) {
+    public RecentComment(long seq, String userId, String userName, String platform, String destinationId,
+        String eventId, String text, boolean host) {
+      this(seq, userId, userName, platform, destinationId, eventId, text, host, false);
+    }
+  }
 
   /** Whether the platform event is already in the room. */
   public boolean seenPlatformEvent(String destinationId, String eventId) {
@@ -166,6 +173,10 @@ public final class RoomState implements CborSerializable {
       p.priceCents = e.priceCents();
       p.stock = e.stock();
       p.facts = e.facts() == null ? ProductFacts.NONE : e.facts();
+    } else if (event instanceof AssistantModeSet e) {
+      assistantMode = e.mode();
+    } else if (event instanceof AssistantAnswered e) {
+      recent(new RecentComment(e.seq(), "assistant", null, null, null, null, e.text(), false, true), recentCommentLimit);
     } else if (event instanceof PoliciesSet e) {
       policies = e.policies() == null ? Policies.NONE : e.policies();
     } else if (event instanceof ProductPinned e) {
@@ -322,6 +333,7 @@ public final class RoomState implements CborSerializable {
     c.likes = likes;
     c.camera = camera;
     c.policies = policies;
+    c.assistantMode = assistantMode;
     c.onAir = onAir;
     c.cohosts = new ArrayList<>(cohosts);
     c.recentComments = new ArrayDeque<>(recentComments);

@@ -1,0 +1,37 @@
+package io.shardcast.room;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.shardcast.room.reply.RoomReply;
+import java.util.Collection;
+
+/**
+ * The assistant as the host console reads it ({@code GET /api/rooms/{id}/assistant}):
+ * {@code {"mode","suggestions":[{"id","text","intent","productId","askers","at"}],
+ * "questions":[{"seq","user","text","intent","at"}]}}, newest last.
+ */
+final class AssistantView {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private AssistantView() {}
+
+  static String render(String mode, Collection<RoomReply.Suggestion> suggestions,
+      Collection<LiveRoom.AssistantHandover> questions) {
+    ObjectNode out = JSON.createObjectNode().put("mode", mode);
+    ArrayNode s = out.putArray("suggestions");
+    for (RoomReply.Suggestion x : suggestions) {
+      ObjectNode n = s.addObject().put("id", x.id()).put("text", x.text()).put("intent", x.intent())
+          .put("productId", x.productId()).put("at", x.atMillis());
+      ArrayNode askers = n.putArray("askers");
+      x.askers().forEach(askers::add);
+    }
+    ArrayNode q = out.putArray("questions");
+    for (LiveRoom.AssistantHandover h : questions) {
+      q.addObject().put("seq", h.seq()).put("user", h.name()).put("text", h.text()).put("intent", h.intent())
+          .put("at", h.atMillis());
+    }
+    return out.toString();
+  }
+}

@@ -1,0 +1,75 @@
+package io.shardcast.room;
+
+import io.shardcast.room.assistant.Answer;
+import io.shardcast.room.assistant.Answerer;
+import io.shardcast.room.assistant.CatalogView;
+import io.shardcast.room.assistant.ReplyPolicy;
+import java.time.Duration;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+
+/**
+ * The room's shopping assistant, a child of the room running beside it (its own actor, on the
+ * default dispatcher, never on the room's thread), and only while the host has it on or suggesting.
+ * The room hands it each shown comment and, after any change, its live facts; it answers by
+ * {@link Answerer}, gathers and paces its replies by {@link ReplyPolicy}, and hands the room each
+ * reply (to post, or to suggest to the host) and each clear question it cannot answer (for the host's
+ * queue).
+ */
+final class RoomAssistant {
+
+  /** What the room tells its assistant. */
+  sealed interface Command {}
+
+  /** A comment shown in the room: {@code name} is its writer as the chat shows it. */
+  record Asked(long seq, String name, String text, long atMillis) implements Command {}
+
+  /** The room's live facts, sent after they changed and before the next question. */
+  record Catalog(CatalogView view) implements Command {}
+
+  private enum Tick implements Command { INSTANCE }
+
+  private RoomAssistant() {}
+
+  static Behavior<Command> create(ActorRef<LiveRoom.Command> room) {
+    return Behaviors.withTimers(timers -> {
+      ReplyPolicy policy = new ReplyPolicy();
+      CatalogView[] facts = {null};
+      Runnable schedule = () -> {
+        long due = policy.nextDueMillis();
+        if (due >= 0) {
+          timers.startSingleTimer(Tick.INSTANCE, Tick.INSTANCE,
+              Duration.ofMillis(Math.max(1, due - System.currentTimeMillis())));
+        }
+      };
+      return Behaviors.receive(Command.class)
+          .onMessage(Catalog.class, c -> {
+            facts[0] = c.view();
+            return Behaviors.same();
+          })
+          .onMessage(Asked.class, a -> {
+            if (facts[0] == null) {
+              return Behaviors.same();
+            }
+            long now = System.currentTimeMillis();
+            Answer answer = Answerer.answer(a.text(), facts[0].at(now));
+            if (answer.kind() == Answer.Kind.HANDOVER) {
+              room.tell(new LiveRoom.AssistantHandover(a.seq(), a.name(), a.text(), answer.intent().label(), now));
+            } else if (answer.answered() && policy.offer(answer, a.name(), a.seq(), a.atMillis(), now)) {
+              schedule.run();
+            }
+            return Behaviors.same();
+          })
+          .onMessage(Tick.class, t -> {
+            for (ReplyPolicy.Reply r : policy.due(System.currentTimeMillis())) {
+              room.tell(new LiveRoom.AssistantReply(r.answer().text(), r.answer().intent().label(),
+                  r.answer().productId(), r.askers(), r.seqs()));
+            }
+            schedule.run();
+            return Behaviors.same();
+          })
+          .build();
+    });
+  }
+}
