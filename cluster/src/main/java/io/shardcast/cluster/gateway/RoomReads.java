@@ -1,12 +1,10 @@
 package io.shardcast.cluster.gateway;
 
+import io.shardcast.cluster.ask.Resend;
 import io.shardcast.room.LiveRoom;
 import io.shardcast.room.reply.RoomReply;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -22,27 +20,6 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
  */
 public final class RoomReads {
 
-  /** The time re-sends are sent and given up by: the real one in production, one a test moves. */
-  interface Timer {
-    /** Now, in nanoseconds of an arbitrary origin (as {@link System#nanoTime}). */
-    long nanoTime();
-
-    /** Runs {@code task} once {@code nanos} have passed. */
-    void after(long nanos, Runnable task);
-  }
-
-  private static final Timer SYSTEM = new Timer() {
-    @Override
-    public long nanoTime() {
-      return System.nanoTime();
-    }
-
-    @Override
-    public void after(long nanos, Runnable task) {
-      CompletableFuture.delayedExecutor(nanos, TimeUnit.NANOSECONDS).execute(task);
-    }
-  };
-
   private final ClusterSharding sharding;
   private final Duration timeout;
   private final Duration every;
@@ -56,43 +33,6 @@ public final class RoomReads {
   /** Asks room {@code roomId} with {@code command}, again every interval until answered or timed out. */
   public <R extends RoomReply> CompletionStage<R> ask(String roomId, Function<ActorRef<R>, LiveRoom.Command> command) {
     var room = sharding.entityRefFor(LiveRoom.TYPE_KEY, roomId);
-    return untilAnswered(left -> room.ask(command::apply, left), timeout, every);
-  }
-
-  /**
-   * Calls {@code attempt} (given the time left) now and every {@code every} after, until one of the
-   * attempts answers or {@code timeout} has passed ({@link TimeoutException}); an attempt that
-   * fails is waited out like one never answered. {@code every} zero: one attempt.
-   */
-  public static <T> CompletableFuture<T> untilAnswered(Function<Duration, CompletionStage<T>> attempt,
-      Duration timeout, Duration every) {
-    return untilAnswered(attempt, timeout, every, SYSTEM);
-  }
-
-  /** As {@link #untilAnswered(Function, Duration, Duration)}, timed by {@code timer}. */
-  static <T> CompletableFuture<T> untilAnswered(Function<Duration, CompletionStage<T>> attempt, Duration timeout,
-      Duration every, Timer timer) {
-    CompletableFuture<T> answer = new CompletableFuture<>();
-    send(attempt, answer, timer.nanoTime() + timeout.toNanos(), every.toNanos(), timer);
-    return answer;
-  }
-
-  private static <T> void send(Function<Duration, CompletionStage<T>> attempt, CompletableFuture<T> answer,
-      long deadline, long everyNanos, Timer timer) {
-    if (answer.isDone()) {
-      return;
-    }
-    long left = deadline - timer.nanoTime();
-    if (left <= 0) {
-      answer.completeExceptionally(new TimeoutException("no answer in time"));
-      return;
-    }
-    attempt.apply(Duration.ofNanos(left)).whenComplete((r, failure) -> {
-      if (failure == null) {
-        answer.complete(r);
-      }
-    });
-    long wait = everyNanos > 0 ? Math.min(everyNanos, left) : left;
-    timer.after(wait, () -> send(attempt, answer, deadline, everyNanos, timer));
+    return Resend.untilAnswered(left -> room.ask(command::apply, left), timeout, every);
   }
 }

@@ -1,6 +1,6 @@
 package io.shardcast.cluster.media;
 
-import io.shardcast.cluster.gateway.RoomReads;
+import io.shardcast.cluster.ask.Resend;
 import io.shardcast.media.MediaDirectory;
 import io.shardcast.media.MediaHub;
 import io.shardcast.media.MediaRoom;
@@ -140,7 +140,7 @@ public final class MediaRouter implements MediaDirectory {
   @Override
   public CompletionStage<Decision> authorizePublish(String roomId, String token, TrackKey key) {
     EntityRef<LiveRoom.Command> room = room(roomId);
-    return RoomReads.<RoomReply.ToMedia>untilAnswered(left -> room.ask(
+    return Resend.<RoomReply.ToMedia>untilAnswered(left -> room.ask(
             r -> new LiveRoom.MediaPublish(token, self, relay.endpoint(), r), left),
             PUBLISH_WAIT.compareTo(askTimeout) > 0 ? PUBLISH_WAIT : askTimeout, PUBLISH_RESEND)
         .thenApply(r -> {

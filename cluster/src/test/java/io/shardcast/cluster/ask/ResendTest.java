@@ -1,4 +1,4 @@
-package io.shardcast.cluster.gateway;
+package io.shardcast.cluster.ask;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -14,7 +14,7 @@ import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
 
 /** A read of a room is sent again every interval until answered or timed out, on a clock the test moves. */
-class RoomReadsTest {
+class ResendTest {
 
   private final ManualTimer timer = new ManualTimer();
   /** Each copy sent, with the time it was given, answered or not by the test. */
@@ -22,7 +22,7 @@ class RoomReadsTest {
   private final List<Duration> given = new ArrayList<>();
 
   private CompletableFuture<String> read(Duration timeout, Duration every) {
-    return RoomReads.untilAnswered(left -> {
+    return Resend.untilAnswered(left -> {
       given.add(left);
       CompletableFuture<String> copy = new CompletableFuture<>();
       copies.add(copy);

@@ -1,11 +1,11 @@
-package io.shardcast.cluster.gateway;
+package io.shardcast.cluster.ask;
 
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.PriorityQueue;
 
-/** A {@link RoomReads.Timer} whose time moves only when the test says: tasks run in {@link #advance}, in due order. */
-final class ManualTimer implements RoomReads.Timer {
+/** A {@link Resend.Timer} whose time moves only when the test says: tasks run in {@link #advance}, in due order. */
+final class ManualTimer implements Resend.Timer {
 
   private record Task(long dueNanos, long order, Runnable run) {}
 
