@@ -73,3 +73,10 @@ test('a platform comment keeps its platform and name, and the host reply is mark
   s = applyEvent(s, { type: 'comment', seq: 5, userId: 'u3', text: 'local' });
   assert.deepEqual(s.comments.map(c => [c.platform, c.host]), [['tiktok', false], [null, true], [null, false]]);
 });
+
+test("the assistant's answer keeps the askers it names", () => {
+  const s = applyEvent(applyEvent(emptyRoom(), snapshot), { type: 'comment', seq: 4, userId: 'assistant',
+    assistant: true, text: 'In stock: S, XL', mentions: ['u1', 'u2'], inReplyTo: [2, 3] });
+  assert.equal(s.comments.at(-1).assistant, true);
+  assert.deepEqual(s.comments.at(-1).mentions, ['u1', 'u2']);
+});

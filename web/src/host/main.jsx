@@ -333,6 +333,59 @@ function Chat({ room, destinations, moderate, moderation }) {
   );
 }
 
+/**
+ * The room's assistant: its mode (off, on, suggest), the replies it suggests for the host to post
+ * with one click, and the questions it handed to the host. Read every 2 s (GET .../assistant).
+ */
+function Assistant() {
+  const [view, setView] = useState(null);
+  const load = async () => {
+    const r = await request('GET', `${api}/assistant`, { token });
+    setView(r.status === 200 ? r.body : { problem: describe(r) });
+  };
+  useEffect(() => {
+    load();
+    const timer = setInterval(load, POLL_MS);
+    return () => clearInterval(timer);
+  }, []);
+  const mode = async m => {
+    const r = await request('PUT', `${api}/assistant`, { token, body: { mode: m } });
+    if (r.status !== 200) {
+      setView(v => ({ ...v, problem: describe(r) }));
+    }
+    load();
+  };
+  const approve = async id => {
+    await request('POST', `${api}/assistant/suggestions/${id}`, { token });
+    load();
+  };
+  if (!view) {
+    return null;
+  }
+  return (
+    <section class="assistant" data-testid="assistant">
+      <h2>{t.assistant}</h2>
+      {view.problem && <p class="problem">{view.problem}</p>}
+      <div class="modes">{['off', 'on', 'suggest'].map(m => (
+        <button key={m} type="button" class={view.mode === m ? 'chosen' : ''} data-testid={`assistant-${m}`}
+          onClick={() => mode(m)}>{t[`assistant_${m}`]}</button>))}
+      </div>
+      {(view.suggestions ?? []).length > 0 && <ul class="list" data-testid="assistant-suggestions">
+        {view.suggestions.map(x => (
+          <li key={x.id}>{x.text} <span class="tag">@{(x.askers ?? []).join(' @')}</span>
+            <button type="button" class="small" data-testid={`approve-${x.id}`} onClick={() => approve(x.id)}>{t.post}</button>
+          </li>))}
+      </ul>}
+      {(view.questions ?? []).length > 0 && <>
+        <h3>{t.forYou}</h3>
+        <ul class="list" data-testid="assistant-questions">
+          {view.questions.slice(-10).map(q => <li key={q.seq}><b>{q.user}</b> {q.text}</li>)}
+        </ul>
+      </>}
+    </section>
+  );
+}
+
 function Console() {
   const [room, setRoom] = useState(null);
   const [problem, setProblem] = useState(null);
@@ -443,6 +496,7 @@ function Console() {
       <Orders sales={sales} />
       <Chat room={room} destinations={Array.isArray(destinations) ? destinations : []} moderate={moderate}
         moderation={moderation} />
+      <Assistant />
       <PlatformNumbers url={`${api}/numbers`} token={token} words={t} roomId={roomId} />
       <Restreams list={destinations} load={loadDestinations} />
       <Publish />

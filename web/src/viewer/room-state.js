@@ -4,10 +4,11 @@
 const KEEP_COMMENTS = 100;
 const KEEP_NOTICES = 5;
 
-// A chat line: a viewer's, a platform's (its name and platform shown) or the host's reply.
+// A chat line: a viewer's, a platform's (its name and platform shown), the host's reply, or the
+// assistant's answer (with the askers it names).
 function comment(c) {
   return { seq: c.seq, userId: c.userId, text: c.text, name: c.name ?? null, platform: c.platform ?? null,
-    host: c.host === true };
+    host: c.host === true, assistant: c.assistant === true, mentions: c.mentions ?? [] };
 }
 
 export function emptyRoom() {

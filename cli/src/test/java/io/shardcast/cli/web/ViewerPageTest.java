@@ -281,6 +281,11 @@ class ViewerPageTest {
       // Its chat secret is shown this once; a relay signing with it puts the platform's comments in the
       // one chat, marked, filtered by platform, and answered from the console.
       String secret = page.locator("[data-testid=chat-secret] code").textContent();
+      // The assistant suggests to the host: a question the room's facts cannot answer (no product has
+      // sizes) is listed for the host.
+      page.locator("[data-testid=assistant-suggest]").click();
+      page.waitForFunction("() => document.querySelector('[data-testid=assistant-suggest]')?.classList"
+          + ".contains('chosen')", null, WITHIN_30_S);
       String roomId = page.url().replaceAll(".*/host/([^#]+)#.*", "$1");
       byte[] events = ("{\"events\":[{\"id\":\"d-1\",\"type\":\"comment\",\"user\":{\"id\":\"u9\","
           + "\"name\":\"小李\"},\"text\":\"有大码吗\"}]}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
@@ -296,6 +301,8 @@ class ViewerPageTest {
       assertEquals(200, relayed.statusCode(), relayed.body());
       page.waitForFunction("() => [...document.querySelectorAll('[data-testid=host-chat] li[data-platform=douyin]')]"
           + ".some(li => li.textContent.includes('小李') && li.textContent.includes('有大码吗'))", null, WITHIN_30_S);
+      page.waitForFunction("() => document.querySelector('[data-testid=assistant-questions]')?.textContent"
+          + ".includes('有大码吗')", null, WITHIN_30_S);
       // The platform's comment counts in its numbers (read from the journal), beside the room's own.
       page.waitForFunction("() => document.querySelector('[data-testid=numbers-douyin]')?.children[3]?.textContent"
           + " === '1'", null, WITHIN_30_S);
