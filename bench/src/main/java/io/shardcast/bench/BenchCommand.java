@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks (figures in BENCHMARKS.md).",
     subcommands = {FanoutBench.class, MediaBench.class, MediaLossBench.class, FlashSaleBench.class, SaleOpenBench.class,
-        AutoscaleBench.class, JmhBench.class, FanoutClient.class})
+        AutoscaleBench.class, AssistantBench.class, JmhBench.class, FanoutClient.class})
 public final class BenchCommand implements Runnable {
 
   private final NodeProgram nodes;

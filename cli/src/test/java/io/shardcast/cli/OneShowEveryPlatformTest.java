@@ -172,8 +172,15 @@ class OneShowEveryPlatformTest {
         secrets.put((String) p[0], added.body().at("/created/chatSecret").asText());
       }
 
-      OpsCommandTest.Run moved = OpsCommandTest.ops("room", room.roomId(), "move", "--to", origin.address(), "--wait",
-          "--timeout", "60s", "--server", api.http(), "--token", cluster.opsToken());
+      // A node just up may not have reported to the autoscaler yet (404 UNKNOWN_NODE): asked again until it has.
+      OpsCommandTest.Run moved = null;
+      for (long until = System.currentTimeMillis() + 60_000; System.currentTimeMillis() < until; Thread.sleep(500)) {
+        moved = OpsCommandTest.ops("room", room.roomId(), "move", "--to", origin.address(), "--wait", "--timeout", "60s",
+            "--server", api.http(), "--token", cluster.opsToken());
+        if (!moved.err().contains("UNKNOWN_NODE")) {
+          break;
+        }
+      }
       assertEquals(0, moved.code(), moved.err());
 
       // The show starts on node 3: both platforms take the push.

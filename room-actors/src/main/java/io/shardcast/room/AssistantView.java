@@ -17,6 +17,17 @@ final class AssistantView {
 
   private AssistantView() {}
 
+  /**
+   * What the assistant would do with a question ({@code POST .../assistant/try}):
+   * {@code {"kind":"answer"|"handover"|"ignore","intent","productId","language","answer"}}.
+   */
+  static String tried(io.shardcast.room.assistant.Answer a) {
+    ObjectNode out = JSON.createObjectNode().put("kind", a.kind().name().toLowerCase(java.util.Locale.ROOT))
+        .put("intent", a.intent().label()).put("productId", a.productId())
+        .put("language", a.language().name().toLowerCase(java.util.Locale.ROOT));
+    return out.put("answer", a.text()).toString();
+  }
+
   static String render(String mode, Collection<RoomReply.Suggestion> suggestions,
       Collection<LiveRoom.AssistantHandover> questions) {
     ObjectNode out = JSON.createObjectNode().put("mode", mode);

@@ -529,6 +529,14 @@ public final class LiveRoom extends EventSourcedBehavior<LiveRoom.Command, RoomE
       return Effect().reply(c.replyTo(), new RoomReply.AssistantView(AssistantView.render(state.assistantMode,
           suggestions, handedOver)));
     }
+    if (c.op() instanceof HostOp.TryAssistant t) {
+      if (t.text() == null || t.text().isBlank() || t.text().length() > 500) {
+        return Effect().reply(c.replyTo(), new Rejected(Reason.BAD_REQUEST, "text must be 1..500 characters"));
+      }
+      long now = System.currentTimeMillis();
+      return Effect().reply(c.replyTo(), new RoomReply.AssistantView(AssistantView.tried(
+          io.shardcast.room.assistant.Answerer.answer(t.text(), io.shardcast.room.assistant.CatalogView.of(state, now)))));
+    }
     if (c.op() instanceof HostOp.ApproveSuggestion a) {
       RoomReply.Suggestion chosen = suggestions.stream().filter(x -> x.id() == a.suggestionId()).findFirst()
           .orElse(null);

@@ -191,6 +191,8 @@ public final class Gateway extends AllDirectives {
             put(() -> hostOpWith(roomId, "assistant.mode", inner -> jsonBody(b -> inner.apply(
                 new HostOp.SetAssistantMode(text(b, "mode")))))),
             get(() -> hostOpWithoutBody(roomId, "assistant.read", HostOp.ReadAssistant::new)))),
+        path(segment("assistant").slash("try"), () -> hostOp(roomId, "assistant.try",
+            b -> new HostOp.TryAssistant(text(b, "text")))),
         path(segment("assistant").slash("suggestions").slash(segment()), id -> post(() -> hostOpWithoutBody(roomId,
             "assistant.approve", () -> new HostOp.ApproveSuggestion(commentSeq(id))))),
         path("replies", () -> hostOp(roomId, "replies", b -> new HostOp.Reply(text(b, "text"),

@@ -24,7 +24,8 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
   @JsonSubTypes.Type(value = HostOp.SetPolicies.class, name = "policies"),
   @JsonSubTypes.Type(value = HostOp.SetAssistantMode.class, name = "assistantMode"),
   @JsonSubTypes.Type(value = HostOp.ReadAssistant.class, name = "assistant"),
-  @JsonSubTypes.Type(value = HostOp.ApproveSuggestion.class, name = "approve")
+  @JsonSubTypes.Type(value = HostOp.ApproveSuggestion.class, name = "approve"),
+  @JsonSubTypes.Type(value = HostOp.TryAssistant.class, name = "try")
 })
 public sealed interface HostOp extends CborSerializable {
 
@@ -96,4 +97,7 @@ public sealed interface HostOp extends CborSerializable {
 
   /** Posts the assistant's suggestion {@code suggestionId} to the chat. */
   record ApproveSuggestion(long suggestionId) implements HostOp {}
+
+  /** Asks the assistant {@code text} as a viewer would, without posting anything: what it would say. */
+  record TryAssistant(String text) implements HostOp {}
 }

@@ -59,6 +59,16 @@ public final class RestClient {
     return parse(http.send(request(url, hostToken, json), HttpResponse.BodyHandlers.ofString()));
   }
 
+  /** A PUT of {@code json}, with the host token when given. */
+  public Response put(String url, String hostToken, String json) throws IOException, InterruptedException {
+    HttpRequest.Builder b = HttpRequest.newBuilder(java.net.URI.create(url)).header("Content-Type", "application/json")
+        .PUT(HttpRequest.BodyPublishers.ofString(json));
+    if (hostToken != null) {
+      b.header("Authorization", "Bearer " + hostToken);
+    }
+    return parse(http.send(b.build(), HttpResponse.BodyHandlers.ofString()));
+  }
+
   /** Posts {@code body}, written by Jackson. */
   public Response post(String url, String hostToken, JsonNode body) throws IOException, InterruptedException {
     return post(url, hostToken, JSON.writeValueAsString(body));

@@ -1,0 +1,203 @@
+package io.shardcast.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.shardcast.testkit.cluster.LocalCluster;
+import io.shardcast.testkit.load.RestClient;
+import io.shardcast.testkit.load.RoomScript;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * {@code shardcast bench assistant}: the room's assistant against a labelled set of viewer
+ * comments. The catalog is loaded into a fresh room of a real node through the public API; each
+ * comment is put to the assistant as a viewer's ({@code POST .../assistant/try}: what it would say,
+ * nothing posted) and judged against its label. Reports, per set (the tuning set and the held-out
+ * one, never tuned on), language and intent: fact accuracy, the false-answer rate (the safety
+ * number: an answer where there should be none, one naming a fact it must not, or about another
+ * product), the refusal rate on answerable questions, and latency.
+ */
+@Command(name = "assistant", mixinStandardHelpOptions = true,
+    description = "The room's assistant against a labelled set of comments: accuracy, false answers, refusals, latency.",
+    footer = {"", "Without --catalog/--questions the built-in set is used (its held-out part is reported apart).",
+        "Each line of --questions: {\"text\",\"expect\":{\"intent\",\"productId\",\"mustContain\",\"mustNotContain\"}};",
+        "expect.intent 'none': stay silent or hand over; 'faq': answered from the host's FAQ."})
+public final class AssistantBench implements Callable<Integer> {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String BUILT_IN = "/io/shardcast/bench/assistant/";
+
+  @ParentCommand
+  BenchCommand bench;
+
+  @Option(names = "--catalog", description = "the room's catalog (JSON); default: the built-in one") Path catalog;
+  @Option(names = "--questions", description = "labelled comments (JSON lines); default: the built-in set") Path questions;
+  @Option(names = "--heldout", description = "a second set reported apart; default: the built-in held-out part "
+      + "(only with the built-in questions)") Path heldout;
+  @Option(names = "--out", description = "one JSON line per question: text, answered, answer, intent, productId, millis")
+  Path out;
+
+  /** One judged question. */
+  record Judged(String set, String language, String expected, boolean answerable, boolean answered, boolean accurate,
+      boolean falseAnswer, long micros) {}
+
+  @Override
+  public Integer call() throws Exception {
+    JsonNode shop = catalog == null ? JSON.readTree(resource("catalog.json")) : JSON.readTree(Files.readString(catalog));
+    Map<String, List<JsonNode>> sets = new java.util.LinkedHashMap<>();
+    sets.put("tuning", lines(questions == null ? resource("questions.jsonl") : Files.readString(questions)));
+    if (heldout != null) {
+      sets.put("held-out", lines(Files.readString(heldout)));
+    } else if (questions == null) {
+      sets.put("held-out", lines(resource("questions-heldout.jsonl")));
+    }
+    Path dir = Files.createTempDirectory("shardcast-bench-assistant");
+    List<Judged> judged = new ArrayList<>();
+    try (LocalCluster cluster = LocalCluster.start(bench.nodes(), 1, dir, 0, List.of("-Xms512m", "-Xmx512m",
+        LocalCluster.FIXED_SIZE), List.of());
+        PrintWriter answers = out == null ? null : new PrintWriter(Files.newBufferedWriter(out, StandardCharsets.UTF_8))) {
+      cluster.awaitReady(Duration.ofSeconds(180));
+      RoomScript room = new RoomScript(cluster.node(0).http()).create("assistant bench");
+      load(room, cluster.node(0).http(), shop);
+      RestClient rest = room.rest();
+      String tryUrl = cluster.node(0).http() + "/api/rooms/" + room.roomId() + "/assistant/try";
+      for (int warm = 0; warm < 50; warm++) {
+        rest.post(tryUrl, room.hostToken(), "{\"text\":\"多少钱\"}");
+      }
+      for (Map.Entry<String, List<JsonNode>> set : sets.entrySet()) {
+        for (JsonNode line : set.getValue()) {
+          String text = line.path("text").asText();
+          ObjectNode body = JSON.createObjectNode().put("text", text);
+          long start = System.nanoTime();
+          RestClient.Response r = rest.post(tryUrl, room.hostToken(), body);
+          long micros = (System.nanoTime() - start) / 1000;
+          if (r.status() != 200) {
+            throw new IllegalStateException("assistant/try answered " + r.status() + " " + r.body());
+          }
+          judged.add(judge(set.getKey(), line, r.body(), micros));
+          if (answers != null) {
+            boolean answered = r.body().path("kind").asText().equals("answer");
+            answers.println(JSON.createObjectNode().put("text", text).put("answered", answered)
+                .put("answer", answered ? r.body().path("answer").asText() : null)
+                .put("intent", r.body().path("intent").asText()).put("productId", r.body().path("productId").asText(null))
+                .put("millis", micros / 1000.0));
+          }
+        }
+      }
+    }
+    report(judged);
+    return 0;
+  }
+
+  private static void load(RoomScript room, String base, JsonNode shop) throws IOException, InterruptedException {
+    for (JsonNode p : shop.path("products")) {
+      room.host("products", (ObjectNode) p);
+    }
+    if (shop.hasNonNull("pinned")) {
+      room.host("pin", RoomScript.body().put("productId", shop.path("pinned").asText()));
+    }
+    for (JsonNode c : shop.path("coupons")) {
+      room.host("coupons", (ObjectNode) c);
+    }
+    for (JsonNode s : shop.path("flashSales")) {
+      room.host("flash-sales", (ObjectNode) s);
+    }
+    if (shop.has("policies")) {
+      RestClient.Response r = room.rest().put(base + "/api/rooms/" + room.roomId() + "/policies",
+          room.hostToken(), shop.path("policies").toString());
+      if (r.status() != 200) {
+        throw new IllegalStateException("policies refused: " + r.body());
+      }
+    }
+  }
+
+  static Judged judge(String set, JsonNode line, JsonNode got, long micros) {
+    JsonNode expect = line.path("expect");
+    String text = line.path("text").asText();
+    String expected = expect.path("intent").asText("none");
+    boolean answerable = !expected.equals("none");
+    boolean answered = got.path("kind").asText().equals("answer");
+    String answer = got.path("answer").asText("");
+    boolean forbidden = false;
+    for (JsonNode no : expect.path("mustNotContain")) {
+      forbidden |= answer.contains(no.asText());
+    }
+    String wantProduct = expect.path("productId").asText(null);
+    String gotProduct = got.path("productId").asText(null);
+    boolean otherProduct = answered && wantProduct != null && gotProduct != null && !wantProduct.equals(gotProduct);
+    boolean complete = true;
+    for (JsonNode must : expect.path("mustContain")) {
+      complete &= answer.contains(must.asText());
+    }
+    boolean falseAnswer = answered && (!answerable || forbidden || otherProduct);
+    boolean accurate = answerable ? answered && complete && !forbidden && !otherProduct : !answered;
+    return new Judged(set, io.shardcast.room.assistant.Language.of(text).name().toLowerCase(java.util.Locale.ROOT),
+        expected, answerable, answered, accurate, falseAnswer, micros);
+  }
+
+  private static void report(List<Judged> all) {
+    for (String set : all.stream().map(Judged::set).distinct().toList()) {
+      List<Judged> js = all.stream().filter(j -> j.set().equals(set)).toList();
+      System.out.printf("%n%s set: %d questions%n", set, js.size());
+      System.out.printf("  %-22s %5s %9s %8s %8s %9s %9s%n", "", "n", "accuracy", "false", "refused", "p50 ms", "p99 ms");
+      row("all", js);
+      Map<String, List<Judged>> byLang = new TreeMap<>();
+      Map<String, List<Judged>> byIntent = new TreeMap<>();
+      for (Judged j : js) {
+        byLang.computeIfAbsent(j.language(), k -> new ArrayList<>()).add(j);
+        byIntent.computeIfAbsent(j.expected(), k -> new ArrayList<>()).add(j);
+      }
+      byLang.forEach((k, v) -> row("language " + k, v));
+      byIntent.forEach((k, v) -> row("intent " + k, v));
+    }
+  }
+
+  private static void row(String label, List<Judged> js) {
+    long n = js.size();
+    long accurate = js.stream().filter(Judged::accurate).count();
+    long falseAnswers = js.stream().filter(Judged::falseAnswer).count();
+    long answerable = js.stream().filter(Judged::answerable).count();
+    long refused = js.stream().filter(j -> j.answerable() && !j.answered()).count();
+    long[] micros = js.stream().mapToLong(Judged::micros).sorted().toArray();
+    System.out.printf("  %-22s %5d %8.1f%% %7.1f%% %7s %9.2f %9.2f%n", label, n, 100.0 * accurate / n,
+        100.0 * falseAnswers / n, answerable == 0 ? "-" : String.format("%.1f%%", 100.0 * refused / answerable),
+        percentile(micros, 0.50) / 1000.0, percentile(micros, 0.99) / 1000.0);
+  }
+
+  private static long percentile(long[] sorted, double p) {
+    return sorted.length == 0 ? 0 : sorted[Math.min(sorted.length - 1, (int) Math.ceil(p * sorted.length) - 1)];
+  }
+
+  private static List<JsonNode> lines(String text) throws IOException {
+    List<JsonNode> out = new ArrayList<>();
+    for (String line : text.split("\n")) {
+      if (!line.isBlank()) {
+        out.add(JSON.readTree(line));
+      }
+    }
+    return out;
+  }
+
+  private static String resource(String name) throws IOException {
+    try (InputStream in = AssistantBench.class.getResourceAsStream(BUILT_IN + name)) {
+      if (in == null) {
+        throw new IOException("missing built-in " + name);
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+}
