@@ -430,7 +430,8 @@ public final class LiveRoom extends EventSourcedBehavior<LiveRoom.Command, RoomE
   private void assistantFollows(RoomState state) {
     boolean wanted = !"off".equals(state.assistantMode);
     if (wanted && assistant == null) {
-      assistant = ctx.spawn(RoomAssistant.create(ctx.getSelf()), "assistant-" + nextSuggestion++);
+      assistant = ctx.spawn(Behaviors.supervise(RoomAssistant.create(ctx.getSelf()))
+          .onFailure(SupervisorStrategy.restart()), "assistant-" + nextSuggestion++);
       catalogChanged = true;
     } else if (!wanted && assistant != null) {
       ctx.stop(assistant);
@@ -534,8 +535,15 @@ public final class LiveRoom extends EventSourcedBehavior<LiveRoom.Command, RoomE
         return Effect().reply(c.replyTo(), new Rejected(Reason.BAD_REQUEST, "text must be 1..500 characters"));
       }
       long now = System.currentTimeMillis();
-      return Effect().reply(c.replyTo(), new RoomReply.AssistantView(AssistantView.tried(
-          io.shardcast.room.assistant.Answerer.answer(t.text(), io.shardcast.room.assistant.CatalogView.of(state, now)))));
+      io.shardcast.room.assistant.Answer tried;
+      try {
+        tried = io.shardcast.room.assistant.Answerer.answer(t.text(), io.shardcast.room.assistant.CatalogView.of(state,
+            now));
+      } catch (RuntimeException e) { // no comment may take the room down
+        ctx.getLog().warn("room {}: the assistant failed on a tried question: {}", roomId, e.toString());
+        return Effect().reply(c.replyTo(), new Rejected(Reason.BAD_REQUEST, "the assistant could not read that"));
+      }
+      return Effect().reply(c.replyTo(), new RoomReply.AssistantView(AssistantView.tried(tried)));
     }
     if (c.op() instanceof HostOp.ApproveSuggestion a) {
       RoomReply.Suggestion chosen = suggestions.stream().filter(x -> x.id() == a.suggestionId()).findFirst()

@@ -53,7 +53,14 @@ final class RoomAssistant {
               return Behaviors.same();
             }
             long now = System.currentTimeMillis();
-            Answer answer = Answerer.answer(a.text(), facts[0].at(now));
+            Answer answer;
+            try {
+              answer = Answerer.answer(a.text(), facts[0].at(now));
+            } catch (RuntimeException e) { // one odd comment loses its answer, not the assistant
+              org.slf4j.LoggerFactory.getLogger(RoomAssistant.class).warn("the assistant failed on comment {}: {}",
+                  a.seq(), e.toString());
+              return Behaviors.same();
+            }
             if (answer.kind() == Answer.Kind.HANDOVER) {
               room.tell(new LiveRoom.AssistantHandover(a.seq(), a.name(), a.text(), answer.intent().label(), now));
             } else if (answer.answered() && policy.offer(answer, a.name(), a.seq(), a.atMillis(), now)) {

@@ -15,8 +15,14 @@ public final class QuestionFilter {
       "哪", "怎么", "能不能", "可不可以", "可以", "是不是", "会不会", "要不要", "咋", "请问", "求");
   private static final Pattern EN_OPENING = Pattern.compile(
       "^(is|are|do|does|did|can|could|will|would|how|what|when|where|which|who|why|any|anyone|pls|please)\\b.*");
+  /** Links, contact baits and long numbers, in any case. */
   private static final Pattern SPAM = Pattern.compile(
-      "(https?://|www\\.|\\.com\\b|(.)\\2{7,}|\\d{8,}|加微|加v|vx|wechat|whatsapp|t\\.me/)", Pattern.CASE_INSENSITIVE);
+      "(https?://|www\\.|\\.com\\b|\\d{8,}|加微|加v|vx|wechat|whatsapp|t\\.me/)", Pattern.CASE_INSENSITIVE);
+  /**
+   * One character eight times or more. Case-sensitive on purpose: the JDK's case-insensitive back
+   * reference fails on text with characters outside the BMP (emoji).
+   */
+  private static final Pattern RUN = Pattern.compile("(.)\\1{7,}", Pattern.DOTALL);
 
   private QuestionFilter() {}
 
@@ -25,7 +31,7 @@ public final class QuestionFilter {
       return false;
     }
     String t = text.strip();
-    if (t.length() < 2 || t.length() > 300 || SPAM.matcher(t).find()) {
+    if (t.length() < 2 || t.length() > 300 || SPAM.matcher(t).find() || RUN.matcher(t).find()) {
       return false;
     }
     if (t.indexOf('?') >= 0 || t.indexOf('？') >= 0) {
