@@ -24,13 +24,22 @@ public final class Answerer {
 
   private Answerer() {}
 
+  /** Questions about the host in person ("主播穿什么码"): no product's facts answer them. */
+  private static final Pattern ABOUT_THE_HOST = Pattern.compile("主播.{0,6}(穿|用|身高|体重|多高|多重)|(host|you) (wear|wearing)");
+  /** What the room's facts never hold: new arrivals, restocks, warranties, invoices, payment. */
+  private static final Pattern OUT_OF_SCOPE = Pattern.compile("(?i)上新|补货|保修|质保|保质期|发票|货到付款|分期|"
+      + "warranty|restock|new arrivals|invoice|paypal|installment");
+  /** Shipping abroad: the policies speak of the shop's own country. */
+  private static final Pattern ABROAD = Pattern.compile("(?i)international|overseas|abroad|海外|国外|境外|\\bto (canada|the us|"
+      + "usa|america|the uk|uk|australia|japan|korea|malaysia|singapore|europe|germany|france)\\b");
+
   public static Answer answer(String comment, CatalogView view) {
     if (!QuestionFilter.isQuestion(comment)) {
       return Answer.ignore();
     }
     Language lang = Language.of(comment);
-    List<CatalogView.Product> named = ProductRef.in(comment, view);
-    CatalogView.Product product = named.isEmpty() ? null : named.get(0);
+    ProductRef.Found found = ProductRef.find(comment, view);
+    CatalogView.Product product = found.first();
     List<String> sizes = new ArrayList<>();
     List<String> colors = new ArrayList<>();
     for (CatalogView.Product p : product != null ? List.of(product) : view.products()) {
@@ -39,28 +48,46 @@ public final class Answerer {
         colors.add(v.color());
       }
     }
-    Intent intent = IntentRules.of(comment, sizes, colors);
+    String lower = comment.toLowerCase(Locale.ROOT);
+    // The product's own name says nothing of the intent ("真丝连衣裙还有货吗" asks for stock, not the
+    // material), unless nothing else does ("is it silk?").
+    Intent intent = IntentRules.of(found.named() ? ProductRef.withoutNames(lower, found.products()) : lower, sizes,
+        colors);
+    if (intent == Intent.NONE && found.named()) {
+      intent = IntentRules.of(lower, sizes, colors);
+    }
     String productId = product == null ? null : product.productId();
-    if (named.contains(null)) {
-      // "5号链接" in a room of three products: nothing about it may be said.
+    if (found.unknown()) {
+      // "5号链接", or "耳机" in a room that sells none: nothing about it may be said.
       return intent == Intent.NONE ? Answer.ignore() : Answer.handover(intent, null, lang);
+    }
+    if (ABOUT_THE_HOST.matcher(lower).find() || OUT_OF_SCOPE.matcher(comment).find()
+        || ((intent == Intent.SHIPPING || intent == Intent.DELIVERY) && ABROAD.matcher(comment).find())) {
+      return Answer.handover(intent, productId, lang);
     }
     String text = switch (intent) {
       case SIZE -> product == null ? null : variants(comment, product, lang, ProductFacts.Variant::size, true);
       case COLOR -> product == null ? null : variants(comment, product, lang, ProductFacts.Variant::color, false);
       case STOCK -> product == null ? null : Templates.stock(lang, product.name(), product.unitsLeft());
       case PRICE -> product == null ? null : price(product, view, lang);
-      case COUPON -> coupons(product, view, lang);
-      case SALE_TIME -> saleTime(product, view, lang);
+      case COUPON -> coupons(found.named() ? product : null, view, lang);
+      case SALE_TIME -> saleTime(found.named() ? product : null, view, lang);
       case SHIPPING -> policy(view.policies().shipping(), lang, "发货", "Shipping");
       case DELIVERY -> policy(view.policies().delivery(), lang, "到货", "Delivery");
       case RETURNS -> policy(view.policies().returns(), lang, "退换", "Returns");
       case MATERIAL -> product == null ? null : material(product, lang);
-      case COMPARISON -> compare(named, lang);
+      case COMPARISON -> compare(found.products(), lang);
       case NONE -> null;
     };
+    if (intent == Intent.SALE_TIME && !found.named() && text != null && !view.sales().isEmpty()) {
+      productId = view.sales().get(0).productId(); // the room's sale, whatever is pinned
+    }
     if (text == null) {
-      text = faq(comment, product != null ? List.of(product) : view.products(), intent);
+      CatalogView.Product[] from = {product};
+      text = faq(comment, found.named() && product != null ? List.of(product) : view.products(), intent, from);
+      if (text != null && from[0] != null) {
+        productId = from[0].productId();
+      }
     }
     if (text != null) {
       return Answer.answer(intent, productId, lang, text);
@@ -117,7 +144,7 @@ public final class Answerer {
   /** True when the question names no particular colour (only "colour", "颜色", ...). */
   private static boolean mentionsNoColour(String t, List<ProductFacts.Variant> told) {
     for (String c : List.of("红", "蓝", "黑", "白", "绿", "粉", "灰", "黄", "紫", "red", "blue", "black", "white",
-        "green", "pink", "grey", "gray", "purple", "yellow")) {
+        "green", "pink", "grey", "gray", "purple", "yellow", "nude", "rose", "beige", "brown", "棕", "米色", "卡其")) {
       if (t.contains(c)) {
         return false;
       }
@@ -127,7 +154,10 @@ public final class Answerer {
 
   private static boolean mentions(String t, String value, boolean bySize) {
     String v = value.toLowerCase(Locale.ROOT);
-    if (!bySize || !STANDARD_SIZE.matcher(value).matches()) {
+    if (!bySize) {
+      return Synonyms.namesColour(t, value);
+    }
+    if (!STANDARD_SIZE.matcher(value).matches()) {
       return t.contains(v);
     }
     return Pattern.compile("(?<![a-z])" + Pattern.quote(v) + "(?![a-z])").matcher(t).find();
@@ -198,7 +228,8 @@ public final class Answerer {
    * The host's own answer to a FAQ entry close to the question (its characters' pairs mostly the
    * same), for the intents live state does not answer. Null when none is close.
    */
-  private static String faq(String comment, List<CatalogView.Product> products, Intent intent) {
+  private static String faq(String comment, List<CatalogView.Product> products, Intent intent,
+      CatalogView.Product[] from) {
     if (intent == Intent.SIZE || intent == Intent.COLOR || intent == Intent.STOCK || intent == Intent.PRICE
         || intent == Intent.COUPON || intent == Intent.SALE_TIME) {
       return null; // these change during the show: only the live state answers them
@@ -217,6 +248,7 @@ public final class Answerer {
         if (score >= bestScore) {
           bestScore = score;
           best = f.a();
+          from[0] = p;
         }
       }
     }

@@ -22,24 +22,26 @@ public final class IntentRules {
     WORDS.put(Intent.COMPARISON, List.of("区别", "哪个好", "哪个更", "比较", "对比", "difference", "compare", "better than",
         "which is better", "which one is better"));
     WORDS.put(Intent.COUPON, List.of("券", "优惠", "折扣", "打折", "满减", "coupon", "discount", "voucher", "promo"));
+    WORDS.put(Intent.RETURNS, List.of("退货", "退换", "换货", "退款", "无理由", "能退", "可以退", "能换", "return", "refund",
+        "exchange"));
     WORDS.put(Intent.SIZE, List.of("尺码", "码数", "尺寸", "大码", "小码", "均码", "几码", "什么码", "多大", "码", "size",
         "sizes", "sizing", "fit "));
-    WORDS.put(Intent.COLOR, List.of("颜色", "色", "红", "蓝", "黑", "白", "绿", "粉", "灰", "黄", "紫", "colour", "color",
-        "colours", "colors", "red", "blue", "black", "white", "green", "pink", "grey", "gray", "purple", "yellow"));
-    WORDS.put(Intent.SALE_TIME, List.of("几点", "什么时候", "开抢", "秒杀", "开卖", "啥时候", "when", "what time",
+    List<String> colours = new java.util.ArrayList<>(List.of("颜色", "色号", "什么色", "几个色", "colour", "color",
+        "colours", "colors"));
+    Synonyms.COLOURS.forEach(colours::addAll);
+    WORDS.put(Intent.COLOR, List.copyOf(colours));
+    WORDS.put(Intent.SHIPPING, List.of("快递", "发货", "包邮", "运费", "邮费", "物流", "顺丰", "韵达", "中通", "能发", "发吗",
+        "发出", "ship", "shipping", "courier", "postage"));
+    WORDS.put(Intent.DELIVERY, List.of("多久到", "几天到", "到货", "送达", "几天能到", "多久能到", "多久收到", "几天", "多久",
+        "多长时间", "delivery", "deliver", "arrive", "how long", "how many days"));
+    WORDS.put(Intent.SALE_TIME, List.of("几点", "什么时候", "开抢", "秒杀", "开卖", "啥时候", "几号开", "when", "what time",
         "flash sale", "start"));
-    WORDS.put(Intent.PRICE, List.of("多少钱", "价格", "几块", "价钱", "多钱", "啥价", "什么价", "几钱", "贵", "便宜", "price",
-        "how much", "cost", "pricey"));
-    WORDS.put(Intent.DELIVERY, List.of("多久到", "几天到", "到货", "送达", "几天能到", "多久能到", "多久收到", "delivery",
-        "deliver", "arrive", "how long", "how many days"));
-    WORDS.put(Intent.SHIPPING, List.of("快递", "发货", "包邮", "运费", "邮费", "物流", "顺丰", "韵达", "中通", "ship",
-        "shipping", "courier", "postage"));
-    WORDS.put(Intent.RETURNS, List.of("退货", "退换", "换货", "退款", "无理由", "能退", "可以退", "return", "refund",
-        "exchange"));
-    WORDS.put(Intent.MATERIAL, List.of("材质", "面料", "什么做的", "成分", "材料", "质地", "纯棉", "真丝", "羊毛",
-        "material", "fabric", "made of", "cotton", "silk", "wool"));
+    WORDS.put(Intent.PRICE, List.of("多少钱", "价格", "几块", "价钱", "多钱", "啥价", "什么价", "几钱", "多少米", "价位", "贵",
+        "便宜", "price", "how much", "hw much", "cost", "pricey", "money"));
+    WORDS.put(Intent.MATERIAL, List.of("材质", "面料", "什么做的", "成分", "材料", "质地", "纯棉", "真丝", "羊毛", "真皮",
+        "什么皮", "皮的", "material", "fabric", "made of", "cotton", "silk", "wool", "leather"));
     WORDS.put(Intent.STOCK, List.of("有货", "现货", "库存", "没货", "卖完", "售罄", "还有吗", "还有没有", "还剩", "剩多少",
-        "还有多少", "有没有货", "in stock", "stock", "sold out", "available", "left", "still have"));
+        "还有多少", "有没有货", "几件", "还有几", "in stock", "stock", "sold out", "available", "left", "still have"));
   }
 
   private IntentRules() {}

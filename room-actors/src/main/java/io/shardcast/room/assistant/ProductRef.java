@@ -8,27 +8,50 @@ import java.util.regex.Pattern;
 
 /**
  * Which products a question means, as viewers name them: by number ("1号链接", "2号", "链接3", "#2",
- * "link 2", "no. 3"), by name (a word of it), or "this one" / "这个" (the pinned product, also when
- * nothing is named).
+ * "link 2", "no. 3"), by name (a word of it), by kind in either language ("包包", "the bag", "耳机"),
+ * by a colour or size only one product comes in, or "this one" / nothing (the pinned product).
  */
 public final class ProductRef {
+
+  /**
+   * The products found: {@code named} when the question named them (else the pinned one, or none);
+   * {@code unknown} when it named one the room does not have (a number past the last, a kind no
+   * product is): nothing may be said about it.
+   */
+  public record Found(List<CatalogView.Product> products, boolean named, boolean unknown) {
+    public CatalogView.Product first() {
+      return products.isEmpty() ? null : products.get(0);
+    }
+  }
 
   private static final Pattern NUMBER = Pattern.compile(
       "(?:#|＃|链接|link\\s*|no\\.?\\s*|number\\s*|item\\s*)(\\d{1,3})|(\\d{1,3})\\s*(?:号链接|号|號)",
       Pattern.CASE_INSENSITIVE);
+  /** Words with a kind's word inside that are no product: "包邮" (free shipping), "包装" (packing). */
+  private static final Pattern NOT_A_KIND = Pattern.compile("包邮|包装|包括|in case|just in case");
 
   private ProductRef() {}
 
   /** The products named in {@code question}, in the order named; the pinned one when none is. */
   public static List<CatalogView.Product> in(String question, CatalogView view) {
+    Found f = find(question, view);
+    List<CatalogView.Product> out = new ArrayList<>(f.products());
+    if (f.unknown()) {
+      out.add(null);
+    }
+    return out;
+  }
+
+  public static Found find(String question, CatalogView view) {
     List<CatalogView.Product> named = new ArrayList<>();
+    boolean unknown = false;
     Matcher m = NUMBER.matcher(question);
     while (m.find()) {
       int n = Integer.parseInt(m.group(1) != null ? m.group(1) : m.group(2));
       if (n >= 1 && n <= view.products().size()) {
         add(named, view.products().get(n - 1));
       } else {
-        named.add(null); // a number the room has no product for: nothing may be said about it
+        unknown = true; // a number the room has no product for
       }
     }
     String t = question.toLowerCase(Locale.ROOT);
@@ -37,13 +60,56 @@ public final class ProductRef {
         add(named, p);
       }
     }
-    if (named.isEmpty() && view.pinnedProductId() != null) {
-      CatalogView.Product pinned = view.product(view.pinnedProductId());
-      if (pinned != null) {
-        named.add(pinned);
+    if (named.isEmpty()) {
+      String kinds = NOT_A_KIND.matcher(t).replaceAll(" ");
+      for (List<String> kind : Synonyms.kindsIn(kinds)) {
+        List<CatalogView.Product> ofKind = view.products().stream().filter(p -> Synonyms.ofKind(p.name(), kind)).toList();
+        if (ofKind.isEmpty()) {
+          unknown = true; // "耳机" in a room that sells none
+        }
+        ofKind.forEach(p -> add(named, p));
       }
     }
-    return named;
+    if (named.isEmpty() && !unknown) {
+      CatalogView.Product only = onlyOneComesIn(t, view);
+      if (only != null) {
+        named.add(only);
+      }
+    }
+    if (!named.isEmpty() || unknown) {
+      return new Found(List.copyOf(named), true, unknown);
+    }
+    CatalogView.Product pinned = view.pinnedProductId() == null ? null : view.product(view.pinnedProductId());
+    return new Found(pinned == null ? List.of() : List.of(pinned), false, false);
+  }
+
+  /**
+   * The one product with a colour (or a numeric size, "30码") the question names, if only one has
+   * it: by the colour's own name first ("brick red"), then by a translation ("red" for "红色").
+   */
+  private static CatalogView.Product onlyOneComesIn(String t, CatalogView view) {
+    CatalogView.Product exact = onlyOne(view, p -> p.facts().variants().stream().anyMatch(v ->
+        (v.color() != null && t.contains(v.color().toLowerCase(Locale.ROOT)))
+        || (v.size() != null && v.size().matches("\\d{2,3}")
+            && (t.contains(v.size() + "码") || t.contains("size " + v.size()) || t.contains("eu" + v.size())))));
+    if (exact != null) {
+      return exact;
+    }
+    return onlyOne(view, p -> p.facts().variants().stream().anyMatch(v ->
+        v.color() != null && Synonyms.namesColour(t, v.color())));
+  }
+
+  private static CatalogView.Product onlyOne(CatalogView view, java.util.function.Predicate<CatalogView.Product> has) {
+    CatalogView.Product found = null;
+    for (CatalogView.Product p : view.products()) {
+      if (has.test(p)) {
+        if (found != null) {
+          return null;
+        }
+        found = p;
+      }
+    }
+    return found;
   }
 
   private static void add(List<CatalogView.Product> named, CatalogView.Product p) {
@@ -59,7 +125,7 @@ public final class ProductRef {
       return true;
     }
     for (String word : n.split("[\\s,，/()（）-]+")) {
-      if (word.length() >= 3 && word.chars().allMatch(c -> c < 0x2E80) && question.contains(word)) {
+      if (word.length() >= 3 && word.chars().allMatch(c -> c < 0x2E80) && Synonyms.contains(question, word)) {
         return true;
       }
     }
@@ -71,5 +137,20 @@ public final class ProductRef {
       }
     }
     return false;
+  }
+
+  /** {@code text} without the names (and words of names) of {@code products}: what is left says the intent. */
+  static String withoutNames(String lowerText, List<CatalogView.Product> products) {
+    String t = lowerText;
+    for (CatalogView.Product p : products) {
+      String n = p.name().toLowerCase(Locale.ROOT);
+      t = t.replace(n, " ");
+      for (String word : n.split("[\\s,，/()（）-]+")) {
+        if (word.length() >= 3) {
+          t = t.replace(word, " ");
+        }
+      }
+    }
+    return t;
   }
 }

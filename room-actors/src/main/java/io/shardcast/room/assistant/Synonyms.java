@@ -1,0 +1,92 @@
+package io.shardcast.room.assistant;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The words viewers use for the same thing in Chinese and English: product kinds ("包包" for a
+ * "托特包", "bag" for either) and colours ("白色" for a variant named "white"). True translations
+ * only, so a match through them is the same fact.
+ */
+final class Synonyms {
+
+  /** Groups of words for one kind of product; a product is of a kind when its name has one of them. */
+  static final List<List<String>> KINDS = List.of(
+      List.of("包", "bag", "tote", "handbag"),
+      List.of("围巾", "scarf", "scarves"),
+      List.of("鞋", "sneaker", "shoe", "trainers"),
+      List.of("耳机", "earbud", "earphone", "headphone"),
+      List.of("手机壳", "phone case", "case"),
+      List.of("茶", "龙井", "tea"),
+      List.of("面霜", "cream", "moisturi"),
+      List.of("口红", "lipstick"),
+      List.of("裙", "dress"),
+      List.of("外套", "夹克", "jacket", "coat", "牛仔", "denim"));
+
+  /** Colour names across the two languages. */
+  static final List<List<String>> COLOURS = List.of(
+      List.of("白色", "白的", "white"), List.of("黑色", "黑的", "black"), List.of("红色", "红的", "red"),
+      List.of("蓝色", "蓝的", "blue"), List.of("绿色", "绿的", "green"), List.of("粉色", "粉的", "pink"),
+      List.of("灰色", "灰的", "grey", "gray"), List.of("黄色", "黄的", "yellow"), List.of("紫色", "紫的", "purple"));
+
+  private Synonyms() {}
+
+  /** The kind groups the text names (lower case in, lower case words). */
+  static List<List<String>> kindsIn(String lowerText) {
+    return KINDS.stream().filter(g -> g.stream().anyMatch(w -> contains(lowerText, w))).toList();
+  }
+
+  /** Whether a product's name is of the kind {@code group}. */
+  static boolean ofKind(String productName, List<String> group) {
+    String n = productName.toLowerCase(Locale.ROOT);
+    return group.stream().anyMatch(w -> contains(n, w));
+  }
+
+  /** Characters that make a shade of a colour another colour: 酒红, 藏青, 天蓝, 墨绿, ... */
+  private static final String SHADES = "酒玫枣砖粉深浅藏天宝墨军橘湖孔雀奶米卡";
+
+  /** Whether the text names the colour {@code value}, by its own name or a translation of it (not a shade of it). */
+  static boolean namesColour(String lowerText, String value) {
+    String v = value.toLowerCase(Locale.ROOT);
+    if (lowerText.contains(v)) {
+      return true;
+    }
+    for (List<String> g : COLOURS) {
+      if (g.contains(v) && g.stream().anyMatch(w -> plainColour(lowerText, w))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The colour word in the text, not as a shade ("红色" in "红色的", not in "酒红色"; "red" not in "brick red"). */
+  private static boolean plainColour(String lowerText, String word) {
+    int i = lowerText.indexOf(word);
+    while (i >= 0) {
+      boolean han = word.chars().anyMatch(c -> c >= 0x2E80);
+      boolean shade = han ? i > 0 && SHADES.indexOf(lowerText.charAt(i - 1)) >= 0
+          : i > 0 && (Character.isLetter(lowerText.charAt(i - 1))
+              || lowerText.substring(0, i).matches("(?s).*\\b(brick|wine|dark|light|navy|sky|rose|hot)\\s+$"));
+      if (!shade) {
+        return true;
+      }
+      i = lowerText.indexOf(word, i + 1);
+    }
+    return false;
+  }
+
+  /** A Latin word is matched at a word's start ("bag" in "bags", not in "cabbage"); Han anywhere. */
+  static boolean contains(String lowerText, String word) {
+    if (word.chars().anyMatch(c -> c >= 0x2E80)) {
+      return lowerText.contains(word);
+    }
+    int i = lowerText.indexOf(word);
+    while (i >= 0) {
+      if (i == 0 || !Character.isLetter(lowerText.charAt(i - 1))) {
+        return true;
+      }
+      i = lowerText.indexOf(word, i + 1);
+    }
+    return false;
+  }
+}
