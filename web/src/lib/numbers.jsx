@@ -3,6 +3,7 @@
 // the sales' moments marked, and exports (JSON, CSV). Polled every 5 s.
 import { useEffect, useState } from 'preact/hooks';
 import { describe, request } from './http.js';
+import './numbers.css';
 
 const COLORS = ['#ff3b5c', '#8ab4f8', '#ffd166', '#81c995', '#c58af9', '#f28b82', '#78d9ec', '#fdd663'];
 const POLL_MS = 5000;
