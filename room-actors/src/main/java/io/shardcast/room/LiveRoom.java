@@ -252,15 +252,8 @@ public final class LiveRoom extends EventSourcedBehavior<LiveRoom.Command, RoomE
   private long pendingLikes;
   /** Where the room's media comes from and goes (soft state, refreshed by the nodes). */
   private final MediaRoute media;
-  /** The room's assistant while it is on or suggesting; null when off. */
-  private ActorRef<RoomAssistant.Command> assistant;
-  /** The facts changed since the assistant last got them. */
-  private boolean catalogChanged = true;
-  /** Replies the assistant suggests, waiting for the host (suggest mode), newest last. */
-  private final java.util.ArrayDeque<RoomReply.Suggestion> suggestions = new java.util.ArrayDeque<>();
-  /** Questions the assistant handed to the host, newest last. */
-  private final java.util.ArrayDeque<AssistantHandover> handedOver = new java.util.ArrayDeque<>();
-  private long nextSuggestion = 1;
+  /** The room's side of its assistant (nothing runs while the host has it off). */
+  private final AssistantDesk assistant = new AssistantDesk();
   /** When an origin last announced or refreshed itself (or the room recovered during a show). */
   private long originSeenMillis;
   /** How the origin last said the room's restream pushes are doing (not persisted: the origin reports every 2 s). */
@@ -379,7 +372,7 @@ public final class LiveRoom extends EventSourcedBehavior<LiveRoom.Command, RoomE
         .onCommand(ShowCheck.class, (s, c) -> onShowCheck(s))
         .onCommand(AssistantReply.class, this::onAssistantReply)
         .onCommand(AssistantHandover.class, (s, c) -> {
-          keep(handedOver, c, 100);
+          assistant.handedOver(c);
           return Effect().none();
         })
         .onCommand(SampleAudience.class, (s, c) -> s.room().onAir
@@ -421,66 +414,15 @@ public final class LiveRoom extends EventSourcedBehavior<LiveRoom.Command, RoomE
       originSeenMillis = now; // a live origin refreshes within 2 s; the grace runs from here
       watchShow();
     }
-    assistantFollows(state);
+    assistant.follow(ctx, state);
   }
 
   // ---- the assistant --------------------------------------------------------------------------
 
-  /** Starts or stops the room's assistant as the host's mode says. */
-  private void assistantFollows(RoomState state) {
-    boolean wanted = !"off".equals(state.assistantMode);
-    if (wanted && assistant == null) {
-      assistant = ctx.spawn(Behaviors.supervise(RoomAssistant.create(ctx.getSelf()))
-          .onFailure(SupervisorStrategy.restart()), "assistant-" + nextSuggestion++);
-      catalogChanged = true;
-    } else if (!wanted && assistant != null) {
-      ctx.stop(assistant);
-      assistant = null;
-      suggestions.clear();
-    }
-  }
-
-  /** Hands the assistant what the write made: the facts when they changed, then each comment shown. */
-  private void assistantHears(RoomState state, List<RoomEvent> events) {
-    if (assistant == null) {
-      return;
-    }
-    for (RoomEvent e : events) {
-      if (e instanceof ProductAdded || e instanceof ProductPinned || e instanceof CouponIssued
-          || e instanceof CouponClaimed || e instanceof FlashSaleAnnounced || e instanceof FlashSaleOpened
-          || e instanceof SaleProgress || e instanceof PoliciesSet) {
-        catalogChanged = true;
-      }
-    }
-    for (RoomEvent e : events) {
-      String name = null;
-      String text = null;
-      long at = 0;
-      if (e instanceof CommentPosted c && c.seq() > 0) {
-        name = c.userId();
-        text = c.text();
-        at = c.atMillis();
-      } else if (e instanceof PlatformCommentPosted c && c.seq() > 0) {
-        name = c.userName();
-        text = c.text();
-        at = c.atMillis();
-      }
-      if (text != null) {
-        if (catalogChanged) {
-          assistant.tell(new RoomAssistant.Catalog(io.shardcast.room.assistant.CatalogView.of(state,
-              System.currentTimeMillis())));
-          catalogChanged = false;
-        }
-        assistant.tell(new RoomAssistant.Asked(e.seq(), name, text, at));
-      }
-    }
-  }
-
   private Effect<RoomEvent, State> onAssistantReply(State s, AssistantReply c) {
     RoomState state = s.room();
     if ("suggest".equals(state.assistantMode)) {
-      keep(suggestions, new RoomReply.Suggestion(nextSuggestion++, c.text(), c.intent(), c.productId(), c.askers(),
-          c.questionSeqs(), System.currentTimeMillis()), 50);
+      assistant.suggest(c);
       return Effect().none();
     }
     if (!"on".equals(state.assistantMode)) {
@@ -488,13 +430,6 @@ public final class LiveRoom extends EventSourcedBehavior<LiveRoom.Command, RoomE
     }
     return write(List.of(new AssistantAnswered(state.seq + 1, c.text(), c.intent(), c.productId(), c.askers(),
         c.questionSeqs(), false, System.currentTimeMillis())));
-  }
-
-  private static <T> void keep(java.util.ArrayDeque<T> queue, T item, int max) {
-    queue.addLast(item);
-    while (queue.size() > max) {
-      queue.removeFirst();
-    }
   }
 
   // ---- creation and host operations -----------------------------------------------------------
@@ -527,8 +462,7 @@ public final class LiveRoom extends EventSourcedBehavior<LiveRoom.Command, RoomE
       return Effect().reply(c.replyTo(), destinations(state, false));
     }
     if (c.op() instanceof HostOp.ReadAssistant) {
-      return Effect().reply(c.replyTo(), new RoomReply.AssistantView(AssistantView.render(state.assistantMode,
-          suggestions, handedOver)));
+      return Effect().reply(c.replyTo(), new RoomReply.AssistantView(assistant.view(state.assistantMode)));
     }
     if (c.op() instanceof HostOp.TryAssistant t) {
       if (t.text() == null || t.text().isBlank() || t.text().length() > 500) {
@@ -546,13 +480,11 @@ public final class LiveRoom extends EventSourcedBehavior<LiveRoom.Command, RoomE
       return Effect().reply(c.replyTo(), new RoomReply.AssistantView(AssistantView.tried(tried)));
     }
     if (c.op() instanceof HostOp.ApproveSuggestion a) {
-      RoomReply.Suggestion chosen = suggestions.stream().filter(x -> x.id() == a.suggestionId()).findFirst()
-          .orElse(null);
+      RoomReply.Suggestion chosen = assistant.take(a.suggestionId());
       if (chosen == null) {
         return Effect().reply(c.replyTo(), new Rejected(Reason.UNKNOWN_SUGGESTION, "no suggestion " + a.suggestionId()
             + " waiting"));
       }
-      suggestions.remove(chosen);
       AssistantAnswered answered = new AssistantAnswered(state.seq + 1, chosen.text(), chosen.intent(),
           chosen.productId(), chosen.askers(), chosen.questionSeqs(), true, System.currentTimeMillis());
       return write(List.of(answered)).thenReply(c.replyTo(), after -> new RoomReply.HostDone(roomId, answered.seq()));
@@ -702,7 +634,7 @@ public final class LiveRoom extends EventSourcedBehavior<LiveRoom.Command, RoomE
   private void afterHostEvent(RoomState state, RoomEvent event) {
     long now = System.currentTimeMillis();
     if (event instanceof AssistantModeSet) {
-      assistantFollows(state);
+      assistant.follow(ctx, state);
     }
     if (event instanceof HostReplied e) {
       sendReply(state, e);
@@ -927,7 +859,7 @@ public final class LiveRoom extends EventSourcedBehavior<LiveRoom.Command, RoomE
       }
       publish(after);
       cue(after, events);
-      assistantHears(after.room(), events);
+      assistant.hears(after.room(), events);
     });
   }
 
