@@ -50,6 +50,8 @@ public final class AssistantBench implements Callable<Integer> {
       + "(only with the built-in questions)") Path heldout;
   @Option(names = "--out", description = "one JSON line per question: text, answered, answer, intent, productId, millis")
   Path out;
+  @Option(names = "--ablation", description = "also run every set with the rules alone (no FAQ or attribute retrieval)")
+  boolean ablation;
 
   /** One judged question. */
   record Judged(String set, String language, String expected, boolean answerable, boolean answered, boolean accurate,
@@ -78,29 +80,38 @@ public final class AssistantBench implements Callable<Integer> {
       for (int warm = 0; warm < 50; warm++) {
         rest.post(tryUrl, room.hostToken(), "{\"text\":\"多少钱\"}");
       }
-      for (Map.Entry<String, List<JsonNode>> set : sets.entrySet()) {
-        for (JsonNode line : set.getValue()) {
-          String text = line.path("text").asText();
-          ObjectNode body = JSON.createObjectNode().put("text", text);
-          long start = System.nanoTime();
-          RestClient.Response r = rest.post(tryUrl, room.hostToken(), body);
-          long micros = (System.nanoTime() - start) / 1000;
-          if (r.status() != 200) {
-            throw new IllegalStateException("assistant/try answered " + r.status() + " " + r.body());
-          }
-          judged.add(judge(set.getKey(), line, r.body(), micros));
-          if (answers != null) {
-            boolean answered = r.body().path("kind").asText().equals("answer");
-            answers.println(JSON.createObjectNode().put("text", text).put("answered", answered)
-                .put("answer", answered ? r.body().path("answer").asText() : null)
-                .put("intent", r.body().path("intent").asText()).put("productId", r.body().path("productId").asText(null))
-                .put("millis", micros / 1000.0));
-          }
+      for (String use : ablation ? List.of("rules", "retrieval") : List.of("retrieval")) {
+        for (Map.Entry<String, List<JsonNode>> set : sets.entrySet()) {
+          ask(use, set.getKey(), set.getValue(), rest, tryUrl, room.hostToken(), judged,
+              use.equals("retrieval") ? answers : null);
         }
       }
     }
     report(judged);
     return 0;
+  }
+
+  /** Puts each line of a set to the assistant ({@code use}: "rules" alone, or with "retrieval"), judging each. */
+  private static void ask(String use, String set, List<JsonNode> lines, RestClient rest, String tryUrl, String token,
+      List<Judged> judged, PrintWriter answers) throws IOException, InterruptedException {
+    for (JsonNode line : lines) {
+      String text = line.path("text").asText();
+      ObjectNode body = JSON.createObjectNode().put("text", text).put("use", use);
+      long start = System.nanoTime();
+      RestClient.Response r = rest.post(tryUrl, token, body);
+      long micros = (System.nanoTime() - start) / 1000;
+      if (r.status() != 200) {
+        throw new IllegalStateException("assistant/try answered " + r.status() + " " + r.body());
+      }
+      judged.add(judge((use.equals("rules") ? "rules alone, " : "") + set, line, r.body(), micros));
+      if (answers != null) {
+        boolean answered = r.body().path("kind").asText().equals("answer");
+        answers.println(JSON.createObjectNode().put("text", text).put("answered", answered)
+            .put("answer", answered ? r.body().path("answer").asText() : null)
+            .put("intent", r.body().path("intent").asText()).put("productId", r.body().path("productId").asText(null))
+            .put("millis", micros / 1000.0));
+      }
+    }
   }
 
   private static void load(RoomScript room, String base, JsonNode shop) throws IOException, InterruptedException {

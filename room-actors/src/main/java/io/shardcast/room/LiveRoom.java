@@ -471,8 +471,9 @@ public final class LiveRoom extends EventSourcedBehavior<LiveRoom.Command, RoomE
       long now = System.currentTimeMillis();
       io.shardcast.room.assistant.Answer tried;
       try {
-        tried = io.shardcast.room.assistant.Answerer.answer(t.text(), io.shardcast.room.assistant.CatalogView.of(state,
-            now));
+        io.shardcast.room.assistant.CatalogView view = io.shardcast.room.assistant.CatalogView.of(state, now);
+        tried = io.shardcast.room.assistant.Answerer.answer(t.text(), view,
+            t.rulesOnly() ? null : io.shardcast.room.assistant.FaqIndex.of(view));
       } catch (RuntimeException e) { // no comment may take the room down
         ctx.getLog().warn("room {}: the assistant failed on a tried question: {}", roomId, e.toString());
         return Effect().reply(c.replyTo(), new Rejected(Reason.BAD_REQUEST, "the assistant could not read that"));

@@ -36,6 +36,7 @@ final class RoomAssistant {
     return Behaviors.withTimers(timers -> {
       ReplyPolicy policy = new ReplyPolicy();
       CatalogView[] facts = {null};
+      io.shardcast.room.assistant.FaqIndex[] index = {null};
       Runnable schedule = () -> {
         long due = policy.nextDueMillis();
         if (due >= 0) {
@@ -46,6 +47,7 @@ final class RoomAssistant {
       return Behaviors.receive(Command.class)
           .onMessage(Catalog.class, c -> {
             facts[0] = c.view();
+            index[0] = io.shardcast.room.assistant.FaqIndex.of(c.view()); // once per change of the facts
             return Behaviors.same();
           })
           .onMessage(Asked.class, a -> {
@@ -55,7 +57,7 @@ final class RoomAssistant {
             long now = System.currentTimeMillis();
             Answer answer;
             try {
-              answer = Answerer.answer(a.text(), facts[0].at(now));
+              answer = Answerer.answer(a.text(), facts[0].at(now), index[0]);
             } catch (RuntimeException e) { // one odd comment loses its answer, not the assistant
               org.slf4j.LoggerFactory.getLogger(RoomAssistant.class).warn("the assistant failed on comment {}: {}",
                   a.seq(), e.toString());

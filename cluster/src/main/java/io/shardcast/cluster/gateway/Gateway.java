@@ -192,7 +192,7 @@ public final class Gateway extends AllDirectives {
                 new HostOp.SetAssistantMode(text(b, "mode")))))),
             get(() -> hostOpWithoutBody(roomId, "assistant.read", HostOp.ReadAssistant::new)))),
         path(segment("assistant").slash("try"), () -> hostOp(roomId, "assistant.try",
-            b -> new HostOp.TryAssistant(text(b, "text")))),
+            b -> new HostOp.TryAssistant(text(b, "text"), "rules".equals(optionalText(b, "use"))))),
         path(segment("assistant").slash("suggestions").slash(segment()), id -> post(() -> hostOpWithoutBody(roomId,
             "assistant.approve", () -> new HostOp.ApproveSuggestion(commentSeq(id))))),
         path("replies", () -> hostOp(roomId, "replies", b -> new HostOp.Reply(text(b, "text"),

@@ -33,7 +33,16 @@ public final class Answerer {
   private static final Pattern ABROAD = Pattern.compile("(?i)international|overseas|abroad|海外|国外|境外|\\bto (canada|the us|"
       + "usa|america|the uk|uk|australia|japan|korea|malaysia|singapore|europe|germany|france)\\b");
 
+  /** As {@link #answer(String, CatalogView, FaqIndex)}, with an index of {@code view} made for this one question. */
   public static Answer answer(String comment, CatalogView view) {
+    return answer(comment, view, FaqIndex.of(view));
+  }
+
+  /**
+   * The assistant's answer to {@code comment} from {@code view}, with {@code index} (of the same
+   * facts) for the FAQ and attributes; {@code index} null: the rules alone.
+   */
+  public static Answer answer(String comment, CatalogView view, FaqIndex index) {
     if (!QuestionFilter.isQuestion(comment)) {
       return Answer.ignore();
     }
@@ -82,11 +91,14 @@ public final class Answerer {
     if (intent == Intent.SALE_TIME && !found.named() && text != null && !view.sales().isEmpty()) {
       productId = view.sales().get(0).productId(); // the room's sale, whatever is pinned
     }
-    if (text == null) {
-      CatalogView.Product[] from = {product};
-      text = faq(comment, found.named() && product != null ? List.of(product) : view.products(), intent, from);
-      if (text != null && from[0] != null) {
-        productId = from[0].productId();
+    if (text == null && index != null) {
+      FaqIndex.Hit hit = index.best(comment, found.named() && product != null ? List.of(product) : null);
+      // Sizes, colours, stock, prices, coupons and sale times change during the show: the host's FAQ
+      // may be out of date on them, so only an attribute answers those.
+      if (hit != null && (hit.attributeName() != null || !live(intent))) {
+        text = hit.attributeName() == null ? hit.answer()
+            : Templates.attribute(lang, hit.product().name(), hit.attributeName(), hit.answer());
+        productId = hit.product().productId();
       }
     }
     if (text != null) {
@@ -224,43 +236,8 @@ public final class Answerer {
     return Templates.compare(lang, lines);
   }
 
-  /**
-   * The host's own answer to a FAQ entry close to the question (its characters' pairs mostly the
-   * same), for the intents live state does not answer. Null when none is close.
-   */
-  private static String faq(String comment, List<CatalogView.Product> products, Intent intent,
-      CatalogView.Product[] from) {
-    if (intent == Intent.SIZE || intent == Intent.COLOR || intent == Intent.STOCK || intent == Intent.PRICE
-        || intent == Intent.COUPON || intent == Intent.SALE_TIME) {
-      return null; // these change during the show: only the live state answers them
-    }
-    Set<String> asked = pairs(comment);
-    String best = null;
-    double bestScore = 0.5;
-    for (CatalogView.Product p : products) {
-      for (ProductFacts.Faq f : p.facts().faq()) {
-        Set<String> q = pairs(f.q());
-        if (q.isEmpty()) {
-          continue;
-        }
-        long shared = q.stream().filter(asked::contains).count();
-        double score = (double) shared / q.size();
-        if (score >= bestScore) {
-          bestScore = score;
-          best = f.a();
-          from[0] = p;
-        }
-      }
-    }
-    return best;
-  }
-
-  private static Set<String> pairs(String text) {
-    String t = text.toLowerCase(Locale.ROOT).replaceAll("[\\p{P}\\p{S}\\s]+", "");
-    Set<String> out = new LinkedHashSet<>();
-    for (int i = 0; i + 2 <= t.length(); i++) {
-      out.add(t.substring(i, i + 2));
-    }
-    return out;
+  private static boolean live(Intent intent) {
+    return intent == Intent.SIZE || intent == Intent.COLOR || intent == Intent.STOCK || intent == Intent.PRICE
+        || intent == Intent.COUPON || intent == Intent.SALE_TIME;
   }
 }

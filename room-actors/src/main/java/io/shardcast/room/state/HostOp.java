@@ -98,6 +98,9 @@ public sealed interface HostOp extends CborSerializable {
   /** Posts the assistant's suggestion {@code suggestionId} to the chat. */
   record ApproveSuggestion(long suggestionId) implements HostOp {}
 
-  /** Asks the assistant {@code text} as a viewer would, without posting anything: what it would say. */
-  record TryAssistant(String text) implements HostOp {}
+  /**
+   * Asks the assistant {@code text} as a viewer would, without posting anything: what it would say;
+   * {@code rulesOnly} leaves out the FAQ and attribute retrieval (for the evaluation's ablation).
+   */
+  record TryAssistant(String text, boolean rulesOnly) implements HostOp {}
 }
