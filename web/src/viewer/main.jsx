@@ -430,7 +430,7 @@ function App() {
       <ol class="chat" data-testid="chat">
         {room.comments.slice(-30).map(c => <li key={c.seq} class={c.host ? 'from-host' : c.assistant ? 'from-assistant' : ''}>
           {c.platform && <span class="platform">{c.platform}</span>}
-          <b>{c.host ? t.host : c.assistant ? t.assistant : (c.name ?? c.userId)}</b>
+          <b>{c.host ? t.host : c.assistant ? t.assistant : (c.name ?? c.userId)}</b>{' '}
           {c.mentions?.length > 0 && <span class="mentions">@{c.mentions.join(' @')} </span>}{c.text}</li>)}
       </ol>
       {mutedUntil && <p class="muted" data-testid="muted">{t.youAreMuted} {new Date(mutedUntil).toLocaleTimeString()}</p>}
