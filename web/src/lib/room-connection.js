@@ -9,6 +9,9 @@ const PING_EVERY_MS = 5000;
 const FIRST_PINGS = 4;
 const FIRST_PING_GAP_MS = 250;
 const MAX_BACKOFF_MS = 5000;
+// After a drain hint, /join is asked again this often, this many times, until it names another node.
+const REJOIN_EVERY_MS = 1000;
+const REJOIN_TRIES = 10;
 
 export class RoomConnection {
   /**
@@ -122,22 +125,35 @@ export class RoomConnection {
   /**
    * Asks /join again for the video's node (once at a time): when the socket moves, or when the
    * video cannot play from the node it has. A new join goes out with onStatus when it names
-   * another node.
+   * another node. With {@code leaving} (the node a drain hint came from), it asks again every
+   * second, up to {@code tries} times, while /join still names that node: the hint can reach the
+   * page before the cluster's join table knows the node is going.
    */
-  async rejoinMedia() {
+  async rejoinMedia({ leaving = null, tries = 1 } = {}) {
     if (this.closed || this.rejoining) {
       return;
     }
     this.rejoining = true;
     try {
-      const r = await fetch(`${this.gateway}/api/rooms/${encodeURIComponent(this.roomId)}/join`);
-      const body = await r.json();
-      if (r.ok && !this.closed && body.node !== this.join?.node) {
-        this.join = body;
-        this.onStatus({ state: 'media', join: body });
+      for (let attempt = 0; attempt < tries && !this.closed; attempt++) {
+        if (attempt > 0) {
+          await new Promise(res => setTimeout(res, REJOIN_EVERY_MS));
+        }
+        try {
+          const r = await fetch(`${this.gateway}/api/rooms/${encodeURIComponent(this.roomId)}/join`);
+          const body = await r.json();
+          if (r.ok && !this.closed && body.node !== this.join?.node) {
+            this.join = body;
+            this.onStatus({ state: 'media', join: body });
+            return;
+          }
+          if (r.ok && (leaving === null || body.node !== leaving)) {
+            return; // /join still names the video's node, and it is not going
+          }
+        } catch {
+          // asked again below, or by the next failure
+        }
       }
-    } catch {
-      // the next failure asks again
     } finally {
       this.rejoining = false;
     }
@@ -181,7 +197,7 @@ export class RoomConnection {
           this.since = typeof e.since === 'number' ? e.since : this.since;
           this.hint = e.ws ?? null;
           // This node is going (a drain) or shedding: the video moves too, to where /join says.
-          this.rejoinMedia();
+          this.rejoinMedia({ leaving: this.join?.node ?? null, tries: REJOIN_TRIES });
           break;
         case 'error':
           this.onStatus({ state: 'error', detail: `${e.code}: ${e.message}` });

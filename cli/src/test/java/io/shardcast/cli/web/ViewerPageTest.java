@@ -209,8 +209,14 @@ class ViewerPageTest {
       assertEquals(0, ((Number) page.evaluate("() => window.shardcast.gaps")).intValue(),
           "every event arrived, in order, across the move");
       // The video moved too: a WebRTC session on a node that serves, whose frames keep coming.
-      page.waitForFunction("m => window.shardcast.mediaNode !== m && window.shardcast.transport === 'webrtc'",
-          mediaNode, WITHIN_30_S);
+      try {
+        page.waitForFunction("m => window.shardcast.mediaNode !== m && window.shardcast.transport === 'webrtc'",
+            mediaNode, WITHIN_30_S);
+      } catch (RuntimeException e) {
+        throw new AssertionError("the video did not follow the page from " + mediaNode + ": " + page.evaluate(
+            "() => JSON.stringify({node: window.shardcast.node, mediaNode: window.shardcast.mediaNode, transport:"
+            + " window.shardcast.transport, webrtcError: window.shardcast.webrtcError})"), e);
+      }
       int frames = ((Number) page.evaluate("() => document.querySelector('video').getVideoPlaybackQuality()"
           + ".totalVideoFrames")).intValue();
       page.waitForFunction("n => document.querySelector('video').getVideoPlaybackQuality().totalVideoFrames > n + 25",
