@@ -98,6 +98,14 @@ public final class ShardcastNode {
     return JournalConfig.apply(ConfigFactory.load(app));
   }
 
+  private static void closeQuietly(AutoCloseable held) {
+    try {
+      held.close();
+    } catch (Exception e) {
+      log.debug("closing the journal's held connection: {}", e.getMessage());
+    }
+  }
+
   private static NodeRole parseRole(String role) {
     return switch (role) {
       case "active" -> NodeRole.ACTIVE;
@@ -115,9 +123,8 @@ public final class ShardcastNode {
     if (!discovery.equals("config") && !discovery.equals("kubernetes-api")) {
       throw new IllegalArgumentException("shardcast.node.discovery must be config or kubernetes-api, not " + discovery);
     }
-    if (config.getBoolean("shardcast.journal.create-schema")) {
-      JournalConfig.createSchema(config);
-    }
+    AutoCloseable journalHeld = config.getBoolean("shardcast.journal.create-schema")
+        ? JournalConfig.createSchema(config) : () -> { };
     ScalerSettings scalerSettings = ScalerSettings.from(config);
     Access access = Access.from(config, System::currentTimeMillis);
     PlayAccess play = PlayAccess.from(config, access);
@@ -127,6 +134,7 @@ public final class ShardcastNode {
     Duration drainTimeout = config.getDuration("shardcast.placement.drain-timeout");
     int numberOfShards = config.getInt("pekko.cluster.sharding.number-of-shards");
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "shardcast", config);
+    system.getWhenTerminated().thenRun(() -> closeQuietly(journalHeld));
     try {
       NodeStatus status = NodeStatus.ID.get(Adapter.toClassic(system));
       NodeLifecycle lifecycle = new NodeLifecycle(autoscalerSettings.enabled() ? initialRole : NodeRole.ACTIVE);

@@ -13,6 +13,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,9 +73,17 @@ public final class JournalConfig {
 
   /**
    * Creates the journal, snapshot and tag tables, and the read side's, if they do not exist (safe to
-   * run from every node).
+   * run from every node), and returns what keeps the journal open while the node runs: for H2, the
+   * connection the tables were made on. Close it when the node stops.
+   *
+   * <p>Why H2 needs it: the nodes share one file database (AUTO_SERVER), opened by the first process
+   * and served by it to the others. H2 closes a database when its last connection closes, and every
+   * close lets the nodes race to open it again; a node starting meanwhile finds the lock file without
+   * a server in it ("Locked by another process", "Lock file recently modified"). A node's own pools
+   * open and close connections while it starts, so without a connection held throughout, the file
+   * changed hands several times in a start of three nodes.
    */
-  public static void createSchema(Config config) {
+  public static AutoCloseable createSchema(Config config) {
     Database db = database(config);
     if (db.kind().equals("h2")) {
       try {
@@ -87,21 +96,31 @@ public final class JournalConfig {
         + readScript("/io/shardcast/cluster/journal/read-side.sql");
     SQLException last = null;
     for (int attempt = 1; attempt <= 10; attempt++) {
-      try (Connection c = DriverManager.getConnection(db.url(), db.user(), db.password());
-          Statement st = c.createStatement()) {
-        for (String sql : script.split(";")) {
-          if (!sql.isBlank()) {
-            st.execute(sql);
+      Connection c = null;
+      try {
+        c = DriverManager.getConnection(db.url(), db.user(), db.password());
+        try (Statement st = c.createStatement()) {
+          for (String sql : script.split(";")) {
+            if (!sql.isBlank()) {
+              st.execute(sql);
+            }
           }
         }
         log.info("journal ready: {} at {}", db.kind(), db.url());
-        return;
+        if (db.kind().equals("h2")) {
+          Connection held = c;
+          return () -> close(held);
+        }
+        close(c);
+        return () -> { };
       } catch (SQLException e) {
-        // Several nodes starting together may race to create the same table: try again.
+        // Nodes starting together race to open the file and to create the same table: try again,
+        // each after its own random part of the wait so that they do not meet again.
+        close(c);
         last = e;
         log.warn("journal schema attempt {} failed: {}", attempt, e.getMessage());
         try {
-          Thread.sleep(200L * attempt);
+          Thread.sleep(100L * attempt + ThreadLocalRandom.current().nextLong(100L * attempt + 1));
         } catch (InterruptedException ie) {
           Thread.currentThread().interrupt();
           break;
@@ -110,6 +129,17 @@ public final class JournalConfig {
     }
     throw new IllegalStateException("cannot reach the " + db.kind() + " journal at " + db.url() + ": "
         + (last == null ? "interrupted" : last.getMessage()), last);
+  }
+
+  private static void close(Connection c) {
+    if (c == null) {
+      return;
+    }
+    try {
+      c.close();
+    } catch (SQLException e) {
+      log.debug("closing a journal connection: {}", e.getMessage());
+    }
   }
 
   private static String readScript(String resource) {

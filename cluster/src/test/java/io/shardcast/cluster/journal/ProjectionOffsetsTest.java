@@ -25,7 +25,7 @@ class ProjectionOffsetsTest {
   @Test
   void onH2() throws Exception {
     Config c = config(Map.of("shardcast.journal.kind", "h2"));
-    JournalConfig.createSchema(c);
+    JournalConfig.createSchema(c).close();
     check(c);
   }
 
@@ -35,8 +35,8 @@ class ProjectionOffsetsTest {
       Config c = config(Map.of("shardcast.journal.kind", "postgres",
           "shardcast.journal.postgres.url", "jdbc:postgresql://127.0.0.1:" + pg.getPort() + "/postgres",
           "shardcast.journal.postgres.user", "postgres", "shardcast.journal.postgres.password", ""));
-      JournalConfig.createSchema(c);
-      JournalConfig.createSchema(c); // a second node starting: nothing changes
+      JournalConfig.createSchema(c).close();
+      JournalConfig.createSchema(c).close(); // a second node starting: nothing changes
       check(c);
     }
   }
