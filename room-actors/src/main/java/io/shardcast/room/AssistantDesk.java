@@ -30,12 +30,18 @@ final class AssistantDesk {
   private final ArrayDeque<RoomReply.Suggestion> suggestions = new ArrayDeque<>();
   private final ArrayDeque<LiveRoom.AssistantHandover> questions = new ArrayDeque<>();
   private long nextId = 1;
+  /** The operator's rewording endpoint, or null when it is off. */
+  private final io.shardcast.room.assistant.Rewording rewording;
+
+  AssistantDesk(io.shardcast.room.assistant.RewordingSettings rewording) {
+    this.rewording = rewording.enabled() ? new io.shardcast.room.assistant.Rewording(rewording) : null;
+  }
 
   /** Starts or stops the assistant as the host's mode in {@code state} says. */
   void follow(ActorContext<LiveRoom.Command> ctx, RoomState state) {
     boolean wanted = !"off".equals(state.assistantMode);
     if (wanted && assistant == null) {
-      assistant = ctx.spawn(Behaviors.supervise(RoomAssistant.create(ctx.getSelf()))
+      assistant = ctx.spawn(Behaviors.supervise(RoomAssistant.create(ctx.getSelf(), rewording))
           .onFailure(SupervisorStrategy.restart()), "assistant-" + nextId++);
       catalogChanged = true;
     } else if (!wanted && assistant != null) {

@@ -253,7 +253,7 @@ public final class LiveRoom extends EventSourcedBehavior<LiveRoom.Command, RoomE
   /** Where the room's media comes from and goes (soft state, refreshed by the nodes). */
   private final MediaRoute media;
   /** The room's side of its assistant (nothing runs while the host has it off). */
-  private final AssistantDesk assistant = new AssistantDesk();
+  private final AssistantDesk assistant;
   /** When an origin last announced or refreshed itself (or the room recovered during a show). */
   private long originSeenMillis;
   /** How the origin last said the room's restream pushes are doing (not persisted: the origin reports every 2 s). */
@@ -269,6 +269,7 @@ public final class LiveRoom extends EventSourcedBehavior<LiveRoom.Command, RoomE
     this.timers = timers;
     this.roomId = roomId;
     this.settings = settings;
+    this.assistant = new AssistantDesk(settings.assistantRewording());
     this.groupCommit = new GroupCommit(settings,
         new TokenBucket(settings.chatBroadcastRate(), Math.max(1, settings.chatBroadcastRate() / 2)));
     this.node = ctx.getSystem().address().hostPort();

@@ -4,7 +4,10 @@ import io.shardcast.room.assistant.Answer;
 import io.shardcast.room.assistant.Answerer;
 import io.shardcast.room.assistant.CatalogView;
 import io.shardcast.room.assistant.ReplyPolicy;
+import io.shardcast.room.assistant.RewordCheck;
+import io.shardcast.room.assistant.Rewording;
 import java.time.Duration;
+import java.util.List;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -15,7 +18,8 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  * The room hands it each shown comment and, after any change, its live facts; it answers by
  * {@link Answerer}, gathers and paces its replies by {@link ReplyPolicy}, and hands the room each
  * reply (to post, or to suggest to the host) and each clear question it cannot answer (for the host's
- * queue).
+ * queue). With the operator's rewording endpoint, a reply waits for its rewording (at most the
+ * endpoint's timeout) and is said reworded only when {@link RewordCheck} finds the same facts in it.
  */
 final class RoomAssistant {
 
@@ -30,10 +34,14 @@ final class RoomAssistant {
 
   private enum Tick implements Command { INSTANCE }
 
+  /** The rewording endpoint's answer for a due reply ({@code text} null when it failed). */
+  private record Reworded(ReplyPolicy.Reply reply, String text, Throwable failure) implements Command {}
+
   private RoomAssistant() {}
 
-  static Behavior<Command> create(ActorRef<LiveRoom.Command> room) {
-    return Behaviors.withTimers(timers -> {
+  /** {@code rewording}: the operator's rewording endpoint, or null when there is none. */
+  static Behavior<Command> create(ActorRef<LiveRoom.Command> room, Rewording rewording) {
+    return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       ReplyPolicy policy = new ReplyPolicy();
       CatalogView[] facts = {null};
       io.shardcast.room.assistant.FaqIndex[] index = {null};
@@ -72,13 +80,32 @@ final class RoomAssistant {
           })
           .onMessage(Tick.class, t -> {
             for (ReplyPolicy.Reply r : policy.due(System.currentTimeMillis())) {
-              room.tell(new LiveRoom.AssistantReply(r.answer().text(), r.answer().intent().label(),
-                  r.answer().productId(), r.askers(), r.seqs()));
+              if (rewording == null) {
+                say(room, r, r.answer().text());
+              } else {
+                ctx.pipeToSelf(rewording.reword(r.answer().text()), (text, failure) -> new Reworded(r, text, failure));
+              }
             }
             schedule.run();
             return Behaviors.same();
           })
+          .onMessage(Reworded.class, w -> {
+            String template = w.reply().answer().text();
+            String problem = w.failure() != null ? "the endpoint failed: " + w.failure()
+                : RewordCheck.problem(template, w.text(), facts[0] == null ? List.of() : facts[0].productNames());
+            if (problem != null) {
+              ctx.getLog().info("{}: the template is said, not the rewording ({})", ctx.getSelf().path().parent().name(),
+                  problem);
+            }
+            say(room, w.reply(), problem == null ? w.text() : template);
+            return Behaviors.same();
+          })
           .build();
-    });
+    }));
+  }
+
+  private static void say(ActorRef<LiveRoom.Command> room, ReplyPolicy.Reply r, String text) {
+    room.tell(new LiveRoom.AssistantReply(text, r.answer().intent().label(), r.answer().productId(), r.askers(),
+        r.seqs()));
   }
 }

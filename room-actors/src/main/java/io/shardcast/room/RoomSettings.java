@@ -29,7 +29,8 @@ public record RoomSettings(
     int viewerBatchGroupSize,
     Duration mediaRouteExpiry,
     Duration mediaRouteSettle,
-    Duration showEndGrace) {
+    Duration showEndGrace,
+    io.shardcast.room.assistant.RewordingSettings assistantRewording) {
 
   /**
    * The edge's batch window for {@code localViewers}: it grows with the viewers a node writes to,
@@ -68,7 +69,8 @@ public record RoomSettings(
         c.getInt("viewer.batch-group-size"),
         c.getDuration("media-route-expiry"),
         c.getDuration("media-route-settle"),
-        c.getDuration("show-end-grace"));
+        c.getDuration("show-end-grace"),
+        io.shardcast.room.assistant.RewordingSettings.from(c));
     if (s.mediaRouteSettle.isNegative() || s.mediaRouteSettle.compareTo(s.mediaRouteExpiry) > 0) {
       throw new IllegalArgumentException("shardcast.room.media-route-settle must be 0..media-route-expiry");
     }

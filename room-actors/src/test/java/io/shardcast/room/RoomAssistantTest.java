@@ -49,6 +49,10 @@ class RoomAssistantTest {
 
   @BeforeEach
   void newRoom() {
+    newRoom(settings);
+  }
+
+  private void newRoom(RoomSettings settings) {
     roomId = "assist-" + UUID.randomUUID();
     room = EventSourcedBehaviorTestKit.create(testKit.system(), LiveRoom.create(roomId, settings),
         EventSourcedBehaviorTestKit.enabledSerializationSettings().withVerifyState(false));
@@ -140,6 +144,87 @@ class RoomAssistantTest {
     room.restart(); // the mode is in the journal: the assistant comes back with the room
     ask("有大码吗？", "u2");
     awaitAnswers(1);
+  }
+
+  /**
+   * The operator's rewording endpoint: an honest one is used; one that lies (another price, another
+   * size), is down, or answers too late leaves the template answer, in about the same time.
+   */
+  @Test
+  void aRewordingIsSaidOnlyWithTheSameFactsAndTheTemplateWhenTheEndpointIsDownOrLies() throws Exception {
+    java.util.concurrent.atomic.AtomicReference<java.util.function.UnaryOperator<String>> endpoint =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+        new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+    com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+    server.createContext("/v1/chat/completions", ex -> {
+      String asked = json.readTree(ex.getRequestBody()).at("/messages/1/content").asText();
+      String said = endpoint.get().apply(asked);
+      byte[] body = json.writeValueAsBytes(Map.of("choices", List.of(Map.of("message",
+          Map.of("role", "assistant", "content", said)))));
+      ex.getResponseHeaders().add("Content-Type", "application/json");
+      ex.sendResponseHeaders(200, body.length);
+      ex.getResponseBody().write(body);
+      ex.close();
+    });
+    server.start();
+    try {
+      newRoom(RoomSettings.from(ConfigFactory.parseMap(Map.of(
+          "shardcast.room.assistant.rewording.url", "http://127.0.0.1:" + server.getAddress().getPort() + "/v1",
+          "shardcast.room.assistant.rewording.timeout", "500ms")).withFallback(testKit.system().settings().config())));
+      host(new SetAssistantMode("on"));
+      host(new AddProduct("jacket", "Denim jacket", 45_900, 4, ProductFacts.NONE));
+      // Each question of another intent or product: the assistant answers each once in 30 s.
+      String sizes = template("what sizes do you have?");
+      assertEquals("Silk dress in stock now, sizes: S, XL.", sizes);
+      endpoint.set(t -> "Good news! " + t.replace("in stock now", "is still here"));
+      ask("what sizes do you have?", "u1");
+      awaitAnswers(1);
+      assertEquals("Good news! Silk dress is still here, sizes: S, XL.", answers().get(0).text(), "honest: reworded");
+
+      endpoint.set(t -> t.replace("299", "199"));
+      ask("how much is the silk dress?", "u2");
+      awaitAnswers(2);
+      assertEquals(template("how much is the silk dress?"), answers().get(1).text(), "another price: the template");
+      assertTrue(answers().get(1).text().contains("299"));
+
+      assertEquals("Denim jacket is in stock: 4 left.", template("is the denim jacket in stock?"));
+      endpoint.set(t -> t.replace("4 left", "40 left"));
+      ask("is the denim jacket in stock?", "u3");
+      awaitAnswers(3);
+      assertEquals("Denim jacket is in stock: 4 left.", answers().get(2).text(), "more stock than there is: the template");
+
+      endpoint.set(t -> t + " Only 99 today!");
+      ask("what is the silk dress made of?", "u4");
+      awaitAnswers(4);
+      assertEquals(template("what is the silk dress made of?"), answers().get(3).text(), "a price it never named");
+
+      endpoint.set(t -> {
+        try {
+          Thread.sleep(3000);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        return t;
+      });
+      long asked = System.nanoTime();
+      ask("how much is the denim jacket?", "u5");
+      awaitAnswers(5);
+      assertEquals(template("how much is the denim jacket?"), answers().get(4).text(), "too slow: the template");
+      assertTrue(System.nanoTime() - asked < Duration.ofMillis(2500).toNanos(), "not held for the slow endpoint");
+    } finally {
+      server.stop(0);
+    }
+    // Down: nothing listens there any more.
+    ask("how many silk dresses are left?", "u6");
+    awaitAnswers(6);
+    assertEquals(template("how many silk dresses are left?"), answers().get(5).text());
+  }
+
+  /** The template answer to {@code text}: the host's dry run, never reworded. */
+  private String template(String text) throws Exception {
+    String view = ((RoomReply.AssistantView) host(new TryAssistant(text, false))).json();
+    return new com.fasterxml.jackson.databind.ObjectMapper().readTree(view).path("answer").asText();
   }
 
   /** Longer than the assistant's gathering of copies, for checks that nothing more comes. */

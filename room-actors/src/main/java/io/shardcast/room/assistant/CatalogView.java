@@ -63,6 +63,11 @@ public record CatalogView(List<Product> products, String pinnedProductId, List<C
     return new CatalogView(products, pinnedProductId, coupons, List.copyOf(opened), policies, now);
   }
 
+  /** The names of the room's products. */
+  public List<String> productNames() {
+    return products.stream().map(Product::name).toList();
+  }
+
   public Product product(String productId) {
     for (Product p : products) {
       if (p.productId().equals(productId)) {
