@@ -114,6 +114,45 @@ public final class AssistantBench implements Callable<Integer> {
     }
   }
 
+  /**
+   * Loads the built-in catalog into {@code room}, switches its assistant on, and returns the texts of
+   * the built-in questions (for {@code bench fanout --assistant}).
+   */
+  static List<String> switchOn(RoomScript room, String base) throws IOException, InterruptedException {
+    load(room, base, JSON.readTree(resource("catalog.json")));
+    mode(room, base, "on");
+    List<String> texts = new ArrayList<>();
+    for (String set : List.of("questions.jsonl", "questions-heldout.jsonl")) {
+      lines(resource(set)).forEach(l -> texts.add(l.path("text").asText()));
+    }
+    return texts;
+  }
+
+  /** Switches the room's assistant off and on again: its figures start again from 0. */
+  static void restart(RoomScript room, String base) throws IOException, InterruptedException {
+    mode(room, base, "off");
+    mode(room, base, "on");
+  }
+
+  private static void mode(RoomScript room, String base, String mode) throws IOException, InterruptedException {
+    RestClient.Response r = room.rest().put(base + "/api/rooms/" + room.roomId() + "/assistant", room.hostToken(),
+        "{\"mode\":\"" + mode + "\"}");
+    if (r.status() != 200) {
+      throw new IllegalStateException("the assistant's mode was not set: " + r.status() + " " + r.body());
+    }
+  }
+
+  /** Prints what the room's assistant did over a run of {@code seconds}. */
+  static void printFigures(RoomScript room, String base, double seconds) throws IOException, InterruptedException {
+    RestClient.Response r = room.rest().get(base + "/api/rooms/" + room.roomId() + "/assistant", room.hostToken());
+    JsonNode f = r.body().path("figures");
+    System.out.printf("assistant: read %d comments (%.0f/s over the run), answered %d (posted at most %d a minute),"
+        + " handed over %d; a comment's age when read p50 <= %d ms, p99 <= %d ms, max %d ms%n",
+        f.path("read").asLong(), f.path("read").asLong() / seconds, f.path("answered").asLong(),
+        io.shardcast.room.assistant.ReplyPolicy.BUDGET, f.path("handedOver").asLong(),
+        f.path("ageP50Millis").asLong(), f.path("ageP99Millis").asLong(), f.path("ageMaxMillis").asLong());
+  }
+
   private static void load(RoomScript room, String base, JsonNode shop) throws IOException, InterruptedException {
     for (JsonNode p : shop.path("products")) {
       room.host("products", (ObjectNode) p);

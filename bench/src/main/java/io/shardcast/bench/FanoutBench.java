@@ -41,6 +41,9 @@ public final class FanoutBench implements Callable<Integer> {
   @Option(names = "--comments-per-second", defaultValue = "200") int commentsPerSecond;
   @Option(names = "--likes-per-second", defaultValue = "5000") int likesPerSecond;
   @Option(names = "--seconds", defaultValue = "30") int seconds;
+  @Option(names = "--assistant", description = "the room has the assistant bench's catalog and its shopping assistant on;"
+      + " the comments are the assistant bench's questions, in turn (default: off, every comment \"bench\")")
+  boolean assistant;
   @Option(names = "--warmup-seconds", defaultValue = "60",
       description = "load run before measuring, so the JIT has compiled the hot paths (after 10 s the "
           + "compiler threads still took a fifth of this machine's CPU, after 60 s a tenth)")
@@ -163,10 +166,17 @@ public final class FanoutBench implements Callable<Integer> {
     }
 
     ChatLoad chat = new ChatLoad(audience, commentsPerSecond, likesPerSecond);
+    if (assistant) {
+      chat.withTexts(AssistantBench.switchOn(room, cluster.node(0).http()));
+      System.out.println("the room's assistant is on: every other comment is one of the assistant bench's questions");
+    }
     if (warmupSeconds > 0) {
       chat.drive(warmupSeconds);
       Thread.sleep(2000);
       latency.reset();
+      if (assistant) {
+        AssistantBench.restart(room, cluster.node(0).http()); // its figures from here on
+      }
       System.out.printf("warmed up for %d s%n", warmupSeconds);
     }
     long sendersReceivedBefore = Viewer.totalReceived(audience);
@@ -224,6 +234,9 @@ public final class FanoutBench implements Callable<Integer> {
         .filter(v -> v.lastError() != null).findFirst().map(Viewer::lastError).orElse("") + ")" : "");
     System.out.printf("comments sent %d; delivered to %.1f%% of (comments x viewers); the rest sampled away%n",
         commentsSent, 100.0 * comments.count() / Math.max(1, commentsSent * (double) connected));
+    if (assistant) {
+      AssistantBench.printFigures(room, cluster.node(0).http(), elapsed);
+    }
     audience.forEach(Viewer::close);
     if (results != null && comments.count() == 0) {
       System.out.println("results: nothing measured, no line added to " + results);

@@ -30,6 +30,8 @@ final class AssistantDesk {
   private final ArrayDeque<RoomReply.Suggestion> suggestions = new ArrayDeque<>();
   private final ArrayDeque<LiveRoom.AssistantHandover> questions = new ArrayDeque<>();
   private long nextId = 1;
+  private io.shardcast.room.assistant.AssistantLoad.Snapshot figures =
+      io.shardcast.room.assistant.AssistantLoad.Snapshot.NONE;
   /** The operator's rewording endpoint, or null when it is off. */
   private final io.shardcast.room.assistant.Rewording rewording;
 
@@ -47,11 +49,15 @@ final class AssistantDesk {
     } else if (!wanted && assistant != null) {
       ctx.stop(assistant);
       assistant = null;
+      figures = io.shardcast.room.assistant.AssistantLoad.Snapshot.NONE;
       suggestions.clear();
     }
   }
 
-  /** Hands the assistant what a write made: the facts when they changed, then each comment shown. */
+  /**
+   * Hands the assistant what a write made: the facts when they changed, then each comment, also
+   * those over the chat broadcast rate (seq 0) that other viewers never saw: their writers asked.
+   */
   void hears(RoomState state, List<RoomEvent> events) {
     if (assistant == null) {
       return;
@@ -65,9 +71,9 @@ final class AssistantDesk {
     }
     for (RoomEvent e : events) {
       RoomAssistant.Asked asked = null;
-      if (e instanceof CommentPosted c && c.seq() > 0) {
+      if (e instanceof CommentPosted c) {
         asked = new RoomAssistant.Asked(c.seq(), c.userId(), c.text(), c.atMillis());
-      } else if (e instanceof PlatformCommentPosted c && c.seq() > 0) {
+      } else if (e instanceof PlatformCommentPosted c) {
         asked = new RoomAssistant.Asked(c.seq(), c.userName(), c.text(), c.atMillis());
       }
       if (asked != null) {
@@ -100,9 +106,14 @@ final class AssistantDesk {
     return chosen;
   }
 
-  /** The host's view: the mode, the suggestions waiting and the questions handed over. */
+  /** The assistant's latest figures. */
+  void figures(io.shardcast.room.assistant.AssistantLoad.Snapshot latest) {
+    figures = latest;
+  }
+
+  /** The host's view: the mode, the suggestions waiting, the questions handed over, the figures. */
   String view(String mode) {
-    return AssistantView.render(mode, suggestions, questions);
+    return AssistantView.render(mode, suggestions, questions, figures);
   }
 
   private static <T> void keep(ArrayDeque<T> queue, T item, int max) {

@@ -9,7 +9,10 @@ import java.util.Collection;
 /**
  * The assistant as the host console reads it ({@code GET /api/rooms/{id}/assistant}):
  * {@code {"mode","suggestions":[{"id","text","intent","productId","askers","at"}],
- * "questions":[{"seq","user","text","intent","at"}]}}, newest last.
+ * "questions":[{"seq","user","text","intent","at"}],
+ * "figures":{"read","answered","handedOver","ageP50Millis","ageP99Millis","ageMaxMillis"}}}, newest
+ * last; the figures count since the assistant was switched on (ages: how old a comment was when the
+ * assistant read it, by bucket bounds).
  */
 final class AssistantView {
 
@@ -29,7 +32,7 @@ final class AssistantView {
   }
 
   static String render(String mode, Collection<RoomReply.Suggestion> suggestions,
-      Collection<LiveRoom.AssistantHandover> questions) {
+      Collection<LiveRoom.AssistantHandover> questions, io.shardcast.room.assistant.AssistantLoad.Snapshot figures) {
     ObjectNode out = JSON.createObjectNode().put("mode", mode);
     ArrayNode s = out.putArray("suggestions");
     for (RoomReply.Suggestion x : suggestions) {
@@ -43,6 +46,9 @@ final class AssistantView {
       q.addObject().put("seq", h.seq()).put("user", h.name()).put("text", h.text()).put("intent", h.intent())
           .put("at", h.atMillis());
     }
+    out.putObject("figures").put("read", figures.read()).put("answered", figures.answered())
+        .put("handedOver", figures.handedOver()).put("ageP50Millis", figures.ageP50Millis())
+        .put("ageP99Millis", figures.ageP99Millis()).put("ageMaxMillis", figures.ageMaxMillis());
     return out.toString();
   }
 }

@@ -199,6 +199,9 @@ public final class LiveRoom extends EventSourcedBehavior<LiveRoom.Command, RoomE
   public record AssistantHandover(long seq, String name, String text, String intent, long atMillis)
       implements Command {}
 
+  /** The room's assistant's figures since it started (for the host's view). */
+  public record AssistantFigures(io.shardcast.room.assistant.AssistantLoad.Snapshot figures) implements Command {}
+
   private enum Flush implements Command { INSTANCE }
 
   /** Timer: while a sale has not opened (or a bag not been drawn), keep this room from passivating. */
@@ -374,6 +377,10 @@ public final class LiveRoom extends EventSourcedBehavior<LiveRoom.Command, RoomE
         .onCommand(AssistantReply.class, this::onAssistantReply)
         .onCommand(AssistantHandover.class, (s, c) -> {
           assistant.handedOver(c);
+          return Effect().none();
+        })
+        .onCommand(AssistantFigures.class, (s, c) -> {
+          assistant.figures(c.figures());
           return Effect().none();
         })
         .onCommand(SampleAudience.class, (s, c) -> s.room().onAir

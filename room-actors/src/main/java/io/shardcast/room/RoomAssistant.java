@@ -2,6 +2,7 @@ package io.shardcast.room;
 
 import io.shardcast.room.assistant.Answer;
 import io.shardcast.room.assistant.Answerer;
+import io.shardcast.room.assistant.AssistantLoad;
 import io.shardcast.room.assistant.CatalogView;
 import io.shardcast.room.assistant.ReplyPolicy;
 import io.shardcast.room.assistant.RewordCheck;
@@ -15,7 +16,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 /**
  * The room's shopping assistant, a child of the room running beside it (its own actor, on the
  * default dispatcher, never on the room's thread), and only while the host has it on or suggesting.
- * The room hands it each shown comment and, after any change, its live facts; it answers by
+ * The room hands it each comment and, after any change, its live facts; it answers by
  * {@link Answerer}, gathers and paces its replies by {@link ReplyPolicy}, and hands the room each
  * reply (to post, or to suggest to the host) and each clear question it cannot answer (for the host's
  * queue). With the operator's rewording endpoint, a reply waits for its rewording (at most the
@@ -26,7 +27,7 @@ final class RoomAssistant {
   /** What the room tells its assistant. */
   sealed interface Command {}
 
-  /** A comment shown in the room: {@code name} is its writer as the chat shows it. */
+  /** A comment in the room: {@code name} is its writer as the chat shows it. */
   record Asked(long seq, String name, String text, long atMillis) implements Command {}
 
   /** The room's live facts, sent after they changed and before the next question. */
@@ -34,8 +35,14 @@ final class RoomAssistant {
 
   private enum Tick implements Command { INSTANCE }
 
+  /** Time to tell the room the assistant's figures (when they changed). */
+  private enum Report implements Command { INSTANCE }
+
   /** The rewording endpoint's answer for a due reply ({@code text} null when it failed). */
   private record Reworded(ReplyPolicy.Reply reply, String text, Throwable failure) implements Command {}
+
+  /** How often the assistant tells the room its figures (only when they changed). */
+  static final Duration REPORT_EVERY = Duration.ofSeconds(1);
 
   private RoomAssistant() {}
 
@@ -43,6 +50,9 @@ final class RoomAssistant {
   static Behavior<Command> create(ActorRef<LiveRoom.Command> room, Rewording rewording) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       ReplyPolicy policy = new ReplyPolicy();
+      AssistantLoad load = new AssistantLoad();
+      long[] reported = {-1};
+      timers.startTimerWithFixedDelay(Report.INSTANCE, Report.INSTANCE, REPORT_EVERY);
       CatalogView[] facts = {null};
       io.shardcast.room.assistant.FaqIndex[] index = {null};
       Runnable schedule = () -> {
@@ -71,6 +81,7 @@ final class RoomAssistant {
                   a.seq(), e.toString());
               return Behaviors.same();
             }
+            load.read(now - a.atMillis(), answer.kind());
             if (answer.kind() == Answer.Kind.HANDOVER) {
               room.tell(new LiveRoom.AssistantHandover(a.seq(), a.name(), a.text(), answer.intent().label(), now));
             } else if (answer.answered() && policy.offer(answer, a.name(), a.seq(), a.atMillis(), now)) {
@@ -87,6 +98,13 @@ final class RoomAssistant {
               }
             }
             schedule.run();
+            return Behaviors.same();
+          })
+          .onMessage(Report.class, r -> {
+            if (load.read() != reported[0]) {
+              reported[0] = load.read();
+              room.tell(new LiveRoom.AssistantFigures(load.snapshot()));
+            }
             return Behaviors.same();
           })
           .onMessage(Reworded.class, w -> {

@@ -16,11 +16,32 @@ public final class ChatLoad {
   private final List<Viewer> senders;
   private final int commentsPerSecond;
   private final int likesPerSecond;
+  private List<String> texts;
 
   public ChatLoad(List<Viewer> senders, int commentsPerSecond, int likesPerSecond) {
     this.senders = senders;
     this.commentsPerSecond = commentsPerSecond;
     this.likesPerSecond = likesPerSecond;
+  }
+
+  /**
+   * Every other comment is one of these texts, in turn, as a viewer writes it (no send time in it);
+   * the others are stamped "bench" comments, which measure the latency.
+   */
+  public ChatLoad withTexts(List<String> texts) {
+    if (texts.isEmpty()) {
+      throw new IllegalArgumentException("no texts");
+    }
+    this.texts = List.copyOf(texts);
+    return this;
+  }
+
+  private void send(Viewer v, long n) {
+    if (texts == null || n % 2 == 0) {
+      v.comment("bench");
+    } else {
+      v.commentAsWritten(texts.get((int) (n / 2 % texts.size())));
+    }
   }
 
   /**
@@ -45,7 +66,7 @@ public final class ChatLoad {
       commentDebt += commentsPerTick;
       likeDebt += likeMessagesPerTick;
       while (commentDebt >= 1) {
-        senders.get(ThreadLocalRandom.current().nextInt(senders.size())).comment("bench");
+        send(senders.get(ThreadLocalRandom.current().nextInt(senders.size())), commentsSent);
         commentDebt--;
         commentsSent++;
       }

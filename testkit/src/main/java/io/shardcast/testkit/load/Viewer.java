@@ -105,6 +105,11 @@ public final class Viewer implements WebSocket.Listener {
         .put("text", text + STAMP + System.currentTimeMillis()).toString());
   }
 
+  /** Comments {@code text} as it is, with no send time (its latency is not measured). */
+  public void commentAsWritten(String text) {
+    send(JsonNodeFactory.instance.objectNode().put("type", "comment").put("text", text).toString());
+  }
+
   public void close() {
     WebSocket ws = socket;
     if (ws != null && !closed) {
