@@ -28,7 +28,8 @@ class ArchitectureTest {
         .withImportOption(location -> !location.contains("-tests.jar"))
         .importPackages("io.shardcast");
     // A rule over no classes passes: make sure every module was found (as classes or as its jar).
-    for (String module : List.of("wire", "media", "room", "autoscaler", "cluster", "k8s", "testkit", "chaos", "bench", "cli")) {
+    for (String module : List.of("wire", "media", "room", "embeddings", "autoscaler", "cluster", "k8s", "testkit", "chaos", "bench",
+        "cli")) {
       assertTrue(production.stream().anyMatch(c -> c.getPackageName().startsWith("io.shardcast." + module)),
           "no classes of io.shardcast." + module + " on the test's class path");
     }
@@ -40,6 +41,7 @@ class ArchitectureTest {
         .layer("wire").definedBy("io.shardcast.wire..")
         .layer("media-pipeline").definedBy("io.shardcast.media..")
         .layer("room-actors").definedBy("io.shardcast.room..")
+        .layer("assistant-embeddings").definedBy("io.shardcast.embeddings..")
         .layer("autoscaler").definedBy("io.shardcast.autoscaler..")
         .layer("cluster").definedBy("io.shardcast.cluster..")
         .layer("k8s").definedBy("io.shardcast.k8s..")
@@ -55,7 +57,9 @@ class ArchitectureTest {
         .whereLayer("cluster").mayOnlyBeAccessedByLayers("bench", "cli")
         .whereLayer("k8s").mayOnlyBeAccessedByLayers("cli")
         .whereLayer("autoscaler").mayOnlyBeAccessedByLayers("cluster", "k8s", "bench", "cli")
-        .whereLayer("room-actors").mayOnlyBeAccessedByLayers("cluster", "bench", "cli")
+        // found at run time by the ServiceLoader, named by no one
+        .whereLayer("assistant-embeddings").mayNotBeAccessedByAnyLayer()
+        .whereLayer("room-actors").mayOnlyBeAccessedByLayers("assistant-embeddings", "cluster", "bench", "cli")
         .whereLayer("media-pipeline").mayOnlyBeAccessedByLayers("room-actors", "cluster", "testkit", "chaos", "bench",
             "cli")
         .check(production);

@@ -35,15 +35,24 @@ final class AssistantDesk {
   /** The operator's rewording endpoint, or null when it is off. */
   private final io.shardcast.room.assistant.Rewording rewording;
 
-  AssistantDesk(io.shardcast.room.assistant.RewordingSettings rewording) {
+  /** The node's embedder when the operator has embeddings on, else null. */
+  private final io.shardcast.room.assistant.Embedder embedder;
+
+  AssistantDesk(io.shardcast.room.assistant.RewordingSettings rewording, boolean embeddings) {
     this.rewording = rewording.enabled() ? new io.shardcast.room.assistant.Rewording(rewording) : null;
+    this.embedder = embeddings ? io.shardcast.room.assistant.InstalledEmbedder.get() : null;
+  }
+
+  /** The node's embedder when embeddings are on, else null. */
+  io.shardcast.room.assistant.Embedder embedder() {
+    return embedder;
   }
 
   /** Starts or stops the assistant as the host's mode in {@code state} says. */
   void follow(ActorContext<LiveRoom.Command> ctx, RoomState state) {
     boolean wanted = !"off".equals(state.assistantMode);
     if (wanted && assistant == null) {
-      assistant = ctx.spawn(Behaviors.supervise(RoomAssistant.create(ctx.getSelf(), rewording))
+      assistant = ctx.spawn(Behaviors.supervise(RoomAssistant.create(ctx.getSelf(), rewording, embedder))
           .onFailure(SupervisorStrategy.restart()), "assistant-" + nextId++);
       catalogChanged = true;
     } else if (!wanted && assistant != null) {

@@ -272,7 +272,7 @@ public final class LiveRoom extends EventSourcedBehavior<LiveRoom.Command, RoomE
     this.timers = timers;
     this.roomId = roomId;
     this.settings = settings;
-    this.assistant = new AssistantDesk(settings.assistantRewording());
+    this.assistant = new AssistantDesk(settings.assistantRewording(), settings.assistantEmbeddings());
     this.groupCommit = new GroupCommit(settings,
         new TokenBucket(settings.chatBroadcastRate(), Math.max(1, settings.chatBroadcastRate() / 2)));
     this.node = ctx.getSystem().address().hostPort();
@@ -476,12 +476,23 @@ public final class LiveRoom extends EventSourcedBehavior<LiveRoom.Command, RoomE
       if (t.text() == null || t.text().isBlank() || t.text().length() > 500) {
         return Effect().reply(c.replyTo(), new Rejected(Reason.BAD_REQUEST, "text must be 1..500 characters"));
       }
+      if (!List.of("rules", "retrieval", "embeddings", "room").contains(t.use())) {
+        return Effect().reply(c.replyTo(), new Rejected(Reason.BAD_REQUEST,
+            "use must be rules, retrieval, embeddings or room"));
+      }
+      if (t.use().equals("embeddings") && assistant.embedder() == null) {
+        return Effect().reply(c.replyTo(), new Rejected(Reason.BAD_REQUEST,
+            "embeddings are off on this node (shardcast.room.assistant.embeddings)"));
+      }
       long now = System.currentTimeMillis();
       io.shardcast.room.assistant.Answer tried;
       try {
         io.shardcast.room.assistant.CatalogView view = io.shardcast.room.assistant.CatalogView.of(state, now);
-        tried = io.shardcast.room.assistant.Answerer.answer(t.text(), view,
-            t.rulesOnly() ? null : io.shardcast.room.assistant.FaqIndex.of(view));
+        tried = io.shardcast.room.assistant.Answerer.answer(t.text(), view, switch (t.use()) {
+          case "rules" -> null;
+          case "retrieval" -> io.shardcast.room.assistant.FaqIndex.of(view);
+          default -> io.shardcast.room.assistant.FaqIndex.of(view, assistant.embedder());
+        });
       } catch (RuntimeException e) { // no comment may take the room down
         ctx.getLog().warn("room {}: the assistant failed on a tried question: {}", roomId, e.toString());
         return Effect().reply(c.replyTo(), new Rejected(Reason.BAD_REQUEST, "the assistant could not read that"));

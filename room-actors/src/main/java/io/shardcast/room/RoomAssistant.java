@@ -47,7 +47,8 @@ final class RoomAssistant {
   private RoomAssistant() {}
 
   /** {@code rewording}: the operator's rewording endpoint, or null when there is none. */
-  static Behavior<Command> create(ActorRef<LiveRoom.Command> room, Rewording rewording) {
+  static Behavior<Command> create(ActorRef<LiveRoom.Command> room, Rewording rewording,
+      io.shardcast.room.assistant.Embedder embedder) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       ReplyPolicy policy = new ReplyPolicy();
       AssistantLoad load = new AssistantLoad();
@@ -65,7 +66,7 @@ final class RoomAssistant {
       return Behaviors.receive(Command.class)
           .onMessage(Catalog.class, c -> {
             facts[0] = c.view();
-            index[0] = io.shardcast.room.assistant.FaqIndex.of(c.view()); // once per change of the facts
+            index[0] = io.shardcast.room.assistant.FaqIndex.of(c.view(), embedder); // once per change
             return Behaviors.same();
           })
           .onMessage(Asked.class, a -> {

@@ -30,7 +30,8 @@ public record RoomSettings(
     Duration mediaRouteExpiry,
     Duration mediaRouteSettle,
     Duration showEndGrace,
-    io.shardcast.room.assistant.RewordingSettings assistantRewording) {
+    io.shardcast.room.assistant.RewordingSettings assistantRewording,
+    boolean assistantEmbeddings) {
 
   /**
    * The edge's batch window for {@code localViewers}: it grows with the viewers a node writes to,
@@ -40,6 +41,15 @@ public record RoomSettings(
   public long batchWindowMillis(int localViewers) {
     long adaptive = viewerBatchWindowPerViewer.toNanos() * localViewers / 1_000_000;
     return Math.max(viewerBatchWindow.toMillis(), Math.min(viewerBatchWindowMax.toMillis(), adaptive));
+  }
+
+  private static boolean onOff(Config c, String path) {
+    String v = c.getString(path);
+    return switch (v) {
+      case "on" -> true;
+      case "off" -> false;
+      default -> throw new IllegalArgumentException("shardcast.room." + path + " must be on or off, not " + v);
+    };
   }
 
   public static RoomSettings from(Config root) {
@@ -70,7 +80,12 @@ public record RoomSettings(
         c.getDuration("media-route-expiry"),
         c.getDuration("media-route-settle"),
         c.getDuration("show-end-grace"),
-        io.shardcast.room.assistant.RewordingSettings.from(c));
+        io.shardcast.room.assistant.RewordingSettings.from(c),
+        onOff(c, "assistant.embeddings"));
+    if (s.assistantEmbeddings && io.shardcast.room.assistant.InstalledEmbedder.get() == null) {
+      throw new IllegalArgumentException("shardcast.room.assistant.embeddings = on needs the module"
+          + " assistant-embeddings on the class path");
+    }
     if (s.mediaRouteSettle.isNegative() || s.mediaRouteSettle.compareTo(s.mediaRouteExpiry) > 0) {
       throw new IllegalArgumentException("shardcast.room.media-route-settle must be 0..media-route-expiry");
     }

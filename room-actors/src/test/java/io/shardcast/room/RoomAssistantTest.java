@@ -140,6 +140,10 @@ class RoomAssistantTest {
     Thread.sleep(ReplyPolicyWait.MILLIS);
     assertEquals(0, answers().size());
     assertEquals(RoomReply.Reason.BAD_REQUEST, ((RoomReply.Rejected) host(new SetAssistantMode("loud"))).reason());
+    assertEquals(RoomReply.Reason.BAD_REQUEST, ((RoomReply.Rejected) host(new TryAssistant("有大码吗", "magic")))
+        .reason());
+    assertTrue(((RoomReply.Rejected) host(new TryAssistant("有大码吗", "embeddings"))).message().contains("off"),
+        "embeddings asked for on a node that has them off");
     host(new SetAssistantMode("on"));
     room.restart(); // the mode is in the journal: the assistant comes back with the room
     ask("有大码吗？", "u2");
@@ -223,7 +227,7 @@ class RoomAssistantTest {
 
   /** The template answer to {@code text}: the host's dry run, never reworded. */
   private String template(String text) throws Exception {
-    String view = ((RoomReply.AssistantView) host(new TryAssistant(text, false))).json();
+    String view = ((RoomReply.AssistantView) host(new TryAssistant(text, "room"))).json();
     return new com.fasterxml.jackson.databind.ObjectMapper().readTree(view).path("answer").asText();
   }
 

@@ -32,4 +32,15 @@ class RoomSettingsTest {
         () -> with(Map.of("shardcast.room.viewer.batch-window-max", "10ms")));
     assertTrue(e.getMessage().contains("batch-window-max"), e.getMessage());
   }
+
+  @Test
+  void theAssistantsEmbeddingsAreOffByDefaultAndOnNeedsTheirModule() {
+    assertFalse(RoomSettings.from(ConfigFactory.load()).assistantEmbeddings());
+    IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
+        () -> with(Map.of("shardcast.room.assistant.embeddings", "on")), "room-actors alone has no model");
+    assertTrue(missing.getMessage().contains("assistant-embeddings"), missing.getMessage());
+    IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+        () -> with(Map.of("shardcast.room.assistant.embeddings", "maybe")));
+    assertTrue(bad.getMessage().contains("on or off"), bad.getMessage());
+  }
 }

@@ -29,6 +29,14 @@ public final class Answerer {
   /** What the room's facts never hold: new arrivals, restocks, warranties, invoices, payment. */
   private static final Pattern OUT_OF_SCOPE = Pattern.compile("(?i)上新|补货|保修|质保|保质期|发票|货到付款|分期|"
       + "warranty|restock|new arrivals|invoice|paypal|installment");
+  /**
+   * How a size fits, not which sizes there are ("偏大还是偏小", "要不要拍大一码", "does it run small"):
+   * the host's FAQ may say, the variants cannot.
+   */
+  private static final Pattern FIT = Pattern.compile("(?i)偏大|偏小|准不准|标准码|正码|大一码|小一码|拍大|拍小|"
+      + "runs? (small|large|big)|true to size");
+  /** A colour ("裸色") or a size ("36码") in Chinese, whichever it is. */
+  private static final Pattern VARIANT_WORD = Pattern.compile("\\p{IsHan}色|码");
   /** Shipping abroad: the policies speak of the shop's own country. */
   private static final Pattern ABROAD = Pattern.compile("(?i)international|overseas|abroad|海外|国外|境外|\\bto (canada|the us|"
       + "usa|america|the uk|uk|australia|japan|korea|malaysia|singapore|europe|germany|france)\\b");
@@ -74,10 +82,13 @@ public final class Answerer {
         || ((intent == Intent.SHIPPING || intent == Intent.DELIVERY) && ABROAD.matcher(comment).find())) {
       return Answer.handover(intent, productId, lang);
     }
+    boolean fit = intent == Intent.SIZE && FIT.matcher(lower).find();
     String text = switch (intent) {
-      case SIZE -> product == null ? null : variants(comment, product, lang, ProductFacts.Variant::size, true);
+      case SIZE -> product == null || fit ? null : variants(comment, product, lang, ProductFacts.Variant::size, true);
       case COLOR -> product == null ? null : variants(comment, product, lang, ProductFacts.Variant::color, false);
-      case STOCK -> product == null ? null : Templates.stock(lang, product.name(), product.unitsLeft());
+      // "裸色还有吗": a colour or size the variants do not name; the product's stock is not its stock
+      case STOCK -> product == null || (!product.facts().variants().isEmpty() && VARIANT_WORD.matcher(comment).find())
+          ? null : Templates.stock(lang, product.name(), product.unitsLeft());
       case PRICE -> product == null ? null : price(product, view, lang);
       case COUPON -> coupons(found.named() ? product : null, view, lang);
       case SALE_TIME -> saleTime(found.named() ? product : null, view, lang);
@@ -95,7 +106,7 @@ public final class Answerer {
       FaqIndex.Hit hit = index.best(comment, found.named() && product != null ? List.of(product) : null);
       // Sizes, colours, stock, prices, coupons and sale times change during the show: the host's FAQ
       // may be out of date on them, so only an attribute answers those.
-      if (hit != null && (hit.attributeName() != null || !live(intent))) {
+      if (hit != null && (hit.attributeName() != null || !live(intent) || fit)) {
         text = hit.attributeName() == null ? hit.answer()
             : Templates.attribute(lang, hit.product().name(), hit.attributeName(), hit.answer());
         productId = hit.product().productId();

@@ -16,6 +16,12 @@ public final class IntentRules {
   /** Checked in this order: the first intent with a word in the question is its intent. */
   private static final Map<Intent, List<String>> WORDS = new LinkedHashMap<>();
   private static final Pattern LATIN_SIZE = Pattern.compile("(?<![a-z])(xxs|xs|s|m|l|xl|xxl|xxxl|2xl|3xl|4xl)(?![a-z])");
+  /**
+   * How long, with arriving: "到上海要几天" asks about delivery, "龙井能放多久" and "how long does it
+   * last" do not.
+   */
+  private static final Pattern HOW_LONG_TO_ARRIVE = Pattern.compile("(几天|多久|多长时间).*(到|收)|(到|收).*(几天|多久|多长时间)"
+      + "|(how long|how many days).*(take|get|reach|ship)");
   private static final Pattern COMPARE = Pattern.compile("(和|跟|与).{1,12}(比|区别|哪个)|\\bvs\\.?\\b|\\bversus\\b");
 
   static {
@@ -32,8 +38,8 @@ public final class IntentRules {
     WORDS.put(Intent.COLOR, List.copyOf(colours));
     WORDS.put(Intent.SHIPPING, List.of("快递", "发货", "包邮", "运费", "邮费", "物流", "顺丰", "韵达", "中通", "能发", "发吗",
         "发出", "ship", "shipping", "courier", "postage"));
-    WORDS.put(Intent.DELIVERY, List.of("多久到", "几天到", "到货", "送达", "几天能到", "多久能到", "多久收到", "几天", "多久",
-        "多长时间", "delivery", "deliver", "arrive", "how long", "how many days"));
+    WORDS.put(Intent.DELIVERY, List.of("多久到", "几天到", "到货", "送达", "几天能到", "多久能到", "多久收到", "delivery",
+        "deliver", "arrive", "get here"));
     WORDS.put(Intent.SALE_TIME, List.of("几点", "什么时候", "开抢", "秒杀", "开卖", "啥时候", "几号开", "when", "what time",
         "flash sale", "start"));
     WORDS.put(Intent.PRICE, List.of("多少钱", "价格", "几块", "价钱", "多钱", "啥价", "什么价", "几钱", "多少米", "价位", "贵",
@@ -55,6 +61,9 @@ public final class IntentRules {
       }
       if (e.getKey() == Intent.SIZE && (LATIN_SIZE.matcher(t).find() || containsAny(t, sizes))) {
         return Intent.SIZE;
+      }
+      if (e.getKey() == Intent.DELIVERY && HOW_LONG_TO_ARRIVE.matcher(t).find()) {
+        return Intent.DELIVERY;
       }
       if (e.getKey() == Intent.COLOR && containsAny(t, colors)) {
         return Intent.COLOR;

@@ -29,6 +29,27 @@ final class Synonyms {
       List.of("蓝色", "蓝的", "blue"), List.of("绿色", "绿的", "green"), List.of("粉色", "粉的", "pink"),
       List.of("灰色", "灰的", "grey", "gray"), List.of("黄色", "黄的", "yellow"), List.of("紫色", "紫的", "purple"));
 
+  /**
+   * Attributes a host commonly gives, each with the words viewers ask about it in: a group's first
+   * words are the attribute's usual names, the rest the questions' ("哪里产" for 产地). An attribute
+   * whose name is one of a group's words is also found by the others.
+   */
+  static final List<List<String>> ATTRIBUTES = List.of(
+      List.of("保质期", "保存期", "shelf life", "expiry", "放多久", "存放", "过期"),
+      List.of("产地", "原产地", "origin", "哪里产", "产自", "made in"),
+      List.of("容量", "净含量", "volume", "capacity", "一瓶多少", "多少ml", "多少毫升"),
+      List.of("water resistance", "防水", "waterproof", "water resistant", "rain"),
+      List.of("battery", "电池", "battery life", "充一次电"),
+      List.of("适配", "兼容", "compatible"),
+      List.of("care", "洗涤", "机洗", "手洗", "怎么洗", "wash"));
+
+  /** The other words an attribute named {@code name} is asked about in (empty for an unknown name). */
+  static List<String> attributeWords(String name) {
+    String n = name.toLowerCase(Locale.ROOT).trim();
+    return ATTRIBUTES.stream().filter(g -> g.contains(n)).findFirst()
+        .map(g -> g.stream().filter(w -> !w.equals(n)).toList()).orElse(List.of());
+  }
+
   private Synonyms() {}
 
   /** The kind groups the text names (lower case in, lower case words). */

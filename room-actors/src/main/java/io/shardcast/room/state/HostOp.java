@@ -99,8 +99,10 @@ public sealed interface HostOp extends CborSerializable {
   record ApproveSuggestion(long suggestionId) implements HostOp {}
 
   /**
-   * Asks the assistant {@code text} as a viewer would, without posting anything: what it would say;
-   * {@code rulesOnly} leaves out the FAQ and attribute retrieval (for the evaluation's ablation).
+   * Asks the assistant {@code text} as a viewer would, without posting anything: what it would say.
+   * {@code use} (for the evaluation's ablation): {@code rules} alone, {@code retrieval} (the rules and
+   * Lucene), {@code embeddings} (and the embeddings; 400 when they are off), or {@code room} (as the
+   * room's assistant answers: embeddings when the node has them on).
    */
-  record TryAssistant(String text, boolean rulesOnly) implements HostOp {}
+  record TryAssistant(String text, String use) implements HostOp {}
 }

@@ -27,6 +27,14 @@ class AnswererTest {
         "dress", coupons, sales, new Policies("顺丰包邮，48 小时内发货", "7 days, unworn", null), NOW);
   }
 
+  /** A room whose only product is shoes whose FAQ says how they fit. */
+  private static CatalogView fitted() {
+    ProductFacts shoes = new ProductFacts(Map.of(), List.of(new Variant("28", "28", null, 3), new Variant("32", "32",
+        null, 1)), List.of(new Faq("偏大还是偏小", "正常码，脚胖的拍大一码")));
+    return new CatalogView(List.of(new CatalogView.Product(1, "shoes", "儿童运动鞋", 25_900, 4, shoes)), "shoes",
+        List.of(), List.of(), Policies.NONE, NOW);
+  }
+
   private static CatalogView room() {
     return room(3, List.of(), List.of());
   }
@@ -58,6 +66,13 @@ class AnswererTest {
     assertTrue(red.answered() && red.text().contains("red"), "红色 is red: " + red);
     assertEquals(Answer.Kind.HANDOVER, Answerer.answer("酒红色还有吗", room()).kind(), "wine red is not red");
     assertFalse(Answerer.answer("卡其色有吗", room()).answered(), "a colour the room never named");
+  }
+
+  @Test
+  void stockIsNotSaidForAColourTheVariantsDoNotName() {
+    assertEquals(Answer.Kind.HANDOVER, Answerer.answer("1号裸色还有吗", room()).kind(),
+        "the dress's stock is not a nude dress's stock");
+    assertTrue(Answerer.answer("2号还有吗", room()).text().contains("7"), "a product without variants: its stock");
   }
 
   @Test
@@ -95,6 +110,11 @@ class AnswererTest {
     assertEquals("建议手洗，不要机洗", wash.text(), "the host's own answer");
     Answer material = Answerer.answer("2号什么材质？", room());
     assertTrue(material.text().contains("头层牛皮"), material.text());
+    Answer lasting = Answerer.answer("这个能放多久", room());
+    assertNotEquals(Intent.DELIVERY, lasting.intent(), "how long it lasts is not how long it travels");
+    Answer fit = Answerer.answer("尺码偏大还是偏小", fitted());
+    assertEquals("正常码，脚胖的拍大一码", fit.text(), "how a size fits: the host's word, not the sizes in stock");
+    assertEquals(Answer.Kind.HANDOVER, Answerer.answer("要不要拍大一码", room()).kind(), "no word on the fit");
     Answer compare = Answerer.answer("1号和2号有什么区别", room());
     assertTrue(compare.answered() && compare.text().contains("299") && compare.text().contains("450"),
         compare.toString());

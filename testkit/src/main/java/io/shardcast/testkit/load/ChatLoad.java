@@ -26,7 +26,9 @@ public final class ChatLoad {
 
   /**
    * Every other comment is one of these texts, in turn, as a viewer writes it (no send time in it);
-   * the others are stamped "bench" comments, which measure the latency.
+   * the others are stamped "bench" comments, which measure the latency. Each round through the
+   * texts ends them with other whitespace ({@link #spacing}), so that, as in a real chat, a question
+   * is seldom the same to the letter and nothing is answered from a cache of texts.
    */
   public ChatLoad withTexts(List<String> texts) {
     if (texts.isEmpty()) {
@@ -40,8 +42,20 @@ public final class ChatLoad {
     if (texts == null || n % 2 == 0) {
       v.comment("bench");
     } else {
-      v.commentAsWritten(texts.get((int) (n / 2 % texts.size())));
+      v.commentAsWritten(texts.get((int) (n / 2 % texts.size())) + spacing(n / 2 / texts.size()));
     }
+  }
+
+  /**
+   * Whitespace that differs for each of 128 rounds: pairs of a space and an ideographic space, in
+   * one order or the other (never a run of one character, which is spam).
+   */
+  static String spacing(long round) {
+    StringBuilder b = new StringBuilder(14);
+    for (int bit = 0; bit < 7; bit++) {
+      b.append((round >> bit & 1) == 0 ? " \u3000" : "\u3000 ");
+    }
+    return b.toString();
   }
 
   /**
