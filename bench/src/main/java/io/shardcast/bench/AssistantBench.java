@@ -69,8 +69,9 @@ public final class AssistantBench implements Callable<Integer> {
       sets.put("held-out", lines(Files.readString(heldout)));
     } else if (questions == null) {
       sets.put("held-out", lines(resource("questions-heldout.jsonl")));
-      // written after the held-out part's failures had been read, before any change was measured on it
+      // each written before anything was measured on it; 1 and 2 have been read since, 3 is blind
       sets.put("held-out 2", lines(resource("questions-heldout-2.jsonl")));
+      sets.put("held-out 3", lines(resource("questions-heldout-3.jsonl")));
     }
     Path dir = Files.createTempDirectory("shardcast-bench-assistant");
     List<Judged> judged = new ArrayList<>();
@@ -139,7 +140,8 @@ public final class AssistantBench implements Callable<Integer> {
     load(room, base, JSON.readTree(resource("catalog.json")));
     mode(room, base, "on");
     List<String> texts = new ArrayList<>();
-    for (String set : List.of("questions.jsonl", "questions-heldout.jsonl", "questions-heldout-2.jsonl")) {
+    for (String set : List.of("questions.jsonl", "questions-heldout.jsonl", "questions-heldout-2.jsonl",
+        "questions-heldout-3.jsonl")) {
       lines(resource(set)).forEach(l -> texts.add(l.path("text").asText()));
     }
     return texts;
@@ -168,6 +170,10 @@ public final class AssistantBench implements Callable<Integer> {
         f.path("read").asLong(), f.path("read").asLong() / seconds, f.path("answered").asLong(),
         io.shardcast.room.assistant.ReplyPolicy.BUDGET, f.path("handedOver").asLong(),
         f.path("ageP50Millis").asLong(), f.path("ageP99Millis").asLong(), f.path("ageMaxMillis").asLong());
+    System.out.printf("assistant: %d replies, each given after its first question p50 <= %d ms, p99 <= %d ms,"
+        + " max %d ms (copies gathered for %d ms first)%n", f.path("replies").asLong(), f.path("replyP50Millis").asLong(),
+        f.path("replyP99Millis").asLong(), f.path("replyMaxMillis").asLong(),
+        io.shardcast.room.assistant.ReplyPolicy.GATHER_MILLIS);
   }
 
   private static void load(RoomScript room, String base, JsonNode shop) throws IOException, InterruptedException {

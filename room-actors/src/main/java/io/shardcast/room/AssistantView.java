@@ -10,7 +10,8 @@ import java.util.Collection;
  * The assistant as the host console reads it ({@code GET /api/rooms/{id}/assistant}):
  * {@code {"mode","suggestions":[{"id","text","intent","productId","askers","at"}],
  * "questions":[{"seq","user","text","intent","at"}],
- * "figures":{"read","answered","handedOver","ageP50Millis","ageP99Millis","ageMaxMillis"}}}, newest
+ * "figures":{"read","answered","handedOver","ageP50Millis","ageP99Millis","ageMaxMillis","replies",
+ * "replyP50Millis","replyP99Millis","replyMaxMillis"}}}, newest
  * last; the figures count since the assistant was switched on (ages: how old a comment was when the
  * assistant read it, by bucket bounds).
  */
@@ -48,7 +49,9 @@ final class AssistantView {
     }
     out.putObject("figures").put("read", figures.read()).put("answered", figures.answered())
         .put("handedOver", figures.handedOver()).put("ageP50Millis", figures.ageP50Millis())
-        .put("ageP99Millis", figures.ageP99Millis()).put("ageMaxMillis", figures.ageMaxMillis());
+        .put("ageP99Millis", figures.ageP99Millis()).put("ageMaxMillis", figures.ageMaxMillis())
+        .put("replies", figures.replies()).put("replyP50Millis", figures.replyP50Millis())
+        .put("replyP99Millis", figures.replyP99Millis()).put("replyMaxMillis", figures.replyMaxMillis());
     return out.toString();
   }
 }

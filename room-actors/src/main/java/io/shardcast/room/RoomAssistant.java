@@ -52,7 +52,7 @@ final class RoomAssistant {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       ReplyPolicy policy = new ReplyPolicy();
       AssistantLoad load = new AssistantLoad();
-      long[] reported = {-1};
+      AssistantLoad.Snapshot[] reported = {AssistantLoad.Snapshot.NONE};
       timers.startTimerWithFixedDelay(Report.INSTANCE, Report.INSTANCE, REPORT_EVERY);
       CatalogView[] facts = {null};
       io.shardcast.room.assistant.FaqIndex[] index = {null};
@@ -93,7 +93,7 @@ final class RoomAssistant {
           .onMessage(Tick.class, t -> {
             for (ReplyPolicy.Reply r : policy.due(System.currentTimeMillis())) {
               if (rewording == null) {
-                say(room, r, r.answer().text());
+                say(room, load, r, r.answer().text());
               } else {
                 ctx.pipeToSelf(rewording.reword(r.answer().text()), (text, failure) -> new Reworded(r, text, failure));
               }
@@ -102,9 +102,10 @@ final class RoomAssistant {
             return Behaviors.same();
           })
           .onMessage(Report.class, r -> {
-            if (load.read() != reported[0]) {
-              reported[0] = load.read();
-              room.tell(new LiveRoom.AssistantFigures(load.snapshot()));
+            AssistantLoad.Snapshot now = load.snapshot();
+            if (!now.equals(reported[0])) {
+              reported[0] = now;
+              room.tell(new LiveRoom.AssistantFigures(now));
             }
             return Behaviors.same();
           })
@@ -116,14 +117,15 @@ final class RoomAssistant {
               ctx.getLog().info("{}: the template is said, not the rewording ({})", ctx.getSelf().path().parent().name(),
                   problem);
             }
-            say(room, w.reply(), problem == null ? w.text() : template);
+            say(room, load, w.reply(), problem == null ? w.text() : template);
             return Behaviors.same();
           })
           .build();
     }));
   }
 
-  private static void say(ActorRef<LiveRoom.Command> room, ReplyPolicy.Reply r, String text) {
+  private static void say(ActorRef<LiveRoom.Command> room, AssistantLoad load, ReplyPolicy.Reply r, String text) {
+    load.replied(System.currentTimeMillis() - r.firstAskedAtMillis());
     room.tell(new LiveRoom.AssistantReply(text, r.answer().intent().label(), r.answer().productId(), r.askers(),
         r.seqs()));
   }

@@ -35,6 +35,11 @@ public final class Answerer {
    */
   private static final Pattern FIT = Pattern.compile("(?i)偏大|偏小|准不准|标准码|正码|大一码|小一码|拍大|拍小|"
       + "runs? (small|large|big)|true to size");
+  /** Words that ask which colours there are, naming none. */
+  private static final Pattern ASKING_FOR_COLOURS = Pattern.compile("颜色|什么色|几个色|几种色|啥色|哪个色|哪些色|色号|色系");
+  private static final Pattern A_COLOUR = Pattern.compile("\\p{IsHan}色");
+  /** Parts and wrappings of a product, whose colour is not a variant's. */
+  private static final Pattern NOT_THE_PRODUCT = Pattern.compile("包装|盒子|外壳|外盒|袋子|packaging|\\bbox\\b");
   /** A colour ("裸色") or a size ("36码") in Chinese, whichever it is. */
   private static final Pattern VARIANT_WORD = Pattern.compile("\\p{IsHan}色|码");
   /** Shipping abroad: the policies speak of the shop's own country. */
@@ -67,11 +72,17 @@ public final class Answerer {
     }
     String lower = comment.toLowerCase(Locale.ROOT);
     // The product's own name says nothing of the intent ("真丝连衣裙还有货吗" asks for stock, not the
-    // material), unless nothing else does ("is it silk?").
-    Intent intent = IntentRules.of(found.named() ? ProductRef.withoutNames(lower, found.products()) : lower, sizes,
+    // material), unless nothing else does ("是真丝吗"); nor does a material before its kind ("the silk
+    // dress").
+    String asked = found.named() ? ProductRef.withoutMaterialKinds(lower, found.products()) : lower;
+    Intent intent = IntentRules.of(found.named() ? ProductRef.withoutNames(asked, found.products()) : lower, sizes,
         colors);
+    // An intent only the name gives ("真丝" in "真丝裙子会起球吗") yields to the host's FAQ when it
+    // has the question.
+    boolean byNameOnly = false;
     if (intent == Intent.NONE && found.named()) {
-      intent = IntentRules.of(lower, sizes, colors);
+      intent = IntentRules.of(asked, sizes, colors);
+      byNameOnly = intent != Intent.NONE;
     }
     String productId = product == null ? null : product.productId();
     if (found.unknown()) {
@@ -83,9 +94,15 @@ public final class Answerer {
       return Answer.handover(intent, productId, lang);
     }
     boolean fit = intent == Intent.SIZE && FIT.matcher(lower).find();
+    FaqIndex.Hit first = byNameOnly && index != null && product != null ? index.best(comment, List.of(product)) : null;
+    if (first != null && first.attributeName() == null) {
+      return Answer.answer(Intent.NONE, first.product().productId(), lang, first.answer());
+    }
     String text = switch (intent) {
       case SIZE -> product == null || fit ? null : variants(comment, product, lang, ProductFacts.Variant::size, true);
-      case COLOR -> product == null ? null : variants(comment, product, lang, ProductFacts.Variant::color, false);
+      // "什么颜色的包装": the colour of something else than the product's variants
+      case COLOR -> product == null || NOT_THE_PRODUCT.matcher(lower).find() ? null
+          : variants(comment, product, lang, ProductFacts.Variant::color, false);
       // "裸色还有吗": a colour or size the variants do not name; the product's stock is not its stock
       case STOCK -> product == null || (!product.facts().variants().isEmpty() && VARIANT_WORD.matcher(comment).find())
           ? null : Templates.stock(lang, product.name(), product.unitsLeft());
@@ -172,7 +189,15 @@ public final class Answerer {
         return false;
       }
     }
-    return true;
+    for (List<String> group : Synonyms.COLOURS) {
+      for (String c : group) {
+        if (t.contains(c)) {
+          return false;
+        }
+      }
+    }
+    // any other "X色" ("豆沙色"), once the words that ask for colours are taken out
+    return !A_COLOUR.matcher(ASKING_FOR_COLOURS.matcher(t).replaceAll(" ")).find();
   }
 
   private static boolean mentions(String t, String value, boolean bySize) {

@@ -2,8 +2,10 @@ package io.shardcast.room.assistant;
 
 /**
  * What a room's assistant has done since it started, as the host and the benchmarks read it: the
- * comments it read, what it did with them, and how old each comment was when it read it (the
- * assistant keeping up with the chat), in fixed buckets. Updated without allocating.
+ * comments it read, what it did with them, how old each comment was when it read it (the assistant
+ * keeping up with the chat), and how long after the question each reply was given (what the asker
+ * waits: the gathering of copies and any rewording included), in fixed buckets. Updated without
+ * allocating.
  */
 public final class AssistantLoad {
 
@@ -15,6 +17,9 @@ public final class AssistantLoad {
   private long handedOver;
   private long maxAgeMillis;
   private final long[] ages = new long[BOUNDS.length + 1];
+  private long replied;
+  private long maxReplyMillis;
+  private final long[] replyDelays = new long[BOUNDS.length + 1];
 
   /** A comment read {@code ageMillis} after the room wrote it, and what became of it. */
   public void read(long ageMillis, Answer.Kind kind) {
@@ -26,11 +31,23 @@ public final class AssistantLoad {
     }
     long age = Math.max(0, ageMillis);
     maxAgeMillis = Math.max(maxAgeMillis, age);
+    ages[bucket(age)]++;
+  }
+
+  /** A reply given {@code delayMillis} after the first question it answers was written. */
+  public void replied(long delayMillis) {
+    replied++;
+    long delay = Math.max(0, delayMillis);
+    maxReplyMillis = Math.max(maxReplyMillis, delay);
+    replyDelays[bucket(delay)]++;
+  }
+
+  private static int bucket(long millis) {
     int i = 0;
-    while (i < BOUNDS.length && age > BOUNDS[i]) {
+    while (i < BOUNDS.length && millis > BOUNDS[i]) {
       i++;
     }
-    ages[i]++;
+    return i;
   }
 
   public long read() {
@@ -39,17 +56,19 @@ public final class AssistantLoad {
 
   /** The figures, frozen, for the room to show. */
   public Snapshot snapshot() {
-    return new Snapshot(read, answered, handedOver, ageAt(0.5), ageAt(0.99), maxAgeMillis);
+    return new Snapshot(read, answered, handedOver, at(ages, read, maxAgeMillis, 0.5),
+        at(ages, read, maxAgeMillis, 0.99), maxAgeMillis, replied, at(replyDelays, replied, maxReplyMillis, 0.5),
+        at(replyDelays, replied, maxReplyMillis, 0.99), maxReplyMillis);
   }
 
-  /** The bucket bound under which {@code q} of the comments were read (the max for the last bucket). */
-  private long ageAt(double q) {
-    long want = (long) Math.ceil(q * read);
+  /** The bucket bound under which {@code q} of the {@code n} counted fall (the max for the last bucket). */
+  private static long at(long[] buckets, long n, long max, double q) {
+    long want = (long) Math.ceil(q * n);
     long seen = 0;
-    for (int i = 0; i < ages.length; i++) {
-      seen += ages[i];
+    for (int i = 0; i < buckets.length; i++) {
+      seen += buckets[i];
       if (seen >= want && want > 0) {
-        return i < BOUNDS.length ? Math.min(BOUNDS[i], maxAgeMillis) : maxAgeMillis;
+        return i < BOUNDS.length ? Math.min(BOUNDS[i], max) : max;
       }
     }
     return 0;
@@ -57,10 +76,12 @@ public final class AssistantLoad {
 
   /**
    * The assistant's figures: {@code read} comments of which {@code answered} had an answer and
-   * {@code handedOver} went to the host; ages in ms (p50 and p99 are bucket bounds: at most that).
+   * {@code handedOver} went to the host; {@code replies} given (posted, or suggested to the host),
+   * each answering one or more copies; ages and reply delays in ms (p50 and p99 are bucket bounds:
+   * at most that).
    */
   public record Snapshot(long read, long answered, long handedOver, long ageP50Millis, long ageP99Millis,
-      long ageMaxMillis) {
-    public static final Snapshot NONE = new Snapshot(0, 0, 0, 0, 0, 0);
+      long ageMaxMillis, long replies, long replyP50Millis, long replyP99Millis, long replyMaxMillis) {
+    public static final Snapshot NONE = new Snapshot(0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
   }
 }

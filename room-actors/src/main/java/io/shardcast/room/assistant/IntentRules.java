@@ -15,14 +15,19 @@ public final class IntentRules {
 
   /** Checked in this order: the first intent with a word in the question is its intent. */
   private static final Map<Intent, List<String>> WORDS = new LinkedHashMap<>();
-  private static final Pattern LATIN_SIZE = Pattern.compile("(?<![a-z])(xxs|xs|s|m|l|xl|xxl|xxxl|2xl|3xl|4xl)(?![a-z])");
+  /** A letter size on its own: not a word's letter, nor the s of "what's" or "jacket's". */
+  private static final Pattern LATIN_SIZE = Pattern.compile("(?<![a-z'’])(xxs|xs|s|m|l|xl|xxl|xxxl|2xl|3xl|4xl)(?![a-z])");
+  /** When something expires is not when a sale opens. */
+  private static final Pattern EXPIRY = Pattern.compile("过期|到期|保质|expire|expiry|best before");
   /**
    * How long, with arriving: "到上海要几天" asks about delivery, "龙井能放多久" and "how long does it
    * last" do not.
    */
   private static final Pattern HOW_LONG_TO_ARRIVE = Pattern.compile("(几天|多久|多长时间).*(到|收)|(到|收).*(几天|多久|多长时间)"
-      + "|(how long|how many days).*(take|get|reach|ship)");
-  private static final Pattern COMPARE = Pattern.compile("(和|跟|与).{1,12}(比|区别|哪个)|\\bvs\\.?\\b|\\bversus\\b");
+      + "|(什么时候|啥时候|几时|哪天).*(收到|到货|能到|送到)|(how long|how many days).*(take|get|reach|ship)"
+      + "|when (will|would|do|can) (i|we|it|they) (get|receive|have) (it|them|my)");
+  private static final Pattern COMPARE = Pattern.compile("(和|跟|与).{1,12}(比|区别|哪个)|\\bvs\\.?\\b|\\bversus\\b"
+      + "|which (one )?is (cheaper|better|bigger|smaller|lighter)");
 
   static {
     WORDS.put(Intent.COMPARISON, List.of("区别", "哪个好", "哪个更", "比较", "对比", "difference", "compare", "better than",
@@ -64,6 +69,9 @@ public final class IntentRules {
       }
       if (e.getKey() == Intent.DELIVERY && HOW_LONG_TO_ARRIVE.matcher(t).find()) {
         return Intent.DELIVERY;
+      }
+      if (e.getKey() == Intent.SALE_TIME && EXPIRY.matcher(t).find()) {
+        continue;
       }
       if (e.getKey() == Intent.COLOR && containsAny(t, colors)) {
         return Intent.COLOR;

@@ -44,30 +44,45 @@ public final class ProductRef {
 
   public static Found find(String question, CatalogView view) {
     List<CatalogView.Product> named = new ArrayList<>();
+    java.util.Map<CatalogView.Product, Integer> at = new java.util.HashMap<>(); // where each is named
     boolean unknown = false;
     Matcher m = NUMBER.matcher(question);
     while (m.find()) {
       int n = Integer.parseInt(m.group(1) != null ? m.group(1) : m.group(2));
       if (n >= 1 && n <= view.products().size()) {
-        add(named, view.products().get(n - 1));
+        add(named, at, view.products().get(n - 1), m.start());
       } else {
         unknown = true; // a number the room has no product for
       }
     }
     String t = question.toLowerCase(Locale.ROOT);
     for (CatalogView.Product p : view.products()) {
-      if (mentions(t, p.name())) {
-        add(named, p);
+      if (mentionsWholly(t, p.name())) {
+        add(named, at, p, firstOf(t, p.name()));
       }
     }
-    if (named.isEmpty()) {
-      String kinds = NOT_A_KIND.matcher(t).replaceAll(" ");
-      for (List<String> kind : Synonyms.kindsIn(kinds)) {
-        List<CatalogView.Product> ofKind = view.products().stream().filter(p -> Synonyms.ofKind(p.name(), kind)).toList();
-        if (ofKind.isEmpty()) {
-          unknown = true; // "耳机" in a room that sells none
+    // By kind too, beside a name ("the scarf or the case"), unless a product named is of that kind
+    // ("托特包" names the bag; its 包 adds no other bag).
+    boolean byNameOrNumber = !named.isEmpty();
+    String kinds = NOT_A_KIND.matcher(t).replaceAll(r -> " ".repeat(r.group().length())); // positions kept
+    for (List<String> kind : Synonyms.kindsIn(kinds)) {
+      if (named.stream().anyMatch(p -> Synonyms.ofKind(p.name(), kind))) {
+        continue;
+      }
+      List<CatalogView.Product> ofKind = view.products().stream().filter(p -> Synonyms.ofKind(p.name(), kind)).toList();
+      if (ofKind.isEmpty() && !byNameOrNumber) {
+        unknown = true; // "耳机" in a room that sells none
+      }
+      int where = Synonyms.firstAt(kinds, kind);
+      ofKind.forEach(p -> add(named, at, p, where));
+    }
+    if (named.isEmpty() && !unknown) {
+      // Two characters of a Chinese name ("运动" of "儿童运动鞋") name it only when nothing else
+      // does: "耳机运动出汗" asks about the earbuds.
+      for (CatalogView.Product p : view.products()) {
+        if (mentions(t, p.name())) {
+          add(named, at, p, firstOf(t, p.name()));
         }
-        ofKind.forEach(p -> add(named, p));
       }
     }
     if (named.isEmpty() && !unknown) {
@@ -77,6 +92,7 @@ public final class ProductRef {
       }
     }
     if (!named.isEmpty() || unknown) {
+      named.sort(java.util.Comparator.comparingInt(p -> at.getOrDefault(p, 0))); // in the order named
       return new Found(List.copyOf(named), true, unknown);
     }
     CatalogView.Product pinned = view.pinnedProductId() == null ? null : view.product(view.pinnedProductId());
@@ -89,7 +105,7 @@ public final class ProductRef {
    */
   private static CatalogView.Product onlyOneComesIn(String t, CatalogView view) {
     CatalogView.Product exact = onlyOne(view, p -> p.facts().variants().stream().anyMatch(v ->
-        (v.color() != null && t.contains(v.color().toLowerCase(Locale.ROOT)))
+        (v.color() != null && Synonyms.namesOwnColour(t, v.color()))
         || (v.size() != null && v.size().matches("\\d{2,3}")
             && (t.contains(v.size() + "码") || t.contains("size " + v.size()) || t.contains("eu" + v.size())))));
     if (exact != null) {
@@ -112,14 +128,47 @@ public final class ProductRef {
     return found;
   }
 
-  private static void add(List<CatalogView.Product> named, CatalogView.Product p) {
+  private static void add(List<CatalogView.Product> named, java.util.Map<CatalogView.Product, Integer> at,
+      CatalogView.Product p, int position) {
     if (!named.contains(p)) {
       named.add(p);
     }
+    at.merge(p, Math.max(0, position), Math::min);
+  }
+
+  /** Where the text first names {@code name}: the whole name, a Latin word of it, or two characters of it. */
+  private static int firstOf(String t, String name) {
+    String n = name.toLowerCase(Locale.ROOT);
+    int first = t.indexOf(n);
+    for (String word : n.split("[\\s,，/()（）-]+")) {
+      int i = word.length() >= 2 ? t.indexOf(word) : -1;
+      first = i >= 0 && (first < 0 || i < first) ? i : first;
+    }
+    for (int i = 0; i + 2 <= n.length(); i++) {
+      int j = t.indexOf(n.substring(i, i + 2));
+      first = j >= 0 && (first < 0 || j < first) ? j : first;
+    }
+    return first;
   }
 
   /** The whole name, or one of its words of 3 letters or more, or 2 Han characters of it in a row. */
   static boolean mentions(String question, String name) {
+    if (mentionsWholly(question, name)) {
+      return true;
+    }
+    String n = name.toLowerCase(Locale.ROOT);
+    for (int i = 0; i + 2 <= n.length(); i++) {
+      String pair = n.substring(i, i + 2);
+      if (pair.chars().allMatch(c -> Character.UnicodeScript.of(c) == Character.UnicodeScript.HAN)
+          && question.contains(pair)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The whole name, or a Latin word of it ("scarf" of "Wool scarf"); not two characters of a Chinese name. */
+  private static boolean mentionsWholly(String question, String name) {
     String n = name.toLowerCase(Locale.ROOT);
     if (question.contains(n)) {
       return true;
@@ -129,14 +178,28 @@ public final class ProductRef {
         return true;
       }
     }
-    for (int i = 0; i + 2 <= n.length(); i++) {
-      String pair = n.substring(i, i + 2);
-      if (pair.chars().allMatch(c -> Character.UnicodeScript.of(c) == Character.UnicodeScript.HAN)
-          && question.contains(pair)) {
-        return true;
-      }
-    }
     return false;
+  }
+
+  /** A material before a kind: how a viewer names a product in English ("the silk dress"). */
+  private static final Pattern MATERIAL_KIND = Pattern.compile(
+      "\\b(silk|cotton|wool|woolen|woollen|leather|denim|linen|cashmere|suede)\\s+([a-z]+)");
+
+  /**
+   * {@code lowerText} without a material put before a kind of the products named ("can I wear the
+   * silk dress" names the dress; it asks nothing about silk).
+   */
+  static String withoutMaterialKinds(String lowerText, List<CatalogView.Product> products) {
+    Matcher m = MATERIAL_KIND.matcher(lowerText);
+    StringBuilder out = new StringBuilder();
+    while (m.find()) {
+      String kindWord = m.group(2);
+      boolean aKindNamed = products.stream().anyMatch(p -> p != null && Synonyms.KINDS.stream().anyMatch(g ->
+          Synonyms.ofKind(p.name(), g) && g.stream().anyMatch(w -> kindWord.startsWith(w))));
+      m.appendReplacement(out, Matcher.quoteReplacement(aKindNamed ? kindWord : m.group()));
+    }
+    m.appendTail(out);
+    return out.toString();
   }
 
   /** {@code text} without the names (and words of names) of {@code products}: what is left says the intent. */
@@ -148,6 +211,13 @@ public final class ProductRef {
       for (String word : n.split("[\\s,，/()（）-]+")) {
         if (word.length() >= 3) {
           t = t.replace(word, " ");
+        }
+      }
+      // and two characters of a Chinese name, as viewers shorten it: "真丝裙子" for 真丝连衣裙
+      for (int i = 0; i + 2 <= n.length(); i++) {
+        String pair = n.substring(i, i + 2);
+        if (pair.chars().allMatch(c -> Character.UnicodeScript.of(c) == Character.UnicodeScript.HAN)) {
+          t = t.replace(pair, " ");
         }
       }
     }

@@ -21,14 +21,18 @@ public final class ReplyPolicy {
   /** Replies a room gets at most, in any minute. */
   public static final int BUDGET = 6;
 
-  /** An answer to send, to the askers named (in the order they asked) for the questions of {@code seqs}. */
-  public record Reply(Answer answer, List<String> askers, List<Long> seqs) {}
+  /**
+   * An answer to send, to the askers named (in the order they asked) for the questions of
+   * {@code seqs}, the first of which was asked at {@code firstAskedAtMillis}.
+   */
+  public record Reply(Answer answer, List<String> askers, List<Long> seqs, long firstAskedAtMillis) {}
 
   private record Key(Intent intent, String productId, String text) {}
 
   private static final class Gathering {
     final Answer answer;
     final long firstAtMillis;
+    long firstAskedAtMillis = Long.MAX_VALUE;
     final List<String> askers = new ArrayList<>();
     final List<Long> seqs = new ArrayList<>();
 
@@ -57,6 +61,7 @@ public final class ReplyPolicy {
       g.askers.add(asker);
     }
     g.seqs.add(seq);
+    g.firstAskedAtMillis = Math.min(g.firstAskedAtMillis, askedAtMillis);
     return true;
   }
 
@@ -78,7 +83,7 @@ public final class ReplyPolicy {
       }
       sentAt.add(nowMillis);
       answeredAt.put(e.getKey(), nowMillis);
-      out.add(new Reply(g.answer, List.copyOf(g.askers), List.copyOf(g.seqs)));
+      out.add(new Reply(g.answer, List.copyOf(g.askers), List.copyOf(g.seqs), g.firstAskedAtMillis));
     }
     return out;
   }

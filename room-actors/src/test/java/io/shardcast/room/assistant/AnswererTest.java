@@ -75,6 +75,51 @@ class AnswererTest {
     assertTrue(Answerer.answer("2号还有吗", room()).text().contains("7"), "a product without variants: its stock");
   }
 
+  /** A room like a real one: Chinese and English names, colours in either language, attributes. */
+  private static CatalogView shop() {
+    return new CatalogView(List.of(
+        new CatalogView.Product(1, "silk-dress", "真丝连衣裙", 29_900, 0, new ProductFacts(Map.of("material", "100% 桑蚕丝"),
+            List.of(new Variant("s", "S", "红色", 4), new Variant("xl", "XL", "黑色", 2)),
+            List.of(new Faq("会起球吗", "真丝不起球")))),
+        new CatalogView.Product(2, "lipstick", "Velvet lipstick", 12_900, 0, new ProductFacts(Map.of(),
+            List.of(new Variant("rose", null, "rose", 20), new Variant("brick", null, "brick red", 0)), List.of())),
+        new CatalogView.Product(3, "earbuds", "Wireless earbuds", 59_900, 15, new ProductFacts(
+            Map.of("water resistance", "IPX4"), List.of(), List.of())),
+        new CatalogView.Product(4, "sneakers", "儿童运动鞋", 25_900, 5, new ProductFacts(Map.of(), List.of(), List.of())),
+        new CatalogView.Product(5, "tea", "明前龙井礼盒", 36_800, 25, new ProductFacts(Map.of("保质期", "18 个月"),
+            List.of(), List.of())),
+        new CatalogView.Product(6, "scarf", "Wool scarf", 15_900, 30, new ProductFacts(Map.of(), List.of(), List.of())),
+        new CatalogView.Product(7, "case", "手机壳", 4_900, 200, new ProductFacts(Map.of(), List.of(), List.of()))),
+        "silk-dress", List.of(), List.of(new CatalogView.Sale("tea-sale", "tea", 29_900, NOW + 600_000, false, 50)),
+        Policies.NONE, NOW);
+  }
+
+  @Test
+  void productsAndIntentsAreReadAsViewersWriteThem() {
+    Answer brick = Answerer.answer("砖红色有货没", shop());
+    assertEquals("lipstick", brick.productId(), "brick red is the lipstick's, not a shade of the dress's 红色");
+    assertTrue(brick.text().contains("brick red"), brick.text());
+    assertTrue(Answerer.answer("口红rose色还有吗", shop()).text().contains("rose"), "rose after Chinese is rose");
+    Answer sweat = Answerer.answer("耳机运动出汗有影响吗", shop());
+    assertEquals("earbuds", sweat.productId(), "耳机 names the earbuds; 运动 alone does not name the sneakers");
+    assertTrue(sweat.text().contains("IPX4"), sweat.text());
+    Answer cheaper = Answerer.answer("which is cheaper, the scarf or the case", shop());
+    assertTrue(cheaper.text().contains("159") && cheaper.text().contains("49"), "a name and a kind: " + cheaper);
+    Answer price = Answerer.answer("what's the price of #6", shop());
+    assertEquals(Intent.PRICE, price.intent(), "the s of what's is no size S");
+    Answer expiry = Answerer.answer("茶叶什么时候过期", shop());
+    assertNotEquals(Intent.SALE_TIME, expiry.intent());
+    assertTrue(expiry.text().contains("18 个月"), expiry.text());
+    assertEquals("真丝不起球", Answerer.answer("真丝裙子穿久了会起球吗", shop()).text(),
+        "真丝 in the dress's name is no material question when the FAQ has the question");
+    assertTrue(Answerer.answer("是真丝吗", shop()).text().contains("桑蚕丝"), "but it is when nothing else is asked");
+    assertTrue(Answerer.answer("sizes pls", shop()).answered(), "a request is a question");
+    assertFalse(Answerer.answer("can I wear the silk dress to a wedding", shop()).answered(),
+        "the silk dress is the dress's name, not a question about silk");
+    assertEquals(Intent.STOCK, Answerer.answer("is the silk dress still in stock?", shop()).intent());
+    assertEquals("lipstick", Answerer.answer("口红和手机壳哪个便宜", shop()).productId(), "in the order named");
+  }
+
   @Test
   void noPriceIsInventedForAProductTheRoomLacks() {
     Answer five = Answerer.answer("5号链接多少钱", room());

@@ -24,6 +24,7 @@ class ReplyPolicyTest {
     assertEquals(1, replies.size());
     assertEquals(7, replies.get(0).askers().size(), "each asker once");
     assertEquals(10, replies.get(0).seqs().size());
+    assertEquals(t, replies.get(0).firstAskedAtMillis(), "the first asker's wait is the reply's delay");
     assertFalse(policy.offer(sizes("有 S、XL"), "late", 11, t + 5_000, t + 5_000), "in the chat already");
     assertTrue(policy.offer(sizes("有 S、XL"), "later", 12, t + 31_000, t + 31_000), "after the window, again");
   }
